@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { cardIdSchema } from './card-identity';
+import { appErrorSchema } from './errors';
+
+/**
+ * The verification server's HTTP API, version 1: one zod schema per body, shared by the server
+ * (which validates requests and generates the OpenAPI document from these) and the desktop app
+ * (which validates responses). Objects are strict: unknown fields are refused.
+ */
+
+/** Base64 (standard alphabet) of DER bytes: a signature or a certificate. */
+const base64Der = z.base64().max(8192);
+
+/** An attempt's opaque identifier, chosen by the server. */
+export const attemptIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'An attempt identifier is 16 to 64 URL-safe characters.');
+
+/** A single-use challenge nonce, base64url, at least 128 bits. */
+export const nonceSchema = z.base64url().min(22).max(128);
+
+/** A question from the catalogue. */
+export const questionSchema = z
+  .object({ id: z.string().min(1).max(64), text: z.string().min(1).max(300) })
+  .strict();
+export type Question = z.infer<typeof questionSchema>;
+
+/** One answer to one question; normalised and hashed by the server, never stored in clear. */
+export const answerSchema = z
+  .object({ questionId: z.string().min(1).max(64), answer: z.string().trim().min(1).max(200) })
+  .strict();
+
+/** The one-time Smartcard Unlock Code as typed: spaces and hyphens ignored, case-insensitive. */
+export const unlockCodeSchema = z
+  .string()
+  .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{6,12}$/, 'A Smartcard Unlock Code is 8 letters and numbers.'));
+
+/** Where a code was sent and when another can be asked for. */
+export const codeDeliverySchema = z
+  .object({
+    maskedEmail: z.string().min(3).max(320),
+    resendAvailableAt: z.iso.datetime(),
+    sendsLeft: z.number().int().nonnegative(),
+  })
+  .strict();
+export type CodeDelivery = z.infer<typeof codeDeliverySchema>;
+
+/** A PUK in transit from server to app (8 ASCII characters, usually digits). */
+export const pukSchema = z.string().regex(/^[\x21-\x7e]{6,8}$/, 'A PUK is 6 to 8 characters.');
+
+// --- Unlock -----------------------------------------------------------------------------------
+
+export const startAttemptRequestSchema = z.object({ cardId: cardIdSchema }).strict();
+export const startAttemptResponseSchema = z
+  .object({
+    attemptId: attemptIdSchema,
+    nonce: nonceSchema,
+    nonceExpiresAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+  })
+  .strict();
+
+/** A card's proof of presence: an ECDSA P-256 signature (DER) over `cardProofMessage(...)`. */
+export const cardProofRequestSchema = z.object({ signature: base64Der }).strict();
+
+export const unlockProofResponseSchema = z
+  .object({
+    holderName: z.string().min(1).max(200),
+    questions: z.array(questionSchema).min(1).max(5),
+    answerTriesLeft: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export const answersRequestSchema = z
+  .object({ answers: z.array(answerSchema).min(1).max(5) })
+  .strict();
+
+export const codeRequestSchema = z.object({ code: unlockCodeSchema }).strict();
+
+/**
+ * The unblock authorisation: the card's PUK, the fresh PUK to rotate to before the reset, and,
+ * when a previous rotation was never confirmed, the PUK the card may already hold instead.
+ */
+export const unblockAuthorisationSchema = z
+  .object({
+    puk: pukSchema,
+    unconfirmedPuk: pukSchema.nullable(),
+    nextPuk: pukSchema,
+  })
+  .strict();
+export type UnblockAuthorisation = z.infer<typeof unblockAuthorisationSchema>;
+
+export const outcomeRequestSchema = z
+  .object({
+    outcome: z.enum(['unlocked', 'failed']),
+    /** Which PUK the card holds now, as far as the app knows. */
+    pukOnCard: z.enum(['next', 'previous', 'unknown']),
+    failureCode: z.string().max(64).optional(),
+  })
+  .strict();
+
+// --- Registration -----------------------------------------------------------------------------
+
+export const registrationProofResponseSchema = z
+  .object({
+    holderName: z.string().min(1).max(200),
+    maskedEmail: z.string().min(3).max(320),
+    catalogue: z.array(questionSchema).min(2).max(50),
+    questionsRequired: z.number().int().min(1).max(5),
+  })
+  .strict();
+
+// --- Errors and health ------------------------------------------------------------------------
+
+/** Every 4xx and 5xx body. */
+export const errorResponseSchema = z.object({ error: appErrorSchema }).strict();
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+export const healthResponseSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    checks: z.record(z.string(), z.enum(['ok', 'failed'])).optional(),
+  })
+  .strict();
+
+/** One route of the API: what the server mounts, documents and the client calls. */
+export interface ApiRoute {
+  readonly method: 'get' | 'post' | 'delete';
+  readonly path: string;
+  readonly summary: string;
+  readonly request?: z.ZodType;
+  readonly response?: z.ZodType;
+}
+
+/** The routes of /v1, in the order of the flows. Path parameters are written `{name}`. */
+export const API_ROUTES = {
+  unlockStart: {
+    method: 'post',
+    path: '/v1/unlock/attempts',
+    summary: 'Start an unlock attempt for a card and get a nonce for its proof.',
+    request: startAttemptRequestSchema,
+    response: startAttemptResponseSchema,
+  },
+  unlockProof: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/card-proof',
+    summary: 'Prove the card is present (9E signature); get the holder name and questions.',
+    request: cardProofRequestSchema,
+    response: unlockProofResponseSchema,
+  },
+  unlockAnswers: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/answers',
+    summary: 'Answer the security questions; when right, the unlock code is emailed.',
+    request: answersRequestSchema,
+    response: codeDeliverySchema,
+  },
+  unlockResend: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/code/resend',
+    summary: 'Send a new unlock code (rate limited; failure counts are kept).',
+    response: codeDeliverySchema,
+  },
+  unlockCode: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/code',
+    summary: 'Submit the unlock code; get the unblock authorisation (PUK and next PUK).',
+    request: codeRequestSchema,
+    response: unblockAuthorisationSchema,
+  },
+  unlockOutcome: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/outcome',
+    summary: 'Report the outcome on the card; commits the PUK rotation and notifies the holder.',
+    request: outcomeRequestSchema,
+  },
+  unlockCancel: {
+    method: 'delete',
+    path: '/v1/unlock/attempts/{attemptId}',
+    summary: 'Cancel an unlock attempt.',
+  },
+  registerStart: {
+    method: 'post',
+    path: '/v1/registration/attempts',
+    summary: 'Start a registration for a card and get a nonce for its proof.',
+    request: startAttemptRequestSchema,
+    response: startAttemptResponseSchema,
+  },
+  registerProof: {
+    method: 'post',
+    path: '/v1/registration/attempts/{attemptId}/card-proof',
+    summary: 'Prove possession and passcode (9A signature); get the question catalogue.',
+    request: cardProofRequestSchema,
+    response: registrationProofResponseSchema,
+  },
+  registerAnswers: {
+    method: 'post',
+    path: '/v1/registration/attempts/{attemptId}/answers',
+    summary: 'Choose and answer questions; a code is sent to confirm the address.',
+    request: answersRequestSchema,
+    response: codeDeliverySchema,
+  },
+  registerResend: {
+    method: 'post',
+    path: '/v1/registration/attempts/{attemptId}/code/resend',
+    summary: 'Send a new confirmation code.',
+    response: codeDeliverySchema,
+  },
+  registerCode: {
+    method: 'post',
+    path: '/v1/registration/attempts/{attemptId}/code',
+    summary: 'Confirm the address with the code; the registration replaces any earlier one.',
+    request: codeRequestSchema,
+  },
+  registerCancel: {
+    method: 'delete',
+    path: '/v1/registration/attempts/{attemptId}',
+    summary: 'Cancel a registration attempt.',
+  },
+} as const satisfies Record<string, ApiRoute>;

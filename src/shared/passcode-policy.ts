@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The card passcode policy. The default follows the service description: 4 to 8 characters,
+ * letters, numbers or special characters (printable ASCII, no spaces). A deployment can require
+ * 6 to 8 digits instead.
+ */
+export const passcodePolicyNameSchema = z.enum(['printable-4-8', 'digits-6-8']);
+export type PasscodePolicyName = z.infer<typeof passcodePolicyNameSchema>;
+
+/** The rule set behind a policy name. */
+export interface PasscodePolicy {
+  readonly name: PasscodePolicyName;
+  readonly minLength: number;
+  readonly maxLength: number;
+  readonly digitsOnly: boolean;
+  /** One sentence for the screen, describing what is allowed. */
+  readonly description: string;
+}
+
+export const PASSCODE_POLICIES: Readonly<Record<PasscodePolicyName, PasscodePolicy>> = {
+  'printable-4-8': {
+    name: 'printable-4-8',
+    minLength: 4,
+    maxLength: 8,
+    digitsOnly: false,
+    description:
+      'Your passcode must be 4 to 8 characters long. You can use letters, numbers or special characters, or a mixture of them. Spaces and accented letters are not allowed.',
+  },
+  'digits-6-8': {
+    name: 'digits-6-8',
+    minLength: 6,
+    maxLength: 8,
+    digitsOnly: true,
+    description: 'Your passcode must be 6 to 8 numbers long, using the numbers 0 to 9 only.',
+  },
+};
+
+/** Why a passcode breaks the policy. */
+export type PasscodeProblem =
+  'empty' | 'too-short' | 'too-long' | 'not-allowed-character' | 'digits-only';
+
+/** Why a confirmation does not match. */
+export type ConfirmationProblem = 'confirmation-empty' | 'mismatch';
+
+const PRINTABLE_NO_SPACE = /^[\x21-\x7e]*$/;
+const DIGITS = /^[0-9]*$/;
+
+/** Every rule the passcode breaks, in the order a person would fix them; empty when it is allowed. */
+export function passcodeProblems(passcode: string, policy: PasscodePolicy): PasscodeProblem[] {
+  if (passcode.length === 0) return ['empty'];
+  const problems: PasscodeProblem[] = [];
+  if (!PRINTABLE_NO_SPACE.test(passcode)) problems.push('not-allowed-character');
+  else if (policy.digitsOnly && !DIGITS.test(passcode)) problems.push('digits-only');
+  // Length counts code points, so an emoji does not count as two characters in the message.
+  const length = [...passcode].length;
+  if (length < policy.minLength) problems.push('too-short');
+  if (length > policy.maxLength) problems.push('too-long');
+  return problems;
+}
+
+/** Problems with the second box: empty, or not the same as the first. */
+export function confirmationProblems(
+  passcode: string,
+  confirmation: string,
+): ConfirmationProblem[] {
+  if (confirmation.length === 0) return ['confirmation-empty'];
+  return passcode === confirmation ? [] : ['mismatch'];
+}
+
+/** The sentence shown for each problem. */
+export function passcodeProblemMessage(
+  problem: PasscodeProblem | ConfirmationProblem,
+  policy: PasscodePolicy,
+): string {
+  switch (problem) {
+    case 'empty':
+      return 'Enter a new passcode.';
+    case 'too-short':
+      return `Your passcode must be at least ${policy.minLength} characters long.`;
+    case 'too-long':
+      return `Your passcode must be no more than ${policy.maxLength} characters long.`;
+    case 'not-allowed-character':
+      return policy.digitsOnly
+        ? 'Your passcode must use the numbers 0 to 9 only.'
+        : 'Your passcode can only use letters A to Z, numbers and the special characters on a UK keyboard. Spaces and accented letters are not allowed.';
+    case 'digits-only':
+      return 'Your passcode must use the numbers 0 to 9 only.';
+    case 'confirmation-empty':
+      return 'Enter your new passcode again to confirm it.';
+    case 'mismatch':
+      return 'The two passcodes are not the same. Type the same passcode in both boxes.';
+  }
+}
+
+/** A zod schema accepting exactly the passcodes the policy allows (used at the IPC boundary). */
+export function passcodeSchema(policy: PasscodePolicy): z.ZodType<string> {
+  return z.string().superRefine((value, ctx) => {
+    for (const problem of passcodeProblems(value, policy)) {
+      ctx.addIssue({ code: 'custom', message: passcodeProblemMessage(problem, policy) });
+    }
+  });
+}
