@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'CARD_NOT_LOCKED',
   'CARD_LOCKED',
   'PASSCODE_WRONG',
+  'PUK_WRONG',
   'PUK_BLOCKED',
   'PASSCODE_REJECTED',
   'CARD_IO',
@@ -125,6 +126,10 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
     message: (d) => `The passcode is not right.${tries(d, 'passcode')}`,
     nextStep:
       'Check the passcode and try again. If your card locks, you can unlock it here once registered.',
+  },
+  PUK_WRONG: {
+    message: 'Your smartcard did not accept the unlock key the service holds for it.',
+    nextStep: callDesk,
   },
   PUK_BLOCKED: {
     message: 'Your smartcard cannot be unlocked here any more.',

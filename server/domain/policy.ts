@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * The security rules of the product brief, each a validated setting with the brief's default.
+ * The server's configuration embeds this schema; the domain reads only the parsed values.
+ */
+export const securityPolicySchema = z
+  .object({
+    answers: z
+      .object({
+        /** Wrong answer submissions per card, across sessions and instances, before self-service locks. */
+        maxWrongSubmissions: z.number().int().min(1).max(10).default(3),
+        /** Questions asked at unlock, and chosen at registration. */
+        questionsRequired: z.number().int().min(1).max(5).default(2),
+        argon2: z
+          .object({
+            memoryKiB: z
+              .number()
+              .int()
+              .min(8 * 1024)
+              .max(1024 * 1024)
+              .default(19 * 1024),
+            passes: z.number().int().min(1).max(10).default(2),
+            parallelism: z.number().int().min(1).max(8).default(1),
+          })
+          .strict()
+          .default({ memoryKiB: 19 * 1024, passes: 2, parallelism: 1 }),
+      })
+      .strict()
+      .default({
+        maxWrongSubmissions: 3,
+        questionsRequired: 2,
+        argon2: { memoryKiB: 19 * 1024, passes: 2, parallelism: 1 },
+      }),
+    code: z
+      .object({
+        length: z.number().int().min(8).max(12).default(8),
+        validSeconds: z.number().int().min(60).max(3600).default(600),
+        triesPerCode: z.number().int().min(1).max(10).default(5),
+        maxSendsPerAttempt: z.number().int().min(1).max(10).default(3),
+        resendIntervalSeconds: z.number().int().min(0).max(3600).default(60),
+      })
+      .strict()
+      .default({
+        length: 8,
+        validSeconds: 600,
+        triesPerCode: 5,
+        maxSendsPerAttempt: 3,
+        resendIntervalSeconds: 60,
+      }),
+    nonce: z
+      .object({
+        bytes: z.number().int().min(16).max(64).default(32),
+        validSeconds: z.number().int().min(10).max(600).default(120),
+      })
+      .strict()
+      .default({ bytes: 32, validSeconds: 120 }),
+    attempt: z
+      .object({ validSeconds: z.number().int().min(60).max(7200).default(900) })
+      .strict()
+      .default({ validSeconds: 900 }),
+    puk: z
+      .object({
+        /** PUK releases per card per UTC day. */
+        maxReleasesPerDay: z.number().int().min(1).max(20).default(3),
+        /** Length of the server-chosen next PUK (digits). */
+        length: z.number().int().min(6).max(8).default(8),
+      })
+      .strict()
+      .default({ maxReleasesPerDay: 3, length: 8 }),
+  })
+  .strict();
+
+/** The parsed security policy. */
+export type SecurityPolicy = z.infer<typeof securityPolicySchema>;
+
+/** The brief's defaults. */
+export const DEFAULT_SECURITY_POLICY: SecurityPolicy = securityPolicySchema.parse({});

@@ -1,0 +1,149 @@
+import type { z } from 'zod';
+import type { ErrorCode, ErrorDetails } from '../../src/shared/errors';
+import type {
+  answersRequestSchema,
+  CodeDelivery,
+  outcomeRequestSchema,
+  registrationProofResponseSchema,
+  startAttemptResponseSchema,
+  UnblockAuthorisation,
+  unlockProofResponseSchema,
+} from '../../src/shared/http-api';
+import type { Result } from '../../src/shared/result';
+
+/**
+ * The domain's services as the HTTP routes and the admin CLI see them. Routes parse input with
+ * the shared schemas, call one of these, and map the result to a status; the domain never knows
+ * about HTTP. Every call carries the request context for the audit trail.
+ */
+
+/** Who is asking: for the audit trail and per-address limits. */
+export interface RequestContext {
+  readonly sourceAddress: string;
+  readonly requestId: string;
+}
+
+/** A domain failure: a stable code (worded by src/shared/errors.ts) and its facts. */
+export interface DomainError {
+  readonly code: ErrorCode;
+  readonly details?: ErrorDetails;
+}
+
+export type DomainResult<T> = Result<T, DomainError>;
+
+export type StartAttemptResponse = z.infer<typeof startAttemptResponseSchema>;
+export type UnlockProofResponse = z.infer<typeof unlockProofResponseSchema>;
+export type RegistrationProofResponse = z.infer<typeof registrationProofResponseSchema>;
+export type AnswersRequest = z.infer<typeof answersRequestSchema>;
+export type OutcomeRequest = z.infer<typeof outcomeRequestSchema>;
+
+/** The unlock flow (product brief, "Unlock"). */
+export interface UnlockService {
+  start(cardId: string, ctx: RequestContext): Promise<DomainResult<StartAttemptResponse>>;
+  /** Checks the 9E signature over `cardProofMessage('unlock', attemptId, nonce)`. */
+  proveCard(
+    attemptId: string,
+    signatureDer: Uint8Array,
+    ctx: RequestContext,
+  ): Promise<DomainResult<UnlockProofResponse>>;
+  answer(
+    attemptId: string,
+    answers: AnswersRequest['answers'],
+    ctx: RequestContext,
+  ): Promise<DomainResult<CodeDelivery>>;
+  resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
+  submitCode(
+    attemptId: string,
+    code: string,
+    ctx: RequestContext,
+  ): Promise<DomainResult<UnblockAuthorisation>>;
+  reportOutcome(
+    attemptId: string,
+    outcome: OutcomeRequest,
+    ctx: RequestContext,
+  ): Promise<DomainResult<void>>;
+  cancel(attemptId: string, ctx: RequestContext): Promise<DomainResult<void>>;
+}
+
+/** The registration flow (product brief, "Registration"). */
+export interface RegistrationService {
+  start(cardId: string, ctx: RequestContext): Promise<DomainResult<StartAttemptResponse>>;
+  /** Checks the 9A signature over `cardProofMessage('register', attemptId, nonce)`. */
+  proveCard(
+    attemptId: string,
+    signatureDer: Uint8Array,
+    ctx: RequestContext,
+  ): Promise<DomainResult<RegistrationProofResponse>>;
+  answer(
+    attemptId: string,
+    answers: AnswersRequest['answers'],
+    ctx: RequestContext,
+  ): Promise<DomainResult<CodeDelivery>>;
+  resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
+  confirmCode(attemptId: string, code: string, ctx: RequestContext): Promise<DomainResult<void>>;
+  cancel(attemptId: string, ctx: RequestContext): Promise<DomainResult<void>>;
+}
+
+/** A card and its holder as IT imports them from the issuing system. */
+export interface CardImport {
+  readonly cardId: string;
+  readonly holderName: string;
+  readonly email: string;
+  /** DER certificates (or SubjectPublicKeyInfo) for slots 9A and 9E. */
+  readonly pivAuthentication: Uint8Array;
+  readonly cardAuthentication: Uint8Array;
+  /** The card's current PUK (encrypted at rest by the domain). */
+  readonly puk: string;
+}
+
+/** What the admin CLI shows about a card; never a secret. */
+export interface CardState {
+  readonly cardId: string;
+  readonly holderName: string;
+  readonly maskedEmail: string;
+  readonly registered: boolean;
+  readonly emailConfirmed: boolean;
+  readonly selfServiceLocked: boolean;
+  readonly wrongAnswerSubmissions: number;
+  readonly pukReleasesToday: number;
+  readonly pendingPukRotation: boolean;
+  readonly lastUnlockAt: string | null;
+}
+
+/** One line of the audit trail. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly cardId: string | null;
+  readonly attemptId: string | null;
+  readonly action: string;
+  readonly outcome: string;
+  readonly sourceAddress: string;
+  readonly requestId: string | null;
+}
+
+/** IT's operations (product brief, "Enrolment and support"). */
+export interface AdminService {
+  /** Imports all or nothing: one bad card rejects the batch. */
+  importCards(
+    cards: readonly CardImport[],
+    actor: string,
+  ): Promise<DomainResult<{ readonly imported: number; readonly updated: number }>>;
+  showCard(cardId: string): Promise<DomainResult<CardState>>;
+  resetRegistration(cardId: string, actor: string): Promise<DomainResult<void>>;
+  clearLockout(cardId: string, actor: string): Promise<DomainResult<void>>;
+  auditTrail(filter: {
+    readonly cardId?: string;
+    readonly limit?: number;
+  }): Promise<DomainResult<readonly AuditEntry[]>>;
+  /** Re-encrypts every stored PUK under the new key-encryption key. */
+  rotateKeyEncryptionKey(
+    newKeyId: string,
+    actor: string,
+  ): Promise<DomainResult<{ readonly rotated: number }>>;
+}
+
+/** Readiness of what the server depends on. */
+export interface HealthProbe {
+  checkDatabase(): Promise<boolean>;
+}

@@ -1,0 +1,139 @@
+import type { ErrorCode } from '../../shared/errors';
+import type { Result } from '../../shared/result';
+
+/**
+ * The card layer's contracts. Everything above the card layer (the flows, the admin CLI's enrol
+ * command) depends on these interfaces only; the PC/SC adapter and the in-process virtual card
+ * both implement `ReaderBackend`, and `PivClient` implements `PivCard` over any `CardChannel`.
+ * No Electron here: the card layer runs in Node, in worker threads and in tests.
+ */
+
+/** Why a card operation failed: a stable code, and the facts that refine it. Never a secret. */
+export interface CardError {
+  readonly code: CardErrorCode;
+  /** Passcode or PUK tries left, when the card said so. */
+  readonly triesLeft?: number;
+  /** The status word the card answered, for logs and diagnostics. */
+  readonly statusWord?: number;
+  /** A short technical description for logs (never shown as the user message, never a secret). */
+  readonly detail?: string;
+}
+
+export type CardErrorCode =
+  | 'service-down' // pcscd / the Smart Card service is not running
+  | 'reader-missing' // no reader attached
+  | 'reader-choice-needed' // several readers with cards, none configured
+  | 'card-absent' // no card in the reader
+  | 'card-removed' // the card was pulled during a command
+  | 'not-piv' // SELECT of the PIV application failed
+  | 'passcode-wrong' // 63 Cx on VERIFY (triesLeft = x)
+  | 'passcode-blocked' // 69 83 on VERIFY
+  | 'puk-wrong' // 63 Cx on RESET RETRY COUNTER or CHANGE REFERENCE DATA 81
+  | 'puk-blocked' // 69 83 on RESET RETRY COUNTER or CHANGE REFERENCE DATA 81
+  | 'security-status' // 69 82: the command needs VERIFY first
+  | 'not-found' // 6A 82: data object or key absent
+  | 'wrong-data' // 6A 80 and friends: the card refused the data (e.g. a new passcode)
+  | 'unsupported' // 6D 00, 6E 00, 6A 81
+  | 'malformed' // bytes that do not parse
+  | 'io'; // any other transport or card failure
+
+/** The user-facing error code for a card error (the wording lives in src/shared/errors.ts). */
+export const CARD_ERROR_TO_APP_ERROR: Readonly<Record<CardErrorCode, ErrorCode>> = {
+  'service-down': 'CARD_SERVICE_DOWN',
+  'reader-missing': 'READER_MISSING',
+  'reader-choice-needed': 'READER_CHOICE_NEEDED',
+  'card-absent': 'CARD_ABSENT',
+  'card-removed': 'CARD_REMOVED',
+  'not-piv': 'CARD_NOT_PIV',
+  'passcode-wrong': 'PASSCODE_WRONG',
+  'passcode-blocked': 'CARD_LOCKED',
+  'puk-wrong': 'PUK_WRONG',
+  'puk-blocked': 'PUK_BLOCKED',
+  'security-status': 'CARD_IO',
+  'not-found': 'CARD_NOT_PIV',
+  'wrong-data': 'PASSCODE_REJECTED',
+  unsupported: 'CARD_NOT_PIV',
+  malformed: 'CARD_IO',
+  io: 'CARD_IO',
+};
+
+/** A result from the card layer. */
+export type CardResult<T> = Result<T, CardError>;
+
+/** A connection to the card in one reader: raw APDUs in, raw responses (data and SW1 SW2) out. */
+export interface CardChannel {
+  /** The card's Answer To Reset. */
+  readonly atr: Uint8Array;
+  /** Sends one command APDU and returns the response APDU including the status word. */
+  transmit(command: Uint8Array): Promise<CardResult<Uint8Array>>;
+  /** Ends the connection, leaving the card powered and in the reader. */
+  close(): Promise<void>;
+}
+
+/** A reader as the start screen and diagnostics show it. */
+export interface ReaderInfo {
+  readonly name: string;
+  readonly hasCard: boolean;
+  readonly atr?: Uint8Array;
+}
+
+/** What happens to readers and cards, as the backend sees it. */
+export type ReaderEvent =
+  | { readonly kind: 'service-down' }
+  | { readonly kind: 'service-up' }
+  | { readonly kind: 'readers-changed'; readonly readers: readonly ReaderInfo[] }
+  | { readonly kind: 'card-inserted'; readonly reader: string; readonly atr: Uint8Array }
+  | { readonly kind: 'card-removed'; readonly reader: string };
+
+/**
+ * A source of readers and cards: the PC/SC adapter (real readers, and the virtual card through
+ * vpcd) or the in-process virtual card (mock reader mode). Implementations recover by themselves
+ * when the card service restarts, and never block the caller's event loop.
+ */
+export interface ReaderBackend {
+  /** The readers attached now; `service-down` when the card service is not running. */
+  listReaders(): Promise<CardResult<readonly ReaderInfo[]>>;
+  /** Connects (shared mode) to the card in the named reader. */
+  connect(reader: string): Promise<CardResult<CardChannel>>;
+  /** Subscribes to reader and card events; returns the unsubscribe function. */
+  onEvent(listener: (event: ReaderEvent) => void): () => void;
+  /** Stops monitoring and releases the card service. */
+  close(): Promise<void>;
+}
+
+/** The PIV key slots the product uses. */
+export type PivKeySlot = '9A' | '9E';
+
+/** The passcode's state without spending a try. */
+export interface PasscodeStatus {
+  readonly blocked: boolean;
+  readonly triesLeft: number;
+}
+
+/**
+ * The PIV operations of the card profile (docs/card-protocol.md). Passcodes and PUKs are ASCII
+ * strings; the client pads them to 8 bytes with 0xFF. It never sends a passcode to a blocked card.
+ */
+export interface PivCard {
+  /** SELECT the PIV application; `not-piv` when the card has none. */
+  select(): Promise<CardResult<void>>;
+  /** The card identifier: the CHUID's GUID as 32 lowercase hex digits. */
+  readCardId(): Promise<CardResult<string>>;
+  /** The DER certificate in slot 9A (PIV Authentication) or 9E (Card Authentication). */
+  readCertificate(slot: PivKeySlot): Promise<CardResult<Uint8Array>>;
+  /** Passcode tries left, without spending one (VERIFY with no data). */
+  passcodeStatus(): Promise<CardResult<PasscodeStatus>>;
+  /** VERIFY the passcode. */
+  verifyPasscode(passcode: string): Promise<CardResult<void>>;
+  /** CHANGE REFERENCE DATA on the passcode (80). */
+  changePasscode(current: string, next: string): Promise<CardResult<void>>;
+  /** CHANGE REFERENCE DATA on the PUK (81). */
+  changePuk(current: string, next: string): Promise<CardResult<void>>;
+  /** RESET RETRY COUNTER: unblocks the passcode with the PUK and sets a new passcode. */
+  resetRetryCounter(puk: string, newPasscode: string): Promise<CardResult<void>>;
+  /**
+   * GENERAL AUTHENTICATE with the slot's ECC P-256 key over a 32-byte SHA-256 digest; returns the
+   * DER ECDSA signature. 9A needs a verified passcode first; 9E does not.
+   */
+  sign(slot: PivKeySlot, digest: Uint8Array): Promise<CardResult<Uint8Array>>;
+}
