@@ -24,7 +24,7 @@ describe('packaging configuration (electron-builder.yml)', () => {
     const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
     expect(validate(config), ajv.errorsText(validate.errors)).toBe(true);
-  });
+  }, 60_000); // compiling electron-builder's large schema takes seconds on a loaded machine
 
   it('builds NSIS and MSI for Windows and deb and AppImage for Linux', () => {
     expect(config.win.target.map((t) => t.target)).toEqual(['nsis', 'msi']);
