@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from '../../../shared/result';
@@ -111,14 +112,15 @@ function workerFailed(error: unknown): PcscStartError {
 }
 
 /**
- * Runs the built worker when there is one (packaged app), else the TypeScript source through tsx
- * (development and tests), which a worker cannot load by itself.
+ * Runs the built worker when there is one (the app's bundle puts pcsc-worker.js beside the main
+ * entry), else the TypeScript source through tsx (development and tests), which a worker cannot
+ * load by itself.
  */
 function spawnWorker(data: WorkerData, workerFile: string | undefined): Worker {
   const here = fileURLToPath(import.meta.url);
-  const built = workerFile ?? here.replace(/pcsc-backend\.[cm]?[jt]s$/, 'pcsc-worker.js');
-  if (built !== here && existsSync(built)) return new Worker(built, { workerData: data });
-  const source = here.replace(/pcsc-backend\.ts$/, 'pcsc-worker.ts');
+  const built = workerFile ?? join(dirname(here), 'pcsc-worker.js');
+  if (existsSync(built)) return new Worker(built, { workerData: data });
+  const source = join(dirname(here), 'pcsc-worker.ts');
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
   const bootstrap = `require(${JSON.stringify(tsx)}).require(${JSON.stringify(source)}, ${JSON.stringify(source)});`;
   return new Worker(bootstrap, { eval: true, workerData: data });
