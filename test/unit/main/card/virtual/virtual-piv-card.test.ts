@@ -16,6 +16,9 @@ import {
 import type { CardStore } from '../../../../../src/main/card/virtual/card-store';
 import { makeCard, makeProfile, pad, send, verifyApdu } from '../support';
 
+/** Property tests run many cases: room for them on a loaded two-core machine. */
+const PROPERTY_TESTS = { timeout: 30_000 };
+
 const getData = (tag: string, le = 256) =>
   command(
     0x00,
@@ -252,7 +255,7 @@ describe('virtual PIV card: passcode and PUK', () => {
   });
 });
 
-describe('virtual PIV card: GENERAL AUTHENTICATE', () => {
+describe('virtual PIV card: GENERAL AUTHENTICATE', PROPERTY_TESTS, () => {
   const message = Buffer.from('smartcard-unlock/v1/unlock/attempt/nonce');
   const digest = createHash('sha256').update(message).digest();
   const certKey = (b64: string) => new X509Certificate(Buffer.from(b64, 'base64')).publicKey;
@@ -329,7 +332,7 @@ describe('virtual PIV card: GENERAL AUTHENTICATE', () => {
   });
 });
 
-describe('virtual PIV card: robustness', () => {
+describe('virtual PIV card: robustness', PROPERTY_TESTS, () => {
   it('answers 6D 00 to unknown instructions, such as the YubiKey GET VERSION OpenSC tries', () => {
     const { card } = makeCard();
     expect(send(card, command(0, 0xfd, 0, 0, undefined, 3)).sw).toBe(0x6d00);
