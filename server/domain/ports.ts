@@ -120,6 +120,8 @@ export interface AuditEntry {
   readonly outcome: string;
   readonly sourceAddress: string;
   readonly requestId: string | null;
+  /** Facts such as tries left; never a secret. */
+  readonly detail?: string | null;
 }
 
 /** IT's operations (product brief, "Enrolment and support"). */
@@ -146,4 +148,24 @@ export interface AdminService {
 /** Readiness of what the server depends on. */
 export interface HealthProbe {
   checkDatabase(): Promise<boolean>;
+}
+
+/**
+ * Where the domain writes operational events: a subset of pino's API, so the server can pass its
+ * request logger. The domain never passes a secret to it.
+ */
+export interface DomainLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Everything the server's core builds from its settings, ready for routes and the admin CLI. */
+export interface ServerCore {
+  readonly unlock: UnlockService;
+  readonly registration: RegistrationService;
+  readonly admin: AdminService;
+  readonly health: HealthProbe;
+  /** Closes the database pool and the mail transport. */
+  close(): Promise<void>;
 }
