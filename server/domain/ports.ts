@@ -147,3 +147,23 @@ export interface AdminService {
 export interface HealthProbe {
   checkDatabase(): Promise<boolean>;
 }
+
+/**
+ * Where the domain writes operational events: a subset of pino's API, so the server can pass its
+ * request logger. The domain never passes a secret to it.
+ */
+export interface DomainLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Everything the server's core builds from its settings, ready for routes and the admin CLI. */
+export interface ServerCore {
+  readonly unlock: UnlockService;
+  readonly registration: RegistrationService;
+  readonly admin: AdminService;
+  readonly health: HealthProbe;
+  /** Closes the database pool and the mail transport. */
+  close(): Promise<void>;
+}
