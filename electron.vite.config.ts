@@ -8,7 +8,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // The PC/SC worker thread is its own entry: the adapter starts it from out/main/pcsc-worker.js.
+          'pcsc-worker': resolve(import.meta.dirname, 'src/main/card/pcsc/pcsc-worker.ts'),
+        },
         // Native and optional modules stay outside the bundle and load from node_modules.
         external: ['smartcard', 'better-sqlite3', 'pg', 'pg-native', '@node-rs/argon2'],
       },

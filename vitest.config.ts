@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * One vitest run, several projects: fast unit tests, renderer components in jsdom, integration
@@ -29,9 +29,24 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // The card tests run in their own project below, one file at a time.
+          exclude: [...configDefaults.exclude, 'test/integration/card/**'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real pcscd + vpcd + a virtual card process per file. Serial: where mount namespaces are
+          // missing, pcscd is one daemon per machine, and two cores are enough for one stack at a time.
+          name: 'card',
+          include: ['test/integration/card/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

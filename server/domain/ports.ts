@@ -120,6 +120,8 @@ export interface AuditEntry {
   readonly outcome: string;
   readonly sourceAddress: string;
   readonly requestId: string | null;
+  /** Facts such as tries left; never a secret. */
+  readonly detail?: string | null;
 }
 
 /** IT's operations (product brief, "Enrolment and support"). */
