@@ -1,5 +1,123 @@
-// Placeholder until issue 4 lands: says so and exits non-zero, so the npm script is never a silent no-op.
-console.error(
-  'The verification server is not built yet: it arrives with issue 4 (run `issues show 4`).',
+import { parseArgs } from 'node:util';
+import { createApp } from './app';
+import { describeSettings, loadConfig } from './config';
+import { createServices } from './domain/create-services';
+import { listen } from './http/server';
+import { createLogger } from './logging';
+
+/**
+ * The verification server's process: settings, services, app, listen, and a graceful stop on
+ * SIGTERM or SIGINT. `npm run server` starts it in development mode on the embedded defaults.
+ */
+
+const USAGE = `Usage: tsx server/index.ts [--config FILE] [--dev]
+
+  --config FILE  JSON settings file (also SCU_CONFIG); environment variables override it
+  --dev          development mode: plain HTTP allowed, codes printed, development keys generated
+  --help         this text
+
+Settings and environment variables: docs/decisions/0008-configuration.md.`;
+
+/** Exit statuses of the server process (documented in docs/decisions/0008-configuration.md). */
+const EXIT = { ok: 0, failed: 1, usage: 2, settings: 78 } as const;
+
+/** Runs the server until a signal stops it; resolves with the process exit status. */
+async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: 'string' },
+        dev: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+
+  const loaded = loadConfig({
+    env,
+    cwd: process.cwd(),
+    ...(args.config === undefined ? {} : { configFile: args.config }),
+    development: args.dev,
+    purpose: 'server',
+  });
+  if (!loaded.ok) {
+    console.error(loaded.error.message);
+    return EXIT.settings;
+  }
+  const settings = loaded.value;
+  const logger = createLogger(settings.logLevel);
+
+  if (settings.development) {
+    logger.warn(
+      'DEVELOPMENT MODE: plain HTTP is allowed and unlock codes are printed. Never use it in production.',
+    );
+  }
+  if (settings.developmentKeysFile !== undefined) {
+    logger.warn(
+      { file: settings.developmentKeysFile },
+      'Using generated DEVELOPMENT keys (key-encryption key and answer pepper). Production must set its own: SCU_KEY_ENCRYPTION_KEYS, SCU_ACTIVE_KEY_ID and SCU_ANSWER_PEPPER, or "keys" in the config file.',
+    );
+  }
+  if (settings.http.trustProxy === true) {
+    logger.warn(
+      'http.trustProxy is true: every X-Forwarded-For is believed. Prefer the proxy addresses or a hop count.',
+    );
+  }
+
+  let services;
+  try {
+    services = await createServices(settings.core, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'the server could not open its database or mail transport');
+    return EXIT.failed;
+  }
+
+  const app = createApp({ services, logger, http: settings.http });
+  let running;
+  try {
+    running = await listen(app, settings);
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot listen on ${settings.host}:${settings.port}`);
+    await services.close();
+    return EXIT.failed;
+  }
+  logger.info({ url: running.url, settings: describeSettings(settings) }, 'listening');
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+  try {
+    await running.close(settings.shutdownGraceSeconds * 1000);
+    await services.close();
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown was not clean');
+    return EXIT.failed;
+  }
+  logger.info('stopped');
+  return EXIT.ok;
+}
+
+main(process.argv.slice(2), process.env).then(
+  // Exit explicitly: everything is closed by now, and a stray handle must not keep a stopped server alive.
+  (status) => process.exit(status),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(EXIT.failed);
+  },
 );
-process.exit(2);

@@ -1,5 +1,14 @@
+import { createMailer } from '../mail/mailer';
+import { AnswerHasher } from '../security/answer-hasher';
+import { KeyRing } from '../security/key-ring';
+import { CodeHasher } from '../security/secrets';
+import { openDatabase } from '../storage/database';
+import { createAdminService } from './admin-service';
+import type { DomainDeps } from './context';
 import type { DomainLogger, ServerCore } from './ports';
+import { createRegistrationService } from './registration-service';
 import type { ServerCoreSettings } from './server-core-settings';
+import { createUnlockService } from './unlock-service';
 
 export { serverCoreSettingsSchema, type ServerCoreSettings } from './server-core-settings';
 
@@ -9,15 +18,38 @@ export interface CreateServicesOptions {
   readonly logger?: DomainLogger;
 }
 
+const silentLogger: DomainLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
 /**
  * Builds the domain services from parsed settings: opens the database and applies migrations,
  * prepares the mail transport and the key ring. Call `close()` on shutdown.
  */
-export function createServices(
+export async function createServices(
   settings: ServerCoreSettings,
   options: CreateServicesOptions = {},
 ): Promise<ServerCore> {
-  void settings;
-  void options;
-  return Promise.reject(new Error('createServices is not implemented yet (server-core, issue 4).'));
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? silentLogger;
+  const database = await openDatabase(settings.storage);
+  const mailer = createMailer(settings.mail, logger, now);
+  const deps: DomainDeps = {
+    db: database.db,
+    policy: settings.security,
+    keyRing: new KeyRing(settings.keys),
+    answerHasher: new AnswerHasher(settings.keys.answerPepper, settings.security.answers.argon2),
+    codeHasher: new CodeHasher(settings.keys.answerPepper),
+    mailer,
+    now,
+    logger,
+  };
+  return {
+    unlock: createUnlockService(deps),
+    registration: createRegistrationService(deps),
+    admin: createAdminService(deps),
+    health: { checkDatabase: () => database.ping() },
+    async close() {
+      mailer.close();
+      await database.close();
+    },
+  };
 }

@@ -48,7 +48,7 @@ export interface UnlockService {
   ): Promise<DomainResult<UnlockProofResponse>>;
   answer(
     attemptId: string,
-    answers: AnswersRequest['answers'],
+    answers: readonly AnswersRequest['answers'][number][],
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>>;
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
@@ -76,7 +76,7 @@ export interface RegistrationService {
   ): Promise<DomainResult<RegistrationProofResponse>>;
   answer(
     attemptId: string,
-    answers: AnswersRequest['answers'],
+    answers: readonly AnswersRequest['answers'][number][],
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>>;
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
@@ -120,6 +120,8 @@ export interface AuditEntry {
   readonly outcome: string;
   readonly sourceAddress: string;
   readonly requestId: string | null;
+  /** Facts such as tries left; never a secret. */
+  readonly detail?: string | null;
 }
 
 /** IT's operations (product brief, "Enrolment and support"). */

@@ -1,0 +1,113 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { API_ROUTES, type ApiRoute } from '../src/shared/http-api';
+import type { HealthProbe, RegistrationService, UnlockService } from './domain/ports';
+import type { HttpSettings } from './http/settings';
+import { errorMiddleware, HttpFailure } from './http/errors';
+import { createMetrics, metricsMiddleware, type HttpMetrics } from './http/metrics';
+import { requireJsonBody } from './http/validate';
+import { httpLogger } from './logging';
+import { openApiDocument } from './openapi';
+import { operationsRoutes } from './routes/operations';
+import { expressPath } from './routes/mount';
+import { registrationRoutes } from './routes/registration';
+import { unlockRoutes } from './routes/unlock';
+
+/** What the HTTP edge needs: the domain's services, a logger and the HTTP settings. */
+export interface AppDeps {
+  readonly services: {
+    readonly unlock: UnlockService;
+    readonly registration: RegistrationService;
+    readonly health: HealthProbe;
+  };
+  readonly logger: Logger;
+  readonly http: HttpSettings;
+  /** A metrics registry to share; a fresh one otherwise. */
+  readonly metrics?: HttpMetrics;
+}
+
+/** A per-address limiter whose refusals are RATE_LIMITED errors like every other failure. */
+function limiter(windowSeconds: number, limit: number): RequestHandler {
+  return rateLimit({
+    windowMs: windowSeconds * 1000,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // The trust-proxy choice is a setting, checked and logged at start; do not second-guess it.
+    validate: { trustProxy: false, xForwardedForHeader: false },
+    handler: (req, _res, next) => {
+      const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const retryAfterSeconds =
+        reset === undefined
+          ? windowSeconds
+          : Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000));
+      next(new HttpFailure('RATE_LIMITED', 429, { retryAfterSeconds }));
+    },
+  });
+}
+
+/** Answers 405 with an Allow header on a known path with a method it does not take. */
+function methodNotAllowed(routes: readonly ApiRoute[]): express.Router {
+  const router = express.Router();
+  const allowed = new Map<string, string[]>();
+  for (const route of routes) {
+    const path = expressPath(route.path);
+    allowed.set(path, [...(allowed.get(path) ?? []), route.method.toUpperCase()]);
+  }
+  for (const [path, methods] of allowed) {
+    router.all(path, (_req, res) => {
+      res.setHeader('Allow', methods.join(', '));
+      throw new HttpFailure('NOT_FOUND', 405);
+    });
+  }
+  return router;
+}
+
+/**
+ * Builds the Express app without listening: request ids and logs, metrics, security headers,
+ * health and documentation, then /v1 behind the per-address limits, JSON parsing and the flow
+ * routes, then 405/404 and the one error middleware.
+ */
+export function createApp(deps: AppDeps): Express {
+  const { services, logger, http } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', http.trustProxy);
+  app.set('etag', false);
+
+  app.use(httpLogger(logger));
+  app.use(metricsMiddleware(metrics));
+  app.use(helmet());
+
+  app.use(
+    operationsRoutes({
+      health: services.health,
+      metrics: http.metricsEnabled ? metrics : undefined,
+      openApi: openApiDocument(),
+    }),
+  );
+
+  const routes: readonly ApiRoute[] = Object.values(API_ROUTES);
+  const v1 = express.Router();
+  v1.use('/v1', limiter(http.rateLimit.windowSeconds, http.rateLimit.maxRequests));
+  v1.post(
+    [expressPath(API_ROUTES.unlockStart.path), expressPath(API_ROUTES.registerStart.path)],
+    limiter(http.rateLimit.windowSeconds, http.rateLimit.maxAttemptStarts),
+  );
+  v1.use('/v1', requireJsonBody);
+  v1.use(
+    '/v1',
+    express.json({ limit: http.bodyLimitBytes, strict: true, type: 'application/json' }),
+  );
+  v1.use(unlockRoutes(services.unlock, metrics));
+  v1.use(registrationRoutes(services.registration, metrics));
+  v1.use(methodNotAllowed(routes));
+  app.use(v1);
+
+  app.use((_req, _res, next) => next(new HttpFailure('NOT_FOUND', 404)));
+  app.use(errorMiddleware(logger));
+  return app;
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { cardIdSchema } from '../../src/shared/card-identity';
+import { pukSchema } from '../../src/shared/http-api';
+import { ok } from '../../src/shared/result';
+import { cardPublicKey } from '../security/card-proof';
+import {
+  clearFailures,
+  clearRegistration,
+  findCard,
+  listSealedPuks,
+  pukReleasesOn,
+  resealPuk,
+  upsertCard,
+} from '../storage/card-repository';
+import { listAudit } from '../storage/audit-repository';
+import { type DomainDeps, audit, fail, isLocked, utcDay } from './context';
+import { maskEmail } from './mask-email';
+import type { AdminService, CardImport } from './ports';
+
+const p256Key = z
+  .instanceof(Uint8Array)
+  .refine(
+    (der) => cardPublicKey(der) !== undefined,
+    'Not a DER certificate or public key for an ECDSA P-256 key.',
+  );
+
+/** One imported card, checked before anything is written. */
+const cardImportSchema = z
+  .object({
+    cardId: cardIdSchema,
+    holderName: z.string().trim().min(1).max(200),
+    email: z.email().max(320),
+    pivAuthentication: p256Key,
+    cardAuthentication: p256Key,
+    puk: pukSchema,
+  })
+  .strict();
+
+/** Who did it, in the audit trail's source column. */
+const adminSource = (actor: string) => ({
+  sourceAddress: `admin:${actor.slice(0, 100)}`,
+  requestId: null,
+});
+
+/** IT's operations: import, inspect, reset, clear, audit, rotate the key-encryption key. */
+export function createAdminService(deps: DomainDeps): AdminService {
+  return {
+    async importCards(cards: readonly CardImport[], actor: string) {
+      const parsed: z.infer<typeof cardImportSchema>[] = [];
+      const seen = new Set<string>();
+      for (const [index, card] of cards.entries()) {
+        const result = cardImportSchema.safeParse(card);
+        if (!result.success) {
+          const path = result.error.issues[0]?.path.join('.') ?? '';
+          return fail('VALIDATION_FAILED', { field: `cards[${index}].${path}` });
+        }
+        if (seen.has(result.data.cardId)) {
+          return fail('VALIDATION_FAILED', { field: `cards[${index}].cardId` });
+        }
+        seen.add(result.data.cardId);
+        parsed.push(result.data);
+      }
+      const now = deps.now().toISOString();
+      // All or nothing: one transaction for the batch.
+      const counts = await deps.db.transaction().execute(async (trx) => {
+        let imported = 0;
+        let updated = 0;
+        for (const card of parsed) {
+          const outcome = await upsertCard(
+            trx,
+            {
+              cardId: card.cardId,
+              holderName: card.holderName,
+              email: card.email,
+              pivAuthDer: card.pivAuthentication,
+              cardAuthDer: card.cardAuthentication,
+              puk: deps.keyRing.seal(card.cardId, card.puk),
+            },
+            now,
+          );
+          if (outcome === 'inserted') imported++;
+          else updated++;
+        }
+        return { imported, updated };
+      });
+      await audit(deps, adminSource(actor), {
+        cardId: null,
+        attemptId: null,
+        action: 'admin.import',
+        outcome: 'ok',
+        detail: `imported=${counts.imported};updated=${counts.updated}`,
+      });
+      return ok(counts);
+    },
+
+    async showCard(cardId) {
+      const card = await findCard(deps.db, cardId);
+      if (card === undefined) return fail('NOT_FOUND');
+      return ok({
+        cardId: card.cardId,
+        holderName: card.holderName,
+        maskedEmail: maskEmail(card.email),
+        registered: card.registeredAt !== null,
+        emailConfirmed: card.emailConfirmedAt !== null,
+        selfServiceLocked: isLocked(deps, card),
+        wrongAnswerSubmissions: card.failures,
+        pukReleasesToday: await pukReleasesOn(deps.db, cardId, utcDay(deps.now())),
+        pendingPukRotation: card.pendingPuk !== null,
+        lastUnlockAt: card.lastUnlockAt,
+      });
+    },
+
+    async resetRegistration(cardId, actor) {
+      const found = await clearRegistration(deps.db, cardId, deps.now().toISOString());
+      await audit(deps, adminSource(actor), {
+        cardId,
+        attemptId: null,
+        action: 'admin.reset-registration',
+        outcome: found ? 'ok' : 'NOT_FOUND',
+      });
+      return found ? ok(undefined) : fail('NOT_FOUND');
+    },
+
+    async clearLockout(cardId, actor) {
+      const found = await clearFailures(deps.db, cardId, deps.now().toISOString());
+      await audit(deps, adminSource(actor), {
+        cardId,
+        attemptId: null,
+        action: 'admin.clear-lockout',
+        outcome: found ? 'ok' : 'NOT_FOUND',
+      });
+      return found ? ok(undefined) : fail('NOT_FOUND');
+    },
+
+    async auditTrail(filter) {
+      const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
+      return ok(
+        await listAudit(
+          deps.db,
+          filter.cardId === undefined ? { limit } : { cardId: filter.cardId, limit },
+        ),
+      );
+    },
+
+    async rotateKeyEncryptionKey(newKeyId, actor) {
+      if (!deps.keyRing.has(newKeyId)) {
+        return fail('VALIDATION_FAILED', { field: 'keys.keyEncryptionKeys' });
+      }
+      let rotated = 0;
+      for (const card of await listSealedPuks(deps.db)) {
+        for (const [which, sealed] of [
+          ['current', card.puk],
+          ['pending', card.pendingPuk],
+        ] as const) {
+          if (sealed === null || sealed.keyId === newKeyId) continue;
+          const clear = deps.keyRing.open(card.cardId, sealed);
+          const resealed = deps.keyRing.seal(card.cardId, clear, newKeyId);
+          // Conditional on the old ciphertext: an unlock committing meanwhile is not undone.
+          if (await resealPuk(deps.db, card.cardId, which, sealed, resealed)) rotated++;
+        }
+      }
+      await audit(deps, adminSource(actor), {
+        cardId: null,
+        attemptId: null,
+        action: 'admin.rotate-kek',
+        outcome: 'ok',
+        detail: `keyId=${newKeyId};rotated=${rotated}`,
+      });
+      return ok({ rotated });
+    },
+  };
+}

@@ -1,0 +1,252 @@
+import type { Kysely } from 'kysely';
+import { err, ok } from '../../src/shared/result';
+import type { CodeDelivery } from '../../src/shared/http-api';
+import type { Mailer } from '../mail/mailer';
+import type { AnswerHasher } from '../security/answer-hasher';
+import type { KeyRing } from '../security/key-ring';
+import { type CodeHasher, generateCode } from '../security/secrets';
+import { type CardRecord, recordFailure } from '../storage/card-repository';
+import {
+  type AttemptKind,
+  type AttemptRecord,
+  endAttempt,
+  findAttempt,
+  recordWrongCode,
+  releaseSend,
+  reserveSend,
+  storeCode,
+} from '../storage/attempt-repository';
+import { appendAudit } from '../storage/audit-repository';
+import type { Database } from '../storage/schema';
+import { maskEmail } from './mask-email';
+import type { SecurityPolicy } from './policy';
+import type { DomainError, DomainLogger, DomainResult, RequestContext } from './ports';
+import { registrationCodeMail, unlockCodeMail } from '../mail/templates';
+
+/** What every domain service works with; built once by createServices. */
+export interface DomainDeps {
+  readonly db: Kysely<Database>;
+  readonly policy: SecurityPolicy;
+  readonly keyRing: KeyRing;
+  readonly answerHasher: AnswerHasher;
+  readonly codeHasher: CodeHasher;
+  readonly mailer: Mailer;
+  readonly now: () => Date;
+  readonly logger: DomainLogger;
+}
+
+/** A time `seconds` after `from`, as stored. */
+export const isoAfter = (from: Date, seconds: number): string =>
+  new Date(from.getTime() + seconds * 1000).toISOString();
+
+/** The UTC day of a time, for per-day caps. */
+export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
+
+/** A failure as a value. */
+export const fail = (code: DomainError['code'], details?: DomainError['details']) =>
+  err<DomainError>(details === undefined ? { code } : { code, details });
+
+/** One audit line about a step; outcome is `ok` or the error code. */
+export async function audit(
+  deps: DomainDeps,
+  ctx: RequestContext | { readonly sourceAddress: string; readonly requestId: null },
+  entry: {
+    readonly cardId: string | null;
+    readonly attemptId: string | null;
+    readonly action: string;
+    readonly outcome: string;
+    readonly detail?: string;
+  },
+): Promise<void> {
+  await appendAudit(deps.db, {
+    at: deps.now().toISOString(),
+    sourceAddress: ctx.sourceAddress,
+    requestId: ctx.requestId,
+    ...entry,
+  });
+}
+
+/**
+ * Loads an attempt for a step: unknown, ended and timed-out attempts become the matching error
+ * (a timed-out attempt is ended on the way, so it stays ended).
+ */
+export async function loadLiveAttempt(
+  deps: DomainDeps,
+  attemptId: string,
+  kind: AttemptKind,
+): Promise<DomainResult<AttemptRecord>> {
+  const attempt = await findAttempt(deps.db, attemptId, kind);
+  if (attempt === undefined) return fail('ATTEMPT_NOT_FOUND');
+  const now = deps.now();
+  if (attempt.state === 'ended') {
+    if (attempt.endReason === 'expired') return fail('ATTEMPT_EXPIRED');
+    if (attempt.endReason === 'self-service-locked') return fail('SELF_SERVICE_LOCKED');
+    return fail('ATTEMPT_STATE');
+  }
+  if (attempt.expiresAt <= now.toISOString()) {
+    await endAttempt(deps.db, attemptId, 'expired', now.toISOString());
+    return fail('ATTEMPT_EXPIRED');
+  }
+  return ok(attempt);
+}
+
+/** True when the card's failures have reached the policy's limit. */
+export const isLocked = (deps: DomainDeps, card: CardRecord): boolean =>
+  card.failures >= deps.policy.answers.maxWrongSubmissions;
+
+/**
+ * Sends a fresh code for an answered attempt: reserves a send (limit and spacing enforced in the
+ * database), mails the code, and only then makes it valid. A send that fails is released, so no
+ * code counts as sent that was not, and the attempt stays as it was.
+ */
+export async function sendCode(
+  deps: DomainDeps,
+  ctx: RequestContext,
+  attempt: AttemptRecord,
+  card: CardRecord,
+): Promise<DomainResult<CodeDelivery>> {
+  const { code: rules } = deps.policy;
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  const action = `${attempt.kind}.code-send`;
+  const reserved = await reserveSend(
+    deps.db,
+    attempt.attemptId,
+    rules.maxSendsPerAttempt,
+    isoAfter(now, -rules.resendIntervalSeconds),
+    nowIso,
+  );
+  if (reserved === undefined) {
+    const why = await whyNoSend(deps, attempt.attemptId, attempt.kind, now);
+    await audit(deps, ctx, {
+      cardId: card.cardId,
+      attemptId: attempt.attemptId,
+      action,
+      outcome: why.code,
+    });
+    return err(why);
+  }
+  const code = generateCode(rules.length);
+  const minutes = Math.round(rules.validSeconds / 60);
+  const content =
+    attempt.kind === 'unlock'
+      ? unlockCodeMail(card.holderName, code, minutes)
+      : registrationCodeMail(card.holderName, code, minutes);
+  const sent = await deps.mailer.send({
+    ...content,
+    to: card.email,
+    purpose: attempt.kind === 'unlock' ? 'unlock-code' : 'registration-code',
+    code,
+  });
+  if (!sent) {
+    await releaseSend(deps.db, attempt.attemptId, reserved, nowIso);
+    await audit(deps, ctx, {
+      cardId: card.cardId,
+      attemptId: attempt.attemptId,
+      action,
+      outcome: 'MAIL_UNAVAILABLE',
+    });
+    return fail('MAIL_UNAVAILABLE');
+  }
+  await storeCode(
+    deps.db,
+    attempt.attemptId,
+    reserved,
+    deps.codeHasher.hash(attempt.attemptId, code),
+    isoAfter(now, rules.validSeconds),
+  );
+  await audit(deps, ctx, {
+    cardId: card.cardId,
+    attemptId: attempt.attemptId,
+    action,
+    outcome: 'ok',
+    detail: `send=${reserved}`,
+  });
+  return ok({
+    maskedEmail: maskEmail(card.email),
+    resendAvailableAt: isoAfter(now, rules.resendIntervalSeconds),
+    sendsLeft: rules.maxSendsPerAttempt - reserved,
+  });
+}
+
+/** Explains a refused send from the attempt as it is now. */
+async function whyNoSend(
+  deps: DomainDeps,
+  attemptId: string,
+  kind: AttemptKind,
+  now: Date,
+): Promise<DomainError> {
+  const current = await findAttempt(deps.db, attemptId, kind);
+  const { code: rules } = deps.policy;
+  if (current === undefined) return { code: 'ATTEMPT_NOT_FOUND' };
+  if (current.expiresAt <= now.toISOString()) return { code: 'ATTEMPT_EXPIRED' };
+  if (current.state !== 'answered') return { code: 'ATTEMPT_STATE' };
+  if (current.sends >= rules.maxSendsPerAttempt) return { code: 'RESEND_LIMIT' };
+  if (current.lastSentAt !== null) {
+    const wait = Math.ceil(
+      (Date.parse(current.lastSentAt) + rules.resendIntervalSeconds * 1000 - now.getTime()) / 1000,
+    );
+    return { code: 'RESEND_TOO_SOON', details: { retryAfterSeconds: Math.max(1, wait) } };
+  }
+  return { code: 'ATTEMPT_STATE' };
+}
+
+/**
+ * Checks a typed code against the attempt's current code. A wrong code spends one of the code's
+ * tries in the database; the code's last try also counts one failure against the card when
+ * `countCardFailure` is set (unlock), so guessing codes ends in the same lockout as guessing
+ * answers. Returns the matching hash, to spend it.
+ */
+export async function checkCode(
+  deps: DomainDeps,
+  ctx: RequestContext,
+  attempt: AttemptRecord,
+  typed: string,
+  countCardFailure: boolean,
+): Promise<DomainResult<string>> {
+  const { code: rules } = deps.policy;
+  const now = deps.now();
+  const action = `${attempt.kind}.code`;
+  const base = { cardId: attempt.cardId, attemptId: attempt.attemptId, action };
+  if (attempt.state !== 'answered' || attempt.codeHash === null) {
+    await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+    return fail('ATTEMPT_STATE');
+  }
+  if (attempt.codeTries >= rules.triesPerCode) {
+    await audit(deps, ctx, { ...base, outcome: 'CODE_TRIES_EXHAUSTED' });
+    return fail('CODE_TRIES_EXHAUSTED');
+  }
+  if (attempt.codeExpiresAt === null || attempt.codeExpiresAt <= now.toISOString()) {
+    await audit(deps, ctx, { ...base, outcome: 'CODE_EXPIRED' });
+    return fail('CODE_EXPIRED');
+  }
+  if (deps.codeHasher.matches(attempt.attemptId, typed, attempt.codeHash)) {
+    return ok(attempt.codeHash);
+  }
+  const tries = await recordWrongCode(
+    deps.db,
+    attempt.attemptId,
+    attempt.codeHash,
+    rules.triesPerCode,
+  );
+  if (tries === undefined || tries >= rules.triesPerCode) {
+    if (tries !== undefined && countCardFailure) {
+      const failures = await recordFailure(
+        deps.db,
+        attempt.cardId,
+        deps.policy.answers.maxWrongSubmissions,
+        now.toISOString(),
+      );
+      if (failures === undefined || failures >= deps.policy.answers.maxWrongSubmissions) {
+        await endAttempt(deps.db, attempt.attemptId, 'self-service-locked', now.toISOString());
+        await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
+        return fail('SELF_SERVICE_LOCKED');
+      }
+    }
+    await audit(deps, ctx, { ...base, outcome: 'CODE_TRIES_EXHAUSTED' });
+    return fail('CODE_TRIES_EXHAUSTED');
+  }
+  const triesLeft = rules.triesPerCode - tries;
+  await audit(deps, ctx, { ...base, outcome: 'CODE_WRONG', detail: `triesLeft=${triesLeft}` });
+  return fail('CODE_WRONG', { triesLeft });
+}

@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { cardProofMessage } from '../../src/shared/card-identity';
+import { ok } from '../../src/shared/result';
+import { registeredNoticeMail } from '../mail/templates';
+import { normaliseAnswer } from '../security/answer-hasher';
+import { verifyCardSignature } from '../security/card-proof';
+import { randomToken } from '../security/secrets';
+import {
+  endAttempt,
+  insertAttempt,
+  markAnswered,
+  spendCode,
+  spendNonce,
+} from '../storage/attempt-repository';
+import { findCard, replaceRegistration } from '../storage/card-repository';
+import {
+  type DomainDeps,
+  audit,
+  checkCode,
+  fail,
+  isoAfter,
+  loadLiveAttempt,
+  sendCode,
+} from './context';
+import { maskEmail } from './mask-email';
+import type { RegistrationService } from './ports';
+import { QUESTION_CATALOGUE, findQuestion } from './question-catalogue';
+
+/** The chosen questions and answer hashes an attempt keeps until the address is confirmed. */
+const pendingAnswersSchema = z.array(
+  z.object({ questionId: z.string(), hash: z.string() }).strict(),
+);
+
+/**
+ * The registration flow: a card that proves possession and passcode (9A signature) chooses and
+ * answers questions; the answers take effect, replacing any earlier ones, only once the registered
+ * address is confirmed with a code sent to it.
+ */
+export function createRegistrationService(deps: DomainDeps): RegistrationService {
+  const { policy } = deps;
+
+  return {
+    async start(cardId, ctx) {
+      const now = deps.now();
+      const card = await findCard(deps.db, cardId);
+      if (card === undefined) {
+        await audit(deps, ctx, {
+          cardId,
+          attemptId: null,
+          action: 'register.start',
+          outcome: 'CARD_UNKNOWN',
+        });
+        return fail('CARD_UNKNOWN');
+      }
+      const attempt = {
+        attemptId: randomToken(24),
+        kind: 'register' as const,
+        cardId,
+        createdAt: now.toISOString(),
+        expiresAt: isoAfter(now, policy.attempt.validSeconds),
+        nonce: randomToken(policy.nonce.bytes),
+        nonceExpiresAt: isoAfter(now, policy.nonce.validSeconds),
+      };
+      await insertAttempt(deps.db, attempt);
+      await audit(deps, ctx, {
+        cardId,
+        attemptId: attempt.attemptId,
+        action: 'register.start',
+        outcome: 'ok',
+      });
+      return ok({
+        attemptId: attempt.attemptId,
+        nonce: attempt.nonce,
+        nonceExpiresAt: attempt.nonceExpiresAt,
+        expiresAt: attempt.expiresAt,
+      });
+    },
+
+    async proveCard(attemptId, signatureDer, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      if (!loaded.ok) return loaded;
+      const attempt = loaded.value;
+      const now = deps.now().toISOString();
+      const base = { cardId: attempt.cardId, attemptId, action: 'register.proof' };
+      if (attempt.state !== 'started' || attempt.nonceUsedAt !== null) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      if (attempt.nonceExpiresAt <= now) {
+        await endAttempt(deps.db, attemptId, 'expired', now);
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_EXPIRED', detail: 'nonce' });
+        return fail('ATTEMPT_EXPIRED');
+      }
+      const card = await findCard(deps.db, attempt.cardId);
+      if (card === undefined) return fail('CARD_UNKNOWN');
+      const valid = verifyCardSignature(
+        card.pivAuthDer,
+        cardProofMessage('register', attemptId, attempt.nonce),
+        signatureDer,
+      );
+      if (!(await spendNonce(deps.db, attemptId, valid, now))) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE', detail: 'nonce-spent' });
+        return fail('ATTEMPT_STATE');
+      }
+      if (!valid) {
+        await audit(deps, ctx, { ...base, outcome: 'PROOF_INVALID' });
+        return fail('PROOF_INVALID');
+      }
+      await audit(deps, ctx, { ...base, outcome: 'ok' });
+      return ok({
+        holderName: card.holderName,
+        maskedEmail: maskEmail(card.email),
+        catalogue: [...QUESTION_CATALOGUE],
+        questionsRequired: policy.answers.questionsRequired,
+      });
+    },
+
+    async answer(attemptId, answers, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      if (!loaded.ok) return loaded;
+      const attempt = loaded.value;
+      const now = deps.now().toISOString();
+      const base = { cardId: attempt.cardId, attemptId, action: 'register.answers' };
+      if (attempt.state !== 'proved') {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      const ids = new Set(answers.map((a) => a.questionId));
+      const problem =
+        answers.length !== policy.answers.questionsRequired
+          ? 'answers'
+          : ids.size !== answers.length
+            ? 'answers.questionId'
+            : answers.some((a) => findQuestion(a.questionId) === undefined)
+              ? 'answers.questionId'
+              : answers.some((a) => normaliseAnswer(a.answer) === '')
+                ? 'answers.answer'
+                : undefined;
+      if (problem !== undefined) {
+        await audit(deps, ctx, { ...base, outcome: 'VALIDATION_FAILED', detail: problem });
+        return fail('VALIDATION_FAILED', { field: problem });
+      }
+      const hashed = await Promise.all(
+        answers.map(async (a) => ({
+          questionId: a.questionId,
+          hash: await deps.answerHasher.hash(a.answer),
+        })),
+      );
+      if (!(await markAnswered(deps.db, attemptId, JSON.stringify(hashed), now))) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      const card = await findCard(deps.db, attempt.cardId);
+      if (card === undefined) return fail('CARD_UNKNOWN');
+      await audit(deps, ctx, { ...base, outcome: 'ok' });
+      return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card);
+    },
+
+    async resendCode(attemptId, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      if (!loaded.ok) return loaded;
+      const card = await findCard(deps.db, loaded.value.cardId);
+      if (card === undefined) return fail('CARD_UNKNOWN');
+      return sendCode(deps, ctx, loaded.value, card);
+    },
+
+    async confirmCode(attemptId, code, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      if (!loaded.ok) return loaded;
+      const attempt = loaded.value;
+      const now = deps.now().toISOString();
+      const base = { cardId: attempt.cardId, attemptId, action: 'register.code' };
+      const checked = await checkCode(deps, ctx, attempt, code, false);
+      if (!checked.ok) return checked;
+      if (
+        !(await spendCode(deps.db, attemptId, checked.value, policy.code.triesPerCode, false, now))
+      ) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      const pending = pendingAnswersSchema.parse(JSON.parse(attempt.pendingAnswers ?? 'null'));
+      await replaceRegistration(deps.db, attempt.cardId, pending, now);
+      await endAttempt(deps.db, attemptId, 'registered', now, ['authorised']);
+      await audit(deps, ctx, { ...base, action: 'register.complete', outcome: 'ok' });
+      const card = await findCard(deps.db, attempt.cardId);
+      if (card !== undefined) {
+        const sent = await deps.mailer.send({
+          ...registeredNoticeMail(card.holderName),
+          to: card.email,
+          purpose: 'registered-notice',
+        });
+        if (!sent) deps.logger.warn({ attemptId }, 'the registration notice could not be sent');
+      }
+      return ok(undefined);
+    },
+
+    async cancel(attemptId, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      if (!loaded.ok) return loaded.error.code === 'ATTEMPT_NOT_FOUND' ? loaded : ok(undefined);
+      await endAttempt(deps.db, attemptId, 'cancelled', deps.now().toISOString());
+      await audit(deps, ctx, {
+        cardId: loaded.value.cardId,
+        attemptId,
+        action: 'register.cancel',
+        outcome: 'ok',
+      });
+      return ok(undefined);
+    },
+  };
+}

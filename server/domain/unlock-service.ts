@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import type { UnblockAuthorisation } from '../../src/shared/http-api';
+import { cardProofMessage } from '../../src/shared/card-identity';
+import { ok } from '../../src/shared/result';
+import { unlockedNoticeMail } from '../mail/templates';
+import { verifyCardSignature } from '../security/card-proof';
+import { generatePuk, randomToken } from '../security/secrets';
+import {
+  endAttempt,
+  insertAttempt,
+  markAnswered,
+  recordRotation,
+  spendCode,
+  spendNonce,
+} from '../storage/attempt-repository';
+import {
+  type CardRecord,
+  type SealedSecret,
+  commitPendingPuk,
+  discardPendingPuk,
+  findAnswers,
+  findCard,
+  pukReleasesOn,
+  recordFailure,
+  recordUnlock,
+  reservePukRelease,
+  setPendingPuk,
+} from '../storage/card-repository';
+import {
+  type DomainDeps,
+  audit,
+  checkCode,
+  fail,
+  isLocked,
+  isoAfter,
+  loadLiveAttempt,
+  sendCode,
+  utcDay,
+} from './context';
+import { findQuestion } from './question-catalogue';
+import type { DomainResult, RequestContext, UnlockService } from './ports';
+
+/** Thrown inside the release transaction to roll it back; never escapes this module. */
+class ReleaseRefused extends Error {
+  constructor(readonly reason: 'daily-cap' | 'code-not-spent') {
+    super(reason);
+  }
+}
+
+/**
+ * The unlock flow: card proof (9E), answers, a code by email, then the unblock authorisation with
+ * a crash-safe PUK rotation. Every limit is enforced by a conditional statement in the database.
+ */
+export function createUnlockService(deps: DomainDeps): UnlockService {
+  const { policy } = deps;
+  const maxFailures = policy.answers.maxWrongSubmissions;
+
+  /** The card of an attempt; it can vanish only if IT deleted it mid-attempt. */
+  async function cardOf(cardId: string): Promise<DomainResult<CardRecord>> {
+    const card = await findCard(deps.db, cardId);
+    return card === undefined ? fail('CARD_UNKNOWN') : ok(card);
+  }
+
+  return {
+    async start(cardId: string, ctx: RequestContext) {
+      const now = deps.now();
+      const base = { cardId, attemptId: null, action: 'unlock.start' };
+      const card = await findCard(deps.db, cardId);
+      const refusal =
+        card === undefined
+          ? 'CARD_UNKNOWN'
+          : card.registeredAt === null
+            ? 'CARD_NOT_REGISTERED'
+            : isLocked(deps, card)
+              ? 'SELF_SERVICE_LOCKED'
+              : (await pukReleasesOn(deps.db, cardId, utcDay(now))) >= policy.puk.maxReleasesPerDay
+                ? 'PUK_RELEASE_LIMIT'
+                : undefined;
+      if (refusal !== undefined) {
+        await audit(deps, ctx, { ...base, outcome: refusal });
+        return fail(refusal);
+      }
+      const attempt = {
+        attemptId: randomToken(24),
+        kind: 'unlock' as const,
+        cardId,
+        createdAt: now.toISOString(),
+        expiresAt: isoAfter(now, policy.attempt.validSeconds),
+        nonce: randomToken(policy.nonce.bytes),
+        nonceExpiresAt: isoAfter(now, policy.nonce.validSeconds),
+      };
+      await insertAttempt(deps.db, attempt);
+      await audit(deps, ctx, { ...base, attemptId: attempt.attemptId, outcome: 'ok' });
+      return ok({
+        attemptId: attempt.attemptId,
+        nonce: attempt.nonce,
+        nonceExpiresAt: attempt.nonceExpiresAt,
+        expiresAt: attempt.expiresAt,
+      });
+    },
+
+    async proveCard(attemptId, signatureDer, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      if (!loaded.ok) return loaded;
+      const attempt = loaded.value;
+      const now = deps.now().toISOString();
+      const base = { cardId: attempt.cardId, attemptId, action: 'unlock.proof' };
+      if (attempt.state !== 'started' || attempt.nonceUsedAt !== null) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      if (attempt.nonceExpiresAt <= now) {
+        await endAttempt(deps.db, attemptId, 'expired', now);
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_EXPIRED', detail: 'nonce' });
+        return fail('ATTEMPT_EXPIRED');
+      }
+      const cardResult = await cardOf(attempt.cardId);
+      if (!cardResult.ok) return cardResult;
+      const card = cardResult.value;
+      const valid = verifyCardSignature(
+        card.cardAuthDer,
+        cardProofMessage('unlock', attemptId, attempt.nonce),
+        signatureDer,
+      );
+      // The nonce is spent whatever the signature says: one proof per nonce.
+      if (!(await spendNonce(deps.db, attemptId, valid, now))) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE', detail: 'nonce-spent' });
+        return fail('ATTEMPT_STATE');
+      }
+      if (!valid) {
+        await audit(deps, ctx, { ...base, outcome: 'PROOF_INVALID' });
+        return fail('PROOF_INVALID');
+      }
+      if (isLocked(deps, card)) {
+        await endAttempt(deps.db, attemptId, 'self-service-locked', now);
+        await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
+        return fail('SELF_SERVICE_LOCKED');
+      }
+      const answers = await findAnswers(deps.db, card.cardId);
+      const questions = answers.map((a) => findQuestion(a.questionId));
+      if (answers.length === 0 || questions.some((q) => q === undefined)) {
+        await endAttempt(deps.db, attemptId, 'not-registered', now);
+        await audit(deps, ctx, { ...base, outcome: 'CARD_NOT_REGISTERED' });
+        return fail('CARD_NOT_REGISTERED');
+      }
+      await audit(deps, ctx, { ...base, outcome: 'ok' });
+      return ok({
+        holderName: card.holderName,
+        questions: questions.filter((q) => q !== undefined),
+        answerTriesLeft: maxFailures - card.failures,
+      });
+    },
+
+    async answer(attemptId, answers, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      if (!loaded.ok) return loaded;
+      const attempt = loaded.value;
+      const now = deps.now().toISOString();
+      const base = { cardId: attempt.cardId, attemptId, action: 'unlock.answers' };
+      if (attempt.state !== 'proved') {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      const cardResult = await cardOf(attempt.cardId);
+      if (!cardResult.ok) return cardResult;
+      const card = cardResult.value;
+      if (isLocked(deps, card)) {
+        await endAttempt(deps.db, attemptId, 'self-service-locked', now);
+        await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
+        return fail('SELF_SERVICE_LOCKED');
+      }
+      const stored = await findAnswers(deps.db, card.cardId);
+      const given = new Map(answers.map((a) => [a.questionId, a.answer]));
+      if (
+        given.size !== answers.length ||
+        given.size !== stored.length ||
+        stored.some((s) => !given.has(s.questionId))
+      ) {
+        await audit(deps, ctx, { ...base, outcome: 'VALIDATION_FAILED' });
+        return fail('VALIDATION_FAILED', { field: 'answers' });
+      }
+      // Every answer is checked, right or wrong, so timing says nothing about which one failed.
+      const checks = await Promise.all(
+        stored.map((s) => deps.answerHasher.verify(s.hash, given.get(s.questionId) ?? '')),
+      );
+      if (checks.some((right) => !right)) {
+        const failures = await recordFailure(deps.db, card.cardId, maxFailures, now);
+        if (failures === undefined || failures >= maxFailures) {
+          await endAttempt(deps.db, attemptId, 'self-service-locked', now);
+          await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
+          return fail('SELF_SERVICE_LOCKED');
+        }
+        const triesLeft = maxFailures - failures;
+        await audit(deps, ctx, {
+          ...base,
+          outcome: 'ANSWERS_WRONG',
+          detail: `triesLeft=${triesLeft}`,
+        });
+        return fail('ANSWERS_WRONG', { triesLeft });
+      }
+      if (!(await markAnswered(deps.db, attemptId, null, now, maxFailures))) {
+        const again = await loadLiveAttempt(deps, attemptId, 'unlock');
+        const code = !again.ok ? again.error.code : 'SELF_SERVICE_LOCKED';
+        await audit(deps, ctx, { ...base, outcome: code });
+        return fail(code);
+      }
+      await audit(deps, ctx, { ...base, outcome: 'ok' });
+      return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card);
+    },
+
+    async resendCode(attemptId, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      if (!loaded.ok) return loaded;
+      const cardResult = await cardOf(loaded.value.cardId);
+      if (!cardResult.ok) return cardResult;
+      return sendCode(deps, ctx, loaded.value, cardResult.value);
+    },
+
+    async submitCode(attemptId, code, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      if (!loaded.ok) return loaded;
+      const attempt = loaded.value;
+      const now = deps.now();
+      const nowIso = now.toISOString();
+      const base = { cardId: attempt.cardId, attemptId, action: 'unlock.code' };
+      const checked = await checkCode(deps, ctx, attempt, code, true);
+      if (!checked.ok) return checked;
+      // Spend the code and release the PUK together: once per attempt, capped per card per day.
+      // The daily counter is written first so SQLite takes its write lock before any read.
+      let releases: number;
+      try {
+        releases = await deps.db.transaction().execute(async (trx) => {
+          const count = await reservePukRelease(
+            trx,
+            attempt.cardId,
+            utcDay(now),
+            policy.puk.maxReleasesPerDay,
+          );
+          if (count === undefined) throw new ReleaseRefused('daily-cap');
+          const spent = await spendCode(
+            trx,
+            attemptId,
+            checked.value,
+            policy.code.triesPerCode,
+            true,
+            nowIso,
+            maxFailures,
+          );
+          if (!spent) throw new ReleaseRefused('code-not-spent');
+          return count;
+        });
+      } catch (e) {
+        if (!(e instanceof ReleaseRefused)) throw e;
+        if (e.reason === 'daily-cap') {
+          await endAttempt(deps.db, attemptId, 'puk-release-limit', nowIso);
+          await audit(deps, ctx, { ...base, outcome: 'PUK_RELEASE_LIMIT' });
+          return fail('PUK_RELEASE_LIMIT');
+        }
+        // Another request spent the code, the card locked, or time ran out meanwhile.
+        const again = await loadLiveAttempt(deps, attemptId, 'unlock');
+        const why = !again.ok
+          ? again.error.code
+          : again.value.codeExpiresAt !== null && again.value.codeExpiresAt <= nowIso
+            ? 'CODE_EXPIRED'
+            : again.value.codeTries >= policy.code.triesPerCode
+              ? 'CODE_TRIES_EXHAUSTED'
+              : 'ATTEMPT_STATE';
+        await audit(deps, ctx, { ...base, outcome: why });
+        return fail(why);
+      }
+      const { authorisation, rotationRef } = await authorise(deps, attempt.cardId, nowIso);
+      await recordRotation(deps.db, attemptId, attempt.cardId, rotationRef, nowIso);
+      await audit(deps, ctx, {
+        ...base,
+        action: 'unlock.puk-release',
+        outcome: 'ok',
+        detail: `releasesToday=${releases};rotation=${authorisation.unconfirmedPuk === null ? 'new' : 'resumed'}`,
+      });
+      return ok(authorisation);
+    },
+
+    async reportOutcome(attemptId, outcome, ctx) {
+      const attempt = await loadLiveAttempt(deps, attemptId, 'unlock');
+      if (!attempt.ok) return attempt;
+      const now = deps.now();
+      const nowIso = now.toISOString();
+      const base = { cardId: attempt.value.cardId, attemptId, action: 'unlock.outcome' };
+      const cardBefore = await findCard(deps.db, attempt.value.cardId);
+      // Ending the attempt first makes the outcome single use; if the server stops before the
+      // rotation is committed, the pending PUK stays pending and the next visit resumes it.
+      if (
+        cardBefore === undefined ||
+        !(await endAttempt(deps.db, attemptId, `outcome-${outcome.outcome}`, nowIso, [
+          'authorised',
+        ]))
+      ) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      // Only the rotation this attempt released may be committed or dropped by its outcome.
+      const pending =
+        cardBefore.pendingPuk !== null &&
+        rotationRefOf(cardBefore.pendingPuk) === attempt.value.rotationRef
+          ? cardBefore.pendingPuk
+          : null;
+      let rotation: string = pending === null ? 'not-pending' : 'kept-pending';
+      if (pending !== null && outcome.pukOnCard === 'next') {
+        rotation = (await commitPendingPuk(deps.db, cardBefore.cardId, pending, nowIso))
+          ? 'committed'
+          : 'already-committed';
+      } else if (pending !== null && outcome.pukOnCard === 'previous') {
+        await discardPendingPuk(deps.db, cardBefore.cardId, pending, nowIso);
+        rotation = 'discarded';
+      }
+      if (outcome.outcome === 'unlocked') {
+        await recordUnlock(deps.db, cardBefore.cardId, nowIso);
+        const sent = await deps.mailer.send({
+          ...unlockedNoticeMail(cardBefore.holderName, now),
+          to: cardBefore.email,
+          purpose: 'unlocked-notice',
+        });
+        if (!sent) deps.logger.warn({ attemptId }, 'the unlock notice could not be sent');
+      }
+      await audit(deps, ctx, {
+        ...base,
+        outcome: outcome.outcome === 'unlocked' ? 'ok' : 'failed',
+        detail: `pukOnCard=${outcome.pukOnCard};rotation=${rotation}${
+          outcome.failureCode === undefined
+            ? ''
+            : `;failureCode=${outcome.failureCode.replace(/[^A-Za-z0-9_-]/g, '')}`
+        }`,
+      });
+      return ok(undefined);
+    },
+
+    async cancel(attemptId, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      if (!loaded.ok) {
+        // Cancelling an attempt that already ended is harmless: the caller wanted it gone.
+        return loaded.error.code === 'ATTEMPT_NOT_FOUND' ? loaded : ok(undefined);
+      }
+      await endAttempt(deps.db, attemptId, 'cancelled', deps.now().toISOString());
+      await audit(deps, ctx, {
+        cardId: loaded.value.cardId,
+        attemptId,
+        action: 'unlock.cancel',
+        outcome: 'ok',
+      });
+      return ok(undefined);
+    },
+  };
+}
+
+/**
+ * Builds the unblock authorisation. With no rotation pending, a fresh PUK becomes pending. With
+ * one pending (an earlier visit never confirmed), the card holds either the current or the pending
+ * PUK, so both are offered and the pending one stays the target: the card always holds one of the
+ * two PUKs the server knows, whatever step a crash interrupts.
+ */
+async function authorise(
+  deps: DomainDeps,
+  cardId: string,
+  now: string,
+): Promise<{ readonly authorisation: UnblockAuthorisation; readonly rotationRef: string }> {
+  let card = await findCard(deps.db, cardId);
+  if (card === undefined) throw new Error('The card vanished during an unlock.');
+  if (card.pendingPuk === null) {
+    const current = deps.keyRing.open(cardId, card.puk);
+    let next = generatePuk(deps.policy.puk.length);
+    while (next === current) next = generatePuk(deps.policy.puk.length);
+    const sealed = deps.keyRing.seal(cardId, next);
+    if (await setPendingPuk(deps.db, cardId, sealed, now)) {
+      return {
+        authorisation: { puk: current, unconfirmedPuk: null, nextPuk: next },
+        rotationRef: rotationRefOf(sealed),
+      };
+    }
+    // A concurrent attempt for the same card set one first: resume that rotation instead.
+    card = await findCard(deps.db, cardId);
+    if (card?.pendingPuk == null) throw new Error('The pending PUK vanished during an unlock.');
+  }
+  const pending = deps.keyRing.open(cardId, card.pendingPuk);
+  return {
+    authorisation: {
+      puk: deps.keyRing.open(cardId, card.puk),
+      unconfirmedPuk: pending,
+      nextPuk: pending,
+    },
+    rotationRef: rotationRefOf(card.pendingPuk),
+  };
+}
+
+/** A fingerprint of a sealed pending PUK (of the ciphertext: it reveals nothing of the PUK). */
+function rotationRefOf(sealed: SealedSecret): string {
+  return createHash('sha256').update(sealed.ciphertext).digest('base64url');
+}

@@ -1,0 +1,119 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { appError, type ErrorCode, type ErrorDetails } from '../../src/shared/errors';
+import type { ErrorResponse } from '../../src/shared/http-api';
+import type { DomainError } from '../domain/ports';
+import { statusForCode } from './status';
+
+/**
+ * A request that ends in an error response. Routes throw it (Express 5 forwards rejected
+ * promises) and the one error middleware below writes it, so every failure has the same shape.
+ */
+export class HttpFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number = statusForCode(code),
+    readonly details?: ErrorDetails,
+  ) {
+    super(code);
+    this.name = 'HttpFailure';
+  }
+}
+
+/** The failure for a domain result's error, with the status from the table. */
+export function domainFailure(error: DomainError): HttpFailure {
+  return new HttpFailure(error.code, statusForCode(error.code), error.details);
+}
+
+/** A validation failure naming the field (a JSON path such as `answers.0.answer`). */
+export function validationFailure(field: string, status = 400): HttpFailure {
+  return new HttpFailure('VALIDATION_FAILED', status, { field });
+}
+
+/** The error body for a code, worded by the shared catalogue. */
+export function errorBody(code: ErrorCode, details?: ErrorDetails): ErrorResponse {
+  return { error: appError(code, details) };
+}
+
+/** The request id pino-http assigned (always a string here: see logging.ts). */
+export function requestIdOf(req: { readonly id?: unknown }): string {
+  return typeof req.id === 'string' ? req.id : 'unknown';
+}
+
+/** The error code written to a response, for logs and metrics. */
+export function errorCodeOf(res: Response): ErrorCode | undefined {
+  return (res.locals as { errorCode?: ErrorCode }).errorCode;
+}
+
+/** Writes a failure: status, Retry-After where it helps, and the JSON body. */
+export function sendFailure(res: Response, failure: HttpFailure): void {
+  (res.locals as { errorCode?: ErrorCode }).errorCode = failure.code;
+  const retryAfter =
+    failure.details?.retryAfterSeconds ?? (failure.code === 'MAIL_UNAVAILABLE' ? 60 : undefined);
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+  res.status(failure.status).json(errorBody(failure.code, failure.details));
+}
+
+/** What body-parser and Express attach to the errors they raise. */
+interface ParserError {
+  readonly type?: unknown;
+  readonly status?: unknown;
+  readonly statusCode?: unknown;
+}
+
+/** Body-parser's error types, as the client mistakes they are. */
+const PARSER_ERRORS: Readonly<Record<string, { readonly status: number; readonly field: string }>> =
+  {
+    'entity.parse.failed': { status: 400, field: 'body' },
+    'entity.verify.failed': { status: 400, field: 'body' },
+    'entity.too.large': { status: 413, field: 'body' },
+    'parameters.too.many': { status: 413, field: 'body' },
+    'request.aborted': { status: 400, field: 'body' },
+    'request.size.invalid': { status: 400, field: 'body' },
+    'encoding.unsupported': { status: 415, field: 'content-encoding' },
+    'charset.unsupported': { status: 415, field: 'content-type' },
+  };
+
+/** Turns anything thrown by a route or a parser into an HttpFailure; unknown errors are 500. */
+export function toHttpFailure(error: unknown): HttpFailure | undefined {
+  if (error instanceof HttpFailure) return error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as ParserError;
+  if (typeof e.type === 'string') {
+    const known = PARSER_ERRORS[e.type];
+    if (known !== undefined) return validationFailure(known.field, known.status);
+  }
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return status === 404
+      ? new HttpFailure('NOT_FOUND', 404)
+      : new HttpFailure('VALIDATION_FAILED', status);
+  }
+  return undefined;
+}
+
+/** The one error middleware: known failures get their status and code, anything else a 500. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const failure = toHttpFailure(error);
+    if (failure !== undefined) {
+      sendFailure(res, failure);
+      return;
+    }
+    // Only the error's name, message and stack: never the request body.
+    const logged = error instanceof Error ? error : new Error(String(error));
+    logger.error(
+      {
+        err: logged,
+        requestId: requestIdOf(req),
+        route: (res.locals as { routeTemplate?: string }).routeTemplate,
+      },
+      'unhandled error',
+    );
+    sendFailure(res, new HttpFailure('INTERNAL', 500));
+  };
+}

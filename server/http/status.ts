@@ -1,0 +1,65 @@
+import type { ErrorCode } from '../../src/shared/errors';
+
+/**
+ * The HTTP status for every error code (docs/decisions/0007-http-errors.md). Client mistakes
+ * and refusals are 4xx; only the server's own faults and its mail relay are 5xx. Codes that
+ * belong to the desktop app (card, reader, transport) never come from the domain: if one does,
+ * it is a bug, so it maps to 500.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  // The request itself
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  // Cards and attempts
+  CARD_UNKNOWN: 404,
+  CARD_NOT_REGISTERED: 409,
+  ATTEMPT_NOT_FOUND: 404,
+  ATTEMPT_EXPIRED: 410,
+  ATTEMPT_STATE: 409,
+  PROOF_INVALID: 403,
+  SELF_SERVICE_LOCKED: 423,
+  PUK_RELEASE_LIMIT: 403,
+  // Answers and codes: well-formed but wrong, so 422 with the tries left
+  ANSWERS_WRONG: 422,
+  CODE_WRONG: 422,
+  CODE_EXPIRED: 410,
+  CODE_TRIES_EXHAUSTED: 410,
+  RESEND_TOO_SOON: 429,
+  RESEND_LIMIT: 409,
+  // The server's dependencies and faults
+  MAIL_UNAVAILABLE: 503,
+  SERVER_ERROR: 500,
+  INTERNAL: 500,
+  // Desktop-side codes: never expected from the server
+  CARD_SERVICE_DOWN: 500,
+  READER_MISSING: 500,
+  READER_CHOICE_NEEDED: 500,
+  CARD_ABSENT: 500,
+  CARD_REMOVED: 500,
+  CARD_NOT_PIV: 500,
+  CARD_NOT_LOCKED: 500,
+  CARD_LOCKED: 500,
+  PASSCODE_WRONG: 500,
+  PUK_WRONG: 500,
+  PUK_BLOCKED: 500,
+  PASSCODE_REJECTED: 500,
+  CARD_IO: 500,
+  SERVER_UNREACHABLE: 500,
+  TLS_ERROR: 500,
+  SETTINGS_INVALID: 500,
+};
+
+/** The status for a code. */
+export function statusForCode(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}
+
+/** The status a step answers on success: 201 for a new attempt, 204 without a body, else 200. */
+export function successStatusOf(route: {
+  readonly path: string;
+  readonly response?: unknown;
+}): number {
+  if (route.response === undefined) return 204;
+  return route.path.endsWith('/attempts') ? 201 : 200;
+}

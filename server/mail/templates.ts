@@ -1,0 +1,101 @@
+import { HELP_CONTACTS } from '../../src/shared/help';
+
+/** A message's subject and its two bodies. */
+export interface MailContent {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+/** Groups a code in fours so it is easy to read and type ("ABCD EFGH"). */
+const spaced = (code: string): string => code.replace(/(.{4})(?=.)/g, '$1 ');
+
+function render(
+  subject: string,
+  greeting: string,
+  paragraphs: readonly string[],
+  code?: string,
+): MailContent {
+  const text = [
+    greeting,
+    '',
+    ...paragraphs.flatMap((p) => [p, '']),
+    ...(code === undefined ? [] : [`Smartcard Unlock Code: ${spaced(code)}`, '']),
+    HELP_CONTACTS.sentence,
+    '',
+    'Smartcard Service Centre',
+  ].join('\n');
+  const html = [
+    '<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif">',
+    `<p>${escapeHtml(greeting)}</p>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...(code === undefined
+      ? []
+      : [
+          `<p>Smartcard Unlock Code:</p><p style="font-size: 1.5em; font-family: monospace; letter-spacing: 0.2em"><strong>${escapeHtml(spaced(code))}</strong></p>`,
+        ]),
+    `<p>${escapeHtml(HELP_CONTACTS.sentence)}</p>`,
+    '<p>Smartcard Service Centre</p>',
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** The email that carries the Smartcard Unlock Code during an unlock. */
+export function unlockCodeMail(
+  holderName: string,
+  code: string,
+  validMinutes: number,
+): MailContent {
+  return render(
+    'Your Smartcard Unlock Code',
+    `Dear ${holderName},`,
+    [
+      'Someone, hopefully you, is unlocking your Smartcard with the Smartcard Unlock Service.',
+      `Enter the Smartcard Unlock Code below and press the Next button. This will take you to a screen where you will be able to set a new passcode for your Smartcard. The code can be used once and expires in ${validMinutes} minutes.`,
+      'If this was not you, do not share this code and contact the IT service desk straight away.',
+    ],
+    code,
+  );
+}
+
+/** The email that confirms the registered address during registration. */
+export function registrationCodeMail(
+  holderName: string,
+  code: string,
+  validMinutes: number,
+): MailContent {
+  return render(
+    'Confirm your email address for the Smartcard Unlock Service',
+    `Dear ${holderName},`,
+    [
+      'You are registering for the Smartcard Unlock Service. To confirm that this is your email address, enter the code below where you are registering.',
+      `The code can be used once and expires in ${validMinutes} minutes.`,
+      'If this was not you, do not share this code and contact the IT service desk straight away.',
+    ],
+    code,
+  );
+}
+
+/** The notice sent once a card has been unlocked. */
+export function unlockedNoticeMail(holderName: string, at: Date): MailContent {
+  const when = at.toISOString().replace('T', ' ').slice(0, 16);
+  return render('Your Smartcard has been unlocked', `Dear ${holderName},`, [
+    `Your Smartcard was unlocked and given a new passcode with the Smartcard Unlock Service at ${when} UTC.`,
+    'If this was not you, contact the IT service desk straight away.',
+  ]);
+}
+
+/** The notice sent once a registration has been saved. */
+export function registeredNoticeMail(holderName: string): MailContent {
+  return render('You are registered for the Smartcard Unlock Service', `Dear ${holderName},`, [
+    'Your security questions and this email address are now registered for the Smartcard Unlock Service. If your Smartcard locks, you can unlock it yourself and set a new passcode.',
+    'If this was not you, contact the IT service desk straight away.',
+  ]);
+}

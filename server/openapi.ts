@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../src/shared/errors';
+import {
+  answersRequestSchema,
+  API_ROUTES,
+  cardProofRequestSchema,
+  codeDeliverySchema,
+  codeRequestSchema,
+  errorResponseSchema,
+  healthResponseSchema,
+  outcomeRequestSchema,
+  registrationProofResponseSchema,
+  startAttemptRequestSchema,
+  startAttemptResponseSchema,
+  unblockAuthorisationSchema,
+  unlockProofResponseSchema,
+  type ApiRoute,
+} from '../src/shared/http-api';
+import { ERROR_STATUS, successStatusOf } from './http/status';
+
+/** The named schemas of the API, as they appear under `components.schemas`. */
+const NAMED_SCHEMAS: readonly (readonly [string, z.ZodType])[] = [
+  ['StartAttemptRequest', startAttemptRequestSchema],
+  ['StartAttemptResponse', startAttemptResponseSchema],
+  ['CardProofRequest', cardProofRequestSchema],
+  ['UnlockProofResponse', unlockProofResponseSchema],
+  ['RegistrationProofResponse', registrationProofResponseSchema],
+  ['AnswersRequest', answersRequestSchema],
+  ['CodeDelivery', codeDeliverySchema],
+  ['CodeRequest', codeRequestSchema],
+  ['UnblockAuthorisation', unblockAuthorisationSchema],
+  ['OutcomeRequest', outcomeRequestSchema],
+  ['ErrorResponse', errorResponseSchema],
+  ['HealthResponse', healthResponseSchema],
+];
+
+/** The components name of a schema. */
+function nameOf(schema: z.ZodType): string {
+  const found = NAMED_SCHEMAS.find(([, s]) => s === schema);
+  if (found === undefined) throw new Error('An API schema has no name in NAMED_SCHEMAS.');
+  return found[0];
+}
+
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses) for a body: requests as sent, responses as sent. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest;
+}
+
+/** The domain error codes each step can answer, beyond the ones every route can. */
+export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly ErrorCode[]>> = {
+  unlockStart: ['CARD_UNKNOWN', 'CARD_NOT_REGISTERED', 'SELF_SERVICE_LOCKED', 'PUK_RELEASE_LIMIT'],
+  unlockProof: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_EXPIRED', 'ATTEMPT_STATE', 'PROOF_INVALID'],
+  unlockAnswers: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'ANSWERS_WRONG',
+    'SELF_SERVICE_LOCKED',
+    'MAIL_UNAVAILABLE',
+  ],
+  unlockResend: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'RESEND_TOO_SOON',
+    'RESEND_LIMIT',
+    'MAIL_UNAVAILABLE',
+  ],
+  unlockCode: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'CODE_WRONG',
+    'CODE_EXPIRED',
+    'CODE_TRIES_EXHAUSTED',
+    'SELF_SERVICE_LOCKED',
+    'PUK_RELEASE_LIMIT',
+  ],
+  unlockOutcome: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_STATE'],
+  unlockCancel: ['ATTEMPT_NOT_FOUND'],
+  registerStart: ['CARD_UNKNOWN'],
+  registerProof: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_EXPIRED', 'ATTEMPT_STATE', 'PROOF_INVALID'],
+  registerAnswers: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'VALIDATION_FAILED',
+    'MAIL_UNAVAILABLE',
+  ],
+  registerResend: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'RESEND_TOO_SOON',
+    'RESEND_LIMIT',
+    'MAIL_UNAVAILABLE',
+  ],
+  registerCode: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'CODE_WRONG',
+    'CODE_EXPIRED',
+    'CODE_TRIES_EXHAUSTED',
+  ],
+  registerCancel: ['ATTEMPT_NOT_FOUND'],
+};
+
+/** Statuses every /v1 route can answer, with the codes behind them. */
+export const COMMON_ERRORS: readonly { readonly status: number; readonly why: string }[] = [
+  { status: 400, why: 'VALIDATION_FAILED: malformed JSON, a wrong field, an unknown field' },
+  { status: 413, why: 'VALIDATION_FAILED: the body is larger than the limit' },
+  { status: 415, why: 'VALIDATION_FAILED: the body is not application/json' },
+  { status: 429, why: 'RATE_LIMITED: too many requests from this address' },
+  { status: 500, why: 'INTERNAL: a fault in the server (never a client mistake)' },
+];
+
+const errorRef = {
+  description: 'An error: a stable code, the message to show and the next step.',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+};
+
+/** The responses of one route: its success and every error status it can answer. */
+function responsesOf(key: keyof typeof API_ROUTES, route: ApiRoute): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  const success = successStatusOf(route);
+  responses[String(success)] =
+    route.response === undefined
+      ? { description: 'Done; no body.' }
+      : {
+          description: 'Success.',
+          content: {
+            'application/json': {
+              schema: { $ref: `#/components/schemas/${nameOf(route.response)}` },
+            },
+          },
+        };
+  const statuses = new Map<number, string[]>();
+  for (const { status, why } of COMMON_ERRORS) statuses.set(status, [why]);
+  for (const code of ROUTE_ERRORS[key]) {
+    const status = ERROR_STATUS[code];
+    statuses.set(status, [...(statuses.get(status) ?? []), code]);
+  }
+  for (const [status, whys] of [...statuses].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = { ...errorRef, description: whys.join('; ') };
+  }
+  return responses;
+}
+
+/** The OpenAPI 3.1 document of the whole HTTP surface, generated from the shared zod schemas. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [key, route] of Object.entries(API_ROUTES) as [keyof typeof API_ROUTES, ApiRoute][]) {
+    const operation: Record<string, unknown> = {
+      operationId: key,
+      summary: route.summary,
+      tags: [key.startsWith('unlock') ? 'unlock' : 'registration'],
+      responses: responsesOf(key, route),
+    };
+    if (route.path.includes('{attemptId}')) {
+      operation.parameters = [
+        {
+          name: 'attemptId',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
+        },
+      ];
+    }
+    if (route.request !== undefined) {
+      operation.requestBody = {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { $ref: `#/components/schemas/${nameOf(route.request)}` },
+          },
+        },
+      };
+    }
+    paths[route.path] = { ...paths[route.path], [route.method]: operation };
+  }
+  const health = (summary: string, withFailure: boolean): Record<string, unknown> => ({
+    get: {
+      summary,
+      tags: ['operations'],
+      responses: {
+        '200': {
+          description: 'Healthy.',
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/HealthResponse' } },
+          },
+        },
+        ...(withFailure
+          ? {
+              '503': {
+                description: 'A dependency (the database) is not available.',
+                content: {
+                  'application/json': { schema: { $ref: '#/components/schemas/HealthResponse' } },
+                },
+              },
+            }
+          : {}),
+      },
+    },
+  });
+  paths['/healthz'] = health('Liveness: the process is serving requests.', false);
+  paths['/readyz'] = health('Readiness: the database answers.', true);
+  paths['/metrics'] = {
+    get: {
+      summary: 'Prometheus metrics (text exposition format).',
+      tags: ['operations'],
+      responses: { '200': { description: 'Metrics.', content: { 'text/plain': {} } } },
+    },
+  };
+  paths['/openapi.json'] = {
+    get: {
+      summary: 'This document.',
+      tags: ['operations'],
+      responses: { '200': { description: 'OpenAPI 3.1.', content: { 'application/json': {} } } },
+    },
+  };
+
+  const schemas: Record<string, unknown> = {};
+  const requestSchemas = new Set<z.ZodType>(
+    Object.values(API_ROUTES).flatMap((r: ApiRoute) => (r.request ? [r.request] : [])),
+  );
+  for (const [name, schema] of NAMED_SCHEMAS) {
+    schemas[name] = jsonSchema(schema, requestSchemas.has(schema) ? 'input' : 'output');
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'smartcard-unlock verification server',
+      version: '1',
+      description:
+        'Self-service smartcard unlock and registration. JSON only; every error is `{ error: { code, message, nextStep, details? } }`. See docs/http-api.md.',
+    },
+    tags: [
+      { name: 'unlock', description: 'Unlock a locked card.' },
+      { name: 'registration', description: 'Register a card that is not locked.' },
+      { name: 'operations', description: 'Health, readiness, metrics and this document.' },
+    ],
+    paths,
+    components: { schemas },
+    'x-error-codes': Object.fromEntries(ERROR_CODES.map((code) => [code, ERROR_STATUS[code]])),
+  };
+}

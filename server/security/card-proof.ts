@@ -1,0 +1,36 @@
+import { type KeyObject, X509Certificate, createPublicKey, verify } from 'node:crypto';
+
+/**
+ * The public key in a card's certificate, or in a bare SubjectPublicKeyInfo, provided it is an
+ * ECDSA P-256 key (the only kind the card profile uses). Undefined when it is neither.
+ */
+export function cardPublicKey(der: Uint8Array): KeyObject | undefined {
+  let key: KeyObject;
+  try {
+    key = new X509Certificate(Buffer.from(der)).publicKey;
+  } catch {
+    try {
+      key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    } catch {
+      return undefined;
+    }
+  }
+  return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+    ? key
+    : undefined;
+}
+
+/** True when `signatureDer` is the card key's ECDSA P-256 / SHA-256 signature over `message`. */
+export function verifyCardSignature(
+  certificateOrSpki: Uint8Array,
+  message: string,
+  signatureDer: Uint8Array,
+): boolean {
+  const key = cardPublicKey(certificateOrSpki);
+  if (key === undefined) return false;
+  try {
+    return verify('sha256', Buffer.from(message, 'utf8'), key, Buffer.from(signatureDer));
+  } catch {
+    return false;
+  }
+}

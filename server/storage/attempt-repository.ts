@@ -1,0 +1,339 @@
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
+import type { AttemptsTable, Database } from './schema';
+
+/**
+ * Unlock and registration attempts. Every single-use rule (nonce, code, PUK release) and every
+ * counter (code tries, sends) changes in one conditional UPDATE, so two requests racing on one
+ * attempt, on one or several instances, cannot both win.
+ */
+
+/** The kinds of attempt. */
+export type AttemptKind = AttemptsTable['kind'];
+/** Where an attempt is in its flow. */
+export type AttemptState = AttemptsTable['state'];
+
+/** An attempt as the domain sees it. */
+export interface AttemptRecord {
+  readonly attemptId: string;
+  readonly kind: AttemptKind;
+  readonly cardId: string;
+  readonly state: AttemptState;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly nonce: string;
+  readonly nonceExpiresAt: string;
+  readonly nonceUsedAt: string | null;
+  readonly pendingAnswers: string | null;
+  readonly sends: number;
+  readonly lastSentAt: string | null;
+  readonly codeHash: string | null;
+  readonly codeExpiresAt: string | null;
+  readonly codeTries: number;
+  readonly codeUsedAt: string | null;
+  readonly pukReleasedAt: string | null;
+  readonly rotationRef: string | null;
+  readonly endReason: string | null;
+}
+
+/** What a new attempt starts with. */
+export interface NewAttempt {
+  readonly attemptId: string;
+  readonly kind: AttemptKind;
+  readonly cardId: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly nonce: string;
+  readonly nonceExpiresAt: string;
+}
+
+/** A condition on an attempt: its card has fewer than `max` failures (self-service not locked). */
+const cardNotLocked =
+  (max: number) =>
+  (eb: ExpressionBuilder<Database, 'attempts'>): Expression<SqlBool> =>
+    eb.exists(
+      eb
+        .selectFrom('cards')
+        .select('cards.card_id')
+        .whereRef('cards.card_id', '=', 'attempts.card_id')
+        .where('cards.failures', '<', max),
+    );
+
+function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {
+  return {
+    attemptId: r.attempt_id,
+    kind: r.kind,
+    cardId: r.card_id,
+    state: r.state,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    nonce: r.nonce,
+    nonceExpiresAt: r.nonce_expires_at,
+    nonceUsedAt: r.nonce_used_at,
+    pendingAnswers: r.pending_answers,
+    sends: r.sends,
+    lastSentAt: r.last_sent_at,
+    codeHash: r.code_hash,
+    codeExpiresAt: r.code_expires_at,
+    codeTries: r.code_tries,
+    codeUsedAt: r.code_used_at,
+    pukReleasedAt: r.puk_released_at,
+    rotationRef: r.rotation_ref,
+    endReason: r.end_reason,
+  };
+}
+
+/** Stores a new attempt. */
+export async function insertAttempt(db: Kysely<Database>, a: NewAttempt): Promise<void> {
+  await db
+    .insertInto('attempts')
+    .values({
+      attempt_id: a.attemptId,
+      kind: a.kind,
+      card_id: a.cardId,
+      state: 'started',
+      created_at: a.createdAt,
+      expires_at: a.expiresAt,
+      nonce: a.nonce,
+      nonce_expires_at: a.nonceExpiresAt,
+      nonce_used_at: null,
+      pending_answers: null,
+      sends: 0,
+      last_sent_at: null,
+      prev_sent_at: null,
+      code_hash: null,
+      code_expires_at: null,
+      code_tries: 0,
+      code_used_at: null,
+      puk_released_at: null,
+      rotation_ref: null,
+      ended_at: null,
+      end_reason: null,
+    })
+    .execute();
+}
+
+/** The attempt of that kind, or undefined. */
+export async function findAttempt(
+  db: Kysely<Database>,
+  attemptId: string,
+  kind: AttemptKind,
+): Promise<AttemptRecord | undefined> {
+  const row = await db
+    .selectFrom('attempts')
+    .selectAll()
+    .where('attempt_id', '=', attemptId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/**
+ * Spends the attempt's nonce: succeeds once, while the nonce is fresh and the attempt is still
+ * waiting for its proof. `proved` says whether the signature checked out, which decides whether
+ * the attempt moves on or ends.
+ */
+export async function spendNonce(
+  db: Kysely<Database>,
+  attemptId: string,
+  proved: boolean,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('attempts')
+    .set(
+      proved
+        ? { nonce_used_at: now, state: 'proved' }
+        : { nonce_used_at: now, state: 'ended', ended_at: now, end_reason: 'proof-invalid' },
+    )
+    .where('attempt_id', '=', attemptId)
+    .where('state', '=', 'started')
+    .where('nonce_used_at', 'is', null)
+    .where('nonce_expires_at', '>', now)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Moves a proved attempt to `answered` (optionally keeping registration answers). With
+ * `maxFailures`, only while the card is not locked, checked in the same statement.
+ */
+export async function markAnswered(
+  db: Kysely<Database>,
+  attemptId: string,
+  pendingAnswers: string | null,
+  now: string,
+  maxFailures?: number,
+): Promise<boolean> {
+  let q = db
+    .updateTable('attempts')
+    .set({ state: 'answered', pending_answers: pendingAnswers })
+    .where('attempt_id', '=', attemptId)
+    .where('state', '=', 'proved')
+    .where('expires_at', '>', now);
+  if (maxFailures !== undefined) q = q.where(cardNotLocked(maxFailures));
+  const r = await q.executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Reserves one send: succeeds while the attempt has sends left and the last send is older than
+ * `notAfter`. Returns the reserved send number. The reservation is confirmed by `storeCode` once
+ * the mail went out, or released by `releaseSend` when it did not.
+ */
+export async function reserveSend(
+  db: Kysely<Database>,
+  attemptId: string,
+  maxSends: number,
+  notAfter: string,
+  now: string,
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('attempts')
+    .set((eb) => ({
+      sends: eb('sends', '+', 1),
+      prev_sent_at: eb.ref('last_sent_at'),
+      last_sent_at: now,
+    }))
+    .where('attempt_id', '=', attemptId)
+    .where('state', '=', 'answered')
+    .where('expires_at', '>', now)
+    .where('sends', '<', maxSends)
+    .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', notAfter)]))
+    .returning('sends')
+    .executeTakeFirst();
+  return row?.sends;
+}
+
+/** Undoes a reservation whose mail was not sent, so it is not counted. */
+export async function releaseSend(
+  db: Kysely<Database>,
+  attemptId: string,
+  reserved: number,
+  reservedAt: string,
+): Promise<void> {
+  await db
+    .updateTable('attempts')
+    .set((eb) => ({ sends: eb('sends', '-', 1), last_sent_at: eb.ref('prev_sent_at') }))
+    .where('attempt_id', '=', attemptId)
+    .where('sends', '=', reserved)
+    .where('last_sent_at', '=', reservedAt)
+    .execute();
+}
+
+/** Makes the code just sent the attempt's only valid code, with fresh tries. */
+export async function storeCode(
+  db: Kysely<Database>,
+  attemptId: string,
+  reserved: number,
+  codeHash: string,
+  expiresAt: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('attempts')
+    .set({ code_hash: codeHash, code_expires_at: expiresAt, code_tries: 0, code_used_at: null })
+    .where('attempt_id', '=', attemptId)
+    .where('sends', '=', reserved)
+    .where('state', '=', 'answered')
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Counts a wrong try against the code with this hash (not a newer one) unless it has `max`.
+ * Returns the new count, or undefined when nothing was counted.
+ */
+export async function recordWrongCode(
+  db: Kysely<Database>,
+  attemptId: string,
+  codeHash: string,
+  max: number,
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('attempts')
+    .set((eb) => ({ code_tries: eb('code_tries', '+', 1) }))
+    .where('attempt_id', '=', attemptId)
+    .where('code_hash', '=', codeHash)
+    .where('code_used_at', 'is', null)
+    .where('code_tries', '<', max)
+    .returning('code_tries')
+    .executeTakeFirst();
+  return row?.code_tries;
+}
+
+/**
+ * Spends the code with this hash: once, while fresh and with tries left, moving the attempt to
+ * `authorised`. For unlock, `releasePuk` also marks the PUK released, which can happen once.
+ */
+export async function spendCode(
+  db: Kysely<Database>,
+  attemptId: string,
+  codeHash: string,
+  maxTries: number,
+  releasePuk: boolean,
+  now: string,
+  maxFailures?: number,
+): Promise<boolean> {
+  let q = db
+    .updateTable('attempts')
+    .set(
+      releasePuk
+        ? { code_used_at: now, state: 'authorised', puk_released_at: now }
+        : { code_used_at: now, state: 'authorised' },
+    )
+    .where('attempt_id', '=', attemptId)
+    .where('state', '=', 'answered')
+    .where('code_hash', '=', codeHash)
+    .where('code_used_at', 'is', null)
+    .where('code_tries', '<', maxTries)
+    .where('code_expires_at', '>', now)
+    .where('expires_at', '>', now)
+    .where('puk_released_at', 'is', null);
+  if (maxFailures !== undefined) q = q.where(cardNotLocked(maxFailures));
+  const r = await q.executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/** Ends the attempt unless it has ended already. True when this call ended it. */
+export async function endAttempt(
+  db: Kysely<Database>,
+  attemptId: string,
+  reason: string,
+  now: string,
+  fromStates: readonly AttemptState[] = ['started', 'proved', 'answered', 'authorised'],
+): Promise<boolean> {
+  const r = await db
+    .updateTable('attempts')
+    .set({ state: 'ended', ended_at: now, end_reason: reason })
+    .where('attempt_id', '=', attemptId)
+    .where('state', 'in', fromStates)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Records which rotation an authorised attempt released, and ends the card's other authorised
+ * attempts: a newer visit supersedes them, so a late outcome from an old visit cannot commit a
+ * rotation it did not release.
+ */
+export async function recordRotation(
+  db: Kysely<Database>,
+  attemptId: string,
+  cardId: string,
+  rotationRef: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('attempts')
+    .set({ rotation_ref: rotationRef })
+    .where('attempt_id', '=', attemptId)
+    .execute();
+  await db
+    .updateTable('attempts')
+    .set({ state: 'ended', ended_at: now, end_reason: 'superseded' })
+    .where('card_id', '=', cardId)
+    .where('kind', '=', 'unlock')
+    .where('state', '=', 'authorised')
+    .where('attempt_id', '!=', attemptId)
+    .execute();
+}

@@ -1,0 +1,91 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database's tables as Kysely sees them. Times are ISO 8601 UTC strings from
+ * `Date.toISOString()` (fixed width, so they compare correctly as text on both engines); binary
+ * values are Buffers (BLOB in SQLite, bytea in PostgreSQL).
+ */
+export interface Database {
+  cards: CardsTable;
+  answers: AnswersTable;
+  attempts: AttemptsTable;
+  puk_releases: PukReleasesTable;
+  audit_log: AuditLogTable;
+}
+
+/** A card, its holder and its PUK (encrypted), with the card's lockout counter. */
+export interface CardsTable {
+  card_id: string;
+  holder_name: string;
+  email: string;
+  piv_auth_der: Buffer;
+  card_auth_der: Buffer;
+  puk_key_id: string;
+  puk_ciphertext: Buffer;
+  /** The PUK released as `nextPuk` whose rotation the app has not yet confirmed. */
+  pending_puk_key_id: string | null;
+  pending_puk_ciphertext: Buffer | null;
+  /** Wrong answer submissions (and exhausted codes) since the last clear or unlock. */
+  failures: number;
+  registered_at: string | null;
+  email_confirmed_at: string | null;
+  last_unlock_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A registered answer: only its argon2id hash. */
+export interface AnswersTable {
+  card_id: string;
+  position: number;
+  question_id: string;
+  answer_hash: string;
+}
+
+/** One unlock or registration attempt, bound to one card. */
+export interface AttemptsTable {
+  attempt_id: string;
+  kind: 'unlock' | 'register';
+  card_id: string;
+  state: 'started' | 'proved' | 'answered' | 'authorised' | 'ended';
+  created_at: string;
+  expires_at: string;
+  nonce: string;
+  nonce_expires_at: string;
+  nonce_used_at: string | null;
+  /** Registration only: the chosen questions and their answer hashes (JSON), until confirmed. */
+  pending_answers: string | null;
+  sends: number;
+  last_sent_at: string | null;
+  /** `last_sent_at` before the latest reservation, to release it if the mail fails. */
+  prev_sent_at: string | null;
+  code_hash: string | null;
+  code_expires_at: string | null;
+  code_tries: number;
+  code_used_at: string | null;
+  puk_released_at: string | null;
+  /** Fingerprint of the pending PUK ciphertext this attempt released, to tie its outcome to it. */
+  rotation_ref: string | null;
+  ended_at: string | null;
+  end_reason: string | null;
+}
+
+/** PUK releases per card per UTC day. */
+export interface PukReleasesTable {
+  card_id: string;
+  day: string;
+  releases: number;
+}
+
+/** The append-only audit trail (triggers refuse updates and deletes). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  card_id: string | null;
+  attempt_id: string | null;
+  action: string;
+  outcome: string;
+  source_address: string;
+  request_id: string | null;
+  detail: string | null;
+}

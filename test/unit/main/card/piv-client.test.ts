@@ -1,0 +1,287 @@
+import { createHash, verify, X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { encodeResponse, parseCommand } from '../../../../src/main/card/apdu';
+import { hex } from '../../../../src/main/card/bytes';
+import { PivClient } from '../../../../src/main/card/piv-client';
+import { encodeTlv } from '../../../../src/main/card/tlv';
+import type { CardChannel } from '../../../../src/main/card/types';
+import { err, ok } from '../../../../src/shared/result';
+import { makeCard, recordingChannel } from './support';
+
+/** A client on a fresh virtual card, with the APDUs it sends recorded. */
+function setup(overrides: Record<string, unknown> = {}) {
+  const { card, profile, store } = makeCard(overrides);
+  const { channel, sent } = recordingChannel(card);
+  return { client: new PivClient(channel), card, profile, store, sent };
+}
+
+const message = Buffer.from('smartcard-unlock/v1/register/attempt-1/nonce-1');
+const digest = createHash('sha256').update(message).digest();
+const publicKeyOf = (b64: string) => new X509Certificate(Buffer.from(b64, 'base64')).publicKey;
+
+describe('PivClient against the virtual card', () => {
+  it('selects the PIV application', async () => {
+    const { client, sent } = setup();
+    expect(await client.select()).toEqual({ ok: true, value: undefined });
+    expect(sent[0]).toMatchObject({
+      cla: 0,
+      ins: 0xa4,
+      p1: 0x04,
+      p2: 0x00,
+      data: hex('A0000003080000100001 00'),
+    });
+  });
+
+  it('reads the card identifier from the CHUID GUID as 32 lowercase hex digits', async () => {
+    const { client } = setup();
+    expect(await client.readCardId()).toEqual({
+      ok: true,
+      value: '0123456789abcdef0123456789abcdef',
+    });
+  });
+
+  it('reads both certificates, collecting the 61 xx chunks', async () => {
+    const { client, profile, sent } = setup();
+    for (const slot of ['9A', '9E'] as const) {
+      const cert = await client.readCertificate(slot);
+      expect(cert).toEqual({
+        ok: true,
+        value: new Uint8Array(Buffer.from(profile.certificates[slot], 'base64')),
+      });
+    }
+    expect(sent.some((apdu) => apdu.ins === 0xc0)).toBe(true);
+  });
+
+  it('reports the tries left without spending one', async () => {
+    const { client, card } = setup({ pinTriesLeft: 2 });
+    expect(await client.passcodeStatus()).toEqual({
+      ok: true,
+      value: { blocked: false, triesLeft: 2 },
+    });
+    expect(card.status.pinTriesLeft).toBe(2);
+  });
+
+  it('when the passcode is wrong, then it says how many tries are left, and never echoes the passcode', async () => {
+    const { client } = setup();
+    const result = await client.verifyPasscode('s3cret!');
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'passcode-wrong', triesLeft: 2, statusWord: 0x63c2 },
+    });
+    expect(JSON.stringify(result)).not.toContain('s3cret');
+  });
+
+  it('when the last try is spent, then it says the card is now blocked', async () => {
+    const { client } = setup({ pinTriesLeft: 1 });
+    const result = await client.verifyPasscode('000000');
+    expect(result.ok ? undefined : result.error).toMatchObject({
+      code: 'passcode-blocked',
+      triesLeft: 0,
+    });
+  });
+
+  it('when the passcode is right, then it verifies and the status says verified', async () => {
+    const { client, card } = setup();
+    expect((await client.verifyPasscode('123456')).ok).toBe(true);
+    expect(card.status.verified).toBe(true);
+    expect(await client.passcodeStatus()).toEqual({
+      ok: true,
+      value: { blocked: false, triesLeft: 3 },
+    });
+  });
+
+  it('never sends a passcode to a blocked card: only VERIFY without data reaches it', async () => {
+    const { client, card, sent } = setup();
+    card.lock();
+    expect(await client.verifyPasscode('123456')).toMatchObject({
+      ok: false,
+      error: { code: 'passcode-blocked' },
+    });
+    expect(await client.changePasscode('123456', '654321')).toMatchObject({
+      ok: false,
+      error: { code: 'passcode-blocked' },
+    });
+    const withSecret = sent.filter(
+      (apdu) => (apdu.ins === 0x20 || apdu.ins === 0x24) && apdu.data.length > 0,
+    );
+    expect(withSecret).toEqual([]);
+    expect(sent.map((apdu) => apdu.ins)).toEqual([0x20, 0x20]);
+  });
+
+  it('when the card cannot say whether it is blocked, then the passcode is not sent either', async () => {
+    const sent: Uint8Array[] = [];
+    const channel: CardChannel = {
+      atr: new Uint8Array(0),
+      transmit: (bytes) => {
+        sent.push(bytes);
+        return Promise.resolve(ok(encodeResponse(new Uint8Array(0), 0x6f00)));
+      },
+      close: () => Promise.resolve(),
+    };
+    const result = await new PivClient(channel).verifyPasscode('123456');
+    expect(result.ok ? '' : result.error.code).toBe('io');
+    expect(sent).toHaveLength(1);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['nine characters', '123456789'],
+    ['non-ASCII', 'pässwort'],
+    ['a control character', '12\n456'],
+  ])('refuses a passcode that is %s without sending anything', async (_what, passcode) => {
+    const { client, sent } = setup();
+    const result = await client.verifyPasscode(passcode);
+    expect(result.ok ? '' : result.error.code).toBe('wrong-data');
+    expect(sent).toEqual([]);
+  });
+
+  it('changes the passcode (00 24 00 80 with old||new padded to 8)', async () => {
+    const { client, card, sent } = setup();
+    expect((await client.changePasscode('123456', 'abc!')).ok).toBe(true);
+    const change = sent.find((apdu) => apdu.ins === 0x24)!;
+    expect(change.p2).toBe(0x80);
+    expect(change.data).toEqual(
+      new Uint8Array(Buffer.from('123456\xff\xffabc!\xff\xff\xff\xff', 'latin1')),
+    );
+    card.reset();
+    expect((await client.verifyPasscode('abc!')).ok).toBe(true);
+  });
+
+  it('changes the PUK (00 24 00 81), and a wrong current PUK is a puk-wrong with tries left', async () => {
+    const { client, store } = setup();
+    expect(await client.changePuk('00000000', '11112222')).toMatchObject({
+      ok: false,
+      error: { code: 'puk-wrong', triesLeft: 2 },
+    });
+    expect((await client.changePuk('12345678', '11112222')).ok).toBe(true);
+    expect(store.saved?.puk).toBe('11112222');
+  });
+
+  it('resets a blocked passcode with the PUK (00 2C 00 80), after which the new passcode verifies', async () => {
+    const { client, card, sent } = setup();
+    card.lock();
+    expect((await client.resetRetryCounter('12345678', '2468')).ok).toBe(true);
+    const reset = sent.find((apdu) => apdu.ins === 0x2c)!;
+    expect([reset.p1, reset.p2, reset.data.length]).toEqual([0x00, 0x80, 16]);
+    expect(await client.passcodeStatus()).toEqual({
+      ok: true,
+      value: { blocked: false, triesLeft: 3 },
+    });
+    expect((await client.verifyPasscode('2468')).ok).toBe(true);
+  });
+
+  it('when the PUK is wrong three times, then the PUK is blocked', async () => {
+    const { client, card } = setup();
+    card.lock();
+    const codes = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await client.resetRetryCounter('00000000', '2468');
+      codes.push(result.ok ? 'ok' : `${result.error.code}:${result.error.triesLeft}`);
+    }
+    expect(codes).toEqual(['puk-wrong:2', 'puk-wrong:1', 'puk-blocked:0', 'puk-blocked:0']);
+  });
+
+  it('signs with 9E without a passcode; node crypto verifies the signature with the 9E certificate', async () => {
+    const { client, profile } = setup();
+    const signature = await client.sign('9E', digest);
+    if (!signature.ok) throw new Error(signature.error.code);
+    expect(
+      verify('sha256', message, publicKeyOf(profile.certificates['9E']), signature.value),
+    ).toBe(true);
+  });
+
+  it('signs with 9A only after VERIFY; before, it is a security-status error', async () => {
+    const { client, profile } = setup();
+    expect(await client.sign('9A', digest)).toMatchObject({
+      ok: false,
+      error: { code: 'security-status' },
+    });
+    await client.verifyPasscode('123456');
+    const signature = await client.sign('9A', digest);
+    if (!signature.ok) throw new Error(signature.error.code);
+    expect(
+      verify('sha256', message, publicKeyOf(profile.certificates['9A']), signature.value),
+    ).toBe(true);
+  });
+
+  it('refuses a digest that is not 32 bytes without sending it', async () => {
+    const { client, sent } = setup();
+    expect(await client.sign('9E', new Uint8Array(20))).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-data' },
+    });
+    expect(sent).toEqual([]);
+  });
+});
+
+/** A channel that answers every command with one canned response. */
+function cannedChannel(...responses: Uint8Array[]): CardChannel {
+  let i = 0;
+  return {
+    atr: new Uint8Array(0),
+    transmit: (bytes) => {
+      expect(parseCommand(bytes).ok).toBe(true);
+      return Promise.resolve(ok(responses[Math.min(i++, responses.length - 1)]!));
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+describe('PivClient against cards that misbehave', () => {
+  it('when the card has no PIV application, then select says not-piv', async () => {
+    const client = new PivClient(cannedChannel(encodeResponse(new Uint8Array(0), 0x6a82)));
+    expect(await client.select()).toMatchObject({
+      ok: false,
+      error: { code: 'not-piv', statusWord: 0x6a82 },
+    });
+  });
+
+  it('when a certificate is stored compressed (71 01), then it is unsupported', async () => {
+    const object = encodeTlv(0x53, encodeTlv(0x70, hex('1f8b0800')), encodeTlv(0x71, hex('01')));
+    const client = new PivClient(cannedChannel(encodeResponse(object, 0x9000)));
+    expect(await client.readCertificate('9A')).toMatchObject({
+      ok: false,
+      error: { code: 'unsupported' },
+    });
+  });
+
+  it('when a certificate object is absent, then it is not-found', async () => {
+    const client = new PivClient(cannedChannel(encodeResponse(new Uint8Array(0), 0x6a82)));
+    expect(await client.readCertificate('9E')).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+  });
+
+  it('when the CHUID is garbage, then readCardId is malformed rather than an exception', async () => {
+    const client = new PivClient(cannedChannel(encodeResponse(hex('53053402aa'), 0x9000)));
+    expect(await client.readCardId()).toMatchObject({ ok: false, error: { code: 'malformed' } });
+  });
+
+  it('when the CHUID has no GUID, then readCardId is malformed', async () => {
+    const chuid = encodeTlv(0x53, encodeTlv(0x30, new Uint8Array(25)));
+    const client = new PivClient(cannedChannel(encodeResponse(chuid, 0x9000)));
+    expect(await client.readCardId()).toMatchObject({ ok: false, error: { code: 'malformed' } });
+  });
+
+  it('when the card is pulled, then the channel error comes back as card-removed', async () => {
+    const channel: CardChannel = {
+      atr: new Uint8Array(0),
+      transmit: () => Promise.resolve(err({ code: 'card-removed' })),
+      close: () => Promise.resolve(),
+    };
+    expect(await new PivClient(channel).passcodeStatus()).toEqual({
+      ok: false,
+      error: { code: 'card-removed' },
+    });
+  });
+
+  it('when GENERAL AUTHENTICATE answers without a signature, then sign is malformed', async () => {
+    const answer = encodeTlv(0x7c, encodeTlv(0x82));
+    const client = new PivClient(cannedChannel(encodeResponse(answer, 0x9000)));
+    expect(await client.sign('9E', new Uint8Array(32))).toMatchObject({
+      ok: false,
+      error: { code: 'malformed' },
+    });
+  });
+});

@@ -1,0 +1,269 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  describeSettings,
+  loadConfig,
+  type ConfigError,
+  type ConfigInput,
+  type ServerSettings,
+} from '../../../../server/config';
+import { makeTestCertificate } from './test-certificate';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scu-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const key = (fill: number): string => Buffer.alloc(32, fill).toString('base64');
+const productionKeys = {
+  SCU_KEY_ENCRYPTION_KEYS: `main=${key(1)}`,
+  SCU_ACTIVE_KEY_ID: 'main',
+  SCU_ANSWER_PEPPER: key(2),
+};
+
+function load(
+  env: Record<string, string | undefined>,
+  extra: Partial<ConfigInput> = {},
+): ReturnType<typeof loadConfig> {
+  return loadConfig({
+    env: { DATA_DIR: join(dir, 'data'), ...env },
+    cwd: dir,
+    purpose: 'server',
+    ...extra,
+  });
+}
+
+function settings(result: ReturnType<typeof loadConfig>): ServerSettings {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+function failure(result: ReturnType<typeof loadConfig>): ConfigError {
+  if (result.ok) throw new Error('expected the settings to be refused');
+  return result.error;
+}
+
+function writeConfig(content: unknown): string {
+  const file = join(dir, 'settings.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+describe('loading the server settings', () => {
+  it('when started with --dev and nothing else, then it runs on SQLite and an outbox under DATA_DIR with printed codes and generated keys', () => {
+    const s = settings(load({}, { development: true }));
+    expect(s).toMatchObject({ development: true, host: '127.0.0.1', port: 8080, tls: undefined });
+    expect(s.dataDir).toBe(join(dir, 'data'));
+    expect(s.core.storage).toEqual({
+      kind: 'sqlite',
+      file: join(dir, 'data', 'smartcard-unlock.sqlite'),
+      busyTimeoutMs: 5000,
+    });
+    expect(s.core.mail).toMatchObject({
+      kind: 'outbox',
+      dir: join(dir, 'data', 'outbox'),
+      printCodes: true,
+    });
+    expect(s.developmentKeysFile).toBe(join(dir, 'data', 'development-keys.json'));
+    expect(statSync(s.developmentKeysFile!).mode & 0o777).toBe(0o600);
+    expect(s.core.security.answers.maxWrongSubmissions).toBe(3);
+    expect(s.http.bodyLimitBytes).toBe(16 * 1024);
+  });
+
+  it('when development keys were generated before, then the same keys are used again', () => {
+    const first = settings(load({}, { development: true }));
+    const second = settings(load({ SCU_DEVELOPMENT: 'true' }));
+    expect(second.core.keys).toEqual(first.core.keys);
+  });
+
+  it('when neither TLS nor development is set, then it refuses plain HTTP and says both fixes', () => {
+    const error = failure(load(productionKeys));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'tls',
+        message: expect.stringContaining('TLS_CERT_FILE'),
+      }),
+    ]);
+    expect(error.message).toContain('--dev');
+  });
+
+  it('when the admin CLI loads the settings, then no TLS is needed', () => {
+    expect(load(productionKeys, { purpose: 'admin' }).ok).toBe(true);
+  });
+
+  it('when production has no keys, then it refuses and says how to make them', () => {
+    const error = failure(load({}, { purpose: 'admin' }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'keys',
+        message: expect.stringContaining('openssl rand -base64 32'),
+      }),
+    ]);
+  });
+
+  it('when PORT is not a number, then the message names PORT as the source', () => {
+    const error = failure(load({ PORT: 'eighty' }, { development: true }));
+    expect(error.issues[0]).toMatchObject({ setting: 'port', source: 'environment variable PORT' });
+    expect(error.message).toMatch(/port \(environment variable PORT\): /);
+  });
+
+  it('when PORT, HOST and DATA_DIR are set, then they are honoured', () => {
+    const s = settings(
+      load({ PORT: '9443', HOST: '0.0.0.0', DATA_DIR: 'elsewhere' }, { development: true }),
+    );
+    expect(s).toMatchObject({ port: 9443, host: '0.0.0.0', dataDir: join(dir, 'elsewhere') });
+  });
+
+  it('when the file and the environment both set a value, then the environment wins', () => {
+    const file = writeConfig({ port: 1111, logLevel: 'debug' });
+    const s = settings(load({ PORT: '2222' }, { configFile: file, development: true }));
+    expect(s.port).toBe(2222);
+    expect(s.logLevel).toBe('debug');
+  });
+
+  it('when the file has an unknown setting, then the message names it and the file', () => {
+    const file = writeConfig({ prot: 8080 });
+    const error = failure(load({}, { configFile: file, development: true }));
+    expect(error.issues[0]).toMatchObject({ setting: 'prot', source: `config file ${file}` });
+  });
+
+  it('when a security rule in the file is out of range, then the message names the rule and the file', () => {
+    const file = writeConfig({ security: { code: { validSeconds: 5 } } });
+    const error = failure(load({}, { configFile: file, development: true }));
+    expect(error.issues[0]).toMatchObject({
+      setting: 'security.code.validSeconds',
+      source: `config file ${file}`,
+    });
+  });
+
+  it('when SCU_CONFIG names the file, then it is read; a missing file is named with its source', () => {
+    const file = writeConfig({ port: 3333 });
+    expect(settings(load({ SCU_CONFIG: file }, { development: true })).port).toBe(3333);
+    const error = failure(load({ SCU_CONFIG: join(dir, 'nope.json') }, { development: true }));
+    expect(error.issues[0]).toMatchObject({
+      setting: 'config file',
+      source: 'environment variable SCU_CONFIG',
+      message: expect.stringContaining('does not exist'),
+    });
+  });
+
+  it('when the file is not JSON, then the message says so', () => {
+    const file = writeConfig('{ port: 1 ');
+    const error = failure(load({}, { configFile: file, development: true }));
+    expect(error.issues[0]?.message).toContain('not valid JSON');
+  });
+
+  it('when DATABASE_URL is set, then PostgreSQL replaces the file’s SQLite section', () => {
+    const file = writeConfig({ storage: { kind: 'sqlite', file: 'x.sqlite' } });
+    const s = settings(
+      load(
+        { DATABASE_URL: 'postgres://scu:secret@db.local:5432/scu', DATABASE_POOL_SIZE: '4' },
+        { configFile: file, development: true },
+      ),
+    );
+    expect(s.core.storage).toEqual({
+      kind: 'postgres',
+      url: 'postgres://scu:secret@db.local:5432/scu',
+      poolSize: 4,
+    });
+    expect(JSON.stringify(describeSettings(s))).not.toContain('secret');
+  });
+
+  it('when SMTP_HOST is set, then mail goes over SMTP with the other SMTP variables', () => {
+    const s = settings(
+      load(
+        {
+          SMTP_HOST: 'smtp.nhs.net',
+          SMTP_PORT: '465',
+          SMTP_SECURE: 'true',
+          SMTP_USER: 'u',
+          SMTP_PASS: 'p',
+          MAIL_FROM: 'unlock@nhs.net',
+        },
+        { development: true },
+      ),
+    );
+    expect(s.core.mail).toMatchObject({
+      kind: 'smtp',
+      host: 'smtp.nhs.net',
+      port: 465,
+      secure: true,
+      auth: { user: 'u', pass: 'p' },
+    });
+    expect(JSON.stringify(describeSettings(s))).not.toContain('"p"');
+  });
+
+  it('when a key from the environment is not 32 bytes of base64, then the message names that variable', () => {
+    const error = failure(
+      load({ ...productionKeys, SCU_ANSWER_PEPPER: 'short' }, { purpose: 'admin' }),
+    );
+    expect(error.issues[0]).toMatchObject({
+      setting: 'keys.answerPepper',
+      source: 'environment variable SCU_ANSWER_PEPPER',
+    });
+    expect(error.message).not.toContain(key(1));
+  });
+
+  it('when production keys are set, then several key-encryption keys parse and the active one is named', () => {
+    const s = settings(
+      load(
+        { ...productionKeys, SCU_KEY_ENCRYPTION_KEYS: `old=${key(3)},main=${key(1)}` },
+        { purpose: 'admin' },
+      ),
+    );
+    expect(Object.keys(s.core.keys.keyEncryptionKeys)).toEqual(['old', 'main']);
+    expect(s.developmentKeysFile).toBeUndefined();
+  });
+
+  it('when TRUST_PROXY is a hop count, a boolean or addresses, then each is taken as such', () => {
+    expect(settings(load({ TRUST_PROXY: '1' }, { development: true })).http.trustProxy).toBe(1);
+    expect(settings(load({ TRUST_PROXY: 'true' }, { development: true })).http.trustProxy).toBe(
+      true,
+    );
+    expect(
+      settings(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, { development: true })).http
+        .trustProxy,
+    ).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('when a certificate and its key are set, then HTTPS material is loaded without --dev', () => {
+    const cert = makeTestCertificate(dir);
+    const s = settings(
+      load({ ...productionKeys, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile }),
+    );
+    expect(s.tls?.cert.toString()).toContain('BEGIN CERTIFICATE');
+    expect(describeSettings(s).listen).toBe('https://127.0.0.1:8080');
+  });
+
+  it('when the key does not belong to the certificate, then the message names tls.keyFile', () => {
+    const a = makeTestCertificate(dir, 'a');
+    const b = makeTestCertificate(dir, 'b');
+    const error = failure(
+      load({ ...productionKeys, TLS_CERT_FILE: a.certFile, TLS_KEY_FILE: b.keyFile }),
+    );
+    expect(error.issues[0]).toMatchObject({
+      setting: 'tls.keyFile',
+      source: 'environment variable TLS_KEY_FILE',
+    });
+  });
+
+  it('when the certificate file is missing, then the message names tls.certFile and its source', () => {
+    const file = writeConfig({ tls: { certFile: 'missing.pem', keyFile: 'missing-key.pem' } });
+    const error = failure(load(productionKeys, { configFile: file }));
+    expect(error.issues.map((i) => i.setting)).toEqual(['tls.certFile', 'tls.keyFile']);
+    expect(error.issues[0]?.source).toBe(`config file ${file}`);
+  });
+
+  it('when the development keys file is damaged, then it says to delete it', () => {
+    settings(load({}, { development: true }));
+    writeFileSync(join(dir, 'data', 'development-keys.json'), '{"keyEncryptionKeys":{}}');
+    const error = failure(load({}, { development: true }));
+    expect(error.issues[0]?.message).toContain('delete it');
+    expect(readFileSync(join(dir, 'data', 'development-keys.json'), 'utf8')).toContain(
+      'keyEncryptionKeys',
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  domainFailure,
+  errorBody,
+  HttpFailure,
+  toHttpFailure,
+} from '../../../../server/http/errors';
+
+describe('turning thrown errors into responses', () => {
+  it.each([
+    ['entity.parse.failed', 400, 'body'],
+    ['entity.too.large', 413, 'body'],
+    ['charset.unsupported', 415, 'content-type'],
+    ['encoding.unsupported', 415, 'content-encoding'],
+    ['request.aborted', 400, 'body'],
+  ])(
+    'when the body parser raises %s, then it is %i VALIDATION_FAILED naming %s',
+    (type, status, field) => {
+      const failure = toHttpFailure(Object.assign(new Error('x'), { type, status }));
+      expect(failure).toMatchObject({ code: 'VALIDATION_FAILED', status, details: { field } });
+    },
+  );
+
+  it('when Express raises a 4xx of its own, then the status is kept and 404 becomes NOT_FOUND', () => {
+    expect(toHttpFailure(Object.assign(new Error('bad URI'), { status: 400 }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      status: 400,
+    });
+    expect(toHttpFailure(Object.assign(new Error('gone'), { statusCode: 404 }))).toMatchObject({
+      code: 'NOT_FOUND',
+      status: 404,
+    });
+  });
+
+  it('when an ordinary error or a 5xx is thrown, then it is not a known failure (the middleware makes it a 500)', () => {
+    expect(toHttpFailure(new Error('boom'))).toBeUndefined();
+    expect(toHttpFailure(Object.assign(new Error('x'), { status: 502 }))).toBeUndefined();
+    expect(toHttpFailure('a string')).toBeUndefined();
+  });
+
+  it('when a domain error arrives, then its status comes from the table and its details are kept', () => {
+    const failure = domainFailure({ code: 'ANSWERS_WRONG', details: { triesLeft: 1 } });
+    expect(failure).toBeInstanceOf(HttpFailure);
+    expect(failure).toMatchObject({ status: 422, details: { triesLeft: 1 } });
+  });
+
+  it('when an error body is built, then it carries the catalogue wording and next step', () => {
+    expect(errorBody('CODE_WRONG', { triesLeft: 1 })).toEqual({
+      error: {
+        code: 'CODE_WRONG',
+        message: 'That Smartcard Unlock Code is not right. You have 1 more try left.',
+        nextStep: expect.stringContaining('ask for a new code'),
+        details: { triesLeft: 1 },
+      },
+    });
+  });
+});

@@ -1,0 +1,168 @@
+import type {
+  DomainResult,
+  HealthProbe,
+  RegistrationService,
+  RequestContext,
+  UnlockService,
+} from '../../../../server/domain/ports';
+import type { CodeDelivery, UnblockAuthorisation } from '../../../../src/shared/http-api';
+import { err, ok } from '../../../../src/shared/result';
+
+/**
+ * A small in-memory stand-in for the domain, enough to drive every route and error path over
+ * real HTTP. The real services are exercised by the integration tests.
+ */
+
+export const KNOWN_CARD = 'a1'.repeat(16);
+export const UNREGISTERED_CARD = 'b2'.repeat(16);
+export const LOCKED_CARD = 'c3'.repeat(16);
+export const GOOD_SIGNATURE = Buffer.from('good signature').toString('base64');
+export const RIGHT_ANSWER = 'Rigby Street';
+export const RIGHT_CODE = 'ABCD2345';
+export const PUK = '12345678';
+export const NEXT_PUK = '87654321';
+/** An attempt id the fake throws on, to prove unexpected faults become a 500 without details. */
+export const THROWING_ATTEMPT = 'throw-throw-throw-throw';
+/** An attempt id for which the fake returns a body that breaks the response schema. */
+export const MALFORMED_ATTEMPT = 'malformed-malformed-1';
+
+const delivery = (): CodeDelivery => ({
+  maskedEmail: 'j****y@nhs.net',
+  resendAvailableAt: new Date(Date.now() + 60_000).toISOString(),
+  sendsLeft: 2,
+});
+
+/** Everything the fake was called with, so tests can assert what reached the domain. */
+export interface FakeCalls {
+  readonly contexts: RequestContext[];
+  readonly signatures: Uint8Array[];
+  readonly answers: unknown[];
+  readonly codes: string[];
+}
+
+/** The fake services and the calls they saw. */
+export function fakeServices(options: { readonly databaseUp?: () => boolean } = {}): {
+  readonly unlock: UnlockService;
+  readonly registration: RegistrationService;
+  readonly health: HealthProbe;
+  readonly calls: FakeCalls;
+} {
+  const calls: FakeCalls = { contexts: [], signatures: [], answers: [], codes: [] };
+  const attempts = new Map<string, { wrong: number }>();
+  let next = 0;
+
+  const find = (attemptId: string, ctx: RequestContext): DomainResult<{ wrong: number }> => {
+    calls.contexts.push(ctx);
+    if (attemptId === THROWING_ATTEMPT) throw new Error('database exploded');
+    const attempt = attempts.get(attemptId);
+    return attempt === undefined ? err({ code: 'ATTEMPT_NOT_FOUND' }) : ok(attempt);
+  };
+
+  const start = (cardId: string, ctx: RequestContext) => {
+    calls.contexts.push(ctx);
+    if (cardId === UNREGISTERED_CARD)
+      return Promise.resolve(err({ code: 'CARD_NOT_REGISTERED' as const }));
+    if (cardId === LOCKED_CARD)
+      return Promise.resolve(err({ code: 'SELF_SERVICE_LOCKED' as const }));
+    if (cardId !== KNOWN_CARD) return Promise.resolve(err({ code: 'CARD_UNKNOWN' as const }));
+    const attemptId = `attempt-${String(next++).padStart(12, '0')}`;
+    attempts.set(attemptId, { wrong: 0 });
+    return Promise.resolve(
+      ok({
+        attemptId,
+        nonce: Buffer.alloc(32, 7).toString('base64url'),
+        nonceExpiresAt: new Date(Date.now() + 120_000).toISOString(),
+        expiresAt: new Date(Date.now() + 900_000).toISOString(),
+      }),
+    );
+  };
+
+  const prove = <T>(attemptId: string, signature: Uint8Array, ctx: RequestContext, value: T) => {
+    const found = find(attemptId, ctx);
+    if (!found.ok) return Promise.resolve(found);
+    calls.signatures.push(signature);
+    return Promise.resolve(
+      Buffer.from(signature).toString('base64') === GOOD_SIGNATURE
+        ? ok(value)
+        : err({ code: 'PROOF_INVALID' as const }),
+    );
+  };
+
+  const answer = (
+    attemptId: string,
+    answers: readonly { questionId: string; answer: string }[],
+    ctx: RequestContext,
+  ): Promise<DomainResult<CodeDelivery>> => {
+    if (attemptId === MALFORMED_ATTEMPT) {
+      return Promise.resolve(ok({ maskedEmail: 'x', sendsLeft: -1 } as unknown as CodeDelivery));
+    }
+    const found = find(attemptId, ctx);
+    if (!found.ok) return Promise.resolve(found);
+    calls.answers.push(answers);
+    if (answers.every((a) => a.answer === RIGHT_ANSWER)) return Promise.resolve(ok(delivery()));
+    found.value.wrong += 1;
+    const triesLeft = 3 - found.value.wrong;
+    return Promise.resolve(
+      triesLeft <= 0
+        ? err({ code: 'SELF_SERVICE_LOCKED' as const })
+        : err({ code: 'ANSWERS_WRONG' as const, details: { triesLeft } }),
+    );
+  };
+
+  const resend = (attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>> => {
+    const found = find(attemptId, ctx);
+    if (!found.ok) return Promise.resolve(found);
+    return Promise.resolve(err({ code: 'RESEND_TOO_SOON', details: { retryAfterSeconds: 42 } }));
+  };
+
+  const checkCode = <T>(attemptId: string, code: string, ctx: RequestContext, value: T) => {
+    const found = find(attemptId, ctx);
+    if (!found.ok) return Promise.resolve(found);
+    calls.codes.push(code);
+    return Promise.resolve(
+      code === RIGHT_CODE
+        ? ok(value)
+        : err({ code: 'CODE_WRONG' as const, details: { triesLeft: 4 } }),
+    );
+  };
+
+  const done = (attemptId: string, ctx: RequestContext): Promise<DomainResult<void>> => {
+    const found = find(attemptId, ctx);
+    return Promise.resolve(found.ok ? ok(undefined) : found);
+  };
+
+  const authorisation: UnblockAuthorisation = { puk: PUK, unconfirmedPuk: null, nextPuk: NEXT_PUK };
+  const questions = [
+    { id: 'first-school', text: 'What was the name of your first school?' },
+    { id: 'first-street', text: 'What was the name of the street you grew up in?' },
+  ];
+
+  return {
+    calls,
+    unlock: {
+      start,
+      proveCard: (id, sig, ctx) =>
+        prove(id, sig, ctx, { holderName: 'Mr John Rigby', questions, answerTriesLeft: 3 }),
+      answer,
+      resendCode: resend,
+      submitCode: (id, code, ctx) => checkCode(id, code, ctx, authorisation),
+      reportOutcome: (id, _outcome, ctx) => done(id, ctx),
+      cancel: done,
+    },
+    registration: {
+      start,
+      proveCard: (id, sig, ctx) =>
+        prove(id, sig, ctx, {
+          holderName: 'Mr John Rigby',
+          maskedEmail: 'j****y@nhs.net',
+          catalogue: questions,
+          questionsRequired: 2,
+        }),
+      answer,
+      resendCode: resend,
+      confirmCode: (id, code, ctx) => checkCode(id, code, ctx, undefined),
+      cancel: done,
+    },
+    health: { checkDatabase: () => Promise.resolve(options.databaseUp?.() ?? true) },
+  };
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healthResponseSchema } from '../../../../src/shared/http-api';
+import { GOOD_SIGNATURE, KNOWN_CARD } from './fake-services';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+let databaseUp = true;
+beforeAll(async () => {
+  h = await startHarness({}, { databaseUp: () => databaseUp });
+});
+afterAll(() => h.close());
+
+describe('the operations routes', () => {
+  it('when /healthz is asked, then it answers 200 ok', async () => {
+    const res = await h.request('GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(healthResponseSchema.parse(res.body)).toEqual({ status: 'ok' });
+  });
+
+  it('when the database answers, then /readyz is 200; when it does not, 503 naming the check', async () => {
+    databaseUp = true;
+    const up = await h.request('GET', '/readyz');
+    expect(up.status).toBe(200);
+    expect(up.body).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    databaseUp = false;
+    const down = await h.request('GET', '/readyz');
+    expect(down.status).toBe(503);
+    expect(healthResponseSchema.parse(down.body)).toEqual({
+      status: 'unavailable',
+      checks: { database: 'failed' },
+    });
+    databaseUp = true;
+  });
+
+  it('when requests and flow steps happen, then /metrics counts them by route template and outcome', async () => {
+    const start = await h.request('POST', '/v1/unlock/attempts', { cardId: KNOWN_CARD });
+    const { attemptId } = start.body as { attemptId: string };
+    await h.request('POST', `/v1/unlock/attempts/${attemptId}/card-proof`, {
+      signature: GOOD_SIGNATURE,
+    });
+    await h.request('POST', '/v1/unlock/attempts', { cardId: 'f0'.repeat(16) });
+    const res = await h.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    expect(res.text).toMatch(
+      /scu_http_requests_total\{method="POST",route="\/v1\/unlock\/attempts",status="201"\} 1/,
+    );
+    expect(res.text).toContain(
+      'scu_http_requests_total{method="POST",route="/v1/unlock/attempts/{attemptId}/card-proof",status="200"} 1',
+    );
+    expect(res.text).toContain('scu_flow_steps_total{flow="unlock",step="start",outcome="ok"} 1');
+    expect(res.text).toContain(
+      'scu_flow_steps_total{flow="unlock",step="start",outcome="CARD_UNKNOWN"} 1',
+    );
+    expect(res.text).toContain('scu_http_request_duration_seconds_bucket');
+    expect(res.text).not.toContain(attemptId);
+  });
+
+  it('when metrics are turned off, then /metrics is 404', async () => {
+    const off = await startHarness({ metricsEnabled: false });
+    try {
+      expect((await off.request('GET', '/metrics')).status).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('when /openapi.json is asked, then it serves the OpenAPI 3.1 document with every /v1 route', async () => {
+    const res = await h.request('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/v1/unlock/attempts/{attemptId}/code');
+  });
+});
