@@ -67,6 +67,12 @@ describe('start screen', () => {
     expect(screen.getByTestId('reader-status').textContent).toContain(
       'More than one smartcard reader has a card in it.',
     );
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    await user.click(
+      screen.getByRole('link', { name: 'More than one smartcard reader has a card in it.' }),
+    );
+    expect(document.activeElement?.id).toBe('reader-0');
+    expect(api.unlockStart).not.toHaveBeenCalled();
     await user.click(screen.getByRole('radio', { name: 'Reader B (card inserted)' }));
     await user.keyboard('{Tab}{Enter}');
     expect(api.readerChoose).toHaveBeenCalledWith({ readerName: 'Reader B' });
