@@ -1,5 +1,7 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createPcscBackend } from '../../../../../src/main/card/pcsc/pcsc-backend';
+import type { ReaderEvent } from '../../../../../src/main/card/types';
 
 describe('createPcscBackend', () => {
   it('returns a typed error, not an exception, when the PC/SC binding is missing', async () => {
@@ -16,5 +18,21 @@ describe('createPcscBackend', () => {
   it('returns a typed error when the module loaded is not the binding', async () => {
     const created = await createPcscBackend({ bindingModule: 'node:path' });
     expect(created).toMatchObject({ ok: false, error: { code: 'pcsc-binding-missing' } });
+  });
+});
+
+describe('the PC/SC backend when its worker dies', () => {
+  it('says service-down to listeners and answers io errors instead of hanging', async () => {
+    const binding = pathToFileURL(
+      fileURLToPath(new URL('../../../../support/crashing-binding.mjs', import.meta.url)),
+    ).href;
+    const created = await createPcscBackend({ bindingModule: binding });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const backend = created.value;
+    const down = new Promise<ReaderEvent>((resolve) => backend.onEvent(resolve));
+    expect(await down).toEqual({ kind: 'service-down' });
+    expect(await backend.listReaders()).toMatchObject({ ok: false, error: { code: 'io' } });
+    expect(await backend.connect('Any reader')).toMatchObject({ ok: false, error: { code: 'io' } });
+    await backend.close();
   });
 });
