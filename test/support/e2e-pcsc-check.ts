@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -25,11 +26,24 @@ async function sendApdus(
   apdus: readonly string[],
 ): Promise<string[]> {
   const args = ['-r', String(readerIndex), ...apdus.flatMap((a) => ['-s', a])];
-  const { stdout, stderr } = await run('opensc-tool', args, {
-    env: { ...process.env, ...env },
-  }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-    throw new Error(`opensc-tool ${args.join(' ')} failed: ${error.stderr ?? error.message}`);
-  });
+  // pcscd sees a card one vpcd poll after the card process connects: until then opensc-tool says
+  // "Card not present", and the call is repeated (waiting on the reader's state, within a bound).
+  const deadline = Date.now() + 15_000;
+  let output: { stdout: string; stderr: string } | undefined;
+  while (output === undefined) {
+    try {
+      output = await run('opensc-tool', args, { env: { ...process.env, ...env } });
+    } catch (caught) {
+      const error = caught as { stdout?: string; stderr?: string; message: string };
+      const said = `${error.stderr ?? ''}${error.stdout ?? ''}`;
+      if (!/Card not present/i.test(said) || Date.now() > deadline)
+        throw new Error(`opensc-tool ${args.join(' ')} failed: ${said || error.message}`, {
+          cause: caught,
+        });
+      await delay(100);
+    }
+  }
+  const { stdout, stderr } = output;
   const words = [...stdout.matchAll(/SW1=0x([0-9a-f]{2}), SW2=0x([0-9a-f]{2})/gi)].map((m) =>
     `${m[1]}${m[2]}`.toUpperCase(),
   );
