@@ -48,7 +48,7 @@ export interface UnlockService {
   ): Promise<DomainResult<UnlockProofResponse>>;
   answer(
     attemptId: string,
-    answers: AnswersRequest['answers'],
+    answers: readonly AnswersRequest['answers'][number][],
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>>;
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
@@ -76,7 +76,7 @@ export interface RegistrationService {
   ): Promise<DomainResult<RegistrationProofResponse>>;
   answer(
     attemptId: string,
-    answers: AnswersRequest['answers'],
+    answers: readonly AnswersRequest['answers'][number][],
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>>;
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
