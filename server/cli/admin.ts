@@ -1,5 +1,37 @@
-// Placeholder until issue 4 lands: says so and exits non-zero, so the npm script is never a silent no-op.
-console.error(
-  'The admin command-line tool is not built yet: it arrives with issue 4 (run `issues show 4`).',
+import { createInterface } from 'node:readline/promises';
+import { pino } from 'pino';
+import { createServices } from '../domain/create-services';
+import { createLogger } from '../logging';
+import { openLocalCardUnavailable } from './enrol';
+import { runAdmin } from './run-admin';
+
+/** `npm run admin -- <command>`: IT's command-line tool on the server (see --help). */
+async function readLine(prompt: string): Promise<string> {
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdin.isTTY ? process.stderr : undefined,
+  });
+  try {
+    return await rl.question(process.stdin.isTTY ? prompt : '');
+  } finally {
+    rl.close();
+  }
+}
+
+runAdmin({
+  argv: process.argv.slice(2),
+  env: process.env,
+  cwd: process.cwd(),
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  readLine,
+  openCore: (settings) =>
+    createServices(settings.core, { logger: createLogger('warn', pino.destination(2)) }),
+  openLocalCard: openLocalCardUnavailable,
+}).then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(70);
+  },
 );
-process.exit(2);

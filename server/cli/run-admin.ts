@@ -1,0 +1,519 @@
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { extname, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { CARD_ERROR_TO_APP_ERROR } from '../../src/main/card/types';
+import { cardIdSchema } from '../../src/shared/card-identity';
+import { appError } from '../../src/shared/errors';
+import { pukSchema } from '../../src/shared/http-api';
+import { loadConfig, type ServerSettings } from '../config';
+import type { AdminService, AuditEntry, CardState, DomainError } from '../domain/ports';
+import { readCardIdentity, type OpenLocalCard } from './enrol';
+import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
+
+/** Exit statuses of the admin CLI (documented in its --help and docs/decisions/0008). */
+export const EXIT = {
+  ok: 0,
+  /** The server refused the operation (unknown card, nothing to reset...). */
+  refused: 1,
+  /** The command line is wrong. */
+  usage: 2,
+  /** The import file has bad rows; nothing was imported. */
+  badInput: 3,
+  /** The card or the reader could not be read (enrol). */
+  card: 4,
+  /** An unexpected failure (the database cannot be opened...). */
+  internal: 70,
+  /** The settings are not valid. */
+  settings: 78,
+} as const;
+
+/** What the CLI needs from the server's core. */
+export interface AdminCore {
+  readonly admin: AdminService;
+  close(): Promise<void>;
+}
+
+/** The CLI's surroundings, injected so tests run it in-process. */
+export interface AdminIo {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** The first line of standard input (the PUK for enrol). */
+  readonly readLine: (prompt: string) => Promise<string>;
+  readonly openCore: (settings: ServerSettings) => Promise<AdminCore>;
+  readonly openLocalCard: OpenLocalCard;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly details: string;
+  readonly options: Options;
+  /** Positional arguments after the command name. */
+  readonly positionals: number;
+  run(args: CommandArgs): Promise<number>;
+}
+
+interface CommandArgs {
+  readonly values: Values;
+  readonly positionals: readonly string[];
+  readonly io: AdminIo;
+  readonly actor: string;
+  /** Loads the settings and opens the core, or reports why not (with its exit status). */
+  readonly core: () => Promise<
+    { readonly core: AdminCore; readonly settings: ServerSettings } | number
+  >;
+}
+
+const GLOBAL_OPTIONS: Options = {
+  config: { type: 'string' },
+  dev: { type: 'boolean' },
+  actor: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const GLOBAL_HELP = `Options for every command:
+  --config FILE   settings file (also SCU_CONFIG); environment variables override it
+  --dev           development settings (the data folder's generated development keys)
+  --actor NAME    who is acting, for the audit trail (default: the login name)
+  --help          help for the command`;
+
+/** A domain error as the operator reads it. */
+function describeDomainError(error: DomainError): string {
+  const e = appError(error.code, error.details);
+  return `${e.code}: ${e.message}`;
+}
+
+/** Runs an operation on the core and closes it, mapping a domain refusal to exit 1. */
+async function withCore<T>(
+  args: CommandArgs,
+  operation: (
+    core: AdminCore,
+  ) => Promise<{ ok: true; value: T } | { ok: false; error: DomainError }>,
+  report: (value: T) => void,
+  precheck?: (settings: ServerSettings) => string | undefined,
+): Promise<number> {
+  const opened = await args.core();
+  if (typeof opened === 'number') return opened;
+  const { core, settings } = opened;
+  try {
+    const problem = precheck?.(settings);
+    if (problem !== undefined) {
+      args.io.err(problem);
+      return EXIT.usage;
+    }
+    const result = await operation(core);
+    if (!result.ok) {
+      args.io.err(describeDomainError(result.error));
+      return EXIT.refused;
+    }
+    report(result.value);
+    return EXIT.ok;
+  } finally {
+    await core.close();
+  }
+}
+
+/** A card identifier from the command line, or a usage error. */
+function cardIdArg(text: string | undefined, io: AdminIo): string | undefined {
+  const parsed = cardIdSchema.safeParse(text);
+  if (!parsed.success) {
+    io.err(`CARD_ID: ${parsed.error.issues[0]?.message ?? 'not valid'}`);
+    return undefined;
+  }
+  return parsed.data;
+}
+
+/** Issues as the operator reads them, one a line, in file order. */
+export function formatIssues(file: string, issues: readonly ImportIssue[]): string {
+  const rows = [...issues]
+    .sort((a, b) => a.line - b.line)
+    .map((i) => `  line ${i.line}: ${i.field === undefined ? '' : `${i.field}: `}${i.message}`);
+  return [
+    `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was imported.`,
+    ...rows,
+  ].join('\n');
+}
+
+/** A card's state, one fact a line. */
+export function formatCardState(s: CardState): string {
+  const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+  return [
+    `Card                  ${s.cardId}`,
+    `Holder                ${s.holderName}`,
+    `Email                 ${s.maskedEmail}`,
+    `Registered            ${yesNo(s.registered)}${s.registered ? ` (email ${s.emailConfirmed ? 'confirmed' : 'not confirmed'})` : ''}`,
+    `Self-service locked   ${yesNo(s.selfServiceLocked)} (wrong answer submissions: ${s.wrongAnswerSubmissions})`,
+    `PUK releases today    ${s.pukReleasesToday}`,
+    `PUK rotation pending  ${yesNo(s.pendingPukRotation)}`,
+    `Last unlock           ${s.lastUnlockAt ?? 'never'}`,
+  ].join('\n');
+}
+
+/** The audit trail as aligned columns. */
+export function formatAudit(entries: readonly AuditEntry[]): string {
+  if (entries.length === 0) return 'No audit entries.';
+  const header = ['TIME', 'ACTION', 'OUTCOME', 'CARD', 'ATTEMPT', 'SOURCE', 'REQUEST'];
+  const rows = entries.map((e) => [
+    e.at,
+    e.action,
+    e.outcome,
+    e.cardId ?? '-',
+    e.attemptId ?? '-',
+    e.sourceAddress,
+    e.requestId ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const COMMANDS: readonly Command[] = [
+  {
+    name: 'import',
+    usage: 'import FILE [--format csv|json] [--dry-run]',
+    summary: 'Import cards and holders from the issuing system’s export.',
+    details: `FILE is CSV with a header row, or a JSON array of objects, with the fields
+  cardId, holderName, email, pivAuthentication, cardAuthentication, puk
+(certificates or public keys as PEM or base64 DER; ECC P-256). A card already known is updated.
+Every bad row is reported with its line number, and then nothing is imported.
+  --format csv|json  the file's format (default: from its extension)
+  --dry-run          check the file only; the database is not opened`,
+    options: { format: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    positionals: 1,
+    async run(args) {
+      const file = resolve(args.io.cwd, args.positionals[0]!);
+      const format = z
+        .enum(['csv', 'json'])
+        .safeParse(args.values.format ?? extname(file).slice(1).toLowerCase());
+      if (!format.success) {
+        args.io.err(
+          'Say the format with --format csv or --format json (the file name does not end in .csv or .json).',
+        );
+        return EXIT.usage;
+      }
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        args.io.err(
+          `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+        );
+        return EXIT.badInput;
+      }
+      const parsed = parseImportFile(text, format.data);
+      if (!parsed.ok) {
+        args.io.err(formatIssues(file, parsed.error));
+        return EXIT.badInput;
+      }
+      if (args.values['dry-run'] === true) {
+        args.io.out(`${file}: ${parsed.value.length} cards are valid (dry run: nothing imported).`);
+        return EXIT.ok;
+      }
+      return withCore(
+        args,
+        (core) => core.admin.importCards(parsed.value, args.actor),
+        (r) =>
+          args.io.out(
+            `Imported ${r.imported} new card${r.imported === 1 ? '' : 's'} and updated ${r.updated}.`,
+          ),
+      );
+    },
+  },
+  {
+    name: 'enrol',
+    usage: 'enrol --name NAME --email EMAIL [--reader READER]',
+    summary: 'Enrol the card in a local reader (reads its GUID and 9A/9E certificates).',
+    details: `Reads the card identifier and the certificates of slots 9A and 9E from the card (no
+passcode needed) and imports the card with the holder's name and email. The card's current PUK
+is read from standard input (pipe it in, so it is not in the shell history).
+  --name NAME      the holder's name as shown to them, e.g. "Mr John Rigby"
+  --email EMAIL    the holder's registered email address
+  --reader READER  the reader to use (default: the only reader holding a card)`,
+    options: { name: { type: 'string' }, email: { type: 'string' }, reader: { type: 'string' } },
+    positionals: 0,
+    async run(args) {
+      const { name, email, reader } = args.values;
+      if (typeof name !== 'string' || typeof email !== 'string') {
+        args.io.err('enrol needs --name and --email.');
+        return EXIT.usage;
+      }
+      const opened = await args.io.openLocalCard(typeof reader === 'string' ? reader : undefined);
+      if (!opened.ok) {
+        const e = appError(CARD_ERROR_TO_APP_ERROR[opened.error.code]);
+        args.io.err(`${e.code}: ${opened.error.detail ?? e.message} ${e.nextStep}`);
+        return EXIT.card;
+      }
+      let identity;
+      try {
+        identity = await readCardIdentity(opened.value.card);
+      } finally {
+        await opened.value.close();
+      }
+      if (!identity.ok) {
+        const e = appError(CARD_ERROR_TO_APP_ERROR[identity.error.code]);
+        args.io.err(
+          `${e.code}: ${e.message}${identity.error.detail ? ` (${identity.error.detail})` : ''}`,
+        );
+        return EXIT.card;
+      }
+      for (const [slot, der] of [
+        ['9A', identity.value.pivAuthentication],
+        ['9E', identity.value.cardAuthentication],
+      ] as const) {
+        if (certificateOrKeyDer(Buffer.from(der).toString('base64')) === undefined) {
+          args.io.err(
+            `The certificate in slot ${slot} is not an ECC P-256 certificate: this card cannot be enrolled.`,
+          );
+          return EXIT.card;
+        }
+      }
+      const puk = pukSchema.safeParse((await args.io.readLine('PUK of the card: ')).trim());
+      if (!puk.success) {
+        args.io.err(`PUK: ${puk.error.issues[0]?.message ?? 'not valid'}`);
+        return EXIT.usage;
+      }
+      const holderName = z.string().trim().min(1).max(200).safeParse(name);
+      const address = z.email().max(320).safeParse(email.trim());
+      if (!holderName.success || !address.success) {
+        args.io.err(
+          !holderName.success ? '--name: 1 to 200 characters.' : '--email: not an email address.',
+        );
+        return EXIT.usage;
+      }
+      const card = {
+        ...identity.value,
+        holderName: holderName.data,
+        email: address.data,
+        puk: puk.data,
+      };
+      return withCore(
+        args,
+        (core) => core.admin.importCards([card], args.actor),
+        (r) =>
+          args.io.out(
+            `${r.imported === 1 ? 'Enrolled' : 'Updated'} card ${card.cardId} for ${card.holderName} from ${opened.value.reader}.`,
+          ),
+      );
+    },
+  },
+  {
+    name: 'show',
+    usage: 'show CARD_ID [--json]',
+    summary: 'Show a card, its holder and its state (registration, lockout, PUK releases).',
+    details: `CARD_ID is the card's GUID, 32 hexadecimal digits.
+  --json  print JSON instead of text`,
+    options: { json: { type: 'boolean' } },
+    positionals: 1,
+    async run(args) {
+      const cardId = cardIdArg(args.positionals[0], args.io);
+      if (cardId === undefined) return EXIT.usage;
+      return withCore(
+        args,
+        (core) => core.admin.showCard(cardId),
+        (state) =>
+          args.io.out(
+            args.values.json === true ? JSON.stringify(state, null, 2) : formatCardState(state),
+          ),
+      );
+    },
+  },
+  {
+    name: 'reset-registration',
+    usage: 'reset-registration CARD_ID',
+    summary:
+      'Delete a card’s registration (answers and confirmed address); the holder registers again.',
+    details:
+      "CARD_ID is the card's GUID, 32 hexadecimal digits. The audit trail records who did it.",
+    options: {},
+    positionals: 1,
+    async run(args) {
+      const cardId = cardIdArg(args.positionals[0], args.io);
+      if (cardId === undefined) return EXIT.usage;
+      return withCore(
+        args,
+        (core) => core.admin.resetRegistration(cardId, args.actor),
+        () => args.io.out(`The registration of card ${cardId} was reset.`),
+      );
+    },
+  },
+  {
+    name: 'clear-lockout',
+    usage: 'clear-lockout CARD_ID',
+    summary: 'Clear a self-service lockout after the service desk has checked the holder.',
+    details:
+      "CARD_ID is the card's GUID, 32 hexadecimal digits. The wrong-answer count starts again at zero.",
+    options: {},
+    positionals: 1,
+    async run(args) {
+      const cardId = cardIdArg(args.positionals[0], args.io);
+      if (cardId === undefined) return EXIT.usage;
+      return withCore(
+        args,
+        (core) => core.admin.clearLockout(cardId, args.actor),
+        () => args.io.out(`The self-service lockout of card ${cardId} was cleared.`),
+      );
+    },
+  },
+  {
+    name: 'audit',
+    usage: 'audit [--card CARD_ID] [--limit N] [--json]',
+    summary: 'Print the audit trail, newest last (all cards, or one).',
+    details: `  --card CARD_ID  only this card's entries
+  --limit N       at most N entries (default 100, at most 10000)
+  --json          print JSON instead of columns`,
+    options: { card: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: 0,
+    async run(args) {
+      const { card, limit, json } = args.values;
+      const cardId = card === undefined ? undefined : cardIdArg(String(card), args.io);
+      if (card !== undefined && cardId === undefined) return EXIT.usage;
+      const parsedLimit = z.coerce.number().int().min(1).max(10_000).default(100).safeParse(limit);
+      if (!parsedLimit.success) {
+        args.io.err('--limit: a whole number from 1 to 10000.');
+        return EXIT.usage;
+      }
+      return withCore(
+        args,
+        (core) =>
+          core.admin.auditTrail({
+            ...(cardId === undefined ? {} : { cardId }),
+            limit: parsedLimit.data,
+          }),
+        (entries) =>
+          args.io.out(json === true ? JSON.stringify(entries, null, 2) : formatAudit(entries)),
+      );
+    },
+  },
+  {
+    name: 'rotate-key',
+    usage: 'rotate-key NEW_KEY_ID',
+    summary: 'Re-encrypt every stored PUK under another key-encryption key.',
+    details: `NEW_KEY_ID must already be one of the configured keys (SCU_KEY_ENCRYPTION_KEYS or
+keys.keyEncryptionKeys), next to the current one. After the rotation, make it the active key
+(SCU_ACTIVE_KEY_ID or keys.activeKeyId) on every server, restart them, and only then remove the
+old key from the settings.`,
+    options: {},
+    positionals: 1,
+    async run(args) {
+      const keyId = args.positionals[0]!;
+      return withCore(
+        args,
+        (c) => c.admin.rotateKeyEncryptionKey(keyId, args.actor),
+        (r) =>
+          args.io.out(
+            `Re-encrypted ${r.rotated} PUK${r.rotated === 1 ? '' : 's'} under key "${keyId}". Now set SCU_ACTIVE_KEY_ID=${keyId} (or keys.activeKeyId) on every server and restart them; remove the old key only after that.`,
+          ),
+        (settings) =>
+          Object.hasOwn(settings.core.keys.keyEncryptionKeys, keyId)
+            ? undefined
+            : `Key "${keyId}" is not among the configured key-encryption keys (${Object.keys(settings.core.keys.keyEncryptionKeys).join(', ')}). Add it to SCU_KEY_ENCRYPTION_KEYS (or keys.keyEncryptionKeys) first.`,
+      );
+    },
+  },
+];
+
+/** The overview printed by `--help` and for an unknown command. */
+function overview(): string {
+  return [
+    'Usage: npm run admin -- <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(20)}${c.summary}`),
+    '',
+    GLOBAL_HELP,
+    '',
+    'Run `npm run admin -- <command> --help` for a command’s options.',
+    '',
+    'Exit status: 0 done; 1 refused by the server (e.g. unknown card); 2 wrong command line;',
+    '3 bad import file (nothing imported); 4 card or reader problem; 70 unexpected failure;',
+    '78 settings not valid.',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return [`Usage: npm run admin -- ${c.usage}`, '', c.summary, '', c.details, '', GLOBAL_HELP].join(
+    '\n',
+  );
+}
+
+/** Runs one admin command; resolves with the exit status. */
+export async function runAdmin(io: AdminIo): Promise<number> {
+  const name = io.argv.find((a) => !a.startsWith('-'));
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    const wantsHelp = io.argv.includes('--help') || io.argv.includes('-h') || io.argv.length === 0;
+    if (wantsHelp) {
+      io.out(overview());
+      return EXIT.ok;
+    }
+    io.err(`Unknown command "${name ?? io.argv.join(' ')}".\n\n${overview()}`);
+    return EXIT.usage;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...io.argv],
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${commandHelp(command)}`);
+    return EXIT.usage;
+  }
+  const values = parsed.values as Values;
+  if (values.help === true) {
+    io.out(commandHelp(command));
+    return EXIT.ok;
+  }
+  const positionals = parsed.positionals.slice(1);
+  if (positionals.length !== command.positionals) {
+    io.err(
+      `${command.name} takes ${command.positionals === 0 ? 'no arguments' : `${command.positionals} argument`}.\n\n${commandHelp(command)}`,
+    );
+    return EXIT.usage;
+  }
+  const actor =
+    typeof values.actor === 'string' && values.actor.trim() !== ''
+      ? values.actor.trim()
+      : defaultActor();
+  const core = async (): Promise<{ core: AdminCore; settings: ServerSettings } | number> => {
+    const settings = loadConfig({
+      env: io.env,
+      cwd: io.cwd,
+      ...(typeof values.config === 'string' ? { configFile: values.config } : {}),
+      development: values.dev === true,
+      purpose: 'admin',
+    });
+    if (!settings.ok) {
+      io.err(settings.error.message);
+      return EXIT.settings;
+    }
+    return { core: await io.openCore(settings.value), settings: settings.value };
+  };
+  return command.run({ values, positionals, io, actor: `admin:${actor}`, core });
+}
+
+/** The login name, for the audit trail. */
+function defaultActor(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,369 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdmin, type AdminIo } from '../../../../server/cli/run-admin';
+import { openLocalCardUnavailable, type OpenLocalCard } from '../../../../server/cli/enrol';
+import type {
+  AdminService,
+  AuditEntry,
+  CardImport,
+  CardState,
+} from '../../../../server/domain/ports';
+import type { PivCard } from '../../../../src/main/card/types';
+import { err, ok } from '../../../../src/shared/result';
+import { csvField, importFixtures } from './import-fixtures';
+
+let dir: string;
+let f: ReturnType<typeof importFixtures>;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scu-admin-'));
+  f = importFixtures();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CARD = 'ab'.repeat(16);
+const HEADER = 'cardId,holderName,email,pivAuthentication,cardAuthentication,puk';
+
+/** An AdminService that remembers what it was asked. */
+function fakeAdmin() {
+  const imports: { cards: readonly CardImport[]; actor: string }[] = [];
+  const actions: string[] = [];
+  const state: CardState = {
+    cardId: CARD,
+    holderName: 'Mr John Rigby',
+    maskedEmail: 'j****y@nhs.net',
+    registered: true,
+    emailConfirmed: true,
+    selfServiceLocked: true,
+    wrongAnswerSubmissions: 3,
+    pukReleasesToday: 1,
+    pendingPukRotation: false,
+    lastUnlockAt: null,
+  };
+  const entry: AuditEntry = {
+    id: 1,
+    at: '2026-11-28T10:00:00.000Z',
+    cardId: CARD,
+    attemptId: null,
+    action: 'unlock.answers',
+    outcome: 'ANSWERS_WRONG',
+    sourceAddress: '10.0.0.7',
+    requestId: 'r-1',
+  };
+  const known = (cardId: string) =>
+    cardId === CARD ? ok(undefined) : err({ code: 'CARD_UNKNOWN' as const });
+  const admin: AdminService = {
+    importCards: (cards, actor) => {
+      imports.push({ cards, actor });
+      return Promise.resolve(ok({ imported: cards.length, updated: 0 }));
+    },
+    showCard: (cardId) =>
+      Promise.resolve(cardId === CARD ? ok(state) : err({ code: 'CARD_UNKNOWN' })),
+    resetRegistration: (cardId, actor) => {
+      actions.push(`reset ${cardId} ${actor}`);
+      return Promise.resolve(known(cardId));
+    },
+    clearLockout: (cardId, actor) => {
+      actions.push(`clear ${cardId} ${actor}`);
+      return Promise.resolve(known(cardId));
+    },
+    auditTrail: (filter) => {
+      actions.push(`audit ${JSON.stringify(filter)}`);
+      return Promise.resolve(ok([entry]));
+    },
+    rotateKeyEncryptionKey: (keyId, actor) => {
+      actions.push(`rotate ${keyId} ${actor}`);
+      return Promise.resolve(ok({ rotated: 4 }));
+    },
+  };
+  return { admin, imports, actions };
+}
+
+const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+
+async function run(
+  argv: string[],
+  options: { openLocalCard?: OpenLocalCard; stdin?: string; env?: Record<string, string> } = {},
+) {
+  const fake = fakeAdmin();
+  const out: string[] = [];
+  const errors: string[] = [];
+  let opened = 0;
+  let closed = 0;
+  const io: AdminIo = {
+    argv,
+    env: {
+      DATA_DIR: join(dir, 'data'),
+      SCU_KEY_ENCRYPTION_KEYS: `old=${key(1)},new=${key(2)}`,
+      SCU_ACTIVE_KEY_ID: 'old',
+      SCU_ANSWER_PEPPER: key(3),
+      ...options.env,
+    },
+    cwd: dir,
+    out: (t) => out.push(t),
+    err: (t) => errors.push(t),
+    readLine: () => Promise.resolve(options.stdin ?? ''),
+    openCore: () => {
+      opened += 1;
+      return Promise.resolve({
+        admin: fake.admin,
+        close: () => {
+          closed += 1;
+          return Promise.resolve();
+        },
+      });
+    },
+    openLocalCard: options.openLocalCard ?? openLocalCardUnavailable,
+  };
+  const status = await runAdmin(io);
+  return { status, out: out.join('\n'), err: errors.join('\n'), fake, opened, closed };
+}
+
+function writeFile(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const goodRow = (n: number, puk = '11112222') =>
+  [
+    n.toString(16).padStart(2, '0').repeat(16),
+    `Holder ${n}`,
+    `h${n}@nhs.net`,
+    f.certDer64,
+    csvField(f.pem),
+    puk,
+  ].join(',');
+
+describe('the admin CLI', () => {
+  it('when a good CSV is imported, then all cards go to the domain in one call with the actor, and the database is closed', async () => {
+    const file = writeFile('good.csv', [HEADER, goodRow(1), goodRow(2)].join('\n'));
+    const r = await run(['import', file, '--actor', 'alice']);
+    expect(r.status).toBe(0);
+    expect(r.out).toBe('Imported 2 new cards and updated 0.');
+    expect(r.fake.imports).toHaveLength(1);
+    expect(r.fake.imports[0]!.cards).toHaveLength(2);
+    expect(r.fake.imports[0]!.actor).toBe('admin:alice');
+    expect([r.opened, r.closed]).toEqual([1, 1]);
+  });
+
+  it('when a CSV has a bad row, then it exits 3 with the line number, never opens the database and never prints a PUK', async () => {
+    const file = writeFile(
+      'bad.csv',
+      [HEADER, goodRow(1, '99998888'), goodRow(2).replace('h2@nhs.net', 'nobody')].join('\n'),
+    );
+    const pemLines = f.pem.split('\n').length;
+    const r = await run(['import', file]);
+    expect(r.status).toBe(3);
+    expect(r.err).toContain('1 problem; nothing was imported.');
+    expect(r.err).toContain(`line ${2 + pemLines}: email: is not an email address.`);
+    expect(r.err).not.toContain('99998888');
+    expect(r.opened).toBe(0);
+    expect(r.fake.imports).toHaveLength(0);
+  });
+
+  it('when --dry-run is given, then the file is checked and nothing is imported', async () => {
+    const file = writeFile(
+      'dry.json',
+      JSON.stringify([
+        {
+          cardId: 'cd'.repeat(16),
+          holderName: 'A',
+          email: 'a@nhs.net',
+          pivAuthentication: f.pem,
+          cardAuthentication: f.spkiDer64,
+          puk: '12345678',
+        },
+      ]),
+    );
+    const r = await run(['import', file, '--dry-run']);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('1 cards are valid (dry run');
+    expect(r.opened).toBe(0);
+  });
+
+  it('when the format cannot be told from the name, then it asks for --format', async () => {
+    const file = writeFile('cards.txt', HEADER);
+    const r = await run(['import', file]);
+    expect(r.status).toBe(2);
+    expect(r.err).toContain('--format csv');
+  });
+
+  it('when a card is shown, then its state is printed line by line, or as JSON', async () => {
+    const text = await run(['show', CARD.toUpperCase()]);
+    expect(text.status).toBe(0);
+    expect(text.out).toContain('Holder                Mr John Rigby');
+    expect(text.out).toContain('Self-service locked   yes (wrong answer submissions: 3)');
+    expect(text.out).toContain('Last unlock           never');
+    const json = await run(['show', CARD, '--json']);
+    expect(JSON.parse(json.out)).toMatchObject({ cardId: CARD, selfServiceLocked: true });
+  });
+
+  it('when the card is unknown, then it exits 1 with the code and message', async () => {
+    const r = await run(['show', 'ee'.repeat(16)]);
+    expect(r.status).toBe(1);
+    expect(r.err).toBe(
+      'CARD_UNKNOWN: This smartcard is not known to the Smartcard Unlock Service.',
+    );
+    expect(r.closed).toBe(1);
+  });
+
+  it('when a registration is reset or a lockout cleared, then the domain is told who did it', async () => {
+    const reset = await run(['reset-registration', CARD, '--actor', 'bob']);
+    expect(reset.status).toBe(0);
+    expect(reset.fake.actions).toEqual([`reset ${CARD} admin:bob`]);
+    const clear = await run(['clear-lockout', CARD, '--actor', 'bob']);
+    expect(clear.out).toContain('was cleared');
+    expect(clear.fake.actions).toEqual([`clear ${CARD} admin:bob`]);
+  });
+
+  it('when the audit trail is asked for one card, then the filter reaches the domain and columns are printed', async () => {
+    const r = await run(['audit', '--card', CARD, '--limit', '5']);
+    expect(r.status).toBe(0);
+    expect(r.fake.actions).toEqual([`audit {"cardId":"${CARD}","limit":5}`]);
+    expect(r.out.split('\n')[0]).toMatch(/^TIME\s+ACTION\s+OUTCOME\s+CARD/);
+    expect(r.out).toContain('unlock.answers');
+    const bad = await run(['audit', '--limit', 'lots']);
+    expect(bad.status).toBe(2);
+  });
+
+  it('when the key is rotated to a configured key, then PUKs are re-encrypted and the next steps are printed', async () => {
+    const r = await run(['rotate-key', 'new']);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('Re-encrypted 4 PUKs under key "new". Now set SCU_ACTIVE_KEY_ID=new');
+  });
+
+  it('when the key is rotated to a key that is not configured, then it exits 2 and the domain is not called', async () => {
+    const r = await run(['rotate-key', 'newer']);
+    expect(r.status).toBe(2);
+    expect(r.err).toContain('Add it to SCU_KEY_ENCRYPTION_KEYS');
+    expect(r.fake.actions).toEqual([]);
+    expect(r.closed).toBe(1);
+  });
+
+  it('when the settings are wrong, then it exits 78 naming the setting', async () => {
+    const r = await run(['show', CARD], { env: { SCU_ANSWER_PEPPER: 'x' } });
+    expect(r.status).toBe(78);
+    expect(r.err).toContain('keys.answerPepper (environment variable SCU_ANSWER_PEPPER)');
+  });
+
+  it('when the command line is wrong, then it exits 2 with the usage', async () => {
+    expect((await run(['frobnicate'])).status).toBe(2);
+    const unknownOption = await run(['show', CARD, '--colour']);
+    expect(unknownOption.status).toBe(2);
+    expect(unknownOption.err).toContain('Usage: npm run admin -- show CARD_ID');
+    expect((await run(['show'])).status).toBe(2);
+    const badId = await run(['show', 'xyz']);
+    expect(badId.status).toBe(2);
+    expect(badId.err).toContain('32 hexadecimal digits');
+  });
+
+  it('when --help is asked, then the overview or the command’s help is printed with exit 0', async () => {
+    const overview = await run(['--help']);
+    expect(overview.status).toBe(0);
+    for (const c of [
+      'import',
+      'enrol',
+      'show',
+      'reset-registration',
+      'clear-lockout',
+      'audit',
+      'rotate-key',
+    ]) {
+      expect(overview.out).toContain(`  ${c}`);
+    }
+    expect(overview.out).toContain('Exit status');
+    const importHelp = await run(['import', '--help']);
+    expect(importHelp.out).toContain('--dry-run');
+  });
+
+  it('when enrol runs without the card layer, then it says clearly that it needs it and exits 4', async () => {
+    const r = await run(['enrol', '--name', 'Mr John Rigby', '--email', 'john.rigby@nhs.net']);
+    expect(r.status).toBe(4);
+    expect(r.err).toContain('PC/SC reader support');
+    expect(r.opened).toBe(0);
+  });
+
+  it('when enrol reads a card, then its GUID and certificates are imported with the PUK from standard input', async () => {
+    const der = new Uint8Array(Buffer.from(f.certDer64, 'base64'));
+    const card: PivCard = {
+      select: () => Promise.resolve(ok(undefined)),
+      readCardId: () => Promise.resolve(ok(CARD)),
+      readCertificate: () => Promise.resolve(ok(der)),
+      passcodeStatus: () => Promise.reject(new Error('not used')),
+      verifyPasscode: () => Promise.reject(new Error('not used')),
+      changePasscode: () => Promise.reject(new Error('not used')),
+      changePuk: () => Promise.reject(new Error('not used')),
+      resetRetryCounter: () => Promise.reject(new Error('not used')),
+      sign: () => Promise.reject(new Error('not used')),
+    };
+    let closed = false;
+    const r = await run(['enrol', '--name', 'Mr John Rigby', '--email', 'john.rigby@nhs.net'], {
+      stdin: '24681357\n',
+      openLocalCard: () =>
+        Promise.resolve(
+          ok({
+            card,
+            reader: 'Virtual PCD 00 00',
+            close: () => Promise.resolve(void (closed = true)),
+          }),
+        ),
+    });
+    expect(r.status).toBe(0);
+    expect(r.out).toBe(`Enrolled card ${CARD} for Mr John Rigby from Virtual PCD 00 00.`);
+    expect(closed).toBe(true);
+    expect(r.fake.imports[0]!.cards[0]).toMatchObject({
+      cardId: CARD,
+      holderName: 'Mr John Rigby',
+      puk: '24681357',
+    });
+  });
+
+  it('when enrol is given a PUK that is not valid, then it exits 2 and imports nothing', async () => {
+    const der = new Uint8Array(Buffer.from(f.certDer64, 'base64'));
+    const card = {
+      select: () => Promise.resolve(ok(undefined)),
+      readCardId: () => Promise.resolve(ok(CARD)),
+      readCertificate: () => Promise.resolve(ok(der)),
+    } as unknown as PivCard;
+    const r = await run(['enrol', '--name', 'A', '--email', 'a@nhs.net'], {
+      stdin: '1',
+      openLocalCard: () =>
+        Promise.resolve(ok({ card, reader: 'r', close: () => Promise.resolve() })),
+    });
+    expect(r.status).toBe(2);
+    expect(r.fake.imports).toHaveLength(0);
+  });
+
+  it('when the card holds a certificate that is not P-256, then enrol exits 4 naming the slot', async () => {
+    const card = {
+      select: () => Promise.resolve(ok(undefined)),
+      readCardId: () => Promise.resolve(ok(CARD)),
+      readCertificate: () => Promise.resolve(ok(new Uint8Array([1, 2, 3]))),
+    } as unknown as PivCard;
+    const r = await run(['enrol', '--name', 'A', '--email', 'a@nhs.net'], {
+      stdin: '12345678',
+      openLocalCard: () =>
+        Promise.resolve(ok({ card, reader: 'r', close: () => Promise.resolve() })),
+    });
+    expect(r.status).toBe(4);
+    expect(r.err).toContain('slot 9A');
+  });
+
+  it('when the card cannot be read, then enrol exits 4 with the card error and closes the card', async () => {
+    let closed = false;
+    const card = {
+      select: () => Promise.resolve(err({ code: 'not-piv' as const, detail: 'SELECT failed' })),
+    } as unknown as PivCard;
+    const r = await run(['enrol', '--name', 'A', '--email', 'a@nhs.net'], {
+      openLocalCard: () =>
+        Promise.resolve(
+          ok({ card, reader: 'r', close: () => Promise.resolve(void (closed = true)) }),
+        ),
+    });
+    expect(r.status).toBe(4);
+    expect(r.err).toContain('CARD_NOT_PIV');
+    expect(closed).toBe(true);
+  });
+});
