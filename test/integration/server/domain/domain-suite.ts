@@ -328,6 +328,22 @@ export function domainSuite(backend: Backend): void {
         expect((await services.unlock.submitCode(attemptId, fresh, ctx)).ok).toBe(true);
       });
 
+      it('when the card locks in another session after the answers, then the code releases nothing', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        const other = await driver.provedUnlock(card);
+        const wrong = [
+          { questionId: 'first-car', answer: 'Ford Focus' },
+          { questionId: 'childhood-phone', answer: '1' },
+        ];
+        for (let i = 0; i < 3; i++) await services.unlock.answer(other, wrong, ctx);
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'SELF_SERVICE_LOCKED' },
+        });
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
+      });
+
       it('when the right code is used twice, then the PUK is released only the first time', async () => {
         const { services, driver, card } = await world();
         await driver.register(card);
