@@ -114,9 +114,9 @@ export async function runVirtualCard(argv: readonly string[], io: VirtualCardIo)
   });
 }
 
-/** The card loader of the real CLI: the profile file (validated, completed, kept up to date) and the virtual PIV card. */
-const loadProfileCard: CardLoader = (path) => {
-  const card = openVirtualCardFile(path);
+/** The card loader of the real CLI: the profile loader and the virtual PIV card. */
+const loadProfileCard: CardLoader = (profilePath) => {
+  const card = openVirtualCardFile(profilePath);
   return Promise.resolve(card.ok ? ok(card.value) : err(card.error.message));
 };
 
