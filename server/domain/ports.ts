@@ -48,7 +48,7 @@ export interface UnlockService {
   ): Promise<DomainResult<UnlockProofResponse>>;
   answer(
     attemptId: string,
-    answers: AnswersRequest['answers'],
+    answers: readonly AnswersRequest['answers'][number][],
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>>;
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
@@ -76,7 +76,7 @@ export interface RegistrationService {
   ): Promise<DomainResult<RegistrationProofResponse>>;
   answer(
     attemptId: string,
-    answers: AnswersRequest['answers'],
+    answers: readonly AnswersRequest['answers'][number][],
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>>;
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
@@ -92,7 +92,7 @@ export interface CardImport {
   /** DER certificates (or SubjectPublicKeyInfo) for slots 9A and 9E. */
   readonly pivAuthentication: Uint8Array;
   readonly cardAuthentication: Uint8Array;
-  /** The card's current PUK (encrypted at rest by the domain). */
+  /** The card's PUK (encrypted at rest by the domain); used for new cards only, since a known card's PUK is the server's own once rotated. */
   readonly puk: string;
 }
 

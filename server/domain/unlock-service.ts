@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { UnblockAuthorisation } from '../../src/shared/http-api';
 import { cardProofMessage } from '../../src/shared/card-identity';
 import { ok } from '../../src/shared/result';
 import { unlockedNoticeMail } from '../mail/templates';
@@ -7,11 +9,13 @@ import {
   endAttempt,
   insertAttempt,
   markAnswered,
+  recordRotation,
   spendCode,
   spendNonce,
 } from '../storage/attempt-repository';
 import {
   type CardRecord,
+  type SealedSecret,
   commitPendingPuk,
   discardPendingPuk,
   findAnswers,
@@ -254,17 +258,21 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         }
         // Another request spent the code, the card locked, or time ran out meanwhile.
         const again = await loadLiveAttempt(deps, attemptId, 'unlock');
+        const card = await findCard(deps.db, attempt.cardId);
         const why = !again.ok
           ? again.error.code
-          : again.value.codeExpiresAt !== null && again.value.codeExpiresAt <= nowIso
-            ? 'CODE_EXPIRED'
-            : again.value.codeTries >= policy.code.triesPerCode
-              ? 'CODE_TRIES_EXHAUSTED'
-              : 'ATTEMPT_STATE';
+          : card !== undefined && isLocked(deps, card)
+            ? 'SELF_SERVICE_LOCKED'
+            : again.value.codeExpiresAt !== null && again.value.codeExpiresAt <= nowIso
+              ? 'CODE_EXPIRED'
+              : again.value.codeTries >= policy.code.triesPerCode
+                ? 'CODE_TRIES_EXHAUSTED'
+                : 'ATTEMPT_STATE';
         await audit(deps, ctx, { ...base, outcome: why });
         return fail(why);
       }
-      const authorisation = await authorise(deps, attempt.cardId, nowIso);
+      const { authorisation, rotationRef } = await authorise(deps, attempt.cardId, nowIso);
+      await recordRotation(deps.db, attemptId, attempt.cardId, rotationRef, nowIso);
       await audit(deps, ctx, {
         ...base,
         action: 'unlock.puk-release',
@@ -292,8 +300,13 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
         return fail('ATTEMPT_STATE');
       }
-      const pending = cardBefore.pendingPuk;
-      let rotation: string = 'kept-pending';
+      // Only the rotation this attempt released may be committed or dropped by its outcome.
+      const pending =
+        cardBefore.pendingPuk !== null &&
+        rotationRefOf(cardBefore.pendingPuk) === attempt.value.rotationRef
+          ? cardBefore.pendingPuk
+          : null;
+      let rotation: string = pending === null ? 'not-pending' : 'kept-pending';
       if (pending !== null && outcome.pukOnCard === 'next') {
         rotation = (await commitPendingPuk(deps.db, cardBefore.cardId, pending, nowIso))
           ? 'committed'
@@ -347,20 +360,40 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
  * PUK, so both are offered and the pending one stays the target: the card always holds one of the
  * two PUKs the server knows, whatever step a crash interrupts.
  */
-async function authorise(deps: DomainDeps, cardId: string, now: string) {
+async function authorise(
+  deps: DomainDeps,
+  cardId: string,
+  now: string,
+): Promise<{ readonly authorisation: UnblockAuthorisation; readonly rotationRef: string }> {
   let card = await findCard(deps.db, cardId);
   if (card === undefined) throw new Error('The card vanished during an unlock.');
   if (card.pendingPuk === null) {
     const current = deps.keyRing.open(cardId, card.puk);
     let next = generatePuk(deps.policy.puk.length);
     while (next === current) next = generatePuk(deps.policy.puk.length);
-    if (await setPendingPuk(deps.db, cardId, deps.keyRing.seal(cardId, next), now)) {
-      return { puk: current, unconfirmedPuk: null, nextPuk: next };
+    const sealed = deps.keyRing.seal(cardId, next);
+    if (await setPendingPuk(deps.db, cardId, sealed, now)) {
+      return {
+        authorisation: { puk: current, unconfirmedPuk: null, nextPuk: next },
+        rotationRef: rotationRefOf(sealed),
+      };
     }
     // A concurrent attempt for the same card set one first: resume that rotation instead.
     card = await findCard(deps.db, cardId);
     if (card?.pendingPuk == null) throw new Error('The pending PUK vanished during an unlock.');
   }
   const pending = deps.keyRing.open(cardId, card.pendingPuk);
-  return { puk: deps.keyRing.open(cardId, card.puk), unconfirmedPuk: pending, nextPuk: pending };
+  return {
+    authorisation: {
+      puk: deps.keyRing.open(cardId, card.puk),
+      unconfirmedPuk: pending,
+      nextPuk: pending,
+    },
+    rotationRef: rotationRefOf(card.pendingPuk),
+  };
+}
+
+/** A fingerprint of a sealed pending PUK (of the ciphertext: it reveals nothing of the PUK). */
+function rotationRefOf(sealed: SealedSecret): string {
+  return createHash('sha256').update(sealed.ciphertext).digest('base64url');
 }

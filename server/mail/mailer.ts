@@ -36,6 +36,9 @@ function smtpMailer(
   logger: DomainLogger,
 ): Mailer {
   const transport = nodemailer.createTransport({
+    // Pooled connections: a busy server does not open one connection (and handshake) per code.
+    pool: true,
+    maxConnections: 3,
     host: settings.host,
     port: settings.port,
     secure: settings.secure,

@@ -31,6 +31,7 @@ export interface AttemptRecord {
   readonly codeTries: number;
   readonly codeUsedAt: string | null;
   readonly pukReleasedAt: string | null;
+  readonly rotationRef: string | null;
   readonly endReason: string | null;
 }
 
@@ -76,6 +77,7 @@ function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {
     codeTries: r.code_tries,
     codeUsedAt: r.code_used_at,
     pukReleasedAt: r.puk_released_at,
+    rotationRef: r.rotation_ref,
     endReason: r.end_reason,
   };
 }
@@ -103,6 +105,7 @@ export async function insertAttempt(db: Kysely<Database>, a: NewAttempt): Promis
       code_tries: 0,
       code_used_at: null,
       puk_released_at: null,
+      rotation_ref: null,
       ended_at: null,
       end_reason: null,
     })
@@ -306,4 +309,31 @@ export async function endAttempt(
     .where('state', 'in', fromStates)
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Records which rotation an authorised attempt released, and ends the card's other authorised
+ * attempts: a newer visit supersedes them, so a late outcome from an old visit cannot commit a
+ * rotation it did not release.
+ */
+export async function recordRotation(
+  db: Kysely<Database>,
+  attemptId: string,
+  cardId: string,
+  rotationRef: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('attempts')
+    .set({ rotation_ref: rotationRef })
+    .where('attempt_id', '=', attemptId)
+    .execute();
+  await db
+    .updateTable('attempts')
+    .set({ state: 'ended', ended_at: now, end_reason: 'superseded' })
+    .where('card_id', '=', cardId)
+    .where('kind', '=', 'unlock')
+    .where('state', '=', 'authorised')
+    .where('attempt_id', '!=', attemptId)
+    .execute();
 }

@@ -60,6 +60,7 @@ function migrations(kind: DialectKind): Record<string, Migration> {
           .addColumn('code_tries', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('code_used_at', 'text')
           .addColumn('puk_released_at', 'text')
+          .addColumn('rotation_ref', 'text')
           .addColumn('ended_at', 'text')
           .addColumn('end_reason', 'text')
           .execute();

@@ -64,6 +64,8 @@ export interface AttemptsTable {
   code_tries: number;
   code_used_at: string | null;
   puk_released_at: string | null;
+  /** Fingerprint of the pending PUK ciphertext this attempt released, to tie its outcome to it. */
+  rotation_ref: string | null;
   ended_at: string | null;
   end_reason: string | null;
 }

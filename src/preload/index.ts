@@ -1,4 +1,4 @@
 import { contextBridge } from 'electron';
-import { buildRendererApi } from './typed-ipc';
+import { buildElectronRendererApi } from './typed-ipc';
 
-contextBridge.exposeInMainWorld('api', buildRendererApi());
+contextBridge.exposeInMainWorld('api', buildElectronRendererApi());

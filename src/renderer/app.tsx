@@ -1,25 +1,68 @@
-import { HELP_CONTACTS } from '../shared/help';
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { DevPanel } from './components/dev-panel';
+import { HelpContacts } from './components/help-contacts';
+import { useWizardStore } from './store/wizard-store';
+import { StepRouter } from './step-router';
+import { FailureStep } from './steps/failure-step';
+import { SERVICE_NAME } from './wording';
 
-/** The wizard's start screen (the wizard itself arrives with the desktop app issue). */
+/** The page frame: the NHS header, the current step, the development panel and the footer. */
 export function App() {
+  const { connection, connectionError, version, load, connect } = useWizardStore(
+    useShallow((s) => ({
+      connection: s.connection,
+      connectionError: s.connectionError,
+      version: s.info?.version,
+      load: s.load,
+      connect: s.connect,
+    })),
+  );
+
+  useEffect(() => {
+    const disconnect = connect();
+    void load();
+    return disconnect;
+  }, [connect, load]);
+
   return (
-    <main id="main-content" className="nhsuk-main-wrapper">
-      <h1>Smartcard Unlock</h1>
-      <p>
-        Here you can unlock your Smartcard and set a new passcode. You need to have registered for
-        the Smartcard Unlock Service to be able to do this.
-      </p>
-      <p>Complete these 3 simple steps to unlock your Smartcard.</p>
-      <ol>
-        <li>Answer security questions you set during registration.</li>
-        <li>Enter the Unlock Code that we will send you via registered email.</li>
-        <li>Reset your Smartcard passcode.</li>
-      </ol>
-      <p>
-        These steps should take no longer than 5 minutes to complete. Please make sure you have
-        access to your email account.
-      </p>
-      <p>{HELP_CONTACTS.sentence}</p>
-    </main>
+    <>
+      <header className="nhsuk-header" role="banner">
+        <div className="nhsuk-header__container nhsuk-width-container">
+          <div className="nhsuk-header__service">
+            <span className="nhsuk-header__service-name">Smartcard Service Centre</span>
+          </div>
+        </div>
+      </header>
+      <div className="nhsuk-width-container">
+        <main className="nhsuk-main-wrapper" id="main-content">
+          <div className="nhsuk-grid-row">
+            <div className="nhsuk-grid-column-two-thirds">
+              {connection === 'failed' && connectionError !== null ? (
+                <FailureStep error={connectionError} canRetry={false} />
+              ) : connection === 'loading' ? (
+                <p role="status">Loading {SERVICE_NAME}…</p>
+              ) : (
+                <StepRouter />
+              )}
+            </div>
+            <div className="nhsuk-grid-column-one-third">
+              <DevPanel />
+            </div>
+          </div>
+        </main>
+      </div>
+      <footer className="nhsuk-footer" role="contentinfo">
+        <div className="nhsuk-width-container">
+          <div className="nhsuk-footer__meta">
+            <HelpContacts />
+            <p className="nhsuk-body-s">
+              {SERVICE_NAME}
+              {version === undefined ? '' : ` version ${version}`}
+            </p>
+          </div>
+        </div>
+      </footer>
+    </>
   );
 }

@@ -57,6 +57,10 @@ export const errorDetailsSchema = z
     retryAfterSeconds: z.number().int().nonnegative().optional(),
     field: z.string().max(200).optional(),
     readers: z.array(z.string().max(200)).max(16).optional(),
+    /** SETTINGS_INVALID: where the bad setting came from (a file path, a variable, a flag). */
+    source: z.string().max(500).optional(),
+    /** SETTINGS_INVALID: what is wrong with the setting and how to put it right. */
+    fix: z.string().max(1000).optional(),
   })
   .strict();
 export type ErrorDetails = z.infer<typeof errorDetailsSchema>;

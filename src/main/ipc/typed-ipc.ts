@@ -5,9 +5,9 @@ import {
   type EventChannel,
   type EventPayload,
 } from '../../shared/ipc-contract';
-import { appError } from '../../shared/errors';
-import { dispatchInvoke, type InvokeHandlers } from './dispatch';
-import { isTrustedSenderUrl } from './trusted-sender';
+import type { InvokeHandlers } from './dispatch';
+import type { EventHub } from './event-hub';
+import { guardedInvoke } from './guarded-invoke';
 
 /**
  * The only place that touches `ipcMain`: registers one handler per contract channel, refuses
@@ -19,12 +19,9 @@ export function registerInvokeHandlers(
 ): () => void {
   const channels = Object.keys(IPC_INVOKE);
   for (const channel of channels) {
-    ipcMain.handle(channel, async (event, request: unknown) => {
-      if (!isTrustedSenderUrl(event.senderFrame?.url, trustedOrigins)) {
-        return { ok: false, error: appError('INTERNAL') };
-      }
-      return dispatchInvoke(handlers, channel, request);
-    });
+    ipcMain.handle(channel, (event, request: unknown) =>
+      guardedInvoke(handlers, trustedOrigins, event.senderFrame?.url, channel, request),
+    );
   }
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel);
@@ -39,4 +36,13 @@ export function emitEvent<C extends EventChannel>(
 ): void {
   const parsed = IPC_EVENTS[channel].payload.parse(payload);
   if (!target.isDestroyed()) target.send(channel, parsed);
+}
+
+/** Forwards every event of the hub to a window until it closes. */
+export function forwardEvents(hub: EventHub, target: WebContents): () => void {
+  const unsubscribe = hub.subscribe((channel, payload) => {
+    if (!target.isDestroyed()) target.send(channel, payload);
+  });
+  target.once('destroyed', unsubscribe);
+  return unsubscribe;
 }

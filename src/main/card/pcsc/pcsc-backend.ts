@@ -221,9 +221,14 @@ class PcscBackend implements ReaderBackend {
   }
 
   private fail(detail: string): void {
+    const unexpected = this.stopped === undefined;
     this.stopped ??= { code: 'io', detail };
     for (const settle of this.pending.values()) settle(this.stopped);
     this.pending.clear();
+    // A dead worker is a card service that is not running, as far as the screens are concerned.
+    if (unexpected) {
+      for (const listener of [...this.listeners]) listener({ kind: 'service-down' });
+    }
   }
 }
 

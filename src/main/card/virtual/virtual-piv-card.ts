@@ -197,7 +197,10 @@ export class VirtualPivCard {
 
   /** SELECT by AID; the full AID or a right-truncated one of at least the RID selects PIV. */
   private select(apdu: CommandApdu): Answer {
-    if (apdu.p1 !== 0x04 || apdu.p2 !== 0x00) return answer(SW.INCORRECT_P1P2);
+    // P2 00 asks for the template, 0C for no answer data (ISO 7816-4 §11.2.2).
+    if (apdu.p1 !== 0x04 || (apdu.p2 !== 0x00 && apdu.p2 !== 0x0c)) {
+      return answer(SW.INCORRECT_P1P2);
+    }
     const aid = apdu.data;
     const matches =
       aid.length >= PIV_RID.length &&
@@ -216,7 +219,7 @@ export class VirtualPivCard {
         encodeTlv(TAG.OID, Uint8Array.of(0)),
       ),
     );
-    return answer(SW.OK, apt);
+    return answer(SW.OK, apdu.p2 === 0x0c ? new Uint8Array(0) : apt);
   }
 
   private getData(apdu: CommandApdu): Answer {
@@ -388,11 +391,3 @@ export function openVirtualCardFile(path: string): Result<VirtualPivCard, Profil
     return err({ message: `${path}: the keys cannot be used (${String(cause)})` });
   }
 }
-
-/** The tag numbers of the data objects the card serves, for documentation and tests. */
-export const SERVED_OBJECTS: readonly number[] = [
-  OBJECT.DISCOVERY,
-  OBJECT.CHUID,
-  OBJECT.CERT_9A,
-  OBJECT.CERT_9E,
-];

@@ -12,6 +12,9 @@ import {
 } from '../../../../src/main/card/apdu';
 import { hex, toHex } from '../../../../src/main/card/bytes';
 
+/** Property tests run many cases: room for them on a loaded two-core machine. */
+const PROPERTY_TESTS = { timeout: 30_000 };
+
 const byte = fc.integer({ min: 0, max: 255 });
 const commandArb: fc.Arbitrary<CommandApdu> = fc.record({
   cla: byte,
@@ -35,7 +38,7 @@ const encoded = (apdu: CommandApdu): string => {
   return toHex(result.value);
 };
 
-describe('command APDU encoding', () => {
+describe('command APDU encoding', PROPERTY_TESTS, () => {
   it('when there is neither data nor Le (case 1), then it is the header alone', () => {
     expect(encoded(command(0x00, 0x20, 0x00, 0x80))).toBe('00200080');
   });
@@ -103,7 +106,7 @@ describe('command APDU encoding', () => {
   });
 });
 
-describe('response APDU', () => {
+describe('response APDU', PROPERTY_TESTS, () => {
   it('splits data from the status word', () => {
     expect(parseResponse(hex('0102039000'))).toEqual({
       ok: true,
@@ -134,7 +137,7 @@ describe('response APDU', () => {
   });
 });
 
-describe('command chaining', () => {
+describe('command chaining', PROPERTY_TESTS, () => {
   it('when the data fits in one APDU, then the command is sent as is', () => {
     const apdu = command(0, 0xdb, 0x3f, 0xff, new Uint8Array(255), 0);
     expect(chainCommand(apdu)).toEqual([apdu]);

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkStatus, statusError } from '../../../../src/main/card/status-words';
 
-describe('status words', () => {
+/** Property tests run many cases: room for them on a loaded two-core machine. */
+const PROPERTY_TESTS = { timeout: 30_000 };
+
+describe('status words', PROPERTY_TESTS, () => {
   it('9000 is success', () => {
     expect(checkStatus(0x9000, 'passcode')).toEqual({ ok: true, value: undefined });
   });

@@ -13,6 +13,9 @@ import {
   type TlvNode,
 } from '../../../../src/main/card/tlv';
 
+/** Property tests run many cases: room for them on a loaded two-core machine. */
+const PROPERTY_TESTS = { timeout: 30_000 };
+
 /** Valid BER tags of one to three bytes, primitive or constructed. */
 const tagArb = fc.oneof(
   fc.integer({ min: 0, max: 255 }).filter((b) => (b & 0x1f) !== 0x1f),
@@ -75,7 +78,7 @@ describe('BER-TLV encoding', () => {
   });
 });
 
-describe('BER-TLV decoding', () => {
+describe('BER-TLV decoding', PROPERTY_TESTS, () => {
   it('finds a tag in a sequence', () => {
     expect(findTlv(hex('3001aa3402bbcc'), 0x34)).toEqual({ ok: true, value: hex('bbcc') });
     expect(findTlv(hex('3001aa'), 0x34)).toEqual({ ok: true, value: undefined });

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { readTlv } from '../../../../../src/main/card/tlv';
 import { privateScalar, signDigest } from '../../../../../src/main/card/virtual/ecdsa-p256';
 
-describe('raw ECDSA P-256 over a digest', () => {
+/** Property tests run many cases: room for them on a loaded two-core machine. */
+const PROPERTY_TESTS = { timeout: 30_000 };
+
+describe('raw ECDSA P-256 over a digest', PROPERTY_TESTS, () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const d = privateScalar(privateKey);
 

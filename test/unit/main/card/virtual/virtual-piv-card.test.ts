@@ -16,6 +16,9 @@ import {
 import type { CardStore } from '../../../../../src/main/card/virtual/card-store';
 import { makeCard, makeProfile, pad, send, verifyApdu } from '../support';
 
+/** Property tests run many cases: room for them on a loaded two-core machine. */
+const PROPERTY_TESTS = { timeout: 30_000 };
+
 const getData = (tag: string, le = 256) =>
   command(
     0x00,
@@ -75,6 +78,12 @@ describe('virtual PIV card: ATR and SELECT', () => {
     expect(send(card, command(0, 0xa4, 0x04, 0x00, hex('A00000030800001000'), 256)).sw).toBe(
       0x9000,
     );
+  });
+
+  it('when SELECT asks for no answer data (P2 0C), then it selects without the template', () => {
+    const { card } = makeCard();
+    expect(send(card, command(0, 0xa4, 0x04, 0x0c, hex('A000000308'))).sw).toBe(0x9000);
+    expect(send(card, command(0, 0xa4, 0x04, 0x0c, hex('A000000308'))).data).toHaveLength(0);
   });
 
   it('when another application is selected, then it answers 6A 82', () => {
@@ -246,7 +255,7 @@ describe('virtual PIV card: passcode and PUK', () => {
   });
 });
 
-describe('virtual PIV card: GENERAL AUTHENTICATE', () => {
+describe('virtual PIV card: GENERAL AUTHENTICATE', PROPERTY_TESTS, () => {
   const message = Buffer.from('smartcard-unlock/v1/unlock/attempt/nonce');
   const digest = createHash('sha256').update(message).digest();
   const certKey = (b64: string) => new X509Certificate(Buffer.from(b64, 'base64')).publicKey;
@@ -323,7 +332,7 @@ describe('virtual PIV card: GENERAL AUTHENTICATE', () => {
   });
 });
 
-describe('virtual PIV card: robustness', () => {
+describe('virtual PIV card: robustness', PROPERTY_TESTS, () => {
   it('answers 6D 00 to unknown instructions, such as the YubiKey GET VERSION OpenSC tries', () => {
     const { card } = makeCard();
     expect(send(card, command(0, 0xfd, 0, 0, undefined, 3)).sw).toBe(0x6d00);
@@ -373,5 +382,46 @@ describe('virtual PIV card: robustness', () => {
     const card = new VirtualPivCard(makeProfile(), failing);
     expect(send(card, verifyApdu('000000')).sw).toBe(0x6581);
     expect(card.status.pinTriesLeft).toBe(3);
+  });
+});
+
+/**
+ * Commands OpenSC 0.23's PIV driver (Debian 12) sent to this card through pcscd and vpcd while it
+ * recognised it, listed its certificates, verified a wrong then the right passcode, and signed,
+ * with the status words it accepted. Replayed here so a change that would break OpenSC shows up
+ * in the unit tests; the integration tests run OpenSC itself.
+ */
+describe('virtual PIV card: the session OpenSC had with it', () => {
+  const recorded: readonly (readonly [string, number])[] = [
+    ['00a4040007627601ff000000', 0x6a82], // other drivers probing
+    ['00a4040c0fd23300000045737445494420763335', 0x6a82], // 6A 86 before P2 0C was accepted
+    ['00cadf3005', 0x6d00],
+    ['00cb3fff035c017e08', 0x610c], // discovery object, length first
+    ['00cb3fff035c017e14', 0x9000],
+    ['00cb3fff055c035fc10708', 0x6a82], // CCC
+    ['00cb3fff055c035fc10c08', 0x6a82], // key history
+    ['00cb3fff055c035fc10208', 0x6135], // CHUID
+    ['00cb3fff055c035fc1023d', 0x9000],
+    ['00cb3fff055c035fc10a08', 0x6a82],
+    ['00cb3fff055c035fc10b08', 0x6a82],
+    ['0020008008303030303030ffff', 0x63c2],
+    ['00a4040009a00000030800001000', 0x9000],
+    ['00200080', 0x63c2],
+    ['0020008008313233343536ffff', 0x9000],
+    ['00200080', 0x9000],
+  ];
+
+  it('answers each command with the status word OpenSC accepted', () => {
+    const { card } = makeCard({ guid: '00112233445566778899aabbccddeeff' });
+    const answers = recorded.map(([apdu]) => parseResponse(card.process(hex(apdu))));
+    expect(answers.map((a) => (a.ok ? a.value.sw : -1))).toEqual(recorded.map(([, sw]) => sw));
+  });
+
+  it('answers the 8-byte header read of the discovery object and then the whole object in 20 bytes', () => {
+    const { card } = makeCard();
+    const head = parseResponse(card.process(hex('00cb3fff035c017e08')));
+    const whole = parseResponse(card.process(hex('00cb3fff035c017e14')));
+    expect(head.ok && toHex(head.value.data)).toBe('7e124f0ba0000003');
+    expect(whole.ok && whole.value.data.length).toBe(0x14);
   });
 });

@@ -89,19 +89,36 @@ describe('VpcdLink against a vpcd stand-in over real TCP', () => {
     vpcd = undefined;
   });
 
-  const waitForNotice = (notices: VpcdLinkNotice[], kind: VpcdLinkNotice['kind']): Promise<void> =>
-    new Promise((resolve) => {
-      const check = (): void => {
-        if (notices.some((n) => n.kind === kind)) resolve();
-        else setImmediate(check);
-      };
-      check();
-    });
+  /** Collects the link's notices and lets a test wait for one kind. */
+  const noticeLog = (): {
+    readonly notices: VpcdLinkNotice[];
+    readonly onNotice: (notice: VpcdLinkNotice) => void;
+    waitFor(kind: VpcdLinkNotice['kind']): Promise<void>;
+  } => {
+    const notices: VpcdLinkNotice[] = [];
+    const waiters: (() => void)[] = [];
+    return {
+      notices,
+      onNotice: (notice) => {
+        notices.push(notice);
+        for (const waiter of waiters.splice(0)) waiter();
+      },
+      waitFor(kind) {
+        return new Promise((resolve) => {
+          const check = (): void => {
+            if (notices.some((n) => n.kind === kind)) resolve();
+            else waiters.push(check);
+          };
+          check();
+        });
+      },
+    };
+  };
 
   it('connects on insert, answers the ATR and APDUs sent in two writes, and closes on remove', async () => {
     vpcd = await startFakeVpcd();
-    const notices: VpcdLinkNotice[] = [];
-    link = new VpcdLink({ card: echoCard(), port: vpcd.port, onNotice: (n) => notices.push(n) });
+    const { notices, onNotice, waitFor } = noticeLog();
+    link = new VpcdLink({ card: echoCard(), port: vpcd.port, onNotice });
     link.insert();
     const socket = await vpcd.nextConnection();
     vpcd.send(socket, Uint8Array.of(VPCD_CONTROL.powerOn));
@@ -109,7 +126,7 @@ describe('VpcdLink against a vpcd stand-in over real TCP', () => {
     expect(await vpcd.exchange(socket, Uint8Array.of(0, INS_ECHO, 0, 0, 1, 0x42))).toEqual(
       Uint8Array.of(0x42, 0x90, 0x00),
     );
-    await waitForNotice(notices, 'inserted');
+    await waitFor('inserted');
     expect(link.state).toBe('inserted');
 
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -123,32 +140,27 @@ describe('VpcdLink against a vpcd stand-in over real TCP', () => {
     const probe = await startFakeVpcd();
     const port = probe.port;
     await probe.close();
-    const notices: VpcdLinkNotice[] = [];
+    const { notices, onNotice, waitFor } = noticeLog();
     link = new VpcdLink({
       card: echoCard(),
       port,
       retryDelayMs: 20,
       maxRetryDelayMs: 40,
-      onNotice: (n) => notices.push(n),
+      onNotice,
     });
     link.insert();
-    await waitForNotice(notices, 'waiting');
+    await waitFor('waiting');
     vpcd = await startFakeVpcd(port);
     await vpcd.nextConnection();
-    await waitForNotice(notices, 'inserted');
+    await waitFor('inserted');
     expect(notices.filter((n) => n.kind === 'waiting')).toHaveLength(1);
     expect(notices[0]).toMatchObject({ kind: 'waiting', reason: 'ECONNREFUSED' });
   });
 
   it('reconnects by itself when vpcd drops the connection (pcscd restarted)', async () => {
     vpcd = await startFakeVpcd();
-    const notices: VpcdLinkNotice[] = [];
-    link = new VpcdLink({
-      card: echoCard(),
-      port: vpcd.port,
-      retryDelayMs: 20,
-      onNotice: (n) => notices.push(n),
-    });
+    const { notices, onNotice } = noticeLog();
+    link = new VpcdLink({ card: echoCard(), port: vpcd.port, retryDelayMs: 20, onNotice });
     link.insert();
     const first = await vpcd.nextConnection();
     first.destroy();

@@ -1,0 +1,207 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { createServices } from '../server/domain/create-services';
+import { listen } from '../server/http/server';
+import { createLogger as createServerLogger } from '../server/logging';
+import { MockReaderBackend } from '../src/main/card/virtual/mock-reader-backend';
+import { openVirtualCardFile } from '../src/main/card/virtual/virtual-piv-card';
+import { FlowRunner } from '../src/main/flows/flow-runner';
+import { silentLogger } from '../src/main/logging/logger';
+import { ReaderMonitor } from '../src/main/reader/reader-monitor';
+import { createServerClient } from '../src/main/server-client/server-client';
+import type { FlowView } from '../src/shared/ipc-contract';
+
+/**
+ * The offline demo behind `npm start`: the verification server in process (SQLite and a mail
+ * outbox in data/demo), the demo holder Mr John Rigby enrolled with a virtual card, registered
+ * with known answers through the app's own registration flow, and then locked, ready to unlock.
+ */
+
+/** The demo's known facts, printed on the console. */
+export const DEMO = {
+  holderName: 'Mr John Rigby',
+  email: 'john.rigby@nhs.net',
+  passcode: '246810',
+  puk: '13572468',
+  answers: [
+    { match: /first car/i, answer: 'Ford Escort' },
+    { match: /phone number/i, answer: '0121 496 0000' },
+  ],
+} as const;
+
+/** A running demo. */
+export interface EmbeddedDemo {
+  readonly serverUrl: string;
+  readonly cardProfile: string;
+  readonly outbox: string;
+  readonly backend: MockReaderBackend;
+  readonly answers: readonly { readonly question: string; readonly answer: string }[];
+  close(): Promise<void>;
+}
+
+/** A failure with a sentence for the console (no stack trace). */
+export class DemoError extends Error {}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port')),
+      );
+    });
+  });
+}
+
+function expectView<K extends FlowView['kind']>(
+  view: { ok: boolean; value?: FlowView; error?: { code: string } },
+  kind: K,
+  step: string,
+): Extract<FlowView, { kind: K }> {
+  if (!view.ok || view.value?.kind !== kind) {
+    const got = view.ok
+      ? view.value?.kind === 'failed'
+        ? `${view.value.error.code}: ${view.value.error.message}`
+        : view.value?.kind
+      : view.error?.code;
+    throw new DemoError(`the demo registration stopped at "${step}" (${String(got)}).`);
+  }
+  return view.value as Extract<FlowView, { kind: K }>;
+}
+
+/** The code in the newest outbox mail. */
+function codeFromOutbox(outbox: string): string {
+  const files = readdirSync(outbox)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const newest = files.at(-1);
+  if (newest === undefined) throw new DemoError(`no mail arrived in ${outbox}.`);
+  const { text } = JSON.parse(readFileSync(join(outbox, newest), 'utf8')) as { text: string };
+  const match = /Smartcard Unlock Code: ([A-Z0-9 -]+)/.exec(text);
+  if (!match?.[1]) throw new DemoError(`the mail in ${newest} carries no code.`);
+  return match[1].replace(/[\s-]/g, '');
+}
+
+/** Starts the demo server and prepares the demo card in `root/data/demo` (cleared each run). */
+export async function startEmbeddedDemo(root: string): Promise<EmbeddedDemo> {
+  const dir = join(root, 'data', 'demo');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const loaded = loadConfig({
+    env: { DATA_DIR: dir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
+    cwd: root,
+    development: true,
+    purpose: 'server',
+  });
+  if (!loaded.ok) throw new DemoError(`the embedded server settings: ${loaded.error.message}`);
+  const settings = loaded.value;
+  const services = await createServices(settings.core);
+  const app = createApp({
+    services,
+    logger: createServerLogger('warn'),
+    http: settings.http,
+  });
+  const running = await listen(app, settings);
+  const outbox = join(dir, 'outbox');
+
+  // The card: a profile file stands for the chip; opening it generates its keys and certificates.
+  const cardProfile = join(dir, 'john-rigby-card.json');
+  const guid = '4a6f686e52696762792044656d6f2031';
+  writeFileSync(
+    cardProfile,
+    JSON.stringify({
+      guid,
+      holderName: DEMO.holderName,
+      pin: DEMO.passcode,
+      puk: DEMO.puk,
+      pinTriesLeft: 3,
+      pukTriesLeft: 3,
+    }),
+    { mode: 0o600 },
+  );
+  const card = openVirtualCardFile(cardProfile);
+  if (!card.ok) throw new DemoError(`the demo card: ${card.error.message}`);
+  const profile = JSON.parse(readFileSync(cardProfile, 'utf8')) as {
+    certificates?: Record<'9A' | '9E', string>;
+  };
+  if (profile.certificates === undefined) {
+    throw new DemoError('the demo card has no certificates after opening.');
+  }
+  const der = (b64: string) => Uint8Array.from(Buffer.from(b64, 'base64'));
+  const imported = await services.admin.importCards(
+    [
+      {
+        cardId: guid,
+        holderName: DEMO.holderName,
+        email: DEMO.email,
+        pivAuthentication: der(profile.certificates['9A']),
+        cardAuthentication: der(profile.certificates['9E']),
+        puk: DEMO.puk,
+      },
+    ],
+    'npm start (demo)',
+  );
+  if (!imported.ok) throw new DemoError(`enrolling the demo card: ${imported.error.code}.`);
+
+  // Registration through the app's own flow and server client, as the holder would do it.
+  const backend = new MockReaderBackend(card.value);
+  const server = createServerClient({
+    baseUrl: running.url,
+    timeoutMs: 30_000,
+    logger: silentLogger,
+  });
+  let runner: FlowRunner | null = null;
+  const readers = new ReaderMonitor(backend, {
+    configured: null,
+    mock: true,
+    logger: silentLogger,
+    onStatus: () => undefined,
+    onCardRemoved: () => runner?.cardRemoved(),
+  });
+  await readers.start();
+  runner = new FlowRunner({
+    cards: readers,
+    server,
+    logger: silentLogger,
+    passcodePolicy: 'printable-4-8',
+    onView: () => undefined,
+  });
+  const questions = expectView(
+    await runner.registerStart(DEMO.passcode),
+    'register-questions',
+    'log in with the passcode',
+  );
+  const answers = DEMO.answers.map(({ match, answer }, index) => {
+    const question =
+      questions.catalogue.find((q) => match.test(q.text)) ?? questions.catalogue[index];
+    if (question === undefined) throw new DemoError('the server offers too few questions.');
+    return { questionId: question.id, question: question.text, answer };
+  });
+  expectView(
+    await runner.registerAnswer(answers.map(({ questionId, answer }) => ({ questionId, answer }))),
+    'register-code',
+    'answers',
+  );
+  expectView(await runner.registerSubmitCode(codeFromOutbox(outbox)), 'register-done', 'code');
+  readers.stop();
+  // Three wrong passcodes' worth: the card is now locked, as the holder will find it.
+  backend.lock();
+
+  return {
+    serverUrl: running.url,
+    cardProfile,
+    outbox,
+    backend,
+    answers: answers.map(({ question, answer }) => ({ question, answer })),
+    async close() {
+      await running.close(1000);
+      await services.close();
+    },
+  };
+}

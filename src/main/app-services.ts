@@ -1,0 +1,144 @@
+import type { AppError } from '../shared/errors';
+import type { AppInfo } from '../shared/ipc-contract';
+import type { Result } from '../shared/result';
+import type { ReaderBackend } from './card/types';
+import { FlowRunner } from './flows/flow-runner';
+import type { InvokeHandlers } from './ipc/dispatch';
+import { EventHub } from './ipc/event-hub';
+import { createInvokeHandlers, createStartupErrorHandlers } from './ipc/handlers';
+import type { MockReaderControls } from './ipc/handlers/mock-handlers';
+import type { Logger } from './logging/logger';
+import { ReaderMonitor } from './reader/reader-monitor';
+import { createServerClient, type ServerClient } from './server-client/server-client';
+import {
+  settingsProblemToAppError,
+  type ResolvedSettings,
+  type SettingsProblem,
+} from './settings/load-settings';
+import { DEFAULT_SETTINGS } from './settings/settings-schema';
+
+/**
+ * The app's services, built the same way for Electron and for browser mode: settings in, IPC
+ * handlers and an event hub out. The transports (typed-ipc.ts, the browser bridge) only carry them.
+ */
+
+/** A reader backend and, in mock reader mode, its controls. */
+export interface ReaderSource {
+  readonly backend: ReaderBackend;
+  readonly mock: MockReaderControls | null;
+}
+
+/** What a transport needs. */
+export interface AppRuntime {
+  readonly info: AppInfo;
+  readonly handlers: InvokeHandlers;
+  readonly events: EventHub;
+  /** The settings error the app is showing instead of running, if any. */
+  readonly startupError: AppError | null;
+  close(): Promise<void>;
+}
+
+/** Inputs of the composition. */
+export interface AppServicesOptions {
+  readonly settings: Result<ResolvedSettings, SettingsProblem>;
+  readonly version: string;
+  readonly logger: Logger;
+  /** Opens the reader backend the settings ask for (PC/SC, or the mock reader). */
+  readonly openReaders: (
+    settings: ResolvedSettings['settings'],
+  ) => Promise<Result<ReaderSource, AppError>>;
+  /** Replaces the axios client (benchmarks and tests). */
+  readonly server?: ServerClient;
+}
+
+/** A backend with no readers and the card service down: what runs when none could be opened. */
+const unavailableBackend: ReaderBackend = {
+  listReaders: () => Promise.resolve({ ok: false, error: { code: 'service-down' } }),
+  connect: () => Promise.resolve({ ok: false, error: { code: 'service-down' } }),
+  onEvent: () => () => undefined,
+  close: () => Promise.resolve(),
+};
+
+/** Builds the services, or, for bad settings, the handlers that show the settings error. */
+export async function createAppServices(options: AppServicesOptions): Promise<AppRuntime> {
+  const { logger } = options;
+  const events = new EventHub();
+  if (!options.settings.ok) {
+    const error = settingsProblemToAppError(options.settings.error);
+    logger.error('settings invalid', {
+      setting: options.settings.error.setting,
+      source: error.details?.source,
+    });
+    const info: AppInfo = {
+      version: options.version,
+      passcodePolicy: DEFAULT_SETTINGS.passcodePolicy,
+      mockReader: false,
+      development: false,
+    };
+    return {
+      info,
+      handlers: createStartupErrorHandlers(info, error),
+      events,
+      startupError: error,
+      close: () => Promise.resolve(),
+    };
+  }
+
+  const { settings } = options.settings.value;
+  const info: AppInfo = {
+    version: options.version,
+    passcodePolicy: settings.passcodePolicy,
+    mockReader: settings.mockReader,
+    development: settings.development,
+  };
+  const opened = await options.openReaders(settings);
+  if (!opened.ok) {
+    logger.error('card readers unavailable', { errorCode: opened.error.code });
+  }
+  const source: ReaderSource = opened.ok
+    ? opened.value
+    : { backend: unavailableBackend, mock: null };
+
+  const server =
+    options.server ??
+    createServerClient({
+      baseUrl: settings.serverUrl,
+      timeoutMs: settings.requestTimeoutSeconds * 1000,
+      caCertificateFile: settings.caCertificateFile,
+      logger,
+    });
+
+  // The runner and the monitor need each other (removal ends the attempt): the monitor calls
+  // through this reference, set just below.
+  let runner: FlowRunner | null = null;
+  const readers = new ReaderMonitor(source.backend, {
+    configured: settings.readerName,
+    mock: settings.mockReader,
+    logger,
+    onStatus: (status) => events.emit('reader:status-changed', status),
+    onCardRemoved: () => runner?.cardRemoved(),
+  });
+  runner = new FlowRunner({
+    cards: readers,
+    server,
+    logger,
+    passcodePolicy: settings.passcodePolicy,
+    onView: (view) => events.emit('flow:view-changed', view),
+  });
+  await readers.start();
+  logger.info('app services ready', {
+    mockReader: settings.mockReader,
+    reader: readers.status().state,
+  });
+
+  return {
+    info,
+    handlers: createInvokeHandlers({ info, readers, flows: runner, mock: source.mock }),
+    events,
+    startupError: null,
+    async close() {
+      readers.stop();
+      await source.backend.close();
+    },
+  };
+}

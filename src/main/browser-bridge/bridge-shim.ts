@@ -1,0 +1,106 @@
+import { IPC_EVENTS, IPC_INVOKE } from '../../shared/ipc-contract';
+
+/**
+ * The browser side of the bridge, served as /bridge/shim.js (a file of its own, so the page's CSP
+ * keeps `script-src 'self'`). It gives the page the same `window.api` as the preload, over
+ * `POST /ipc/<channel>` and an event stream, with the per-run token from the URL fragment (never
+ * sent in a URL, kept in sessionStorage for reloads, removed from the address bar).
+ */
+export function bridgeShimSource(): string {
+  const invoke = Object.fromEntries(
+    Object.entries(IPC_INVOKE).map(([channel, spec]) => [spec.method, channel]),
+  );
+  const events = Object.fromEntries(
+    Object.entries(IPC_EVENTS).map(([channel, spec]) => [spec.method, channel]),
+  );
+  return `'use strict';
+(() => {
+  const INVOKE = ${JSON.stringify(invoke)};
+  const EVENTS = ${JSON.stringify(events)};
+  const KEY = 'smartcard-unlock-bridge-token';
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromHash) {
+    sessionStorage.setItem(KEY, fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  const token = fromHash || sessionStorage.getItem(KEY) || '';
+  const lost = {
+    ok: false,
+    error: {
+      code: 'INTERNAL',
+      message: 'The connection to Smartcard Unlock was lost.',
+      nextStep: 'Reload the page. If it keeps happening, close Smartcard Unlock and open it again.',
+    },
+  };
+  const listeners = new Map();
+  async function invoke(channel, request) {
+    try {
+      const response = await fetch('/ipc/' + channel, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+        body: JSON.stringify(request === undefined ? {} : request),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+      return await response.json();
+    } catch {
+      return lost;
+    }
+  }
+  function deliver(block) {
+    let channel = '';
+    let data = '';
+    for (const line of block.split('\\n')) {
+      if (line.startsWith('event: ')) channel = line.slice(7);
+      else if (line.startsWith('data: ')) data += line.slice(6);
+    }
+    if (!channel || !data) return;
+    const payload = JSON.parse(data);
+    for (const listener of [...(listeners.get(channel) || [])]) listener(payload);
+  }
+  async function stream() {
+    for (;;) {
+      try {
+        const response = await fetch('/bridge/events', {
+          headers: { authorization: 'Bearer ' + token },
+          cache: 'no-store',
+          credentials: 'omit',
+        });
+        if (response.status === 401) return;
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let end;
+          while ((end = buffer.indexOf('\\n\\n')) >= 0) {
+            deliver(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {
+        // The bridge restarted or the network blinked: reconnect below.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  const api = {};
+  for (const [method, channel] of Object.entries(INVOKE)) {
+    api[method] = (request) => invoke(channel, request);
+  }
+  for (const [method, channel] of Object.entries(EVENTS)) {
+    api[method] = (listener) => {
+      if (!listeners.has(channel)) listeners.set(channel, new Set());
+      listeners.get(channel).add(listener);
+      return () => {
+        listeners.get(channel).delete(listener);
+      };
+    };
+  }
+  Object.defineProperty(window, 'api', { value: Object.freeze(api), enumerable: true });
+  void stream();
+})();
+`;
+}

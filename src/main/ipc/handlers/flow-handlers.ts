@@ -1,0 +1,50 @@
+import type { FlowRunner } from '../../flows/flow-runner';
+import type { InvokeHandlers } from '../dispatch';
+
+/** The flow channels: `flow:`, `unlock:` and `register:`. */
+export type FlowChannels =
+  | 'flow:get-view'
+  | 'flow:cancel'
+  | 'unlock:start'
+  | 'unlock:answer'
+  | 'unlock:resend-code'
+  | 'unlock:submit-code'
+  | 'unlock:set-passcode'
+  | 'register:start'
+  | 'register:answer'
+  | 'register:resend-code'
+  | 'register:submit-code';
+
+/** What the flow handlers call: the runner's public steps. */
+export type FlowPort = Pick<
+  FlowRunner,
+  | 'view'
+  | 'cancel'
+  | 'unlockStart'
+  | 'unlockAnswer'
+  | 'unlockResendCode'
+  | 'unlockSubmitCode'
+  | 'unlockSetPasscode'
+  | 'registerStart'
+  | 'registerAnswer'
+  | 'registerResendCode'
+  | 'registerSubmitCode'
+>;
+
+/** Maps each flow channel to one step of the runner; the request is already parsed. */
+export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels> {
+  return {
+    'flow:get-view': () => ({ ok: true, value: flows.view() }),
+    'flow:cancel': () => flows.cancel(),
+    'unlock:start': () => flows.unlockStart(),
+    'unlock:answer': ({ answers }) => flows.unlockAnswer(answers),
+    'unlock:resend-code': () => flows.unlockResendCode(),
+    'unlock:submit-code': ({ code }) => flows.unlockSubmitCode(code),
+    'unlock:set-passcode': ({ passcode, confirmation }) =>
+      flows.unlockSetPasscode(passcode, confirmation),
+    'register:start': ({ passcode }) => flows.registerStart(passcode),
+    'register:answer': ({ answers }) => flows.registerAnswer(answers),
+    'register:resend-code': () => flows.registerResendCode(),
+    'register:submit-code': ({ code }) => flows.registerSubmitCode(code),
+  };
+}

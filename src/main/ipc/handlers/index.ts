@@ -1,0 +1,54 @@
+import type { AppError } from '../../../shared/errors';
+import type { AppInfo, FlowView, ReaderStatus } from '../../../shared/ipc-contract';
+import type { InvokeHandlers } from '../dispatch';
+import { appHandlers } from './app-handlers';
+import { flowHandlers, type FlowPort } from './flow-handlers';
+import { mockHandlers, type MockReaderControls } from './mock-handlers';
+import { readerHandlers, type ReaderPort } from './reader-handlers';
+
+/** Every channel's handler, from the services; transport-free (Electron IPC or the bridge). */
+export function createInvokeHandlers(services: {
+  readonly info: AppInfo;
+  readonly readers: ReaderPort;
+  readonly flows: FlowPort;
+  readonly mock: MockReaderControls | null;
+}): InvokeHandlers {
+  return {
+    ...appHandlers(services.info),
+    ...readerHandlers(services.readers),
+    ...flowHandlers(services.flows),
+    ...mockHandlers(services.mock, services.readers),
+  };
+}
+
+/**
+ * The handlers when the app cannot run (a bad setting): every flow shows the error screen naming
+ * the setting, its source and the fix; nothing touches a card or the network.
+ */
+export function createStartupErrorHandlers(info: AppInfo, error: AppError): InvokeHandlers {
+  const failed: FlowView = { kind: 'failed', error, canRetry: false };
+  const status: ReaderStatus = {
+    state: 'no-reader',
+    readers: [],
+    selectedReader: null,
+    mock: false,
+  };
+  const view = () => ({ ok: true as const, value: failed });
+  return {
+    'app:get-info': () => ({ ok: true, value: info }),
+    'reader:get-status': () => ({ ok: true, value: status }),
+    'reader:choose': () => ({ ok: true, value: status }),
+    'mock:control': () => ({ ok: false, error }),
+    'flow:get-view': view,
+    'flow:cancel': view,
+    'unlock:start': view,
+    'unlock:answer': view,
+    'unlock:resend-code': view,
+    'unlock:submit-code': view,
+    'unlock:set-passcode': view,
+    'register:start': view,
+    'register:answer': view,
+    'register:resend-code': view,
+    'register:submit-code': view,
+  };
+}

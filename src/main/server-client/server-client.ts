@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
+import type { z } from 'zod';
+import { appError, type AppError } from '../../shared/errors';
+import {
+  API_ROUTES,
+  type CodeDelivery,
+  type UnblockAuthorisation,
+  type outcomeRequestSchema,
+  type registrationProofResponseSchema,
+  type startAttemptResponseSchema,
+  type unlockProofResponseSchema,
+} from '../../shared/http-api';
+import { err, ok, type Result } from '../../shared/result';
+import type { Logger } from '../logging/logger';
+import { isTransient, statusError, transportError } from './server-errors';
+
+/** A server call's outcome: the parsed response, or an error value worded for the screen. */
+export type ServerResult<T> = Result<T, AppError>;
+
+export type StartAttempt = z.infer<typeof startAttemptResponseSchema>;
+export type UnlockProof = z.infer<typeof unlockProofResponseSchema>;
+export type RegistrationProof = z.infer<typeof registrationProofResponseSchema>;
+export type Outcome = z.infer<typeof outcomeRequestSchema>;
+/** One answer as the server takes it. */
+export interface AnswerInput {
+  readonly questionId: string;
+  readonly answer: string;
+}
+
+/** The verification server's API as the flows use it: one function per route of `API_ROUTES`. */
+export interface ServerClient {
+  unlockStart(cardId: string): Promise<ServerResult<StartAttempt>>;
+  unlockProof(attemptId: string, signatureDer: Uint8Array): Promise<ServerResult<UnlockProof>>;
+  unlockAnswers(
+    attemptId: string,
+    answers: readonly AnswerInput[],
+  ): Promise<ServerResult<CodeDelivery>>;
+  unlockResend(attemptId: string): Promise<ServerResult<CodeDelivery>>;
+  unlockCode(attemptId: string, code: string): Promise<ServerResult<UnblockAuthorisation>>;
+  unlockOutcome(attemptId: string, outcome: Outcome): Promise<ServerResult<void>>;
+  unlockCancel(attemptId: string): Promise<ServerResult<void>>;
+  registerStart(cardId: string): Promise<ServerResult<StartAttempt>>;
+  registerProof(
+    attemptId: string,
+    signatureDer: Uint8Array,
+  ): Promise<ServerResult<RegistrationProof>>;
+  registerAnswers(
+    attemptId: string,
+    answers: readonly AnswerInput[],
+  ): Promise<ServerResult<CodeDelivery>>;
+  registerResend(attemptId: string): Promise<ServerResult<CodeDelivery>>;
+  registerCode(attemptId: string, code: string): Promise<ServerResult<void>>;
+  registerCancel(attemptId: string): Promise<ServerResult<void>>;
+}
+
+/** How to reach the server. */
+export interface ServerClientOptions {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  /** A PEM file: when set, only this certificate authority is trusted for the server (pinning). */
+  readonly caCertificateFile?: string | null;
+  readonly logger: Logger;
+  /** Tries for routes that are harmless to repeat (default 3), and the pause before each retry. */
+  readonly retries?: number;
+  readonly retryDelayMs?: (attempt: number) => number;
+}
+
+type RouteName = keyof typeof API_ROUTES;
+
+/**
+ * Routes whose repetition is harmless: reading, cancelling, and the outcome report (the server
+ * records one outcome per attempt). Everything else may have taken effect when the answer was
+ * lost (an answer counted, a code sent), so it is never repeated behind the user's back.
+ */
+const REPEATABLE: ReadonlySet<RouteName> = new Set([
+  'unlockOutcome',
+  'unlockCancel',
+  'registerCancel',
+]);
+
+const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/** Builds the server client on axios. */
+export function createServerClient(options: ServerClientOptions): ServerClient {
+  const https = new HttpsAgent({
+    keepAlive: true,
+    ...(options.caCertificateFile ? { ca: readFileSync(options.caCertificateFile) } : {}),
+  });
+  const http: AxiosInstance = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ''),
+    timeout: options.timeoutMs,
+    httpAgent: new HttpAgent({ keepAlive: true }),
+    httpsAgent: https,
+    maxRedirects: 0,
+    responseType: 'json',
+    headers: { Accept: 'application/json' },
+    // Every status is handled below, as a value.
+    validateStatus: () => true,
+  });
+  const retries = options.retries ?? 3;
+  const delay = options.retryDelayMs ?? ((n: number) => 250 * 2 ** n);
+
+  async function once(
+    route: RouteName,
+    path: string,
+    body: unknown,
+  ): Promise<ServerResult<unknown>> {
+    const spec = API_ROUTES[route];
+    const started = Date.now();
+    let status: number;
+    let data: unknown;
+    try {
+      const response = await http.request({
+        method: spec.method,
+        url: path,
+        ...(body === undefined ? {} : { data: body }),
+      });
+      status = response.status;
+      data = response.data;
+    } catch (error) {
+      const e = error as { code?: string; cause?: { code?: string } };
+      const mapped = transportError(e.code, e.cause?.code);
+      options.logger.warn('server request failed', {
+        route,
+        errorCode: mapped.code,
+        transportCode: e.code ?? e.cause?.code ?? 'unknown',
+        ms: Date.now() - started,
+      });
+      return err(mapped);
+    }
+    if (status < 200 || status >= 300) {
+      const mapped = statusError(status, data);
+      options.logger.info('server refused', { route, status, errorCode: mapped.code });
+      return err(mapped);
+    }
+    options.logger.debug('server answered', { route, status, ms: Date.now() - started });
+    if (!('response' in spec)) return ok(undefined);
+    const parsed = spec.response.safeParse(data);
+    if (!parsed.success) {
+      options.logger.error('server response does not match the API', {
+        route,
+        status,
+        path: parsed.error.issues[0]?.path.join('.') ?? '',
+      });
+      return err(appError('SERVER_ERROR'));
+    }
+    return ok(parsed.data);
+  }
+
+  async function call(
+    route: RouteName,
+    attemptId: string | null,
+    body?: unknown,
+  ): Promise<ServerResult<unknown>> {
+    const spec = API_ROUTES[route];
+    if ('request' in spec && body !== undefined) {
+      // What we send is checked too: a bad value never leaves the machine.
+      const parsed = spec.request.safeParse(body);
+      if (!parsed.success) return err(appError('VALIDATION_FAILED'));
+      body = parsed.data;
+    }
+    const path =
+      attemptId === null
+        ? spec.path
+        : spec.path.replace('{attemptId}', encodeURIComponent(attemptId));
+    const tries = REPEATABLE.has(route) || (spec.method as string) === 'get' ? retries : 1;
+    let result = await once(route, path, body);
+    for (let n = 1; n < tries && !result.ok && isTransient(result.error); n += 1) {
+      await new Promise((resolve) => setTimeout(resolve, delay(n)));
+      result = await once(route, path, body);
+    }
+    return result;
+  }
+
+  const typed =
+    <T>(route: RouteName) =>
+    (attemptId: string | null, body?: unknown): Promise<ServerResult<T>> =>
+      call(route, attemptId, body) as Promise<ServerResult<T>>;
+
+  return {
+    unlockStart: (cardId) => typed<StartAttempt>('unlockStart')(null, { cardId }),
+    unlockProof: (id, signature) =>
+      typed<UnlockProof>('unlockProof')(id, { signature: toBase64(signature) }),
+    unlockAnswers: (id, answers) => typed<CodeDelivery>('unlockAnswers')(id, { answers }),
+    unlockResend: (id) => typed<CodeDelivery>('unlockResend')(id),
+    unlockCode: (id, code) => typed<UnblockAuthorisation>('unlockCode')(id, { code }),
+    unlockOutcome: (id, outcome) => typed<void>('unlockOutcome')(id, outcome),
+    unlockCancel: (id) => typed<void>('unlockCancel')(id),
+    registerStart: (cardId) => typed<StartAttempt>('registerStart')(null, { cardId }),
+    registerProof: (id, signature) =>
+      typed<RegistrationProof>('registerProof')(id, { signature: toBase64(signature) }),
+    registerAnswers: (id, answers) => typed<CodeDelivery>('registerAnswers')(id, { answers }),
+    registerResend: (id) => typed<CodeDelivery>('registerResend')(id),
+    registerCode: (id, code) => typed<void>('registerCode')(id, { code }),
+    registerCancel: (id) => typed<void>('registerCancel')(id),
+  };
+}

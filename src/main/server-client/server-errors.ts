@@ -1,0 +1,36 @@
+import { appError, type AppError } from '../../shared/errors';
+import { errorResponseSchema } from '../../shared/http-api';
+
+/**
+ * How transport failures and HTTP statuses become the app's error values. Pure, so every mapping
+ * is tested without a network; the client feeds it what axios reports.
+ */
+
+/** Node and OpenSSL error codes that mean the TLS handshake or the certificate failed. */
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_OSSL/;
+
+/** The error for a request that got no HTTP response: unreachable, timed out, or refused by TLS. */
+export function transportError(code: string | undefined, causeCode?: string): AppError {
+  const codes = [code, causeCode].filter((c): c is string => c !== undefined);
+  if (codes.some((c) => TLS_CODE.test(c))) return appError('TLS_ERROR');
+  return appError('SERVER_UNREACHABLE');
+}
+
+/**
+ * The error for an HTTP failure status: 5xx and unreadable bodies are the server's problem;
+ * 4xx carry the server's stable code, re-worded from our own catalogue so every screen matches.
+ */
+export function statusError(status: number, body: unknown): AppError {
+  if (status >= 500) return appError('SERVER_ERROR');
+  const parsed = errorResponseSchema.safeParse(body);
+  if (!parsed.success) {
+    return status === 429 ? appError('RATE_LIMITED') : appError('SERVER_ERROR');
+  }
+  const { code, details } = parsed.data.error;
+  return appError(code, details);
+}
+
+/** Whether repeating a request after this error could help (the server or the network was down). */
+export function isTransient(error: AppError): boolean {
+  return error.code === 'SERVER_UNREACHABLE' || error.code === 'SERVER_ERROR';
+}

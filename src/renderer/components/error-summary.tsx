@@ -1,0 +1,68 @@
+import { useEffect, useRef, type MouseEvent } from 'react';
+
+/** One problem in the summary; `targetId` is the field its link moves focus to. */
+export interface SummaryItem {
+  readonly text: string;
+  readonly targetId?: string;
+}
+
+/** Moves focus to a field by id, as the design system's error summary links do. */
+function focusField(event: MouseEvent<HTMLAnchorElement>, targetId: string): void {
+  event.preventDefault();
+  const target = document.getElementById(targetId);
+  if (target === null) return;
+  target.focus();
+  if (typeof target.scrollIntoView === 'function') target.scrollIntoView({ block: 'center' });
+}
+
+/**
+ * The NHS design system error summary: focused when it appears or changes, each problem a link
+ * to its field, and an optional line saying what to do next.
+ */
+export function ErrorSummary({
+  items,
+  description,
+}: {
+  readonly items: readonly SummaryItem[];
+  readonly description?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const key = items.map((i) => i.text).join('\n') + (description ?? '');
+  useEffect(() => {
+    if (key !== '') ref.current?.focus();
+  }, [key]);
+  if (items.length === 0) return null;
+  return (
+    <div
+      className="nhsuk-error-summary"
+      aria-labelledby="error-summary-title"
+      tabIndex={-1}
+      ref={ref}
+    >
+      <div role="alert">
+        <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
+          There is a problem
+        </h2>
+        <div className="nhsuk-error-summary__body">
+          {description === undefined ? null : <p>{description}</p>}
+          <ul className="nhsuk-list nhsuk-error-summary__list">
+            {items.map((item) =>
+              item.targetId === undefined ? (
+                <li key={item.text}>{item.text}</li>
+              ) : (
+                <li key={item.text}>
+                  <a
+                    href={`#${item.targetId}`}
+                    onClick={(event) => focusField(event, item.targetId ?? '')}
+                  >
+                    {item.text}
+                  </a>
+                </li>
+              ),
+            )}
+          </ul>
+        </div>
+      </div>
+    </div>
+  );
+}

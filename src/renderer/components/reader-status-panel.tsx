@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { appError } from '../../shared/errors';
+import type { ReaderStatus } from '../../shared/ipc-contract';
+import { useWizardStore } from '../store/wizard-store';
+
+/** The sentence and next step for each reader state. */
+function describe(status: ReaderStatus | null): { readonly text: string; readonly next?: string } {
+  if (status === null) return { text: 'Checking the Smartcard reader…' };
+  switch (status.state) {
+    case 'service-down': {
+      const e = appError('CARD_SERVICE_DOWN');
+      return { text: e.message, next: e.nextStep };
+    }
+    case 'no-reader': {
+      const e = appError('READER_MISSING');
+      return { text: e.message, next: e.nextStep };
+    }
+    case 'no-card':
+      return { text: 'There is no Smartcard in the reader.', next: 'Insert your Smartcard.' };
+    case 'choose-reader': {
+      const e = appError('READER_CHOICE_NEEDED');
+      return { text: e.message, next: e.nextStep };
+    }
+    case 'card-present':
+      return {
+        text: `Your Smartcard is in the reader${status.selectedReader === null ? '' : ` (${status.selectedReader})`}.`,
+        next: 'Press Start when you are ready.',
+      };
+    default: {
+      const unreachable: never = status.state;
+      return unreachable;
+    }
+  }
+}
+
+/** Lets the person pick one of several readers that hold a card. */
+function ReaderChoice({ status }: { readonly status: ReaderStatus }) {
+  const chooseReader = useWizardStore((s) => s.chooseReader);
+  const [choice, setChoice] = useState<string>(status.selectedReader ?? '');
+  return (
+    <form
+      className="app-reader-choice"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (choice !== '') void chooseReader(choice);
+      }}
+    >
+      <div className="nhsuk-form-group">
+        <fieldset className="nhsuk-fieldset">
+          <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
+            Which reader holds your Smartcard?
+          </legend>
+          <div className="nhsuk-radios">
+            {status.readers.map((reader, index) => (
+              <div className="nhsuk-radios__item" key={reader.name}>
+                <input
+                  className="nhsuk-radios__input"
+                  id={`reader-${index}`}
+                  name="reader"
+                  type="radio"
+                  value={reader.name}
+                  checked={choice === reader.name}
+                  onChange={() => setChoice(reader.name)}
+                />
+                <label className="nhsuk-label nhsuk-radios__label" htmlFor={`reader-${index}`}>
+                  {reader.name}
+                  {reader.hasCard ? ' (card inserted)' : ' (empty)'}
+                </label>
+              </div>
+            ))}
+          </div>
+        </fieldset>
+      </div>
+      <button className="nhsuk-button nhsuk-button--secondary" type="submit">
+        Use this reader
+      </button>
+    </form>
+  );
+}
+
+/** The live reader status on the start screen; changes are announced politely. */
+export function ReaderStatusPanel() {
+  const { reader, readerError } = useWizardStore(
+    useShallow((s) => ({ reader: s.reader, readerError: s.readerError })),
+  );
+  const { text, next } = describe(reader);
+  return (
+    <section className="app-reader-status" aria-labelledby="reader-status-title">
+      <h2 className="nhsuk-heading-s" id="reader-status-title">
+        Smartcard reader
+      </h2>
+      <div
+        className={`nhsuk-inset-text app-reader-status__state app-reader-status__state--${reader?.state ?? 'unknown'}`}
+        role="status"
+        aria-live="polite"
+        data-testid="reader-status"
+      >
+        <p>{text}</p>
+        {next === undefined ? null : <p>{next}</p>}
+        {readerError === null ? null : (
+          <p className="app-reader-status__error">
+            {readerError.message} {readerError.nextStep}
+          </p>
+        )}
+      </div>
+      {reader?.state === 'choose-reader' ? <ReaderChoice status={reader} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+import { useEffect, useRef } from 'react';
+import { SERVICE_NAME } from '../wording';
+
+/**
+ * Gives a step's h1 focus when the step appears, and names the window after it, so keyboard and
+ * screen reader users land on the new step (WCAG 2.4.3, 2.4.2). An error summary that claimed
+ * focus first keeps it: the problem matters more than the heading.
+ */
+export function useStepHeading(title: string) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = title === SERVICE_NAME ? SERVICE_NAME : `${title} - ${SERVICE_NAME}`;
+  }, [title]);
+  useEffect(() => {
+    if (document.activeElement?.closest('.nhsuk-error-summary')) return;
+    ref.current?.focus();
+  }, []);
+  return ref;
+}

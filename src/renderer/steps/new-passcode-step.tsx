@@ -1,0 +1,139 @@
+import { useState, type FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { AppError } from '../../shared/errors';
+import {
+  confirmationProblems,
+  PASSCODE_POLICIES,
+  passcodeProblemMessage,
+  passcodeProblems,
+  type PasscodePolicy,
+  type PasscodePolicyName,
+} from '../../shared/passcode-policy';
+import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import { PasscodeField } from '../components/passcode-field';
+import { useStepHeading } from '../components/use-step-heading';
+import { useWizardStore } from '../store/wizard-store';
+import { PASSCODE_WORDING } from '../wording';
+
+/**
+ * What to say about the first box while typing: every rule it breaks, but not "empty" (the
+ * person has not started) until they press Confirm.
+ */
+export function passcodeMessages(
+  passcode: string,
+  policy: PasscodePolicy,
+  submitted: boolean,
+): string[] {
+  return passcodeProblems(passcode, policy)
+    .filter((p) => submitted || p !== 'empty')
+    .map((p) => passcodeProblemMessage(p, policy));
+}
+
+/**
+ * What to say about the second box while typing: a mismatch once it can no longer become the
+ * first (it is not a prefix of it, or it is as long), and "empty" only after Confirm.
+ */
+export function confirmationMessages(
+  passcode: string,
+  confirmation: string,
+  policy: PasscodePolicy,
+  submitted: boolean,
+): string[] {
+  const stillTyping =
+    !submitted && confirmation.length < passcode.length && passcode.startsWith(confirmation);
+  if (stillTyping) return [];
+  return confirmationProblems(passcode, confirmation).map((p) => passcodeProblemMessage(p, policy));
+}
+
+/**
+ * The new passcode, typed twice and checked against the policy as it is typed, with Show/Hide.
+ * Both boxes live in this component only and are wiped when Confirm sends them.
+ */
+export function NewPasscodeStep({
+  policyName,
+  error,
+}: {
+  readonly policyName: PasscodePolicyName;
+  readonly error: AppError | undefined;
+}) {
+  const policy = PASSCODE_POLICIES[policyName];
+  const heading = useStepHeading(PASSCODE_WORDING.heading);
+  const { setPasscode, cancel } = useWizardStore(
+    useShallow((s) => ({ setPasscode: s.setPasscode, cancel: s.cancel })),
+  );
+  const [passcode, setPasscodeText] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+
+  const first = passcodeMessages(passcode, policy, submitted);
+  const second = confirmationMessages(passcode, confirmation, policy, submitted);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const ok =
+      passcodeProblems(passcode, policy).length === 0 &&
+      confirmationProblems(passcode, confirmation).length === 0;
+    if (!ok) {
+      setSubmitted(true);
+      return;
+    }
+    const [p, c] = [passcode, confirmation];
+    setPasscodeText('');
+    setConfirmation('');
+    setSubmitted(false);
+    void setPasscode(p, c);
+  };
+
+  const local: SummaryItem[] = submitted
+    ? [
+        ...first.map((text) => ({ text, targetId: 'new-passcode' })),
+        ...second.map((text) => ({ text, targetId: 'confirm-passcode' })),
+      ]
+    : [];
+  const fromServer = local.length === 0 && error !== undefined;
+  const items = fromServer ? [{ text: error.message, targetId: 'new-passcode' }] : local;
+
+  return (
+    <>
+      <ErrorSummary items={items} description={fromServer ? error.nextStep : undefined} />
+      <h1 ref={heading} tabIndex={-1}>
+        {PASSCODE_WORDING.heading}
+      </h1>
+      <p>{PASSCODE_WORDING.reuse}</p>
+      <form noValidate onSubmit={onSubmit}>
+        <PasscodeField
+          id="new-passcode"
+          label="New passcode"
+          hint={policy.description}
+          errors={first}
+          liveErrors
+          value={passcode}
+          onChange={setPasscodeText}
+          autoComplete="new-password"
+        />
+        <PasscodeField
+          id="confirm-passcode"
+          label="Confirm new passcode"
+          hint={PASSCODE_WORDING.confirmHint}
+          errors={second}
+          liveErrors
+          value={confirmation}
+          onChange={setConfirmation}
+          autoComplete="new-password"
+        />
+        <div className="nhsuk-button-group">
+          <button className="nhsuk-button" type="submit">
+            Confirm
+          </button>
+          <button
+            className="nhsuk-button nhsuk-button--secondary"
+            type="button"
+            onClick={() => void cancel()}
+          >
+            Cancel
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

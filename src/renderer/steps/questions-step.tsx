@@ -1,0 +1,104 @@
+import { useState, type FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { AppError } from '../../shared/errors';
+import type { Question } from '../../shared/http-api';
+import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import { TextField } from '../components/text-field';
+import { useStepHeading } from '../components/use-step-heading';
+import { useWizardStore } from '../store/wizard-store';
+import { QUESTIONS_WORDING } from '../wording';
+import { HolderWarning } from './holder-step';
+
+/** The longest answer the server accepts. */
+export const MAX_ANSWER_LENGTH = 200;
+
+/** The problem with one answer, or null. */
+export function answerProblem(answer: string, label: string): string | null {
+  if (answer.trim() === '') return `Enter your answer to ${label}`;
+  if (answer.length > MAX_ANSWER_LENGTH)
+    return `Your answer to ${label} must be ${MAX_ANSWER_LENGTH} characters or fewer`;
+  return null;
+}
+
+/** The error a server reply carries, with the tries left when the message does not say them. */
+function serverSummary(error: AppError, triesLeft: number): SummaryItem {
+  const tries =
+    error.code === 'ANSWERS_WRONG' && error.details?.triesLeft === undefined
+      ? ` You have ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left.`
+      : '';
+  return { text: `${error.message}${tries}`, targetId: 'answer-0' };
+}
+
+/**
+ * The security questions, labelled with the holder's own questions. Answers live in this
+ * component only and are wiped as soon as they are submitted.
+ */
+export function QuestionsStep({
+  holderName,
+  questions,
+  answerTriesLeft,
+  error,
+}: {
+  readonly holderName: string;
+  readonly questions: readonly Question[];
+  readonly answerTriesLeft: number;
+  readonly error: AppError | undefined;
+}) {
+  const heading = useStepHeading(QUESTIONS_WORDING.heading);
+  const { submitAnswers, cancel } = useWizardStore(
+    useShallow((s) => ({ submitAnswers: s.submitAnswers, cancel: s.cancel })),
+  );
+  const [answers, setAnswers] = useState<readonly string[]>(() => questions.map(() => ''));
+  const [problems, setProblems] = useState<readonly (string | null)[]>([]);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const found = questions.map((_, i) => answerProblem(answers[i] ?? '', `question ${i + 1}`));
+    setProblems(found);
+    if (found.some((p) => p !== null)) return;
+    const payload = questions.map((q, i) => ({ questionId: q.id, answer: answers[i] ?? '' }));
+    setAnswers(questions.map(() => ''));
+    void submitAnswers(payload);
+  };
+
+  const local: SummaryItem[] = problems.flatMap((p, i) =>
+    p === null ? [] : [{ text: p, targetId: `answer-${i}` }],
+  );
+  const fromServer = local.length === 0 && error !== undefined;
+  const items = fromServer ? [serverSummary(error, answerTriesLeft)] : local;
+
+  return (
+    <>
+      <ErrorSummary items={items} description={fromServer ? error.nextStep : undefined} />
+      <h1 ref={heading} tabIndex={-1}>
+        {QUESTIONS_WORDING.heading}
+      </h1>
+      <HolderWarning holderName={holderName} />
+      <p>{QUESTIONS_WORDING.lead}</p>
+      <form noValidate onSubmit={onSubmit}>
+        {questions.map((question, i) => (
+          <TextField
+            key={question.id}
+            id={`answer-${i}`}
+            label={question.text}
+            error={problems[i] ?? undefined}
+            value={answers[i] ?? ''}
+            onChange={(value) => setAnswers((all) => all.map((a, j) => (j === i ? value : a)))}
+          />
+        ))}
+        <div className="nhsuk-button-group">
+          <button className="nhsuk-button" type="submit">
+            Next
+          </button>
+          <button
+            className="nhsuk-button nhsuk-button--secondary"
+            type="button"
+            onClick={() => void cancel()}
+          >
+            Cancel
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

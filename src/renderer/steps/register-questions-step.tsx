@@ -1,0 +1,155 @@
+import { useState, type FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { AppError } from '../../shared/errors';
+import type { Question } from '../../shared/http-api';
+import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import { describedBy, ErrorMessage } from '../components/field-parts';
+import { TextField } from '../components/text-field';
+import { useStepHeading } from '../components/use-step-heading';
+import { useWizardStore } from '../store/wizard-store';
+import { answerProblem } from './questions-step';
+
+interface Pick {
+  readonly questionId: string;
+  readonly answer: string;
+}
+
+/** Problems with one chosen question: none chosen, or the same as an earlier one. */
+export function choiceProblem(picks: readonly Pick[], index: number): string | null {
+  const id = picks[index]?.questionId ?? '';
+  if (id === '') return `Choose security question ${index + 1}`;
+  if (picks.slice(0, index).some((p) => p.questionId === id))
+    return `Choose a different question for security question ${index + 1}`;
+  return null;
+}
+
+/**
+ * Registration: choose distinct questions from the catalogue and answer them. Answers stay in
+ * this component and are wiped when sent.
+ */
+export function RegisterQuestionsStep({
+  holderName,
+  maskedEmail,
+  catalogue,
+  questionsRequired,
+  error,
+}: {
+  readonly holderName: string;
+  readonly maskedEmail: string;
+  readonly catalogue: readonly Question[];
+  readonly questionsRequired: number;
+  readonly error: AppError | undefined;
+}) {
+  const heading = useStepHeading('Choose your security questions');
+  const { submitRegistration, cancel } = useWizardStore(
+    useShallow((s) => ({ submitRegistration: s.submitRegistration, cancel: s.cancel })),
+  );
+  const slots = Array.from({ length: questionsRequired }, (_, i) => i);
+  const [picks, setPicks] = useState<readonly Pick[]>(() =>
+    slots.map(() => ({ questionId: '', answer: '' })),
+  );
+  const [choiceProblems, setChoiceProblems] = useState<readonly (string | null)[]>([]);
+  const [answerProblems, setAnswerProblems] = useState<readonly (string | null)[]>([]);
+
+  const update = (index: number, change: Partial<Pick>) =>
+    setPicks((all) => all.map((p, i) => (i === index ? { ...p, ...change } : p)));
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const choices = slots.map((i) => choiceProblem(picks, i));
+    const answers = slots.map((i) =>
+      answerProblem(picks[i]?.answer ?? '', `security question ${i + 1}`),
+    );
+    setChoiceProblems(choices);
+    setAnswerProblems(answers);
+    if ([...choices, ...answers].some((p) => p !== null)) return;
+    const payload = picks.map((p) => ({ questionId: p.questionId, answer: p.answer }));
+    setPicks((all) => all.map((p) => ({ ...p, answer: '' })));
+    void submitRegistration(payload);
+  };
+
+  const local: SummaryItem[] = slots.flatMap((i) => [
+    ...(choiceProblems[i] ? [{ text: choiceProblems[i], targetId: `question-${i}` }] : []),
+    ...(answerProblems[i] ? [{ text: answerProblems[i], targetId: `register-answer-${i}` }] : []),
+  ]);
+  const fromServer = local.length === 0 && error !== undefined;
+  const items = fromServer ? [{ text: error.message, targetId: 'question-0' }] : local;
+
+  return (
+    <>
+      <ErrorSummary items={items} description={fromServer ? error.nextStep : undefined} />
+      <h1 ref={heading} tabIndex={-1}>
+        Choose your security questions
+      </h1>
+      <p>
+        {holderName}, choose {questionsRequired} different security{' '}
+        {questionsRequired === 1 ? 'question' : 'questions'} and answer them. You will be asked
+        these questions when you unlock your Smartcard, so choose answers you will remember.
+      </p>
+      <p>
+        We will then send a code to your registered email address, <strong>{maskedEmail}</strong>,
+        to confirm it.
+      </p>
+      <form noValidate onSubmit={onSubmit}>
+        {slots.map((i) => {
+          const pick = picks[i] ?? { questionId: '', answer: '' };
+          const taken = new Set(picks.filter((_, j) => j !== i).map((p) => p.questionId));
+          const selectId = `question-${i}`;
+          const choiceError = choiceProblems[i] ?? null;
+          return (
+            <fieldset className="nhsuk-fieldset app-question-pair" key={i}>
+              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
+                Security question {i + 1}
+              </legend>
+              <div
+                className={`nhsuk-form-group${choiceError === null ? '' : ' nhsuk-form-group--error'}`}
+              >
+                <label className="nhsuk-label" htmlFor={selectId}>
+                  Question
+                </label>
+                <ErrorMessage id={selectId} messages={choiceError === null ? [] : [choiceError]} />
+                <select
+                  className={`nhsuk-select${choiceError === null ? '' : ' nhsuk-select--error'}`}
+                  id={selectId}
+                  name={selectId}
+                  value={pick.questionId}
+                  onChange={(event) => update(i, { questionId: event.target.value })}
+                  aria-describedby={describedBy(selectId, false, choiceError !== null)}
+                  aria-invalid={choiceError === null ? undefined : true}
+                >
+                  <option value="">Choose a question</option>
+                  {catalogue
+                    .filter((q) => !taken.has(q.id) || q.id === pick.questionId)
+                    .map((q) => (
+                      <option key={q.id} value={q.id}>
+                        {q.text}
+                      </option>
+                    ))}
+                </select>
+              </div>
+              <TextField
+                id={`register-answer-${i}`}
+                label="Your answer"
+                error={answerProblems[i] ?? undefined}
+                value={pick.answer}
+                onChange={(answer) => update(i, { answer })}
+              />
+            </fieldset>
+          );
+        })}
+        <div className="nhsuk-button-group">
+          <button className="nhsuk-button" type="submit">
+            Next
+          </button>
+          <button
+            className="nhsuk-button nhsuk-button--secondary"
+            type="button"
+            onClick={() => void cancel()}
+          >
+            Cancel
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,272 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startBrowserBridge,
+  type BrowserBridge,
+} from '../../../src/main/browser-bridge/bridge-server';
+import type { InvokeHandlers } from '../../../src/main/ipc/dispatch';
+import { EventHub } from '../../../src/main/ipc/event-hub';
+import { createInvokeHandlers } from '../../../src/main/ipc/handlers';
+import { silentLogger } from '../../../src/main/logging/logger';
+
+const info = {
+  version: '0.1.0',
+  passcodePolicy: 'printable-4-8',
+  mockReader: true,
+  development: true,
+} as const;
+const calls: string[] = [];
+
+function handlers(): InvokeHandlers {
+  const view = { kind: 'idle' as const };
+  const step = (name: string) => () => {
+    calls.push(name);
+    return Promise.resolve({
+      ok: true as const,
+      value: { kind: 'busy' as const, step: 'reading-card' as const },
+    });
+  };
+  return createInvokeHandlers({
+    info,
+    readers: {
+      status: () => ({
+        state: 'card-present',
+        readers: [{ name: 'Virtual', hasCard: true }],
+        selectedReader: 'Virtual',
+        mock: true,
+      }),
+      choose: () => Promise.reject(new Error('unused')),
+      refresh: () => Promise.resolve(),
+    },
+    flows: {
+      view: () => view,
+      cancel: () => ({ ok: true, value: view }),
+      unlockStart: step('unlockStart'),
+      unlockAnswer: step('unlockAnswer'),
+      unlockResendCode: step('unlockResendCode'),
+      unlockSubmitCode: step('unlockSubmitCode'),
+      unlockSetPasscode: step('unlockSetPasscode'),
+      registerStart: step('registerStart'),
+      registerAnswer: step('registerAnswer'),
+      registerResendCode: step('registerResendCode'),
+      registerSubmitCode: step('registerSubmitCode'),
+    },
+    mock: null,
+  });
+}
+
+/** A raw HTTP request, so tests can forge Host and Origin as an attacker's page or tool would. */
+function raw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string; type: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type']) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const hub = new EventHub();
+let bridge: BrowserBridge;
+let rendererDir: string;
+
+beforeAll(async () => {
+  rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><html><head><title>Smartcard Unlock</title>\n  <script type="module" src="/assets/app.js"></script>\n</head><body><p id="out">waiting</p></body></html>',
+  );
+  writeFileSync(
+    join(rendererDir, 'assets', 'app.js'),
+    `const info = await window.api.appGetInfo({});
+     window.api.onFlowViewChanged((view) => { document.getElementById('out').textContent = 'event:' + view.kind; });
+     document.getElementById('out').textContent = 'info:' + info.value.version;`,
+  );
+  bridge = await startBrowserBridge({
+    handlers: handlers(),
+    events: hub,
+    rendererDir,
+    logger: silentLogger,
+  });
+});
+afterAll(async () => {
+  await bridge.close();
+});
+
+const call = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
+  raw(`${bridge.origin}/ipc/${channel}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      origin: bridge.origin,
+      authorization: `Bearer ${bridge.token}`,
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+
+describe('browser bridge over real HTTP', () => {
+  it('prints an address on 127.0.0.1 with the token in the fragment only', () => {
+    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('when the call carries the token from this origin, then it reaches the same handlers', async () => {
+    const response = await call('app:get-info', {});
+    expect(JSON.parse(response.body)).toEqual({ ok: true, value: info });
+  });
+
+  it('when the token is missing or wrong, then the call is refused and nothing runs', async () => {
+    calls.length = 0;
+    expect((await call('unlock:start', {}, { authorization: '' })).status).toBe(401);
+    expect(
+      (await call('unlock:start', {}, { authorization: `Bearer ${'x'.repeat(43)}` })).status,
+    ).toBe(401);
+    expect(calls).toEqual([]);
+  });
+
+  it('when the Origin is another site or absent, then the call is refused', async () => {
+    calls.length = 0;
+    expect((await call('unlock:start', {}, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await call('unlock:start', {}, { origin: 'http://localhost:1' })).status).toBe(403);
+    const noOrigin = await raw(`${bridge.origin}/ipc/unlock:start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bridge.token}` },
+      body: '{}',
+    });
+    expect(noOrigin.status).toBe(403);
+    expect(calls).toEqual([]);
+  });
+
+  it('when the Host is another name (DNS rebinding), then everything is refused', async () => {
+    const response = await raw(`${bridge.origin}/`, { headers: { host: 'attacker.example' } });
+    expect(response.status).toBe(421);
+    expect((await call('app:get-info', {}, { host: 'attacker.example' })).status).toBe(421);
+  });
+
+  it('when the payload is malformed, then the contract refuses it, as over Electron IPC', async () => {
+    calls.length = 0;
+    const response = await call('unlock:submit-code', { code: 42 });
+    expect(JSON.parse(response.body)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    const notJson = await raw(`${bridge.origin}/ipc/unlock:start`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: bridge.origin,
+        authorization: `Bearer ${bridge.token}`,
+      },
+      body: '{',
+    });
+    expect(notJson.status).toBe(400);
+    expect((await call('shell:exec', {})).body).toContain('VALIDATION_FAILED');
+    expect(calls).toEqual([]);
+  });
+
+  it('serves the renderer with the shim injected before its scripts, and the shim as a script file', async () => {
+    const page = await raw(`${bridge.origin}/`);
+    expect(page.status).toBe(200);
+    expect(page.body.indexOf('/bridge/shim.js')).toBeLessThan(page.body.indexOf('/assets/app.js'));
+    const shim = await raw(`${bridge.origin}/bridge/shim.js`);
+    expect(shim.type).toContain('text/javascript');
+    expect(shim.body).toContain('"unlockSetPasscode":"unlock:set-passcode"');
+  });
+
+  it('refuses paths outside the renderer folder', async () => {
+    expect((await raw(`${bridge.origin}/../../etc/passwd`)).status).toBe(404);
+    expect((await raw(`${bridge.origin}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
+  });
+
+  it('when the event stream has the token, then events arrive; without it, it is refused', async () => {
+    expect((await raw(`${bridge.origin}/bridge/events`)).status).toBe(401);
+    const received = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        `${bridge.origin}/bridge/events`,
+        { headers: { authorization: `Bearer ${bridge.token}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes(': connected'))
+              hub.emit('flow:view-changed', { kind: 'busy', step: 'proving-card' });
+            if (text.includes('proving-card')) {
+              resolve(text);
+              req.destroy();
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(received).toContain(
+      'event: flow:view-changed\ndata: {"kind":"busy","step":"proving-card"}',
+    );
+  });
+});
+
+const chromiumPath = '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium) {
+  if (process.env['CI'])
+    throw new Error(`Chromium is required in CI at ${chromiumPath} (apt-get install chromium).`);
+  console.warn(
+    `[bridge] skipping the Chromium test: ${chromiumPath} is missing (apt-get install chromium).`,
+  );
+}
+
+describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('gives the page the same window.api: calls work under the strict CSP, events arrive, and the token leaves the address bar', async () => {
+    const page = await browser.newPage();
+    await page.goto(bridge.url);
+    await expect.poll(() => page.textContent('#out')).toBe('info:0.1.0');
+    expect(page.url()).not.toContain('token');
+    await expect
+      .poll(async () => {
+        hub.emit('flow:view-changed', { kind: 'idle' });
+        return page.textContent('#out');
+      })
+      .toBe('event:idle');
+    const keys = await page.evaluate(
+      () => Object.keys((window as unknown as { api: object }).api).length,
+    );
+    expect(keys).toBe(17);
+    await page.close();
+  });
+});

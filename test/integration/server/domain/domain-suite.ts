@@ -1,0 +1,865 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerCoreSettings } from '../../../../server/domain/create-services';
+import type { ServerCore } from '../../../../server/domain/ports';
+import type { StorageSettings } from '../../../../server/storage/storage-settings';
+import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
+import {
+  ANSWERS,
+  Driver,
+  TestClock,
+  build,
+  capturingLogger,
+  ctx,
+  makeCard,
+  must,
+  proof,
+  testKeys,
+  testSettings,
+} from './harness';
+
+/** What the suite needs from a database engine. */
+export interface Backend {
+  readonly name: string;
+  /** A fresh, empty database for one test. */
+  freshStorage(): Promise<StorageSettings>;
+  /** Every stored value as text (tables and, for SQLite, the raw file), for secret scans. */
+  dumpAll(storage: StorageSettings): Promise<string>;
+  /** Runs one SQL statement directly, bypassing the services. */
+  exec(storage: StorageSettings, sql: string): Promise<void>;
+  /** Whether two service instances may share one database (PostgreSQL; SQLite is one instance). */
+  readonly multiInstance: boolean;
+}
+
+/**
+ * The domain's behaviour, run unchanged on each engine: every rule of the product brief against a
+ * real database and a real SMTP server, with an injected clock for every expiry.
+ */
+export function domainSuite(backend: Backend): void {
+  let smtp: TestSmtpServer;
+  const open: ServerCore[] = [];
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+  });
+  afterAll(async () => {
+    await smtp.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+
+  /** Fresh database, services and driver for one test. */
+  async function world(security: Record<string, unknown> = {}) {
+    const clock = new TestClock();
+    const logger = capturingLogger();
+    const storage = await backend.freshStorage();
+    const keys = testKeys();
+    const settings = testSettings(storage, smtp.port, keys, security);
+    const services = await build(settings, clock, logger);
+    open.push(services);
+    const driver = new Driver(services, smtp);
+    const card = makeCard();
+    await driver.importCards(card);
+    /** Another instance on the same database (PostgreSQL), or the same one (SQLite). */
+    const second = async (overrides: Partial<ServerCoreSettings> = {}) => {
+      if (!backend.multiInstance && Object.keys(overrides).length === 0) return services;
+      const other = await build({ ...settings, ...overrides }, clock, logger);
+      open.push(other);
+      return other;
+    };
+    return { clock, logger, storage, keys, settings, services, driver, card, second };
+  }
+
+  describe(`on ${backend.name}`, () => {
+    describe('unlock', () => {
+      it('when every step succeeds, then the PUK and a fresh next PUK are released and the rotation commits', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const started = must(await services.unlock.start(card.cardId, ctx));
+        expect(started.nonce.length).toBeGreaterThanOrEqual(22);
+        const proved = must(
+          await services.unlock.proveCard(
+            started.attemptId,
+            proof(card.cardAuthentication, 'unlock', started.attemptId, started.nonce),
+            ctx,
+          ),
+        );
+        expect(proved).toEqual({
+          holderName: 'Mr John Rigby',
+          questions: [
+            { id: 'first-car', text: 'What was the make and model of your first car?' },
+            {
+              id: 'childhood-phone',
+              text: 'What was your childhood phone number, including area code?',
+            },
+          ],
+          answerTriesLeft: 3,
+        });
+        const before = smtp.received.length;
+        const delivery = must(await services.unlock.answer(started.attemptId, ANSWERS, ctx));
+        expect(delivery.maskedEmail).toBe('j****y@nhs.net');
+        expect(delivery.sendsLeft).toBe(2);
+        const mail = await smtp.nextMail(before);
+        expect(mail.to).toEqual(['john.rigby@nhs.net']);
+        expect(mail.subject).toBe('Your Smartcard Unlock Code');
+        expect(mail.text).toContain('Dear Mr John Rigby,');
+        expect(mail.text).toContain('x4050');
+        expect(mail.html).toContain('City or Sandwell site');
+        const code = await driver.nextCode(before);
+        expect(code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
+        const auth = must(await services.unlock.submitCode(started.attemptId, code, ctx));
+        expect(auth.puk).toBe(card.puk);
+        expect(auth.unconfirmedPuk).toBeNull();
+        expect(auth.nextPuk).toMatch(/^\d{8}$/);
+        expect(auth.nextPuk).not.toBe(card.puk);
+        expect(must(await services.admin.showCard(card.cardId)).pendingPukRotation).toBe(true);
+
+        const beforeNotice = smtp.received.length;
+        must(
+          await services.unlock.reportOutcome(
+            started.attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
+        const notice = await smtp.nextMail(beforeNotice);
+        expect(notice.subject).toBe('Your Smartcard has been unlocked');
+        expect(notice.text).not.toContain(auth.nextPuk);
+        const state = must(await services.admin.showCard(card.cardId));
+        expect(state.pendingPukRotation).toBe(false);
+        expect(state.lastUnlockAt).not.toBeNull();
+
+        // The next unlock releases the PUK the card was rotated to.
+        const next = await driver.unlockToCode(card);
+        const auth2 = must(await services.unlock.submitCode(next.attemptId, next.code, ctx));
+        expect(auth2.puk).toBe(auth.nextPuk);
+      });
+
+      it('when the card is unknown or not registered, then start says so', async () => {
+        const { services, card } = await world();
+        expect(await services.unlock.start('0'.repeat(32), ctx)).toEqual({
+          ok: false,
+          error: { code: 'CARD_UNKNOWN' },
+        });
+        expect(await services.unlock.start(card.cardId, ctx)).toEqual({
+          ok: false,
+          error: { code: 'CARD_NOT_REGISTERED' },
+        });
+      });
+
+      it('when the proof is signed by the wrong key, then it is refused and the attempt ends', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const s = must(await services.unlock.start(card.cardId, ctx));
+        const wrongKey = proof(card.pivAuthentication, 'unlock', s.attemptId, s.nonce);
+        expect(await services.unlock.proveCard(s.attemptId, wrongKey, ctx)).toMatchObject({
+          error: { code: 'PROOF_INVALID' },
+        });
+        const right = proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce);
+        expect(await services.unlock.proveCard(s.attemptId, right, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+      });
+
+      it('when a proof is replayed, or made for a registration, then it is refused', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const s = must(await services.unlock.start(card.cardId, ctx));
+        const signature = proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce);
+        must(await services.unlock.proveCard(s.attemptId, signature, ctx));
+        expect(await services.unlock.proveCard(s.attemptId, signature, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+        const other = must(await services.unlock.start(card.cardId, ctx));
+        expect(await services.unlock.proveCard(other.attemptId, signature, ctx)).toMatchObject({
+          error: { code: 'PROOF_INVALID' },
+        });
+        const third = must(await services.unlock.start(card.cardId, ctx));
+        const forRegister = proof(
+          card.cardAuthentication,
+          'register',
+          third.attemptId,
+          third.nonce,
+        );
+        expect(await services.unlock.proveCard(third.attemptId, forRegister, ctx)).toMatchObject({
+          error: { code: 'PROOF_INVALID' },
+        });
+      });
+
+      it('when the nonce is older than two minutes, then the proof is refused as expired', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const s = must(await services.unlock.start(card.cardId, ctx));
+        clock.advance(121);
+        const signature = proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce);
+        expect(await services.unlock.proveCard(s.attemptId, signature, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_EXPIRED' },
+        });
+      });
+
+      it('when answers are typed with other case, spacing and punctuation, then they still match', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const attemptId = await driver.provedUnlock(card);
+        const typed = [
+          { questionId: 'childhood-phone', answer: ' 0121   555 0123. ' },
+          { questionId: 'first-car', answer: 'FORD focus!' },
+        ];
+        expect((await services.unlock.answer(attemptId, typed, ctx)).ok).toBe(true);
+      });
+
+      it('when answers are wrong three times across sessions, then self-service locks until IT clears it', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const wrong = [
+          { questionId: 'first-car', answer: 'Ford Focus' },
+          { questionId: 'childhood-phone', answer: '999' },
+        ];
+        const first = await driver.provedUnlock(card);
+        expect(await services.unlock.answer(first, wrong, ctx)).toEqual({
+          ok: false,
+          error: { code: 'ANSWERS_WRONG', details: { triesLeft: 2 } },
+        });
+        expect(await services.unlock.answer(first, wrong, ctx)).toEqual({
+          ok: false,
+          error: { code: 'ANSWERS_WRONG', details: { triesLeft: 1 } },
+        });
+        const second = await driver.provedUnlock(card);
+        expect((await services.unlock.answer(second, wrong, ctx)).ok).toBe(false);
+        expect(await services.unlock.answer(second, ANSWERS, ctx)).toMatchObject({
+          error: { code: 'SELF_SERVICE_LOCKED' },
+        });
+        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+          error: { code: 'SELF_SERVICE_LOCKED' },
+        });
+        const state = must(await services.admin.showCard(card.cardId));
+        expect(state).toMatchObject({ selfServiceLocked: true, wrongAnswerSubmissions: 3 });
+
+        must(await services.admin.clearLockout(card.cardId, 'desk-analyst'));
+        const third = await driver.provedUnlock(card);
+        expect((await services.unlock.answer(third, ANSWERS, ctx)).ok).toBe(true);
+      });
+
+      it('when the answers do not cover the registered questions, then nothing is counted', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const attemptId = await driver.provedUnlock(card);
+        expect(
+          await services.unlock.answer(attemptId, [{ questionId: 'first-car', answer: 'x' }], ctx),
+        ).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+        expect(must(await services.admin.showCard(card.cardId)).wrongAnswerSubmissions).toBe(0);
+      });
+
+      it('when a code is wrong, then it says the tries left, and after five the code is dead', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        const wrong = code === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA';
+        for (const triesLeft of [4, 3, 2, 1]) {
+          expect(await services.unlock.submitCode(attemptId, wrong, ctx)).toEqual({
+            ok: false,
+            error: { code: 'CODE_WRONG', details: { triesLeft } },
+          });
+        }
+        expect(await services.unlock.submitCode(attemptId, wrong, ctx)).toMatchObject({
+          error: { code: 'CODE_TRIES_EXHAUSTED' },
+        });
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'CODE_TRIES_EXHAUSTED' },
+        });
+        // An exhausted code counts against the card, and a new code does not undo that.
+        expect(must(await services.admin.showCard(card.cardId)).wrongAnswerSubmissions).toBe(1);
+      });
+
+      it('when a new code is sent, then the old one stops working and failures are kept', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const wrong = [
+          { questionId: 'first-car', answer: 'Austin Allegro' },
+          { questionId: 'childhood-phone', answer: '0121 555 0123' },
+        ];
+        const attemptId = await driver.provedUnlock(card);
+        expect((await services.unlock.answer(attemptId, wrong, ctx)).ok).toBe(false);
+        const before = smtp.received.length;
+        must(await services.unlock.answer(attemptId, ANSWERS, ctx));
+        const oldCode = await driver.nextCode(before);
+        clock.advance(60);
+        const beforeResend = smtp.received.length;
+        const delivery = must(await services.unlock.resendCode(attemptId, ctx));
+        expect(delivery.sendsLeft).toBe(1);
+        const newCode = await driver.nextCode(beforeResend);
+        expect(await services.unlock.submitCode(attemptId, oldCode, ctx)).toMatchObject({
+          error: { code: 'CODE_WRONG' },
+        });
+        expect(must(await services.admin.showCard(card.cardId)).wrongAnswerSubmissions).toBe(1);
+        expect((await services.unlock.submitCode(attemptId, newCode, ctx)).ok).toBe(true);
+      });
+
+      it('when resends come too soon or too often, then they are refused with the wait or the limit', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const { attemptId } = await driver.unlockToCode(card);
+        clock.advance(20);
+        expect(await services.unlock.resendCode(attemptId, ctx)).toEqual({
+          ok: false,
+          error: { code: 'RESEND_TOO_SOON', details: { retryAfterSeconds: 40 } },
+        });
+        clock.advance(40);
+        expect(must(await services.unlock.resendCode(attemptId, ctx)).sendsLeft).toBe(1);
+        clock.advance(60);
+        expect(must(await services.unlock.resendCode(attemptId, ctx)).sendsLeft).toBe(0);
+        clock.advance(60);
+        expect(await services.unlock.resendCode(attemptId, ctx)).toMatchObject({
+          error: { code: 'RESEND_LIMIT' },
+        });
+      });
+
+      it('when the code is older than ten minutes, then it has expired, and a resend gives a working one', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        clock.advance(601);
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'CODE_EXPIRED' },
+        });
+        const before = smtp.received.length;
+        must(await services.unlock.resendCode(attemptId, ctx));
+        const fresh = await driver.nextCode(before);
+        expect((await services.unlock.submitCode(attemptId, fresh, ctx)).ok).toBe(true);
+      });
+
+      it('when the card locks in another session after the answers, then the code releases nothing', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        const other = await driver.provedUnlock(card);
+        const wrong = [
+          { questionId: 'first-car', answer: 'Ford Focus' },
+          { questionId: 'childhood-phone', answer: '1' },
+        ];
+        for (let i = 0; i < 3; i++) await services.unlock.answer(other, wrong, ctx);
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'SELF_SERVICE_LOCKED' },
+        });
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
+      });
+
+      it('when the right code is used twice, then the PUK is released only the first time', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        expect((await services.unlock.submitCode(attemptId, code, ctx)).ok).toBe(true);
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
+      });
+
+      it('when fifteen minutes pass, then the attempt has ended', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        clock.advance(900);
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_EXPIRED' },
+        });
+        expect(await services.unlock.resendCode(attemptId, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_EXPIRED' },
+        });
+      });
+
+      it('when an attempt id belongs to a registration, then the unlock service does not know it', async () => {
+        const { services, card } = await world();
+        const s = must(await services.registration.start(card.cardId, ctx));
+        expect(await services.unlock.resendCode(s.attemptId, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_NOT_FOUND' },
+        });
+      });
+
+      it('when the outcome never arrives, then the next visit offers the old and the pending PUK', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const first = await driver.unlockToCode(card);
+        const a1 = must(await services.unlock.submitCode(first.attemptId, first.code, ctx));
+        // The app crashed here: no outcome. The next visit:
+        const second = await driver.unlockToCode(card);
+        const a2 = must(await services.unlock.submitCode(second.attemptId, second.code, ctx));
+        expect(a2).toEqual({ puk: card.puk, unconfirmedPuk: a1.nextPuk, nextPuk: a1.nextPuk });
+        must(
+          await services.unlock.reportOutcome(
+            second.attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
+        const third = await driver.unlockToCode(card);
+        const a3 = must(await services.unlock.submitCode(third.attemptId, third.code, ctx));
+        expect(a3.puk).toBe(a1.nextPuk);
+        expect(a3.unconfirmedPuk).toBeNull();
+        // The late outcome of the first visit is refused: its attempt is over.
+        expect(
+          await services.unlock.reportOutcome(
+            first.attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        ).toMatchObject({ ok: false });
+      });
+
+      it('when the app reports the card kept its old PUK, then the pending one is dropped', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const first = await driver.unlockToCode(card);
+        must(await services.unlock.submitCode(first.attemptId, first.code, ctx));
+        must(
+          await services.unlock.reportOutcome(
+            first.attemptId,
+            { outcome: 'failed', pukOnCard: 'previous', failureCode: 'CARD_REMOVED' },
+            ctx,
+          ),
+        );
+        expect(must(await services.admin.showCard(card.cardId)).pendingPukRotation).toBe(false);
+        const second = await driver.unlockToCode(card);
+        const a2 = must(await services.unlock.submitCode(second.attemptId, second.code, ctx));
+        expect(a2.puk).toBe(card.puk);
+        expect(a2.unconfirmedPuk).toBeNull();
+      });
+
+      it('when the daily cap of PUK releases is reached, then further unlocks wait for tomorrow', async () => {
+        const { services, driver, card, clock } = await world({ puk: { maxReleasesPerDay: 2 } });
+        await driver.register(card);
+        for (let i = 0; i < 2; i++) {
+          const u = await driver.unlockToCode(card);
+          must(await services.unlock.submitCode(u.attemptId, u.code, ctx));
+          must(
+            await services.unlock.reportOutcome(
+              u.attemptId,
+              { outcome: 'unlocked', pukOnCard: 'next' },
+              ctx,
+            ),
+          );
+        }
+        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+          error: { code: 'PUK_RELEASE_LIMIT' },
+        });
+        clock.advance(24 * 3600);
+        expect((await services.unlock.start(card.cardId, ctx)).ok).toBe(true);
+      });
+
+      it('when an attempt is cancelled, then it cannot go on', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        must(await services.unlock.cancel(attemptId, ctx));
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+        expect(await services.unlock.cancel('x'.repeat(32), ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_NOT_FOUND' },
+        });
+      });
+    });
+
+    describe('mail', () => {
+      it('when SMTP is down, then the holder is told, nothing is counted, and a resend works once it is back', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const attemptId = await driver.provedUnlock(card);
+        await smtp.down();
+        try {
+          expect(await services.unlock.answer(attemptId, ANSWERS, ctx)).toEqual({
+            ok: false,
+            error: { code: 'MAIL_UNAVAILABLE' },
+          });
+          expect(await services.unlock.resendCode(attemptId, ctx)).toMatchObject({
+            error: { code: 'MAIL_UNAVAILABLE' },
+          });
+        } finally {
+          await smtp.up();
+        }
+        clock.advance(1);
+        const before = smtp.received.length;
+        const delivery = must(await services.unlock.resendCode(attemptId, ctx));
+        expect(delivery.sendsLeft).toBe(2);
+        const code = await driver.nextCode(before);
+        expect((await services.unlock.submitCode(attemptId, code, ctx)).ok).toBe(true);
+      });
+    });
+
+    describe('registration', () => {
+      it('when a holder registers again, then the new answers replace the old ones', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        await driver.register(card, [
+          { questionId: 'first-pet', answer: 'Rex' },
+          { questionId: 'first-school', answer: 'Holy Cross' },
+        ]);
+        const attemptId = await driver.provedUnlock(card);
+        expect(await services.unlock.answer(attemptId, ANSWERS, ctx)).toMatchObject({
+          error: { code: 'VALIDATION_FAILED' },
+        });
+        const ok = await services.unlock.answer(
+          attemptId,
+          [
+            { questionId: 'first-pet', answer: 'rex' },
+            { questionId: 'first-school', answer: 'holy cross' },
+          ],
+          ctx,
+        );
+        expect(ok.ok).toBe(true);
+      });
+
+      it('when the address is not confirmed, then the card is not registered', async () => {
+        const { services, card } = await world();
+        const s = must(await services.registration.start(card.cardId, ctx));
+        const proved = must(
+          await services.registration.proveCard(
+            s.attemptId,
+            proof(card.pivAuthentication, 'register', s.attemptId, s.nonce),
+            ctx,
+          ),
+        );
+        expect(proved).toMatchObject({
+          holderName: 'Mr John Rigby',
+          maskedEmail: 'j****y@nhs.net',
+          questionsRequired: 2,
+        });
+        expect(proved.catalogue.map((q) => q.text)).toEqual(
+          expect.arrayContaining([
+            'What was the make and model of your first car?',
+            'What was your childhood phone number, including area code?',
+          ]),
+        );
+        const before = smtp.received.length;
+        must(await services.registration.answer(s.attemptId, ANSWERS, ctx));
+        const mail = await smtp.nextMail(before);
+        expect(mail.subject).toContain('Confirm your email address');
+        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+          error: { code: 'CARD_NOT_REGISTERED' },
+        });
+        expect(await services.registration.confirmCode(s.attemptId, 'ZZZZZZZZ', ctx)).toMatchObject(
+          { error: { code: 'CODE_WRONG', details: { triesLeft: 4 } } },
+        );
+      });
+
+      it('when the registration proof uses the card authentication key, then it is refused', async () => {
+        const { services, card } = await world();
+        const s = must(await services.registration.start(card.cardId, ctx));
+        expect(
+          await services.registration.proveCard(
+            s.attemptId,
+            proof(card.cardAuthentication, 'register', s.attemptId, s.nonce),
+            ctx,
+          ),
+        ).toMatchObject({ error: { code: 'PROOF_INVALID' } });
+      });
+
+      it.each([
+        ['one answer too few', [{ questionId: 'first-car', answer: 'Ford' }], 'answers'],
+        [
+          'the same question twice',
+          [
+            { questionId: 'first-car', answer: 'Ford' },
+            { questionId: 'first-car', answer: 'Ford' },
+          ],
+          'answers.questionId',
+        ],
+        [
+          'a question not in the catalogue',
+          [
+            { questionId: 'first-car', answer: 'Ford' },
+            { questionId: 'mothers-maiden-name', answer: 'Smith' },
+          ],
+          'answers.questionId',
+        ],
+        [
+          'an answer that is only punctuation',
+          [
+            { questionId: 'first-car', answer: 'Ford' },
+            { questionId: 'first-pet', answer: '...' },
+          ],
+          'answers.answer',
+        ],
+      ])(
+        'when registering with %s, then it is refused naming the field',
+        async (_, answers, field) => {
+          const { services, card } = await world();
+          const s = must(await services.registration.start(card.cardId, ctx));
+          must(
+            await services.registration.proveCard(
+              s.attemptId,
+              proof(card.pivAuthentication, 'register', s.attemptId, s.nonce),
+              ctx,
+            ),
+          );
+          expect(await services.registration.answer(s.attemptId, answers, ctx)).toEqual({
+            ok: false,
+            error: { code: 'VALIDATION_FAILED', details: { field } },
+          });
+        },
+      );
+    });
+
+    describe('administration', () => {
+      it('when one card in an import is bad, then none is imported and the row is named', async () => {
+        const { services } = await world();
+        const good = makeCard();
+        const bad = makeCard();
+        const r = await services.admin.importCards(
+          [good, bad].map((c, i) => ({
+            cardId: c.cardId,
+            holderName: c.holderName,
+            email: c.email,
+            pivAuthentication: c.pivSpki,
+            cardAuthentication: i === 1 ? new Uint8Array([1, 2, 3]) : c.cardSpki,
+            puk: c.puk,
+          })),
+          'tester',
+        );
+        expect(r).toEqual({
+          ok: false,
+          error: { code: 'VALIDATION_FAILED', details: { field: 'cards[1].cardAuthentication' } },
+        });
+        expect(await services.admin.showCard(good.cardId)).toMatchObject({
+          error: { code: 'NOT_FOUND' },
+        });
+      });
+
+      it('when a card is imported again, then it counts as updated and keeps its registration and rotated PUK', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const first = await driver.unlockToCode(card);
+        const a1 = must(await services.unlock.submitCode(first.attemptId, first.code, ctx));
+        must(
+          await services.unlock.reportOutcome(
+            first.attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
+        const r = await services.admin.importCards(
+          [
+            {
+              cardId: card.cardId.toUpperCase(),
+              holderName: 'Dr John Rigby',
+              email: card.email,
+              pivAuthentication: card.pivSpki,
+              cardAuthentication: card.cardSpki,
+              puk: card.puk,
+            },
+          ],
+          'tester',
+        );
+        expect(r).toEqual({ ok: true, value: { imported: 0, updated: 1 } });
+        expect(must(await services.admin.showCard(card.cardId))).toMatchObject({
+          holderName: 'Dr John Rigby',
+          registered: true,
+        });
+        // The issuing system's PUK is stale once the server rotated it: the server's copy stays.
+        const next = await driver.unlockToCode(card);
+        expect(must(await services.unlock.submitCode(next.attemptId, next.code, ctx)).puk).toBe(
+          a1.nextPuk,
+        );
+      });
+
+      it('when IT resets a registration, then unlock says the card is not registered', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        must(await services.admin.resetRegistration(card.cardId, 'desk-analyst'));
+        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+          error: { code: 'CARD_NOT_REGISTERED' },
+        });
+        expect(await services.admin.resetRegistration('f'.repeat(32), 'x')).toMatchObject({
+          error: { code: 'NOT_FOUND' },
+        });
+      });
+
+      it('when the key-encryption key rotates, then every PUK is re-encrypted and still released', async () => {
+        const { driver, card, settings, keys, second } = await world();
+        await driver.register(card);
+        const first = await driver.unlockToCode(card);
+        const a1 = must(await driver.services.unlock.submitCode(first.attemptId, first.code, ctx));
+        const k2 = Buffer.alloc(32, 7).toString('base64');
+        const both = await second({
+          keys: {
+            ...keys,
+            keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 },
+            activeKeyId: 'k2',
+          },
+        });
+        expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation'))).toEqual({
+          rotated: 2,
+        });
+        expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation'))).toEqual({
+          rotated: 0,
+        });
+        expect(await both.admin.rotateKeyEncryptionKey('k9', 'x')).toMatchObject({
+          error: { code: 'VALIDATION_FAILED' },
+        });
+        // An instance that holds only the new key can still release both PUKs.
+        const onlyNew = await second({
+          keys: { ...keys, keyEncryptionKeys: { k2 }, activeKeyId: 'k2' },
+          storage: settings.storage,
+        });
+        const d2 = new Driver(onlyNew, smtp);
+        const again = await d2.unlockToCode(card);
+        expect(must(await onlyNew.unlock.submitCode(again.attemptId, again.code, ctx))).toEqual({
+          puk: card.puk,
+          unconfirmedPuk: a1.nextPuk,
+          nextPuk: a1.nextPuk,
+        });
+      });
+
+      it('when the audit trail is read, then it lists every step with its outcome and no secret', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        await services.unlock.submitCode(attemptId, 'ZZZZZZZZ', ctx);
+        const auth = must(await services.unlock.submitCode(attemptId, code, ctx));
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        const steps = trail.map((e) => `${e.action}:${e.outcome}`).reverse();
+        expect(steps).toEqual(
+          expect.arrayContaining([
+            'register.start:ok',
+            'register.proof:ok',
+            'register.complete:ok',
+            'unlock.start:ok',
+            'unlock.proof:ok',
+            'unlock.answers:ok',
+            'unlock.code-send:ok',
+            'unlock.code:CODE_WRONG',
+            'unlock.puk-release:ok',
+          ]),
+        );
+        expect(
+          trail.every(
+            (e) => e.sourceAddress === '10.0.0.7' || e.sourceAddress.startsWith('admin:'),
+          ),
+        ).toBe(true);
+        const text = JSON.stringify(trail);
+        for (const secret of [code, auth.puk, auth.nextPuk, 'Ford Focus', '0121 555 0123']) {
+          expect(text).not.toContain(secret);
+        }
+      });
+
+      it('when anyone tries to change or delete audit rows, then the database refuses', async () => {
+        const { storage, driver, card } = await world();
+        await driver.register(card);
+        await expect(backend.exec(storage, "UPDATE audit_log SET outcome = 'ok'")).rejects.toThrow(
+          /append-only/,
+        );
+        await expect(backend.exec(storage, 'DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+      });
+    });
+
+    describe('secrets', () => {
+      it('when a card is registered and unlocked, then no answer, code or PUK is stored or logged in clear', async () => {
+        const { services, driver, card, storage, logger } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        const auth = must(await services.unlock.submitCode(attemptId, code, ctx));
+        must(
+          await services.unlock.reportOutcome(
+            attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
+        const stored = await backend.dumpAll(storage);
+        expect(stored).toContain(card.cardId);
+        const logs = logger.lines.join('\n');
+        expect(logs.length).toBeGreaterThan(0);
+        for (const secret of [
+          card.puk,
+          auth.nextPuk,
+          code,
+          'Ford Focus',
+          'ford focus',
+          '0121 555 0123',
+          '0121 555 0123'.replace(/ /g, ''),
+        ]) {
+          expect(stored).not.toContain(secret);
+          expect(logs).not.toContain(secret);
+        }
+      });
+    });
+
+    describe('concurrency', () => {
+      it('when 20 wrong answers race from two instances, then exactly three count and the card locks', async () => {
+        const { services, driver, card, second } = await world();
+        const other = await second();
+        await driver.register(card);
+        const attempts = await Promise.all(
+          Array.from({ length: 20 }, () => driver.provedUnlock(card)),
+        );
+        const wrong = [
+          { questionId: 'first-car', answer: 'Ford Focus' },
+          { questionId: 'childhood-phone', answer: '1' },
+        ];
+        const results = await Promise.all(
+          attempts.map((a, i) => (i % 2 === 0 ? services : other).unlock.answer(a, wrong, ctx)),
+        );
+        const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
+        expect(codes.filter((c) => c === 'ANSWERS_WRONG')).toHaveLength(2);
+        expect(codes.filter((c) => c === 'SELF_SERVICE_LOCKED')).toHaveLength(18);
+        expect(must(await services.admin.showCard(card.cardId))).toMatchObject({
+          wrongAnswerSubmissions: 3,
+          selfServiceLocked: true,
+        });
+      });
+
+      it('when wrong codes race from two instances, then exactly five tries are spent', async () => {
+        const { services, driver, card, second } = await world();
+        const other = await second();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        const wrong = code === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA';
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (i % 2 === 0 ? services : other).unlock.submitCode(attemptId, wrong, ctx),
+          ),
+        );
+        const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
+        expect(codes.filter((c) => c === 'CODE_WRONG')).toHaveLength(4);
+        expect(codes.filter((c) => c === 'CODE_TRIES_EXHAUSTED')).toHaveLength(8);
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+          error: { code: 'CODE_TRIES_EXHAUSTED' },
+        });
+      });
+
+      it('when the right code is submitted many times at once from two instances, then the PUK is released once', async () => {
+        const { services, driver, card, second } = await world();
+        const other = await second();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 === 0 ? services : other).unlock.submitCode(attemptId, code, ctx),
+          ),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
+      });
+
+      it('when several attempts reach the code at once, then the daily cap of PUK releases holds', async () => {
+        const { services, driver, card, second } = await world({ puk: { maxReleasesPerDay: 2 } });
+        const other = await second();
+        await driver.register(card);
+        const ready = [];
+        for (let i = 0; i < 5; i++) ready.push(await driver.unlockToCode(card));
+        const results = await Promise.all(
+          ready.map((u, i) =>
+            (i % 2 === 0 ? services : other).unlock.submitCode(u.attemptId, u.code, ctx),
+          ),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(2);
+        expect(results.filter((r) => !r.ok && r.error.code === 'PUK_RELEASE_LIMIT')).toHaveLength(
+          3,
+        );
+        // Both releases name the same rotation: the card can only ever hold one of two PUKs.
+        const auths = results.flatMap((r) => (r.ok ? [r.value] : []));
+        expect(new Set(auths.map((a) => a.nextPuk)).size).toBe(1);
+      });
+    });
+  });
+}

@@ -1,0 +1,196 @@
+import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { cardProofMessage, type ProofPurpose } from '../../../../src/shared/card-identity';
+import {
+  createServices,
+  serverCoreSettingsSchema,
+  type ServerCoreSettings,
+} from '../../../../server/domain/create-services';
+import type { DomainLogger, RequestContext, ServerCore } from '../../../../server/domain/ports';
+import type { StorageSettings } from '../../../../server/storage/storage-settings';
+import type { TestSmtpServer } from '../../../support/smtp';
+
+/** A virtual card for domain tests: a GUID, a 9A and a 9E key pair, and the PUK IT imported. */
+export interface TestCard {
+  readonly cardId: string;
+  readonly pivAuthentication: KeyObject;
+  readonly cardAuthentication: KeyObject;
+  readonly pivSpki: Uint8Array;
+  readonly cardSpki: Uint8Array;
+  readonly puk: string;
+  readonly email: string;
+  readonly holderName: string;
+}
+
+/** Makes a card with fresh P-256 keys. */
+export function makeCard(
+  overrides: Partial<Pick<TestCard, 'email' | 'holderName' | 'puk'>> = {},
+): TestCard {
+  const a = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const e = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const spki = (k: KeyObject) => new Uint8Array(k.export({ format: 'der', type: 'spki' }));
+  return {
+    cardId: randomBytes(16).toString('hex'),
+    pivAuthentication: a.privateKey,
+    cardAuthentication: e.privateKey,
+    pivSpki: spki(a.publicKey),
+    cardSpki: spki(e.publicKey),
+    puk: overrides.puk ?? String(10_000_000 + Math.floor(Math.random() * 89_999_999)),
+    email: overrides.email ?? 'john.rigby@nhs.net',
+    holderName: overrides.holderName ?? 'Mr John Rigby',
+  };
+}
+
+/** The card's signature over the proof message, as the card would make it. */
+export function proof(
+  key: KeyObject,
+  purpose: ProofPurpose,
+  attemptId: string,
+  nonce: string,
+): Uint8Array {
+  return new Uint8Array(
+    sign('sha256', Buffer.from(cardProofMessage(purpose, attemptId, nonce)), key),
+  );
+}
+
+/** A clock tests move by hand. */
+export class TestClock {
+  #at = new Date('2026-03-02T09:00:00.000Z');
+  readonly now = (): Date => new Date(this.#at);
+  advance(seconds: number): void {
+    this.#at = new Date(this.#at.getTime() + seconds * 1000);
+  }
+}
+
+/** A logger that keeps every line, to prove no secret reaches it. */
+export function capturingLogger(): DomainLogger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (fields: Record<string, unknown>, message: string) =>
+    lines.push(JSON.stringify({ level, message, ...fields }));
+  return { lines, info: push('info'), warn: push('warn'), error: push('error') };
+}
+
+/** Random keys for one test run. */
+export function testKeys(): ServerCoreSettings['keys'] {
+  const k = () => randomBytes(32).toString('base64');
+  return { keyEncryptionKeys: { k1: k() }, activeKeyId: 'k1', answerPepper: k() };
+}
+
+/** Settings for the domain tests: low argon2 cost (fast), a real SMTP server, the given storage. */
+export function testSettings(
+  storage: StorageSettings | Record<string, unknown>,
+  smtpPort: number,
+  keys: ServerCoreSettings['keys'],
+  security: Record<string, unknown> = {},
+): ServerCoreSettings {
+  return serverCoreSettingsSchema.parse({
+    security: { answers: { argon2: { memoryKiB: 8192, passes: 1 } }, ...security },
+    storage,
+    mail: {
+      kind: 'smtp',
+      host: '127.0.0.1',
+      port: smtpPort,
+      requireStartTls: false,
+      from: 'smartcard-unlock@trust.nhs.net',
+      timeoutMs: 5_000,
+    },
+    keys,
+  });
+}
+
+/** The request context of a test request. */
+export const ctx: RequestContext = { sourceAddress: '10.0.0.7', requestId: 'req-test' };
+
+/** The registration a test card gets: the seed's two questions. */
+export const ANSWERS = [
+  { questionId: 'first-car', answer: 'Ford Focus' },
+  { questionId: 'childhood-phone', answer: '0121 555 0123' },
+] as const;
+
+/** Drives the services through the flows, reading codes from the real SMTP server. */
+export class Driver {
+  constructor(
+    readonly services: ServerCore,
+    readonly smtp: TestSmtpServer,
+  ) {}
+
+  /** The code in the next mail to arrive. */
+  async nextCode(afterCount = this.smtp.received.length): Promise<string> {
+    const mail = await this.smtp.nextMail(afterCount);
+    const match = /Smartcard Unlock Code: ([A-Z0-9]{4}) ([A-Z0-9]{4})/.exec(mail.text);
+    if (match === null) throw new Error(`No code in mail: ${mail.text}`);
+    return `${match[1]}${match[2]}`;
+  }
+
+  /** Imports cards through the admin service. */
+  async importCards(...cards: readonly TestCard[]): Promise<void> {
+    const r = await this.services.admin.importCards(
+      cards.map((c) => ({
+        cardId: c.cardId,
+        holderName: c.holderName,
+        email: c.email,
+        pivAuthentication: c.pivSpki,
+        cardAuthentication: c.cardSpki,
+        puk: c.puk,
+      })),
+      'tester',
+    );
+    if (!r.ok) throw new Error(`import failed: ${JSON.stringify(r.error)}`);
+  }
+
+  /** Registers the card with these answers, confirming the address with the mailed code. */
+  async register(
+    card: TestCard,
+    answers: readonly { questionId: string; answer: string }[] = ANSWERS,
+  ) {
+    const reg = this.services.registration;
+    const started = must(await reg.start(card.cardId, ctx));
+    must(
+      await reg.proveCard(
+        started.attemptId,
+        proof(card.pivAuthentication, 'register', started.attemptId, started.nonce),
+        ctx,
+      ),
+    );
+    const before = this.smtp.received.length;
+    must(await reg.answer(started.attemptId, answers, ctx));
+    must(await reg.confirmCode(started.attemptId, await this.nextCode(before), ctx));
+  }
+
+  /** Starts an unlock and proves the card; returns the attempt id. */
+  async provedUnlock(card: TestCard): Promise<string> {
+    const started = must(await this.services.unlock.start(card.cardId, ctx));
+    must(
+      await this.services.unlock.proveCard(
+        started.attemptId,
+        proof(card.cardAuthentication, 'unlock', started.attemptId, started.nonce),
+        ctx,
+      ),
+    );
+    return started.attemptId;
+  }
+
+  /** An unlock up to the mailed code; returns the attempt and the code. */
+  async unlockToCode(
+    card: TestCard,
+    answers = ANSWERS,
+  ): Promise<{ attemptId: string; code: string }> {
+    const attemptId = await this.provedUnlock(card);
+    const before = this.smtp.received.length;
+    must(await this.services.unlock.answer(attemptId, answers, ctx));
+    return { attemptId, code: await this.nextCode(before) };
+  }
+}
+
+/** The value of a successful result, or a thrown error naming the failure. */
+export function must<T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T {
+  if (!r.ok) throw new Error(`Expected success, got ${JSON.stringify(r.error)}`);
+  return r.value;
+}
+
+/** Builds services with these settings and clock. */
+export function build(settings: ServerCoreSettings, clock: TestClock, logger?: DomainLogger) {
+  return createServices(
+    settings,
+    logger === undefined ? { now: clock.now } : { now: clock.now, logger },
+  );
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../../server/storage/database';
+import {
+  recordFailure,
+  reservePukRelease,
+  upsertCard,
+} from '../../../../server/storage/card-repository';
+import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
+import type { StorageSettings } from '../../../../server/storage/storage-settings';
+import { startPostgres } from '../../../support/postgres';
+
+const dir = mkdtempSync(join(tmpdir(), 'smartcard-unlock-storage-'));
+const pg = await startPostgres();
+let n = 0;
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (pg.available) await pg.server.stop();
+});
+
+const engines: [string, () => Promise<StorageSettings>][] = [
+  [
+    'SQLite',
+    () => Promise.resolve({ kind: 'sqlite', file: join(dir, `s${++n}.db`), busyTimeoutMs: 5000 }),
+  ],
+];
+if (pg.available) {
+  const { server } = pg;
+  engines.push([
+    'PostgreSQL',
+    async () => ({
+      kind: 'postgres',
+      url: await server.createDatabase(`storage_${++n}`),
+      poolSize: 8,
+    }),
+  ]);
+} else {
+  describe('storage on PostgreSQL', () => it.skip(`skipped: ${pg.reason}`, () => {}));
+}
+
+const card = (cardId: string) => ({
+  cardId,
+  holderName: 'Mr John Rigby',
+  email: 'john.rigby@nhs.net',
+  pivAuthDer: new Uint8Array([1]),
+  cardAuthDer: new Uint8Array([2]),
+  puk: { keyId: 'k1', ciphertext: new Uint8Array(randomBytes(40)) },
+});
+
+describe.each(engines)('storage on %s', (_, fresh) => {
+  it('when the database is opened twice, then the migrations apply once and the data stays', async () => {
+    const settings = await fresh();
+    const first = await openDatabase(settings);
+    await upsertCard(first.db, card('a'.repeat(32)), '2026-03-02T09:00:00.000Z');
+    await first.close();
+    const second = await openDatabase(settings);
+    const rows = await second.db.selectFrom('cards').select('card_id').execute();
+    expect(rows).toEqual([{ card_id: 'a'.repeat(32) }]);
+    expect(await second.ping()).toBe(true);
+    await second.close();
+  });
+
+  it('when 40 failures are recorded at once, then the count stops exactly at the limit', async () => {
+    const db = await openDatabase(await fresh());
+    const cardId = 'b'.repeat(32);
+    await upsertCard(db.db, card(cardId), '2026-03-02T09:00:00.000Z');
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => recordFailure(db.db, cardId, 3, '2026-03-02T09:00:01.000Z')),
+    );
+    expect(results.filter((r) => r !== undefined).sort()).toEqual([1, 2, 3]);
+    const row = await db.db.selectFrom('cards').select('failures').executeTakeFirstOrThrow();
+    expect(row.failures).toBe(3);
+    await db.close();
+  });
+
+  it('when PUK releases race, then the daily counter never passes its cap and each day starts again', async () => {
+    const db = await openDatabase(await fresh());
+    const cardId = 'c'.repeat(32);
+    await upsertCard(db.db, card(cardId), '2026-03-02T09:00:00.000Z');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => reservePukRelease(db.db, cardId, '2026-03-02', 3)),
+    );
+    expect(results.filter((r) => r !== undefined)).toHaveLength(3);
+    expect(await reservePukRelease(db.db, cardId, '2026-03-03', 3)).toBe(1);
+    await db.close();
+  });
+
+  it('when the audit trail is written, then rows read back newest first and cannot be changed', async () => {
+    const settings = await fresh();
+    const db = await openDatabase(settings);
+    for (const action of ['unlock.start', 'unlock.proof']) {
+      await appendAudit(db.db, {
+        at: '2026-03-02T09:00:00.000Z',
+        cardId: 'd'.repeat(32),
+        attemptId: 'attempt-1',
+        action,
+        outcome: 'ok',
+        sourceAddress: '10.0.0.7',
+        requestId: 'req-1',
+      });
+    }
+    const trail = await listAudit(db.db, { cardId: 'd'.repeat(32), limit: 10 });
+    expect(trail.map((e) => e.action)).toEqual(['unlock.proof', 'unlock.start']);
+    await expect(sql`UPDATE audit_log SET outcome = 'changed'`.execute(db.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`DELETE FROM audit_log`.execute(db.db)).rejects.toThrow(/append-only/);
+    if (settings.kind === 'postgres') {
+      await expect(sql`TRUNCATE audit_log`.execute(db.db)).rejects.toThrow(/append-only/);
+    }
+    expect(await listAudit(db.db, { limit: 10 })).toHaveLength(2);
+    await db.close();
+  });
+});
+
+describe('SQLite', () => {
+  it('when the database is opened, then the file is in WAL mode', async () => {
+    const file = join(dir, 'wal.db');
+    const db = await openDatabase({ kind: 'sqlite', file, busyTimeoutMs: 5000 });
+    await db.close();
+    const raw = new SqliteDatabase(file);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+});
+
+describe('opening a database that cannot be reached', () => {
+  it('when PostgreSQL refuses the connection, then opening fails with the cause', async () => {
+    await expect(
+      openDatabase({ kind: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none', poolSize: 1 }),
+    ).rejects.toThrow(/PostgreSQL|postgres|ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,119 @@
+import type { CardError, CardResult, PivCard, PivKeySlot } from '../../src/main/card/types';
+import { err, ok } from '../../src/shared/result';
+
+type Command =
+  | 'select'
+  | 'readCardId'
+  | 'readCertificate'
+  | 'passcodeStatus'
+  | 'verifyPasscode'
+  | 'changePasscode'
+  | 'changePuk'
+  | 'resetRetryCounter'
+  | 'sign';
+
+/**
+ * A small in-test PIV card for the runner's unit tests: the PIV rules the flows rely on (tries,
+ * blocking, PUK change and reset) and nothing else. Signatures are placeholders that record the
+ * digest; the integration tests use card-core's virtual card, which signs for real.
+ */
+export class FakePivCard implements PivCard {
+  pin: string;
+  puk: string;
+  pinTries: number;
+  pukTries: number;
+  present = true;
+  readonly commands: Command[] = [];
+  readonly signed: { slot: PivKeySlot; digest: Uint8Array }[] = [];
+  private verified = false;
+  /** Runs before each command: a test removes the card at a chosen point. */
+  beforeCommand: (command: Command) => void = () => undefined;
+
+  constructor(
+    readonly cardId: string,
+    options: { pin: string; puk: string; pinTries?: number; pukTries?: number },
+  ) {
+    this.pin = options.pin;
+    this.puk = options.puk;
+    this.pinTries = options.pinTries ?? 3;
+    this.pukTries = options.pukTries ?? 3;
+  }
+
+  private run<T>(command: Command, body: () => CardResult<T>): Promise<CardResult<T>> {
+    this.commands.push(command);
+    this.beforeCommand(command);
+    if (!this.present) return Promise.resolve(err({ code: 'card-removed' } satisfies CardError));
+    return Promise.resolve(body());
+  }
+
+  private wrong(code: 'passcode-wrong' | 'puk-wrong', tries: number): CardResult<never> {
+    return err({ code, triesLeft: tries, statusWord: 0x63c0 + tries });
+  }
+
+  select() {
+    return this.run('select', () => ok(undefined));
+  }
+  readCardId() {
+    return this.run('readCardId', () => ok(this.cardId));
+  }
+  readCertificate(_slot: PivKeySlot) {
+    return this.run('readCertificate', () => ok(new Uint8Array([0x30, 0x00])));
+  }
+  passcodeStatus() {
+    return this.run('passcodeStatus', () =>
+      ok({ blocked: this.pinTries === 0, triesLeft: this.pinTries }),
+    );
+  }
+  verifyPasscode(passcode: string) {
+    return this.run('verifyPasscode', (): CardResult<void> => {
+      if (this.pinTries === 0) return err({ code: 'passcode-blocked', statusWord: 0x6983 });
+      if (passcode !== this.pin) {
+        this.pinTries -= 1;
+        this.verified = false;
+        return this.pinTries === 0
+          ? err({ code: 'passcode-blocked', statusWord: 0x6983 })
+          : this.wrong('passcode-wrong', this.pinTries);
+      }
+      this.pinTries = 3;
+      this.verified = true;
+      return ok(undefined);
+    });
+  }
+  changePasscode(current: string, next: string) {
+    return this.run('changePasscode', (): CardResult<void> => {
+      if (current !== this.pin) return this.wrong('passcode-wrong', --this.pinTries);
+      this.pin = next;
+      return ok(undefined);
+    });
+  }
+  changePuk(current: string, next: string) {
+    return this.run('changePuk', (): CardResult<void> => {
+      if (this.pukTries === 0) return err({ code: 'puk-blocked', statusWord: 0x6983 });
+      if (current !== this.puk) return this.wrong('puk-wrong', --this.pukTries);
+      this.pukTries = 3;
+      this.puk = next;
+      return ok(undefined);
+    });
+  }
+  resetRetryCounter(puk: string, newPasscode: string) {
+    return this.run('resetRetryCounter', (): CardResult<void> => {
+      if (this.pukTries === 0) return err({ code: 'puk-blocked', statusWord: 0x6983 });
+      if (puk !== this.puk) return this.wrong('puk-wrong', --this.pukTries);
+      if (newPasscode.length < 4 || newPasscode.length > 8) {
+        return err({ code: 'wrong-data', statusWord: 0x6a80 });
+      }
+      this.pukTries = 3;
+      this.pin = newPasscode;
+      this.pinTries = 3;
+      return ok(undefined);
+    });
+  }
+  sign(slot: PivKeySlot, digest: Uint8Array) {
+    return this.run('sign', (): CardResult<Uint8Array> => {
+      if (slot === '9A' && !this.verified)
+        return err({ code: 'security-status', statusWord: 0x6982 });
+      this.signed.push({ slot, digest });
+      return ok(new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01]));
+    });
+  }
+}

@@ -1,0 +1,149 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** A private PostgreSQL cluster started for a test file, in a temporary folder on a free port. */
+export interface PostgresServer {
+  /** Superuser URL of the `postgres` database. */
+  readonly url: string;
+  /** Creates an empty database and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  /** Runs SQL as the superuser in a database (for assertions that read tables directly). */
+  query<T extends pg.QueryResultRow>(databaseUrl: string, text: string): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+/** Either a running server or why there is none here. */
+export type PostgresAvailability =
+  | { readonly available: true; readonly server: PostgresServer }
+  | { readonly available: false; readonly reason: string };
+
+/** The folder of initdb and pg_ctl: PG_BIN, or the newest Debian install. */
+function findBinaries(): string | undefined {
+  const fromEnv = process.env.PG_BIN;
+  if (fromEnv !== undefined && existsSync(join(fromEnv, 'pg_ctl'))) return fromEnv;
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts PostgreSQL for tests: initdb and pg_ctl into a temporary folder, listening on 127.0.0.1
+ * on a free port, with durability off (it is thrown away). PostgreSQL refuses to run as root, so
+ * as root the binaries run as the `postgres` user through runuser. Where PostgreSQL is not
+ * installed the test skips with a printed reason, except under CI, where that is a failure.
+ */
+export async function startPostgres(): Promise<PostgresAvailability> {
+  const bin = findBinaries();
+  if (bin === undefined) {
+    const reason =
+      'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl; set PG_BIN or apt-get install postgresql)';
+    if (process.env.CI) throw new Error(`${reason}. CI must have it: .ci/run installs it.`);
+    console.warn(`[postgres] skipping: ${reason}.`);
+    return { available: false, reason };
+  }
+  const asRoot = process.getuid?.() === 0;
+  const dir = await mkdtemp(join(tmpdir(), 'smartcard-unlock-pg-'));
+  const data = join(dir, 'data');
+  const exec = async (tool: string, args: readonly string[]): Promise<void> => {
+    const command = join(bin, tool);
+    try {
+      if (asRoot) await run('runuser', ['-u', 'postgres', '--', command, ...args], { cwd: dir });
+      else await run(command, [...args], { cwd: dir });
+    } catch (e) {
+      const stderr = (e as { stderr?: string }).stderr ?? '';
+      throw new Error(`${tool} failed: ${stderr || String(e)}`, { cause: e });
+    }
+  };
+  if (asRoot) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    await chown(dir, Number(stdout.trim()), Number(gid.trim()));
+  }
+  await exec('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '-A',
+    'trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
+  const port = await freePort();
+  await exec('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`,
+    'start',
+  ]);
+  // If the test process dies without stop(), take the cluster down with it: no orphan postmaster.
+  const stopNow = () => {
+    const args = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+    try {
+      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args]);
+      else execFileSync(join(bin, 'pg_ctl'), args);
+    } catch {
+      // Already stopped.
+    }
+  };
+  process.once('exit', stopNow);
+  const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const url = urlOf('postgres');
+  const query = async <T extends pg.QueryResultRow>(databaseUrl: string, text: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<T>(text)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    available: true,
+    server: {
+      url,
+      async createDatabase(name) {
+        if (!/^[a-z_][a-z0-9_]{0,40}$/.test(name)) throw new Error(`Bad database name ${name}`);
+        await query(url, `CREATE DATABASE ${name}`);
+        return urlOf(name);
+      },
+      query,
+      async stop() {
+        process.off('exit', stopNow);
+        await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+        await rm(dir, { recursive: true, force: true });
+      },
+    },
+  };
+}

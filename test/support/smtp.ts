@@ -1,0 +1,146 @@
+import { SMTPServer } from 'smtp-server';
+
+/** A message the test SMTP server received, decoded enough to assert on. */
+export interface ReceivedMail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly raw: string;
+}
+
+/** A real SMTP server on 127.0.0.1 for tests, that can be taken down and brought back. */
+export interface TestSmtpServer {
+  readonly port: number;
+  readonly received: ReceivedMail[];
+  /** Resolves with the next message (or one already received beyond `afterCount`). */
+  nextMail(afterCount?: number): Promise<ReceivedMail>;
+  /** Stops listening: connections are refused, as when the mail server is down. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function decodeQuotedPrintable(body: string): string {
+  const bytes = Buffer.from(
+    body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
+  return bytes.toString('utf8');
+}
+
+function decodePart(headers: string, body: string): string {
+  const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64')
+    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') return decodeQuotedPrintable(body);
+  return body;
+}
+
+/** Splits a MIME message into its text and HTML parts (enough for nodemailer's output). */
+export function decodeMail(raw: string): Omit<ReceivedMail, 'raw' | 'from' | 'to'> {
+  const split = raw.indexOf('\r\n\r\n') >= 0 ? '\r\n\r\n' : '\n\n';
+  const headerEnd = raw.indexOf(split);
+  const headers = raw.slice(0, headerEnd).replace(/\r?\n[ \t]+/g, ' ');
+  const subject = /^subject:\s*(.*)$/im.exec(headers)?.[1]?.trim() ?? '';
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
+  let text = '';
+  let html = '';
+  const parts =
+    boundary === undefined
+      ? [raw]
+      : raw
+          .split(`--${boundary}`)
+          .slice(1, -1)
+          .map((p) => p.replace(/^\r?\n/, ''));
+  for (const part of parts) {
+    const end = part.indexOf(split);
+    const partHeaders = part.slice(0, end).replace(/\r?\n[ \t]+/g, ' ');
+    const body = decodePart(partHeaders, part.slice(end + split.length)).replace(/\r\n/g, '\n');
+    if (/content-type:\s*text\/html/i.test(partHeaders)) html = body;
+    else if (/content-type:\s*text\/plain/i.test(partHeaders)) text = body;
+  }
+  return { subject, text: text.trim(), html: html.trim() };
+}
+
+/** Starts a real SMTP server (no TLS, no auth unless `auth` is given) on a free port. */
+export async function startSmtpServer(auth?: {
+  readonly user: string;
+  readonly pass: string;
+}): Promise<TestSmtpServer> {
+  const received: ReceivedMail[] = [];
+  const waiters: { afterCount: number; resolve: (m: ReceivedMail) => void }[] = [];
+  const make = () =>
+    new SMTPServer({
+      secure: false,
+      disabledCommands: auth === undefined ? ['AUTH', 'STARTTLS'] : ['STARTTLS'],
+      allowInsecureAuth: true,
+      authOptional: auth === undefined,
+      logger: false,
+      // A reverse DNS lookup of 127.0.0.1 costs a slow timeout on a closed network.
+      disableReverseLookup: true,
+      onAuth(a, _session, callback) {
+        if (auth !== undefined && a.username === auth.user && a.password === auth.pass) {
+          callback(null, { user: a.username });
+        } else callback(new Error('Invalid username or password'));
+      },
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const mail: ReceivedMail = {
+            ...decodeMail(raw),
+            raw,
+            from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
+            to: session.envelope.rcptTo.map((r) => r.address),
+          };
+          received.push(mail);
+          for (const w of waiters.splice(0)) {
+            if (received.length > w.afterCount) w.resolve(received[w.afterCount]!);
+            else waiters.push(w);
+          }
+          callback();
+        });
+      },
+    });
+  let server = make();
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : port);
+      });
+    });
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const port = await listen(0);
+  let running = true;
+  return {
+    port,
+    received,
+    nextMail(afterCount = received.length) {
+      if (received.length > afterCount) return Promise.resolve(received[afterCount]!);
+      return new Promise((resolve) => waiters.push({ afterCount, resolve }));
+    },
+    async down() {
+      if (!running) return;
+      running = false;
+      await close();
+    },
+    async up() {
+      if (running) return;
+      server = make();
+      await listen(port);
+      running = true;
+    },
+    async stop() {
+      if (running) await close();
+      running = false;
+    },
+  };
+}

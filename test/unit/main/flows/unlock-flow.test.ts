@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isUnlockBusy,
+  UNLOCK_IDLE,
+  unlockAttemptOf,
+  unlockTransition,
+  type UnlockEvent,
+  type UnlockState,
+} from '../../../../src/main/flows/unlock-flow';
+import { unlockView } from '../../../../src/main/flows/flow-view';
+import { appError } from '../../../../src/shared/errors';
+import { flowViewSchema } from '../../../../src/shared/ipc-contract';
+
+const attempt = { attemptId: 'attempt_0123456789abcdef', cardId: 'c'.repeat(32) };
+const questions = [
+  { id: 'q1', text: 'What was the make and model of your first car?' },
+  { id: 'q2', text: 'What was your childhood phone number, including area code?' },
+];
+const delivery = {
+  maskedEmail: 'j****y@nhs.net',
+  resendAvailableAt: '2026-11-28T12:01:00.000Z',
+  sendsLeft: 2,
+};
+const holderName = 'Mr John Rigby';
+
+/** One example of every state. */
+const S = {
+  idle: UNLOCK_IDLE,
+  reading: { kind: 'reading-card' },
+  proving: { kind: 'proving-card', cardId: attempt.cardId },
+  questions: { kind: 'questions', attempt, holderName, questions, answerTriesLeft: 3 },
+  checking: { kind: 'checking-answers', attempt, holderName, questions, answerTriesLeft: 3 },
+  code: { kind: 'code', attempt, holderName, delivery },
+  sending: { kind: 'sending-code', attempt, holderName, delivery },
+  passcode: { kind: 'new-passcode', attempt, holderName, delivery },
+  unblocking: { kind: 'unblocking', attempt, holderName, delivery, step: 'checking-code' },
+  done: { kind: 'done', holderName },
+  failed: { kind: 'failed', error: appError('SERVER_UNREACHABLE'), canRetry: true },
+} as const satisfies Record<string, UnlockState>;
+const ALL: readonly UnlockState[] = Object.values(S);
+
+/** Every state but the given ones: where an event must change nothing. */
+const except = (...kinds: UnlockState['kind'][]) => ALL.filter((s) => !kinds.includes(s.kind));
+
+function expectIgnoredOutside(event: UnlockEvent, ...kinds: UnlockState['kind'][]) {
+  for (const state of except(...kinds)) expect(unlockTransition(state, event)).toBe(state);
+}
+
+describe('unlock flow: starting and reading the card', () => {
+  it('when Start is pressed from idle, failed or done, then the card is read', () => {
+    for (const s of [S.idle, S.failed, S.done]) {
+      expect(unlockTransition(s, { type: 'start' })).toEqual({ kind: 'reading-card' });
+    }
+    expectIgnoredOutside({ type: 'start' }, 'idle', 'failed', 'done');
+  });
+
+  it('when the card is locked, then its proof comes next', () => {
+    expect(
+      unlockTransition(S.reading, { type: 'card-read', cardId: attempt.cardId, blocked: true }),
+    ).toEqual(S.proving);
+  });
+
+  it('when the card is not locked, then the flow fails with CARD_NOT_LOCKED and no retry', () => {
+    const next = unlockTransition(S.reading, {
+      type: 'card-read',
+      cardId: attempt.cardId,
+      blocked: false,
+    });
+    expect(next).toEqual({ kind: 'failed', error: appError('CARD_NOT_LOCKED'), canRetry: false });
+  });
+
+  it('ignores a card read outside reading-card', () => {
+    expectIgnoredOutside(
+      { type: 'card-read', cardId: attempt.cardId, blocked: true },
+      'reading-card',
+    );
+  });
+
+  it('when the card is proved, then the questions come with the holder name and tries left', () => {
+    const event = {
+      type: 'card-proved',
+      attempt,
+      holderName,
+      questions,
+      answerTriesLeft: 3,
+    } as const;
+    expect(unlockTransition(S.proving, event)).toEqual(S.questions);
+    expectIgnoredOutside(event, 'proving-card');
+  });
+
+  it('when a proof arrives for another card, then it is ignored', () => {
+    const event = {
+      type: 'card-proved',
+      attempt: { ...attempt, cardId: 'd'.repeat(32) },
+      holderName,
+      questions,
+      answerTriesLeft: 3,
+    } as const;
+    expect(unlockTransition(S.proving, event)).toBe(S.proving);
+  });
+});
+
+describe('unlock flow: questions', () => {
+  it('when answers are submitted, then they are being checked', () => {
+    expect(unlockTransition(S.questions, { type: 'answers-submitted' })).toEqual(S.checking);
+    expectIgnoredOutside({ type: 'answers-submitted' }, 'questions');
+  });
+
+  it('when the answers are right, then the code screen shows where the code went', () => {
+    const event = { type: 'answers-accepted', delivery } as const;
+    expect(unlockTransition(S.checking, event)).toEqual(S.code);
+    expectIgnoredOutside(event, 'checking-answers');
+  });
+
+  it('when the answers are wrong, then the questions come back with the tries left from the server', () => {
+    const error = appError('ANSWERS_WRONG', { triesLeft: 2 });
+    expect(unlockTransition(S.checking, { type: 'answers-rejected', error })).toEqual({
+      ...S.questions,
+      answerTriesLeft: 2,
+      error,
+    });
+  });
+
+  it('when an answer is malformed, then the questions come back with the same tries', () => {
+    const error = appError('VALIDATION_FAILED');
+    expect(unlockTransition(S.checking, { type: 'answers-rejected', error })).toEqual({
+      ...S.questions,
+      error,
+    });
+  });
+
+  it('when self-service is locked, then the flow fails without retry', () => {
+    const error = appError('SELF_SERVICE_LOCKED');
+    expect(unlockTransition(S.checking, { type: 'answers-rejected', error })).toEqual({
+      kind: 'failed',
+      error,
+      canRetry: false,
+    });
+    expectIgnoredOutside({ type: 'answers-rejected', error }, 'checking-answers');
+  });
+});
+
+describe('unlock flow: the code', () => {
+  it('when a resend is asked for, then a code is being sent, then the new delivery shows', () => {
+    expect(unlockTransition(S.code, { type: 'resend-requested' })).toEqual(S.sending);
+    const later = { ...delivery, sendsLeft: 1 };
+    expect(unlockTransition(S.sending, { type: 'code-sent', delivery: later })).toEqual({
+      ...S.code,
+      delivery: later,
+    });
+    expectIgnoredOutside({ type: 'resend-requested' }, 'code');
+    expectIgnoredOutside({ type: 'code-sent', delivery }, 'sending-code');
+  });
+
+  it('when a resend is refused as too soon, then the code screen says so', () => {
+    const error = appError('RESEND_TOO_SOON', { retryAfterSeconds: 30 });
+    expect(unlockTransition(S.sending, { type: 'resend-refused', error })).toEqual({
+      ...S.code,
+      error,
+    });
+    expectIgnoredOutside({ type: 'resend-refused', error }, 'sending-code');
+  });
+
+  it('when a resend finds the attempt expired, then the flow fails', () => {
+    const error = appError('ATTEMPT_EXPIRED');
+    expect(unlockTransition(S.sending, { type: 'resend-refused', error })).toMatchObject({
+      kind: 'failed',
+      error,
+      canRetry: true,
+    });
+  });
+
+  it('when a code is entered, then the new passcode is asked for', () => {
+    expect(unlockTransition(S.code, { type: 'code-entered' })).toEqual(S.passcode);
+    expectIgnoredOutside({ type: 'code-entered' }, 'code');
+  });
+
+  it('when the code is malformed, then the code screen shows the error', () => {
+    const error = appError('CODE_WRONG');
+    expect(unlockTransition(S.code, { type: 'code-invalid', error })).toEqual({ ...S.code, error });
+    expectIgnoredOutside({ type: 'code-invalid', error }, 'code');
+  });
+});
+
+describe('unlock flow: the new passcode and the unblock', () => {
+  it('when the passcode breaks the policy, then the passcode screen shows the error', () => {
+    const error = appError('VALIDATION_FAILED', { field: 'passcode' });
+    expect(unlockTransition(S.passcode, { type: 'passcode-invalid', error })).toEqual({
+      ...S.passcode,
+      error,
+    });
+    expectIgnoredOutside({ type: 'passcode-invalid', error }, 'new-passcode');
+  });
+
+  it('when a valid passcode is given, then the code is checked first', () => {
+    expect(unlockTransition(S.passcode, { type: 'unblock-started' })).toEqual(S.unblocking);
+    expectIgnoredOutside({ type: 'unblock-started' }, 'new-passcode');
+  });
+
+  it('shows the unblock sub-steps as progress', () => {
+    expect(
+      unlockTransition(S.unblocking, { type: 'unblock-progress', step: 'unlocking-card' }),
+    ).toEqual({
+      ...S.unblocking,
+      step: 'unlocking-card',
+    });
+    expectIgnoredOutside({ type: 'unblock-progress', step: 'unlocking-card' }, 'unblocking');
+  });
+
+  it.each(['CODE_WRONG', 'CODE_EXPIRED', 'CODE_TRIES_EXHAUSTED'] as const)(
+    'when the server refuses the code (%s), then the code screen comes back with the error',
+    (code) => {
+      const error = appError(code);
+      expect(unlockTransition(S.unblocking, { type: 'code-rejected', error })).toEqual({
+        ...S.code,
+        error,
+      });
+    },
+  );
+
+  it('when the code is refused for another reason, then the flow fails', () => {
+    const error = appError('SELF_SERVICE_LOCKED');
+    expect(unlockTransition(S.unblocking, { type: 'code-rejected', error })).toMatchObject({
+      kind: 'failed',
+      error,
+    });
+  });
+
+  it('ignores a code refusal once the card work has begun, or outside the unblock', () => {
+    const cardStep = { ...S.unblocking, step: 'unlocking-card' } as const;
+    const event = { type: 'code-rejected', error: appError('CODE_WRONG') } as const;
+    expect(unlockTransition(cardStep, event)).toBe(cardStep);
+    expectIgnoredOutside(event, 'unblocking');
+  });
+
+  it('when the card is unlocked, then the flow is done for the holder', () => {
+    expect(unlockTransition(S.unblocking, { type: 'unlocked' })).toEqual(S.done);
+    expectIgnoredOutside({ type: 'unlocked' }, 'unblocking');
+  });
+});
+
+describe('unlock flow: endings', () => {
+  it('when the card is removed during an attempt, then it fails with CARD_REMOVED and may start again', () => {
+    for (const s of except('idle', 'done', 'failed')) {
+      expect(unlockTransition(s, { type: 'card-removed' })).toEqual({
+        kind: 'failed',
+        error: appError('CARD_REMOVED'),
+        canRetry: true,
+      });
+    }
+    for (const s of [S.idle, S.done, S.failed])
+      expect(unlockTransition(s, { type: 'card-removed' })).toBe(s);
+  });
+
+  it('when a step fails, then the flow fails with that error, except from idle or done', () => {
+    const error = appError('PUK_BLOCKED');
+    for (const s of except('idle', 'done')) {
+      expect(unlockTransition(s, { type: 'failed', error })).toEqual({
+        kind: 'failed',
+        error,
+        canRetry: false,
+      });
+    }
+    expect(unlockTransition(S.idle, { type: 'failed', error })).toBe(S.idle);
+    expect(unlockTransition(S.done, { type: 'failed', error })).toBe(S.done);
+  });
+
+  it('when cancelled from anywhere, then it is idle', () => {
+    for (const s of ALL) expect(unlockTransition(s, { type: 'cancel' })).toEqual(UNLOCK_IDLE);
+  });
+});
+
+describe('unlock flow: derived facts and the view', () => {
+  it('knows which states hold an attempt and which are busy', () => {
+    expect(ALL.filter((s) => unlockAttemptOf(s) !== null).map((s) => s.kind)).toEqual([
+      'questions',
+      'checking-answers',
+      'code',
+      'sending-code',
+      'new-passcode',
+      'unblocking',
+    ]);
+    expect(ALL.filter(isUnlockBusy).map((s) => s.kind)).toEqual([
+      'reading-card',
+      'proving-card',
+      'checking-answers',
+      'sending-code',
+      'unblocking',
+    ]);
+  });
+
+  it('gives every state a view that the contract accepts, without the attempt or card identifier', () => {
+    for (const s of [...ALL, { ...S.code, error: appError('CODE_WRONG') } as UnlockState]) {
+      const view = unlockView(s, 'printable-4-8');
+      expect(flowViewSchema.parse(view)).toEqual(view);
+      expect(JSON.stringify(view)).not.toContain(attempt.attemptId);
+      expect(JSON.stringify(view)).not.toContain(attempt.cardId);
+    }
+    expect(unlockView(S.unblocking, 'digits-6-8')).toEqual({ kind: 'busy', step: 'checking-code' });
+    expect(unlockView(S.passcode, 'digits-6-8')).toEqual({
+      kind: 'unlock-new-passcode',
+      policy: 'digits-6-8',
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { dispatchInvoke } from '../../../../../src/main/ipc/dispatch';
+import { createStartupErrorHandlers } from '../../../../../src/main/ipc/handlers';
+import { appError } from '../../../../../src/shared/errors';
+import { IPC_INVOKE } from '../../../../../src/shared/ipc-contract';
+
+describe('handlers when the settings are bad', () => {
+  const error = appError('SETTINGS_INVALID', {
+    field: 'serverUrl',
+    source: 'the machine-wide settings file /etc/smartcard-unlock/config.json',
+    fix: 'Set it to https://...',
+  });
+  const handlers = createStartupErrorHandlers(
+    { version: '0.1.0', passcodePolicy: 'printable-4-8', mockReader: false, development: false },
+    error,
+  );
+
+  it('shows the settings error, with the setting, source and fix, for every flow step', async () => {
+    const result = await dispatchInvoke(handlers, 'unlock:start', {});
+    expect(result).toEqual({ ok: true, value: { kind: 'failed', error, canRetry: false } });
+    expect(await dispatchInvoke(handlers, 'flow:get-view', {})).toEqual(result);
+  });
+
+  it('answers every channel of the contract without throwing', async () => {
+    const requests: Record<string, unknown> = {
+      'reader:choose': { readerName: 'x' },
+      'unlock:answer': { answers: [{ questionId: 'q', answer: 'a' }] },
+      'unlock:submit-code': { code: 'ABCD2345' },
+      'unlock:set-passcode': { passcode: 'abcd', confirmation: 'abcd' },
+      'register:start': { passcode: 'abcd' },
+      'register:answer': { answers: [{ questionId: 'q', answer: 'a' }] },
+      'register:submit-code': { code: 'ABCD2345' },
+      'mock:control': { action: 'insert' },
+    };
+    for (const channel of Object.keys(IPC_INVOKE)) {
+      const result = await dispatchInvoke(handlers, channel, requests[channel] ?? {});
+      expect(result.ok || result.error.code === 'SETTINGS_INVALID').toBe(true);
+    }
+  });
+});

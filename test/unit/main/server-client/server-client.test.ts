@@ -1,0 +1,264 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryLogger } from '../../../../src/main/logging/logger';
+import {
+  createServerClient,
+  type ServerClientOptions,
+} from '../../../../src/main/server-client/server-client';
+import { appError } from '../../../../src/shared/errors';
+import { json, startTestServer, type Reply } from '../../../support/http-server';
+
+const attemptId = 'attempt_0123456789abcdef';
+const cardId = '0123456789abcdef0123456789abcdef';
+const startResponse = {
+  attemptId,
+  nonce: 'bm9uY2Vub25jZW5vbmNlbm9uY2U',
+  nonceExpiresAt: '2026-11-28T12:00:00.000Z',
+  expiresAt: '2026-11-28T12:15:00.000Z',
+};
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+async function serve(reply: Reply, tls?: { key: string; cert: string }) {
+  const server = await startTestServer(reply, tls);
+  closers.push(server.close);
+  return server;
+}
+
+function client(baseUrl: string, extra: Partial<ServerClientOptions> = {}) {
+  const memory = createMemoryLogger();
+  return {
+    ...memory,
+    client: createServerClient({
+      baseUrl,
+      timeoutMs: 2000,
+      logger: memory.logger,
+      retryDelayMs: () => 0,
+      ...extra,
+    }),
+  };
+}
+
+describe('server client: successful calls', () => {
+  it('when the server answers, then the response is parsed and the request followed the route', async () => {
+    const server = await serve((_req, res) => json(res, 201, startResponse));
+    const result = await client(server.url).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: true, value: startResponse });
+    expect(server.seen).toEqual([{ method: 'POST', url: '/v1/unlock/attempts', body: { cardId } }]);
+  });
+
+  it('sends a card proof as base64 to the attempt path', async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, {
+        holderName: 'Mr John Rigby',
+        questions: [{ id: 'q1', text: 'Car?' }],
+        answerTriesLeft: 3,
+      }),
+    );
+    const result = await client(server.url).client.unlockProof(attemptId, Uint8Array.of(1, 2, 3));
+    expect(result.ok).toBe(true);
+    expect(server.seen[0]).toEqual({
+      method: 'POST',
+      url: `/v1/unlock/attempts/${attemptId}/card-proof`,
+      body: { signature: 'AQID' },
+    });
+  });
+
+  it('when a route has no response body, then it resolves to ok', async () => {
+    const server = await serve((_req, res) => json(res, 204, undefined));
+    expect(await client(server.url).client.unlockCancel(attemptId)).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(server.seen[0]?.method).toBe('DELETE');
+  });
+
+  it('normalises a typed code before sending it, and refuses to send a malformed one', async () => {
+    const server = await serve((_req, res) => json(res, 204, undefined));
+    const { client: c } = client(server.url);
+    expect((await c.registerCode(attemptId, 'abcd-2345')).ok).toBe(true);
+    expect(server.seen[0]?.body).toEqual({ code: 'ABCD2345' });
+    expect(await c.registerCode(attemptId, '!')).toEqual({
+      ok: false,
+      error: appError('VALIDATION_FAILED'),
+    });
+    expect(server.seen).toHaveLength(1);
+  });
+});
+
+describe('server client: failures become typed errors', () => {
+  it('when nothing listens on the port, then SERVER_UNREACHABLE', async () => {
+    const server = await serve(() => undefined);
+    await server.close();
+    closers.pop();
+    const result = await client(server.url).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: false, error: appError('SERVER_UNREACHABLE') });
+  });
+
+  it('when the server does not answer in time, then SERVER_UNREACHABLE', async () => {
+    const server = await serve(() => undefined); // never replies
+    const result = await client(server.url, { timeoutMs: 150 }).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: false, error: appError('SERVER_UNREACHABLE') });
+  });
+
+  it('when the server fails with a 5xx, then SERVER_ERROR', async () => {
+    const server = await serve((_req, res) => json(res, 500, { oops: true }));
+    expect(await client(server.url).client.unlockStart(cardId)).toEqual({
+      ok: false,
+      error: appError('SERVER_ERROR'),
+    });
+  });
+
+  it("when the server refuses with a 4xx, then the server's code with its details, in our wording", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 400, {
+        error: { code: 'ANSWERS_WRONG', message: 'x', nextStep: 'y', details: { triesLeft: 1 } },
+      }),
+    );
+    const result = await client(server.url).client.unlockAnswers(attemptId, [
+      { questionId: 'q1', answer: 'Ford Escort' },
+    ]);
+    expect(result).toEqual({ ok: false, error: appError('ANSWERS_WRONG', { triesLeft: 1 }) });
+    expect(!result.ok && result.error.message).toContain('1 more try left');
+  });
+
+  it('when a 4xx body is not an error body, then SERVER_ERROR, and a bare 429 is RATE_LIMITED', async () => {
+    let status = 404;
+    const server = await serve((_req, res) => json(res, status, '<html>'));
+    const { client: c } = client(server.url);
+    expect(await c.unlockStart(cardId)).toEqual({ ok: false, error: appError('SERVER_ERROR') });
+    status = 429;
+    expect(await c.unlockStart(cardId)).toEqual({ ok: false, error: appError('RATE_LIMITED') });
+  });
+
+  it('when a 2xx body does not match the API (an extra field), then SERVER_ERROR', async () => {
+    const server = await serve((_req, res) => json(res, 201, { ...startResponse, extra: 1 }));
+    expect(await client(server.url).client.unlockStart(cardId)).toEqual({
+      ok: false,
+      error: appError('SERVER_ERROR'),
+    });
+  });
+});
+
+describe('server client: retries only where repeating is harmless', () => {
+  it('when the outcome report meets a 503, then it is repeated until it gets through', async () => {
+    const server = await serve((_req, res) =>
+      server.seen.length < 3 ? json(res, 503, {}) : json(res, 204, undefined),
+    );
+    const result = await client(server.url).client.unlockOutcome(attemptId, {
+      outcome: 'unlocked',
+      pukOnCard: 'next',
+    });
+    expect(result.ok).toBe(true);
+    expect(server.seen).toHaveLength(3);
+  });
+
+  it('when the answers meet a 503, then they are sent once only (they may have been counted)', async () => {
+    const server = await serve((_req, res) => json(res, 503, {}));
+    const result = await client(server.url).client.unlockAnswers(attemptId, [
+      { questionId: 'q1', answer: 'x' },
+    ]);
+    expect(result).toEqual({ ok: false, error: appError('SERVER_ERROR') });
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('when a cancel meets a 4xx, then it is not repeated (the server has decided)', async () => {
+    const server = await serve((_req, res) =>
+      json(res, 404, { error: appError('ATTEMPT_NOT_FOUND') }),
+    );
+    await client(server.url).client.unlockCancel(attemptId);
+    expect(server.seen).toHaveLength(1);
+  });
+});
+
+describe('server client: TLS and the pinned certificate authority', () => {
+  let tls: { key: string; cert: string; caFile: string; otherCaFile: string };
+
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-'));
+    const make = (name: string) => {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          join(dir, `${name}.key`),
+          '-out',
+          join(dir, `${name}.pem`),
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-days',
+          '2',
+        ],
+        { stdio: 'ignore' },
+      );
+      return join(dir, name);
+    };
+    const server = make('server');
+    const other = make('other');
+    tls = {
+      key: readFileSync(`${server}.key`, 'utf8'),
+      cert: readFileSync(`${server}.pem`, 'utf8'),
+      caFile: `${server}.pem`,
+      otherCaFile: `${other}.pem`,
+    };
+  });
+
+  it('when the server certificate is not trusted, then TLS_ERROR and nothing is sent', async () => {
+    const server = await serve((_req, res) => json(res, 201, startResponse), tls);
+    expect(await client(server.url).client.unlockStart(cardId)).toEqual({
+      ok: false,
+      error: appError('TLS_ERROR'),
+    });
+    expect(server.seen).toEqual([]);
+  });
+
+  it('when the pinned certificate authority signed the server certificate, then the call succeeds', async () => {
+    const server = await serve((_req, res) => json(res, 201, startResponse), tls);
+    const result = await client(server.url, { caCertificateFile: tls.caFile }).client.unlockStart(
+      cardId,
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it('when a different authority is pinned, then TLS_ERROR', async () => {
+    const server = await serve((_req, res) => json(res, 201, startResponse), tls);
+    const result = await client(server.url, {
+      caCertificateFile: tls.otherCaFile,
+    }).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: false, error: appError('TLS_ERROR') });
+  });
+
+  it('when https meets a plain-http server, then TLS_ERROR', async () => {
+    const server = await serve((_req, res) => json(res, 201, startResponse));
+    const result = await client(server.url.replace('http:', 'https:')).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: false, error: appError('TLS_ERROR') });
+  });
+});
+
+describe('server client: logs', () => {
+  it('never logs what was sent or received, only the route and the outcome', async () => {
+    const server = await serve((_req, res) => json(res, 400, { error: appError('CODE_WRONG') }));
+    const { client: c, records } = client(server.url);
+    await c.unlockCode(attemptId, 'SECRET42');
+    await c.unlockAnswers(attemptId, [{ questionId: 'q1', answer: 'my secret answer' }]);
+    const text = JSON.stringify(records);
+    expect(text).not.toContain('SECRET42');
+    expect(text).not.toContain('my secret answer');
+    expect(records.map((r) => r.fields['route'])).toEqual(['unlockCode', 'unlockAnswers']);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import {
+  registeredNoticeMail,
+  registrationCodeMail,
+  unlockCodeMail,
+  unlockedNoticeMail,
+} from '../../../../server/mail/templates';
+
+describe('mail templates', () => {
+  it('when an unlock code is mailed, then both bodies carry the code, its lifetime and the help contacts', () => {
+    const mail = unlockCodeMail('Mr John Rigby', 'ABCD2345', 10);
+    expect(mail.subject).toBe('Your Smartcard Unlock Code');
+    for (const body of [mail.text, mail.html]) {
+      expect(body).toContain('Mr John Rigby');
+      expect(body).toContain('ABCD 2345');
+      expect(body).toContain('10 minutes');
+      expect(body).toContain('x4050');
+      expect(body).toContain('IT walk in centres at City or Sandwell site');
+      expect(body).toContain('set a new passcode for your Smartcard');
+    }
+  });
+
+  it('when a holder name holds markup, then the HTML body escapes it', () => {
+    const mail = registrationCodeMail('<script>alert(1)</script>', 'ABCD2345', 10);
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;');
+  });
+
+  it('when notices are sent, then they carry no code and say what to do if it was not the holder', () => {
+    for (const mail of [
+      unlockedNoticeMail('Mr John Rigby', new Date('2026-03-02T09:15:00Z')),
+      registeredNoticeMail('Mr John Rigby'),
+    ]) {
+      expect(mail.text).not.toMatch(/Smartcard Unlock Code:/);
+      expect(mail.text).toContain('If this was not you');
+      expect(mail.text).toContain('x4050');
+    }
+    expect(unlockedNoticeMail('Mr John Rigby', new Date('2026-03-02T09:15:00Z')).text).toContain(
+      '2026-03-02 09:15 UTC',
+    );
+  });
+});
