@@ -16,7 +16,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          // Two cores shared with the integration project's processes: a few unit tests start
+          // worker threads or servers and need more than vitest's 5 s default under that load.
+          testTimeout: 15_000,
+        },
       },
       {
         extends: true,
