@@ -1,6 +1,24 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+/**
+ * nhsuk-frontend's compiled CSS declares its Frutiger font on assets.nhs.uk. The app loads nothing
+ * remote (its CSP allows fonts from itself only) and Chromium requests those fonts even when no
+ * text uses them, so the `@font-face` rules are dropped at build time and the design system's own
+ * fallback (Arial) is used.
+ */
+function withoutRemoteFonts(): Plugin {
+  return {
+    name: 'smartcard-unlock:without-remote-fonts',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/nhsuk-frontend[\\/].*\.css$/.test(id.split('?')[0] ?? '')) return null;
+      return { code: code.replace(/@font-face\s*\{[^}]*\}/g, ''), map: null };
+    },
+  };
+}
 
 /** Three bundles: the main process (ESM), the sandboxed preload (CommonJS, as sandboxing requires) and the renderer. */
 export default defineConfig({
@@ -31,7 +49,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), withoutRemoteFonts()],
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },

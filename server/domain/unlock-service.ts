@@ -258,13 +258,16 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         }
         // Another request spent the code, the card locked, or time ran out meanwhile.
         const again = await loadLiveAttempt(deps, attemptId, 'unlock');
+        const card = await findCard(deps.db, attempt.cardId);
         const why = !again.ok
           ? again.error.code
-          : again.value.codeExpiresAt !== null && again.value.codeExpiresAt <= nowIso
-            ? 'CODE_EXPIRED'
-            : again.value.codeTries >= policy.code.triesPerCode
-              ? 'CODE_TRIES_EXHAUSTED'
-              : 'ATTEMPT_STATE';
+          : card !== undefined && isLocked(deps, card)
+            ? 'SELF_SERVICE_LOCKED'
+            : again.value.codeExpiresAt !== null && again.value.codeExpiresAt <= nowIso
+              ? 'CODE_EXPIRED'
+              : again.value.codeTries >= policy.code.triesPerCode
+                ? 'CODE_TRIES_EXHAUSTED'
+                : 'ATTEMPT_STATE';
         await audit(deps, ctx, { ...base, outcome: why });
         return fail(why);
       }

@@ -64,7 +64,7 @@ export function pcscStackMissing(): string | undefined {
  * missing and CI is unset; throws when CI is set, because CI must run them.
  */
 export function pcscSkipReason(extra?: string): string | undefined {
-  const reason = pcscStackMissing() ?? extra;
+  const reason = pcscStackMissing() ?? sharedDaemonBusy() ?? extra;
   if (reason === undefined) return undefined;
   if (process.env.CI !== undefined && process.env.CI !== '') {
     throw new Error(`PC/SC integration tests cannot run in CI: ${reason}. .ci/run installs them.`);
@@ -73,11 +73,22 @@ export function pcscSkipReason(extra?: string): string | undefined {
   return reason;
 }
 
+/** Without mount namespaces the tests need the machine's only pcscd: say so when another runs it. */
+function sharedDaemonBusy(): string | undefined {
+  if (namespacesWork()) return undefined;
+  const pid = foreignDaemon();
+  return pid === undefined
+    ? undefined
+    : `another pcscd (pid ${pid}) is running and mount namespaces are not available for a private one`;
+}
+
 function commandExists(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Whether a private daemon is possible; PCSCD_TEST_SHARED=1 forces the machine-wide mode (to test it). */
 function namespacesWork(): boolean {
+  if (process.env.PCSCD_TEST_SHARED === '1') return false;
   const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'], {
     stdio: 'ignore',
   });

@@ -1,5 +1,5 @@
 import { err, ok } from '../../shared/result';
-import { command } from './apdu';
+import { command, type CommandApdu } from './apdu';
 import { concatBytes, toHex } from './bytes';
 import {
   ALG_ECC_P256,
@@ -50,7 +50,7 @@ export function padReference(value: string, what: 'passcode' | 'PUK'): CardResul
 }
 
 /** The GET DATA command for a data object. */
-function getDataCommand(object: number) {
+function getDataCommand(object: number): CommandApdu {
   return command(0x00, INS.GET_DATA, 0x3f, 0xff, encodeTlv(TAG.TAG_LIST, tagBytes(object)), 256);
 }
 
@@ -214,10 +214,7 @@ export class PivClient implements PivCard {
   }
 
   /** Sends a command whose only answer is a status word. */
-  private async run(
-    apdu: ReturnType<typeof command>,
-    reference: SecretReference,
-  ): Promise<CardResult<void>> {
+  private async run(apdu: CommandApdu, reference: SecretReference): Promise<CardResult<void>> {
     const response = await transceive(this.channel, apdu);
     if (!response.ok) return response;
     return checkStatus(response.value.sw, reference);

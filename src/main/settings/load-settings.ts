@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
 import { appError, type AppError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
+import { platformPolicySource, readPolicyLayer, type PolicySource } from './registry-policy';
 import {
   DEFAULT_SETTINGS,
   SETTING_NAMES,
@@ -13,7 +14,8 @@ import {
 
 /**
  * Reads the settings from their four sources, later ones winning: the machine-wide file IT
- * deploys, the per-user file, environment variables, command-line flags. Each value is validated
+ * deploys, the per-user file, environment variables, command-line flags, and on Windows the Group
+ * Policy key above them all (registry-policy.ts). Each value is validated
  * where it is read, so an error names the setting and the exact source; each active value
  * remembers where it came from, for the diagnostics screen and the error screen.
  */
@@ -24,7 +26,9 @@ export type SettingSource =
   | { readonly kind: 'machine-file'; readonly path: string }
   | { readonly kind: 'user-file'; readonly path: string }
   | { readonly kind: 'environment'; readonly variable: string }
-  | { readonly kind: 'command-line'; readonly flag: string };
+  | { readonly kind: 'command-line'; readonly flag: string }
+  /** Windows Group Policy (src/main/settings/registry-policy.ts): wins over every other source. */
+  | { readonly kind: 'policy'; readonly key: string; readonly value: string };
 
 /** The settings in force and the source of each. */
 export interface ResolvedSettings {
@@ -45,6 +49,8 @@ export interface SettingsInputs {
   readonly userFile: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly argv: readonly string[];
+  /** Windows policy values (HKLM\SOFTWARE\Policies\smartcard-unlock); read last, so policy wins. */
+  readonly policy?: PolicySource | undefined;
 }
 
 /** The machine-wide file: `%ProgramData%\smartcard-unlock\config.json` or `/etc/smartcard-unlock/config.json`. */
@@ -84,6 +90,7 @@ export function processSettingsInputs(): SettingsInputs {
     userFile: userSettingsPath(process.platform, process.env),
     env: process.env,
     argv: process.argv.slice(1),
+    policy: platformPolicySource(process.platform),
   };
 }
 
@@ -100,6 +107,8 @@ export function describeSource(source: SettingSource): string {
       return `the environment variable ${source.variable}`;
     case 'command-line':
       return `the command-line flag ${source.flag}`;
+    case 'policy':
+      return `the Group Policy value ${source.value} under ${source.key}`;
   }
 }
 
@@ -298,6 +307,7 @@ export function loadSettings(inputs: SettingsInputs): Result<ResolvedSettings, S
     () => readFileLayer(inputs.userFile, 'user-file'),
     () => readEnvLayer(inputs.env),
     () => readFlagLayer(inputs.argv),
+    () => (inputs.policy === undefined ? ok(null) : readPolicyLayer(inputs.policy)),
   ]) {
     const layer = read();
     if (!layer.ok) return layer;

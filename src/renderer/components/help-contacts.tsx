@@ -1,13 +1,14 @@
+import { useId } from 'react';
 import { HELP_CONTACTS } from '../../shared/help';
 
 /** Where to get help, in the seed's words; on every failure screen and in the footer. */
-export function HelpContacts({ headingLevel = 2 }: { readonly headingLevel?: 2 | 3 }) {
-  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+export function HelpContacts() {
+  const titleId = useId();
   return (
-    <section className="app-help" aria-labelledby="help-contacts-title">
-      <Heading className="nhsuk-heading-s" id="help-contacts-title">
+    <section className="app-help" aria-labelledby={titleId}>
+      <h2 className="nhsuk-heading-s" id={titleId}>
         Get help
-      </Heading>
+      </h2>
       <p>{HELP_CONTACTS.sentence}</p>
     </section>
   );

@@ -8,9 +8,10 @@ import { SERVICE_NAME, START_WORDING } from '../wording';
 /** The start screen: the seed's introduction, the live reader status, Start and Register. */
 export function StartStep() {
   const heading = useStepHeading(SERVICE_NAME);
-  const { actionError, startUnlock, beginRegistration } = useWizardStore(
+  const { actionError, choosing, startUnlock, beginRegistration } = useWizardStore(
     useShallow((s) => ({
       actionError: s.actionError,
+      choosing: s.reader?.state === 'choose-reader',
       startUnlock: s.startUnlock,
       beginRegistration: s.beginRegistration,
     })),
@@ -19,7 +20,7 @@ export function StartStep() {
     <>
       {actionError === null ? null : (
         <ErrorSummary
-          items={[{ text: actionError.message, targetId: 'start-button' }]}
+          items={[{ text: actionError.message, targetId: choosing ? 'reader-0' : 'start-button' }]}
           description={actionError.nextStep}
         />
       )}

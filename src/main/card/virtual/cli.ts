@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../../shared/result';
+import { openVirtualCardFile } from './virtual-piv-card';
 import { describeNotice, VPCD_DEFAULT_PORT, VpcdLink, type VpcdCard } from './vpcd-link';
 
 /**
@@ -114,12 +115,10 @@ export async function runVirtualCard(argv: readonly string[], io: VirtualCardIo)
 }
 
 /** The card loader of the real CLI: the profile loader and the virtual PIV card. */
-const loadProfileCard: CardLoader = () =>
-  Promise.resolve(
-    err(
-      'the virtual PIV card (issue 3, card core) is not on this branch yet; merge main once it has landed',
-    ),
-  );
+const loadProfileCard: CardLoader = (profilePath) => {
+  const card = openVirtualCardFile(profilePath);
+  return Promise.resolve(card.ok ? ok(card.value) : err(card.error.message));
+};
 
 const isEntryPoint =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -391,11 +391,3 @@ export function openVirtualCardFile(path: string): Result<VirtualPivCard, Profil
     return err({ message: `${path}: the keys cannot be used (${String(cause)})` });
   }
 }
-
-/** The tag numbers of the data objects the card serves, for documentation and tests. */
-export const SERVED_OBJECTS: readonly number[] = [
-  OBJECT.DISCOVERY,
-  OBJECT.CHUID,
-  OBJECT.CERT_9A,
-  OBJECT.CERT_9E,
-];

@@ -1,4 +1,5 @@
 import { createHash, verify, X509Certificate } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeResponse, parseCommand } from '../../../../src/main/card/apdu';
 import { hex } from '../../../../src/main/card/bytes';
@@ -7,6 +8,9 @@ import { encodeTlv } from '../../../../src/main/card/tlv';
 import type { CardChannel } from '../../../../src/main/card/types';
 import { err, ok } from '../../../../src/shared/result';
 import { makeCard, recordingChannel } from './support';
+
+/** Property tests run many cases: room for them on a loaded two-core machine. */
+const PROPERTY_TESTS = { timeout: 30_000 };
 
 /** A client on a fresh virtual card, with the APDUs it sends recorded. */
 function setup(overrides: Record<string, unknown> = {}) {
@@ -283,5 +287,40 @@ describe('PivClient against cards that misbehave', () => {
       ok: false,
       error: { code: 'malformed' },
     });
+  });
+});
+
+describe('PivClient against arbitrary answers', PROPERTY_TESTS, () => {
+  it('never rejects or throws: every operation resolves to a result, whatever bytes the card returns', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 80 }),
+            fc
+              .tuple(
+                fc.uint8Array({ maxLength: 80 }),
+                fc.constantFrom(0x9000, 0x6100, 0x6105, 0x6c02, 0x63c1, 0x6983),
+              )
+              .map(([data, sw]) => encodeResponse(data, sw)),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.constantFrom(
+          (c: PivClient) => c.select(),
+          (c: PivClient) => c.readCardId(),
+          (c: PivClient) => c.readCertificate('9A'),
+          (c: PivClient) => c.passcodeStatus(),
+          (c: PivClient) => c.verifyPasscode('1234'),
+          (c: PivClient) => c.resetRetryCounter('12345678', '1234'),
+          (c: PivClient) => c.sign('9E', new Uint8Array(32)),
+        ),
+        async (answers, operation) => {
+          const result = await operation(new PivClient(cannedChannel(...answers)));
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

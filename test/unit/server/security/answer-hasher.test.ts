@@ -16,6 +16,10 @@ describe('normaliseAnswer', () => {
     ['Zoë', 'zoë'],
     ['Zoe\u0308', 'zoë'],
     ["O'Brien", 'obrien'],
+    ['Straße', 'strasse'],
+    ['STRASSE', 'strasse'],
+    ['ΟΔΟΣ', 'οδος'],
+    ['οδοσ', 'οδος'],
   ])('when given %j, then it compares as %j', (input, expected) => {
     expect(normaliseAnswer(input)).toBe(expected);
   });

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createPcscBackend } from '../../../../../src/main/card/pcsc/pcsc-backend';
 import type { ReaderEvent } from '../../../../../src/main/card/types';
 
-describe('createPcscBackend', () => {
+// Each test starts a worker thread, which compiles the worker's TypeScript with tsx: seconds on a
+// busy two-core machine, so these tests get more room than the unit default.
+const WORKER_TIMEOUT = { timeout: 30_000 };
+
+describe('createPcscBackend', WORKER_TIMEOUT, () => {
   it('returns a typed error, not an exception, when the PC/SC binding is missing', async () => {
     const created = await createPcscBackend({
       bindingModule: 'smartcard-binding-that-is-not-installed',
@@ -21,7 +25,7 @@ describe('createPcscBackend', () => {
   });
 });
 
-describe('the PC/SC backend when its worker dies', () => {
+describe('the PC/SC backend when its worker dies', WORKER_TIMEOUT, () => {
   it('says service-down to listeners and answers io errors instead of hanging', async () => {
     const binding = pathToFileURL(
       fileURLToPath(new URL('../../../../support/crashing-binding.mjs', import.meta.url)),

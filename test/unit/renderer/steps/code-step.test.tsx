@@ -1,0 +1,106 @@
+import { act, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { appError } from '../../../../src/shared/errors';
+import { ok } from '../support/fake-api';
+import { domText, renderApp, storeText } from '../support/render-app';
+import { codeView } from '../support/views';
+
+const resendButton = () => screen.getByRole('button', { name: 'Resend code' });
+const codeBox = () => screen.getByLabelText('Smartcard Unlock Code');
+
+describe('Smartcard Unlock Code', () => {
+  beforeEach(() => {
+    // Only the clock and intervals are fake: Testing Library's own waits keep real timeouts.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-11-28T10:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("when shown, then it has the seed's wording, the masked address and the junk-folder hint", async () => {
+    await renderApp({ view: codeView() });
+    expect(screen.getByRole('heading', { level: 1, name: 'Smartcard Unlock Code' })).toBeDefined();
+    expect(
+      screen.getByText(
+        'We have sent a Smartcard Unlock Code to your registered email address. Once you receive the code, enter it below and press the Next button. This will take you to a screen where you will be able to set a new passcode for your Smartcard.',
+      ),
+    ).toBeDefined();
+    expect(screen.getByText('j****y@nhs.net')).toBeDefined();
+    expect(
+      screen.getByText('If the email is not in your inbox, please check your junk folder.'),
+    ).toBeDefined();
+    expect(codeBox().getAttribute('autocomplete')).toBe('one-time-code');
+  });
+
+  it('when the code was just sent, then Resend is disabled with a countdown that reaches zero', async () => {
+    const { api, user } = await renderApp({ view: codeView(60, 2) });
+    expect(resendButton().hasAttribute('disabled')).toBe(true);
+    expect(screen.getByText(/You can ask for a new code in 60 seconds\./)).toBeDefined();
+    expect(screen.getByText(/You can ask for 2 more codes\./)).toBeDefined();
+
+    act(() => {
+      vi.advanceTimersByTime(59_000);
+    });
+    expect(screen.getByText(/You can ask for a new code in 1 second\./)).toBeDefined();
+    expect(resendButton().hasAttribute('disabled')).toBe(true);
+
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    expect(screen.getByText(/You can ask for a new code now\./)).toBeDefined();
+    expect(resendButton().hasAttribute('disabled')).toBe(false);
+
+    api.unlockResendCode.mockResolvedValueOnce(ok(codeView(60, 1)));
+    await user.click(resendButton());
+    expect(api.unlockResendCode).toHaveBeenCalledTimes(1);
+    expect(await screen.findByText(/You can ask for 1 more code\./)).toBeDefined();
+    expect(resendButton().hasAttribute('disabled')).toBe(true);
+  });
+
+  it('when no sends are left, then there is no Resend button', async () => {
+    await renderApp({ view: codeView(0, 0) });
+    expect(screen.queryByRole('button', { name: 'Resend code' })).toBeNull();
+    expect(screen.getByText('No more codes can be sent for this attempt.')).toBeDefined();
+  });
+
+  it('when Next is pressed with a malformed code, then it says what a code looks like', async () => {
+    const { api, user } = await renderApp({ view: codeView() });
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(screen.getByRole('link', { name: 'Enter your Smartcard Unlock Code' })).toBeDefined();
+    await user.type(codeBox(), 'AB!');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(
+      screen.getByRole('link', { name: /A Smartcard Unlock Code is 8 letters and numbers/ }),
+    ).toBeDefined();
+    expect(api.unlockSubmitCode).not.toHaveBeenCalled();
+  });
+
+  it('when the code is wrong, then the error and its tries are shown on the field and the code is gone', async () => {
+    const { api, user } = await renderApp({ view: codeView() });
+    api.unlockSubmitCode.mockResolvedValueOnce(
+      ok({ ...codeView(), error: appError('CODE_WRONG', { triesLeft: 4 }) }),
+    );
+    await user.type(codeBox(), 'abcd-efgh');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    const alert = await screen.findByRole('alert');
+    expect(api.unlockSubmitCode).toHaveBeenCalledWith({ code: 'ABCDEFGH' });
+    expect(alert.textContent).toContain(
+      'That Smartcard Unlock Code is not right. You have 4 more tries left.',
+    );
+    expect(codeBox().getAttribute('aria-describedby')).toBe('code-hint code-error');
+    expect(storeText()).not.toMatch(/ABCDEFGH|abcd-efgh/i);
+    expect(domText()).not.toMatch(/ABCDEFGH|abcd-efgh/i);
+  });
+
+  it('when registering, then the same screen confirms the email address through register calls', async () => {
+    const { api, user } = await renderApp({ view: codeView(0, 2, 'register-code') });
+    expect(
+      screen.getByRole('heading', { level: 1, name: 'Confirm your email address' }),
+    ).toBeDefined();
+    await user.type(screen.getByLabelText('Code from the email'), 'ABCD2345');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(api.registerSubmitCode).toHaveBeenCalledWith({ code: 'ABCD2345' });
+    expect(api.unlockSubmitCode).not.toHaveBeenCalled();
+  });
+});

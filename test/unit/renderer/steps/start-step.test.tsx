@@ -1,0 +1,107 @@
+import { act, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { CARD_PRESENT, NO_CARD } from '../support/fake-api';
+import { renderApp } from '../support/render-app';
+
+describe('start screen', () => {
+  it("when the app opens, then it shows the seed's introduction, the 3 steps and the Start button", async () => {
+    await renderApp();
+    expect(screen.getByRole('heading', { level: 1, name: 'Smartcard Unlock' })).toBeDefined();
+    expect(
+      screen.getByText(
+        'Here you can unlock your Smartcard and set a new passcode. You need to have registered for the Smartcard Unlock Service to be able to do this.',
+      ),
+    ).toBeDefined();
+    expect(
+      screen.getByText('Complete these 3 simple steps to unlock your Smartcard.'),
+    ).toBeDefined();
+    const steps = within(screen.getByRole('list'))
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(steps).toEqual([
+      'Answer security questions you set during registration.',
+      'Enter the Unlock Code that we will send you via registered email.',
+      'Reset your Smartcard passcode.',
+    ]);
+    expect(
+      screen.getByText(
+        'To start the process, insert your Smartcard into the Smartcard reader and press the Start button below',
+      ),
+    ).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Start' })).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Register for Smartcard Unlock' })).toBeDefined();
+    expect(document.title).toBe('Smartcard Unlock');
+  });
+
+  it('when the app opens, then the focus is on the heading', async () => {
+    await renderApp();
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1 }));
+  });
+
+  it.each([
+    ['service-down', 'The smartcard service on this computer is not running.'],
+    ['no-reader', 'No smartcard reader was found.'],
+    ['no-card', 'There is no Smartcard in the reader.'],
+    ['card-present', 'Your Smartcard is in the reader (Virtual PCD 00 00).'],
+  ] as const)('when the reader reports %s, then the live status says so', async (state, text) => {
+    const { api } = await renderApp({ reader: NO_CARD });
+    act(() => api.emitReader({ ...CARD_PRESENT, state }));
+    const status = screen.getByTestId('reader-status');
+    expect(status.getAttribute('role')).toBe('status');
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(status.textContent).toContain(text);
+  });
+
+  it('when two readers hold cards, then the person chooses one from the list by keyboard', async () => {
+    const { api, user } = await renderApp({
+      reader: {
+        state: 'choose-reader',
+        readers: [
+          { name: 'Reader A', hasCard: true },
+          { name: 'Reader B', hasCard: true },
+        ],
+        selectedReader: null,
+        mock: false,
+      },
+    });
+    expect(screen.getByTestId('reader-status').textContent).toContain(
+      'More than one smartcard reader has a card in it.',
+    );
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    await user.click(
+      screen.getByRole('link', { name: 'More than one smartcard reader has a card in it.' }),
+    );
+    expect(document.activeElement?.id).toBe('reader-0');
+    expect(api.unlockStart).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('radio', { name: 'Reader B (card inserted)' }));
+    await user.keyboard('{Tab}{Enter}');
+    expect(api.readerChoose).toHaveBeenCalledWith({ readerName: 'Reader B' });
+    expect(screen.getByTestId('reader-status').textContent).toContain(
+      'Your Smartcard is in the reader (Reader B).',
+    );
+  });
+
+  it('when Start is pressed with no card, then an error summary says to insert it and nothing is sent', async () => {
+    const { api, user } = await renderApp({ reader: NO_CARD });
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('There is a problem');
+    expect(alert.textContent).toContain('There is no smartcard in the reader.');
+    expect(document.activeElement?.className).toContain('nhsuk-error-summary');
+    expect(api.unlockStart).not.toHaveBeenCalled();
+  });
+
+  it('when the card arrives and Start is pressed, then the unlock begins with progress shown', async () => {
+    const { api, user } = await renderApp({ reader: NO_CARD });
+    let answer: (v: Awaited<ReturnType<typeof api.unlockStart>>) => void = () => undefined;
+    api.unlockStart.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    act(() => api.emitReader(CARD_PRESENT));
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    expect(api.unlockStart).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('heading', { level: 1, name: 'Reading your Smartcard' })).toBeDefined();
+    await act(() => {
+      answer({ ok: true, value: { kind: 'idle' } });
+      return Promise.resolve();
+    });
+  });
+});

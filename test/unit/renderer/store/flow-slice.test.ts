@@ -1,0 +1,148 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { journeyOf, readerProblem } from '../../../../src/renderer/store/flow-slice';
+import { useWizardStore } from '../../../../src/renderer/store/wizard-store';
+import { appError } from '../../../../src/shared/errors';
+import type { FlowView } from '../../../../src/shared/ipc-contract';
+import {
+  CARD_PRESENT,
+  NO_CARD,
+  createFakeApi,
+  failure,
+  installApi,
+  ok,
+  uninstallApi,
+  type FakeApi,
+} from '../support/fake-api';
+import { codeView, questionsView } from '../support/views';
+
+const store = () => useWizardStore.getState();
+let api: FakeApi;
+
+beforeEach(() => {
+  api = createFakeApi();
+  installApi(api);
+});
+afterEach(() => {
+  store().reset();
+  uninstallApi();
+});
+
+describe('journeyOf', () => {
+  it.each<[FlowView['kind'], string | null]>([
+    ['unlock-questions', 'unlock'],
+    ['unlock-code', 'unlock'],
+    ['unlock-new-passcode', 'unlock'],
+    ['unlock-done', 'unlock'],
+    ['register-questions', 'register'],
+    ['register-code', 'register'],
+    ['register-done', 'register'],
+    ['idle', null],
+    ['busy', null],
+    ['failed', null],
+  ])('when the view is %s, then the journey is %s', (kind, journey) => {
+    expect(journeyOf({ kind } as FlowView)).toBe(journey);
+  });
+});
+
+describe('readerProblem', () => {
+  it('when the status is unknown or a card is present, then Start may proceed', () => {
+    expect(readerProblem(null)).toBeNull();
+    expect(readerProblem(CARD_PRESENT)).toBeNull();
+  });
+
+  it.each([
+    ['service-down', 'CARD_SERVICE_DOWN'],
+    ['no-reader', 'READER_MISSING'],
+    ['no-card', 'CARD_ABSENT'],
+    ['choose-reader', 'READER_CHOICE_NEEDED'],
+  ] as const)('when the reader is %s, then Start reports %s', (state, code) => {
+    expect(readerProblem({ ...NO_CARD, state })?.code).toBe(code);
+  });
+});
+
+describe('flow actions', () => {
+  it('when an action fails without a view, then the previous screen returns with the error', async () => {
+    store().showView(codeView());
+    api.unlockSubmitCode.mockResolvedValueOnce(failure(appError('SERVER_UNREACHABLE')));
+    await store().submitCode('ABCD2345');
+    expect(store().view.kind).toBe('unlock-code');
+    expect(store().actionError?.code).toBe('SERVER_UNREACHABLE');
+    expect(store().pending).toBe(false);
+  });
+
+  it('when the bridge rejects, then the error is INTERNAL rather than an exception', async () => {
+    store().showView(codeView());
+    api.unlockSubmitCode.mockRejectedValueOnce(new Error('bridge closed'));
+    await store().submitCode('ABCD2345');
+    expect(store().actionError?.code).toBe('INTERNAL');
+  });
+
+  it('when an action is pending, then a second submit is ignored', async () => {
+    store().showView(codeView());
+    let release: () => void = () => undefined;
+    api.unlockSubmitCode.mockImplementationOnce(
+      () => new Promise((resolve) => (release = () => resolve(ok(codeView())))),
+    );
+    const first = store().submitCode('ABCD2345');
+    expect(store().view).toEqual({ kind: 'busy', step: 'checking-code' });
+    await store().submitCode('ABCD2345');
+    release();
+    await first;
+    expect(api.unlockSubmitCode).toHaveBeenCalledTimes(1);
+  });
+
+  it('when the holder confirmed, then it holds through busy steps and clears once the attempt ends', () => {
+    store().showView(questionsView());
+    store().confirmHolder();
+    store().showView({ kind: 'busy', step: 'checking-answers' });
+    store().showView(questionsView({ error: appError('ANSWERS_WRONG') }));
+    expect(store().holderConfirmed).toBe(true);
+    store().showView({ kind: 'idle' });
+    store().showView(questionsView());
+    expect(store().holderConfirmed).toBe(false);
+  });
+
+  it('when in registration, then the code goes to the register channel', async () => {
+    store().showView(codeView(0, 2, 'register-code'));
+    await store().submitCode('ABCD2345');
+    await store().resendCode();
+    expect(api.registerSubmitCode).toHaveBeenCalledWith({ code: 'ABCD2345' });
+    expect(api.registerResendCode).toHaveBeenCalledTimes(1);
+    expect(api.unlockSubmitCode).not.toHaveBeenCalled();
+  });
+
+  it('when a registration fails and is retried, then the log-in page returns', async () => {
+    store().showView({
+      kind: 'failed',
+      error: appError('SERVER_UNREACHABLE'),
+      canRetry: true,
+    });
+    await store().logIn('1234');
+    await store().retry();
+    expect(api.flowCancel).toHaveBeenCalledTimes(1);
+    expect(store().journey).toBe('register');
+    expect(store().view.kind).toBe('idle');
+  });
+
+  it('when reset, then the store is back to its initial state', async () => {
+    await store().load();
+    store().showView(questionsView());
+    store().reset();
+    expect(store().view).toEqual({ kind: 'idle' });
+    expect(store().info).toBeNull();
+    expect(store().reader).toBeNull();
+    expect(store().connection).toBe('loading');
+  });
+
+  it('when events arrive, then the store follows the reader and the flow', () => {
+    const off = store().connect();
+    api.emitReader(NO_CARD);
+    api.emitView(codeView());
+    expect(store().reader?.state).toBe('no-card');
+    expect(store().view.kind).toBe('unlock-code');
+    off();
+    api.emitReader(CARD_PRESENT);
+    expect(store().reader?.state).toBe('no-card');
+  });
+});

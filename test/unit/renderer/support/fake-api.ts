@@ -1,0 +1,97 @@
+import { vi, type Mock } from 'vitest';
+import type { AppError } from '../../../../src/shared/errors';
+import type {
+  AppInfo,
+  FlowView,
+  IpcResult,
+  ReaderStatus,
+  RendererApi,
+} from '../../../../src/shared/ipc-contract';
+
+/** Every RendererApi function as a vitest mock, so tests can script answers and read calls. */
+export type FakeApi = { [K in keyof RendererApi]: Mock<RendererApi[K]> } & {
+  /** Sends a reader status event, as the main process does when a card moves. */
+  readonly emitReader: (status: ReaderStatus) => void;
+  /** Sends a flow view event, as the main process does during slow steps. */
+  readonly emitView: (view: FlowView) => void;
+};
+
+export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
+export const failure = <T>(error: AppError): IpcResult<T> => ({ ok: false, error });
+
+export const INFO: AppInfo = {
+  version: '0.1.0',
+  passcodePolicy: 'printable-4-8',
+  mockReader: false,
+  development: false,
+};
+
+export const CARD_PRESENT: ReaderStatus = {
+  state: 'card-present',
+  readers: [{ name: 'Virtual PCD 00 00', hasCard: true }],
+  selectedReader: 'Virtual PCD 00 00',
+  mock: false,
+};
+
+export const NO_CARD: ReaderStatus = {
+  state: 'no-card',
+  readers: [{ name: 'Virtual PCD 00 00', hasCard: false }],
+  selectedReader: 'Virtual PCD 00 00',
+  mock: false,
+};
+
+/** Builds a fake main process: sensible defaults, every answer replaceable per test. */
+export function createFakeApi(
+  options: {
+    readonly info?: AppInfo;
+    readonly reader?: ReaderStatus;
+    readonly view?: FlowView;
+  } = {},
+): FakeApi {
+  const readerListeners = new Set<(s: ReaderStatus) => void>();
+  const viewListeners = new Set<(v: FlowView) => void>();
+  const idle: FlowView = { kind: 'idle' };
+  const reader = options.reader ?? CARD_PRESENT;
+  const fake = {
+    appGetInfo: vi.fn(() => Promise.resolve(ok(options.info ?? INFO))),
+    readerGetStatus: vi.fn(() => Promise.resolve(ok(reader))),
+    readerChoose: vi.fn(({ readerName }: { readerName: string }) =>
+      Promise.resolve(
+        ok<ReaderStatus>({ ...reader, state: 'card-present', selectedReader: readerName }),
+      ),
+    ),
+    flowGetView: vi.fn(() => Promise.resolve(ok(options.view ?? idle))),
+    unlockStart: vi.fn(() => Promise.resolve(ok(idle))),
+    unlockAnswer: vi.fn(() => Promise.resolve(ok(idle))),
+    unlockResendCode: vi.fn(() => Promise.resolve(ok(idle))),
+    unlockSubmitCode: vi.fn(() => Promise.resolve(ok(idle))),
+    unlockSetPasscode: vi.fn(() => Promise.resolve(ok(idle))),
+    registerStart: vi.fn(() => Promise.resolve(ok(idle))),
+    registerAnswer: vi.fn(() => Promise.resolve(ok(idle))),
+    registerResendCode: vi.fn(() => Promise.resolve(ok(idle))),
+    registerSubmitCode: vi.fn(() => Promise.resolve(ok(idle))),
+    flowCancel: vi.fn(() => Promise.resolve(ok(idle))),
+    mockControl: vi.fn(() => Promise.resolve(ok(reader))),
+    onReaderStatusChanged: vi.fn((listener: (s: ReaderStatus) => void) => {
+      readerListeners.add(listener);
+      return () => readerListeners.delete(listener);
+    }),
+    onFlowViewChanged: vi.fn((listener: (v: FlowView) => void) => {
+      viewListeners.add(listener);
+      return () => viewListeners.delete(listener);
+    }),
+    emitReader: (status: ReaderStatus) => readerListeners.forEach((l) => l(status)),
+    emitView: (view: FlowView) => viewListeners.forEach((l) => l(view)),
+  };
+  return fake;
+}
+
+/** Installs the fake as `window.api`, as the preload would. */
+export function installApi(api: FakeApi): void {
+  Object.defineProperty(window, 'api', { value: api, configurable: true, writable: true });
+}
+
+/** Removes `window.api`, as in a page opened outside the app. */
+export function uninstallApi(): void {
+  Reflect.deleteProperty(window, 'api');
+}

@@ -1,0 +1,50 @@
+import type { FlowView } from '../../../../src/shared/ipc-contract';
+
+/** The seed's holder and questions. */
+export const HOLDER = 'Mr John Rigby';
+export const QUESTIONS = [
+  { id: 'first-car', text: 'What was the make and model of your first car?' },
+  { id: 'childhood-phone', text: 'What was your childhood phone number, including area code?' },
+] as const;
+
+export const questionsView = (
+  extra: Partial<Extract<FlowView, { kind: 'unlock-questions' }>> = {},
+): FlowView => ({
+  kind: 'unlock-questions',
+  holderName: HOLDER,
+  questions: [...QUESTIONS],
+  answerTriesLeft: 3,
+  ...extra,
+});
+
+/** A code view whose resend opens `seconds` from now (by the current, possibly fake, clock). */
+export const codeView = (
+  seconds = 60,
+  sendsLeft = 2,
+  kind: 'unlock-code' | 'register-code' = 'unlock-code',
+): FlowView => ({
+  kind,
+  delivery: {
+    maskedEmail: 'j****y@nhs.net',
+    resendAvailableAt: new Date(Date.now() + seconds * 1000).toISOString(),
+    sendsLeft,
+  },
+});
+
+export const newPasscodeView = (
+  policy: 'printable-4-8' | 'digits-6-8' = 'printable-4-8',
+): FlowView => ({
+  kind: 'unlock-new-passcode',
+  policy,
+});
+
+export const registerQuestionsView = (questionsRequired = 2): FlowView => ({
+  kind: 'register-questions',
+  holderName: HOLDER,
+  maskedEmail: 'j****y@nhs.net',
+  catalogue: [
+    ...QUESTIONS,
+    { id: 'first-school', text: 'What was the name of your first school?' },
+  ],
+  questionsRequired,
+});
