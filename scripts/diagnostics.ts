@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectDiagnostics } from '../src/main/diagnostics/collect-diagnostics';
-import { formatDiagnosticsText } from '../src/main/diagnostics/diagnostics-report';
+import { runDiagnosticsCommand } from '../src/main/diagnostics/diagnostics-command';
 import { processSettingsInputs } from '../src/main/settings/load-settings';
 
 /**
@@ -27,20 +26,9 @@ async function main(argv: readonly string[]): Promise<number> {
       version: string;
     }
   ).version;
-  const report = await collectDiagnostics({
-    inputs: { ...processSettingsInputs(), argv: argv.filter((a) => a !== '--json') },
-    version,
-  });
-  process.stdout.write(
-    argv.includes('--json')
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : formatDiagnosticsText(report),
+  return runDiagnosticsCommand({ ...processSettingsInputs(), argv }, version, (text) =>
+    process.stdout.write(text),
   );
-  const healthy =
-    report.settings.problem === undefined &&
-    report.cardService.state === 'running' &&
-    report.server?.healthy === true;
-  return healthy ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(
