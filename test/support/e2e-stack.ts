@@ -1,0 +1,481 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { createServices } from '../../server/domain/create-services';
+import type { ServerCore } from '../../server/domain/ports';
+import { listen, type RunningServer } from '../../server/http/server';
+import { createLogger as createServerLogger } from '../../server/logging';
+import { createAppServices, type AppRuntime } from '../../src/main/app-services';
+import {
+  rendererBuildDir,
+  startBrowserBridge,
+  type BrowserBridge,
+} from '../../src/main/browser-bridge/bridge-server';
+import { createPcscBackend } from '../../src/main/card/pcsc/pcsc-backend';
+import { openVirtualCardFile } from '../../src/main/card/virtual/virtual-piv-card';
+import { createMemoryLogger } from '../../src/main/logging/logger';
+import { loadSettings } from '../../src/main/settings/load-settings';
+import { appError } from '../../src/shared/errors';
+import { err, ok } from '../../src/shared/result';
+import { ECHO_CARD_ENTRY, VIRTUAL_CARD_CLI } from './card-stack';
+import { startPcscd, type Pcscd } from './pcscd';
+import { startPostgres, type PostgresServer } from './postgres';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
+import { CARD_LINES, spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
+
+/**
+ * The whole chain for end-to-end tests, with nothing faked that exists here: the verification
+ * server (createApp + createServices) on SQLite or a private PostgreSQL, a real SMTP server in this
+ * process, pcscd with vpcd and virtual cards in their own processes, the app's main-process
+ * services in browser mode on the real PC/SC backend, and Debian's Chromium through playwright-core.
+ */
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where screenshots, page logs and failure traces go. */
+export const E2E_OUTPUT_DIR = join(projectRoot, 'test-results', 'e2e');
+
+/** Debian's Chromium. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** The flags measured to work here (see /work/shared/sandbox.md). */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The answers every registered test card has (matched to the server's catalogue by text). */
+export const KNOWN_ANSWERS = [
+  { match: /first car/i, answer: 'Ford Escort' },
+  { match: /phone number/i, answer: '0121 496 0000' },
+] as const;
+
+/** Which database the server runs on. */
+export type E2eDatabase = 'sqlite' | 'postgres';
+
+/** A test card: its chip file, its process in the reader, and what the test knows about it. */
+export interface TestCard {
+  readonly guid: string;
+  readonly holderName: string;
+  readonly profile: string;
+  readonly passcode: string;
+  readonly puk: string;
+  readonly process: VirtualCardProcess;
+  /** The chip's state as the card process last saved it. */
+  chip(): { pin: string; puk: string; pinTriesLeft: number; pukTriesLeft: number };
+}
+
+/** A server clock the tests move forward (expired codes) without sleeping. */
+export interface TestClock {
+  now(): Date;
+  advance(seconds: number): void;
+}
+
+/** The running chain. */
+export interface E2eStack {
+  readonly database: E2eDatabase;
+  readonly serverUrl: string;
+  readonly smtp: TestSmtpServer;
+  readonly pcscd: Pcscd;
+  readonly clock: TestClock;
+  readonly browser: Browser;
+  services(): ServerCore;
+  /** Stops the verification server (connections refused) and starts it again on the same port. */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+  /** Enrols (and optionally registers) a new card and puts it into reader 0 (or `port`). */
+  newCard(options: {
+    readonly register: boolean;
+    readonly enrol?: boolean;
+    readonly port?: number;
+  }): Promise<TestCard>;
+  /** The app in browser mode on the real PC/SC backend, opened in a fresh Chromium page. */
+  openApp(name: string, options?: { readonly fakeBrowserClock?: boolean }): Promise<OpenApp>;
+  /** Puts the echo card (answers, but is no PIV card) into reader 0, replacing any card there. */
+  insertNonPivCard(): Promise<VirtualCardProcess>;
+  /** Takes every card out of the readers. */
+  removeAllCards(): Promise<void>;
+  /** The code in the newest mail received after `since` mails. */
+  codeFromMail(since: number): Promise<{ code: string; mail: ReceivedMail }>;
+  dispose(): Promise<void>;
+}
+
+/** One app instance (services + bridge) and its page. */
+export interface OpenApp {
+  readonly page: Page;
+  readonly runtime: AppRuntime;
+  readonly bridge: BrowserBridge;
+  /** Everything the app's main-process services logged, for secret checks. */
+  readonly logs: () => string;
+  close(): Promise<void>;
+}
+
+/** Why the end-to-end suite cannot run here, or undefined when it can (throws under CI). */
+export function e2eSkipReason(): string | undefined {
+  const missing: string[] = [];
+  if (!existsSync(CHROMIUM)) missing.push(`Chromium (${CHROMIUM}, Debian package chromium)`);
+  if (spawnSync('sh', ['-c', 'command -v opensc-tool'], { stdio: 'ignore' }).status !== 0)
+    missing.push('opensc-tool (Debian package opensc)');
+  if (missing.length === 0) return undefined;
+  const reason = `missing ${missing.join(', ')}`;
+  if (process.env.CI) throw new Error(`End-to-end tests cannot run in CI: ${reason}.`);
+  console.warn(`Skipping end-to-end tests: ${reason}.`);
+  return reason;
+}
+
+/** Builds the renderer once when `out/renderer` is missing (the bridge serves the built files). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(rendererBuildDir(projectRoot), 'index.html'))) return;
+  const built = spawnSync('npx', ['electron-vite', 'build'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0)
+    throw new Error(`electron-vite build failed:\n${built.stdout}\n${built.stderr}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port')),
+      );
+    });
+  });
+}
+
+/** The code in an unlock or registration mail, without the spaces added for reading. */
+export function codeInMail(mail: ReceivedMail): string {
+  const match = /Smartcard Unlock Code: ([A-Z0-9 -]+)/.exec(mail.text);
+  if (match?.[1] === undefined) throw new Error(`the mail carries no code:\n${mail.text}`);
+  return match[1].replace(/[\s-]/g, '');
+}
+
+let cardCounter = 0;
+
+/** Starts the chain; `dispose` stops all of it. */
+export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
+  ensureRendererBuilt();
+  const dir = mkdtempSync(join(tmpdir(), `e2e-${database}-`));
+  const cleanups: (() => Promise<void>)[] = [];
+  const dispose = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const smtp = await startSmtpServer();
+    cleanups.push(() => smtp.stop());
+    let databaseUrl: string | undefined;
+    if (database === 'postgres') {
+      const pg = await startPostgres();
+      if (!pg.available) throw new Error(`PostgreSQL is needed: ${pg.reason}`);
+      const pgServer: PostgresServer = pg.server;
+      cleanups.push(() => pgServer.stop());
+      databaseUrl = await pgServer.createDatabase('e2e');
+    }
+    const pcscd = await startPcscd();
+    cleanups.push(() => pcscd.dispose());
+    Object.assign(process.env, pcscd.env);
+
+    const port = await freePort();
+    const configFile = join(dir, 'server.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        mail: {
+          kind: 'smtp',
+          host: '127.0.0.1',
+          port: smtp.port,
+          requireStartTls: false,
+          from: 'smartcard-unlock@nhs.test',
+          timeoutMs: 3000,
+        },
+      }),
+    );
+    const loaded = loadConfig({
+      env: {
+        DATA_DIR: dir,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+      },
+      cwd: dir,
+      configFile,
+      development: true,
+      purpose: 'server',
+    });
+    if (!loaded.ok) throw new Error(`server settings: ${loaded.error.message}`);
+    const settings = loaded.value;
+    let offsetMs = 0;
+    const clock: TestClock = {
+      now: () => new Date(Date.now() + offsetMs),
+      advance: (seconds) => {
+        offsetMs += seconds * 1000;
+      },
+    };
+    const services = await createServices(settings.core, { now: clock.now });
+    cleanups.push(() => services.close());
+    const app = createApp({ services, logger: createServerLogger('silent'), http: settings.http });
+    let running: RunningServer | null = await listen(app, settings);
+    const serverUrl = running.url;
+    cleanups.push(async () => {
+      await running?.close(100);
+    });
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+    });
+    cleanups.push(() => browser.close());
+
+    const cards: VirtualCardProcess[] = [];
+    const inReader: { port: number; card: VirtualCardProcess }[] = [];
+    cleanups.push(async () => {
+      await Promise.all(cards.map((c) => c.stop()));
+    });
+
+    const codeFromMail = async (since: number) => {
+      const mail = await smtp.nextMail(since);
+      return { code: codeInMail(mail), mail };
+    };
+
+    const newCard: E2eStack['newCard'] = async ({ register, enrol = true, port: readerPort }) => {
+      // One card per reader: the one there is taken out first.
+      const readerPortOf = readerPort ?? pcscd.ports[0];
+      for (const previous of inReader.filter((p) => p.port === readerPortOf)) {
+        await previous.card.stop();
+        inReader.splice(inReader.indexOf(previous), 1);
+      }
+      cardCounter += 1;
+      const guid = `${(Date.now() * 1000 + cardCounter).toString(16).padStart(32, '0')}`.slice(-32);
+      const holderName = `Dr Test Holder ${cardCounter}`;
+      const passcode = '246810';
+      const puk = '13572468';
+      const profile = join(dir, `card-${cardCounter}.json`);
+      writeFileSync(
+        profile,
+        JSON.stringify({ guid, holderName, pin: passcode, puk, pinTriesLeft: 3, pukTriesLeft: 3 }),
+        { mode: 0o600 },
+      );
+      const opened = openVirtualCardFile(profile);
+      if (!opened.ok) throw new Error(`test card: ${opened.error.message}`);
+      const chipFile = () =>
+        JSON.parse(readFileSync(profile, 'utf8')) as {
+          pin: string;
+          puk: string;
+          pinTriesLeft: number;
+          pukTriesLeft: number;
+          certificates: Record<'9A' | '9E', string>;
+        };
+      if (enrol) {
+        const der = (b64: string) => Uint8Array.from(Buffer.from(b64, 'base64'));
+        const certificates = chipFile().certificates;
+        const imported = await services.admin.importCards(
+          [
+            {
+              cardId: guid,
+              holderName,
+              email: `holder${cardCounter}@nhs.test`,
+              pivAuthentication: der(certificates['9A']),
+              cardAuthentication: der(certificates['9E']),
+              puk,
+            },
+          ],
+          'e2e test',
+        );
+        if (!imported.ok) throw new Error(`enrolling the test card: ${imported.error.code}`);
+      }
+      const process = spawnVirtualCard(VIRTUAL_CARD_CLI, [
+        '--profile',
+        profile,
+        '--port',
+        String(readerPortOf),
+      ]);
+      cards.push(process);
+      inReader.push({ port: readerPortOf, card: process });
+      await process.waitForLine(CARD_LINES.inserted);
+      const card: TestCard = { guid, holderName, profile, passcode, puk, process, chip: chipFile };
+      if (register) await registerThroughFlow(serverUrl, smtp, codeFromMail);
+      return card;
+    };
+
+    const removeAllCards = async (): Promise<void> => {
+      for (const previous of inReader.splice(0)) await previous.card.stop();
+    };
+
+    const insertNonPivCard = async (): Promise<VirtualCardProcess> => {
+      await removeAllCards();
+      const echo = spawnVirtualCard(ECHO_CARD_ENTRY, [
+        '--profile',
+        'unused',
+        '--port',
+        String(pcscd.ports[0]),
+      ]);
+      cards.push(echo);
+      inReader.push({ port: pcscd.ports[0], card: echo });
+      await echo.waitForLine(CARD_LINES.inserted);
+      return echo;
+    };
+
+    const openApp = async (
+      name: string,
+      options: { readonly fakeBrowserClock?: boolean } = {},
+    ): Promise<OpenApp> => {
+      const { logger, records } = createMemoryLogger();
+      const appSettings = loadSettings({
+        machineFile: join(dir, 'no-machine-settings.json'),
+        userFile: join(dir, 'no-user-settings.json'),
+        env: {},
+        argv: [`--server-url=${serverUrl}`, '--development', '--request-timeout-seconds=5'],
+      });
+      const runtime = await createAppServices({
+        settings: appSettings,
+        version: '0.0.0-e2e',
+        logger,
+        openReaders: async () => {
+          const pcsc = await createPcscBackend({ retryMs: 100 });
+          return pcsc.ok
+            ? ok({ backend: pcsc.value, mock: null })
+            : err(appError('CARD_SERVICE_DOWN'));
+        },
+      });
+      if (runtime.startupError !== null)
+        throw new Error(`app settings: ${JSON.stringify(runtime.startupError)}`);
+      const bridge = await startBrowserBridge({
+        handlers: runtime.handlers,
+        events: runtime.events,
+        rendererDir: rendererBuildDir(projectRoot),
+        logger,
+      });
+      const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+      const page = await context.newPage();
+      const pageLog: string[] = [];
+      page.on('console', (m) => pageLog.push(`[${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
+      // The resend countdown runs on the page's clock: a fake one is moved on instead of waited for.
+      if (options.fakeBrowserClock === true) await page.clock.install();
+      await page.goto(bridge.url);
+      return {
+        page,
+        runtime,
+        bridge,
+        logs: () => JSON.stringify(records),
+        async close() {
+          mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
+          // The last screen and its text, for reading a failure.
+          const text = await page
+            .locator('body')
+            .innerText()
+            .catch((e: Error) => e.message);
+          writeFileSync(
+            join(E2E_OUTPUT_DIR, `${name}.page.log`),
+            `${pageLog.join('\n')}\n--- last screen ---\n${text}\n`,
+          );
+          await page
+            .screenshot({ path: join(E2E_OUTPUT_DIR, `${name}-last.png`) })
+            .catch(() => undefined);
+          await context.close();
+          await bridge.close();
+          await runtime.close();
+        },
+      };
+    };
+
+    return {
+      database,
+      serverUrl,
+      smtp,
+      pcscd,
+      clock,
+      browser,
+      services: () => services,
+      async stopServer() {
+        await running?.close(100);
+        running = null;
+      },
+      async startServer() {
+        if (running === null) running = await listen(app, settings);
+      },
+      newCard,
+      openApp,
+      insertNonPivCard,
+      removeAllCards,
+      codeFromMail,
+      dispose,
+    };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/**
+ * Registers the card in reader 0 with KNOWN_ANSWERS through the app's own flow (setup for the
+ * unlock scenarios; the registration scenario itself goes through the screens).
+ */
+async function registerThroughFlow(
+  serverUrl: string,
+  smtp: TestSmtpServer,
+  codeFromMail: E2eStack['codeFromMail'],
+): Promise<void> {
+  const { FlowRunner } = await import('../../src/main/flows/flow-runner');
+  const { ReaderMonitor } = await import('../../src/main/reader/reader-monitor');
+  const { createServerClient } = await import('../../src/main/server-client/server-client');
+  const { silentLogger } = await import('../../src/main/logging/logger');
+  const pcsc = await createPcscBackend({ retryMs: 100 });
+  if (!pcsc.ok) throw new Error(`PC/SC for registration: ${pcsc.error.message}`);
+  let runner: InstanceType<typeof FlowRunner> | null = null;
+  const readers = new ReaderMonitor(pcsc.value, {
+    configured: null,
+    mock: false,
+    logger: silentLogger,
+    onStatus: () => undefined,
+    onCardRemoved: () => runner?.cardRemoved(),
+  });
+  await readers.start();
+  try {
+    const flows = new FlowRunner({
+      cards: readers,
+      server: createServerClient({ baseUrl: serverUrl, timeoutMs: 30_000, logger: silentLogger }),
+      logger: silentLogger,
+      passcodePolicy: 'printable-4-8',
+      onView: () => undefined,
+    });
+    runner = flows;
+    const step = (view: Awaited<ReturnType<typeof flows.registerStart>>, kind: string) => {
+      if (!view.ok || view.value.kind !== kind)
+        throw new Error(`registration setup stopped before ${kind}: ${JSON.stringify(view)}`);
+      return view.value;
+    };
+    const questions = step(await flows.registerStart('246810'), 'register-questions');
+    if (questions.kind !== 'register-questions') throw new Error('unreachable');
+    const answers = KNOWN_ANSWERS.map(({ match, answer }) => {
+      const question = questions.catalogue.find((q) => match.test(q.text));
+      if (question === undefined) throw new Error(`no catalogue question matches ${match}`);
+      return { questionId: question.id, answer };
+    });
+    const before = smtp.received.length;
+    step(await flows.registerAnswer(answers), 'register-code');
+    const { code } = await codeFromMail(before);
+    step(await flows.registerSubmitCode(code), 'register-done');
+  } finally {
+    readers.stop();
+    await pcsc.value.close();
+  }
+}
