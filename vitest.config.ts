@@ -16,14 +16,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: {
-          name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
-          environment: 'node',
-          // Two cores shared with the integration project's processes: a few unit tests start
-          // worker threads or servers and need more than vitest's 5 s default under that load.
-          testTimeout: 15_000,
-        },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
       },
       {
         extends: true,
