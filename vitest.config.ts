@@ -10,6 +10,9 @@ export default defineConfig({
   test: {
     // Two cores: keep the pool small so services started by tests are not starved.
     maxWorkers: 2,
+    // A guard against hangs, not a speed check: on a loaded two-core machine a unit test that
+    // starts a worker thread or compiles a schema can take seconds.
+    testTimeout: 30_000,
     projects: [
       {
         extends: true,

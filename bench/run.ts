@@ -1,3 +1,12 @@
-import { notYet } from '../scripts/not-yet';
+import { benchClient } from './client';
 
-notYet('The benchmarks (card I/O and the unlock flow against a baseline)', 5);
+/** `npm run bench`: every benchmark, each printing ratios against a baseline from the same run. */
+benchClient().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(
+      `The benchmark failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  },
+);

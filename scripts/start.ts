@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAppServices } from '../src/main/app-services';
 import { rendererBuildDir, startBrowserBridge } from '../src/main/browser-bridge/bridge-server';
@@ -32,12 +32,28 @@ function printDemo(demo: EmbeddedDemo): void {
   console.log('');
 }
 
-/** Builds the renderer when it is missing, so the bridge has something to serve. */
+/** The newest modification time of the files under `path` (0 when it does not exist). */
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
+  return newest;
+}
+
+/**
+ * Builds the screens when they are missing or older than their sources, so the bridge never
+ * serves a stale renderer after a pull or an edit.
+ */
 function ensureRendererBuilt(): void {
-  if (existsSync(join(rendererBuildDir(root), 'index.html'))) return;
+  const built = join(rendererBuildDir(root), 'index.html');
+  const sources = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'package-lock.json'];
+  const sourceTime = Math.max(...sources.map((source) => newestChange(join(root, source))));
+  if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) return;
   console.log('Building the screens (electron-vite build)...');
-  const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0)
+  const result = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0)
     throw new DemoError('the screens could not be built (npx electron-vite build).');
 }
 
@@ -84,7 +100,9 @@ async function browserMode(demo: EmbeddedDemo): Promise<void> {
 
 function electronMode(demo: EmbeddedDemo): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['electron-vite', 'dev'], {
+    // `preview` builds and runs the bundles as they ship: the dev server injects styles inline,
+    // which the app's Content Security Policy (style-src 'self') rightly refuses.
+    const child = spawn('npx', ['electron-vite', 'preview'], {
       cwd: root,
       stdio: 'inherit',
       env: {

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { pino } from 'pino';
 import { createServices } from '../domain/create-services';
 import { createLogger } from '../logging';
-import { openLocalCardUnavailable } from './enrol';
+import { openLocalCardPcsc } from './enrol';
 import { runAdmin } from './run-admin';
 
 /** `npm run admin -- <command>`: IT's command-line tool on the server (see --help). */
@@ -27,7 +27,7 @@ runAdmin({
   readLine,
   openCore: (settings) =>
     createServices(settings.core, { logger: createLogger('warn', pino.destination(2)) }),
-  openLocalCard: openLocalCardUnavailable,
+  openLocalCard: openLocalCardPcsc,
 }).then(
   (status) => process.exit(status),
   (error: unknown) => {

@@ -1,4 +1,8 @@
-import type { CardResult, PivCard } from '../../src/main/card/types';
+import { createPcscBackend } from '../../src/main/card/pcsc/pcsc-backend';
+import { PivClient } from '../../src/main/card/piv-client';
+import { selectReader } from '../../src/main/card/reader-selection';
+import type { CardResult, PivCard, ReaderInfo } from '../../src/main/card/types';
+import { err, ok } from '../../src/shared/result';
 
 /** What enrolment reads from a card: its identifier and the certificates of slots 9A and 9E. */
 export interface CardIdentity {
@@ -37,16 +41,73 @@ export async function readCardIdentity(card: PivCard): Promise<CardResult<CardId
   };
 }
 
+/** Why no reader could be used, with the readers the operator could name instead. */
+function readerError(
+  code: 'reader-missing' | 'card-absent' | 'reader-choice-needed',
+  detail: string,
+): CardResult<never> {
+  return err({ code, detail });
+}
+
 /**
- * The PC/SC reader support of the card layer (src/main/card/pcsc) is not in this build yet, so
- * `enrol` says so instead of pretending. Wire the adapter here once it lands.
+ * Opens the card in a local reader through the card layer's PC/SC backend (pcscd on Linux,
+ * WinSCard on Windows; the virtual card through vpcd). A named reader must be attached; without
+ * a name, the only reader holding a card is used.
  */
-export const openLocalCardUnavailable: OpenLocalCard = () =>
-  Promise.resolve({
-    ok: false,
-    error: {
+export const openLocalCardPcsc: OpenLocalCard = async (reader) => {
+  const created = await createPcscBackend();
+  if (!created.ok) {
+    return err({
       code: 'service-down',
-      detail:
-        'enrol needs the card layer’s PC/SC reader support (src/main/card/pcsc), which is not in this build yet. Meanwhile, export the card from the issuing system and use `import`.',
+      detail: `${created.error.message} (${created.error.detail})`,
+    });
+  }
+  const backend = created.value;
+  const fail = async <T>(result: CardResult<T>): Promise<CardResult<never>> => {
+    await backend.close();
+    return result.ok ? err({ code: 'io' }) : result;
+  };
+  const listed = await backend.listReaders();
+  if (!listed.ok) return fail(listed);
+  const names = listed.value.map((r) => r.name);
+  let chosen: ReaderInfo | undefined;
+  if (reader !== undefined) {
+    chosen = listed.value.find((r) => r.name === reader);
+    if (chosen === undefined) {
+      return fail(
+        readerError(
+          'reader-missing',
+          `No reader is named "${reader}". Readers: ${names.join(', ') || 'none'}.`,
+        ),
+      );
+    }
+  } else {
+    const selected = selectReader(listed.value);
+    if (!selected.ok) {
+      const candidates = selected.error.candidates ?? [];
+      return fail(
+        readerError(
+          selected.error.code,
+          candidates.length > 0
+            ? `Name the reader with --reader. Readers: ${candidates.join(', ')}.`
+            : 'No smartcard reader is attached.',
+        ),
+      );
+    }
+    chosen = selected.value;
+  }
+  if (!chosen.hasCard) {
+    return fail(readerError('card-absent', `There is no card in "${chosen.name}".`));
+  }
+  const channel = await backend.connect(chosen.name);
+  if (!channel.ok) return fail(channel);
+  const name = chosen.name;
+  return ok({
+    card: new PivClient(channel.value),
+    reader: name,
+    close: async () => {
+      await channel.value.close();
+      await backend.close();
     },
   });
+};

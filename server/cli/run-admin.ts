@@ -372,7 +372,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
   {
     name: 'audit',
     usage: 'audit [--card CARD_ID] [--limit N] [--json]',
-    summary: 'Print the audit trail, newest last (all cards, or one).',
+    summary: 'Print the audit trail, newest first (all cards, or one).',
     details: `  --card CARD_ID  only this card's entries
   --limit N       at most N entries (default 100, at most 10000)
   --json          print JSON instead of columns`,
@@ -506,7 +506,7 @@ export async function runAdmin(io: AdminIo): Promise<number> {
     }
     return { core: await io.openCore(settings.value), settings: settings.value };
   };
-  return command.run({ values, positionals, io, actor: `admin:${actor}`, core });
+  return command.run({ values, positionals, io, actor, core });
 }
 
 /** The login name, for the audit trail. */

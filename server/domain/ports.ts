@@ -92,7 +92,7 @@ export interface CardImport {
   /** DER certificates (or SubjectPublicKeyInfo) for slots 9A and 9E. */
   readonly pivAuthentication: Uint8Array;
   readonly cardAuthentication: Uint8Array;
-  /** The card's current PUK (encrypted at rest by the domain). */
+  /** The card's PUK (encrypted at rest by the domain); used for new cards only, since a known card's PUK is the server's own once rotated. */
   readonly puk: string;
 }
 

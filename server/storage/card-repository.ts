@@ -89,8 +89,10 @@ export async function listSealedPuks(
 }
 
 /**
- * Inserts a card or replaces its holder, certificates and PUK (a re-import after re-issue);
- * registration and counters are kept. Returns whether the card was new.
+ * Inserts a card, or updates a known card's holder, address and certificates (a correction from
+ * the issuing system). A known card keeps its PUK: once the server has rotated it, the issuing
+ * system's copy is stale, and overwriting it would make the card unrecoverable here. Registration
+ * and counters are kept. Returns whether the card was new.
  */
 export async function upsertCard(
   db: Kysely<Database>,
@@ -104,10 +106,6 @@ export async function upsertCard(
       email: card.email,
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),
-      puk_key_id: card.puk.keyId,
-      puk_ciphertext: buf(card.puk.ciphertext),
-      pending_puk_key_id: null,
-      pending_puk_ciphertext: null,
       updated_at: now,
     })
     .where('card_id', '=', card.cardId)

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { app, type BrowserWindow } from 'electron';
 import { createAppServices } from './app-services';
 import { forwardEvents, registerInvokeHandlers } from './ipc/typed-ipc';
+import { runDiagnosticsCommand } from './diagnostics/diagnostics-command';
 import { createElectronLogger } from './logging/electron-logger';
 import { openReaders } from './reader/open-readers';
 import { loadSettings, processSettingsInputs } from './settings/load-settings';
@@ -17,7 +18,15 @@ const development = settings.ok ? settings.value.settings.development : false;
 const logger = createElectronLogger(settings.ok ? settings.value.settings.logLevel : 'info');
 
 app.enableSandbox();
-if (!app.requestSingleInstanceLock()) {
+if (process.argv.includes('--diagnostics')) {
+  // `smartcard-unlock --diagnostics [--json]`: the service desk's report on stdout, no window.
+  void app.whenReady().then(async () => {
+    const status = await runDiagnosticsCommand(processSettingsInputs(), app.getVersion(), (text) =>
+      process.stdout.write(text),
+    );
+    app.exit(status);
+  });
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let window: BrowserWindow | null = null;

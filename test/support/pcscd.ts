@@ -82,6 +82,14 @@ function sharedDaemonBusy(): string | undefined {
     : `another pcscd (pid ${pid}) is running and mount namespaces are not available for a private one`;
 }
 
+/**
+ * A command prefix that makes the next program receive SIGTERM when this process dies, however it
+ * dies (util-linux `setpriv --pdeathsig`); empty where setpriv is missing.
+ */
+export function withParentDeath(): string {
+  return commandExists('setpriv') ? 'setpriv --pdeathsig TERM --' : '';
+}
+
 function commandExists(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
@@ -219,6 +227,8 @@ export async function startPcscd(): Promise<Pcscd> {
     if (daemon !== undefined) return;
     if (!isolated) foreignDaemon();
     rmSync(socket, { force: true });
+    // The daemon dies with this process even when it is killed (a timed-out test run): no orphans.
+    const daemonCommand = `${withParentDeath()} pcscd --foreground --config "$2"`;
     const command = isolated
       ? [
           'unshare',
@@ -227,12 +237,12 @@ export async function startPcscd(): Promise<Pcscd> {
           'private',
           'sh',
           '-c',
-          `mkdir -p ${SYSTEM_RUN_DIR} && mount --bind "$1" ${SYSTEM_RUN_DIR} && exec pcscd --foreground --config "$2"`,
+          `mkdir -p ${SYSTEM_RUN_DIR} && mount --bind "$1" ${SYSTEM_RUN_DIR} && exec ${daemonCommand}`,
           'pcscd-test',
           runDir,
           configDir,
         ]
-      : ['pcscd', '--foreground', '--config', configDir];
+      : ['sh', '-c', `exec ${daemonCommand}`, 'pcscd-test', runDir, configDir];
     const child = spawn(command[0]!, command.slice(1), {
       env: { ...process.env, LD_PRELOAD: shim },
       stdio: ['ignore', 'pipe', 'pipe'],

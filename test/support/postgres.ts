@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -107,6 +107,17 @@ export async function startPostgres(): Promise<PostgresAvailability> {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`,
     'start',
   ]);
+  // If the test process dies without stop(), take the cluster down with it: no orphan postmaster.
+  const stopNow = () => {
+    const args = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+    try {
+      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args]);
+      else execFileSync(join(bin, 'pg_ctl'), args);
+    } catch {
+      // Already stopped.
+    }
+  };
+  process.once('exit', stopNow);
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const url = urlOf('postgres');
   const query = async <T extends pg.QueryResultRow>(databaseUrl: string, text: string) => {
@@ -129,6 +140,7 @@ export async function startPostgres(): Promise<PostgresAvailability> {
       },
       query,
       async stop() {
+        process.off('exit', stopNow);
         await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
         await rm(dir, { recursive: true, force: true });
       },

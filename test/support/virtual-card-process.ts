@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { withParentDeath } from './pcscd';
 
 /** The lines the virtual card CLI prints, which tests wait on. */
 export const CARD_LINES = {
@@ -27,9 +28,16 @@ export interface VirtualCardProcess {
 
 /** Spawns `entry` (a TypeScript file) with tsx and the given arguments. */
 export function spawnVirtualCard(entry: string, args: readonly string[]): VirtualCardProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // The card dies with the test process even when that is killed: it would otherwise keep
+  // reconnecting to vpcd for ever.
+  const command = [...withParentDeath().split(' ').filter(Boolean), process.execPath];
+  const child: ChildProcess = spawn(
+    command[0]!,
+    [...command.slice(1), '--import', 'tsx', entry, ...args],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const waiters = new Set<() => void>();
   const onLine = (line: string): void => {

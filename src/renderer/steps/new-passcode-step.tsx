@@ -40,7 +40,9 @@ export function confirmationMessages(
   submitted: boolean,
 ): string[] {
   const stillTyping =
-    !submitted && confirmation.length < passcode.length && passcode.startsWith(confirmation);
+    !submitted &&
+    (confirmation.length === 0 ||
+      (confirmation.length < passcode.length && passcode.startsWith(confirmation)));
   if (stillTyping) return [];
   return confirmationProblems(passcode, confirmation).map((p) => passcodeProblemMessage(p, policy));
 }

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ECHO_CARD_ENTRY } from '../../support/card-stack';
+import { ECHO_CARD_ENTRY, VIRTUAL_CARD_CLI } from '../../support/card-stack';
+import { writeProfile } from '../../support/card-profile';
 import { spawnVirtualCard } from '../../support/virtual-card-process';
 
 /** A TCP port nobody listens on (bound, then released). */
@@ -29,5 +33,24 @@ describe('the virtual card CLI as its own process', () => {
     const card = spawnVirtualCard(ECHO_CARD_ENTRY, ['--port', '99999']);
     expect(await card.exited()).toBe(2);
     expect(card.output.join('\n')).toMatch(/Usage: npm run virtual-card -- --profile FILE/);
+  });
+
+  it('refuses a malformed profile with a message naming the field, and exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtual-card-cli-'));
+    try {
+      const profile = writeProfile(dir, { pinTriesLeft: 7 });
+      const card = spawnVirtualCard(VIRTUAL_CARD_CLI, ['--profile', profile, '--port', '1']);
+      expect(await card.exited()).toBe(1);
+      expect(card.output.join('\n')).toMatch(/Cannot use the card profile.*pinTriesLeft/);
+      expect(card.output.some((line) => line.startsWith('Card inserted'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says which file it cannot read when the profile does not exist', async () => {
+    const card = spawnVirtualCard(VIRTUAL_CARD_CLI, ['--profile', '/nonexistent/card.json']);
+    expect(await card.exited()).toBe(1);
+    expect(card.output.join('\n')).toMatch(/\/nonexistent\/card\.json.*ENOENT/);
   });
 });

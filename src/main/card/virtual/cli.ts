@@ -73,7 +73,7 @@ export async function runVirtualCard(argv: readonly string[], io: VirtualCardIo)
   }
   const card = await io.loadCard(args.value.profile);
   if (!card.ok) {
-    io.printError(`The card profile ${args.value.profile} cannot be used: ${card.error}`);
+    io.printError(`Cannot use the card profile. ${card.error}`);
     return 1;
   }
   const link = new VpcdLink({

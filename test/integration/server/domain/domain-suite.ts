@@ -625,9 +625,18 @@ export function domainSuite(backend: Backend): void {
         });
       });
 
-      it('when a card is imported again, then it counts as updated and keeps its registration', async () => {
+      it('when a card is imported again, then it counts as updated and keeps its registration and rotated PUK', async () => {
         const { services, driver, card } = await world();
         await driver.register(card);
+        const first = await driver.unlockToCode(card);
+        const a1 = must(await services.unlock.submitCode(first.attemptId, first.code, ctx));
+        must(
+          await services.unlock.reportOutcome(
+            first.attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
         const r = await services.admin.importCards(
           [
             {
@@ -646,6 +655,11 @@ export function domainSuite(backend: Backend): void {
           holderName: 'Dr John Rigby',
           registered: true,
         });
+        // The issuing system's PUK is stale once the server rotated it: the server's copy stays.
+        const next = await driver.unlockToCode(card);
+        expect(must(await services.unlock.submitCode(next.attemptId, next.code, ctx)).puk).toBe(
+          a1.nextPuk,
+        );
       });
 
       it('when IT resets a registration, then unlock says the card is not registered', async () => {

@@ -35,6 +35,18 @@ describe('new passcode', () => {
     expect(first().getAttribute('aria-describedby')).toBe('new-passcode-hint new-passcode-error');
   });
 
+  it('when nothing has been typed yet, then neither box shows a problem', async () => {
+    await renderApp({ view: newPasscodeView() });
+    expect(errorsOf('new-passcode')).toBe('');
+    expect(errorsOf('confirm-passcode')).toBe('');
+  });
+
+  it('when only the first box is filled, then the second waits for Confirm before asking', async () => {
+    const { user } = await renderApp({ view: newPasscodeView() });
+    await user.type(first(), 'Ab1!');
+    expect(errorsOf('confirm-passcode')).toBe('');
+  });
+
   it('when a valid passcode is typed, then no problem shows', async () => {
     const { user } = await renderApp({ view: newPasscodeView() });
     await user.type(first(), 'Ab1!');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin, type AdminIo } from '../../../../server/cli/run-admin';
-import { openLocalCardUnavailable, type OpenLocalCard } from '../../../../server/cli/enrol';
+import type { OpenLocalCard } from '../../../../server/cli/enrol';
 import type {
   AdminService,
   AuditEntry,
@@ -114,7 +114,12 @@ async function run(
         },
       });
     },
-    openLocalCard: options.openLocalCard ?? openLocalCardUnavailable,
+    openLocalCard:
+      options.openLocalCard ??
+      (() =>
+        Promise.resolve(
+          err({ code: 'service-down' as const, detail: 'The PC/SC binding is missing.' }),
+        )),
   };
   const status = await runAdmin(io);
   return { status, out: out.join('\n'), err: errors.join('\n'), fake, opened, closed };
@@ -144,7 +149,7 @@ describe('the admin CLI', () => {
     expect(r.out).toBe('Imported 2 new cards and updated 0.');
     expect(r.fake.imports).toHaveLength(1);
     expect(r.fake.imports[0]!.cards).toHaveLength(2);
-    expect(r.fake.imports[0]!.actor).toBe('admin:alice');
+    expect(r.fake.imports[0]!.actor).toBe('alice');
     expect([r.opened, r.closed]).toEqual([1, 1]);
   });
 
@@ -212,10 +217,10 @@ describe('the admin CLI', () => {
   it('when a registration is reset or a lockout cleared, then the domain is told who did it', async () => {
     const reset = await run(['reset-registration', CARD, '--actor', 'bob']);
     expect(reset.status).toBe(0);
-    expect(reset.fake.actions).toEqual([`reset ${CARD} admin:bob`]);
+    expect(reset.fake.actions).toEqual([`reset ${CARD} bob`]);
     const clear = await run(['clear-lockout', CARD, '--actor', 'bob']);
     expect(clear.out).toContain('was cleared');
-    expect(clear.fake.actions).toEqual([`clear ${CARD} admin:bob`]);
+    expect(clear.fake.actions).toEqual([`clear ${CARD} bob`]);
   });
 
   it('when the audit trail is asked for one card, then the filter reaches the domain and columns are printed', async () => {
@@ -278,10 +283,10 @@ describe('the admin CLI', () => {
     expect(importHelp.out).toContain('--dry-run');
   });
 
-  it('when enrol runs without the card layer, then it says clearly that it needs it and exits 4', async () => {
+  it('when the card service cannot be used, then enrol exits 4 with the reason and what to do', async () => {
     const r = await run(['enrol', '--name', 'Mr John Rigby', '--email', 'john.rigby@nhs.net']);
     expect(r.status).toBe(4);
-    expect(r.err).toContain('PC/SC reader support');
+    expect(r.err).toContain('CARD_SERVICE_DOWN: The PC/SC binding is missing.');
     expect(r.opened).toBe(0);
   });
 

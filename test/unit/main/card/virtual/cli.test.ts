@@ -45,7 +45,7 @@ describe('runVirtualCard', () => {
       printError: (line) => errors.push(line),
     });
     expect(code).toBe(1);
-    expect(errors.join('\n')).toMatch(/bad\.json.*pinTriesLeft/);
+    expect(errors.join('\n')).toMatch(/Cannot use the card profile.*pinTriesLeft/);
   });
 
   it('stops with code 2 on bad arguments without loading anything', async () => {

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  codeDeliverySchema,
+  errorResponseSchema,
+  registrationProofResponseSchema,
+  startAttemptResponseSchema,
+  unblockAuthorisationSchema,
+  unlockProofResponseSchema,
+} from '../../../../src/shared/http-api';
+import {
+  makeTestCard,
+  proofFor,
+  startRealServer,
+  type RealServer,
+  type TestCard,
+} from '../support/real-server';
+
+const PUK = '31415926';
+const ANSWERS = { 'first-school': 'St Mary’s Primary', 'first-pet': 'Biscuit the Dog' };
+
+let server: RealServer;
+let card: TestCard;
+beforeAll(async () => {
+  server = await startRealServer();
+  card = makeTestCard('5e'.repeat(16));
+  const imported = await server.core.admin.importCards(
+    [
+      {
+        cardId: card.cardId,
+        holderName: 'Mr John Rigby',
+        email: 'john.rigby@nhs.net',
+        pivAuthentication: card.spki['9A'],
+        cardAuthentication: card.spki['9E'],
+        puk: PUK,
+      },
+    ],
+    'admin:test',
+  );
+  expect(imported.ok).toBe(true);
+});
+afterAll(() => server?.close());
+
+const answers = (overrides: Partial<Record<keyof typeof ANSWERS, string>> = {}) => ({
+  answers: Object.entries({ ...ANSWERS, ...overrides }).map(([questionId, answer]) => ({
+    questionId,
+    answer,
+  })),
+});
+
+const code = (res: { body: unknown }) => errorResponseSchema.parse(res.body).error;
+
+describe('the verification server over real HTTP with the real domain and SQLite', () => {
+  it('when a card is not registered yet, then an unlock start answers 409 CARD_NOT_REGISTERED', async () => {
+    const res = await server.post('/v1/unlock/attempts', { cardId: card.cardId });
+    expect([res.status, code(res).code]).toEqual([409, 'CARD_NOT_REGISTERED']);
+  });
+
+  it('when the holder registers and then unlocks, then every step answers its documented status and the PUK is released once', async () => {
+    // Registration
+    const reg = startAttemptResponseSchema.parse(
+      (await server.post('/v1/registration/attempts', { cardId: card.cardId })).body,
+    );
+    const regBase = `/v1/registration/attempts/${reg.attemptId}`;
+    const regProof = await server.post(`${regBase}/card-proof`, {
+      signature: proofFor(card, 'register', reg.attemptId, reg.nonce),
+    });
+    expect(regProof.status).toBe(200);
+    expect(registrationProofResponseSchema.parse(regProof.body).holderName).toBe('Mr John Rigby');
+    const regAnswers = await server.post(`${regBase}/answers`, answers());
+    expect(regAnswers.status).toBe(200);
+    expect(codeDeliverySchema.parse(regAnswers.body).maskedEmail).toMatch(/^j\*+y@nhs\.net$/);
+    const confirm = await server.post(`${regBase}/code`, { code: server.codes().at(-1) });
+    expect(confirm.status).toBe(204);
+
+    // Unlock
+    const start = await server.post('/v1/unlock/attempts', { cardId: card.cardId });
+    expect(start.status).toBe(201);
+    const attempt = startAttemptResponseSchema.parse(start.body);
+    const base = `/v1/unlock/attempts/${attempt.attemptId}`;
+    const wrongProof = await server.post(`${base}/card-proof`, {
+      signature: proofFor(card, 'register', attempt.attemptId, attempt.nonce),
+    });
+    expect([wrongProof.status, code(wrongProof).code]).toEqual([403, 'PROOF_INVALID']);
+
+    const again = startAttemptResponseSchema.parse(
+      (await server.post('/v1/unlock/attempts', { cardId: card.cardId })).body,
+    );
+    const base2 = `/v1/unlock/attempts/${again.attemptId}`;
+    const proof = await server.post(`${base2}/card-proof`, {
+      signature: proofFor(card, 'unlock', again.attemptId, again.nonce),
+    });
+    expect(proof.status).toBe(200);
+    expect(
+      unlockProofResponseSchema
+        .parse(proof.body)
+        .questions.map((q) => q.id)
+        .sort(),
+    ).toEqual(Object.keys(ANSWERS).sort());
+
+    const wrong = await server.post(`${base2}/answers`, answers({ 'first-pet': 'Rex' }));
+    expect([wrong.status, code(wrong).code]).toEqual([422, 'ANSWERS_WRONG']);
+    expect(code(wrong).details?.triesLeft).toBe(2);
+
+    const right = await server.post(
+      `${base2}/answers`,
+      answers({ 'first-school': '  st marys   primary ' }),
+    );
+    expect(right.status).toBe(200);
+    const resend = await server.post(`${base2}/code/resend`);
+    expect([resend.status, code(resend).code]).toEqual([429, 'RESEND_TOO_SOON']);
+
+    const badCode = await server.post(`${base2}/code`, { code: 'AAAA-AAAA' });
+    expect([badCode.status, code(badCode).code]).toEqual([422, 'CODE_WRONG']);
+    const mailed = server.codes().at(-1)!;
+    const auth = await server.post(`${base2}/code`, { code: mailed.toLowerCase() });
+    expect(auth.status).toBe(200);
+    const authorisation = unblockAuthorisationSchema.parse(auth.body);
+    expect(authorisation.puk).toBe(PUK);
+
+    const twice = await server.post(`${base2}/code`, { code: mailed });
+    expect(twice.status).toBeGreaterThanOrEqual(400);
+    expect(twice.status).toBeLessThan(500);
+
+    const outcome = await server.post(`${base2}/outcome`, {
+      outcome: 'unlocked',
+      pukOnCard: 'next',
+    });
+    expect(outcome.status).toBe(204);
+
+    // Nothing secret in the server's logs or the audit trail.
+    const audit = await server.core.admin.auditTrail({ cardId: card.cardId, limit: 1000 });
+    expect(audit.ok).toBe(true);
+    const haystack = [...server.logs, JSON.stringify(audit.ok ? audit.value : [])].join('\n');
+    const secrets = [
+      PUK,
+      authorisation.nextPuk,
+      mailed,
+      ...server.codes(),
+      'Biscuit',
+      'Rex',
+      'St Mary',
+      'st marys',
+      proofFor(card, 'unlock', again.attemptId, again.nonce).slice(0, 40),
+    ];
+    for (const secret of secrets)
+      expect(haystack, `a secret reached the logs: ${secret.slice(0, 3)}…`).not.toContain(secret);
+    expect(server.logs.some((l) => l.includes(`"url":"${base2}/answers"`))).toBe(true);
+  });
+
+  it('when wrong answers reach the limit across attempts, then self-service locks with 423 and the next start is refused', async () => {
+    let last = { status: 0, body: undefined as unknown };
+    for (let i = 0; i < 3; i++) {
+      const a = startAttemptResponseSchema.parse(
+        (await server.post('/v1/unlock/attempts', { cardId: card.cardId })).body,
+      );
+      const base = `/v1/unlock/attempts/${a.attemptId}`;
+      await server.post(`${base}/card-proof`, {
+        signature: proofFor(card, 'unlock', a.attemptId, a.nonce),
+      });
+      last = await server.post(`${base}/answers`, answers({ 'first-pet': `wrong ${i}` }));
+    }
+    expect([last.status, code(last).code]).toEqual([423, 'SELF_SERVICE_LOCKED']);
+    const refused = await server.post('/v1/unlock/attempts', { cardId: card.cardId });
+    expect([refused.status, code(refused).code]).toEqual([423, 'SELF_SERVICE_LOCKED']);
+  });
+
+  it('when the database is up, then /readyz says so', async () => {
+    const res = await fetch(`${server.url}/readyz`);
+    expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+  });
+});

@@ -1,0 +1,129 @@
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp } from '../../../../server/app';
+import { loadConfig, type ServerSettings } from '../../../../server/config';
+import { createServices } from '../../../../server/domain/create-services';
+import type { ServerCore } from '../../../../server/domain/ports';
+import { createMetrics } from '../../../../server/http/metrics';
+import { listen, type RunningServer } from '../../../../server/http/server';
+import { createLogger } from '../../../../server/logging';
+import { cardProofMessage, type ProofPurpose } from '../../../../src/shared/card-identity';
+
+/** A card's two P-256 keys, as a test holds them in place of the chip. */
+export interface TestCard {
+  readonly cardId: string;
+  readonly pivAuthentication: KeyObject;
+  readonly cardAuthentication: KeyObject;
+  /** SubjectPublicKeyInfo DER of each key, for the import. */
+  readonly spki: { readonly '9A': Uint8Array; readonly '9E': Uint8Array };
+}
+
+/** Makes a card with fresh keys. */
+export function makeTestCard(cardId: string): TestCard {
+  const a = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const e = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const spki = (k: KeyObject): Uint8Array =>
+    new Uint8Array(k.export({ type: 'spki', format: 'der' }));
+  return {
+    cardId,
+    pivAuthentication: a.privateKey,
+    cardAuthentication: e.privateKey,
+    spki: { '9A': spki(a.publicKey), '9E': spki(e.publicKey) },
+  };
+}
+
+/** The card's proof for an attempt, base64 DER, as the app sends it. */
+export function proofFor(
+  card: TestCard,
+  purpose: ProofPurpose,
+  attemptId: string,
+  nonce: string,
+): string {
+  const key = purpose === 'register' ? card.pivAuthentication : card.cardAuthentication;
+  return sign('sha256', Buffer.from(cardProofMessage(purpose, attemptId, nonce)), {
+    key,
+    dsaEncoding: 'der',
+  }).toString('base64');
+}
+
+/** The real server on a temporary SQLite file and outbox, its captured logs and the outbox. */
+export interface RealServer {
+  readonly url: string;
+  readonly core: ServerCore;
+  readonly settings: ServerSettings;
+  readonly logs: string[];
+  /** The codes mailed so far, oldest first. */
+  codes(): string[];
+  post(path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** Starts the real app and services (development settings on a fresh DATA_DIR) on port 0. */
+export async function startRealServer(): Promise<RealServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'scu-real-'));
+  const loaded = loadConfig({
+    env: { DATA_DIR: dir },
+    cwd: dir,
+    development: true,
+    purpose: 'server',
+  });
+  if (!loaded.ok) throw loaded.error;
+  const mail = loaded.value.core.mail;
+  const settings: ServerSettings = {
+    ...loaded.value,
+    // Codes are read from the outbox files; printing them would only clutter the test output.
+    core: {
+      ...loaded.value.core,
+      mail: mail.kind === 'outbox' ? { ...mail, printCodes: false } : mail,
+    },
+  };
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const logger = createLogger('debug', sink);
+  const core = await createServices(settings.core, { logger });
+  const app = createApp({
+    services: core,
+    logger,
+    http: settings.http,
+    metrics: createMetrics({ processMetrics: false }),
+  });
+  const running: RunningServer = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });
+  const outbox = mail.kind === 'outbox' ? mail.dir : '';
+  return {
+    url: running.url,
+    core,
+    settings,
+    logs,
+    codes: () =>
+      readdirSync(outbox)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .flatMap((f) => {
+          const text = (JSON.parse(readFileSync(join(outbox, f), 'utf8')) as { text: string }).text;
+          const match = /Smartcard Unlock Code: ([A-Z0-9 ]+)/.exec(text);
+          return match?.[1] === undefined ? [] : [match[1].replace(/ /g, '')];
+        }),
+    async post(path, body) {
+      const res = await fetch(running.url + path, {
+        method: path.endsWith('#delete') ? 'DELETE' : 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+    },
+    async close() {
+      await running.close(1000);
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
