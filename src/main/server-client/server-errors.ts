@@ -16,13 +16,23 @@ export function transportError(code: string | undefined, causeCode?: string): Ap
   return appError('SERVER_UNREACHABLE');
 }
 
+/** Server error codes a 5xx may carry that mean more to the holder than "the service had a problem". */
+const PASSED_THROUGH_5XX: ReadonlySet<string> = new Set(['MAIL_UNAVAILABLE']);
+
 /**
  * The error for an HTTP failure status: 5xx and unreadable bodies are the server's problem;
  * 4xx carry the server's stable code, re-worded from our own catalogue so every screen matches.
  */
 export function statusError(status: number, body: unknown): AppError {
-  if (status >= 500) return appError('SERVER_ERROR');
   const parsed = errorResponseSchema.safeParse(body);
+  if (status >= 500) {
+    // A 5xx means the server had a problem, except when it names a dependency the holder can wait
+    // for: mail down (503) keeps the attempt, and the screen must say so and offer the resend.
+    const code = parsed.success ? parsed.data.error.code : undefined;
+    return code !== undefined && PASSED_THROUGH_5XX.has(code)
+      ? appError(code, parsed.success ? parsed.data.error.details : undefined)
+      : appError('SERVER_ERROR');
+  }
   if (!parsed.success) {
     return status === 429 ? appError('RATE_LIMITED') : appError('SERVER_ERROR');
   }

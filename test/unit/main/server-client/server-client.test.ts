@@ -115,6 +115,22 @@ describe('server client: failures become typed errors', () => {
     });
   });
 
+  it('when mail is down (503 MAIL_UNAVAILABLE), then the holder is told so, not that the service failed', async () => {
+    const mailDown = { code: 'MAIL_UNAVAILABLE', message: 'x', nextStep: 'y' };
+    const server = await serve((_req, res) => json(res, 503, { error: mailDown }));
+    const result = await client(server.url).client.unlockResend(attemptId);
+    expect(result).toEqual({ ok: false, error: appError('MAIL_UNAVAILABLE') });
+  });
+
+  it('when a 5xx names any other code, then it is still SERVER_ERROR', async () => {
+    const internal = { code: 'INTERNAL', message: 'x', nextStep: 'y' };
+    const server = await serve((_req, res) => json(res, 500, { error: internal }));
+    expect(await client(server.url).client.unlockStart(cardId)).toEqual({
+      ok: false,
+      error: appError('SERVER_ERROR'),
+    });
+  });
+
   it("when the server refuses with a 4xx, then the server's code with its details, in our wording", async () => {
     const server = await serve((_req, res) =>
       json(res, 400, {
