@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CardChannel } from '../src/main/card/types';
+import { writeProfile } from '../test/support/card-profile';
+import { startCardStack, VIRTUAL_CARD_CLI } from '../test/support/card-stack';
+import { pcscStackMissing } from '../test/support/pcscd';
+import { inserted } from '../test/support/reader-events';
+import { CARD_LINES } from '../test/support/virtual-card-process';
+
+/**
+ * bench/card-rtt (issue 3): one APDU round trip through the card layer (the PC/SC backend: its
+ * worker, the smartcard binding, pcscd, vpcd, the virtual PIV card) against the same round trip
+ * from a tiny C client on libpcsclite, built here with gcc, on the same pcscd and card in the same
+ * run. Target: the card layer's median at most 1.3 times the C client's.
+ *
+ * The APDU is VERIFY with no data (PIV "tries left"), which spends no try, after SELECT. A third
+ * side, the smartcard binding called on a plain thread in a process of its own
+ * (card-rtt-binding.ts), splits the gap into the binding's share and the worker's. Rounds rotate
+ * the sides so that drift in the machine's load falls on all of them; each side warms up first.
+ */
+
+const BINDING_ENTRY = join(import.meta.dirname, 'card-rtt-binding.ts');
+const TARGET_RATIO = 1.3;
+const ROUNDS = 10;
+const PER_ROUND = 50;
+const WARMUP = 50;
+const SELECT_PIV = new Uint8Array(Buffer.from('00a4040009a0000003080000100000', 'hex'));
+const VERIFY_TRIES_LEFT = Uint8Array.of(0x00, 0x20, 0x00, 0x80);
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 0 ? (s[mid - 1]! + s[mid]!) / 2 : s[mid]!;
+};
+const percentile = (xs: readonly number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+function compileClient(dir: string): string {
+  const output = join(dir, 'card-rtt-client');
+  const source = join(import.meta.dirname, 'card-rtt-client.c');
+  const built = spawnSync(
+    'gcc',
+    ['-O2', '-I/usr/include/PCSC', '-o', output, source, '-lpcsclite'],
+    { encoding: 'utf8' },
+  );
+  if (built.status !== 0) {
+    throw new Error(`gcc could not build the C client (libpcsclite-dev needed): ${built.stderr}`);
+  }
+  return output;
+}
+
+/**
+ * One run of a baseline process (the C client, or the binding alone): `count` measured round trips
+ * after `warmup` unmeasured ones, one figure in microseconds per line.
+ */
+function runClient(
+  command: readonly string[],
+  reader: string,
+  warmup: number,
+  count: number,
+): number[] {
+  const args = [...command.slice(1), reader, String(warmup), String(count), hex(VERIFY_TRIES_LEFT)];
+  const run = spawnSync(command[0]!, args, { encoding: 'utf8', env: process.env });
+  if (run.status !== 0) throw new Error(`${command.join(' ')} failed: ${run.stderr}`);
+  const times = run.stdout.trim().split('\n').map(Number);
+  if (times.length !== count || times.some((t) => !Number.isFinite(t))) {
+    throw new Error(`the C client printed unexpected output: ${run.stdout}`);
+  }
+  return times;
+}
+
+/** `count` round trips through the card layer, each timed in microseconds. */
+async function runCardLayer(channel: CardChannel, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const start = performance.now();
+    const response = await channel.transmit(VERIFY_TRIES_LEFT);
+    times.push((performance.now() - start) * 1000);
+    if (!response.ok) throw new Error(`transmit failed: ${JSON.stringify(response.error)}`);
+  }
+  return times;
+}
+
+/** Runs the benchmark and prints the medians and the ratio against the C client. */
+export async function benchCardRtt(): Promise<void> {
+  const missing = pcscStackMissing();
+  if (missing !== undefined) {
+    if (process.env.CI !== undefined && process.env.CI !== '') {
+      throw new Error(`bench/card-rtt cannot run in CI: ${missing}`);
+    }
+    console.log(`bench/card-rtt skipped: ${missing}.`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-card-rtt-'));
+  const stack = await startCardStack();
+  try {
+    const client = compileClient(dir);
+    const reader = stack.pcscd.readerNames[0];
+    const since = stack.events.mark();
+    const card = stack.spawnCard(VIRTUAL_CARD_CLI, [
+      '--profile',
+      writeProfile(dir),
+      '--port',
+      String(stack.pcscd.ports[0]),
+    ]);
+    await card.waitForLine(CARD_LINES.inserted);
+    await stack.events.waitFor(inserted(reader), since);
+
+    const channel = await stack.backend.connect(reader);
+    if (!channel.ok) throw new Error(`connect: ${JSON.stringify(channel.error)}`);
+    const selected = await channel.value.transmit(SELECT_PIV);
+    if (!selected.ok || hex(selected.value.slice(-2)) !== '9000') {
+      throw new Error(`SELECT of the PIV application failed: ${JSON.stringify(selected)}`);
+    }
+    const probe = await channel.value.transmit(VERIFY_TRIES_LEFT);
+    const sw = probe.ok ? hex(probe.value.slice(-2)) : JSON.stringify(probe.error);
+    if (!/^63c[0-9a-f]$/.test(sw)) throw new Error(`VERIFY without data answered ${sw}`);
+
+    const cClient = [client];
+    const bindingAlone = [process.execPath, '--import', 'tsx', BINDING_ENTRY];
+    await runCardLayer(channel.value, WARMUP);
+    const layer: number[] = [];
+    const c: number[] = [];
+    const binding: number[] = [];
+    const sides: readonly (() => Promise<unknown>)[] = [
+      async () => layer.push(...(await runCardLayer(channel.value, PER_ROUND))),
+      () => Promise.resolve(c.push(...runClient(cClient, reader, WARMUP, PER_ROUND))),
+      () => Promise.resolve(binding.push(...runClient(bindingAlone, reader, WARMUP, PER_ROUND))),
+    ];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Rotate which side goes first so none always follows another.
+      for (let i = 0; i < sides.length; i += 1) await sides[(round + i) % sides.length]!();
+    }
+    await channel.value.close();
+
+    const layerMedian = median(layer);
+    const cMedian = median(c);
+    const ratio = layerMedian / cMedian;
+    const line = (name: string, xs: readonly number[]): string =>
+      `  ${name.padEnd(30)} median ${median(xs).toFixed(0).padStart(6)} µs   p90 ${percentile(xs, 0.9).toFixed(0).padStart(6)} µs   (n=${xs.length})`;
+    console.log(`bench/card-rtt: one APDU round trip (VERIFY, tries left) through pcscd + vpcd`);
+    console.log(line('card layer (PC/SC backend)', layer));
+    console.log(line('C client on libpcsclite', c));
+    console.log(line('smartcard binding, no worker', binding));
+    console.log(
+      `  ratio card layer / C client: ${ratio.toFixed(2)} (target at most ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `  for diagnosis, binding alone / C client: ${(median(binding) / cMedian).toFixed(2)}; card layer / binding alone: ${(layerMedian / median(binding)).toFixed(2)}`,
+    );
+  } finally {
+    await stack.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
