@@ -49,7 +49,7 @@ function privateKeyProblem(pem: string): string | undefined {
     }
     return undefined;
   } catch {
-    return 'must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)';
+    return 'must be an ECC P-256 private key in PKCS#8 PEM form';
   }
 }
 

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   completeProfile,
@@ -30,7 +30,7 @@ describe('virtual card profile: validation', () => {
     [
       'keys.9A',
       { keys: { '9A': 'not a key' } },
-      /field "keys.9A" must be a PKCS#8 PEM private key/,
+      /field "keys.9A" must be an ECC P-256 private key in PKCS#8 PEM form/,
     ],
     [
       'certificates.9E',
@@ -100,7 +100,8 @@ describe('virtual card profile: generated key material', () => {
       expect(cert.subject).toBe('CN=Mr John Rigby');
       expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
       expect(cert.verify(cert.publicKey)).toBe(true);
-      expect(profile.keys[slot]).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      const key = createPrivateKey(profile.keys[slot]);
+      expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     }
     expect(profile.certificates['9A']).not.toBe(profile.certificates['9E']);
   });
