@@ -10,6 +10,7 @@ import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
 import { useWizardStore } from '../store/wizard-store';
 import { CODE_WORDING, FAILURE_TITLES } from '../wording';
+import { CancelButton } from '../components/cancel-button';
 
 /** The code as the server wants it, or the problem to show. */
 export function checkCode(typed: string): { readonly code: string } | { readonly problem: string } {
@@ -63,8 +64,8 @@ function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
 function NotSent({ error }: { readonly error: AppError | undefined }) {
   const title = FAILURE_TITLES.MAIL_UNAVAILABLE;
   const heading = useStepHeading(title);
-  const { resendCode, cancel, pending } = useWizardStore(
-    useShallow((s) => ({ resendCode: s.resendCode, cancel: s.cancel, pending: s.pending })),
+  const { resendCode, pending } = useWizardStore(
+    useShallow((s) => ({ resendCode: s.resendCode, pending: s.pending })),
   );
   return (
     <>
@@ -82,13 +83,7 @@ function NotSent({ error }: { readonly error: AppError | undefined }) {
         >
           Resend code
         </button>
-        <button
-          className="nhsuk-button nhsuk-button--secondary"
-          type="button"
-          onClick={() => void cancel()}
-        >
-          Cancel
-        </button>
+        <CancelButton />
       </div>
       <HelpContacts />
     </>
@@ -128,9 +123,7 @@ function CodeForm({
 }) {
   const title = journey === 'unlock' ? CODE_WORDING.heading : 'Confirm your email address';
   const heading = useStepHeading(title);
-  const { submitCode, cancel } = useWizardStore(
-    useShallow((s) => ({ submitCode: s.submitCode, cancel: s.cancel })),
-  );
+  const submitCode = useWizardStore((s) => s.submitCode);
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -189,13 +182,7 @@ function CodeForm({
           <button className="nhsuk-button" type="submit">
             Next
           </button>
-          <button
-            className="nhsuk-button nhsuk-button--secondary"
-            type="button"
-            onClick={() => void cancel()}
-          >
-            Cancel
-          </button>
+          <CancelButton />
         </div>
       </form>
       <Resend delivery={delivery} />
