@@ -1,6 +1,6 @@
 import { appError, type AppError } from '../../shared/errors';
 import type { CodeDelivery, Question } from '../../shared/http-api';
-import { canRetryAfter, CODE_PROBLEMS, RESEND_PROBLEMS } from './flow-errors';
+import { canRetryAfter, CODE_PROBLEMS, codeNotSent, RESEND_PROBLEMS } from './flow-errors';
 import type { AttemptRef } from './unlock-flow';
 
 /**
@@ -158,16 +158,7 @@ export function registrationTransition(
       };
     case 'answers-rejected':
       if (state.kind !== 'saving-answers') return state;
-      // The answers are saved but the email failed: the code screen offers Resend.
-      if (event.error.code === 'MAIL_UNAVAILABLE') {
-        return {
-          kind: 'code',
-          attempt: state.attempt,
-          holderName: state.holderName,
-          delivery: null,
-          error: event.error,
-        };
-      }
+      if (event.error.code === 'MAIL_UNAVAILABLE') return codeNotSent(state, event.error);
       if (event.error.code !== 'VALIDATION_FAILED') return fail(event.error);
       return { ...state, kind: 'questions', error: event.error };
     case 'resend-requested':

@@ -1,6 +1,6 @@
 import { appError, type AppError } from '../../shared/errors';
 import type { CodeDelivery, Question } from '../../shared/http-api';
-import { canRetryAfter, CODE_PROBLEMS, RESEND_PROBLEMS } from './flow-errors';
+import { canRetryAfter, CODE_PROBLEMS, codeNotSent, RESEND_PROBLEMS } from './flow-errors';
 
 /**
  * The unlock flow as data: a discriminated union of states and pure `(state, event) => state`
@@ -178,16 +178,7 @@ export function unlockTransition(state: UnlockState, event: UnlockEvent): Unlock
       };
     case 'answers-rejected': {
       if (state.kind !== 'checking-answers') return state;
-      // The answers were right but the email failed: the code screen offers Resend, answers kept.
-      if (event.error.code === 'MAIL_UNAVAILABLE') {
-        return {
-          kind: 'code',
-          attempt: state.attempt,
-          holderName: state.holderName,
-          delivery: null,
-          error: event.error,
-        };
-      }
+      if (event.error.code === 'MAIL_UNAVAILABLE') return codeNotSent(state, event.error);
       // Self-service locked, or the attempt ended: the questions cannot be asked again.
       if (event.error.code !== 'ANSWERS_WRONG' && event.error.code !== 'VALIDATION_FAILED') {
         return fail(event.error);
