@@ -57,7 +57,8 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('unlock-code'),
-      delivery: codeDeliverySchema,
+      /** Null when the first email could not be sent: the screen offers Resend. */
+      delivery: codeDeliverySchema.nullable(),
       error: appErrorSchema.optional(),
     })
     .strict(),
@@ -82,7 +83,7 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('register-code'),
-      delivery: codeDeliverySchema,
+      delivery: codeDeliverySchema.nullable(),
       error: appErrorSchema.optional(),
     })
     .strict(),

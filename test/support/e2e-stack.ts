@@ -28,6 +28,7 @@ import { startPcscd, type Pcscd } from './pcscd';
 import { startPostgres, type PostgresServer } from './postgres';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
 import { CARD_LINES, spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
+import { ensureRendererBuilt as buildIfStale } from '../../scripts/renderer-build';
 
 /**
  * The whole chain for end-to-end tests, with nothing faked that exists here: the verification
@@ -134,15 +135,10 @@ export function e2eSkipReason(): string | undefined {
   return reason;
 }
 
-/** Builds the renderer once when `out/renderer` is missing (the bridge serves the built files). */
+/** Builds the renderer when `out/renderer` is missing or older than its sources. */
 export function ensureRendererBuilt(): void {
-  if (existsSync(join(rendererBuildDir(projectRoot), 'index.html'))) return;
-  const built = spawnSync('npx', ['electron-vite', 'build'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0)
-    throw new Error(`electron-vite build failed:\n${built.stdout}\n${built.stderr}`);
+  const failed = buildIfStale(projectRoot, { quiet: true });
+  if (failed !== undefined) throw new Error(`electron-vite build failed:\n${failed}`);
 }
 
 function freePort(): Promise<number> {
