@@ -2,6 +2,7 @@ import type { AppError } from '../shared/errors';
 import type { AppInfo } from '../shared/ipc-contract';
 import type { Result } from '../shared/result';
 import type { ReaderBackend } from './card/types';
+import { collectDiagnostics, lendBackend } from './diagnostics/collect-diagnostics';
 import { FlowRunner } from './flows/flow-runner';
 import type { InvokeHandlers } from './ipc/dispatch';
 import { EventHub } from './ipc/event-hub';
@@ -75,9 +76,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       mockReader: false,
       development: false,
     };
+    // The report reads the readers the way `--diagnostics` does: the app opened none.
+    const diagnostics = {
+      collect: () => collectDiagnostics({ loaded: options.settings, version: options.version }),
+    };
     return {
       info,
-      handlers: createStartupErrorHandlers(info, error),
+      handlers: createStartupErrorHandlers(info, error, diagnostics),
       events,
       startupError: error,
       close: () => Promise.resolve(),
@@ -126,6 +131,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     onView: (view) => events.emit('flow:view-changed', view),
   });
   await readers.start();
+  const diagnostics = {
+    // The app's own readers (the mock reader's card is only in this process), or, when none could
+    // be opened, a fresh attempt that says why, as `--diagnostics` would.
+    collect: () =>
+      collectDiagnostics({
+        loaded: options.settings,
+        version: options.version,
+        openBackend: opened.ok ? lendBackend(source.backend) : undefined,
+        cardInUse: () => runner?.view().kind === 'busy',
+      }),
+  };
   logger.info('app services ready', {
     mockReader: settings.mockReader,
     reader: readers.status().state,
@@ -133,7 +149,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   return {
     info,
-    handlers: createInvokeHandlers({ info, readers, flows: runner, mock: source.mock }),
+    handlers: createInvokeHandlers({
+      info,
+      readers,
+      flows: runner,
+      mock: source.mock,
+      diagnostics,
+    }),
     events,
     startupError: null,
     async close() {

@@ -1,13 +1,18 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { DevPanel } from './components/dev-panel';
+import { DiagnosticsLink, DiagnosticsScreen } from './components/diagnostics-screen';
 import { HelpContacts } from './components/help-contacts';
+import { selectDiagnosticsOpen } from './store/diagnostics-slice';
 import { useWizardStore } from './store/wizard-store';
 import { StepRouter } from './step-router';
 import { FailureStep } from './steps/failure-step';
 import { SERVICE_NAME } from './wording';
 
-/** The page frame: the NHS header, the current step, the development panel and the footer. */
+/**
+ * The page frame: the NHS header, the current step, the development panel and the footer. The
+ * diagnostics screen covers the step without unmounting it, so Back finds it as it was left.
+ */
 export function App() {
   const { connection, connectionError, version, load, connect } = useWizardStore(
     useShallow((s) => ({
@@ -18,6 +23,7 @@ export function App() {
       connect: s.connect,
     })),
   );
+  const diagnosticsOpen = useWizardStore(selectDiagnosticsOpen);
 
   useEffect(() => {
     const disconnect = connect();
@@ -38,13 +44,16 @@ export function App() {
         <main className="nhsuk-main-wrapper" id="main-content">
           <div className="nhsuk-grid-row">
             <div className="nhsuk-grid-column-two-thirds">
-              {connection === 'failed' && connectionError !== null ? (
-                <FailureStep error={connectionError} canRetry={false} />
-              ) : connection === 'loading' ? (
-                <p role="status">Loading {SERVICE_NAME}…</p>
-              ) : (
-                <StepRouter />
-              )}
+              {diagnosticsOpen ? <DiagnosticsScreen /> : null}
+              <div hidden={diagnosticsOpen}>
+                {connection === 'failed' && connectionError !== null ? (
+                  <FailureStep error={connectionError} canRetry={false} />
+                ) : connection === 'loading' ? (
+                  <p role="status">Loading {SERVICE_NAME}…</p>
+                ) : (
+                  <StepRouter />
+                )}
+              </div>
             </div>
             <div className="nhsuk-grid-column-one-third">
               <DevPanel />
@@ -56,6 +65,7 @@ export function App() {
         <div className="nhsuk-width-container">
           <div className="nhsuk-footer__meta">
             <HelpContacts />
+            <DiagnosticsLink />
             <p className="nhsuk-body-s">
               {SERVICE_NAME}
               {version === undefined ? '' : ` version ${version}`}

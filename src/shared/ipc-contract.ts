@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { diagnosticsReportSchema } from './diagnostics-report';
 import { appErrorSchema } from './errors';
 import { codeDeliverySchema, questionSchema } from './http-api';
 import { passcodePolicyNameSchema } from './passcode-policy';
@@ -107,6 +108,12 @@ const empty = z.object({}).strict();
 /** Every request/response channel. */
 export const IPC_INVOKE = {
   'app:get-info': { method: 'appGetInfo', request: empty, response: appInfoSchema },
+  /** The service desk's report (the same collector as `--diagnostics`); takes seconds. */
+  'app:get-diagnostics': {
+    method: 'appGetDiagnostics',
+    request: empty,
+    response: diagnosticsReportSchema,
+  },
   'reader:get-status': { method: 'readerGetStatus', request: empty, response: readerStatusSchema },
   'reader:choose': {
     method: 'readerChoose',

@@ -3,7 +3,12 @@ import { createPcscBackend } from '../card/pcsc/pcsc-backend';
 import type { ReaderBackend } from '../card/types';
 import { MockReaderBackend } from '../card/virtual/mock-reader-backend';
 import { openVirtualCardFile } from '../card/virtual/virtual-piv-card';
-import { loadSettings, type SettingsInputs } from '../settings/load-settings';
+import {
+  loadSettings,
+  type ResolvedSettings,
+  type SettingsInputs,
+  type SettingsProblem,
+} from '../settings/load-settings';
 import { DEFAULT_SETTINGS as FALLBACK, type Settings } from '../settings/settings-schema';
 import { err, ok, type Result } from '../../shared/result';
 import {
@@ -16,7 +21,8 @@ import { probeCardService, probeServer } from './probes';
 /**
  * Collects the report the way the app runs: the settings from their real sources, the reader
  * backend the settings choose (PC/SC, or the mock reader with its profile file), the server from
- * the settings. Used by `npm run diagnostics` and the app's diagnostics screen.
+ * the settings. The one collector behind `--diagnostics`, `npm run diagnostics` and the app's
+ * diagnostics screen (`app:get-diagnostics`), so the desk hears the same facts from each.
  */
 
 /** Opens the reader backend the settings ask for; the caller closes it. */
@@ -35,13 +41,33 @@ export const openSettingsBackend: OpenBackend = async (settings) => {
   return backend.ok ? ok(backend.value) : err(backend.error.message);
 };
 
-/** Everything the collector needs from its surroundings. */
-export interface CollectOptions {
-  readonly inputs: SettingsInputs;
-  readonly version: string;
-  readonly openBackend?: OpenBackend;
-  readonly now?: () => Date;
+/** The app's own reader backend, lent to the report: the report does not close it. */
+export function lendBackend(backend: ReaderBackend): OpenBackend {
+  const lent: ReaderBackend = {
+    listReaders: () => backend.listReaders(),
+    connect: (reader) => backend.connect(reader),
+    onEvent: (listener) => backend.onEvent(listener),
+    close: () => Promise.resolve(),
+  };
+  return () => Promise.resolve(ok(lent));
 }
+
+/**
+ * Where the settings come from: their sources, read now (the command line), or the result the app
+ * loaded at start (the screen), which is what the running app uses even if a file changed since.
+ */
+export type SettingsOrigin =
+  | { readonly inputs: SettingsInputs }
+  | { readonly loaded: Result<ResolvedSettings, SettingsProblem> };
+
+/** Everything the collector needs from its surroundings. */
+export type CollectOptions = SettingsOrigin & {
+  readonly version: string;
+  readonly openBackend?: OpenBackend | undefined;
+  /** True while a flow's step is using the card: the cards are then listed but not read. */
+  readonly cardInUse?: () => boolean;
+  readonly now?: () => Date;
+};
 
 /** Loads the settings, runs every probe and returns the report. */
 export async function collectDiagnostics(options: CollectOptions): Promise<DiagnosticsReport> {
@@ -53,7 +79,7 @@ export async function collectDiagnostics(options: CollectOptions): Promise<Diagn
       arch: arch(),
       runtime: `Node ${process.versions.node}${process.versions['electron'] ? `, Electron ${process.versions['electron']}` : ''}`,
     },
-    settings: loadSettings(options.inputs),
+    settings: 'loaded' in options ? options.loaded : loadSettings(options.inputs),
     now: options.now ?? (() => new Date()),
     server: probeServer,
     cardService: async (settings): Promise<CardServiceReport> => {
@@ -62,7 +88,7 @@ export async function collectDiagnostics(options: CollectOptions): Promise<Diagn
       const backend = await open(settings ?? { ...FALLBACK, mockReader: false });
       if (!backend.ok) return { state: 'down', mock, problem: backend.error };
       try {
-        return await probeCardService(backend.value, mock);
+        return await probeCardService(backend.value, mock, !(options.cardInUse?.() ?? false));
       } finally {
         await backend.value.close();
       }

@@ -39,10 +39,15 @@ async function probeCard(backend: ReaderBackend, reader: ReaderInfo): Promise<Ca
   }
 }
 
-/** Lists the readers and reads each present card's type, identifier and lock state. */
+/**
+ * Lists the readers and reads each present card's type, identifier and lock state. With
+ * `readCards` false (a step of a flow is using the card) the cards are only listed: a SELECT in the
+ * middle of a step would reset the card's security state under it.
+ */
 export async function probeCardService(
   backend: ReaderBackend,
   mock: boolean,
+  readCards = true,
 ): Promise<CardServiceReport> {
   const listed = await backend.listReaders();
   if (!listed.ok) {
@@ -61,7 +66,9 @@ export async function probeCardService(
       name: reader.name,
       hasCard: reader.hasCard,
       ...(reader.atr === undefined ? {} : { atr: hex(reader.atr) }),
-      ...(reader.hasCard ? { card: await probeCard(backend, reader) } : {}),
+      ...(!reader.hasCard
+        ? {}
+        : { card: readCards ? await probeCard(backend, reader) : { kind: 'in-use' as const } }),
     });
   }
   return { state: 'running', mock, readers };
@@ -104,18 +111,25 @@ export function probeServer(settings: Settings): Promise<ServerReport> {
     }
     const onResponse = (res: IncomingMessage): void => {
       let certificate: ServerReport['certificate'];
+      let trusted = true;
       if (https) {
         const socket = res.socket as TLSSocket;
-        const peer = socket.getPeerCertificate();
-        certificate = {
-          subject: distinguishedName(peer.subject),
-          issuer: distinguishedName(peer.issuer),
-          validFrom: peer.valid_from,
-          validTo: peer.valid_to,
-          fingerprint256: peer.fingerprint256,
-          trusted: socket.authorized,
-          ...(socket.authorized ? {} : { problem: String(socket.authorizationError) }),
-        };
+        trusted = socket.authorized;
+        const peer = socket.getPeerCertificate() as Partial<
+          ReturnType<TLSSocket['getPeerCertificate']>
+        >;
+        // Empty when TLS sent none (a resumed session): the trust answer still stands.
+        if (typeof peer.fingerprint256 === 'string') {
+          certificate = {
+            subject: distinguishedName(peer.subject),
+            issuer: distinguishedName(peer.issuer),
+            validFrom: String(peer.valid_from),
+            validTo: String(peer.valid_to),
+            fingerprint256: peer.fingerprint256,
+            trusted,
+            ...(trusted ? {} : { problem: String(socket.authorizationError) }),
+          };
+        }
       }
       res.resume();
       res.on('end', () =>
@@ -123,13 +137,19 @@ export function probeServer(settings: Settings): Promise<ServerReport> {
           ...base,
           reachable: true,
           status: res.statusCode ?? 0,
-          healthy: res.statusCode === 200 && (certificate?.trusted ?? true),
+          healthy: res.statusCode === 200 && trusted,
           milliseconds: Date.now() - started,
           ...(certificate === undefined ? {} : { certificate }),
         }),
       );
     };
-    const options = { method: 'GET', timeout: settings.requestTimeoutSeconds * 1000 };
+    // No agent: a fresh connection and a full TLS handshake every time. A pooled or resumed
+    // session sends no certificate, and a second check (Check again) would have none to show.
+    const options = {
+      method: 'GET',
+      timeout: settings.requestTimeoutSeconds * 1000,
+      agent: false as const,
+    };
     const req = https
       ? // Not rejecting here only lets the report show an untrusted certificate; the app itself rejects it.
         httpsRequest(

@@ -1,5 +1,6 @@
 import { BrowserWindow, shell } from 'electron';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { isPermissionAllowed } from './permissions';
 
 /** Where the renderer comes from: a dev server in development, the packaged files otherwise. */
 export type RendererSource =
@@ -53,8 +54,8 @@ export async function createHardenedWindow(options: {
     if (url.startsWith('https:')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  window.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) =>
-    callback(false),
+  window.webContents.session.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(isPermissionAllowed(permission)),
   );
   window.once('ready-to-show', () => window.show());
 

@@ -12,6 +12,8 @@ import type { InvokeHandlers } from '../../../src/main/ipc/dispatch';
 import { EventHub } from '../../../src/main/ipc/event-hub';
 import { createInvokeHandlers } from '../../../src/main/ipc/handlers';
 import { silentLogger } from '../../../src/main/logging/logger';
+import { IPC_EVENTS, IPC_INVOKE } from '../../../src/shared/ipc-contract';
+import { SAMPLE_DIAGNOSTICS_REPORT } from '../../support/sample-diagnostics-report';
 
 const info = {
   version: '0.1.0',
@@ -56,6 +58,7 @@ function handlers(): InvokeHandlers {
       registerSubmitCode: step('registerSubmitCode'),
     },
     mock: null,
+    diagnostics: { collect: () => Promise.resolve(SAMPLE_DIAGNOSTICS_REPORT) },
   });
 }
 
@@ -266,7 +269,7 @@ describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
     const keys = await page.evaluate(
       () => Object.keys((window as unknown as { api: object }).api).length,
     );
-    expect(keys).toBe(17);
+    expect(keys).toBe(Object.keys(IPC_INVOKE).length + Object.keys(IPC_EVENTS).length);
     await page.close();
   });
 });

@@ -12,6 +12,7 @@ import { createServices, serverCoreSettingsSchema } from '../../../server/domain
 import { httpSettingsSchema } from '../../../server/http/settings';
 import { listen, type RunningServer } from '../../../server/http/server';
 import type { ServerCore } from '../../../server/domain/ports';
+import { createAppServices } from '../../../src/main/app-services';
 import { MockReaderBackend } from '../../../src/main/card/virtual/mock-reader-backend';
 import { collectDiagnostics } from '../../../src/main/diagnostics/collect-diagnostics';
 import {
@@ -19,6 +20,10 @@ import {
   formatDiagnosticsText,
   type DiagnosticsReport,
 } from '../../../src/main/diagnostics/diagnostics-report';
+import { dispatchInvoke } from '../../../src/main/ipc/dispatch';
+import { guardedInvoke } from '../../../src/main/ipc/guarded-invoke';
+import { createMemoryLogger } from '../../../src/main/logging/logger';
+import { loadSettings } from '../../../src/main/settings/load-settings';
 import { ok } from '../../../src/shared/result';
 import { makeCard } from '../../unit/main/card/support';
 import { makeTestCertificate } from '../../unit/server/config/test-certificate';
@@ -187,5 +192,68 @@ describe('diagnostics report against the virtual card and the embedded server', 
       keys: Record<string, string>;
     };
     expectNoSecret(report, Object.values(written.keys));
+  });
+
+  it('when the app screen asks over IPC, then it gets the report the command line makes, with no secret', async () => {
+    const { card, profile } = makeCard({ guid: GUID, pin: PIN, puk: PUK });
+    const backend = new MockReaderBackend(card);
+    backend.lock();
+    const inputs = flags(
+      `--server-url=${server.url}`,
+      `--ca-certificate-file=${tls.certFile}`,
+      '--mock-reader',
+    );
+    const { logger, records } = createMemoryLogger();
+    const runtime = await createAppServices({
+      settings: loadSettings(inputs),
+      version: '9.8.7',
+      logger,
+      openReaders: () => Promise.resolve(ok({ backend, mock: backend })),
+    });
+    try {
+      const refused = await guardedInvoke(
+        runtime.handlers,
+        ['file://'],
+        'https://evil.example/',
+        'app:get-diagnostics',
+        {},
+      );
+      expect(refused).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+
+      const viaIpc = await dispatchInvoke(runtime.handlers, 'app:get-diagnostics', {});
+      if (!viaIpc.ok) throw new Error(`app:get-diagnostics failed: ${JSON.stringify(viaIpc)}`);
+      const fromIpc = diagnosticsReportSchema.parse(viaIpc.value);
+      const fromCli = await collectDiagnostics({
+        inputs,
+        version: '9.8.7',
+        openBackend: () => Promise.resolve(ok(backend)),
+      });
+      // Same facts; only the moment and the measured round trip differ.
+      const facts = (r: DiagnosticsReport) => ({
+        ...r,
+        generatedAt: '',
+        server: r.server === null ? null : { ...r.server, milliseconds: 0 },
+      });
+      expect(facts(fromIpc)).toEqual(facts(fromCli));
+      expect(fromIpc.cardService).toMatchObject({
+        mock: true,
+        readers: [{ card: { kind: 'piv', cardId: GUID, locked: true } }],
+      });
+      expect(fromIpc.server).toMatchObject({ healthy: true, certificate: { trusted: true } });
+      // Check again: a second probe of the same server still sees its certificate.
+      const again = await dispatchInvoke(runtime.handlers, 'app:get-diagnostics', {});
+      expect(again).toMatchObject({
+        ok: true,
+        value: {
+          server: { certificate: { fingerprint256: fromIpc.server?.certificate?.fingerprint256 } },
+        },
+      });
+      expectNoSecret(fromIpc, Object.values(profile.keys));
+      for (const secret of secrets(Object.values(profile.keys))) {
+        expect(JSON.stringify(records)).not.toContain(secret);
+      }
+    } finally {
+      await runtime.close();
+    }
   });
 });

@@ -25,7 +25,7 @@ function virtualCard(pinTriesLeft: number) {
   return new VirtualPivCard(completeProfile(parsed.value).profile, new MemoryCardStore());
 }
 
-async function mockApp(pinTriesLeft = 0) {
+async function mockApp(pinTriesLeft = 0, argv: readonly string[] = ['--mock-reader']) {
   const backend = new MockReaderBackend(virtualCard(pinTriesLeft));
   const server = fakeServerClient({
     code: 'ABCD2345',
@@ -33,7 +33,7 @@ async function mockApp(pinTriesLeft = 0) {
     authorisation: { puk: '12345678', unconfirmedPuk: null, nextPuk: '87654321' },
   });
   const runtime = await createAppServices({
-    settings: loadSettings({ ...noFiles, argv: ['--mock-reader'] }),
+    settings: loadSettings({ ...noFiles, argv }),
     version: '9.9.9',
     logger: createMemoryLogger().logger,
     openReaders: () => Promise.resolve(ok({ backend, mock: backend })),
@@ -117,6 +117,70 @@ describe('app services', () => {
     await dispatchInvoke(runtime.handlers, 'mock:control', { action: 'lock' });
     expect(await dispatchInvoke(runtime.handlers, 'unlock:start', {})).toMatchObject({
       value: { kind: 'unlock-questions' },
+    });
+  });
+
+  it("when diagnostics are asked for, then the report reads the card through the app's own reader, and leaves it working", async () => {
+    // Port 9 (discard) refuses at once: the server check fails fast and says so.
+    const { runtime } = await mockApp(0, ['--mock-reader', '--server-url=http://127.0.0.1:9']);
+    const result = await dispatchInvoke(runtime.handlers, 'app:get-diagnostics', {});
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        app: { version: '9.9.9' },
+        cardService: {
+          state: 'running',
+          mock: true,
+          readers: [
+            { hasCard: true, card: { kind: 'piv', cardId: 'ab'.repeat(16), locked: true } },
+          ],
+        },
+        server: { url: 'http://127.0.0.1:9', reachable: false },
+      },
+    });
+    expect(JSON.stringify(result)).toContain(
+      '"name":"mockReader","value":"true","source":"the command-line flag --mock-reader"',
+    );
+    // The lent backend was not closed: the unlock still reads the card.
+    expect(await dispatchInvoke(runtime.handlers, 'unlock:start', {})).toMatchObject({
+      value: { kind: 'unlock-questions' },
+    });
+  });
+
+  it('when a step is using the card, then diagnostics list the card as in use without sending it anything', async () => {
+    const { runtime, server } = await mockApp(0, [
+      '--mock-reader',
+      '--server-url=http://127.0.0.1:9',
+    ]);
+    let answerProof: (value: unknown) => void = () => undefined;
+    server.override(
+      'unlockProof',
+      () => new Promise((resolve) => (answerProof = resolve)) as never,
+    );
+    const step = dispatchInvoke(runtime.handlers, 'unlock:start', {});
+    await expect
+      .poll(
+        async () =>
+          (await dispatchInvoke(runtime.handlers, 'flow:get-view', {})).ok &&
+          server.calls.some((c) => c.method === 'unlockProof'),
+      )
+      .toBe(true);
+    const during = await dispatchInvoke(runtime.handlers, 'app:get-diagnostics', {});
+    expect(during).toMatchObject({
+      value: { cardService: { readers: [{ hasCard: true, card: { kind: 'in-use' } }] } },
+    });
+    answerProof({
+      ok: true,
+      value: {
+        holderName: 'Mr John Rigby',
+        questions: [{ id: 'q1', text: 'Q?' }],
+        answerTriesLeft: 3,
+      },
+    });
+    expect(await step).toMatchObject({ value: { kind: 'unlock-questions' } });
+    const after = await dispatchInvoke(runtime.handlers, 'app:get-diagnostics', {});
+    expect(after).toMatchObject({
+      value: { cardService: { readers: [{ card: { kind: 'piv', locked: true } }] } },
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { AppError } from '../../../shared/errors';
 import type { AppInfo, FlowView, ReaderStatus } from '../../../shared/ipc-contract';
 import type { InvokeHandlers } from '../dispatch';
-import { appHandlers } from './app-handlers';
+import { appHandlers, type DiagnosticsPort } from './app-handlers';
 import { flowHandlers, type FlowPort } from './flow-handlers';
 import { mockHandlers, type MockReaderControls } from './mock-handlers';
 import { readerHandlers, type ReaderPort } from './reader-handlers';
@@ -12,9 +12,10 @@ export function createInvokeHandlers(services: {
   readonly readers: ReaderPort;
   readonly flows: FlowPort;
   readonly mock: MockReaderControls | null;
+  readonly diagnostics: DiagnosticsPort;
 }): InvokeHandlers {
   return {
-    ...appHandlers(services.info),
+    ...appHandlers(services.info, services.diagnostics),
     ...readerHandlers(services.readers),
     ...flowHandlers(services.flows),
     ...mockHandlers(services.mock, services.readers),
@@ -23,9 +24,14 @@ export function createInvokeHandlers(services: {
 
 /**
  * The handlers when the app cannot run (a bad setting): every flow shows the error screen naming
- * the setting, its source and the fix; nothing touches a card or the network.
+ * the setting, its source and the fix; nothing touches a card or the network, except the
+ * diagnostics report the service desk asks for, which names the problem too.
  */
-export function createStartupErrorHandlers(info: AppInfo, error: AppError): InvokeHandlers {
+export function createStartupErrorHandlers(
+  info: AppInfo,
+  error: AppError,
+  diagnostics: DiagnosticsPort,
+): InvokeHandlers {
   const failed: FlowView = { kind: 'failed', error, canRetry: false };
   const status: ReaderStatus = {
     state: 'no-reader',
@@ -35,7 +41,7 @@ export function createStartupErrorHandlers(info: AppInfo, error: AppError): Invo
   };
   const view = () => ({ ok: true as const, value: failed });
   return {
-    'app:get-info': () => ({ ok: true, value: info }),
+    ...appHandlers(info, diagnostics),
     'reader:get-status': () => ({ ok: true, value: status }),
     'reader:choose': () => ({ ok: true, value: status }),
     'mock:control': () => ({ ok: false, error }),

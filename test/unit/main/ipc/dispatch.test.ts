@@ -7,6 +7,7 @@ import {
   type FlowView,
   type ReaderStatus,
 } from '../../../../src/shared/ipc-contract';
+import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../support/sample-diagnostics-report';
 
 const idle: FlowView = { kind: 'idle' };
 const reader: ReaderStatus = { state: 'no-card', readers: [], selectedReader: null, mock: true };
@@ -26,6 +27,7 @@ function handlers(calls: unknown[] = []): InvokeHandlers {
         mockReader: true,
         development: true,
       }),
+    'app:get-diagnostics': () => ok(SAMPLE_DIAGNOSTICS_REPORT),
     'reader:get-status': () => ok(reader),
     'reader:choose': () => ok(reader),
     'flow:get-view': flow,

@@ -3,6 +3,7 @@ import type { InvokeHandlers } from '../../../../src/main/ipc/dispatch';
 import { EventHub } from '../../../../src/main/ipc/event-hub';
 import { guardedInvoke } from '../../../../src/main/ipc/guarded-invoke';
 import { createInvokeHandlers } from '../../../../src/main/ipc/handlers';
+import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../support/sample-diagnostics-report';
 
 const origins = ['app://renderer'];
 
@@ -39,6 +40,7 @@ function recordingHandlers(calls: string[]): InvokeHandlers {
       registerSubmitCode: step('registerSubmitCode'),
     },
     mock: null,
+    diagnostics: { collect: () => Promise.resolve(SAMPLE_DIAGNOSTICS_REPORT) },
   });
 }
 

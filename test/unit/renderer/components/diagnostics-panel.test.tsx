@@ -1,30 +1,95 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiagnosticsPanel } from '../../../../src/renderer/components/diagnostics-panel';
-
-const REPORT = 'Smartcard Unlock diagnostics\nApp version: 1.2.3\n';
+import {
+  formatDiagnosticsText,
+  type DiagnosticsReport,
+} from '../../../../src/shared/diagnostics-report';
+import { SAMPLE_DIAGNOSTICS_REPORT as REPORT } from '../../../support/sample-diagnostics-report';
 
 afterEach(cleanup);
 
+const section = (name: string) => {
+  const heading = screen.getByRole('heading', { level: 2, name });
+  return heading.nextElementSibling as HTMLElement;
+};
+
 describe('diagnostics panel', () => {
-  it('when the report is shown and Copy is pressed, then the exact report is copied and the user is told', async () => {
-    const writeClipboard = vi.fn(() => Promise.resolve());
-    render(<DiagnosticsPanel report={REPORT} writeClipboard={writeClipboard} />);
-    expect(screen.getByLabelText('Diagnostics report').textContent).toBe(REPORT);
-    await userEvent.click(screen.getByRole('button', { name: 'Copy' }));
-    expect(writeClipboard).toHaveBeenCalledWith(REPORT);
-    expect(await screen.findByText(/^Copied\./)).toBeTruthy();
+  it('when a report is shown, then each setting appears with the source it came from', () => {
+    render(<DiagnosticsPanel report={REPORT} />);
+    const table = screen.getByRole('table', { name: /where each one came from/ });
+    const row = within(table).getByRole('row', { name: /serverUrl/ });
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual([
+      'https://smartcard-unlock.example.nhs.uk',
+      'the Group Policy value ServerUrl under HKLM\\SOFTWARE\\Policies\\smartcard-unlock',
+    ]);
+    expect(within(table).getAllByRole('row')).toHaveLength(1 + REPORT.settings.values.length);
   });
 
-  it('when the clipboard refuses, then the user is told to copy by hand', async () => {
+  it('when a report is shown, then the version, card service, readers, card and server certificate are named', () => {
+    render(<DiagnosticsPanel report={REPORT} />);
+    expect(section('App').textContent).toContain('1.2.3');
+    const card = section('Card reader').textContent;
+    expect(card).toContain('Running');
+    expect(card).toContain(
+      'Virtual PCD 00 00: card present: PIV card c0ffee00c0ffee00c0ffee00c0ffee00, LOCKED',
+    );
+    expect(card).toContain('Virtual PCD 00 01: no card');
+    const server = section('Smartcard Unlock Service').textContent;
+    expect(server).toContain('https://smartcard-unlock.example.nhs.uk');
+    expect(server).toContain('Healthy');
+    expect(server).toContain('CN=smartcard-unlock.example.nhs.uk, issued by CN=Example NHS');
+    expect(server).toMatch(/Trusted by this computer\s*Yes/);
+  });
+
+  it('when a setting is invalid and the card service is down, then both problems are stated', () => {
+    const broken: DiagnosticsReport = {
+      ...REPORT,
+      settings: {
+        problem: {
+          setting: 'serverUrl',
+          source: 'the environment variable SMARTCARD_UNLOCK_SERVER_URL',
+          fix: 'Set it to the address of the Smartcard Unlock server.',
+        },
+        values: [],
+      },
+      cardService: { state: 'down', mock: false, problem: 'pcscd is not running' },
+      server: null,
+    };
+    render(<DiagnosticsPanel report={broken} />);
+    expect(section('Settings').textContent).toContain(
+      'the environment variable SMARTCARD_UNLOCK_SERVER_URL',
+    );
+    expect(screen.queryByRole('table')).toBeNull();
+    expect(section('Card reader').textContent).toContain('Not running pcscd is not running');
+    expect(screen.getByText('Not checked: the settings are not valid.')).toBeDefined();
+  });
+
+  it('when Copy report is pressed, then the plain-text report is copied and the user is told', async () => {
+    const writeClipboard = vi.fn(() => Promise.resolve());
+    render(<DiagnosticsPanel report={REPORT} writeClipboard={writeClipboard} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Copy report' }));
+    expect(writeClipboard).toHaveBeenCalledWith(formatDiagnosticsText(REPORT));
+    expect(screen.getByRole('status').textContent).toMatch(/^Copied\./);
+  });
+
+  it('when the clipboard refuses, then the text opens below to be selected and copied by hand', async () => {
     render(
       <DiagnosticsPanel
         report={REPORT}
         writeClipboard={() => Promise.reject(new Error('denied'))}
       />,
     );
-    await userEvent.click(screen.getByRole('button', { name: 'Copy' }));
-    expect(await screen.findByText(/select the text and copy it by hand/)).toBeTruthy();
+    const details = screen.getByText('Show the report as text').closest('details')!;
+    expect(details.open).toBe(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Copy report' }));
+    expect(await screen.findByText(/select it and copy it/)).toBeDefined();
+    expect(details.open).toBe(true);
+    expect(screen.getByLabelText('Report text').textContent).toBe(formatDiagnosticsText(REPORT));
   });
 });

@@ -7,6 +7,7 @@ import type {
   ReaderStatus,
   RendererApi,
 } from '../../../../src/shared/ipc-contract';
+import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../support/sample-diagnostics-report';
 
 /** Every RendererApi function as a vitest mock, so tests can script answers and read calls. */
 export type FakeApi = { [K in keyof RendererApi]: Mock<RendererApi[K]> } & {
@@ -54,6 +55,7 @@ export function createFakeApi(
   const reader = options.reader ?? CARD_PRESENT;
   const fake = {
     appGetInfo: vi.fn(() => Promise.resolve(ok(options.info ?? INFO))),
+    appGetDiagnostics: vi.fn(() => Promise.resolve(ok(SAMPLE_DIAGNOSTICS_REPORT))),
     readerGetStatus: vi.fn(() => Promise.resolve(ok(reader))),
     readerChoose: vi.fn(({ readerName }: { readerName: string }) =>
       Promise.resolve(

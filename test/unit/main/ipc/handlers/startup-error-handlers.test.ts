@@ -3,6 +3,7 @@ import { dispatchInvoke } from '../../../../../src/main/ipc/dispatch';
 import { createStartupErrorHandlers } from '../../../../../src/main/ipc/handlers';
 import { appError } from '../../../../../src/shared/errors';
 import { IPC_INVOKE } from '../../../../../src/shared/ipc-contract';
+import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../../support/sample-diagnostics-report';
 
 describe('handlers when the settings are bad', () => {
   const error = appError('SETTINGS_INVALID', {
@@ -13,12 +14,20 @@ describe('handlers when the settings are bad', () => {
   const handlers = createStartupErrorHandlers(
     { version: '0.1.0', passcodePolicy: 'printable-4-8', mockReader: false, development: false },
     error,
+    { collect: () => Promise.resolve(SAMPLE_DIAGNOSTICS_REPORT) },
   );
 
   it('shows the settings error, with the setting, source and fix, for every flow step', async () => {
     const result = await dispatchInvoke(handlers, 'unlock:start', {});
     expect(result).toEqual({ ok: true, value: { kind: 'failed', error, canRetry: false } });
     expect(await dispatchInvoke(handlers, 'flow:get-view', {})).toEqual(result);
+  });
+
+  it('still gives the service desk its diagnostics report', async () => {
+    expect(await dispatchInvoke(handlers, 'app:get-diagnostics', {})).toEqual({
+      ok: true,
+      value: SAMPLE_DIAGNOSTICS_REPORT,
+    });
   });
 
   it('answers every channel of the contract without throwing', async () => {
