@@ -1,18 +1,20 @@
+import { createInterface } from 'node:readline';
 import * as smartcard from 'smartcard';
 
 /**
  * bench/card-rtt's diagnostic side: the round trip through the smartcard binding on a plain Node
- * thread (no worker, no message hop), in a process of its own because the binding must not be
- * loaded both on the main thread and in the card layer's worker. Same arguments and output as
- * card-rtt-client.c: READER WARMUP COUNT HEXAPDU; one round trip in microseconds per line.
+ * thread (no worker, no hop between threads), in a process of its own because the binding must not
+ * be loaded both here and in the card layer's worker. The same protocol as card-rtt-client.c:
+ * arguments READER HEXAPDU; for each count N read on standard input, N round trips printed in
+ * microseconds on one line.
  */
 
 const SELECT_PIV = Buffer.from('00a4040009a0000003080000100000', 'hex');
 
 async function main(): Promise<void> {
-  const [reader, warmup, count, apdu] = process.argv.slice(2);
-  if (reader === undefined || warmup === undefined || count === undefined || apdu === undefined) {
-    throw new Error('usage: card-rtt-binding READER WARMUP COUNT HEXAPDU');
+  const [reader, apdu] = process.argv.slice(2);
+  if (reader === undefined || apdu === undefined) {
+    throw new Error('usage: card-rtt-binding READER HEXAPDU');
   }
   const context = new smartcard.Context();
   const found = context.listReaders().find((r) => r.name === reader);
@@ -23,17 +25,18 @@ async function main(): Promise<void> {
   );
   await card.transmit(SELECT_PIV);
   const command = Buffer.from(apdu, 'hex');
-  const times: string[] = [];
-  const total = Number(warmup) + Number(count);
-  for (let i = 0; i < total; i += 1) {
-    const start = performance.now();
-    await card.transmit(command);
-    const elapsed = (performance.now() - start) * 1000;
-    if (i >= Number(warmup)) times.push(elapsed.toFixed(1));
+  for await (const line of createInterface({ input: process.stdin })) {
+    const count = Number(line);
+    const times: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const start = performance.now();
+      await card.transmit(command);
+      times.push(((performance.now() - start) * 1000).toFixed(1));
+    }
+    process.stdout.write(`${times.join(' ')}\n`);
   }
   card.disconnect(smartcard.SCARD_LEAVE_CARD);
   context.close();
-  process.stdout.write(`${times.join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {

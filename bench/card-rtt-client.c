@@ -1,8 +1,10 @@
 /*
  * bench/card-rtt's baseline: the same APDU round trip straight on libpcsclite, no Node, no worker.
- * Usage: card-rtt-client READER WARMUP COUNT HEXAPDU
- * Connects shared to READER, selects the PIV application, sends HEXAPDU WARMUP times unmeasured,
- * then COUNT times, printing each round trip in microseconds on its own line.
+ * Usage: card-rtt-client READER HEXAPDU
+ * Connects shared to READER and selects the PIV application, then serves rounds: for each count N
+ * read on standard input (one per line), sends HEXAPDU N times and prints the N round trips in
+ * microseconds on one line, separated by spaces. Ends at the end of its input. Staying connected
+ * between rounds lets the benchmark interleave short rounds of each side.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,22 +27,21 @@ static int fail(const char *what, LONG rv) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: %s READER WARMUP COUNT HEXAPDU\n", argv[0]);
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s READER HEXAPDU\n", argv[0]);
     return 2;
   }
   const char *reader = argv[1];
-  int warmup = atoi(argv[2]);
-  int count = atoi(argv[3]);
+  const char *hex = argv[2];
   BYTE apdu[261];
-  DWORD apdu_len = (DWORD)(strlen(argv[4]) / 2);
+  DWORD apdu_len = (DWORD)(strlen(hex) / 2);
   if (apdu_len == 0 || apdu_len > sizeof apdu) {
     fprintf(stderr, "bad APDU\n");
     return 2;
   }
   for (DWORD i = 0; i < apdu_len; i++) {
     unsigned int byte;
-    if (sscanf(argv[4] + 2 * i, "%2x", &byte) != 1) {
+    if (sscanf(hex + 2 * i, "%2x", &byte) != 1) {
       fprintf(stderr, "bad APDU\n");
       return 2;
     }
@@ -62,13 +63,18 @@ int main(int argc, char **argv) {
   rv = SCardTransmit(card, pci, SELECT_PIV, sizeof SELECT_PIV, NULL, response, &response_len);
   if (rv != SCARD_S_SUCCESS) return fail("SCardTransmit (SELECT)", rv);
 
-  for (int i = 0; i < warmup + count; i++) {
-    response_len = sizeof response;
-    double start = now_us();
-    rv = SCardTransmit(card, pci, apdu, apdu_len, NULL, response, &response_len);
-    double elapsed = now_us() - start;
-    if (rv != SCARD_S_SUCCESS) return fail("SCardTransmit", rv);
-    if (i >= warmup) printf("%.1f\n", elapsed);
+  int count;
+  while (scanf("%d", &count) == 1) {
+    for (int i = 0; i < count; i++) {
+      response_len = sizeof response;
+      double start = now_us();
+      rv = SCardTransmit(card, pci, apdu, apdu_len, NULL, response, &response_len);
+      double elapsed = now_us() - start;
+      if (rv != SCARD_S_SUCCESS) return fail("SCardTransmit", rv);
+      printf(i + 1 < count ? "%.1f " : "%.1f", elapsed);
+    }
+    printf("\n");
+    fflush(stdout);
   }
 
   SCardDisconnect(card, SCARD_LEAVE_CARD);

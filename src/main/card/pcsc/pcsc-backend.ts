@@ -13,11 +13,13 @@ import type {
   ReaderInfo,
 } from '../types';
 import { workerMessageSchema, type WorkerData, type WorkerMessage } from './protocol';
+import { createLaneBuffer, LaneCaller } from './transmit-lane';
 
 /**
  * The PC/SC reader backend: real readers through pcscd (or WinSCard), and the virtual card through
  * pcscd's vpcd driver. The native binding runs in a worker thread (./pcsc-worker.ts), so card I/O
- * never blocks the caller's event loop, which in the app is Electron's main thread.
+ * never blocks the caller's event loop, which in the app is Electron's main thread. Requests and
+ * events travel as messages; APDUs through each channel's transmit lane (./transmit-lane.ts).
  */
 
 /** Why the PC/SC backend could not start. */
@@ -136,6 +138,7 @@ type Pending = (message: WorkerMessage | CardError) => void;
 class PcscBackend implements ReaderBackend {
   private readonly listeners = new Set<(event: ReaderEvent) => void>();
   private readonly pending = new Map<number, Pending>();
+  private readonly lanes = new Set<LaneCaller>();
   private nextId = 1;
   private stopped: CardError | undefined;
 
@@ -155,24 +158,28 @@ class PcscBackend implements ReaderBackend {
   }
 
   async connect(reader: string): Promise<CardResult<CardChannel>> {
-    const reply = await this.request({ type: 'connect', reader });
+    const buffer = createLaneBuffer();
+    const reply = await this.request({ type: 'connect', reader, lane: buffer });
     if (!reply.ok) return reply;
     if (reply.value.type !== 'connected') return err(unexpected(reply.value));
     const { handle, atr } = reply.value;
+    const lane = new LaneCaller(buffer);
+    this.lanes.add(lane);
+    if (this.stopped !== undefined) lane.abandon(this.stopped);
     let open = true;
     return ok({
       atr,
-      transmit: async (command) => {
-        if (!open) return err({ code: 'io', detail: 'the connection is closed' });
-        const response = await this.request({ type: 'transmit', handle, command });
-        if (!response.ok) return response;
-        return response.value.type === 'response'
-          ? ok(response.value.response)
-          : err(unexpected(response.value));
+      transmit: (command) => {
+        if (this.stopped !== undefined) return Promise.resolve(err(this.stopped));
+        if (!open) return Promise.resolve(err({ code: 'io', detail: 'the connection is closed' }));
+        return lane.exchange(command);
       },
       close: async () => {
         if (!open) return;
         open = false;
+        // A command still in flight is answered now rather than whenever the card gives up.
+        lane.abandon({ code: 'io', detail: 'the connection is closed' });
+        this.lanes.delete(lane);
         await this.request({ type: 'disconnect', handle });
       },
     });
@@ -187,6 +194,8 @@ class PcscBackend implements ReaderBackend {
     if (this.stopped !== undefined) return;
     await this.request({ type: 'close' });
     this.stopped = { code: 'io', detail: 'the PC/SC backend is closed' };
+    for (const lane of this.lanes) lane.abandon(this.stopped);
+    this.lanes.clear();
     this.listeners.clear();
     await this.worker.terminate();
   }
@@ -194,8 +203,7 @@ class PcscBackend implements ReaderBackend {
   private request(
     message:
       | { type: 'list' }
-      | { type: 'connect'; reader: string }
-      | { type: 'transmit'; handle: number; command: Uint8Array }
+      | { type: 'connect'; reader: string; lane: SharedArrayBuffer }
       | { type: 'disconnect'; handle: number }
       | { type: 'close' },
   ): Promise<CardResult<WorkerMessage>> {
@@ -235,6 +243,8 @@ class PcscBackend implements ReaderBackend {
     this.stopped ??= { code: 'io', detail };
     for (const settle of this.pending.values()) settle(this.stopped);
     this.pending.clear();
+    for (const lane of this.lanes) lane.abandon(this.stopped);
+    this.lanes.clear();
     // A dead worker is a card service that is not running, as far as the screens are concerned.
     if (unexpected) {
       for (const listener of [...this.listeners]) listener({ kind: 'service-down' });

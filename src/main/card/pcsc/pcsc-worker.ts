@@ -1,6 +1,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CardError, CardErrorCode, ReaderEvent } from '../types';
 import {
+  MAX_RESPONSE_BYTES,
   workerDataSchema,
   workerRequestSchema,
   type WorkerData,
@@ -19,13 +20,14 @@ import {
   type PcscFailure,
   type ReaderSnapshot,
 } from './reader-state';
+import { LaneServer } from './transmit-lane';
 
 /**
  * The PC/SC worker thread: the only place the native `smartcard` binding is loaded. Some of the
  * binding's calls are synchronous (listReaders, disconnect), and pcsc-lite can stall on a hung
  * reader, so none of it runs on the caller's event loop. The worker watches readers on one PC/SC
  * context and talks to cards on another (a status wait holds its context), recreates both when
- * pcscd restarts, and answers requests by id.
+ * pcscd restarts, and answers requests by id. APDUs come through each card's transmit lane.
  */
 
 /** The parts of the binding this worker uses, checked when it loads (it is an optional dependency). */
@@ -59,8 +61,6 @@ interface PcscCard {
 
 /** pcsc-lite's pseudo-reader that wakes a status wait when readers come and go. */
 const PNP_NOTIFICATION = '\\\\?PnP?\\Notification';
-/** Room for an extended-length response (65536 bytes of data and the status word). */
-const MAX_RESPONSE = 65538;
 
 function asBinding(module: unknown): Binding {
   const candidate = (module as { default?: unknown }).default ?? module;
@@ -80,9 +80,10 @@ interface OpenCard {
   readonly reader: string;
   /** pcsc-lite's event count for the reader when we connected: a different count is a different insertion. */
   readonly insertion: number;
+  /** Where the caller's commands arrive, one at a time, and the replies go. */
+  readonly lane: LaneServer;
   /** Set when the card or the service went away: every later command gets this error. */
   lost?: CardErrorCode;
-  queue: Promise<unknown>;
 }
 
 class PcscService {
@@ -116,16 +117,15 @@ class PcscService {
             : readers;
         });
       case 'connect':
-        return this.reply(request.id, () => this.connect(request.id, request.reader));
-      case 'transmit':
-        return this.reply(request.id, () =>
-          this.transmit(request.id, request.handle, request.command),
-        );
+        return this.reply(request.id, () => this.connect(request.id, request.reader, request.lane));
       case 'disconnect':
         return this.reply(request.id, () => {
           const open = this.cards.get(request.handle);
           this.cards.delete(request.handle);
-          if (open !== undefined) disconnect(open.card, this.binding.SCARD_LEAVE_CARD);
+          if (open !== undefined) {
+            open.lane.close();
+            disconnect(open.card, this.binding.SCARD_LEAVE_CARD);
+          }
           return { type: 'done', id: request.id };
         });
       case 'close':
@@ -174,6 +174,7 @@ class PcscService {
   private async connect(
     id: number,
     name: string,
+    lane: SharedArrayBuffer,
   ): Promise<WorkerMessage | { ok: false; error: CardError }> {
     const readers = this.withOps((context) => context.listReaders());
     if (!readers.ok) return readers;
@@ -186,12 +187,14 @@ class PcscService {
         this.binding.SCARD_PROTOCOL_T0 | this.binding.SCARD_PROTOCOL_T1,
       );
       const handle = this.nextHandle++;
-      this.cards.set(handle, {
+      const open: OpenCard = {
         card,
         reader: name,
         insertion: eventCount(reader.state),
-        queue: Promise.resolve(),
-      });
+        lane: new LaneServer(lane),
+      };
+      this.cards.set(handle, open);
+      void this.serve(open);
       const atr = reader.atr ?? card.atr ?? new Uint8Array(0);
       return { type: 'connected', id, handle, atr: new Uint8Array(atr) };
     } catch (error) {
@@ -199,33 +202,43 @@ class PcscService {
     }
   }
 
-  private transmit(
-    id: number,
-    handle: number,
-    command: Uint8Array,
-  ): Promise<WorkerMessage | { ok: false; error: CardError }> {
-    const open = this.cards.get(handle);
-    if (open === undefined) {
-      return Promise.resolve({ ok: false, error: cardError('io', 'the connection is closed') });
-    }
-    // One command at a time per card: APDU exchanges are stateful (chaining, GET RESPONSE).
-    const result = open.queue.then(async () => {
-      if (open.lost !== undefined) return { ok: false as const, error: cardError(open.lost) };
+  /**
+   * Answers the commands of one open card until it is disconnected. The lane brings them one at a
+   * time, so a card never sees two at once: APDU exchanges are stateful (chaining, GET RESPONSE).
+   */
+  private async serve(open: OpenCard): Promise<void> {
+    for (;;) {
+      const command = await open.lane.next();
+      if (command === undefined) return;
       try {
-        const response = await open.card.transmit(Buffer.from(command), {
-          maxRecvLength: MAX_RESPONSE,
-        });
-        if (response.length < 2) {
-          // No status word: the card never answered (vpcd passes an aborted exchange on as empty).
-          throw new Error('the card answered without a status word');
-        }
-        return { type: 'response' as const, id, response: new Uint8Array(response) };
+        const outcome = await this.transmit(open, command);
+        if (outcome.ok) open.lane.respond(outcome.value);
+        else open.lane.fail(outcome.error);
       } catch (error) {
-        return { ok: false as const, error: await this.transmitError(open, error) };
+        // The caller waits for an answer: a bug here must not leave it waiting for ever.
+        open.lane.fail(cardError('io', failureDetail(error)));
       }
-    });
-    open.queue = result;
-    return result;
+    }
+  }
+
+  private async transmit(
+    open: OpenCard,
+    command: Uint8Array,
+  ): Promise<{ ok: true; value: Uint8Array } | { ok: false; error: CardError }> {
+    if (open.lost !== undefined) return { ok: false, error: cardError(open.lost) };
+    try {
+      const response = await open.card.transmit(
+        Buffer.from(command.buffer, command.byteOffset, command.length),
+        { maxRecvLength: MAX_RESPONSE_BYTES },
+      );
+      if (response.length < 2) {
+        // No status word: the card never answered (vpcd passes an aborted exchange on as empty).
+        throw new Error('the card answered without a status word');
+      }
+      return { ok: true, value: response };
+    } catch (error) {
+      return { ok: false, error: await this.transmitError(open, error) };
+    }
   }
 
   /** Why a command failed: a pulled card and a stopped service are told apart from other faults. */
@@ -398,7 +411,10 @@ class PcscService {
       // Already gone with the service: nothing to cancel.
     }
     await this.monitorDone;
-    for (const open of this.cards.values()) disconnect(open.card, this.binding.SCARD_LEAVE_CARD);
+    for (const open of this.cards.values()) {
+      open.lane.close();
+      disconnect(open.card, this.binding.SCARD_LEAVE_CARD);
+    }
     this.cards.clear();
     this.dropMonitor();
     this.dropOps();

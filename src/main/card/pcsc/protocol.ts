@@ -9,7 +9,8 @@ import {
 /**
  * The messages between the PC/SC adapter (caller's thread) and its worker thread, which owns the
  * native binding. Both sides parse what they receive: a message that does not parse is a bug
- * reported as an `io` error, never trusted.
+ * reported as an `io` error, never trusted. APDUs do not travel as messages: each open card has a
+ * transmit lane in shared memory (./transmit-lane.ts), handed over with the connect request.
  */
 
 const cardErrorCodes = Object.keys(CARD_ERROR_TO_APP_ERROR) as [CardErrorCode, ...CardErrorCode[]];
@@ -18,6 +19,21 @@ const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expe
 const id = z.number().int().nonnegative();
 const handle = z.number().int().nonnegative();
 const readerName = z.string().min(1).max(400);
+
+/** The longest command APDU: header, extended Lc, 65535 bytes of data, extended Le. */
+export const MAX_COMMAND_BYTES = 4 + 3 + 65535 + 2;
+/** The longest response APDU: 65536 bytes of data (extended Le 0000) and the status word. */
+export const MAX_RESPONSE_BYTES = 65536 + 2;
+/** A transmit lane's header: its state and a byte length, two int32. */
+export const LANE_HEADER_BYTES = 8;
+/** The size of every transmit lane's memory: the header and room for the longest command. */
+export const LANE_BYTES = LANE_HEADER_BYTES + MAX_COMMAND_BYTES;
+
+/** Whether a value received from the other thread is a transmit lane's memory. */
+export function isLaneBuffer(value: unknown): value is SharedArrayBuffer {
+  return value instanceof SharedArrayBuffer && value.byteLength === LANE_BYTES;
+}
+const lane = z.custom<SharedArrayBuffer>(isLaneBuffer, 'expected a transmit lane');
 
 /** A card error as it crosses the thread boundary. */
 export const cardErrorSchema: z.ZodType<CardError> = z
@@ -45,8 +61,7 @@ export const readerEventSchema: z.ZodType<ReaderEvent> = z.discriminatedUnion('k
 /** What the adapter asks of the worker. */
 export const workerRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('list'), id }).strict(),
-  z.object({ type: z.literal('connect'), id, reader: readerName }).strict(),
-  z.object({ type: z.literal('transmit'), id, handle, command: bytes }).strict(),
+  z.object({ type: z.literal('connect'), id, reader: readerName, lane }).strict(),
   z.object({ type: z.literal('disconnect'), id, handle }).strict(),
   z.object({ type: z.literal('close'), id }).strict(),
 ]);
@@ -58,7 +73,6 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('binding-missing'), detail: z.string().max(2000) }).strict(),
   z.object({ type: z.literal('readers'), id, readers: z.array(readerInfoSchema) }).strict(),
   z.object({ type: z.literal('connected'), id, handle, atr: bytes }).strict(),
-  z.object({ type: z.literal('response'), id, response: bytes }).strict(),
   z.object({ type: z.literal('done'), id }).strict(),
   z.object({ type: z.literal('failed'), id, error: cardErrorSchema }).strict(),
   // reportedAt: when the PC/SC status wait that revealed the event returned (epoch ms, bench/client).

@@ -1,7 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPcscBackend } from '../../../../../src/main/card/pcsc/pcsc-backend';
-import type { ReaderEvent } from '../../../../../src/main/card/types';
+import type { CardChannel, ReaderBackend, ReaderEvent } from '../../../../../src/main/card/types';
 
 // Each test starts a worker thread, which compiles the worker's TypeScript with tsx: seconds on a
 // busy two-core machine, so these tests get more room than the unit default.
@@ -38,5 +38,68 @@ describe('the PC/SC backend when its worker dies', WORKER_TIMEOUT, () => {
     expect(await backend.listReaders()).toMatchObject({ ok: false, error: { code: 'io' } });
     expect(await backend.connect('Any reader')).toMatchObject({ ok: false, error: { code: 'io' } });
     await backend.close();
+  });
+});
+
+describe('the PC/SC backend transmit path (a stand-in binding, no pcscd)', WORKER_TIMEOUT, () => {
+  const binding = pathToFileURL(fileURLToPath(new URL('./fake-binding.mjs', import.meta.url))).href;
+  const READER = 'Fake Reader 00 00';
+  const echo = (...data: number[]): Uint8Array =>
+    Uint8Array.of(0x00, 0x01, 0, 0, data.length, ...data);
+  let backend: ReaderBackend;
+
+  async function start(): Promise<ReaderBackend> {
+    const created = await createPcscBackend({ bindingModule: binding });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    return created.value;
+  }
+
+  async function connect(on: ReaderBackend): Promise<CardChannel> {
+    const channel = await on.connect(READER);
+    if (!channel.ok) throw new Error(JSON.stringify(channel.error));
+    return channel.value;
+  }
+
+  beforeAll(async () => {
+    backend = await start();
+  });
+
+  afterAll(async () => {
+    await backend?.close();
+  });
+
+  it('answers commands sent together one by one, each with its own response', async () => {
+    const channel = await connect(backend);
+    const replies = await Promise.all([1, 2, 3].map((n) => channel.transmit(echo(n, n))));
+    expect(replies).toEqual(
+      [1, 2, 3].map((n) => ({ ok: true, value: Uint8Array.of(n, n, 0x90, 0x00) })),
+    );
+    await channel.close();
+  });
+
+  it('answers a command in flight when its channel is closed, and refuses commands after', async () => {
+    const channel = await connect(backend);
+    const hanging = channel.transmit(Uint8Array.of(0x00, 0xdd, 0, 0));
+    await channel.close();
+    expect(await hanging).toEqual({
+      ok: false,
+      error: { code: 'io', detail: 'the connection is closed' },
+    });
+    expect(await channel.transmit(echo(1))).toMatchObject({ ok: false, error: { code: 'io' } });
+    const other = await connect(backend);
+    expect(await other.transmit(echo(7))).toEqual({ ok: true, value: Uint8Array.of(7, 0x90, 0) });
+    await other.close();
+  });
+
+  it('answers a command in flight with an io error, not a hang, when the worker dies', async () => {
+    const dying = await start();
+    const channel = await connect(dying);
+    const down = new Promise<ReaderEvent>((resolve) => dying.onEvent(resolve));
+    const reply = await channel.transmit(Uint8Array.of(0x00, 0xee, 0, 0));
+    expect(reply).toMatchObject({ ok: false, error: { code: 'io' } });
+    expect(await down).toEqual({ kind: 'service-down' });
+    expect(await channel.transmit(echo(1))).toMatchObject({ ok: false, error: { code: 'io' } });
+    await dying.close();
+    expect(await channel.transmit(echo(1))).toMatchObject({ ok: false, error: { code: 'io' } });
   });
 });

@@ -1,23 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import {
+  LANE_BYTES,
   workerDataSchema,
   workerMessageSchema,
   workerRequestSchema,
 } from '../../../../../src/main/card/pcsc/protocol';
+import { createLaneBuffer } from '../../../../../src/main/card/pcsc/transmit-lane';
 
 describe('the PC/SC worker protocol', () => {
-  it('accepts a transmit request carrying bytes', () => {
-    const request = { type: 'transmit', id: 3, handle: 1, command: Uint8Array.of(0, 0xa4, 4, 0) };
+  it('accepts a connect request carrying a transmit lane', () => {
+    const request = { type: 'connect', id: 3, reader: 'R', lane: createLaneBuffer() };
     expect(workerRequestSchema.parse(request)).toEqual(request);
   });
 
-  it('rejects a command that is not bytes, an unknown request and extra fields', () => {
-    expect(
-      workerRequestSchema.safeParse({ type: 'transmit', id: 3, handle: 1, command: [0, 1] })
-        .success,
-    ).toBe(false);
+  it('rejects a lane of the wrong size or not shared, an unknown request and extra fields', () => {
+    const connect = (lane: unknown): boolean =>
+      workerRequestSchema.safeParse({ type: 'connect', id: 3, reader: 'R', lane }).success;
+    expect(connect(new SharedArrayBuffer(LANE_BYTES - 1))).toBe(false);
+    expect(connect(new ArrayBuffer(LANE_BYTES))).toBe(false);
+    expect(connect(undefined)).toBe(false);
     expect(workerRequestSchema.safeParse({ type: 'format-disk', id: 1 }).success).toBe(false);
     expect(workerRequestSchema.safeParse({ type: 'list', id: 1, extra: true }).success).toBe(false);
+  });
+
+  it('has no message for APDUs: they go through the lane', () => {
+    const command = Uint8Array.of(0, 0xa4, 4, 0);
+    expect(
+      workerRequestSchema.safeParse({ type: 'transmit', id: 3, handle: 1, command }).success,
+    ).toBe(false);
+    expect(
+      workerMessageSchema.safeParse({ type: 'response', id: 3, response: Uint8Array.of(0x90, 0) })
+        .success,
+    ).toBe(false);
   });
 
   it('accepts a failure only with a known card error code', () => {
