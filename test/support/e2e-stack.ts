@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,15 +143,31 @@ export function e2eSkipReason(): string | undefined {
   return reason;
 }
 
-/** Builds the renderer once when `out/renderer` is missing (the bridge serves the built files). */
+/** The newest modification time of the files under `path` (0 when it does not exist). */
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
+  return newest;
+}
+
+/**
+ * Builds the renderer when `out/renderer` is missing or older than its sources (the bridge serves
+ * the built files): a stale build would test yesterday's screens and hide a broken step.
+ */
 export function ensureRendererBuilt(): void {
-  if (existsSync(join(rendererBuildDir(projectRoot), 'index.html'))) return;
-  const built = spawnSync('npx', ['electron-vite', 'build'], {
+  const built = join(rendererBuildDir(projectRoot), 'index.html');
+  const sources = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'package-lock.json'];
+  const sourceTime = Math.max(...sources.map((source) => newestChange(join(projectRoot, source))));
+  if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) return;
+  const build = spawnSync('npx', ['electron-vite', 'build'], {
     cwd: projectRoot,
     encoding: 'utf8',
   });
-  if (built.status !== 0)
-    throw new Error(`electron-vite build failed:\n${built.stdout}\n${built.stderr}`);
+  if (build.status !== 0)
+    throw new Error(`electron-vite build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
 function freePort(): Promise<number> {
@@ -166,6 +191,9 @@ export function codeInMail(mail: ReceivedMail): string {
 }
 
 let cardCounter = 0;
+
+/** How long a test waits for a mail the server should have sent (a bound, not a sleep). */
+const MAIL_WAIT_MS = 30_000;
 
 /** Starts the chain; `dispose` stops all of it. */
 export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
@@ -251,8 +279,25 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
     });
 
     const codeFromMail = async (since: number) => {
-      const mail = await smtp.nextMail(since);
-      return { code: codeInMail(mail), mail };
+      // Bounded, so a mail that never comes fails with this sentence, not a bare test timeout.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no mail reached the test SMTP server within ${MAIL_WAIT_MS / 1000} s (${smtp.received.length} received in all, waiting for mail number ${since + 1})`,
+              ),
+            ),
+          MAIL_WAIT_MS,
+        );
+      });
+      try {
+        const mail = await Promise.race([smtp.nextMail(since), timeout]);
+        return { code: codeInMail(mail), mail };
+      } finally {
+        clearTimeout(timer);
+      }
     };
 
     const newCard: E2eStack['newCard'] = async ({ register, enrol = true, port: readerPort }) => {
