@@ -1,5 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createAppServices } from '../src/main/app-services';
 import { rendererBuildDir, startBrowserBridge } from '../src/main/browser-bridge/bridge-server';
@@ -7,6 +6,7 @@ import { createConsoleLogger } from '../src/main/logging/logger';
 import { loadSettings, processSettingsInputs } from '../src/main/settings/load-settings';
 import { ok } from '../src/shared/result';
 import { findElectronBinary } from './electron-binary';
+import { ensureRendererBuilt } from './renderer-build';
 import { DEMO, DemoError, startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo';
 
 /**
@@ -32,33 +32,13 @@ function printDemo(demo: EmbeddedDemo): void {
   console.log('');
 }
 
-/** The newest modification time of the files under `path` (0 when it does not exist). */
-function newestChange(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
-  return newest;
-}
-
-/**
- * Builds the screens when they are missing or older than their sources, so the bridge never
- * serves a stale renderer after a pull or an edit.
- */
-function ensureRendererBuilt(): void {
-  const built = join(rendererBuildDir(root), 'index.html');
-  const sources = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'package-lock.json'];
-  const sourceTime = Math.max(...sources.map((source) => newestChange(join(root, source))));
-  if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) return;
-  console.log('Building the screens (electron-vite build)...');
-  const result = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0)
-    throw new DemoError('the screens could not be built (npx electron-vite build).');
-}
-
 async function browserMode(demo: EmbeddedDemo): Promise<void> {
-  ensureRendererBuilt();
+  const failed = ensureRendererBuilt(root, {
+    onBuild: () => console.log('Building the screens (electron-vite build)...'),
+  });
+  if (failed !== undefined) {
+    throw new DemoError('the screens could not be built (npx electron-vite build).');
+  }
   const logger = createConsoleLogger('warn');
   const settings = loadSettings({
     ...processSettingsInputs(),

@@ -6,6 +6,7 @@ import type {
   outcomeRequestSchema,
   registrationProofResponseSchema,
   startAttemptResponseSchema,
+  CodeVerified,
   UnblockAuthorisation,
   unlockProofResponseSchema,
 } from '../../src/shared/http-api';
@@ -52,11 +53,14 @@ export interface UnlockService {
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>>;
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
+  /** Checks the code; a right one spends it and lets the attempt ask for the unblock. */
   submitCode(
     attemptId: string,
     code: string,
     ctx: RequestContext,
-  ): Promise<DomainResult<UnblockAuthorisation>>;
+  ): Promise<DomainResult<CodeVerified>>;
+  /** Releases the PUK (once per attempt, capped per card per day) and starts the rotation. */
+  unblock(attemptId: string, ctx: RequestContext): Promise<DomainResult<UnblockAuthorisation>>;
   reportOutcome(
     attemptId: string,
     outcome: OutcomeRequest,

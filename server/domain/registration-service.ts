@@ -173,7 +173,14 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
       const checked = await checkCode(deps, ctx, attempt, code, false);
       if (!checked.ok) return checked;
       if (
-        !(await spendCode(deps.db, attemptId, checked.value, policy.code.triesPerCode, false, now))
+        !(await spendCode(
+          deps.db,
+          attemptId,
+          checked.value,
+          policy.code.triesPerCode,
+          'authorised',
+          now,
+        ))
       ) {
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
         return fail('ATTEMPT_STATE');

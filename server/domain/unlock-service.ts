@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ErrorCode } from '../../src/shared/errors';
 import type { UnblockAuthorisation } from '../../src/shared/http-api';
 import { cardProofMessage } from '../../src/shared/card-identity';
 import { ok } from '../../src/shared/result';
@@ -10,6 +11,7 @@ import {
   insertAttempt,
   markAnswered,
   recordRotation,
+  releasePuk,
   spendCode,
   spendNonce,
 } from '../storage/attempt-repository';
@@ -42,7 +44,7 @@ import type { DomainResult, RequestContext, UnlockService } from './ports';
 
 /** Thrown inside the release transaction to roll it back; never escapes this module. */
 class ReleaseRefused extends Error {
-  constructor(readonly reason: 'daily-cap' | 'code-not-spent') {
+  constructor(readonly reason: 'daily-cap' | 'not-verified') {
     super(reason);
   }
 }
@@ -59,6 +61,22 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
   async function cardOf(cardId: string): Promise<DomainResult<CardRecord>> {
     const card = await findCard(deps.db, cardId);
     return card === undefined ? fail('CARD_UNKNOWN') : ok(card);
+  }
+
+  /** Why a conditional update on a live attempt changed nothing, as the holder should hear it. */
+  async function whyRefused(cardId: string, attemptId: string, nowIso: string): Promise<ErrorCode> {
+    const again = await loadLiveAttempt(deps, attemptId, 'unlock');
+    if (!again.ok) return again.error.code;
+    const card = await findCard(deps.db, cardId);
+    if (card !== undefined && isLocked(deps, card)) return 'SELF_SERVICE_LOCKED';
+    const a = again.value;
+    if (a.state === 'answered' && a.codeExpiresAt !== null && a.codeExpiresAt <= nowIso) {
+      return 'CODE_EXPIRED';
+    }
+    if (a.state === 'answered' && a.codeTries >= policy.code.triesPerCode) {
+      return 'CODE_TRIES_EXHAUSTED';
+    }
+    return 'ATTEMPT_STATE';
   }
 
   return {
@@ -220,13 +238,42 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
-      const now = deps.now();
-      const nowIso = now.toISOString();
+      const nowIso = deps.now().toISOString();
       const base = { cardId: attempt.cardId, attemptId, action: 'unlock.code' };
       const checked = await checkCode(deps, ctx, attempt, code, true);
       if (!checked.ok) return checked;
-      // Spend the code and release the PUK together: once per attempt, capped per card per day.
-      // The daily counter is written first so SQLite takes its write lock before any read.
+      const spent = await spendCode(
+        deps.db,
+        attemptId,
+        checked.value,
+        policy.code.triesPerCode,
+        'verified',
+        nowIso,
+        maxFailures,
+      );
+      if (!spent) {
+        // Another request spent the code, the card locked, or time ran out meanwhile.
+        const why = await whyRefused(attempt.cardId, attemptId, nowIso);
+        await audit(deps, ctx, { ...base, outcome: why });
+        return fail(why);
+      }
+      await audit(deps, ctx, { ...base, outcome: 'ok' });
+      return ok({ unblockBy: attempt.expiresAt });
+    },
+
+    async unblock(attemptId, ctx) {
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      if (!loaded.ok) return loaded;
+      const attempt = loaded.value;
+      const now = deps.now();
+      const nowIso = now.toISOString();
+      const base = { cardId: attempt.cardId, attemptId, action: 'unlock.puk-release' };
+      if (attempt.state !== 'verified' || attempt.pukReleasedAt !== null) {
+        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+        return fail('ATTEMPT_STATE');
+      }
+      // Release the PUK once per attempt, capped per card per day. The daily counter is written
+      // first so SQLite takes its write lock before any read.
       let releases: number;
       try {
         releases = await deps.db.transaction().execute(async (trx) => {
@@ -237,16 +284,9 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
             policy.puk.maxReleasesPerDay,
           );
           if (count === undefined) throw new ReleaseRefused('daily-cap');
-          const spent = await spendCode(
-            trx,
-            attemptId,
-            checked.value,
-            policy.code.triesPerCode,
-            true,
-            nowIso,
-            maxFailures,
-          );
-          if (!spent) throw new ReleaseRefused('code-not-spent');
+          if (!(await releasePuk(trx, attemptId, nowIso, maxFailures))) {
+            throw new ReleaseRefused('not-verified');
+          }
           return count;
         });
       } catch (e) {
@@ -256,18 +296,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
           await audit(deps, ctx, { ...base, outcome: 'PUK_RELEASE_LIMIT' });
           return fail('PUK_RELEASE_LIMIT');
         }
-        // Another request spent the code, the card locked, or time ran out meanwhile.
-        const again = await loadLiveAttempt(deps, attemptId, 'unlock');
-        const card = await findCard(deps.db, attempt.cardId);
-        const why = !again.ok
-          ? again.error.code
-          : card !== undefined && isLocked(deps, card)
-            ? 'SELF_SERVICE_LOCKED'
-            : again.value.codeExpiresAt !== null && again.value.codeExpiresAt <= nowIso
-              ? 'CODE_EXPIRED'
-              : again.value.codeTries >= policy.code.triesPerCode
-                ? 'CODE_TRIES_EXHAUSTED'
-                : 'ATTEMPT_STATE';
+        const why = await whyRefused(attempt.cardId, attemptId, nowIso);
         await audit(deps, ctx, { ...base, outcome: why });
         return fail(why);
       }
@@ -275,7 +304,6 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       await recordRotation(deps.db, attemptId, attempt.cardId, rotationRef, nowIso);
       await audit(deps, ctx, {
         ...base,
-        action: 'unlock.puk-release',
         outcome: 'ok',
         detail: `releasesToday=${releases};rotation=${authorisation.unconfirmedPuk === null ? 'new' : 'resumed'}`,
       });

@@ -53,6 +53,14 @@ export function unlockRoutes(unlock: UnlockService, metrics: HttpMetrics): Route
   );
   mountRoute(
     router,
+    r.unlockUnblock,
+    'unblock',
+    'unlock',
+    ({ attemptId, ctx }) => unlock.unblock(attemptId, ctx),
+    metrics,
+  );
+  mountRoute(
+    router,
     r.unlockOutcome,
     'outcome',
     'unlock',

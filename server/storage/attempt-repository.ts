@@ -262,35 +262,53 @@ export async function recordWrongCode(
 }
 
 /**
- * Spends the code with this hash: once, while fresh and with tries left, moving the attempt to
- * `authorised`. For unlock, `releasePuk` also marks the PUK released, which can happen once.
+ * Spends the code with this hash: once, while fresh and with tries left. A registration moves to
+ * `authorised` (its address is confirmed); an unlock moves to `verified`, where it waits for the
+ * new passcode before `releasePuk` hands out the PUK.
  */
 export async function spendCode(
   db: Kysely<Database>,
   attemptId: string,
   codeHash: string,
   maxTries: number,
-  releasePuk: boolean,
+  next: 'verified' | 'authorised',
   now: string,
   maxFailures?: number,
 ): Promise<boolean> {
   let q = db
     .updateTable('attempts')
-    .set(
-      releasePuk
-        ? { code_used_at: now, state: 'authorised', puk_released_at: now }
-        : { code_used_at: now, state: 'authorised' },
-    )
+    .set({ code_used_at: now, state: next })
     .where('attempt_id', '=', attemptId)
     .where('state', '=', 'answered')
     .where('code_hash', '=', codeHash)
     .where('code_used_at', 'is', null)
     .where('code_tries', '<', maxTries)
     .where('code_expires_at', '>', now)
-    .where('expires_at', '>', now)
-    .where('puk_released_at', 'is', null);
+    .where('expires_at', '>', now);
   if (maxFailures !== undefined) q = q.where(cardNotLocked(maxFailures));
   const r = await q.executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Marks the PUK of a verified unlock attempt released, moving it to `authorised`: once per
+ * attempt, while the attempt is live and the card's self-service is not locked.
+ */
+export async function releasePuk(
+  db: Kysely<Database>,
+  attemptId: string,
+  now: string,
+  maxFailures: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('attempts')
+    .set({ state: 'authorised', puk_released_at: now })
+    .where('attempt_id', '=', attemptId)
+    .where('state', '=', 'verified')
+    .where('puk_released_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where(cardNotLocked(maxFailures))
+    .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
@@ -300,7 +318,7 @@ export async function endAttempt(
   attemptId: string,
   reason: string,
   now: string,
-  fromStates: readonly AttemptState[] = ['started', 'proved', 'answered', 'authorised'],
+  fromStates: readonly AttemptState[] = ['started', 'proved', 'answered', 'verified', 'authorised'],
 ): Promise<boolean> {
   const r = await db
     .updateTable('attempts')

@@ -47,7 +47,7 @@ export interface AttemptsTable {
   attempt_id: string;
   kind: 'unlock' | 'register';
   card_id: string;
-  state: 'started' | 'proved' | 'answered' | 'authorised' | 'ended';
+  state: 'started' | 'proved' | 'answered' | 'verified' | 'authorised' | 'ended';
   created_at: string;
   expires_at: string;
   nonce: string;

@@ -79,6 +79,16 @@ export const answersRequestSchema = z
 export const codeRequestSchema = z.object({ code: unlockCodeSchema }).strict();
 
 /**
+ * A right unlock code: the attempt may now ask for the unblock authorisation, until `unblockBy`
+ * (the end of the attempt). Nothing secret travels yet: the PUK waits until the new passcode is
+ * known, so it lives in the app only for the card commands that use it.
+ */
+export const codeVerifiedResponseSchema = z
+  .object({ unblockBy: z.iso.datetime({ offset: true }) })
+  .strict();
+export type CodeVerified = z.infer<typeof codeVerifiedResponseSchema>;
+
+/**
  * The unblock authorisation: the card's PUK, the fresh PUK to rotate to before the reset, and,
  * when a previous rotation was never confirmed, the PUK the card may already hold instead.
  */
@@ -165,8 +175,15 @@ export const API_ROUTES = {
   unlockCode: {
     method: 'post',
     path: '/v1/unlock/attempts/{attemptId}/code',
-    summary: 'Submit the unlock code; get the unblock authorisation (PUK and next PUK).',
+    summary: 'Check the unlock code; when right, the attempt may ask for the unblock.',
     request: codeRequestSchema,
+    response: codeVerifiedResponseSchema,
+  },
+  unlockUnblock: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/unblock',
+    summary:
+      'Get the unblock authorisation (PUK and next PUK), once per attempt, after the right code.',
     response: unblockAuthorisationSchema,
   },
   unlockOutcome: {

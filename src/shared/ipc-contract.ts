@@ -56,7 +56,8 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('unlock-code'),
-      delivery: codeDeliverySchema,
+      /** Null when the first email could not be sent: the screen offers Resend. */
+      delivery: codeDeliverySchema.nullable(),
       error: appErrorSchema.optional(),
     })
     .strict(),
@@ -81,7 +82,7 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('register-code'),
-      delivery: codeDeliverySchema,
+      delivery: codeDeliverySchema.nullable(),
       error: appErrorSchema.optional(),
     })
     .strict(),

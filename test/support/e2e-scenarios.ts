@@ -153,14 +153,39 @@ export function defineScenarios(
       await codeFromMail(stack, page, mails);
     });
 
-    it('explains each passcode rule, refuses a wrong code, counts down before a resend, and accepts the resent code', async () => {
+    it('refuses a wrong code on its own screen, counts down before a resend, accepts the resent code, then explains each passcode rule', async () => {
       const { card, page } = await lockedCardOnQuestions('code-resend-policy', true);
       const mails = stack.smtp.received.length;
       await answerQuestions(page);
       const first = await codeFromMail(stack, page, mails);
-      // The code is checked with the server when the new passcode is set.
+      // The server checks the code as soon as it is submitted: the holder stays on the code screen.
       await enterCode(page, first === '00000000' ? '11111111' : '00000000');
-      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor();
+      await page
+        .getByText('That Smartcard Unlock Code is not right')
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await page.getByRole('heading', { name: 'Smartcard Unlock Code', level: 1 }).waitFor();
+      await screen(page, prefix, 'code-wrong');
+      expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
+
+      const resend = page.getByRole('button', { name: 'Resend code' });
+      expect(await resend.isDisabled()).toBe(true);
+      expect(await page.locator('#resend-status').innerText()).toMatch(
+        /You can ask for a new code in \d+ seconds?\./,
+      );
+      stack.clock.advance(61);
+      await page.clock.fastForward('01:01');
+      await expect.poll(() => resend.isEnabled()).toBe(true);
+      await resend.click();
+      const resent = await stack.codeFromMail(mails + 1);
+      // The first code died with the resend.
+      await enterCode(page, first);
+      await page
+        .getByText('That Smartcard Unlock Code is not right')
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await enterCode(page, resent.code);
+      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor({ timeout: 30_000 });
       const rules: readonly [string, string, string][] = [
         ['abc', 'abc', 'must be at least 4 characters long'],
         ['abcdefghi', 'abcdefghi', 'must be no more than 8 characters long'],
@@ -172,45 +197,22 @@ export function defineScenarios(
         await page.getByText(message).first().waitFor();
       }
       await screen(page, prefix, 'passcode-rules');
-      await setPasscode(page, '4711');
-      await page
-        .getByText('That Smartcard Unlock Code is not right')
-        .first()
-        .waitFor({ timeout: 30_000 });
-      await screen(page, prefix, 'code-wrong');
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
-
-      const resend = page.getByRole('button', { name: 'Resend code' });
-      if (await resend.isVisible()) {
-        expect(await resend.isDisabled()).toBe(true);
-        expect(await page.locator('#resend-status').innerText()).toMatch(
-          /You can ask for a new code in \d+ seconds?\./,
-        );
-        stack.clock.advance(61);
-        await page.clock.fastForward('01:01');
-        await expect.poll(() => resend.isEnabled()).toBe(true);
-        await resend.click();
-      } else {
-        await page.getByRole('button', { name: 'Retry' }).click();
-      }
-      const resent = await stack.codeFromMail(mails + 1);
-      await enterCode(page, resent.code);
-      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor();
       await setPasscode(page, '4711');
       await page.getByRole('button', { name: 'Finish' }).waitFor({ timeout: 30_000 });
       expect(await verifyPasscode(stack.pcscd.env, '4711')).toBe('9000');
       expect(card.chip().pinTriesLeft).toBe(3);
     });
 
-    it('says the code has expired when it is used after its validity', async () => {
+    it('says the code has expired when it is used after its validity, on the code screen', async () => {
       const { page } = await lockedCardOnQuestions('code-expired');
       const mails = stack.smtp.received.length;
       await answerQuestions(page);
       const code = await codeFromMail(stack, page, mails);
       stack.clock.advance(601);
       await enterCode(page, code);
-      await setPasscode(page, '4711');
       await page.getByText('has expired').first().waitFor({ timeout: 30_000 });
+      await page.getByRole('heading', { name: 'Smartcard Unlock Code', level: 1 }).waitFor();
       await screen(page, prefix, 'code-expired');
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
     });
@@ -288,7 +290,7 @@ export function defineScenarios(
       await continueToCode(page, mails);
     });
 
-    it('shows a failure with Retry while the mail server is down, and Retry sends the code once it is back', async () => {
+    it('says the email could not be sent while the mail server is down, keeps the answers, and Resend sends the code once it is back', async () => {
       const { page } = await lockedCardOnQuestions('smtp-down');
       await stack.smtp.down();
       try {
@@ -301,10 +303,11 @@ export function defineScenarios(
         await stack.smtp.up();
       }
       const mails = stack.smtp.received.length;
-      await page.getByRole('button', { name: 'Retry' }).click();
-      const code = await continueToCode(page, mails);
+      // No send was counted, so Resend works at once and the questions are not asked again.
+      await page.getByRole('button', { name: 'Resend code' }).click();
+      const code = await codeFromMail(stack, page, mails);
       await enterCode(page, code);
-      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor();
+      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor({ timeout: 30_000 });
     });
 
     it('says a card that is not registered cannot be unlocked here', async () => {

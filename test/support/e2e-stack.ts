@@ -1,14 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +28,7 @@ import { startPcscd, type Pcscd } from './pcscd';
 import { startPostgres, type PostgresServer } from './postgres';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
 import { CARD_LINES, spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
+import { ensureRendererBuilt as buildIfStale } from '../../scripts/renderer-build';
 
 /**
  * The whole chain for end-to-end tests, with nothing faked that exists here: the verification
@@ -143,31 +135,10 @@ export function e2eSkipReason(): string | undefined {
   return reason;
 }
 
-/** The newest modification time of the files under `path` (0 when it does not exist). */
-function newestChange(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
-  return newest;
-}
-
-/**
- * Builds the renderer when `out/renderer` is missing or older than its sources (the bridge serves
- * the built files): a stale build would test yesterday's screens and hide a broken step.
- */
+/** Builds the renderer when `out/renderer` is missing or older than its sources. */
 export function ensureRendererBuilt(): void {
-  const built = join(rendererBuildDir(projectRoot), 'index.html');
-  const sources = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'package-lock.json'];
-  const sourceTime = Math.max(...sources.map((source) => newestChange(join(projectRoot, source))));
-  if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) return;
-  const build = spawnSync('npx', ['electron-vite', 'build'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0)
-    throw new Error(`electron-vite build failed:\n${build.stdout}\n${build.stderr}`);
+  const failed = buildIfStale(projectRoot, { quiet: true });
+  if (failed !== undefined) throw new Error(`electron-vite build failed:\n${failed}`);
 }
 
 function freePort(): Promise<number> {

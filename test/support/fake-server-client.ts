@@ -29,6 +29,7 @@ export function fakeServerClient(options: {
   override: (method: Method, answer: (...args: unknown[]) => ServerResult<unknown>) => void;
 } {
   const calls: Call[] = [];
+  let verified = false;
   const overrides = new Map<Method, (...args: unknown[]) => ServerResult<unknown>>();
   const attemptId = 'attempt_0123456789abcdef';
   const nonce = 'bm9uY2Vub25jZW5vbmNlbm9uY2U';
@@ -53,10 +54,17 @@ export function fakeServerClient(options: {
         ? ok(delivery)
         : err(appError('ANSWERS_WRONG', { triesLeft: 2 })),
     unlockResend: () => ok({ ...delivery, sendsLeft: 1 }),
-    unlockCode: (_id, code) =>
-      code === options.code
-        ? ok(options.authorisation)
-        : err(appError('CODE_WRONG', { triesLeft: 4 })),
+    unlockCode: (_id, code) => {
+      if (code !== options.code) return err(appError('CODE_WRONG', { triesLeft: 4 }));
+      verified = true;
+      return ok({ unblockBy: delivery.resendAvailableAt });
+    },
+    // Like the server: the authorisation only after the right code, and only once.
+    unlockUnblock: () => {
+      if (!verified) return err(appError('ATTEMPT_STATE'));
+      verified = false;
+      return ok(options.authorisation);
+    },
     unlockOutcome: () => ok(undefined),
     unlockCancel: () => ok(undefined),
     registerStart: () =>

@@ -37,10 +37,9 @@ import {
 
 /**
  * Runs the flows: performs the card and server work each state asks for and feeds the results to
- * the pure transitions. Secrets (passcode, PUKs, code, answers) arrive as arguments and live in
- * local variables of the step that uses them; the one exception, the unlock code between its
- * screen and the new-passcode screen, sits in a single private slot that every ending clears (see
- * docs/desktop-app.md, "Secrets").
+ * the pure transitions. Secrets (passcode, PUKs, code, answers) arrive as arguments and live only
+ * in local variables of the step that uses them (see docs/desktop-app.md, "Secrets"): the server
+ * checks the code on its own screen, and the PUK is asked for only once the new passcode is known.
  */
 
 /** A card opened for one step; `close` leaves it in the reader. */
@@ -92,8 +91,6 @@ export class FlowRunner {
   /** Bumped when an attempt is ended from outside (cancel, card removed): late results are dropped. */
   private epoch = 0;
   private running = false;
-  /** The unlock code between its screen and the passcode screen; see the class comment. */
-  private pendingCode: string | null = null;
 
   constructor(private readonly deps: FlowRunnerDeps) {}
 
@@ -175,23 +172,28 @@ export class FlowRunner {
   }
 
   /**
-   * Takes the code as typed. The server checks it together with the unblock, once the new
-   * passcode is known, because its answer is the PUK, which must be used at once and forgotten.
+   * Checks the code with the server: a right one moves on to the new passcode (nothing secret
+   * comes back yet); a wrong or expired one stays on the code screen with what is left.
    */
   unlockSubmitCode(code: string): Promise<FlowResult> {
-    return this.step(['code'], 'unlock', (epoch) => {
+    return this.step(['code'], 'unlock', async (epoch, attempt) => {
       const parsed = unlockCodeSchema.safeParse(code);
       if (!parsed.success) {
-        this.unlock(epoch, { type: 'code-invalid', error: appError('CODE_WRONG') });
-        return Promise.resolve();
+        return this.unlock(epoch, { type: 'code-invalid', error: appError('CODE_WRONG') });
       }
-      this.pendingCode = parsed.data;
-      this.unlock(epoch, { type: 'code-entered' });
-      return Promise.resolve();
+      this.unlock(epoch, { type: 'code-submitted' });
+      const result = await this.deps.server.unlockCode(attempt.attemptId, parsed.data);
+      if (!this.current(epoch)) return;
+      if (result.ok) {
+        this.deps.logger.info('unlock: code accepted', { attemptId: attempt.attemptId });
+        return this.unlock(epoch, { type: 'code-accepted' });
+      }
+      this.unlock(epoch, { type: 'code-rejected', error: result.error });
+      this.endIfFailed(attempt);
     });
   }
 
-  /** Checks the code with the server, rotates the PUK, resets and verifies the passcode, reports. */
+  /** Gets the unblock authorisation, rotates the PUK, resets and verifies the passcode, reports. */
   unlockSetPasscode(passcode: string, confirmation: string): Promise<FlowResult> {
     return this.step(['new-passcode'], 'unlock', async (epoch, attempt) => {
       const policy = PASSCODE_POLICIES[this.deps.passcodePolicy];
@@ -208,14 +210,8 @@ export class FlowRunner {
         });
         return;
       }
-      const code = this.pendingCode;
-      this.pendingCode = null;
-      if (code === null) {
-        this.unlock(epoch, { type: 'failed', error: appError('INTERNAL') });
-        return this.endAttempt('unlock', attempt);
-      }
       this.unlock(epoch, { type: 'unblock-started' });
-      await this.unblock(epoch, attempt, code, passcode);
+      await this.unblock(epoch, attempt, passcode);
     });
   }
 
@@ -326,7 +322,6 @@ export class FlowRunner {
     }
     const attempt = this.attempt();
     this.epoch += 1;
-    this.pendingCode = null;
     this.running = false;
     this.active = { flow: 'none' };
     this.emit();
@@ -351,7 +346,6 @@ export class FlowRunner {
       this.active = { flow: 'register', state: next };
     }
     this.epoch += 1;
-    this.pendingCode = null;
     this.running = false;
     this.deps.logger.info('card removed: attempt ended', { flow });
     this.emit();
@@ -426,7 +420,6 @@ export class FlowRunner {
     if (!this.current(epoch) || this.active.flow !== 'unlock') return;
     this.active = { flow: 'unlock', state: unlockTransition(this.active.state, event) };
     if (this.active.state.kind === 'failed') {
-      this.pendingCode = null;
       this.deps.logger.info('unlock failed', { errorCode: this.active.state.error.code });
     }
     this.emit();
@@ -535,23 +528,13 @@ export class FlowRunner {
   }
 
   /**
-   * The unblock, in one step so the PUK never outlives it: the code buys the authorisation; the
+   * The unblock, in one step so the PUK never outlives it. The card is read first, so a card that
+   * was swapped or pulled costs no PUK release; then the server releases the authorisation; the
    * PUK is rotated (trying the unconfirmed PUK if the server still has one pending), the passcode
    * reset and verified on the card, and the outcome reported with what the card holds.
    */
-  private async unblock(
-    epoch: number,
-    attempt: AttemptRef,
-    code: string,
-    passcode: string,
-  ): Promise<void> {
+  private async unblock(epoch: number, attempt: AttemptRef, passcode: string): Promise<void> {
     const { logger, server } = this.deps;
-    const authorisation = await server.unlockCode(attempt.attemptId, code);
-    if (!authorisation.ok) {
-      this.unlock(epoch, { type: 'code-rejected', error: authorisation.error });
-      return this.endIfFailed(attempt);
-    }
-    const auth = authorisation.value;
     let pukOnCard: Outcome['pukOnCard'] = 'previous';
     const report = async (outcome: Outcome['outcome'], failureCode?: string): Promise<void> => {
       const sent = await server.unlockOutcome(attempt.attemptId, {
@@ -571,17 +554,34 @@ export class FlowRunner {
       await report('failed', failureCode);
       this.unlock(epoch, { type: 'failed', error });
     };
+    /** Before the release there is no outcome to report: the attempt is simply cancelled. */
+    const failBeforeRelease = (error: AppError, failureCode: string): void => {
+      logger.info('unlock: stopped before the PUK release', {
+        attemptId: attempt.attemptId,
+        failureCode,
+      });
+      this.unlock(epoch, { type: 'failed', error });
+      this.endAttempt('unlock', attempt);
+    };
 
-    this.unlock(epoch, { type: 'unblock-progress', step: 'unlocking-card' });
     const opened = await this.deps.cards.open();
-    if (!opened.ok) return failWith(appError('CARD_REMOVED'), opened.error.code);
+    if (!opened.ok) return failBeforeRelease(appError('CARD_REMOVED'), opened.error.code);
     const card = opened.value.card;
     try {
       const read = await this.readCard(card);
       if (!read.ok || read.value.cardId !== attempt.cardId) {
-        // Another card, or none: nothing was sent to it.
-        return await failWith(appError('CARD_REMOVED'), read.ok ? 'other-card' : read.error.code);
+        // Another card, or none: nothing was sent to it and nothing was released.
+        return failBeforeRelease(
+          appError('CARD_REMOVED'),
+          read.ok ? 'other-card' : read.error.code,
+        );
       }
+      const authorisation = await server.unlockUnblock(attempt.attemptId);
+      if (!authorisation.ok) {
+        this.unlock(epoch, { type: 'failed', error: authorisation.error });
+        return this.endIfFailed(attempt);
+      }
+      const auth = authorisation.value;
 
       let rotated = await card.changePuk(auth.puk, auth.nextPuk);
       if (!rotated.ok && rotated.error.code === 'puk-wrong' && auth.unconfirmedPuk !== null) {

@@ -30,6 +30,8 @@ export function unlockView(state: UnlockState, policy: PasscodePolicyName): Flow
       return { kind: 'busy', step: 'checking-answers' };
     case 'sending-code':
       return { kind: 'busy', step: 'sending-code' };
+    case 'checking-code':
+      return { kind: 'busy', step: 'checking-code' };
     case 'unblocking':
       return { kind: 'busy', step: state.step };
     case 'questions':

@@ -1,6 +1,6 @@
 import { appError, type AppError } from '../../shared/errors';
 import type { CodeDelivery, Question } from '../../shared/http-api';
-import { canRetryAfter, CODE_PROBLEMS, RESEND_PROBLEMS } from './flow-errors';
+import { canRetryAfter, CODE_PROBLEMS, codeNotSent, RESEND_PROBLEMS } from './flow-errors';
 import type { AttemptRef } from './unlock-flow';
 
 /**
@@ -34,14 +34,15 @@ export type RegistrationState =
       readonly kind: 'code';
       readonly attempt: AttemptRef;
       readonly holderName: string;
-      readonly delivery: CodeDelivery;
+      /** Where the code went; null when the first email could not be sent (Resend is offered). */
+      readonly delivery: CodeDelivery | null;
       readonly error?: AppError;
     }
   | {
       readonly kind: 'sending-code';
       readonly attempt: AttemptRef;
       readonly holderName: string;
-      readonly delivery: CodeDelivery;
+      readonly delivery: CodeDelivery | null;
     }
   | {
       readonly kind: 'confirming';
@@ -157,9 +158,8 @@ export function registrationTransition(
       };
     case 'answers-rejected':
       if (state.kind !== 'saving-answers') return state;
-      if (event.error.code !== 'VALIDATION_FAILED' && event.error.code !== 'MAIL_UNAVAILABLE') {
-        return fail(event.error);
-      }
+      if (event.error.code === 'MAIL_UNAVAILABLE') return codeNotSent(state, event.error);
+      if (event.error.code !== 'VALIDATION_FAILED') return fail(event.error);
       return { ...state, kind: 'questions', error: event.error };
     case 'resend-requested':
       if (state.kind !== 'code') return state;
@@ -182,7 +182,7 @@ export function registrationTransition(
       if (!RESEND_PROBLEMS.has(event.error.code)) return fail(event.error);
       return { ...state, kind: 'code', error: event.error };
     case 'code-submitted':
-      if (state.kind !== 'code') return state;
+      if (state.kind !== 'code' || state.delivery === null) return state;
       return {
         kind: 'confirming',
         attempt: state.attempt,

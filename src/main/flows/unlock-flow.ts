@@ -1,12 +1,13 @@
 import { appError, type AppError } from '../../shared/errors';
 import type { CodeDelivery, Question } from '../../shared/http-api';
-import { canRetryAfter, CODE_PROBLEMS, RESEND_PROBLEMS } from './flow-errors';
+import { canRetryAfter, CODE_PROBLEMS, codeNotSent, RESEND_PROBLEMS } from './flow-errors';
 
 /**
  * The unlock flow as data: a discriminated union of states and pure `(state, event) => state`
  * transitions. The runner (flow-runner.ts) performs the card and server work and feeds the
  * results back as events. No state holds a secret: passcodes, PUKs, answers and codes live only
- * in the runner's local variables for the commands that use them.
+ * in the runner's local variables for the commands that use them. The server checks the code on
+ * its own screen; the PUK is asked for only once the new passcode is known (see flow-runner.ts).
  */
 
 /** The attempt the server opened for this card. */
@@ -16,7 +17,7 @@ export interface AttemptRef {
 }
 
 /** The unblock's sub-steps, shown as progress. */
-export type UnblockStep = 'checking-code' | 'unlocking-card' | 'checking-passcode';
+export type UnblockStep = 'unlocking-card' | 'checking-passcode';
 
 /** Every state of the unlock flow. */
 export type UnlockState =
@@ -42,11 +43,18 @@ export type UnlockState =
       readonly kind: 'code';
       readonly attempt: AttemptRef;
       readonly holderName: string;
-      readonly delivery: CodeDelivery;
+      /** Where the code went; null when the first email could not be sent (Resend is offered). */
+      readonly delivery: CodeDelivery | null;
       readonly error?: AppError;
     }
   | {
       readonly kind: 'sending-code';
+      readonly attempt: AttemptRef;
+      readonly holderName: string;
+      readonly delivery: CodeDelivery | null;
+    }
+  | {
+      readonly kind: 'checking-code';
       readonly attempt: AttemptRef;
       readonly holderName: string;
       readonly delivery: CodeDelivery;
@@ -55,14 +63,12 @@ export type UnlockState =
       readonly kind: 'new-passcode';
       readonly attempt: AttemptRef;
       readonly holderName: string;
-      readonly delivery: CodeDelivery;
       readonly error?: AppError;
     }
   | {
       readonly kind: 'unblocking';
       readonly attempt: AttemptRef;
       readonly holderName: string;
-      readonly delivery: CodeDelivery;
       readonly step: UnblockStep;
     }
   | { readonly kind: 'done'; readonly holderName: string }
@@ -85,12 +91,13 @@ export type UnlockEvent =
   | { readonly type: 'resend-requested' }
   | { readonly type: 'code-sent'; readonly delivery: CodeDelivery }
   | { readonly type: 'resend-refused'; readonly error: AppError }
-  | { readonly type: 'code-entered' }
   | { readonly type: 'code-invalid'; readonly error: AppError }
+  | { readonly type: 'code-submitted' }
+  | { readonly type: 'code-accepted' }
+  | { readonly type: 'code-rejected'; readonly error: AppError }
   | { readonly type: 'passcode-invalid'; readonly error: AppError }
   | { readonly type: 'unblock-started' }
   | { readonly type: 'unblock-progress'; readonly step: UnblockStep }
-  | { readonly type: 'code-rejected'; readonly error: AppError }
   | { readonly type: 'unlocked' }
   | { readonly type: 'failed'; readonly error: AppError }
   | { readonly type: 'card-removed' }
@@ -117,6 +124,7 @@ export function isUnlockBusy(state: UnlockState): boolean {
     state.kind === 'proving-card' ||
     state.kind === 'checking-answers' ||
     state.kind === 'sending-code' ||
+    state.kind === 'checking-code' ||
     state.kind === 'unblocking'
   );
 }
@@ -170,6 +178,7 @@ export function unlockTransition(state: UnlockState, event: UnlockEvent): Unlock
       };
     case 'answers-rejected': {
       if (state.kind !== 'checking-answers') return state;
+      if (event.error.code === 'MAIL_UNAVAILABLE') return codeNotSent(state, event.error);
       // Self-service locked, or the attempt ended: the questions cannot be asked again.
       if (event.error.code !== 'ANSWERS_WRONG' && event.error.code !== 'VALIDATION_FAILED') {
         return fail(event.error);
@@ -203,35 +212,23 @@ export function unlockTransition(state: UnlockState, event: UnlockEvent): Unlock
       if (state.kind !== 'sending-code') return state;
       if (!RESEND_PROBLEMS.has(event.error.code)) return fail(event.error);
       return { ...state, kind: 'code', error: event.error };
-    case 'code-entered':
-      if (state.kind !== 'code') return state;
-      return {
-        kind: 'new-passcode',
-        attempt: state.attempt,
-        holderName: state.holderName,
-        delivery: state.delivery,
-      };
     case 'code-invalid':
       if (state.kind !== 'code') return state;
       return { ...state, error: event.error };
-    case 'passcode-invalid':
-      if (state.kind !== 'new-passcode') return state;
-      return { ...state, error: event.error };
-    case 'unblock-started':
-      if (state.kind !== 'new-passcode') return state;
+    case 'code-submitted':
+      if (state.kind !== 'code' || state.delivery === null) return state;
       return {
-        kind: 'unblocking',
+        kind: 'checking-code',
         attempt: state.attempt,
         holderName: state.holderName,
         delivery: state.delivery,
-        step: 'checking-code',
       };
-    case 'unblock-progress':
-      if (state.kind !== 'unblocking') return state;
-      return { ...state, step: event.step };
+    case 'code-accepted':
+      if (state.kind !== 'checking-code') return state;
+      return { kind: 'new-passcode', attempt: state.attempt, holderName: state.holderName };
     case 'code-rejected': {
-      // The server refused the code before releasing anything: back to the code screen.
-      if (state.kind !== 'unblocking' || state.step !== 'checking-code') return state;
+      // A wrong, expired or spent code leaves the attempt alive: back to the code screen.
+      if (state.kind !== 'checking-code') return state;
       if (!CODE_PROBLEMS.has(event.error.code)) return fail(event.error);
       return {
         kind: 'code',
@@ -241,6 +238,20 @@ export function unlockTransition(state: UnlockState, event: UnlockEvent): Unlock
         error: event.error,
       };
     }
+    case 'passcode-invalid':
+      if (state.kind !== 'new-passcode') return state;
+      return { ...state, error: event.error };
+    case 'unblock-started':
+      if (state.kind !== 'new-passcode') return state;
+      return {
+        kind: 'unblocking',
+        attempt: state.attempt,
+        holderName: state.holderName,
+        step: 'unlocking-card',
+      };
+    case 'unblock-progress':
+      if (state.kind !== 'unblocking') return state;
+      return { ...state, step: event.step };
     case 'unlocked':
       return state.kind === 'unblocking' ? { kind: 'done', holderName: state.holderName } : state;
   }

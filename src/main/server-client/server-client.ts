@@ -7,6 +7,7 @@ import { appError, type AppError } from '../../shared/errors';
 import {
   API_ROUTES,
   type CodeDelivery,
+  type CodeVerified,
   type UnblockAuthorisation,
   type outcomeRequestSchema,
   type registrationProofResponseSchema,
@@ -39,7 +40,8 @@ export interface ServerClient {
     answers: readonly AnswerInput[],
   ): Promise<ServerResult<CodeDelivery>>;
   unlockResend(attemptId: string): Promise<ServerResult<CodeDelivery>>;
-  unlockCode(attemptId: string, code: string): Promise<ServerResult<UnblockAuthorisation>>;
+  unlockCode(attemptId: string, code: string): Promise<ServerResult<CodeVerified>>;
+  unlockUnblock(attemptId: string): Promise<ServerResult<UnblockAuthorisation>>;
   unlockOutcome(attemptId: string, outcome: Outcome): Promise<ServerResult<void>>;
   unlockCancel(attemptId: string): Promise<ServerResult<void>>;
   registerStart(cardId: string): Promise<ServerResult<StartAttempt>>;
@@ -186,7 +188,8 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       typed<UnlockProof>('unlockProof')(id, { signature: toBase64(signature) }),
     unlockAnswers: (id, answers) => typed<CodeDelivery>('unlockAnswers')(id, { answers }),
     unlockResend: (id) => typed<CodeDelivery>('unlockResend')(id),
-    unlockCode: (id, code) => typed<UnblockAuthorisation>('unlockCode')(id, { code }),
+    unlockCode: (id, code) => typed<CodeVerified>('unlockCode')(id, { code }),
+    unlockUnblock: (id) => typed<UnblockAuthorisation>('unlockUnblock')(id),
     unlockOutcome: (id, outcome) => typed<void>('unlockOutcome')(id, outcome),
     unlockCancel: (id) => typed<void>('unlockCancel')(id),
     registerStart: (cardId) => typed<StartAttempt>('registerStart')(null, { cardId }),

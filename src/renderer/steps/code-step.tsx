@@ -5,10 +5,12 @@ import { unlockCodeSchema, type CodeDelivery } from '../../shared/http-api';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { TextField } from '../components/text-field';
 import { useSecondsUntil } from '../components/use-seconds-until';
+import { HelpContacts } from '../components/help-contacts';
 import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
 import { useWizardStore } from '../store/wizard-store';
-import { CODE_WORDING } from '../wording';
+import { CODE_WORDING, FAILURE_TITLES } from '../wording';
+import { CancelButton } from '../components/cancel-button';
 
 /** The code as the server wants it, or the problem to show. */
 export function checkCode(typed: string): { readonly code: string } | { readonly problem: string } {
@@ -56,10 +58,61 @@ function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
 }
 
 /**
+ * The first email could not be sent: the answers are kept, and Resend (allowed at once, since no
+ * send was counted) tries again. Shown in place of the code box, which would have nothing to take.
+ */
+function NotSent({ error }: { readonly error: AppError | undefined }) {
+  const title = FAILURE_TITLES.MAIL_UNAVAILABLE;
+  const heading = useStepHeading(title);
+  const { resendCode, pending } = useWizardStore(
+    useShallow((s) => ({ resendCode: s.resendCode, pending: s.pending })),
+  );
+  return (
+    <>
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
+      <p>{error?.message ?? 'The email with your code could not be sent just now.'}</p>
+      <p>{error?.nextStep ?? 'Wait a minute and press Resend code. Your answers are kept.'}</p>
+      <div className="nhsuk-button-group">
+        <button
+          className="nhsuk-button"
+          type="button"
+          disabled={pending}
+          onClick={() => void resendCode()}
+        >
+          Resend code
+        </button>
+        <CancelButton />
+      </div>
+      <HelpContacts />
+    </>
+  );
+}
+
+/**
  * The Smartcard Unlock Code (unlock) or the address confirmation code (registration): where it
- * went, the junk-folder hint, the code box and Resend. The typed code is wiped on submit.
+ * went, the junk-folder hint, the code box and Resend. The typed code is wiped on submit. With no
+ * delivery (the first email failed), it offers Resend instead.
  */
 export function CodeStep({
+  journey,
+  delivery,
+  error,
+}: {
+  readonly journey: Journey;
+  readonly delivery: CodeDelivery | null;
+  readonly error: AppError | undefined;
+}) {
+  return delivery === null ? (
+    <NotSent error={error} />
+  ) : (
+    <CodeForm journey={journey} delivery={delivery} error={error} />
+  );
+}
+
+/** The code box with where the code went, and Resend. */
+function CodeForm({
   journey,
   delivery,
   error,
@@ -70,9 +123,7 @@ export function CodeStep({
 }) {
   const title = journey === 'unlock' ? CODE_WORDING.heading : 'Confirm your email address';
   const heading = useStepHeading(title);
-  const { submitCode, cancel } = useWizardStore(
-    useShallow((s) => ({ submitCode: s.submitCode, cancel: s.cancel })),
-  );
+  const submitCode = useWizardStore((s) => s.submitCode);
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -131,13 +182,7 @@ export function CodeStep({
           <button className="nhsuk-button" type="submit">
             Next
           </button>
-          <button
-            className="nhsuk-button nhsuk-button--secondary"
-            type="button"
-            onClick={() => void cancel()}
-          >
-            Cancel
-          </button>
+          <CancelButton />
         </div>
       </form>
       <Resend delivery={delivery} />

@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { AppError } from '../../shared/errors';
 import {
   confirmationProblems,
@@ -14,6 +13,7 @@ import { PasscodeField } from '../components/passcode-field';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { PASSCODE_WORDING } from '../wording';
+import { CancelButton } from '../components/cancel-button';
 
 /**
  * What to say about the first box while typing: every rule it breaks, but not "empty" (the
@@ -60,9 +60,7 @@ export function NewPasscodeStep({
 }) {
   const policy = PASSCODE_POLICIES[policyName];
   const heading = useStepHeading(PASSCODE_WORDING.heading);
-  const { setPasscode, cancel } = useWizardStore(
-    useShallow((s) => ({ setPasscode: s.setPasscode, cancel: s.cancel })),
-  );
+  const setPasscode = useWizardStore((s) => s.setPasscode);
   const [passcode, setPasscodeText] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [submitted, setSubmitted] = useState(false);
@@ -127,13 +125,7 @@ export function NewPasscodeStep({
           <button className="nhsuk-button" type="submit">
             Confirm
           </button>
-          <button
-            className="nhsuk-button nhsuk-button--secondary"
-            type="button"
-            onClick={() => void cancel()}
-          >
-            Cancel
-          </button>
+          <CancelButton />
         </div>
       </form>
     </>

@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { AppError } from '../../shared/errors';
 import type { Question } from '../../shared/http-api';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
@@ -8,6 +7,7 @@ import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { QUESTIONS_WORDING } from '../wording';
 import { HolderWarning } from './holder-step';
+import { CancelButton } from '../components/cancel-button';
 
 /** The longest answer the server accepts. */
 export const MAX_ANSWER_LENGTH = 200;
@@ -45,9 +45,7 @@ export function QuestionsStep({
   readonly error: AppError | undefined;
 }) {
   const heading = useStepHeading(QUESTIONS_WORDING.heading);
-  const { submitAnswers, cancel } = useWizardStore(
-    useShallow((s) => ({ submitAnswers: s.submitAnswers, cancel: s.cancel })),
-  );
+  const submitAnswers = useWizardStore((s) => s.submitAnswers);
   const [answers, setAnswers] = useState<readonly string[]>(() => questions.map(() => ''));
   const [problems, setProblems] = useState<readonly (string | null)[]>([]);
 
@@ -90,13 +88,7 @@ export function QuestionsStep({
           <button className="nhsuk-button" type="submit">
             Next
           </button>
-          <button
-            className="nhsuk-button nhsuk-button--secondary"
-            type="button"
-            onClick={() => void cancel()}
-          >
-            Cancel
-          </button>
+          <CancelButton />
         </div>
       </form>
     </>

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { AppError } from '../../shared/errors';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { PasscodeField } from '../components/passcode-field';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { LOGIN_WORDING } from '../wording';
+import { CancelButton } from '../components/cancel-button';
 
 /**
  * The seed's "Log in with Smartcard" page, which begins registration: the card proves possession
@@ -13,9 +13,7 @@ import { LOGIN_WORDING } from '../wording';
  */
 export function RegisterLoginStep({ error }: { readonly error: AppError | undefined }) {
   const heading = useStepHeading(LOGIN_WORDING.heading);
-  const { logIn, cancel } = useWizardStore(
-    useShallow((s) => ({ logIn: s.logIn, cancel: s.cancel })),
-  );
+  const logIn = useWizardStore((s) => s.logIn);
   const [passcode, setPasscode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -65,13 +63,7 @@ export function RegisterLoginStep({ error }: { readonly error: AppError | undefi
           <button className="nhsuk-button" type="submit">
             Log in
           </button>
-          <button
-            className="nhsuk-button nhsuk-button--secondary"
-            type="button"
-            onClick={() => void cancel()}
-          >
-            Cancel
-          </button>
+          <CancelButton />
         </div>
       </form>
     </>

@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { AppError } from '../../shared/errors';
 import type { Question } from '../../shared/http-api';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
@@ -8,6 +7,7 @@ import { TextField } from '../components/text-field';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { answerProblem } from './questions-step';
+import { CancelButton } from '../components/cancel-button';
 
 interface Pick {
   readonly questionId: string;
@@ -41,9 +41,7 @@ export function RegisterQuestionsStep({
   readonly error: AppError | undefined;
 }) {
   const heading = useStepHeading('Choose your security questions');
-  const { submitRegistration, cancel } = useWizardStore(
-    useShallow((s) => ({ submitRegistration: s.submitRegistration, cancel: s.cancel })),
-  );
+  const submitRegistration = useWizardStore((s) => s.submitRegistration);
   const slots = Array.from({ length: questionsRequired }, (_, i) => i);
   const [picks, setPicks] = useState<readonly Pick[]>(() =>
     slots.map(() => ({ questionId: '', answer: '' })),
@@ -141,13 +139,7 @@ export function RegisterQuestionsStep({
           <button className="nhsuk-button" type="submit">
             Next
           </button>
-          <button
-            className="nhsuk-button nhsuk-button--secondary"
-            type="button"
-            onClick={() => void cancel()}
-          >
-            Cancel
-          </button>
+          <CancelButton />
         </div>
       </form>
     </>

@@ -184,7 +184,8 @@ describe('the HTTP edge', () => {
       answers: [{ questionId: 'q', answer: RIGHT_ANSWER }],
     });
     await h.request('POST', `${base}/code`, { code: 'QQQQ7777' });
-    const auth = await h.request('POST', `${base}/code`, { code: RIGHT_CODE });
+    await h.request('POST', `${base}/code`, { code: RIGHT_CODE });
+    const auth = await h.request('POST', `${base}/unblock`);
     expect(auth.body).toMatchObject({ puk: PUK });
     await h.request('POST', `${base}/outcome`, { outcome: 'unlocked', pukOnCard: 'next' });
     const lines = h.logs.slice(before);

@@ -40,6 +40,11 @@ export interface PcscBackendOptions {
   readonly settleMs?: number;
   /** The worker's built JavaScript file, when a bundler emits it somewhere other than beside this one. */
   readonly workerFile?: string;
+  /**
+   * For benchmarks: called, before the listeners, with each event a PC/SC status wait revealed and
+   * when that wait returned in the worker (epoch ms, `performance.timeOrigin + performance.now()`).
+   */
+  readonly onEventReported?: (event: ReaderEvent, reportedAt: number) => void;
 }
 
 /**
@@ -100,7 +105,7 @@ export async function createPcscBackend(
     await worker.terminate();
     return started;
   }
-  return ok(new PcscBackend(worker));
+  return ok(new PcscBackend(worker, options.onEventReported));
 }
 
 function workerFailed(error: unknown): PcscStartError {
@@ -134,7 +139,10 @@ class PcscBackend implements ReaderBackend {
   private nextId = 1;
   private stopped: CardError | undefined;
 
-  constructor(private readonly worker: Worker) {
+  constructor(
+    private readonly worker: Worker,
+    private readonly onEventReported?: (event: ReaderEvent, reportedAt: number) => void,
+  ) {
     worker.on('message', (raw: unknown) => this.receive(raw));
     worker.on('error', (error) => this.fail(`the PC/SC worker failed: ${error.message}`));
     worker.on('exit', (code) => this.fail(`the PC/SC worker exited with code ${code}`));
@@ -211,6 +219,8 @@ class PcscBackend implements ReaderBackend {
     }
     const message = parsed.data;
     if (message.type === 'event') {
+      if (message.reportedAt !== undefined)
+        this.onEventReported?.(message.event, message.reportedAt);
       for (const listener of [...this.listeners]) listener(message.event);
       return;
     }

@@ -290,6 +290,8 @@ class PcscService {
   }
 
   private async monitor(): Promise<void> {
+    // When the last status wait returned (epoch ms): the events it reveals carry it (bench/client).
+    let reportedAt: number | undefined;
     while (!this.closing) {
       if (this.monitorContext === undefined) {
         try {
@@ -304,8 +306,9 @@ class PcscService {
       const context = this.monitorContext;
       try {
         const readers = context.listReaders();
-        this.publish(readers.map(snap));
+        this.publish(readers.map(snap), reportedAt);
         if (this.closing) break;
+        reportedAt = undefined;
         await context.waitForChange(
           [
             ...readers.map((r) => ({ name: r.name, state: knownState(r.state) })),
@@ -313,6 +316,7 @@ class PcscService {
           ],
           this.config.pollMs,
         );
+        reportedAt = performance.timeOrigin + performance.now();
       } catch (error) {
         if (this.closing) break;
         this.dropMonitor();
@@ -323,12 +327,12 @@ class PcscService {
     }
   }
 
-  private publish(next: ReaderSnapshot[]): void {
+  private publish(next: ReaderSnapshot[], reportedAt?: number): void {
     const events = diffSnapshots(this.snapshot, next);
     this.snapshot = next;
     for (const event of events) {
       if (event.kind === 'card-removed') this.loseCards(event.reader, 'card-removed');
-      this.emit(event);
+      this.emit(event, reportedAt);
     }
   }
 
@@ -356,8 +360,10 @@ class PcscService {
     }
   }
 
-  private emit(event: ReaderEvent): void {
-    this.send({ type: 'event', event });
+  private emit(event: ReaderEvent, reportedAt?: number): void {
+    this.send(
+      reportedAt === undefined ? { type: 'event', event } : { type: 'event', event, reportedAt },
+    );
   }
 
   private dropOps(): void {

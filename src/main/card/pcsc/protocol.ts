@@ -61,7 +61,14 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('response'), id, response: bytes }).strict(),
   z.object({ type: z.literal('done'), id }).strict(),
   z.object({ type: z.literal('failed'), id, error: cardErrorSchema }).strict(),
-  z.object({ type: z.literal('event'), event: readerEventSchema }).strict(),
+  // reportedAt: when the PC/SC status wait that revealed the event returned (epoch ms, bench/client).
+  z
+    .object({
+      type: z.literal('event'),
+      event: readerEventSchema,
+      reportedAt: z.number().optional(),
+    })
+    .strict(),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 

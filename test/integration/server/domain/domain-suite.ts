@@ -9,6 +9,7 @@ import {
   TestClock,
   build,
   capturingLogger,
+  codeThenUnblock,
   ctx,
   makeCard,
   must,
@@ -107,7 +108,7 @@ export function domainSuite(backend: Backend): void {
         expect(mail.html).toContain('City or Sandwell site');
         const code = await driver.nextCode(before);
         expect(code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
-        const auth = must(await services.unlock.submitCode(started.attemptId, code, ctx));
+        const auth = must(await codeThenUnblock(services, started.attemptId, code));
         expect(auth.puk).toBe(card.puk);
         expect(auth.unconfirmedPuk).toBeNull();
         expect(auth.nextPuk).toMatch(/^\d{8}$/);
@@ -131,7 +132,7 @@ export function domainSuite(backend: Backend): void {
 
         // The next unlock releases the PUK the card was rotated to.
         const next = await driver.unlockToCode(card);
-        const auth2 = must(await services.unlock.submitCode(next.attemptId, next.code, ctx));
+        const auth2 = must(await codeThenUnblock(services, next.attemptId, next.code));
         expect(auth2.puk).toBe(auth.nextPuk);
       });
 
@@ -344,15 +345,55 @@ export function domainSuite(backend: Backend): void {
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
       });
 
-      it('when the right code is used twice, then the PUK is released only the first time', async () => {
+      it('when the right code is checked, then nothing is released until the unblock, and that only once', async () => {
         const { services, driver, card } = await world();
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        expect((await services.unlock.submitCode(attemptId, code, ctx)).ok).toBe(true);
+        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+        expect(await services.unlock.submitCode(attemptId, code, ctx)).toEqual({
+          ok: true,
+          value: { unblockBy: expect.any(String) },
+        });
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
         expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
+        expect(must(await services.unlock.unblock(attemptId, ctx)).puk).toBe(card.puk);
+        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
+      });
+
+      it('when the card locks in another session after the right code, then the unblock releases nothing', async () => {
+        const { services, driver, card } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        must(await services.unlock.submitCode(attemptId, code, ctx));
+        const other = await driver.provedUnlock(card);
+        const wrong = [
+          { questionId: 'first-car', answer: 'Ford Focus' },
+          { questionId: 'childhood-phone', answer: '1' },
+        ];
+        for (let i = 0; i < 3; i++) await services.unlock.answer(other, wrong, ctx);
+        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+          error: { code: 'SELF_SERVICE_LOCKED' },
+        });
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
+      });
+
+      it('when the attempt ends between the right code and the unblock, then the unblock is refused', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        const verified = must(await services.unlock.submitCode(attemptId, code, ctx));
+        clock.advance((Date.parse(verified.unblockBy) - clock.now().getTime()) / 1000);
+        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_EXPIRED' },
+        });
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
       });
 
       it('when fifteen minutes pass, then the attempt has ended', async () => {
@@ -380,10 +421,10 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = await world();
         await driver.register(card);
         const first = await driver.unlockToCode(card);
-        const a1 = must(await services.unlock.submitCode(first.attemptId, first.code, ctx));
+        const a1 = must(await codeThenUnblock(services, first.attemptId, first.code));
         // The app crashed here: no outcome. The next visit:
         const second = await driver.unlockToCode(card);
-        const a2 = must(await services.unlock.submitCode(second.attemptId, second.code, ctx));
+        const a2 = must(await codeThenUnblock(services, second.attemptId, second.code));
         expect(a2).toEqual({ puk: card.puk, unconfirmedPuk: a1.nextPuk, nextPuk: a1.nextPuk });
         must(
           await services.unlock.reportOutcome(
@@ -393,7 +434,7 @@ export function domainSuite(backend: Backend): void {
           ),
         );
         const third = await driver.unlockToCode(card);
-        const a3 = must(await services.unlock.submitCode(third.attemptId, third.code, ctx));
+        const a3 = must(await codeThenUnblock(services, third.attemptId, third.code));
         expect(a3.puk).toBe(a1.nextPuk);
         expect(a3.unconfirmedPuk).toBeNull();
         // The late outcome of the first visit is refused: its attempt is over.
@@ -410,7 +451,7 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = await world();
         await driver.register(card);
         const first = await driver.unlockToCode(card);
-        must(await services.unlock.submitCode(first.attemptId, first.code, ctx));
+        must(await codeThenUnblock(services, first.attemptId, first.code));
         must(
           await services.unlock.reportOutcome(
             first.attemptId,
@@ -420,7 +461,7 @@ export function domainSuite(backend: Backend): void {
         );
         expect(must(await services.admin.showCard(card.cardId)).pendingPukRotation).toBe(false);
         const second = await driver.unlockToCode(card);
-        const a2 = must(await services.unlock.submitCode(second.attemptId, second.code, ctx));
+        const a2 = must(await codeThenUnblock(services, second.attemptId, second.code));
         expect(a2.puk).toBe(card.puk);
         expect(a2.unconfirmedPuk).toBeNull();
       });
@@ -430,7 +471,7 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         for (let i = 0; i < 2; i++) {
           const u = await driver.unlockToCode(card);
-          must(await services.unlock.submitCode(u.attemptId, u.code, ctx));
+          must(await codeThenUnblock(services, u.attemptId, u.code));
           must(
             await services.unlock.reportOutcome(
               u.attemptId,
@@ -629,7 +670,7 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = await world();
         await driver.register(card);
         const first = await driver.unlockToCode(card);
-        const a1 = must(await services.unlock.submitCode(first.attemptId, first.code, ctx));
+        const a1 = must(await codeThenUnblock(services, first.attemptId, first.code));
         must(
           await services.unlock.reportOutcome(
             first.attemptId,
@@ -657,7 +698,7 @@ export function domainSuite(backend: Backend): void {
         });
         // The issuing system's PUK is stale once the server rotated it: the server's copy stays.
         const next = await driver.unlockToCode(card);
-        expect(must(await services.unlock.submitCode(next.attemptId, next.code, ctx)).puk).toBe(
+        expect(must(await codeThenUnblock(services, next.attemptId, next.code)).puk).toBe(
           a1.nextPuk,
         );
       });
@@ -678,7 +719,7 @@ export function domainSuite(backend: Backend): void {
         const { driver, card, settings, keys, second } = await world();
         await driver.register(card);
         const first = await driver.unlockToCode(card);
-        const a1 = must(await driver.services.unlock.submitCode(first.attemptId, first.code, ctx));
+        const a1 = must(await codeThenUnblock(driver.services, first.attemptId, first.code));
         const k2 = Buffer.alloc(32, 7).toString('base64');
         const both = await second({
           keys: {
@@ -703,7 +744,7 @@ export function domainSuite(backend: Backend): void {
         });
         const d2 = new Driver(onlyNew, smtp);
         const again = await d2.unlockToCode(card);
-        expect(must(await onlyNew.unlock.submitCode(again.attemptId, again.code, ctx))).toEqual({
+        expect(must(await codeThenUnblock(onlyNew, again.attemptId, again.code))).toEqual({
           puk: card.puk,
           unconfirmedPuk: a1.nextPuk,
           nextPuk: a1.nextPuk,
@@ -715,7 +756,7 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
         await services.unlock.submitCode(attemptId, 'ZZZZZZZZ', ctx);
-        const auth = must(await services.unlock.submitCode(attemptId, code, ctx));
+        const auth = must(await codeThenUnblock(services, attemptId, code));
         const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
         const steps = trail.map((e) => `${e.action}:${e.outcome}`).reverse();
         expect(steps).toEqual(
@@ -728,6 +769,7 @@ export function domainSuite(backend: Backend): void {
             'unlock.answers:ok',
             'unlock.code-send:ok',
             'unlock.code:CODE_WRONG',
+            'unlock.code:ok',
             'unlock.puk-release:ok',
           ]),
         );
@@ -757,7 +799,7 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card, storage, logger } = await world();
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        const auth = must(await services.unlock.submitCode(attemptId, code, ctx));
+        const auth = must(await codeThenUnblock(services, attemptId, code));
         must(
           await services.unlock.reportOutcome(
             attemptId,
@@ -827,7 +869,7 @@ export function domainSuite(backend: Backend): void {
         });
       });
 
-      it('when the right code is submitted many times at once from two instances, then the PUK is released once', async () => {
+      it('when the right code and the unblock are each sent many times at once from two instances, then the PUK is released once', async () => {
         const { services, driver, card, second } = await world();
         const other = await second();
         await driver.register(card);
@@ -838,6 +880,12 @@ export function domainSuite(backend: Backend): void {
           ),
         );
         expect(results.filter((r) => r.ok)).toHaveLength(1);
+        const unblocks = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 === 0 ? services : other).unlock.unblock(attemptId, ctx),
+          ),
+        );
+        expect(unblocks.filter((r) => r.ok)).toHaveLength(1);
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
       });
 
@@ -848,9 +896,7 @@ export function domainSuite(backend: Backend): void {
         const ready = [];
         for (let i = 0; i < 5; i++) ready.push(await driver.unlockToCode(card));
         const results = await Promise.all(
-          ready.map((u, i) =>
-            (i % 2 === 0 ? services : other).unlock.submitCode(u.attemptId, u.code, ctx),
-          ),
+          ready.map((u, i) => codeThenUnblock(i % 2 === 0 ? services : other, u.attemptId, u.code)),
         );
         expect(results.filter((r) => r.ok)).toHaveLength(2);
         expect(results.filter((r) => !r.ok && r.error.code === 'PUK_RELEASE_LIMIT')).toHaveLength(

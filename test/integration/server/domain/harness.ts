@@ -5,7 +5,13 @@ import {
   serverCoreSettingsSchema,
   type ServerCoreSettings,
 } from '../../../../server/domain/create-services';
-import type { DomainLogger, RequestContext, ServerCore } from '../../../../server/domain/ports';
+import type {
+  DomainLogger,
+  DomainResult,
+  RequestContext,
+  ServerCore,
+} from '../../../../server/domain/ports';
+import type { UnblockAuthorisation } from '../../../../src/shared/http-api';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import type { TestSmtpServer } from '../../../support/smtp';
 
@@ -179,6 +185,18 @@ export class Driver {
     must(await this.services.unlock.answer(attemptId, answers, ctx));
     return { attemptId, code: await this.nextCode(before) };
   }
+}
+
+/**
+ * The right code then the unblock, as the app sends them: the authorisation, or the first refusal.
+ */
+export async function codeThenUnblock(
+  services: ServerCore,
+  attemptId: string,
+  code: string,
+): Promise<DomainResult<UnblockAuthorisation>> {
+  const verified = await services.unlock.submitCode(attemptId, code, ctx);
+  return verified.ok ? services.unlock.unblock(attemptId, ctx) : verified;
 }
 
 /** The value of a successful result, or a thrown error naming the failure. */

@@ -4,6 +4,7 @@ import {
   errorResponseSchema,
   registrationProofResponseSchema,
   startAttemptResponseSchema,
+  codeVerifiedResponseSchema,
   unblockAuthorisationSchema,
   unlockProofResponseSchema,
 } from '../../../../src/shared/http-api';
@@ -112,14 +113,22 @@ describe('the verification server over real HTTP with the real domain and SQLite
     const badCode = await server.post(`${base2}/code`, { code: 'AAAA-AAAA' });
     expect([badCode.status, code(badCode).code]).toEqual([422, 'CODE_WRONG']);
     const mailed = server.codes().at(-1)!;
-    const auth = await server.post(`${base2}/code`, { code: mailed.toLowerCase() });
+    const early = await server.post(`${base2}/unblock`);
+    expect([early.status, code(early).code]).toEqual([409, 'ATTEMPT_STATE']);
+    const verified = await server.post(`${base2}/code`, { code: mailed.toLowerCase() });
+    expect(verified.status).toBe(200);
+    expect(codeVerifiedResponseSchema.parse(verified.body).unblockBy).toBe(again.expiresAt);
+    expect(JSON.stringify(verified.body)).not.toContain(PUK);
+
+    const twice = await server.post(`${base2}/code`, { code: mailed });
+    expect([twice.status, code(twice).code]).toEqual([409, 'ATTEMPT_STATE']);
+
+    const auth = await server.post(`${base2}/unblock`);
     expect(auth.status).toBe(200);
     const authorisation = unblockAuthorisationSchema.parse(auth.body);
     expect(authorisation.puk).toBe(PUK);
-
-    const twice = await server.post(`${base2}/code`, { code: mailed });
-    expect(twice.status).toBeGreaterThanOrEqual(400);
-    expect(twice.status).toBeLessThan(500);
+    const again2 = await server.post(`${base2}/unblock`);
+    expect([again2.status, code(again2).code]).toEqual([409, 'ATTEMPT_STATE']);
 
     const outcome = await server.post(`${base2}/outcome`, {
       outcome: 'unlocked',

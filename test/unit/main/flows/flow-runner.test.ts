@@ -106,6 +106,7 @@ describe('flow runner: a complete unlock', () => {
       'unlockProof',
       'unlockAnswers',
       'unlockCode',
+      'unlockUnblock',
       'unlockOutcome',
     ]);
     expect(t.server.calls.at(-1)?.args[1]).toEqual({ outcome: 'unlocked', pukOnCard: 'next' });
@@ -277,18 +278,67 @@ describe('flow runner: unlock refusals', () => {
     });
   });
 
-  it('when the code is wrong, then the code screen comes back and the card is not touched', async () => {
+  it('when the code is wrong, then the code screen says so at once, the card is not touched, and the right code moves on', async () => {
     const t = setup();
     await t.runner.unlockStart();
     await t.runner.unlockAnswer(answers);
-    await t.runner.unlockSubmitCode('AAAA2222');
     const commands = t.card.commands.length;
-    expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin))).toMatchObject({
+    expect(value(await t.runner.unlockSubmitCode('AAAA2222'))).toMatchObject({
       kind: 'unlock-code',
       error: { code: 'CODE_WRONG', details: { triesLeft: 4 } },
     });
+    expect(t.server.calls.map((c) => c.method)).not.toContain('unlockUnblock');
+    // The passcode screen cannot be reached with a wrong code.
+    expect(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin)).toMatchObject({
+      ok: false,
+      error: { code: 'ATTEMPT_STATE' },
+    });
     expect(t.card.commands.length).toBe(commands);
     expect(t.card.pinTries).toBe(0);
+    expect(value(await t.runner.unlockSubmitCode(secrets.code)).kind).toBe('unlock-new-passcode');
+  });
+
+  it('when the code is refused because self-service locked meanwhile, then the flow fails and the attempt is cancelled', async () => {
+    const t = setup();
+    await t.runner.unlockStart();
+    await t.runner.unlockAnswer(answers);
+    t.server.override('unlockCode', refuse(appError('SELF_SERVICE_LOCKED')));
+    expect(value(await t.runner.unlockSubmitCode(secrets.code))).toMatchObject({
+      kind: 'failed',
+      error: { code: 'SELF_SERVICE_LOCKED' },
+      canRetry: false,
+    });
+    expect(t.server.calls.at(-1)?.method).toBe('unlockCancel');
+  });
+
+  it('when the first email cannot be sent, then the code screen offers Resend and the resent code works', async () => {
+    const t = setup();
+    await t.runner.unlockStart();
+    t.server.override('unlockAnswers', refuse(appError('MAIL_UNAVAILABLE')));
+    expect(value(await t.runner.unlockAnswer(answers))).toEqual({
+      kind: 'unlock-code',
+      delivery: null,
+      error: appError('MAIL_UNAVAILABLE'),
+    });
+    expect(t.server.calls.map((c) => c.method)).not.toContain('unlockCancel');
+    expect(value(await t.runner.unlockResendCode())).toMatchObject({
+      kind: 'unlock-code',
+      delivery: { sendsLeft: 1 },
+    });
+    expect(value(await t.runner.unlockSubmitCode(secrets.code)).kind).toBe('unlock-new-passcode');
+  });
+
+  it('when the unblock is refused (daily cap reached meanwhile), then the flow fails and the card is not touched beyond reading it', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    t.server.override('unlockUnblock', refuse(appError('PUK_RELEASE_LIMIT')));
+    expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin))).toMatchObject({
+      kind: 'failed',
+      error: { code: 'PUK_RELEASE_LIMIT' },
+    });
+    expect(t.card.commands).not.toContain('changePuk');
+    expect(t.card.commands).not.toContain('resetRetryCounter');
+    expect(t.server.calls.map((c) => c.method)).not.toContain('unlockOutcome');
   });
 
   it('when the new passcode breaks the policy or the boxes differ, then it is refused and can be fixed', async () => {
@@ -351,16 +401,30 @@ describe('flow runner: the PUK rotation', () => {
     expect(t.card.puk).toBe(secrets.nextPuk);
   });
 
-  it('when the card is pulled before the unblock touches it, then the outcome says the previous PUK', async () => {
+  it('when the card is pulled before the unblock, then no PUK is asked for and the attempt is cancelled', async () => {
     const t = setup();
     await toNewPasscode(t);
     t.card.present = false;
     expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin))).toMatchObject({
       error: { code: 'CARD_REMOVED' },
     });
-    expect(t.server.calls.at(-1)?.args[1]).toMatchObject({
-      outcome: 'failed',
-      pukOnCard: 'previous',
+    const methods = t.server.calls.map((c) => c.method);
+    expect(methods).not.toContain('unlockUnblock');
+    expect(methods.at(-1)).toBe('unlockCancel');
+  });
+
+  it('when the card is pulled during the rotation, then the outcome says what the card may hold', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    t.card.beforeCommand = (command) => {
+      if (command === 'changePuk') t.card.present = false;
+    };
+    expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin))).toMatchObject({
+      error: { code: 'CARD_REMOVED' },
+    });
+    expect(t.server.calls.at(-1)).toMatchObject({
+      method: 'unlockOutcome',
+      args: [expect.any(String), { outcome: 'failed', pukOnCard: 'unknown' }],
     });
   });
 
@@ -373,6 +437,7 @@ describe('flow runner: the PUK rotation', () => {
       error: { code: 'CARD_REMOVED' },
     });
     expect(other.commands).not.toContain('changePuk');
+    expect(t.server.calls.map((c) => c.method)).not.toContain('unlockUnblock');
   });
 
   it('when the card is pulled right after the reset, then the unlock still counts as done', async () => {

@@ -95,16 +95,23 @@ describe('registration flow', () => {
     expectIgnoredOutside({ type: 'answers-accepted', delivery }, 'saving-answers');
   });
 
-  it.each(['VALIDATION_FAILED', 'MAIL_UNAVAILABLE'] as const)(
-    'when the answers are refused with %s, then the questions come back with the error',
-    (code) => {
-      const error = appError(code);
-      expect(registrationTransition(S.saving, { type: 'answers-rejected', error })).toEqual({
-        ...S.questions,
-        error,
-      });
-    },
-  );
+  it('when an answer is refused as malformed, then the questions come back with the error', () => {
+    const error = appError('VALIDATION_FAILED');
+    expect(registrationTransition(S.saving, { type: 'answers-rejected', error })).toEqual({
+      ...S.questions,
+      error,
+    });
+  });
+
+  it('when the answers are saved but the email fails, then the code screen offers Resend with no delivery', () => {
+    const error = appError('MAIL_UNAVAILABLE');
+    const notSent = registrationTransition(S.saving, { type: 'answers-rejected', error });
+    expect(notSent).toEqual({ ...S.code, delivery: null, error });
+    expect(registrationTransition(notSent, { type: 'code-submitted' })).toBe(notSent);
+    const sending = registrationTransition(notSent, { type: 'resend-requested' });
+    expect(sending).toEqual({ ...S.sending, delivery: null });
+    expect(registrationTransition(sending, { type: 'code-sent', delivery })).toEqual(S.code);
+  });
 
   it('when the answers are refused because the attempt ended, then the flow fails', () => {
     const error = appError('ATTEMPT_EXPIRED');

@@ -32,8 +32,9 @@ const S = {
   checking: { kind: 'checking-answers', attempt, holderName, questions, answerTriesLeft: 3 },
   code: { kind: 'code', attempt, holderName, delivery },
   sending: { kind: 'sending-code', attempt, holderName, delivery },
-  passcode: { kind: 'new-passcode', attempt, holderName, delivery },
-  unblocking: { kind: 'unblocking', attempt, holderName, delivery, step: 'checking-code' },
+  checkingCode: { kind: 'checking-code', attempt, holderName, delivery },
+  passcode: { kind: 'new-passcode', attempt, holderName },
+  unblocking: { kind: 'unblocking', attempt, holderName, step: 'unlocking-card' },
   done: { kind: 'done', holderName },
   failed: { kind: 'failed', error: appError('SERVER_UNREACHABLE'), canRetry: true },
 } as const satisfies Record<string, UnlockState>;
@@ -129,6 +130,18 @@ describe('unlock flow: questions', () => {
     });
   });
 
+  it('when the answers are right but the email fails, then the code screen offers Resend with no delivery', () => {
+    const error = appError('MAIL_UNAVAILABLE');
+    const notSent = unlockTransition(S.checking, { type: 'answers-rejected', error });
+    expect(notSent).toEqual({ ...S.code, delivery: null, error });
+    // Nothing to check yet: a code cannot be submitted, but a resend can be asked for.
+    expect(unlockTransition(notSent, { type: 'code-submitted' })).toBe(notSent);
+    const sending = unlockTransition(notSent, { type: 'resend-requested' });
+    expect(sending).toEqual({ ...S.sending, delivery: null });
+    expect(unlockTransition(sending, { type: 'code-sent', delivery })).toEqual(S.code);
+    expect(unlockTransition(sending, { type: 'resend-refused', error })).toEqual(notSent);
+  });
+
   it('when self-service is locked, then the flow fails without retry', () => {
     const error = appError('SELF_SERVICE_LOCKED');
     expect(unlockTransition(S.checking, { type: 'answers-rejected', error })).toEqual({
@@ -170,9 +183,31 @@ describe('unlock flow: the code', () => {
     });
   });
 
-  it('when a code is entered, then the new passcode is asked for', () => {
-    expect(unlockTransition(S.code, { type: 'code-entered' })).toEqual(S.passcode);
-    expectIgnoredOutside({ type: 'code-entered' }, 'code');
+  it('when a code is submitted, then the server checks it, and a right one asks for the new passcode', () => {
+    expect(unlockTransition(S.code, { type: 'code-submitted' })).toEqual(S.checkingCode);
+    expectIgnoredOutside({ type: 'code-submitted' }, 'code');
+    expect(unlockTransition(S.checkingCode, { type: 'code-accepted' })).toEqual(S.passcode);
+    expectIgnoredOutside({ type: 'code-accepted' }, 'checking-code');
+  });
+
+  it.each(['CODE_WRONG', 'CODE_EXPIRED', 'CODE_TRIES_EXHAUSTED'] as const)(
+    'when the server refuses the code (%s), then the code screen comes back with the error',
+    (code) => {
+      const error = appError(code);
+      expect(unlockTransition(S.checkingCode, { type: 'code-rejected', error })).toEqual({
+        ...S.code,
+        error,
+      });
+    },
+  );
+
+  it('when the code is refused for another reason, then the flow fails', () => {
+    const error = appError('SELF_SERVICE_LOCKED');
+    expect(unlockTransition(S.checkingCode, { type: 'code-rejected', error })).toMatchObject({
+      kind: 'failed',
+      error,
+    });
+    expectIgnoredOutside({ type: 'code-rejected', error }, 'checking-code');
   });
 
   it('when the code is malformed, then the code screen shows the error', () => {
@@ -192,45 +227,19 @@ describe('unlock flow: the new passcode and the unblock', () => {
     expectIgnoredOutside({ type: 'passcode-invalid', error }, 'new-passcode');
   });
 
-  it('when a valid passcode is given, then the code is checked first', () => {
+  it('when a valid passcode is given, then the card is unlocked', () => {
     expect(unlockTransition(S.passcode, { type: 'unblock-started' })).toEqual(S.unblocking);
     expectIgnoredOutside({ type: 'unblock-started' }, 'new-passcode');
   });
 
   it('shows the unblock sub-steps as progress', () => {
     expect(
-      unlockTransition(S.unblocking, { type: 'unblock-progress', step: 'unlocking-card' }),
+      unlockTransition(S.unblocking, { type: 'unblock-progress', step: 'checking-passcode' }),
     ).toEqual({
       ...S.unblocking,
-      step: 'unlocking-card',
+      step: 'checking-passcode',
     });
-    expectIgnoredOutside({ type: 'unblock-progress', step: 'unlocking-card' }, 'unblocking');
-  });
-
-  it.each(['CODE_WRONG', 'CODE_EXPIRED', 'CODE_TRIES_EXHAUSTED'] as const)(
-    'when the server refuses the code (%s), then the code screen comes back with the error',
-    (code) => {
-      const error = appError(code);
-      expect(unlockTransition(S.unblocking, { type: 'code-rejected', error })).toEqual({
-        ...S.code,
-        error,
-      });
-    },
-  );
-
-  it('when the code is refused for another reason, then the flow fails', () => {
-    const error = appError('SELF_SERVICE_LOCKED');
-    expect(unlockTransition(S.unblocking, { type: 'code-rejected', error })).toMatchObject({
-      kind: 'failed',
-      error,
-    });
-  });
-
-  it('ignores a code refusal once the card work has begun, or outside the unblock', () => {
-    const cardStep = { ...S.unblocking, step: 'unlocking-card' } as const;
-    const event = { type: 'code-rejected', error: appError('CODE_WRONG') } as const;
-    expect(unlockTransition(cardStep, event)).toBe(cardStep);
-    expectIgnoredOutside(event, 'unblocking');
+    expectIgnoredOutside({ type: 'unblock-progress', step: 'checking-passcode' }, 'unblocking');
   });
 
   it('when the card is unlocked, then the flow is done for the holder', () => {
@@ -277,6 +286,7 @@ describe('unlock flow: derived facts and the view', () => {
       'checking-answers',
       'code',
       'sending-code',
+      'checking-code',
       'new-passcode',
       'unblocking',
     ]);
@@ -285,18 +295,30 @@ describe('unlock flow: derived facts and the view', () => {
       'proving-card',
       'checking-answers',
       'sending-code',
+      'checking-code',
       'unblocking',
     ]);
   });
 
   it('gives every state a view that the contract accepts, without the attempt or card identifier', () => {
-    for (const s of [...ALL, { ...S.code, error: appError('CODE_WRONG') } as UnlockState]) {
+    for (const s of [
+      ...ALL,
+      { ...S.code, error: appError('CODE_WRONG') } as UnlockState,
+      { ...S.code, delivery: null, error: appError('MAIL_UNAVAILABLE') } as UnlockState,
+    ]) {
       const view = unlockView(s, 'printable-4-8');
       expect(flowViewSchema.parse(view)).toEqual(view);
       expect(JSON.stringify(view)).not.toContain(attempt.attemptId);
       expect(JSON.stringify(view)).not.toContain(attempt.cardId);
     }
-    expect(unlockView(S.unblocking, 'digits-6-8')).toEqual({ kind: 'busy', step: 'checking-code' });
+    expect(unlockView(S.checkingCode, 'digits-6-8')).toEqual({
+      kind: 'busy',
+      step: 'checking-code',
+    });
+    expect(unlockView(S.unblocking, 'digits-6-8')).toEqual({
+      kind: 'busy',
+      step: 'unlocking-card',
+    });
     expect(unlockView(S.passcode, 'digits-6-8')).toEqual({
       kind: 'unlock-new-passcode',
       policy: 'digits-6-8',

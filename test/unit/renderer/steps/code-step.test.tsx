@@ -93,6 +93,26 @@ describe('Smartcard Unlock Code', () => {
     expect(domText()).not.toMatch(/ABCDEFGH|abcd-efgh/i);
   });
 
+  it('when the first email could not be sent, then it says so with help and Resend, and no code box', async () => {
+    const { api, user } = await renderApp({
+      view: { kind: 'unlock-code', delivery: null, error: appError('MAIL_UNAVAILABLE') },
+    });
+    expect(
+      screen.getByRole('heading', { level: 1, name: 'The email could not be sent' }),
+    ).toBeDefined();
+    expect(
+      screen.getByText('Wait a minute and press Resend code. Your answers are kept.'),
+    ).toBeDefined();
+    expect(screen.getAllByText(/x4050/).length).toBeGreaterThan(0);
+    expect(screen.queryByLabelText('Smartcard Unlock Code')).toBeNull();
+    api.unlockResendCode.mockResolvedValueOnce(ok(codeView(60, 2)));
+    await user.keyboard('{Tab}');
+    resendButton().focus();
+    await user.keyboard('{Enter}');
+    expect(api.unlockResendCode).toHaveBeenCalledTimes(1);
+    expect(await screen.findByText('j****y@nhs.net')).toBeDefined();
+  });
+
   it('when registering, then the same screen confirms the email address through register calls', async () => {
     const { api, user } = await renderApp({ view: codeView(0, 2, 'register-code') });
     expect(

@@ -131,6 +131,7 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
     return Promise.resolve(found.ok ? ok(undefined) : found);
   };
 
+  const UNBLOCK_BY = '2026-11-28T10:15:00.000Z';
   const authorisation: UnblockAuthorisation = { puk: PUK, unconfirmedPuk: null, nextPuk: NEXT_PUK };
   const questions = [
     { id: 'first-school', text: 'What was the name of your first school?' },
@@ -145,7 +146,11 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
         prove(id, sig, ctx, { holderName: 'Mr John Rigby', questions, answerTriesLeft: 3 }),
       answer,
       resendCode: resend,
-      submitCode: (id, code, ctx) => checkCode(id, code, ctx, authorisation),
+      submitCode: (id, code, ctx) => checkCode(id, code, ctx, { unblockBy: UNBLOCK_BY }),
+      unblock: (id, ctx) => {
+        const found = find(id, ctx);
+        return Promise.resolve(found.ok ? ok(authorisation) : found);
+      },
       reportOutcome: (id, _outcome, ctx) => done(id, ctx),
       cancel: done,
     },

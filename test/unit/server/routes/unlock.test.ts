@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   errorResponseSchema,
   startAttemptResponseSchema,
+  codeVerifiedResponseSchema,
   unblockAuthorisationSchema,
   unlockProofResponseSchema,
 } from '../../../../src/shared/http-api';
@@ -56,7 +57,13 @@ describe('the unlock routes', () => {
 
     const code = await h.request('POST', `${base}/code`, { code: 'abcd-2345' });
     expect(code.status).toBe(200);
-    expect(unblockAuthorisationSchema.parse(code.body)).toEqual({
+    expect(codeVerifiedResponseSchema.parse(code.body)).toEqual({
+      unblockBy: '2026-11-28T10:15:00.000Z',
+    });
+
+    const unblock = await h.request('POST', `${base}/unblock`);
+    expect(unblock.status).toBe(200);
+    expect(unblockAuthorisationSchema.parse(unblock.body)).toEqual({
       puk: PUK,
       unconfirmedPuk: null,
       nextPuk: NEXT_PUK,

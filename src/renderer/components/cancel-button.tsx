@@ -1,0 +1,15 @@
+import { useWizardStore } from '../store/wizard-store';
+
+/** Ends the flow in progress (the attempt is cancelled on the server) and goes back to the start. */
+export function CancelButton() {
+  const cancel = useWizardStore((s) => s.cancel);
+  return (
+    <button
+      className="nhsuk-button nhsuk-button--secondary"
+      type="button"
+      onClick={() => void cancel()}
+    >
+      Cancel
+    </button>
+  );
+}
