@@ -54,7 +54,8 @@ export const registrationScenarios: E2eScenarioGroup = ({ prefix, stack, openApp
       expect(mail.to).toContain(`holder${card.holderName.split(' ').at(-1)}@nhs.test`);
       await screen(page, prefix, 'register-code');
       await page.getByLabel('Code from the email', { exact: true }).fill(code);
-      await page.getByRole('button', { name: 'Next', exact: true }).click();
+      // Enter submits the form, whatever its button is called.
+      await page.getByLabel('Code from the email', { exact: true }).press('Enter');
 
       await page
         .getByRole('heading', { level: 1, name: 'You are registered for Smartcard Unlock' })
