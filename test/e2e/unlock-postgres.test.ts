@@ -1,4 +1,7 @@
 import { defineScenarios } from '../support/e2e-scenarios';
+import { keyboardScenarios } from '../support/e2e-scenarios-keyboard';
+import { noReaderScenarios } from '../support/e2e-scenarios-no-reader';
+import { registrationScenarios } from '../support/e2e-scenarios-registration';
 
-// PostgreSQL, the database of several server instances: the happy path and the answer lockout.
-defineScenarios('postgres', false);
+// Every scenario again on PostgreSQL, the database of several server instances.
+defineScenarios('postgres', true, [registrationScenarios, keyboardScenarios, noReaderScenarios]);

@@ -25,12 +25,29 @@ import {
 } from './e2e-stack';
 import { pcscSkipReason } from './pcscd';
 
+/** What a group of scenarios defined in another file gets: the running stack and an app opener. */
+export interface E2eScenarioContext {
+  readonly prefix: string;
+  /** The stack, started in the suite's beforeAll (so call this inside a test, not at definition). */
+  stack(): E2eStack;
+  /** Opens the app in a fresh page; it is closed (and its last screen saved) after the test. */
+  openApp(name: string, options?: { readonly fakeBrowserClock?: boolean }): Promise<OpenApp>;
+}
+
+/** Defines more tests in the suite's describe block, on its stack (see e2e-scenarios-*.ts). */
+export type E2eScenarioGroup = (context: E2eScenarioContext) => void;
+
 /**
  * The end-to-end scenarios, defined once and run per database by the files in test/e2e. `full`
  * runs every scenario; otherwise only the happy path and the answer lockout (the parts where the
- * database matters most), to keep the CI budget.
+ * database matters most), to keep the CI budget. `more` adds groups from other files, run on the
+ * same stack (one pcscd, Chromium and server per file) after those two.
  */
-export function defineScenarios(database: E2eDatabase, full: boolean): void {
+export function defineScenarios(
+  database: E2eDatabase,
+  full: boolean,
+  more: readonly E2eScenarioGroup[] = [],
+): void {
   const skip = pcscSkipReason() ?? e2eSkipReason();
   const prefix = database;
   let stack: E2eStack;
@@ -112,6 +129,8 @@ export function defineScenarios(database: E2eDatabase, full: boolean): void {
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
       expect(card.chip().pukTriesLeft).toBe(3);
     });
+
+    for (const group of more) group({ prefix, stack: () => stack, openApp });
 
     if (!full) return;
 
@@ -304,15 +323,16 @@ export function defineScenarios(database: E2eDatabase, full: boolean): void {
     it('says a card that is not a PIV card cannot be unlocked here', async () => {
       await stack.insertNonPivCard();
       const { page } = await openApp('not-piv');
-      await page
-        .getByText(/cannot be unlocked here|not a smartcard this service can unlock/)
-        .first()
-        .waitFor({ timeout: 20_000 })
-        .catch(async () => {
-          await waitForCardReady(page);
-          await page.getByRole('button', { name: 'Start', exact: true }).click();
-          await failureHeading(page, 'This card cannot be unlocked here');
-        });
+      // The app may refuse the card as soon as it reads it, or only once Start is pressed.
+      const refused = page.getByText(
+        /cannot be unlocked here|not a smartcard this service can unlock/,
+      );
+      const ready = page.getByTestId('reader-status').getByText(/Your Smartcard is in the reader/);
+      await refused.or(ready).first().waitFor({ timeout: 20_000 });
+      if (await ready.isVisible()) {
+        await page.getByRole('button', { name: 'Start', exact: true }).click();
+        await failureHeading(page, 'This card cannot be unlocked here');
+      }
       await screen(page, prefix, 'not-piv');
     });
 

@@ -163,6 +163,9 @@ export function codeInMail(mail: ReceivedMail): string {
 
 let cardCounter = 0;
 
+/** How long a test waits for a mail the server should have sent (a bound, not a sleep). */
+const MAIL_WAIT_MS = 30_000;
+
 /** Starts the chain; `dispose` stops all of it. */
 export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
   ensureRendererBuilt();
@@ -247,8 +250,25 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
     });
 
     const codeFromMail = async (since: number) => {
-      const mail = await smtp.nextMail(since);
-      return { code: codeInMail(mail), mail };
+      // Bounded, so a mail that never comes fails with this sentence, not a bare test timeout.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no mail reached the test SMTP server within ${MAIL_WAIT_MS / 1000} s (${smtp.received.length} received in all, waiting for mail number ${since + 1})`,
+              ),
+            ),
+          MAIL_WAIT_MS,
+        );
+      });
+      try {
+        const mail = await Promise.race([smtp.nextMail(since), timeout]);
+        return { code: codeInMail(mail), mail };
+      } finally {
+        clearTimeout(timer);
+      }
     };
 
     const newCard: E2eStack['newCard'] = async ({ register, enrol = true, port: readerPort }) => {

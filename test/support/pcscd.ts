@@ -43,8 +43,11 @@ export interface Pcscd {
   readonly isolated: boolean;
   /** Stops the daemon (SIGTERM) and waits until it has exited. */
   stop(): Promise<void>;
-  /** Starts it again after `stop`, with the same readers and ports. */
-  start(): Promise<void>;
+  /**
+   * Starts it again after `stop`, with the same readers and ports; `readers: false` starts it with
+   * no reader configured at all (a workstation whose reader is unplugged).
+   */
+  start(options?: { readonly readers?: boolean }): Promise<void>;
   /** Stops the daemon for good and removes its private folder. */
   dispose(): Promise<void>;
 }
@@ -223,8 +226,13 @@ export async function startPcscd(): Promise<Pcscd> {
   };
   process.on('exit', killOnExit);
 
-  const start = async (): Promise<void> => {
+  // An empty configuration folder: pcscd runs, and lists no reader.
+  const noReadersDir = join(dir, 'no-readers.conf.d');
+  mkdirSync(noReadersDir);
+
+  const start = async (options: { readonly readers?: boolean } = {}): Promise<void> => {
     if (daemon !== undefined) return;
+    const readerConfig = options.readers === false ? noReadersDir : configDir;
     if (!isolated) foreignDaemon();
     rmSync(socket, { force: true });
     // The daemon dies with this process even when it is killed (a timed-out test run): no orphans.
@@ -240,9 +248,9 @@ export async function startPcscd(): Promise<Pcscd> {
           `mkdir -p ${SYSTEM_RUN_DIR} && mount --bind "$1" ${SYSTEM_RUN_DIR} && exec ${daemonCommand}`,
           'pcscd-test',
           runDir,
-          configDir,
+          readerConfig,
         ]
-      : ['sh', '-c', `exec ${daemonCommand}`, 'pcscd-test', runDir, configDir];
+      : ['sh', '-c', `exec ${daemonCommand}`, 'pcscd-test', runDir, readerConfig];
     const child = spawn(command[0]!, command.slice(1), {
       env: { ...process.env, LD_PRELOAD: shim },
       stdio: ['ignore', 'pipe', 'pipe'],

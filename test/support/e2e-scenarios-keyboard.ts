@@ -1,0 +1,109 @@
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { screen, waitForCardReady } from './e2e-flow';
+import { lockWithWrongPasscodes, verifyPasscode } from './e2e-pcsc-check';
+import type { E2eScenarioGroup } from './e2e-scenarios';
+import { KNOWN_ANSWERS } from './e2e-stack';
+
+/**
+ * The happy path with the keyboard only: no click, no fill, only Tab, Shift+Tab, Enter, Space and
+ * typing through `page.keyboard`. Each step must put focus on its heading (so a screen reader
+ * announces the new step), and one Tab from there must reach the step's first field or button,
+ * with a visible focus indicator.
+ */
+
+/** What has focus, as `tag#id: name` (the label of a field, the text of a heading or button). */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (element === null || element === document.body) return 'body';
+    const label =
+      element.id === '' ? null : document.querySelector(`label[for="${element.id}"]`)?.textContent;
+    const name = label ?? element.getAttribute('aria-label') ?? element.textContent ?? '';
+    const id = element.id === '' ? '' : `#${element.id}`;
+    return `${element.tagName.toLowerCase()}${id}: ${name.replace(/\s+/g, ' ').trim()}`;
+  });
+}
+
+/** Whether the focused element draws a focus indicator (an outline or the design system's shadow). */
+function focusIsVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (element === null) return false;
+    const style = getComputedStyle(element);
+    const outline =
+      style.outlineStyle !== 'none' &&
+      style.outlineWidth !== '0px' &&
+      style.outlineColor !== 'rgba(0, 0, 0, 0)';
+    return outline || style.boxShadow !== 'none';
+  });
+}
+
+/** Waits until the new step's h1 has focus (the step moved it there by itself). */
+async function headingFocused(page: Page, title: string): Promise<void> {
+  await expect.poll(() => focused(page), { timeout: 30_000 }).toBe(`h1: ${title}`);
+}
+
+/** Presses `key` and asserts what then has focus, and that the focus can be seen. */
+async function press(page: Page, key: string, expected: string | RegExp): Promise<void> {
+  await page.keyboard.press(key);
+  const now = await focused(page);
+  if (typeof expected === 'string') expect(now, `focus after ${key}`).toBe(expected);
+  else expect(now, `focus after ${key}`).toMatch(expected);
+  expect(await focusIsVisible(page), `a visible focus indicator on ${now}`).toBe(true);
+}
+
+/** The keyboard-only happy path. */
+export const keyboardScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) => {
+  it('unlocks a card with the keyboard only, with focus on each step heading and one Tab to its first field', async () => {
+    const card = await stack().newCard({ register: true });
+    await lockWithWrongPasscodes(stack().pcscd.env);
+    const { page } = await openApp('keyboard');
+    const keys = page.keyboard;
+    await waitForCardReady(page);
+
+    await headingFocused(page, 'Smartcard Unlock');
+    await press(page, 'Tab', 'button#start-button: Start');
+    await keys.press('Enter');
+
+    await headingFocused(page, 'Check this is your Smartcard');
+    expect(await page.locator('main').innerText()).toContain(card.holderName);
+    await press(page, 'Tab', 'button: This is my Smartcard, continue');
+    await keys.press('Space');
+
+    await headingFocused(page, 'Security Questions');
+    for (const [i, { match, answer }] of KNOWN_ANSWERS.entries()) {
+      await press(page, 'Tab', new RegExp(`^input#answer-${i}: .*${match.source}`, 'i'));
+      await keys.type(answer);
+    }
+    await screen(page, prefix, 'keyboard-questions');
+    const mails = stack().smtp.received.length;
+    await keys.press('Enter');
+
+    await headingFocused(page, 'Smartcard Unlock Code');
+    const { code } = await stack().codeFromMail(mails);
+    await press(page, 'Tab', 'input#code: Smartcard Unlock Code');
+    await keys.type(code);
+    await press(page, 'Tab', /^button: /);
+    await press(page, 'Shift+Tab', 'input#code: Smartcard Unlock Code');
+    await keys.press('Enter');
+
+    // The code may be checked here or with the new passcode: either way this screen comes next.
+    await headingFocused(page, 'Set a new passcode');
+    const passcode = '8642';
+    await press(page, 'Tab', 'input#new-passcode: New passcode');
+    await keys.type(passcode);
+    await press(page, 'Tab', 'button: Show new passcode');
+    await press(page, 'Tab', 'input#confirm-passcode: Confirm new passcode');
+    await keys.type(passcode);
+    await screen(page, prefix, 'keyboard-new-passcode');
+    await keys.press('Enter');
+
+    await headingFocused(page, 'Your Smartcard is unlocked');
+    await press(page, 'Tab', 'button: Finish');
+    await keys.press('Space');
+    await headingFocused(page, 'Smartcard Unlock');
+
+    expect(await verifyPasscode(stack().pcscd.env, passcode)).toBe('9000');
+  });
+};
