@@ -78,9 +78,10 @@ function methodNotAllowed(routes: readonly ApiRoute[]): express.Router {
 }
 
 /**
- * Builds the Express app without listening: security headers, liveness (before logs and metrics,
- * see `liveness`), request ids and logs, metrics, readiness and documentation, then /v1 behind the per-address limits, JSON parsing and the flow
- * routes, then 405/404 and the one error middleware.
+ * Builds the Express app without listening: security headers, liveness (ahead of logs and
+ * metrics, see `liveness`), request ids and logs, metrics, readiness and documentation, then /v1
+ * behind the per-address limits, JSON parsing and the flow routes, then 405/404 and the one error
+ * middleware.
  */
 export function createApp(deps: AppDeps): Express {
   const { services, logger, http } = deps;
