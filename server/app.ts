@@ -4,13 +4,14 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { API_ROUTES, type ApiRoute } from '../src/shared/http-api';
 import type { HealthProbe, RegistrationService, UnlockService } from './domain/ports';
+import type { RateLimitStoreFactory } from './http/rate-limit-store';
 import type { HttpSettings } from './http/settings';
 import { errorMiddleware, HttpFailure } from './http/errors';
 import { createMetrics, metricsMiddleware, type HttpMetrics } from './http/metrics';
 import { requireJsonBody } from './http/validate';
 import { httpLogger } from './logging';
 import { openApiDocument } from './openapi';
-import { operationsRoutes } from './routes/operations';
+import { liveness, operationsRoutes } from './routes/operations';
 import { expressPath } from './routes/mount';
 import { registrationRoutes } from './routes/registration';
 import { unlockRoutes } from './routes/unlock';
@@ -26,13 +27,24 @@ export interface AppDeps {
   readonly http: HttpSettings;
   /** A metrics registry to share; a fresh one otherwise. */
   readonly metrics?: HttpMetrics;
+  /**
+   * Where the per-address limits count: the server passes its database, so every instance on it
+   * counts together. Without it each app counts in its own memory (tests with fake services).
+   */
+  readonly rateLimitStore?: RateLimitStoreFactory;
 }
 
 /** A per-address limiter whose refusals are RATE_LIMITED errors like every other failure. */
-function limiter(windowSeconds: number, limit: number): RequestHandler {
+function limiter(
+  windowSeconds: number,
+  limit: number,
+  store: RateLimitStoreFactory | undefined,
+  name: string,
+): RequestHandler {
   return rateLimit({
     windowMs: windowSeconds * 1000,
     limit,
+    ...(store === undefined ? {} : { store: store(name) }),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     // The trust-proxy choice is a setting, checked and logged at start; do not second-guess it.
@@ -66,9 +78,10 @@ function methodNotAllowed(routes: readonly ApiRoute[]): express.Router {
 }
 
 /**
- * Builds the Express app without listening: request ids and logs, metrics, security headers,
- * health and documentation, then /v1 behind the per-address limits, JSON parsing and the flow
- * routes, then 405/404 and the one error middleware.
+ * Builds the Express app without listening: security headers, liveness (ahead of logs and
+ * metrics, see `liveness`), request ids and logs, metrics, readiness and documentation, then /v1
+ * behind the per-address limits, JSON parsing and the flow routes, then 405/404 and the one error
+ * middleware.
  */
 export function createApp(deps: AppDeps): Express {
   const { services, logger, http } = deps;
@@ -78,9 +91,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', http.trustProxy);
   app.set('etag', false);
 
+  app.use(helmet());
+  app.get('/healthz', liveness);
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
-  app.use(helmet());
 
   app.use(
     operationsRoutes({
@@ -92,10 +106,11 @@ export function createApp(deps: AppDeps): Express {
 
   const routes: readonly ApiRoute[] = Object.values(API_ROUTES);
   const v1 = express.Router();
-  v1.use('/v1', limiter(http.rateLimit.windowSeconds, http.rateLimit.maxRequests));
+  const { windowSeconds, maxRequests, maxAttemptStarts } = http.rateLimit;
+  v1.use('/v1', limiter(windowSeconds, maxRequests, deps.rateLimitStore, 'requests'));
   v1.post(
     [expressPath(API_ROUTES.unlockStart.path), expressPath(API_ROUTES.registerStart.path)],
-    limiter(http.rateLimit.windowSeconds, http.rateLimit.maxAttemptStarts),
+    limiter(windowSeconds, maxAttemptStarts, deps.rateLimitStore, 'attempt-starts'),
   );
   v1.use('/v1', requireJsonBody);
   v1.use(

@@ -7,6 +7,11 @@ import { serverCoreSettingsSchema, type ServerCoreSettings } from './domain/crea
 import { httpSettingsSchema, type HttpSettings } from './http/settings';
 import { logLevelSchema, type LogLevel } from './logging';
 import { keySettingsSchema, type KeySettings } from './security/key-settings';
+import {
+  DEFAULT_RETENTION,
+  retentionSettingsSchema,
+  type RetentionSettings,
+} from './storage/retention';
 
 /**
  * The server's configuration: embedded defaults, then an optional JSON file (`--config FILE` or
@@ -31,6 +36,8 @@ const topLevelSchema = z
     /** How long shutdown waits for in-flight requests before closing their connections. */
     shutdownGraceSeconds: z.number().int().min(1).max(300).default(10),
     http: httpSettingsSchema.default(httpSettingsSchema.parse({})),
+    /** How long finished attempts and other dead rows are kept before the purge removes them. */
+    retention: retentionSettingsSchema.default(DEFAULT_RETENTION),
     security: z.unknown().optional(),
     storage: z.unknown().optional(),
     mail: z.unknown().optional(),
@@ -57,6 +64,7 @@ export interface ServerSettings {
   readonly logLevel: LogLevel;
   readonly shutdownGraceSeconds: number;
   readonly http: HttpSettings;
+  readonly retention: RetentionSettings;
   readonly core: ServerCoreSettings;
   /** Set when the keys are the generated development keys (to warn about them). */
   readonly developmentKeysFile: string | undefined;
@@ -507,6 +515,7 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     logLevel: t.logLevel,
     shutdownGraceSeconds: t.shutdownGraceSeconds,
     http: t.http,
+    retention: t.retention,
     core: core.data,
     developmentKeysFile,
   });
@@ -530,6 +539,7 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
         : { kind: 'outbox', dir: mail.dir },
     activeKeyId: settings.core.keys.activeKeyId,
     trustProxy: settings.http.trustProxy,
+    retention: settings.retention,
   };
 }
 

@@ -2,8 +2,11 @@ import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { describeSettings, loadConfig } from './config';
 import { createServices } from './domain/create-services';
+import { databaseRateLimitStores } from './http/rate-limit-store';
 import { listen } from './http/server';
 import { createLogger } from './logging';
+import { startPurgeSchedule } from './storage/purge-schedule';
+import { purgeExpired } from './storage/retention';
 
 /**
  * The verification server's process: settings, services, app, listen, and a graceful stop on
@@ -86,12 +89,24 @@ async function main(
     return EXIT.failed;
   }
 
-  const app = createApp({ services, logger, http: settings.http });
+  const { db } = services.database;
+  const purge = startPurgeSchedule({
+    purge: () => purgeExpired(db, new Date(), settings.retention),
+    intervalMs: settings.retention.purgeIntervalMinutes * 60_000,
+    logger,
+  });
+  const app = createApp({
+    services,
+    logger,
+    http: settings.http,
+    rateLimitStore: databaseRateLimitStores(db),
+  });
   let running;
   try {
     running = await listen(app, settings);
   } catch (error) {
     logger.fatal({ err: error }, `cannot listen on ${settings.host}:${settings.port}`);
+    await purge.stop();
     await services.close();
     return EXIT.failed;
   }
@@ -104,6 +119,7 @@ async function main(
   logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
   try {
     await running.close(settings.shutdownGraceSeconds * 1000);
+    await purge.stop();
     await services.close();
   } catch (error) {
     logger.error({ err: error }, 'shutdown was not clean');

@@ -9,6 +9,9 @@ import { appError } from '../../src/shared/errors';
 import { pukSchema } from '../../src/shared/http-api';
 import { loadConfig, type ServerSettings } from '../config';
 import type { AdminService, AuditEntry, CardState, DomainError } from '../domain/ports';
+import { appendAudit } from '../storage/audit-repository';
+import type { OpenDatabase } from '../storage/database';
+import { countPurgeable, purgeExpired, type PurgeCounts } from '../storage/retention';
 import { readCardIdentity, type OpenLocalCard } from './enrol';
 import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
 
@@ -32,6 +35,8 @@ export const EXIT = {
 /** What the CLI needs from the server's core. */
 export interface AdminCore {
   readonly admin: AdminService;
+  /** The database itself, for housekeeping outside the domain (the retention purge). */
+  readonly database: Pick<OpenDatabase, 'db'>;
   close(): Promise<void>;
 }
 
@@ -97,6 +102,7 @@ async function withCore<T>(
   args: CommandArgs,
   operation: (
     core: AdminCore,
+    settings: ServerSettings,
   ) => Promise<{ ok: true; value: T } | { ok: false; error: DomainError }>,
   report: (value: T) => void,
   precheck?: (settings: ServerSettings) => string | undefined,
@@ -110,7 +116,7 @@ async function withCore<T>(
       args.io.err(problem);
       return EXIT.usage;
     }
-    const result = await operation(core);
+    const result = await operation(core, settings);
     if (!result.ok) {
       args.io.err(describeDomainError(result.error));
       return EXIT.refused;
@@ -155,6 +161,17 @@ export function formatCardState(s: CardState): string {
     `PUK releases today    ${s.pukReleasesToday}`,
     `PUK rotation pending  ${yesNo(s.pendingPukRotation)}`,
     `Last unlock           ${s.lastUnlockAt ?? 'never'}`,
+  ].join('\n');
+}
+
+/** What a purge removed (or would remove), one table a line. */
+export function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
+  const verb = dryRun ? 'Would delete' : 'Deleted';
+  return [
+    `${verb} ${counts.attempts} finished attempt${counts.attempts === 1 ? '' : 's'} (with their nonces and code hashes)`,
+    `${verb} ${counts.rateLimitWindows} ended rate-limit window${counts.rateLimitWindows === 1 ? '' : 's'}`,
+    `${verb} ${counts.pukReleaseDays} past day${counts.pukReleaseDays === 1 ? '' : 's'} of PUK release counts`,
+    dryRun ? '(dry run: nothing was deleted.)' : 'The audit trail is kept: it is never purged.',
   ].join('\n');
 }
 
@@ -422,6 +439,47 @@ old key from the settings.`,
           Object.hasOwn(settings.core.keys.keyEncryptionKeys, keyId)
             ? undefined
             : `Key "${keyId}" is not among the configured key-encryption keys (${Object.keys(settings.core.keys.keyEncryptionKeys).join(', ')}). Add it to SCU_KEY_ENCRYPTION_KEYS (or keys.keyEncryptionKeys) first.`,
+      );
+    },
+  },
+  {
+    name: 'purge',
+    usage: 'purge [--dry-run]',
+    summary: 'Delete finished attempts and other rows past their retention (counts printed).',
+    details: `Deletes attempts that ended or expired more than retention.endedAttemptDays ago (default
+30), with their nonces and code hashes; rate-limit windows that have ended; and PUK release
+counts of days before the same cut-off. Every server does this by itself at start and every
+retention.purgeIntervalMinutes (default 60): run it by hand to see what is waiting, or after
+lowering the retention. The audit trail is append-only and is never purged.
+  --dry-run  count only; nothing is deleted`,
+    options: { 'dry-run': { type: 'boolean' } },
+    positionals: 0,
+    async run(args) {
+      const dryRun = args.values['dry-run'] === true;
+      return withCore(
+        args,
+        async (core, settings) => {
+          const now = new Date();
+          if (dryRun) {
+            return {
+              ok: true,
+              value: await countPurgeable(core.database.db, now, settings.retention),
+            };
+          }
+          const counts = await purgeExpired(core.database.db, now, settings.retention);
+          await appendAudit(core.database.db, {
+            at: now.toISOString(),
+            cardId: null,
+            attemptId: null,
+            action: 'admin.purge',
+            outcome: 'ok',
+            sourceAddress: `admin:${args.actor.slice(0, 100)}`,
+            requestId: null,
+            detail: `attempts=${counts.attempts};rateLimitWindows=${counts.rateLimitWindows};pukReleaseDays=${counts.pukReleaseDays}`,
+          });
+          return { ok: true, value: counts };
+        },
+        (counts) => args.io.out(formatPurge(counts, dryRun)),
       );
     },
   },

@@ -2,7 +2,7 @@ import { createMailer } from '../mail/mailer';
 import { AnswerHasher } from '../security/answer-hasher';
 import { KeyRing } from '../security/key-ring';
 import { CodeHasher } from '../security/secrets';
-import { openDatabase } from '../storage/database';
+import { type OpenDatabase, openDatabase } from '../storage/database';
 import { createAdminService } from './admin-service';
 import type { DomainDeps } from './context';
 import type { DomainLogger, ServerCore } from './ports';
@@ -18,6 +18,11 @@ export interface CreateServicesOptions {
   readonly logger?: DomainLogger;
 }
 
+/** The core with its open database, for what runs beside the flows: shared rate limits, the purge. */
+export interface ServerRuntime extends ServerCore {
+  readonly database: OpenDatabase;
+}
+
 const silentLogger: DomainLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /**
@@ -27,7 +32,7 @@ const silentLogger: DomainLogger = { info: () => {}, warn: () => {}, error: () =
 export async function createServices(
   settings: ServerCoreSettings,
   options: CreateServicesOptions = {},
-): Promise<ServerCore> {
+): Promise<ServerRuntime> {
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
   const database = await openDatabase(settings.storage);
@@ -47,6 +52,7 @@ export async function createServices(
     registration: createRegistrationService(deps),
     admin: createAdminService(deps),
     health: { checkDatabase: () => database.ping() },
+    database,
     async close() {
       mailer.close();
       await database.close();

@@ -34,9 +34,10 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
   logs; the server echoes it, or makes a UUID. The id is written to the logs and the audit trail.
 - **Rate limits.** On top of the per-card rules, each client address may make
   \`http.rateLimit.maxRequests\` requests to \`/v1\` and start \`http.rateLimit.maxAttemptStarts\`
-  attempts per \`http.rateLimit.windowSeconds\` (defaults 120, 20 and 60 s) in each server
-  instance; beyond that, \`429 RATE_LIMITED\` with \`Retry-After\`. Behind a reverse proxy, set
-  \`http.trustProxy\` so the address is the client's, not the proxy's.
+  attempts per \`http.rateLimit.windowSeconds\` (defaults 120, 20 and 60 s), counted in the
+  server's database, so every instance sharing it counts together; beyond that,
+  \`429 RATE_LIMITED\` with \`Retry-After\`. Behind a reverse proxy, set \`http.trustProxy\` so
+  the address is the client's, not the proxy's.
 - **Success statuses.** Starting an attempt is \`201\`; a step that returns a body is \`200\`; a
   step with nothing to return (outcome, registration code, cancel) is \`204\` with no body.
 

@@ -1,10 +1,60 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** The names Express (proxy-addr) accepts for well-known ranges in `trust proxy`. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** True for a netmask such as 255.255.240.0: ones, then only zeros. */
+function isContiguousMask(mask: string): boolean {
+  const bits = mask
+    .split('.')
+    .map((octet) => Number(octet).toString(2).padStart(8, '0'))
+    .join('');
+  return /^1*0*$/.test(bits);
+}
+
+/**
+ * Why one entry of a `trust proxy` list is not an address, subnet or range name Express accepts,
+ * or undefined when it is. Checked at start, so a typo is a settings error naming the entry
+ * rather than a crash (or, worse, a proxy silently not trusted and every client sharing its address).
+ */
+export function trustProxyEntryProblem(entry: string): string | undefined {
+  if (NAMED_RANGES.has(entry)) return undefined;
+  const [address = '', range, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) {
+    return `"${entry}" is not an IP address, a subnet (address/bits) or one of ${[...NAMED_RANGES].join(', ')}`;
+  }
+  if (range === undefined) return undefined;
+  const maxBits = family === 4 ? 32 : 128;
+  if (/^\d{1,3}$/.test(range) && Number(range) <= maxBits) return undefined;
+  if (family === 4 && isIP(range) === 4 && isContiguousMask(range)) return undefined;
+  return `"${entry}" has a bad prefix: IPv${family} takes /0 to /${maxBits}${family === 4 ? ' or a netmask' : ''}`;
+}
 
 /** `trust proxy` as Express takes it: off, on, a hop count, or addresses and subnets. */
 export const trustProxySchema = z.union([
   z.boolean(),
   z.number().int().min(0).max(10),
-  z.string().min(1).max(1000),
+  z
+    .string()
+    .min(1)
+    .max(1000)
+    .superRefine((text, ctx) => {
+      const problems = new Set(
+        text
+          .split(',')
+          .map((entry) => entry.trim())
+          .map((entry) =>
+            entry === ''
+              ? 'an empty entry in the list (two commas, or one at an end)'
+              : trustProxyEntryProblem(entry),
+          ),
+      );
+      for (const message of problems) {
+        if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+      }
+    }),
 ]);
 
 const rateLimitDefaults = { windowSeconds: 60, maxRequests: 120, maxAttemptStarts: 20 };
@@ -21,7 +71,10 @@ export const httpSettingsSchema = z
       .default(16 * 1024),
     /** Express's `trust proxy`: set only when a known reverse proxy sets X-Forwarded-For. */
     trustProxy: trustProxySchema.default(false),
-    /** Per-address limits on /v1, in one instance, on top of the per-card rules. */
+    /**
+     * Per-address limits on /v1, on top of the per-card rules. The server counts them in its
+     * database, so instances sharing a database share the limits.
+     */
     rateLimit: z
       .object({
         windowSeconds: z.number().int().min(1).max(3600).default(60),

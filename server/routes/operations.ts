@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { HealthProbe } from '../domain/ports';
 import type { HttpMetrics } from '../http/metrics';
 
@@ -10,13 +10,18 @@ export interface OperationsDeps {
   readonly openApi: Readonly<Record<string, unknown>>;
 }
 
-/** Health, readiness, metrics and the OpenAPI document: outside /v1 and its rate limits. */
+/**
+ * Liveness (`GET /healthz`): the process answers. It touches nothing else, so the app mounts it
+ * ahead of request logging and metrics: balancers ask every few seconds, and a log line and a
+ * histogram sample per probe would only be noise and cost.
+ */
+export const liveness: RequestHandler = (_req, res) => {
+  res.json({ status: 'ok' });
+};
+
+/** Readiness, metrics and the OpenAPI document: outside /v1 and its rate limits. */
 export function operationsRoutes(deps: OperationsDeps): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.locals.routeTemplate = '/healthz';
-    res.json({ status: 'ok' });
-  });
   router.get('/readyz', async (req, res) => {
     res.locals.routeTemplate = '/readyz';
     const database = await deps.health.checkDatabase().catch((error: unknown) => {

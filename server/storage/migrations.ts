@@ -121,6 +121,37 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         }
       },
     },
+    '0002-rate-limits': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // One row per limiter, client and window: the upsert that counts a request is one
+        // statement on this primary key, so every instance adds to the same row.
+        await db.schema
+          .createTable('rate_limits')
+          .addColumn('limiter', 'text', (c) => c.notNull())
+          .addColumn('client', 'text', (c) => c.notNull())
+          .addColumn('window_start', 'text', (c) => c.notNull())
+          .addColumn('window_end', 'text', (c) => c.notNull())
+          .addColumn('hits', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rate_limits_pk', ['limiter', 'client', 'window_start'])
+          .execute();
+        await db.schema
+          .createIndex('rate_limits_window_end')
+          .on('rate_limits')
+          .column('window_end')
+          .execute();
+        // The retention purge looks for finished attempts by when they ended or expired.
+        await db.schema
+          .createIndex('attempts_ended_at')
+          .on('attempts')
+          .column('ended_at')
+          .execute();
+        await db.schema
+          .createIndex('attempts_expires_at')
+          .on('attempts')
+          .column('expires_at')
+          .execute();
+      },
+    },
   };
 }
 

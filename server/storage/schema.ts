@@ -11,6 +11,7 @@ export interface Database {
   attempts: AttemptsTable;
   puk_releases: PukReleasesTable;
   audit_log: AuditLogTable;
+  rate_limits: RateLimitsTable;
 }
 
 /** A card, its holder and its PUK (encrypted), with the card's lockout counter. */
@@ -88,4 +89,19 @@ export interface AuditLogTable {
   source_address: string;
   request_id: string | null;
   detail: string | null;
+}
+
+/**
+ * Per-address request counts in fixed windows, shared by every instance that uses the database
+ * (express-rate-limit's store, server/http/rate-limit-store.ts).
+ */
+export interface RateLimitsTable {
+  /** Which limit counts here, e.g. `requests` or `attempt-starts`. */
+  limiter: string;
+  /** The client's key: its address (an IPv6 address reduced to its subnet). */
+  client: string;
+  window_start: string;
+  /** When the window's count stops applying; the purge removes the row after it. */
+  window_end: string;
+  hits: number;
 }

@@ -156,12 +156,22 @@ describe('the HTTP edge', () => {
   });
 
   it('when a caller sends X-Request-Id, then it is echoed; otherwise a UUID is made', async () => {
-    const given = await h.request('GET', '/healthz', undefined, { 'x-request-id': 'abc-123' });
+    const given = await h.request('GET', '/readyz', undefined, { 'x-request-id': 'abc-123' });
     expect(given.headers.get('x-request-id')).toBe('abc-123');
-    const hostile = await h.request('GET', '/healthz', undefined, { 'x-request-id': 'a b c' });
+    const hostile = await h.request('GET', '/readyz', undefined, { 'x-request-id': 'a b c' });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const none = await h.request('GET', '/healthz');
+    const none = await h.request('GET', '/readyz');
     expect(none.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('when a balancer probes /healthz, then it gets the security headers but no log line or request metric', async () => {
+    const before = h.logs.length;
+    const res = await h.request('GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(h.logs.slice(before).filter((l) => l.includes('/healthz'))).toEqual([]);
+    const metrics = await h.request('GET', '/metrics');
+    expect(metrics.text).not.toContain('route="/healthz"');
   });
 
   it('when any response is sent, then helmet security headers are on and Express is not named', async () => {
@@ -253,6 +263,29 @@ describe('trust proxy', () => {
         },
       );
       expect(proxied.services.calls.contexts.at(-1)?.sourceAddress).toBe('10.1.2.3');
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('when trust proxy names the balancer, then each client behind it has its own rate-limit budget', async () => {
+    const proxied = await startHarness({
+      trustProxy: '127.0.0.1',
+      rateLimit: { windowSeconds: 60, maxRequests: 100, maxAttemptStarts: 1 },
+    });
+    try {
+      const startFrom = async (client: string) =>
+        (
+          await proxied.request(
+            'POST',
+            '/v1/unlock/attempts',
+            { cardId: KNOWN_CARD },
+            { 'x-forwarded-for': client },
+          )
+        ).status;
+      expect(await startFrom('10.1.2.3')).toBe(201);
+      expect(await startFrom('10.1.2.3')).toBe(429);
+      expect(await startFrom('10.9.9.9')).toBe(201);
     } finally {
       await proxied.close();
     }

@@ -10,17 +10,24 @@ import type {
   CardImport,
   CardState,
 } from '../../../../server/domain/ports';
+import { openDatabase, type OpenDatabase } from '../../../../server/storage/database';
 import type { PivCard } from '../../../../src/main/card/types';
 import { err, ok } from '../../../../src/shared/result';
 import { csvField, importFixtures } from './import-fixtures';
 
 let dir: string;
 let f: ReturnType<typeof importFixtures>;
-beforeAll(() => {
+// The purge works on the database itself: an in-memory SQLite database with the real schema.
+let database: OpenDatabase;
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scu-admin-'));
   f = importFixtures();
+  database = await openDatabase({ kind: 'sqlite', file: ':memory:', busyTimeoutMs: 0 });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await database.close();
+});
 
 const CARD = 'ab'.repeat(16);
 const HEADER = 'cardId,holderName,email,pivAuthentication,cardAuthentication,puk';
@@ -108,6 +115,7 @@ async function run(
       opened += 1;
       return Promise.resolve({
         admin: fake.admin,
+        database,
         close: () => {
           closed += 1;
           return Promise.resolve();
@@ -244,6 +252,20 @@ describe('the admin CLI', () => {
     expect(r.status).toBe(2);
     expect(r.err).toContain('Add it to SCU_KEY_ENCRYPTION_KEYS');
     expect(r.fake.actions).toEqual([]);
+    expect(r.closed).toBe(1);
+  });
+
+  it('when a purge is dry-run on an empty database, then it prints zero counts and says nothing was deleted', async () => {
+    const r = await run(['purge', '--dry-run']);
+    expect(r.status).toBe(0);
+    expect(r.out).toBe(
+      [
+        'Would delete 0 finished attempts (with their nonces and code hashes)',
+        'Would delete 0 ended rate-limit windows',
+        'Would delete 0 past days of PUK release counts',
+        '(dry run: nothing was deleted.)',
+      ].join('\n'),
+    );
     expect(r.closed).toBe(1);
   });
 

@@ -229,6 +229,31 @@ describe('loading the server settings', () => {
     ).toBe('loopback, 10.0.0.0/8');
   });
 
+  it('when TRUST_PROXY holds an entry Express cannot read, then start fails naming the setting and the entry', () => {
+    const error = failure(load({ TRUST_PROXY: 'loopback, 10.0.0.0/33' }, { development: true }));
+    expect(error.issues).toEqual([
+      {
+        setting: 'http.trustProxy',
+        source: 'environment variable TRUST_PROXY',
+        message: expect.stringContaining('"10.0.0.0/33" has a bad prefix'),
+      },
+    ]);
+  });
+
+  it('when no retention is set, then finished attempts are kept 30 days and the purge runs hourly; a bad value names its setting', () => {
+    expect(settings(load({}, { development: true })).retention).toEqual({
+      endedAttemptDays: 30,
+      purgeIntervalMinutes: 60,
+    });
+    const file = join(dir, 'retention.json');
+    writeFileSync(file, JSON.stringify({ retention: { endedAttemptDays: 7, keepAudit: false } }));
+    const error = failure(load({}, { development: true, configFile: file }));
+    expect(error.issues[0]).toMatchObject({
+      setting: 'retention.keepAudit',
+      source: `config file ${file}`,
+    });
+  });
+
   it('when a certificate and its key are set, then HTTPS material is loaded without --dev', () => {
     const cert = makeTestCertificate(dir);
     const s = settings(

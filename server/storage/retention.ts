@@ -1,0 +1,138 @@
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import { z } from 'zod';
+import type { Database } from './schema';
+
+/**
+ * How long the server keeps rows it no longer needs, and the purge that removes them: finished
+ * attempts (with their nonces and code hashes), ended rate-limit windows and past days' PUK
+ * release counts. The audit trail is append-only and never purged here (its table refuses
+ * deletes); keep or archive it by your own records policy.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The retention settings (the config file's `retention` section). */
+export const retentionSettingsSchema = z
+  .object({
+    /**
+     * Days an attempt is kept after it ended or expired: long enough for the service desk to
+     * look at a caller's recent attempt, short enough not to keep nonces and code hashes for good.
+     */
+    endedAttemptDays: z.number().int().min(1).max(3650).default(30),
+    /** How often each instance purges (it also purges once at start). */
+    purgeIntervalMinutes: z.number().int().min(1).max(1440).default(60),
+  })
+  .strict();
+
+/** The parsed retention settings. */
+export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+
+/** The defaults, for a settings object without a `retention` section. */
+export const DEFAULT_RETENTION: RetentionSettings = retentionSettingsSchema.parse({});
+
+/** What a purge removed, or would remove in a dry run, table by table. */
+export interface PurgeCounts {
+  readonly attempts: number;
+  readonly rateLimitWindows: number;
+  readonly pukReleaseDays: number;
+}
+
+/** Attempts are deleted this many at a time, so a first purge of a big table holds no long lock. */
+const BATCH = 1000;
+
+/** The purge's cut-off times for `now`. */
+export function purgeCutoffs(
+  now: Date,
+  retention: Pick<RetentionSettings, 'endedAttemptDays'>,
+): { readonly attemptsBefore: string; readonly pukDaysBefore: string; readonly now: string } {
+  const attemptsBefore = new Date(now.getTime() - retention.endedAttemptDays * DAY_MS);
+  return {
+    attemptsBefore: attemptsBefore.toISOString(),
+    pukDaysBefore: attemptsBefore.toISOString().slice(0, 10),
+    now: now.toISOString(),
+  };
+}
+
+/**
+ * An attempt that ended before the cut-off, or never ended but expired before it (an attempt
+ * left open is only marked ended when someone touches it again).
+ */
+const finishedBefore =
+  (cutoff: string) =>
+  (eb: ExpressionBuilder<Database, 'attempts'>): Expression<SqlBool> =>
+    eb.or([
+      eb('ended_at', '<', cutoff),
+      eb.and([eb('ended_at', 'is', null), eb('expires_at', '<', cutoff)]),
+    ]);
+
+/** Counts what a purge at `now` would remove. */
+export async function countPurgeable(
+  db: Kysely<Database>,
+  now: Date,
+  retention: Pick<RetentionSettings, 'endedAttemptDays'>,
+): Promise<PurgeCounts> {
+  const c = purgeCutoffs(now, retention);
+  const [attempts, windows, days] = await Promise.all([
+    db
+      .selectFrom('attempts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where(finishedBefore(c.attemptsBefore))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('rate_limits')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('window_end', '<=', c.now)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('puk_releases')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('day', '<', c.pukDaysBefore)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    attempts: Number(attempts.n),
+    rateLimitWindows: Number(windows.n),
+    pukReleaseDays: Number(days.n),
+  };
+}
+
+/**
+ * Deletes what is past its retention at `now`. Each statement is a plain conditional DELETE, so
+ * instances purging at the same time only split the work between them.
+ */
+export async function purgeExpired(
+  db: Kysely<Database>,
+  now: Date,
+  retention: Pick<RetentionSettings, 'endedAttemptDays'>,
+): Promise<PurgeCounts> {
+  const c = purgeCutoffs(now, retention);
+  let attempts = 0;
+  for (;;) {
+    const r = await db
+      .deleteFrom('attempts')
+      .where('attempt_id', 'in', (eb) =>
+        eb
+          .selectFrom('attempts')
+          .select('attempt_id')
+          .where(finishedBefore(c.attemptsBefore))
+          .limit(BATCH),
+      )
+      .executeTakeFirst();
+    const deleted = Number(r.numDeletedRows);
+    attempts += deleted;
+    if (deleted < BATCH) break;
+  }
+  const windows = await db
+    .deleteFrom('rate_limits')
+    .where('window_end', '<=', c.now)
+    .executeTakeFirst();
+  const days = await db
+    .deleteFrom('puk_releases')
+    .where('day', '<', c.pukDaysBefore)
+    .executeTakeFirst();
+  return {
+    attempts,
+    rateLimitWindows: Number(windows.numDeletedRows),
+    pukReleaseDays: Number(days.numDeletedRows),
+  };
+}
