@@ -88,7 +88,8 @@ export function httpLogger(logger: Logger): HttpLogger {
         id: req.id,
         method: req.method,
         url: pathOnly(req.url),
-        remoteAddress: req.remoteAddress,
+        // Express's `ip` honours the validated trust-proxy setting: the client, not the balancer.
+        remoteAddress: (req.raw as { ip?: string }).ip ?? req.remoteAddress,
       }),
       res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
     },

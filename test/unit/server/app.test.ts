@@ -263,6 +263,9 @@ describe('trust proxy', () => {
         },
       );
       expect(proxied.services.calls.contexts.at(-1)?.sourceAddress).toBe('10.1.2.3');
+      // The request log names the client too, not the balancer in front of it.
+      const line = proxied.logs.find((l) => l.includes('"url":"/v1/unlock/attempts"'));
+      expect(line).toContain('"remoteAddress":"10.1.2.3"');
     } finally {
       await proxied.close();
     }
