@@ -11,12 +11,14 @@ import { LaneState, LENGTH, laneViews, STATE } from './card-rtt-ffi-lane';
 interface FfiWorkerData {
   readonly reader: string;
   readonly lane: SharedArrayBuffer;
+  /** How long to poll the state word before sleeping in Atomics.wait (0: sleep at once). */
+  readonly spinMicros: number;
 }
 
 const SELECT_PIV = new Uint8Array(Buffer.from('00a4040009a0000003080000100000', 'hex'));
 
 async function serve(): Promise<void> {
-  const { reader, lane } = workerData as FfiWorkerData;
+  const { reader, lane, spinMicros } = workerData as FfiWorkerData;
   const { header, command, response } = laneViews(lane);
   const [card, times] = await openFfiCard(reader);
   const selected = card.transmit(SELECT_PIV, response);
@@ -26,6 +28,10 @@ async function serve(): Promise<void> {
   const encoder = new TextEncoder();
   for (;;) {
     let state = Atomics.load(header, STATE);
+    const until = performance.now() + spinMicros / 1000;
+    while (state !== LaneState.request && state !== LaneState.quit && performance.now() < until) {
+      state = Atomics.load(header, STATE);
+    }
     while (state !== LaneState.request && state !== LaneState.quit) {
       Atomics.wait(header, STATE, state);
       state = Atomics.load(header, STATE);

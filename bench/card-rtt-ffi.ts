@@ -13,9 +13,12 @@ import { openFfiCard, type FfiLoadTimes } from './card-rtt-ffi-pcsc';
  *   blocks in Atomics.wait and calls SCardTransmit synchronously; this thread writes the command
  *   into a SharedArrayBuffer and awaits the reply with Atomics.waitAsync, as the card layer's
  *   caller would.
+ * - `worker-spin`: the same, but each end polls the state word for up to SPIN_MICROS before it
+ *   sleeps (the worker in Atomics.wait, this thread in Atomics.waitAsync): what the two thread
+ *   wake-ups per APDU cost, at the price of a bounded busy wait on the caller's thread.
  * - `direct`: SCardTransmit through koffi on this thread, no worker: the floor for any FFI layer.
  *
- * The same protocol as card-rtt-client.c: arguments READER HEXAPDU [worker|direct]; for each count
+ * The same protocol as card-rtt-client.c: arguments READER HEXAPDU [worker|worker-spin|direct]; for each count
  * N read on standard input, N round trips printed in microseconds on one line. The line `load`
  * answers with the milliseconds spent importing koffi, binding the library, and starting the side
  * (worker start to ready, or the card opened).
@@ -29,6 +32,8 @@ type WaitAsync = (array: Int32Array, index: number, value: number) => WaitAsyncR
 // ES2024, in Node 16+ and Electron; the project's type library stops at ES2023.
 const waitAsync = (Atomics as unknown as { readonly waitAsync: WaitAsync }).waitAsync;
 
+/** About one round trip through pcscd here: long enough to catch most replies while polling. */
+const SPIN_MICROS = 300;
 const WORKER_SOURCE = join(import.meta.dirname, 'card-rtt-ffi-worker.ts');
 
 /** One side's round trip and its start-up costs. */
@@ -39,17 +44,17 @@ interface FfiSide {
 }
 
 /** The worker cannot load TypeScript by itself: start it through tsx, as pcsc-backend does. */
-function spawnWorker(reader: string, lane: SharedArrayBuffer): Worker {
+function spawnWorker(reader: string, lane: SharedArrayBuffer, spinMicros: number): Worker {
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
   const bootstrap = `require(${JSON.stringify(tsx)}).require(${JSON.stringify(WORKER_SOURCE)}, ${JSON.stringify(WORKER_SOURCE)});`;
-  return new Worker(bootstrap, { eval: true, workerData: { reader, lane } });
+  return new Worker(bootstrap, { eval: true, workerData: { reader, lane, spinMicros } });
 }
 
-async function startWorkerSide(reader: string): Promise<FfiSide> {
+async function startWorkerSide(reader: string, spinMicros: number): Promise<FfiSide> {
   const started = performance.now();
   const lane = createFfiLane();
   const { header, command: commandView, response } = laneViews(lane);
-  const worker = spawnWorker(reader, lane);
+  const worker = spawnWorker(reader, lane, spinMicros);
   const times = await new Promise<FfiLoadTimes>((resolve, reject) => {
     worker.once('message', (message: { ready?: FfiLoadTimes; failed?: string }) =>
       message.ready !== undefined
@@ -66,6 +71,8 @@ async function startWorkerSide(reader: string): Promise<FfiSide> {
       Atomics.store(header, LENGTH, command.byteLength);
       Atomics.store(header, STATE, LaneState.request);
       Atomics.notify(header, STATE);
+      const until = performance.now() + spinMicros / 1000;
+      while (Atomics.load(header, STATE) === LaneState.request && performance.now() < until);
       const wait = waitAsync(header, STATE, LaneState.request);
       if (wait.async) await wait.value;
       if (Atomics.load(header, STATE) !== LaneState.response) {
@@ -96,12 +103,17 @@ async function startDirectSide(reader: string): Promise<FfiSide> {
   };
 }
 
+const MODES: readonly string[] = ['worker', 'worker-spin', 'direct'];
+
 async function main(): Promise<void> {
   const [reader, apdu, mode = 'worker'] = process.argv.slice(2);
-  if (reader === undefined || apdu === undefined || (mode !== 'worker' && mode !== 'direct')) {
-    throw new Error('usage: card-rtt-ffi READER HEXAPDU [worker|direct]');
+  if (reader === undefined || apdu === undefined || !MODES.includes(mode)) {
+    throw new Error(`usage: card-rtt-ffi READER HEXAPDU [${MODES.join('|')}]`);
   }
-  const side = mode === 'worker' ? await startWorkerSide(reader) : await startDirectSide(reader);
+  const side =
+    mode === 'direct'
+      ? await startDirectSide(reader)
+      : await startWorkerSide(reader, mode === 'worker-spin' ? SPIN_MICROS : 0);
   const command = new Uint8Array(Buffer.from(apdu, 'hex'));
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'load') {

@@ -156,6 +156,7 @@ function report(
   console.log(line('smartcard binding alone', all(binding)));
   if (ffi !== undefined) {
     console.log(line('FFI layer (koffi, worker+SAB)', all(ffi.worker)));
+    console.log(line('FFI layer, polling ends', all(ffi.spin)));
     console.log(line('FFI alone (koffi, same thread)', all(ffi.direct)));
   }
   console.log(
@@ -171,6 +172,9 @@ function report(
   );
   console.log(
     `  floor through FFI: FFI alone / C client ${(median(all(ffi.direct)) / median(all(c))).toFixed(2)} (paired ${paired(ffi.direct, c).toFixed(2)}); FFI layer / FFI alone ${(median(all(ffi.worker)) / median(all(ffi.direct))).toFixed(2)} (paired ${paired(ffi.worker, ffi.direct).toFixed(2)})`,
+  );
+  console.log(
+    `  FFI layer with polling ends / C client: ${(median(all(ffi.spin)) / median(all(c))).toFixed(2)} (paired ${paired(ffi.spin, c).toFixed(2)})`,
   );
   console.log(
     `  paired FFI layer / C by round: ${ffi.worker.map((round, i) => (median(round) / median(c[i]!)).toFixed(2)).join(' ')}`,
@@ -189,6 +193,7 @@ function report(
 /** The FFI sides' round trips (one array per round) and their start-up answers. */
 interface FfiRounds {
   readonly worker: number[][];
+  readonly spin: number[][];
   readonly direct: number[][];
   readonly workerLoad: string;
   readonly directLoad: string;
@@ -240,12 +245,14 @@ export async function benchCardRtt(): Promise<void> {
         ? startBaseline([process.execPath, '--import', 'tsx', FFI_ENTRY], reader, [mode])
         : undefined;
     const ffiWorker = ffiSide('worker');
+    const ffiSpin = ffiSide('worker-spin');
     const ffiDirect = ffiSide('direct');
     // Round trips per side, one array per round.
     const layer: number[][] = [];
     const c: number[][] = [];
     const binding: number[][] = [];
     const ffiWorkerRounds: number[][] = [];
+    const ffiSpinRounds: number[][] = [];
     const ffiDirectRounds: number[][] = [];
     let ffi: FfiRounds | undefined;
     try {
@@ -253,15 +260,17 @@ export async function benchCardRtt(): Promise<void> {
       await cClient.round(WARMUP);
       await bindingAlone.round(WARMUP);
       await ffiWorker?.round(WARMUP);
+      await ffiSpin?.round(WARMUP);
       await ffiDirect?.round(WARMUP);
       const sides: (() => Promise<unknown>)[] = [
         async () => layer.push(await runCardLayer(channel.value, PER_ROUND)),
         async () => c.push(await cClient.round(PER_ROUND)),
         async () => binding.push(await bindingAlone.round(PER_ROUND)),
       ];
-      if (ffiWorker !== undefined && ffiDirect !== undefined) {
+      if (ffiWorker !== undefined && ffiSpin !== undefined && ffiDirect !== undefined) {
         sides.push(
           async () => ffiWorkerRounds.push(await ffiWorker.round(PER_ROUND)),
+          async () => ffiSpinRounds.push(await ffiSpin.round(PER_ROUND)),
           async () => ffiDirectRounds.push(await ffiDirect.round(PER_ROUND)),
         );
       }
@@ -269,9 +278,10 @@ export async function benchCardRtt(): Promise<void> {
         // Rotate which side goes first so none always follows another.
         for (let i = 0; i < sides.length; i += 1) await sides[(round + i) % sides.length]!();
       }
-      if (ffiWorker !== undefined && ffiDirect !== undefined) {
+      if (ffiWorker !== undefined && ffiSpin !== undefined && ffiDirect !== undefined) {
         ffi = {
           worker: ffiWorkerRounds,
+          spin: ffiSpinRounds,
           direct: ffiDirectRounds,
           workerLoad: await ffiWorker.ask('load'),
           directLoad: await ffiDirect.ask('load'),
@@ -281,6 +291,7 @@ export async function benchCardRtt(): Promise<void> {
       cClient.stop();
       bindingAlone.stop();
       ffiWorker?.stop();
+      ffiSpin?.stop();
       ffiDirect?.stop();
     }
     await channel.value.close();
