@@ -9,12 +9,14 @@
 
 /** The lane's state word: whose turn it is. */
 export const LaneState = { idle: 0, request: 1, response: 2, failed: 3, quit: 4 } as const;
-/** Index of the state word and of the byte length in the header. */
+/** Index of the state word in the header. */
 export const STATE = 0;
+/** Index of the byte length (of the command, the response or the failure) in the header. */
 export const LENGTH = 1;
 const HEADER_BYTES = 16;
-/** Room for an extended command APDU and for the largest short or extended response. */
+/** Room for an extended command APDU. */
 export const COMMAND_BYTES = 65_544;
+/** Room for the largest extended response. */
 export const RESPONSE_BYTES = 65_538;
 
 /** The lane's three views over one SharedArrayBuffer. */

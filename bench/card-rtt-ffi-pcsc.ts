@@ -23,6 +23,7 @@ const MAX_RESPONSE = 258;
 export interface FfiCard {
   /** Sends `command`, writes the response into `response` and returns its length. */
   transmit(command: Uint8Array, response: Uint8Array): number;
+  /** Disconnects leaving the card as it is, and releases the context. */
   close(): void;
 }
 
