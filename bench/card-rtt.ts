@@ -25,9 +25,15 @@ import { CARD_LINES } from '../test/support/virtual-card-process';
  * count written to their standard input, so rounds can be short and many: they rotate the sides,
  * and drift in the machine's load (other work on a shared two-core machine) falls on all of them.
  * Each side warms up first.
+ *
+ * With `--ffi` (ADR 0015, a prototype to inform a decision), two more sides run in a process of
+ * their own (card-rtt-ffi.ts): SCardTransmit called through koffi from a worker thread that serves a
+ * SharedArrayBuffer lane (the layer an FFI migration would build), and through koffi on a plain
+ * thread (the floor for such a layer). The run then also prints koffi's load times.
  */
 
 const BINDING_ENTRY = join(import.meta.dirname, 'card-rtt-binding.ts');
+const FFI_ENTRY = join(import.meta.dirname, 'card-rtt-ffi.ts');
 const TARGET_RATIO = 1.3;
 const ROUNDS = 25;
 const PER_ROUND = 20;
@@ -61,13 +67,19 @@ function compileClient(dir: string): string {
 /** A baseline process (the C client or the binding alone) that runs a round per count it is sent. */
 interface Baseline {
   round(count: number): Promise<number[]>;
+  /** Sends one other line (the FFI side's `load`) and resolves with the answer. */
+  ask(line: string): Promise<string>;
   stop(): void;
 }
 
-function startBaseline(command: readonly string[], reader: string): Baseline {
+function startBaseline(
+  command: readonly string[],
+  reader: string,
+  extra: readonly string[] = [],
+): Baseline {
   const child: ChildProcess = spawn(
     command[0]!,
-    [...command.slice(1), reader, hex(VERIFY_TRIES_LEFT)],
+    [...command.slice(1), reader, hex(VERIFY_TRIES_LEFT), ...extra],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: process.env,
@@ -81,11 +93,19 @@ function startBaseline(command: readonly string[], reader: string): Baseline {
   child.once('exit', () => {
     for (const resolve of waiting.splice(0)) resolve(undefined);
   });
+  const ask = async (request: string): Promise<string | undefined> => {
+    const line = new Promise<string | undefined>((resolve) => waiting.push(resolve));
+    child.stdin!.write(`${request}\n`);
+    return line;
+  };
   return {
+    ask: async (request) => {
+      const answer = await ask(request);
+      if (answer === undefined) throw new Error(`${command.join(' ')} ended: ${stderr}`);
+      return answer;
+    },
     round: async (count) => {
-      const line = new Promise<string | undefined>((resolve) => waiting.push(resolve));
-      child.stdin!.write(`${count}\n`);
-      const answer = await line;
+      const answer = await ask(String(count));
       const times = answer?.trim().split(' ').map(Number) ?? [];
       if (times.length !== count || times.some((t) => !Number.isFinite(t))) {
         throw new Error(`${command.join(' ')} answered ${String(answer)}: ${stderr}`);
@@ -120,6 +140,7 @@ function report(
   layer: readonly number[][],
   c: readonly number[][],
   binding: readonly number[][],
+  ffi?: FfiRounds,
 ): void {
   const all = (rounds: readonly number[][]): number[] => rounds.flat();
   const paired = (a: readonly number[][], b: readonly number[][]): number =>
@@ -133,12 +154,49 @@ function report(
   console.log(line('card layer (PC/SC backend)', all(layer)));
   console.log(line('C client on libpcsclite', all(c)));
   console.log(line('smartcard binding alone', all(binding)));
+  if (ffi !== undefined) {
+    console.log(line('FFI layer (koffi, worker+SAB)', all(ffi.worker)));
+    console.log(line('FFI layer, polling ends', all(ffi.spin)));
+    console.log(line('FFI alone (koffi, same thread)', all(ffi.direct)));
+  }
   console.log(
     `  card layer / C client: ${ratio.toFixed(2)} (paired by round ${paired(layer, c).toFixed(2)}); target at most ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
   );
   console.log(
     `  floor on this binding: binding alone / C client ${(median(all(binding)) / median(all(c))).toFixed(2)} (paired ${paired(binding, c).toFixed(2)}); card layer / binding alone ${(median(all(layer)) / median(all(binding))).toFixed(2)} (paired ${paired(layer, binding).toFixed(2)})`,
   );
+  if (ffi === undefined) return;
+  const ffiRatio = median(all(ffi.worker)) / median(all(c));
+  console.log(
+    `  FFI layer / C client: ${ffiRatio.toFixed(2)} (paired by round ${paired(ffi.worker, c).toFixed(2)}); target at most ${TARGET_RATIO}: ${ffiRatio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  floor through FFI: FFI alone / C client ${(median(all(ffi.direct)) / median(all(c))).toFixed(2)} (paired ${paired(ffi.direct, c).toFixed(2)}); FFI layer / FFI alone ${(median(all(ffi.worker)) / median(all(ffi.direct))).toFixed(2)} (paired ${paired(ffi.worker, ffi.direct).toFixed(2)})`,
+  );
+  console.log(
+    `  FFI layer with polling ends / C client: ${(median(all(ffi.spin)) / median(all(c))).toFixed(2)} (paired ${paired(ffi.spin, c).toFixed(2)})`,
+  );
+  console.log(
+    `  paired FFI layer / C by round: ${ffi.worker.map((round, i) => (median(round) / median(c[i]!)).toFixed(2)).join(' ')}`,
+  );
+  for (const [name, load] of [
+    ['FFI layer', ffi.workerLoad],
+    ['FFI alone', ffi.directLoad],
+  ] as const) {
+    const [importMs, bindMs, startMs] = load.split(' ');
+    console.log(
+      `  ${name} start-up: import koffi ${importMs} ms, load libpcsclite + declare 6 functions ${bindMs} ms, ready (incl. context, connect, SELECT${name === 'FFI layer' ? ', worker start' : ''}) ${startMs} ms`,
+    );
+  }
+}
+
+/** The FFI sides' round trips (one array per round) and their start-up answers. */
+interface FfiRounds {
+  readonly worker: number[][];
+  readonly spin: number[][];
+  readonly direct: number[][];
+  readonly workerLoad: string;
+  readonly directLoad: string;
 }
 
 /** Runs the benchmark and prints the medians and the ratio against the C client. */
@@ -181,29 +239,63 @@ export async function benchCardRtt(): Promise<void> {
       [process.execPath, '--import', 'tsx', BINDING_ENTRY],
       reader,
     );
+    const withFfi = process.argv.includes('--ffi');
+    const ffiSide = (mode: string): Baseline | undefined =>
+      withFfi
+        ? startBaseline([process.execPath, '--import', 'tsx', FFI_ENTRY], reader, [mode])
+        : undefined;
+    const ffiWorker = ffiSide('worker');
+    const ffiSpin = ffiSide('worker-spin');
+    const ffiDirect = ffiSide('direct');
     // Round trips per side, one array per round.
     const layer: number[][] = [];
     const c: number[][] = [];
     const binding: number[][] = [];
+    const ffiWorkerRounds: number[][] = [];
+    const ffiSpinRounds: number[][] = [];
+    const ffiDirectRounds: number[][] = [];
+    let ffi: FfiRounds | undefined;
     try {
       await runCardLayer(channel.value, WARMUP);
       await cClient.round(WARMUP);
       await bindingAlone.round(WARMUP);
-      const sides: readonly (() => Promise<unknown>)[] = [
+      await ffiWorker?.round(WARMUP);
+      await ffiSpin?.round(WARMUP);
+      await ffiDirect?.round(WARMUP);
+      const sides: (() => Promise<unknown>)[] = [
         async () => layer.push(await runCardLayer(channel.value, PER_ROUND)),
         async () => c.push(await cClient.round(PER_ROUND)),
         async () => binding.push(await bindingAlone.round(PER_ROUND)),
       ];
+      if (ffiWorker !== undefined && ffiSpin !== undefined && ffiDirect !== undefined) {
+        sides.push(
+          async () => ffiWorkerRounds.push(await ffiWorker.round(PER_ROUND)),
+          async () => ffiSpinRounds.push(await ffiSpin.round(PER_ROUND)),
+          async () => ffiDirectRounds.push(await ffiDirect.round(PER_ROUND)),
+        );
+      }
       for (let round = 0; round < ROUNDS; round += 1) {
         // Rotate which side goes first so none always follows another.
         for (let i = 0; i < sides.length; i += 1) await sides[(round + i) % sides.length]!();
       }
+      if (ffiWorker !== undefined && ffiSpin !== undefined && ffiDirect !== undefined) {
+        ffi = {
+          worker: ffiWorkerRounds,
+          spin: ffiSpinRounds,
+          direct: ffiDirectRounds,
+          workerLoad: await ffiWorker.ask('load'),
+          directLoad: await ffiDirect.ask('load'),
+        };
+      }
     } finally {
       cClient.stop();
       bindingAlone.stop();
+      ffiWorker?.stop();
+      ffiSpin?.stop();
+      ffiDirect?.stop();
     }
     await channel.value.close();
-    report(layer, c, binding);
+    report(layer, c, binding, ffi);
   } finally {
     await stack.dispose();
     rmSync(dir, { recursive: true, force: true });
