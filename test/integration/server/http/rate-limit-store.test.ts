@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Options } from 'express-rate-limit';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../../server/app';
 import {
   createServices,
@@ -20,35 +18,9 @@ import { httpSettingsSchema } from '../../../../server/http/settings';
 import { createLogger } from '../../../../server/logging';
 import { openDatabase, type OpenDatabase } from '../../../../server/storage/database';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
-import { startPostgres } from '../../../support/postgres';
+import { storageEngines } from '../../../support/storage-engines';
 
-const dir = mkdtempSync(join(tmpdir(), 'scu-rate-limit-'));
-const pg = await startPostgres();
-let n = 0;
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (pg.available) await pg.server.stop();
-});
-
-const engines: [string, () => Promise<StorageSettings>][] = [
-  [
-    'SQLite (a real file)',
-    () => Promise.resolve({ kind: 'sqlite', file: join(dir, `r${++n}.db`), busyTimeoutMs: 5000 }),
-  ],
-];
-if (pg.available) {
-  const { server } = pg;
-  engines.push([
-    'PostgreSQL (a private cluster)',
-    async () => ({
-      kind: 'postgres',
-      url: await server.createDatabase(`rate_${++n}`),
-      poolSize: 8,
-    }),
-  ]);
-} else {
-  describe('rate limits on PostgreSQL', () => it.skip(`skipped: ${pg.reason}`, () => {}));
-}
+const { engines, dir } = await storageEngines('rate_limits');
 
 const key = (b: number) => Buffer.alloc(32, b).toString('base64');
 const MINUTE = 60_000;

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../server/storage/database';
 import {
   recordFailure,
@@ -12,36 +10,9 @@ import {
   upsertCard,
 } from '../../../../server/storage/card-repository';
 import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
-import type { StorageSettings } from '../../../../server/storage/storage-settings';
-import { startPostgres } from '../../../support/postgres';
+import { storageEngines } from '../../../support/storage-engines';
 
-const dir = mkdtempSync(join(tmpdir(), 'smartcard-unlock-storage-'));
-const pg = await startPostgres();
-let n = 0;
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (pg.available) await pg.server.stop();
-});
-
-const engines: [string, () => Promise<StorageSettings>][] = [
-  [
-    'SQLite',
-    () => Promise.resolve({ kind: 'sqlite', file: join(dir, `s${++n}.db`), busyTimeoutMs: 5000 }),
-  ],
-];
-if (pg.available) {
-  const { server } = pg;
-  engines.push([
-    'PostgreSQL',
-    async () => ({
-      kind: 'postgres',
-      url: await server.createDatabase(`storage_${++n}`),
-      poolSize: 8,
-    }),
-  ]);
-} else {
-  describe('storage on PostgreSQL', () => it.skip(`skipped: ${pg.reason}`, () => {}));
-}
+const { engines, dir } = await storageEngines('storage');
 
 const card = (cardId: string) => ({
   cardId,

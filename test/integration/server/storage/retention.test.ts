@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
 import {
   endAttempt,
@@ -19,36 +16,9 @@ import {
   retentionSettingsSchema,
 } from '../../../../server/storage/retention';
 import type { Database } from '../../../../server/storage/schema';
-import type { StorageSettings } from '../../../../server/storage/storage-settings';
-import { startPostgres } from '../../../support/postgres';
+import { storageEngines } from '../../../support/storage-engines';
 
-const dir = mkdtempSync(join(tmpdir(), 'scu-retention-'));
-const pg = await startPostgres();
-let n = 0;
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (pg.available) await pg.server.stop();
-});
-
-const engines: [string, () => Promise<StorageSettings>][] = [
-  [
-    'SQLite (a real file)',
-    () => Promise.resolve({ kind: 'sqlite', file: join(dir, `p${++n}.db`), busyTimeoutMs: 5000 }),
-  ],
-];
-if (pg.available) {
-  const { server } = pg;
-  engines.push([
-    'PostgreSQL (a private cluster)',
-    async () => ({
-      kind: 'postgres',
-      url: await server.createDatabase(`retention_${++n}`),
-      poolSize: 4,
-    }),
-  ]);
-} else {
-  describe('retention on PostgreSQL', () => it.skip(`skipped: ${pg.reason}`, () => {}));
-}
+const { engines } = await storageEngines('retention', { poolSize: 4 });
 
 const CARD = 'a'.repeat(32);
 const NOW = new Date('2026-05-01T12:00:00.000Z');
