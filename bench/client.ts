@@ -16,6 +16,7 @@ import { writeProfile } from '../test/support/card-profile';
 import { VIRTUAL_CARD_CLI } from '../test/support/card-stack';
 import { pcscStackMissing, startPcscd } from '../test/support/pcscd';
 import { CARD_LINES, spawnVirtualCard } from '../test/support/virtual-card-process';
+import { CHROMIUM_ARGS } from '../test/support/chromium';
 
 /**
  * bench/client (issue 5): the renderer's JavaScript size gzipped (target at most 200 KB), and in
@@ -278,15 +279,7 @@ async function measureLatency(): Promise<boolean> {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     cleanups.push(() => browser.close());
     const page = await browser.newPage();

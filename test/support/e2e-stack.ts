@@ -24,6 +24,7 @@ import { loadSettings } from '../../src/main/settings/load-settings';
 import { appError } from '../../src/shared/errors';
 import { err, ok } from '../../src/shared/result';
 import { ECHO_CARD_ENTRY, VIRTUAL_CARD_CLI } from './card-stack';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 import { startPcscd, type Pcscd } from './pcscd';
 import { startPostgres, type PostgresServer } from './postgres';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
@@ -43,18 +44,7 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const E2E_OUTPUT_DIR = join(projectRoot, 'test-results', 'e2e');
 
 /** Debian's Chromium. */
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** The flags measured to work here (see /work/shared/sandbox.md). */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
 /** The answers every registered test card has (matched to the server's catalogue by text). */
 export const KNOWN_ANSWERS = [

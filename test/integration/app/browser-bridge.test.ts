@@ -14,6 +14,7 @@ import { createInvokeHandlers } from '../../../src/main/ipc/handlers';
 import { silentLogger } from '../../../src/main/logging/logger';
 import { IPC_EVENTS, IPC_INVOKE } from '../../../src/shared/ipc-contract';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../support/sample-diagnostics-report';
+import { CHROMIUM_ARGS } from '../../support/chromium';
 
 const info = {
   version: '0.1.0',
@@ -240,15 +241,7 @@ describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
   });
   afterAll(async () => {

@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdmin } from '../../../../server/cli/run-admin';
-import { createServices } from '../../../../server/domain/create-services';
-import { err } from '../../../../src/shared/result';
 import { csvField, importFixtures } from '../../../unit/server/cli/import-fixtures';
+import { runAdminInProcess } from '../../../support/admin-cli';
 
 const HEADER = 'cardId,holderName,email,pivAuthentication,cardAuthentication,puk';
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
@@ -28,22 +26,9 @@ function envFor(name: string, activeKeyId = 'old'): Record<string, string> {
   };
 }
 
-/** Runs the CLI in-process on the real services and a real SQLite file. */
-async function admin(env: Record<string, string>, ...argv: string[]) {
-  const out: string[] = [];
-  const errors: string[] = [];
-  const status = await runAdmin({
-    argv,
-    env,
-    cwd: dir,
-    out: (t) => out.push(t),
-    err: (t) => errors.push(t),
-    readLine: () => Promise.resolve(''),
-    openCore: (settings) => createServices(settings.core),
-    openLocalCard: () => Promise.resolve(err({ code: 'reader-missing' as const })),
-  });
-  return { status, out: out.join('\n'), err: errors.join('\n') };
-}
+/** Runs the CLI in-process on the real services, in the test's folder. */
+const admin = (env: Record<string, string>, ...argv: string[]) =>
+  runAdminInProcess(dir, env, ...argv);
 
 const id = (n: number) => n.toString(16).padStart(2, '0').repeat(16);
 const row = (n: number, email = `holder${n}@nhs.net`) =>

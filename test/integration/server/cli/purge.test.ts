@@ -3,15 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAdmin } from '../../../../server/cli/run-admin';
-import { createServices } from '../../../../server/domain/create-services';
 import { listAudit } from '../../../../server/storage/audit-repository';
 import { endAttempt, insertAttempt } from '../../../../server/storage/attempt-repository';
 import { upsertCard } from '../../../../server/storage/card-repository';
 import { openDatabase } from '../../../../server/storage/database';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
-import { err } from '../../../../src/shared/result';
 import { startPostgres } from '../../../support/postgres';
+import { runAdminInProcess } from '../../../support/admin-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'scu-purge-cli-'));
 const pg = await startPostgres();
@@ -65,21 +63,9 @@ if (pg.available) {
   describe('the purge command on PostgreSQL', () => it.skip(`skipped: ${pg.reason}`, () => {}));
 }
 
-async function admin(env: Record<string, string>, ...argv: string[]) {
-  const out: string[] = [];
-  const errors: string[] = [];
-  const status = await runAdmin({
-    argv,
-    env,
-    cwd: dir,
-    out: (t) => out.push(t),
-    err: (t) => errors.push(t),
-    readLine: () => Promise.resolve(''),
-    openCore: (settings) => createServices(settings.core),
-    openLocalCard: () => Promise.resolve(err({ code: 'reader-missing' as const })),
-  });
-  return { status, out: out.join('\n'), err: errors.join('\n') };
-}
+/** Runs the CLI in-process on the real services, in the test's folder. */
+const admin = (env: Record<string, string>, ...argv: string[]) =>
+  runAdminInProcess(dir, env, ...argv);
 
 /** Two attempts that ended 40 days ago and one that ended today. */
 async function seed(storage: StorageSettings): Promise<void> {
