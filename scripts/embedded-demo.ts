@@ -1,5 +1,4 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
@@ -13,6 +12,7 @@ import { silentLogger } from '../src/main/logging/logger';
 import { ReaderMonitor } from '../src/main/reader/reader-monitor';
 import { createServerClient } from '../src/main/server-client/server-client';
 import type { FlowView } from '../src/shared/ipc-contract';
+import { freePort } from './free-port';
 
 /**
  * The offline demo behind `npm start`: the verification server in process (SQLite and a mail
@@ -44,19 +44,6 @@ export interface EmbeddedDemo {
 
 /** A failure with a sentence for the console (no stack trace). */
 export class DemoError extends Error {}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port')),
-      );
-    });
-  });
-}
 
 function expectView<K extends FlowView['kind']>(
   view: { ok: boolean; value?: FlowView; error?: { code: string } },

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +29,7 @@ import { startPostgres, type PostgresServer } from './postgres';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
 import { CARD_LINES, spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
 import { ensureRendererBuilt as buildIfStale } from '../../scripts/renderer-build';
+import { freePort } from '../../scripts/free-port';
 
 /**
  * The whole chain for end-to-end tests, with nothing faked that exists here: the verification
@@ -129,19 +129,6 @@ export function e2eSkipReason(): string | undefined {
 export function ensureRendererBuilt(): void {
   const failed = buildIfStale(projectRoot, { quiet: true });
   if (failed !== undefined) throw new Error(`electron-vite build failed:\n${failed}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port')),
-      );
-    });
-  });
 }
 
 /** The code in an unlock or registration mail, without the spaces added for reading. */
