@@ -1,6 +1,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import http from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
@@ -205,6 +206,25 @@ async function prepareCard(
 interface Measure {
   readonly perSecond: number;
   readonly cpuMsPerOp?: number;
+  /** The main thread's own CPU time per operation, where the system tells it (Linux). */
+  readonly mainCpuMsPerOp?: number;
+}
+
+/**
+ * The main thread's CPU time so far in ms, from /proc (Linux), or undefined elsewhere. The
+ * process's CPU time includes the argon2id worker threads; this is what the HTTP, database and
+ * logging work on the event loop cost.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name's closing parenthesis; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -228,14 +248,22 @@ async function closedLoop(
   };
   const loops = Promise.all(Array.from({ length: concurrency }, loop));
   await delay(RAMP_SECONDS * 1000);
-  const [from, start, cpu] = [done, performance.now(), process.cpuUsage()];
+  const [from, start, cpu, main] = [done, performance.now(), process.cpuUsage(), mainThreadCpuMs()];
   await delay(seconds * 1000);
-  const [to, end, used] = [done, performance.now(), process.cpuUsage(cpu)];
+  const [to, end, used, mainEnd] = [
+    done,
+    performance.now(),
+    process.cpuUsage(cpu),
+    mainThreadCpuMs(),
+  ];
   stop = true;
   await loops;
   return {
     perSecond: (to - from) / ((end - start) / 1000),
     cpuMsPerOp: (used.user + used.system) / 1000 / Math.max(1, to - from),
+    ...(main === undefined || mainEnd === undefined
+      ? {}
+      : { mainCpuMsPerOp: (mainEnd - main) / Math.max(1, to - from) }),
   };
 }
 
@@ -255,21 +283,53 @@ async function rawVerificationsPerSecond(
  * Wrong-answer submissions per second over HTTP, one loop per connection, measured like the raw
  * baseline. (autocannon counts whole seconds from the first request and drops what is in flight
  * when its time is up: at a few submissions a second that bends the figure by a tenth or more.)
+ * The loops use node:http with keep-alive, the lightest client Node has: the client shares the
+ * process and the two cores with the server, and `fetch` (undici) cost nearly a millisecond of
+ * main-thread time per request, a fifth of what the server itself spends.
  */
 async function answersPerSecond(
   url: string,
   next: () => string,
   seconds: number,
 ): Promise<Measure> {
-  return closedLoop(CONNECTIONS, seconds, async () => {
-    const res = await fetch(url + next(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: answerBody('Rex'),
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const body = answerBody('Rex');
+  const { hostname, port } = new URL(url);
+  const submit = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        {
+          agent,
+          host: hostname,
+          port,
+          method: 'POST',
+          path: next(),
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            if (res.statusCode === 422) resolve();
+            else {
+              const text = Buffer.concat(chunks).toString('utf8');
+              reject(new Error(`answers: ${res.statusCode}, not 422: ${text}`));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    const text = await res.text();
-    if (res.status !== 422) throw new Error(`answers: ${res.status}, not 422: ${text}`);
-  });
+  try {
+    return await closedLoop(CONNECTIONS, seconds, submit);
+  } finally {
+    agent.destroy();
+  }
 }
 
 /** Round-robin over the answer paths, each used at most MAX_WRONG times, so no card locks early. */
@@ -333,6 +393,8 @@ interface Paired {
   readonly ratios: readonly number[];
   /** baseline CPU per unit / server CPU per unit, round by round, where both were measured. */
   readonly cpuRatios: readonly number[];
+  /** The server side's main-thread CPU ms per operation, round by round, where measured. */
+  readonly serverMainCpu: readonly number[];
 }
 
 /**
@@ -365,6 +427,7 @@ async function interleaved(
       const base = b[i]!.cpuMsPerOp;
       return base === undefined || m.cpuMsPerOp === undefined ? [] : [base / m.cpuMsPerOp];
     }),
+    serverMainCpu: s.flatMap((m) => (m.mainCpuMsPerOp === undefined ? [] : [m.mainCpuMsPerOp])),
   };
 }
 
@@ -413,6 +476,8 @@ export async function benchServer(): Promise<void> {
         return {
           perSecond: m.perSecond * questions,
           cpuMsPerOp: m.cpuMsPerOp === undefined ? undefined : m.cpuMsPerOp / questions,
+          // Per submission: what one request costs the event loop, client side included.
+          mainCpuMsPerOp: m.mainCpuMsPerOp,
         };
       },
     );
@@ -449,6 +514,11 @@ export async function benchServer(): Promise<void> {
     console.log(
       `    by CPU time per verification (raw / server, whole process, client included): ${ratioLine(answers, 0.9, 'cpuRatios')}`,
     );
+    if (answers.serverMainCpu.length > 0) {
+      console.log(
+        `    main-thread CPU per submission (HTTP, database, logging, client): median ${spreadOf(answers.serverMainCpu).median.toFixed(2)} ms`,
+      );
+    }
     console.log(`  GET /healthz:                 median ${med(health.server)}/s`);
     console.log(`  bare Express hello-world:     median ${med(health.baseline)}/s`);
     console.log(`    ratio:                      ${ratioLine(health, 0.5)}`);

@@ -20,9 +20,12 @@ export class HttpFailure extends Error {
   }
 }
 
-/** The failure for a domain result's error, with the status from the table. */
-export function domainFailure(error: DomainError): HttpFailure {
-  return new HttpFailure(error.code, statusForCode(error.code), error.details);
+/**
+ * Answers a domain refusal (a wrong answer, an expired code...) at once. These are expected
+ * outcomes, not exceptions: they skip the Error and Express's error path.
+ */
+export function sendDomainFailure(res: Response, error: DomainError): void {
+  sendFailure(res, { code: error.code, status: statusForCode(error.code), details: error.details });
 }
 
 /** A validation failure naming the field (a JSON path such as `answers.0.answer`). */
@@ -35,7 +38,7 @@ export function errorBody(code: ErrorCode, details?: ErrorDetails): ErrorRespons
   return { error: appError(code, details) };
 }
 
-/** The request id pino-http assigned (always a string here: see logging.ts). */
+/** The request id `httpLogger` assigned (always a string behind it: see logging.ts). */
 export function requestIdOf(req: { readonly id?: unknown }): string {
   return typeof req.id === 'string' ? req.id : 'unknown';
 }
@@ -46,7 +49,10 @@ export function errorCodeOf(res: Response): ErrorCode | undefined {
 }
 
 /** Writes a failure: status, Retry-After where it helps, and the JSON body. */
-export function sendFailure(res: Response, failure: HttpFailure): void {
+export function sendFailure(
+  res: Response,
+  failure: Pick<HttpFailure, 'code' | 'status' | 'details'>,
+): void {
   (res.locals as { errorCode?: ErrorCode }).errorCode = failure.code;
   const retryAfter =
     failure.details?.retryAfterSeconds ?? (failure.code === 'MAIL_UNAVAILABLE' ? 60 : undefined);

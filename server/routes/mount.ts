@@ -2,7 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { attemptIdSchema, type ApiRoute } from '../../src/shared/http-api';
 import type { DomainResult, RequestContext } from '../domain/ports';
-import { domainFailure, HttpFailure, requestIdOf, validationFailure } from '../http/errors';
+import { HttpFailure, requestIdOf, sendDomainFailure, validationFailure } from '../http/errors';
 import { recordFlowStep, type HttpMetrics } from '../http/metrics';
 import { successStatusOf } from '../http/status';
 import { parseWith } from '../http/validate';
@@ -76,7 +76,10 @@ export function mountRoute<R extends ApiRoute>(
         : parseWith(route.request, req.body ?? missingBody())
     ) as BodyOf<R>;
     const result = await handler({ body, attemptId, ctx: requestContext(req) });
-    if (!result.ok) throw domainFailure(result.error);
+    if (!result.ok) {
+      sendDomainFailure(res, result.error);
+      return;
+    }
     const status = successStatusOf(route);
     if (route.response === undefined) {
       res.status(status).end();

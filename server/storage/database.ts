@@ -4,6 +4,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { type DialectKind, migrationProvider } from './migrations';
 import type { Database } from './schema';
+import { withStatementCache } from './statement-cache';
 import type { StorageSettings } from './storage-settings';
 
 /** An open database with its schema up to date. */
@@ -29,7 +30,7 @@ export async function openDatabase(settings: StorageSettings): Promise<OpenDatab
               file.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
               file.pragma('foreign_keys = ON');
               file.pragma('synchronous = NORMAL');
-              return Promise.resolve(file);
+              return Promise.resolve(withStatementCache(file));
             },
           }),
         })

@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import {
-  domainFailure,
-  errorBody,
-  HttpFailure,
-  toHttpFailure,
-} from '../../../../server/http/errors';
+import type { Response } from 'express';
+import { errorBody, sendDomainFailure, toHttpFailure } from '../../../../server/http/errors';
+
+/** The parts of a response that sendFailure writes, recorded. */
+function recordingResponse() {
+  const written = { status: 0, headers: {} as Record<string, string>, body: undefined as unknown };
+  const res = {
+    locals: {} as Record<string, unknown>,
+    setHeader(name: string, value: string) {
+      written.headers[name.toLowerCase()] = value;
+      return res;
+    },
+    status(code: number) {
+      written.status = code;
+      return res;
+    },
+    json(body: unknown) {
+      written.body = body;
+      return res;
+    },
+  };
+  return { res: res as unknown as Response, locals: res.locals, written };
+}
 
 describe('turning thrown errors into responses', () => {
   it.each([
@@ -39,9 +56,21 @@ describe('turning thrown errors into responses', () => {
   });
 
   it('when a domain error arrives, then its status comes from the table and its details are kept', () => {
-    const failure = domainFailure({ code: 'ANSWERS_WRONG', details: { triesLeft: 1 } });
-    expect(failure).toBeInstanceOf(HttpFailure);
-    expect(failure).toMatchObject({ status: 422, details: { triesLeft: 1 } });
+    const { res, locals, written } = recordingResponse();
+    sendDomainFailure(res, { code: 'ANSWERS_WRONG', details: { triesLeft: 1 } });
+    expect(written.status).toBe(422);
+    expect(written.body).toMatchObject({
+      error: { code: 'ANSWERS_WRONG', details: { triesLeft: 1 } },
+    });
+    expect(locals.errorCode).toBe('ANSWERS_WRONG');
+    expect(written.headers['retry-after']).toBeUndefined();
+  });
+
+  it('when a domain refusal says when to retry, then Retry-After says it too', () => {
+    const { res, written } = recordingResponse();
+    sendDomainFailure(res, { code: 'MAIL_UNAVAILABLE' });
+    expect(written.status).toBe(503);
+    expect(written.headers['retry-after']).toBe('60');
   });
 
   it('when an error body is built, then it carries the catalogue wording and next step', () => {

@@ -1,0 +1,136 @@
+import type { AddressInfo } from 'node:net';
+import http, { type Server } from 'node:http';
+import { Writable } from 'node:stream';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, httpLogger } from '../../../server/logging';
+
+interface Line {
+  readonly level: number;
+  readonly msg: string;
+  readonly req?: { id?: string; method?: string; url?: string; remoteAddress?: string };
+  readonly res?: { statusCode?: number };
+  readonly responseTime?: number;
+  readonly errorCode?: string;
+  readonly step?: string;
+}
+
+let server: Server;
+let url: string;
+const lines: Line[] = [];
+let hanging: (() => void) | undefined;
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        lines.push(JSON.parse(l) as Line);
+      }
+      callback();
+    },
+  });
+  const app = express();
+  app.use(httpLogger(createLogger('info', sink)));
+  app.get('/ok', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.post('/refused', (req, res) => {
+    req.log.info({ step: 'answers' }, 'checked');
+    res.locals.errorCode = 'ANSWERS_WRONG';
+    res.status(422).json({});
+  });
+  app.get('/broken', (_req, res) => {
+    res.status(500).end();
+  });
+  app.get('/hangs', (_req, res) => {
+    hanging = () => res.end();
+  });
+  server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  hanging?.();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** The lines logged for one request id, once its response line is written. */
+async function linesFor(id: string, count = 1): Promise<Line[]> {
+  for (let i = 0; i < 200; i++) {
+    const found = lines.filter((l) => l.req?.id === id);
+    if (found.length >= count) return found;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`no log line for request ${id}`);
+}
+
+describe('the request log', () => {
+  it('when a request succeeds, then one info line names its id, method, path without query, address, status and time', async () => {
+    const res = await fetch(`${url}/ok?holder=secret-in-query`, {
+      headers: { authorization: 'Bearer not-for-logs' },
+    });
+    const id = res.headers.get('x-request-id') ?? '';
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const [line] = await linesFor(id);
+    expect(line).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id, method: 'GET', url: '/ok', remoteAddress: '127.0.0.1' },
+      res: { statusCode: 200 },
+    });
+    expect(typeof line?.responseTime).toBe('number');
+    expect(line).not.toHaveProperty('errorCode');
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('secret-in-query');
+    expect(text).not.toContain('not-for-logs');
+  });
+
+  it('when a request is refused, then the line is a warning with the error code, and req.log lines carry the same id', async () => {
+    const res = await fetch(`${url}/refused`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'desk-ticket-42' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('desk-ticket-42');
+    const found = await linesFor('desk-ticket-42', 2);
+    expect(found.find((l) => l.msg === 'checked')).toMatchObject({ step: 'answers' });
+    expect(found.find((l) => l.msg === 'request completed')).toMatchObject({
+      level: 40,
+      errorCode: 'ANSWERS_WRONG',
+      res: { statusCode: 422 },
+    });
+  });
+
+  it('when a client sends a request id that is not plain, then a fresh one replaces it', async () => {
+    const res = await fetch(`${url}/ok`, { headers: { 'x-request-id': 'a b<script>' } });
+    const id = res.headers.get('x-request-id') ?? '';
+    expect(id).not.toContain('script');
+    await linesFor(id);
+  });
+
+  it('when the server fails, then the line is an error', async () => {
+    const res = await fetch(`${url}/broken`);
+    const [line] = await linesFor(res.headers.get('x-request-id') ?? '');
+    expect(line).toMatchObject({ level: 50, res: { statusCode: 500 } });
+  });
+
+  it('when the client goes away before the response, then a warning says the request was aborted', async () => {
+    const before = lines.length;
+    await new Promise<void>((resolve) => {
+      const req = http.get(`${url}/hangs`);
+      req.on('error', () => resolve());
+      // Give the server the request, then hang up.
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 100);
+    });
+    for (let i = 0; i < 200 && !lines.slice(before).some((l) => l.req?.url === '/hangs'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const line = lines.slice(before).find((l) => l.req?.url === '/hangs');
+    expect(line).toMatchObject({ level: 40, msg: 'request aborted' });
+  });
+});
