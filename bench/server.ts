@@ -218,7 +218,8 @@ interface Measure {
 function mainThreadCpuMs(): number | undefined {
   try {
     const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    // Fields after the command name's closing parenthesis; utime and stime are the 12th and 13th.
+    // Fields after the command name's closing parenthesis; utime and stime are the 12th and 13th,
+    // in clock ticks (USER_HZ, 100 a second on Linux).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
     return Number.isFinite(ticks) ? ticks * 10 : undefined;
