@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from './app';
 import { describeSettings, loadConfig } from './config';
 import { createServices } from './domain/create-services';
+import { keysMissingForStoredPuks, missingKeysMessage } from './storage/key-coverage';
 import { databaseRateLimitStores } from './http/rate-limit-store';
 import { listen } from './http/server';
 import { createLogger } from './logging';
@@ -90,6 +91,15 @@ async function main(
   }
 
   const { db } = services.database;
+  const missing = await keysMissingForStoredPuks(
+    db,
+    Object.keys(settings.core.keys.keyEncryptionKeys),
+  );
+  if (Object.keys(missing).length > 0) {
+    logger.fatal({ missingKeyIds: Object.keys(missing) }, missingKeysMessage(missing));
+    await services.close();
+    return EXIT.settings;
+  }
   const purge = startPurgeSchedule({
     purge: () => purgeExpired(db, new Date(), settings.retention),
     intervalMs: settings.retention.purgeIntervalMinutes * 60_000,

@@ -15,6 +15,23 @@ import { countPurgeable, purgeExpired, type PurgeCounts } from '../storage/reten
 import { readCardIdentity, type OpenLocalCard } from './enrol';
 import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
 
+/** What a key rotation did, what is left under other keys, and the next step. */
+function rotationReport(
+  keyId: string,
+  rotated: number,
+  remaining: Readonly<Record<string, number>>,
+): string {
+  const plural = (n: number) => `${n} PUK${n === 1 ? '' : 's'}`;
+  const done = `Re-encrypted ${plural(rotated)} under key "${keyId}".`;
+  const left = Object.entries(remaining).filter(([, n]) => n > 0);
+  if (left.length === 0) {
+    return `${done} No PUK is under another key: once SCU_ACTIVE_KEY_ID=${keyId} (or keys.activeKeyId) is set on every server, the old keys can be removed from the settings.`;
+  }
+  const total = left.reduce((sum, [, n]) => sum + n, 0);
+  const byKey = left.map(([id, n]) => `"${id}": ${n}`).join(', ');
+  return `${done} ${plural(total)} ${total === 1 ? 'is' : 'are'} still under other keys (${byKey}): a server whose active key is not "${keyId}" sealed ${total === 1 ? 'it' : 'them'} meanwhile. Set SCU_ACTIVE_KEY_ID=${keyId} (or keys.activeKeyId) on every server, restart them, and run rotate-key ${keyId} again. Do not remove a key while a PUK is under it.`;
+}
+
 /** Exit statuses of the admin CLI (documented in its --help and docs/decisions/0008). */
 export const EXIT = {
   ok: 0,
@@ -421,9 +438,11 @@ is read from standard input (pipe it in, so it is not in the shell history).
     usage: 'rotate-key NEW_KEY_ID',
     summary: 'Re-encrypt every stored PUK under another key-encryption key.',
     details: `NEW_KEY_ID must already be one of the configured keys (SCU_KEY_ENCRYPTION_KEYS or
-keys.keyEncryptionKeys), next to the current one. After the rotation, make it the active key
-(SCU_ACTIVE_KEY_ID or keys.activeKeyId) on every server, restart them, and only then remove the
-old key from the settings.`,
+keys.keyEncryptionKeys). The safe order: add the new key next to the old one on every server and
+restart them; make it the active key (SCU_ACTIVE_KEY_ID or keys.activeKeyId) on every server and
+restart them; run this command. It prints how many PUKs are still under other keys; only when none
+are may the old key be removed.
+A server refuses to start while a stored PUK needs a key it does not have.`,
     options: {},
     positionals: 1,
     async run(args) {
@@ -431,10 +450,7 @@ old key from the settings.`,
       return withCore(
         args,
         (c) => c.admin.rotateKeyEncryptionKey(keyId, args.actor),
-        (r) =>
-          args.io.out(
-            `Re-encrypted ${r.rotated} PUK${r.rotated === 1 ? '' : 's'} under key "${keyId}". Now set SCU_ACTIVE_KEY_ID=${keyId} (or keys.activeKeyId) on every server and restart them; remove the old key only after that.`,
-          ),
+        (r) => args.io.out(rotationReport(keyId, r.rotated, r.remaining)),
         (settings) =>
           Object.hasOwn(settings.core.keys.keyEncryptionKeys, keyId)
             ? undefined

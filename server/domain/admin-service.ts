@@ -8,6 +8,7 @@ import {
   clearRegistration,
   findCard,
   listSealedPuks,
+  sealedPukCountsByKey,
   pukReleasesOn,
   resealPuk,
   upsertCard,
@@ -166,7 +167,11 @@ export function createAdminService(deps: DomainDeps): AdminService {
         outcome: 'ok',
         detail: `keyId=${newKeyId};rotated=${rotated}`,
       });
-      return ok({ rotated });
+      // A server still sealing with an older active key may have added PUKs meanwhile.
+      const remaining = Object.fromEntries(
+        Object.entries(await sealedPukCountsByKey(deps.db)).filter(([id]) => id !== newKeyId),
+      );
+      return ok({ rotated, remaining });
     },
   };
 }

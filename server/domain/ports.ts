@@ -142,11 +142,16 @@ export interface AdminService {
     readonly cardId?: string;
     readonly limit?: number;
   }): Promise<DomainResult<readonly AuditEntry[]>>;
-  /** Re-encrypts every stored PUK under the new key-encryption key. */
+  /**
+   * Re-encrypts every stored PUK under the new key-encryption key; `remaining` counts the PUKs
+   * still under other keys afterwards (sealed meanwhile by servers not yet on the new key).
+   */
   rotateKeyEncryptionKey(
     newKeyId: string,
     actor: string,
-  ): Promise<DomainResult<{ readonly rotated: number }>>;
+  ): Promise<
+    DomainResult<{ readonly rotated: number; readonly remaining: Readonly<Record<string, number>> }>
+  >;
 }
 
 /** Readiness of what the server depends on. */

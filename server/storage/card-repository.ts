@@ -80,6 +80,34 @@ export async function findCard(
   return row === undefined ? undefined : toRecord(row);
 }
 
+/**
+ * How many stored PUKs (current and pending) each key-encryption key seals, by key id: to see what
+ * a rotation left behind, and to refuse to start without a key that some PUK still needs.
+ */
+export async function sealedPukCountsByKey(
+  db: Kysely<Database>,
+): Promise<Readonly<Record<string, number>>> {
+  const [current, pending] = await Promise.all([
+    db
+      .selectFrom('cards')
+      .select(['puk_key_id as keyId', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('puk_key_id')
+      .execute(),
+    db
+      .selectFrom('cards')
+      .select(['pending_puk_key_id as keyId', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('pending_puk_key_id', 'is not', null)
+      .groupBy('pending_puk_key_id')
+      .execute(),
+  ]);
+  const counts: Record<string, number> = {};
+  for (const row of [...current, ...pending]) {
+    if (row.keyId === null) continue;
+    counts[row.keyId] = (counts[row.keyId] ?? 0) + Number(row.n);
+  }
+  return counts;
+}
+
 /** Every card's sealed PUKs, for re-encryption under a new key. */
 export async function listSealedPuks(
   db: Kysely<Database>,

@@ -730,9 +730,11 @@ export function domainSuite(backend: Backend): void {
         });
         expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation'))).toEqual({
           rotated: 2,
+          remaining: {},
         });
         expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation'))).toEqual({
           rotated: 0,
+          remaining: {},
         });
         expect(await both.admin.rotateKeyEncryptionKey('k9', 'x')).toMatchObject({
           error: { code: 'VALIDATION_FAILED' },

@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdminInProcess } from '../../../support/admin-cli';
+import { csvField, importFixtures } from '../../../unit/server/cli/import-fixtures';
+
+const key = (n: number) => Buffer.alloc(32, n).toString('base64');
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -79,6 +83,53 @@ describe('the server process (npm run server)', () => {
     expect(await server.exit).toEqual({ code: 0, signal: null });
     expect(server.lines.join('\n')).toContain('"msg":"stopped"');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it('when stored PUKs need a key-encryption key the settings lack, then it refuses to start, naming the key', async () => {
+    const folder = join(dataDir, 'kek');
+    const keys = {
+      SCU_KEY_ENCRYPTION_KEYS: `old=${key(1)},new=${key(2)}`,
+      SCU_ACTIVE_KEY_ID: 'old',
+      SCU_ANSWER_PEPPER: key(3),
+    };
+    const f = importFixtures();
+    const csv = join(dataDir, 'kek.csv');
+    writeFileSync(
+      csv,
+      [
+        'cardId,holderName,email,pivAuthentication,cardAuthentication,puk',
+        [
+          'ab'.repeat(16),
+          'Holder',
+          'holder@nhs.net',
+          csvField(f.pem),
+          f.spkiDer64,
+          '12345678',
+        ].join(','),
+      ].join('\n'),
+    );
+    const imported = await runAdminInProcess(dataDir, { DATA_DIR: folder, ...keys }, 'import', csv);
+    expect(imported.status).toBe(0);
+
+    // The old key removed too early: the card's PUK is still sealed under it.
+    const server = start({
+      DATA_DIR: folder,
+      PORT: '0',
+      ...keys,
+      SCU_KEY_ENCRYPTION_KEYS: `new=${key(2)}`,
+      SCU_ACTIVE_KEY_ID: 'new',
+    });
+    expect(await server.listening).toBeUndefined();
+    expect((await server.exit).code).toBe(78);
+    const text = server.lines.join('\n');
+    expect(text).toContain('not in the settings: \\"old\\" (1 PUK)');
+    expect(text).toContain('Put the keys back in SCU_KEY_ENCRYPTION_KEYS');
+
+    // With both keys it starts.
+    const fixed = start({ DATA_DIR: folder, PORT: '0', ...keys });
+    expect(await fixed.listening).toMatch(/^http:/);
+    fixed.kill('SIGTERM');
+    expect((await fixed.exit).code).toBe(0);
   });
 
   it('when a setting is wrong, then it exits 78 naming the setting and its source', async () => {

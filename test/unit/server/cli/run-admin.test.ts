@@ -81,7 +81,9 @@ function fakeAdmin() {
     },
     rotateKeyEncryptionKey: (keyId, actor) => {
       actions.push(`rotate ${keyId} ${actor}`);
-      return Promise.resolve(ok({ rotated: 4 }));
+      // Rotating to "new" leaves nothing behind; back to "old", PUKs remain under two other keys.
+      const remaining: Record<string, number> = keyId === 'new' ? {} : { new: 2, older: 1 };
+      return Promise.resolve(ok({ rotated: 4, remaining }));
     },
   };
   return { admin, imports, actions };
@@ -244,7 +246,17 @@ describe('the admin CLI', () => {
   it('when the key is rotated to a configured key, then PUKs are re-encrypted and the next steps are printed', async () => {
     const r = await run(['rotate-key', 'new']);
     expect(r.status).toBe(0);
-    expect(r.out).toContain('Re-encrypted 4 PUKs under key "new". Now set SCU_ACTIVE_KEY_ID=new');
+    expect(r.out).toContain('Re-encrypted 4 PUKs under key "new". No PUK is under another key');
+    expect(r.out).toContain('once SCU_ACTIVE_KEY_ID=new');
+  });
+
+  it('when PUKs are still under other keys after a rotation, then it names them and says not to remove those keys', async () => {
+    const r = await run(['rotate-key', 'old']);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('3 PUKs are still under other keys ("new": 2, "older": 1)');
+    expect(r.out).toContain(
+      'run rotate-key old again. Do not remove a key while a PUK is under it.',
+    );
   });
 
   it('when the key is rotated to a key that is not configured, then it exits 2 and the domain is not called', async () => {
