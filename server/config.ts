@@ -389,6 +389,12 @@ function loadTls(
 const PLAIN_HTTP_REFUSED =
   'plain HTTP is refused outside development. Set tls.certFile and tls.keyFile (or TLS_CERT_FILE and TLS_KEY_FILE) to serve HTTPS, or, for development only, start with --dev (or SCU_DEVELOPMENT=true).';
 
+const MAIL_NEEDED =
+  'production sends each Smartcard Unlock Code by email, so it needs an SMTP server: set SMTP_HOST (and SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASS, MAIL_FROM as needed) or "mail" in the config file. Without it every code would go to a local folder and no holder would receive one. For an offline trial, set "mail": {"kind": "outbox", "dir": ...} in the config file on purpose.';
+
+const PRINT_CODES_REFUSED =
+  'printing unlock codes is for development only: it would put every code in the server log. Remove mail.printCodes, or start with --dev (or SCU_DEVELOPMENT=true).';
+
 const KEYS_NEEDED =
   'production needs its own key-encryption key and answer pepper. Set SCU_KEY_ENCRYPTION_KEYS=main=<key>, SCU_ACTIVE_KEY_ID=main and SCU_ANSWER_PEPPER=<key> (each key from `openssl rand -base64 32`), or "keys" in the config file. For development only, --dev generates them.';
 
@@ -467,6 +473,16 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
   let storage = t.storage ?? { kind: 'sqlite', file: join(dataDir, 'smartcard-unlock.sqlite') };
   if (isObject(storage) && storage.kind === 'sqlite' && typeof storage.file === 'string') {
     storage = { ...storage, file: absolute(input.cwd, storage.file) };
+  }
+  if (t.mail === undefined && !t.development && input.purpose === 'server') {
+    issues.push({ setting: 'mail', source: sources.describe('mail'), message: MAIL_NEEDED });
+  }
+  if (isObject(t.mail) && t.mail.printCodes === true && !t.development) {
+    issues.push({
+      setting: 'mail.printCodes',
+      source: sources.describe('mail.printCodes'),
+      message: PRINT_CODES_REFUSED,
+    });
   }
   let mail = t.mail ?? { kind: 'outbox', dir: join(dataDir, 'outbox'), printCodes: t.development };
   if (isObject(mail) && mail.kind === 'outbox' && typeof mail.dir === 'string') {

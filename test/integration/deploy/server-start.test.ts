@@ -234,6 +234,9 @@ describe('container definition', () => {
       DATA_DIR: join(dir, 'container-data'),
       TLS_CERT_FILE: tls.certFile,
       TLS_KEY_FILE: tls.keyFile,
+      // Production needs a mail relay; nothing is sent in this test.
+      SMTP_HOST: 'smtp.trust.test',
+      MAIL_FROM: 'smartcard-unlock@trust.test',
       ...secrets,
     };
     const [node, ...args] = container.cmd;

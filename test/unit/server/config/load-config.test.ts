@@ -22,6 +22,8 @@ const productionKeys = {
   SCU_KEY_ENCRYPTION_KEYS: `main=${key(1)}`,
   SCU_ACTIVE_KEY_ID: 'main',
   SCU_ANSWER_PEPPER: key(2),
+  SMTP_HOST: 'smtp.trust.test',
+  MAIL_FROM: 'smartcard-unlock@trust.test',
 };
 
 function load(
@@ -88,6 +90,45 @@ describe('loading the server settings', () => {
       }),
     ]);
     expect(error.message).toContain('--dev');
+  });
+
+  it('when production has no mail settings, then it refuses, naming SMTP_HOST and the deliberate outbox', () => {
+    const cert = makeTestCertificate(dir, 'mail');
+    const { SMTP_HOST: _relay, MAIL_FROM: _from, ...noMail } = productionKeys;
+    const error = failure(
+      load({ ...noMail, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile }),
+    );
+    expect(error.issues).toEqual([
+      expect.objectContaining({ setting: 'mail', message: expect.stringContaining('SMTP_HOST') }),
+    ]);
+    expect(error.message).toContain('"kind": "outbox"');
+    // An outbox chosen on purpose in the config file is accepted.
+    const file = writeConfig({ mail: { kind: 'outbox', dir: 'outbox' } });
+    const s = settings(
+      load(
+        { ...noMail, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile },
+        { configFile: file },
+      ),
+    );
+    expect(s.core.mail).toMatchObject({ kind: 'outbox', printCodes: false });
+  });
+
+  it('when production asks to print unlock codes, then it refuses: they would land in the log', () => {
+    const cert = makeTestCertificate(dir, 'print');
+    const file = writeConfig({ mail: { kind: 'outbox', dir: 'outbox', printCodes: true } });
+    const { SMTP_HOST: _relay, MAIL_FROM: _from, ...noMail } = productionKeys;
+    const error = failure(
+      load(
+        { ...noMail, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile },
+        { configFile: file },
+      ),
+    );
+    expect(error.issues).toEqual([
+      expect.objectContaining({ setting: 'mail.printCodes', source: `config file ${file}` }),
+    ]);
+    expect(settings(load({}, { development: true, configFile: file })).core.mail).toMatchObject({
+      printCodes: true,
+    });
   });
 
   it('when the admin CLI loads the settings, then no TLS is needed', () => {
