@@ -5,7 +5,7 @@ import type { CardErrorCode, ReaderInfo } from '../card/types';
 export interface ReaderFacts {
   readonly serviceUp: boolean;
   readonly readers: readonly ReaderInfo[];
-  /** The reader named in the settings (readerName), if any: it is the only one used. */
+  /** The reader named in the settings (readerName), if any: used whenever it is attached. */
   readonly configured: string | null;
   /** The reader the user chose on the start screen, if any. */
   readonly chosen: string | null;
@@ -13,19 +13,18 @@ export interface ReaderFacts {
 }
 
 /**
- * The start screen's reader status, derived: the configured reader if set; else the chosen one;
- * else the only reader with a card; several with cards and no choice means asking the user.
+ * The start screen's reader status, derived: the configured reader when it is attached; else the
+ * chosen one; else the only reader with a card; several with cards and no choice means asking the
+ * user. A configured reader that is not attached (renamed, moved to another port) does not stop a
+ * holder whose card is in another reader: the rule then is the same as with none configured.
  */
 export function readerStatusFrom(facts: ReaderFacts): ReaderStatus {
   const readers = facts.readers.slice(0, 16).map((r) => ({ name: r.name, hasCard: r.hasCard }));
   const base = { readers, mock: facts.mock };
   if (!facts.serviceUp) return { ...base, state: 'service-down', selectedReader: null };
   if (readers.length === 0) return { ...base, state: 'no-reader', selectedReader: null };
-  const preferred = facts.configured ?? facts.chosen;
-  const named = readers.find((r) => r.name === preferred);
-  if (facts.configured !== null && named === undefined) {
-    return { ...base, state: 'no-reader', selectedReader: null };
-  }
+  const configured = readers.some((r) => r.name === facts.configured) ? facts.configured : null;
+  const named = readers.find((r) => r.name === (configured ?? facts.chosen));
   if (named !== undefined) {
     return {
       ...base,

@@ -55,13 +55,30 @@ describe('reader status', () => {
     });
   });
 
-  it('when a reader is configured, then only it is used, even if another has a card', () => {
+  it('when a reader is configured and attached, then only it is used, even if another has a card', () => {
     expect(readerStatusFrom(facts({ readers: [a, empty], configured: 'Reader C' }))).toMatchObject({
       state: 'no-card',
       selectedReader: 'Reader C',
     });
-    expect(readerStatusFrom(facts({ readers: [a], configured: 'Reader Z' }))).toMatchObject({
-      state: 'no-reader',
+    expect(
+      readerStatusFrom(facts({ readers: [a, b], configured: 'Reader B', chosen: 'Reader A' })),
+    ).toMatchObject({ state: 'card-present', selectedReader: 'Reader B' });
+  });
+
+  it('when the configured reader is not attached, then the card in another reader is used, or the user is asked', () => {
+    expect(readerStatusFrom(facts({ readers: [a, empty], configured: 'Reader Z' }))).toMatchObject({
+      state: 'card-present',
+      selectedReader: 'Reader A',
+    });
+    expect(readerStatusFrom(facts({ readers: [a, b], configured: 'Reader Z' }))).toMatchObject({
+      state: 'choose-reader',
+    });
+    expect(
+      readerStatusFrom(facts({ readers: [a, b], configured: 'Reader Z', chosen: 'Reader B' })),
+    ).toMatchObject({ state: 'card-present', selectedReader: 'Reader B' });
+    expect(readerStatusFrom(facts({ readers: [empty], configured: 'Reader Z' }))).toMatchObject({
+      state: 'no-card',
+      selectedReader: 'Reader C',
     });
   });
 });
