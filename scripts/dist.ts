@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { distPreflight, findBindingFile } from './dist-preflight';
 import { findElectronBinary } from './electron-binary';
 import { writeIcon } from './make-icon';
 
@@ -16,6 +17,15 @@ function main(): void {
     process.exit(2);
   }
   const args = process.argv.slice(2);
+  const refused = distPreflight({
+    platform: process.platform,
+    args,
+    bindingFile: findBindingFile(process.cwd()),
+  });
+  if (refused !== undefined) {
+    console.error(`Installers cannot be built here: ${refused}`);
+    process.exit(2);
+  }
   const testBuild = args.includes('--test-build');
   const passThrough = args.filter((a) => a !== '--test-build');
   writeIcon(process.cwd());

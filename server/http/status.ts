@@ -33,6 +33,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   INTERNAL: 500,
   // Desktop-side codes: never expected from the server
   CARD_SERVICE_DOWN: 500,
+  CARD_SUPPORT_MISSING: 500,
   READER_MISSING: 500,
   READER_CHOICE_NEEDED: 500,
   CARD_ABSENT: 500,

@@ -52,15 +52,7 @@ export interface AppServicesOptions {
   readonly server?: ServerClient;
 }
 
-/** A backend with no readers and the card service down: what runs when none could be opened. */
-const unavailableBackend: ReaderBackend = {
-  listReaders: () => Promise.resolve({ ok: false, error: { code: 'service-down' } }),
-  connect: () => Promise.resolve({ ok: false, error: { code: 'service-down' } }),
-  onEvent: () => () => undefined,
-  close: () => Promise.resolve(),
-};
-
-/** Builds the services, or, for bad settings, the handlers that show the settings error. */
+/** Builds the services, or, for bad settings or no reader backend, the handlers that show the error. */
 export async function createAppServices(options: AppServicesOptions): Promise<AppRuntime> {
   const { logger } = options;
   const events = new EventHub();
@@ -98,11 +90,22 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   };
   const opened = await options.openReaders(settings);
   if (!opened.ok) {
+    // No reader backend at all (the PC/SC support is missing, or the mock card profile is bad):
+    // nothing on this computer can fix it by waiting, so the app says so, with the help contacts
+    // and the diagnostics report, instead of a start screen that waits for a reader forever.
     logger.error('card readers unavailable', { errorCode: opened.error.code });
+    const diagnostics = {
+      collect: () => collectDiagnostics({ loaded: options.settings, version: options.version }),
+    };
+    return {
+      info,
+      handlers: createStartupErrorHandlers(info, opened.error, diagnostics),
+      events,
+      startupError: opened.error,
+      close: () => Promise.resolve(),
+    };
   }
-  const source: ReaderSource = opened.ok
-    ? opened.value
-    : { backend: unavailableBackend, mock: null };
+  const source: ReaderSource = opened.value;
 
   const server =
     options.server ??
@@ -132,13 +135,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   await readers.start();
   const diagnostics = {
-    // The app's own readers (the mock reader's card is only in this process), or, when none could
-    // be opened, a fresh attempt that says why, as `--diagnostics` would.
+    // The app's own readers (the mock reader's card is only in this process).
     collect: () =>
       collectDiagnostics({
         loaded: options.settings,
         version: options.version,
-        openBackend: opened.ok ? lendBackend(source.backend) : undefined,
+        openBackend: lendBackend(source.backend),
         cardInUse: () => runner?.view().kind === 'busy',
       }),
   };

@@ -78,6 +78,7 @@ export const PROGRESS_WORDING: Readonly<
 /** The heading of the failure screen for each error code. */
 export const FAILURE_TITLES: Readonly<Record<ErrorCode, string>> = {
   CARD_SERVICE_DOWN: 'The smartcard service is not running',
+  CARD_SUPPORT_MISSING: 'Smartcard support is missing on this computer',
   READER_MISSING: 'No smartcard reader found',
   READER_CHOICE_NEEDED: 'Choose a smartcard reader',
   CARD_ABSENT: 'No smartcard in the reader',

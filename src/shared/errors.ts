@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const ERROR_CODES = [
   // Card and reader (desktop app)
   'CARD_SERVICE_DOWN',
+  'CARD_SUPPORT_MISSING',
   'READER_MISSING',
   'READER_CHOICE_NEEDED',
   'CARD_ABSENT',
@@ -94,6 +95,12 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
     message: 'The smartcard service on this computer is not running.',
     nextStep:
       'Wait a moment: this screen updates by itself when the service is back. If it does not, restart the computer or call x4050.',
+  },
+  CARD_SUPPORT_MISSING: {
+    message:
+      'Smartcard support is not installed correctly on this computer, so Smartcard Unlock cannot use the card reader.',
+    nextStep:
+      'This will not fix itself. Call the IT service desk on x4050 and say that Smartcard Unlock cannot load its smartcard support; the About and diagnostics screen has a report you can copy for them.',
   },
   READER_MISSING: {
     message: 'No smartcard reader was found.',

@@ -345,7 +345,7 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
           const pcsc = await createPcscBackend({ retryMs: 100 });
           return pcsc.ok
             ? ok({ backend: pcsc.value, mock: null })
-            : err(appError('CARD_SERVICE_DOWN'));
+            : err(appError('CARD_SUPPORT_MISSING'));
         },
       });
       if (runtime.startupError !== null)

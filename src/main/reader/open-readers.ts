@@ -24,8 +24,9 @@ export function defaultMockProfile(): Record<string, unknown> {
 
 /**
  * Opens the readers the settings ask for: the virtual card in process (mock reader mode, its
- * profile file standing for the chip) or PC/SC. Never throws: a failure is an error value, and
- * the app then shows "card service not running" rather than crashing.
+ * profile file standing for the chip) or PC/SC. Never throws: a failure is an error value (the
+ * PC/SC support missing, or a mock card profile that cannot be used), which the app shows on a
+ * screen of its own with the help contacts rather than crashing.
  */
 export async function openReaders(
   settings: Settings,
@@ -44,7 +45,14 @@ export async function openReaders(
         path,
         problem: card.error.message,
       });
-      return err(appError('CARD_SERVICE_DOWN'));
+      // The profile is a setting of mock reader mode: say which file and what is wrong in it.
+      return err(
+        appError('SETTINGS_INVALID', {
+          field: 'mockCardProfile',
+          source: path,
+          fix: card.error.message.slice(0, 1000),
+        }),
+      );
     }
     const backend = new MockReaderBackend(card.value);
     return ok({ backend, mock: backend });
@@ -55,7 +63,9 @@ export async function openReaders(
       errorCode: pcsc.error.code,
       problem: pcsc.error.message,
     });
-    return err(appError('CARD_SERVICE_DOWN'));
+    // The binding is missing or its worker cannot start: an installation fault that waiting
+    // will not cure (a stopped card service is reported later, by the backend, and recovers).
+    return err(appError('CARD_SUPPORT_MISSING'));
   }
   return ok({ backend: pcsc.value, mock: null });
 }

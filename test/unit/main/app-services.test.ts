@@ -7,7 +7,8 @@ import { VirtualPivCard } from '../../../src/main/card/virtual/virtual-piv-card'
 import { dispatchInvoke } from '../../../src/main/ipc/dispatch';
 import { createMemoryLogger } from '../../../src/main/logging/logger';
 import { loadSettings } from '../../../src/main/settings/load-settings';
-import { ok } from '../../../src/shared/result';
+import { appError } from '../../../src/shared/errors';
+import { err, ok } from '../../../src/shared/result';
 import { fakeServerClient } from '../../support/fake-server-client';
 
 const noFiles = { machineFile: '/nonexistent/m.json', userFile: '/nonexistent/u.json', env: {} };
@@ -67,6 +68,26 @@ describe('app services', () => {
       ok: true,
       value: { kind: 'failed', error: { code: 'SETTINGS_INVALID' }, canRetry: false },
     });
+  });
+
+  it('when no reader backend can be opened, then every flow shows why, with no Retry, and diagnostics still answer', async () => {
+    const runtime = await createAppServices({
+      settings: loadSettings({ ...noFiles, argv: [] }),
+      version: '9.9.9',
+      logger: createMemoryLogger().logger,
+      openReaders: () => Promise.resolve(err(appError('CARD_SUPPORT_MISSING'))),
+    });
+    expect(runtime.startupError).toMatchObject({ code: 'CARD_SUPPORT_MISSING' });
+    const view = await dispatchInvoke(runtime.handlers, 'flow:get-view', {});
+    expect(view).toMatchObject({
+      ok: true,
+      value: { kind: 'failed', error: { code: 'CARD_SUPPORT_MISSING' }, canRetry: false },
+    });
+    // Not the "wait, it updates by itself" of a stopped card service: it says whom to call.
+    const shown = JSON.stringify(view);
+    expect(shown).toContain('x4050');
+    expect(shown).not.toContain('updates by itself');
+    expect(await dispatchInvoke(runtime.handlers, 'app:get-info', {})).toMatchObject({ ok: true });
   });
 
   it('in mock reader mode, shows the virtual card and reports what the app is', async () => {
