@@ -45,12 +45,25 @@ export const REDACT_PATHS: readonly string[] = [
   ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
+/**
+ * An error as logged: pino's standard fields, with the error's own `code` (ECONNREFUSED, EAUTH,
+ * PostgreSQL's 28P01, SQLITE_BUSY...) as `systemCode`, since `code` is redacted everywhere as a
+ * possible unlock code, and those codes are what IT needs to read.
+ */
+function serializeError(error: Error): Record<string, unknown> {
+  const { code, ...rest } = pino.stdSerializers.err(error) as Record<string, unknown>;
+  return typeof code === 'string' || typeof code === 'number'
+    ? { ...rest, systemCode: code }
+    : rest;
+}
+
 /** The server's JSON logger, writing to stdout or to the given stream (tests capture it). */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = {
     level,
     base: { service: 'smartcard-unlock-server' },
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+    serializers: { err: serializeError },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination === undefined ? pino(options) : pino(options, destination);

@@ -134,3 +134,28 @@ describe('the request log', () => {
     expect(line).toMatchObject({ level: 40, msg: 'request aborted' });
   });
 });
+
+describe('error lines', () => {
+  it('when an error with a system code is logged, then the code shows as systemCode while codes elsewhere stay redacted', () => {
+    const written: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        written.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    const logger = createLogger('info', sink);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), {
+      code: 'ECONNREFUSED',
+    });
+    logger.error({ err: refused, attempt: { code: 'QQQQ7777' } }, 'mail down');
+    const line = JSON.parse(written.join('')) as {
+      err: { systemCode?: string; message?: string; code?: string };
+      attempt: { code: string };
+    };
+    expect(line.err).toMatchObject({ systemCode: 'ECONNREFUSED', message: refused.message });
+    expect(line.err.code).toBeUndefined();
+    expect(line.attempt.code).toBe('[redacted]');
+    expect(written.join('')).not.toContain('QQQQ7777');
+  });
+});
