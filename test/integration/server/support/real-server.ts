@@ -10,6 +10,9 @@ import type { ServerCore } from '../../../../server/domain/ports';
 import { createMetrics } from '../../../../server/http/metrics';
 import { listen, type RunningServer } from '../../../../server/http/server';
 import { createLogger } from '../../../../server/logging';
+import { mailSettingsSchema, type MailSettings } from '../../../../server/mail/mail-settings';
+import type { StorageSettings } from '../../../../server/storage/storage-settings';
+import type { TestSmtpServer } from '../../../support/smtp';
 import { cardProofMessage, type ProofPurpose } from '../../../../src/shared/card-identity';
 
 /** A card's two P-256 keys, as a test holds them in place of the chip. */
@@ -49,7 +52,7 @@ export function proofFor(
   }).toString('base64');
 }
 
-/** The real server on a temporary SQLite file and outbox, its captured logs and the outbox. */
+/** The real server on its database and mail, its captured logs and the codes it mailed. */
 export interface RealServer {
   readonly url: string;
   readonly core: ServerCore;
@@ -61,8 +64,22 @@ export interface RealServer {
   close(): Promise<void>;
 }
 
+/** Where a real server keeps its data and sends its mail, when not the development defaults. */
+export interface RealServerOptions {
+  /** The database (a SQLite file or a PostgreSQL database); a SQLite file in DATA_DIR otherwise. */
+  readonly storage?: StorageSettings;
+  /** A real SMTP server that receives every mail; the development outbox otherwise. */
+  readonly smtp?: TestSmtpServer;
+}
+
+/** The code in a mail's text, without its space. */
+function codeIn(text: string): string[] {
+  const match = /Smartcard Unlock Code: ([A-Z0-9 ]+)/.exec(text);
+  return match?.[1] === undefined ? [] : [match[1].replace(/ /g, '')];
+}
+
 /** Starts the real app and services (development settings on a fresh DATA_DIR) on port 0. */
-export async function startRealServer(): Promise<RealServer> {
+export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
   const dir = mkdtempSync(join(tmpdir(), 'scu-real-'));
   const loaded = loadConfig({
     env: { DATA_DIR: dir },
@@ -71,13 +88,27 @@ export async function startRealServer(): Promise<RealServer> {
     purpose: 'server',
   });
   if (!loaded.ok) throw loaded.error;
-  const mail = loaded.value.core.mail;
+  const defaultMail = loaded.value.core.mail;
+  const mail: MailSettings =
+    options.smtp === undefined
+      ? // Codes are read from the outbox files; printing them would only clutter the test output.
+        defaultMail.kind === 'outbox'
+        ? { ...defaultMail, printCodes: false }
+        : defaultMail
+      : mailSettingsSchema.parse({
+          kind: 'smtp',
+          host: '127.0.0.1',
+          port: options.smtp.port,
+          requireStartTls: false,
+          from: 'smartcard-unlock@trust.nhs.net',
+          timeoutMs: 5_000,
+        });
   const settings: ServerSettings = {
     ...loaded.value,
-    // Codes are read from the outbox files; printing them would only clutter the test output.
     core: {
       ...loaded.value.core,
-      mail: mail.kind === 'outbox' ? { ...mail, printCodes: false } : mail,
+      mail,
+      ...(options.storage === undefined ? {} : { storage: options.storage }),
     },
   };
   const logs: string[] = [];
@@ -97,20 +128,21 @@ export async function startRealServer(): Promise<RealServer> {
   });
   const running: RunningServer = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });
   const outbox = mail.kind === 'outbox' ? mail.dir : '';
+  const { smtp } = options;
   return {
     url: running.url,
     core,
     settings,
     logs,
     codes: () =>
-      readdirSync(outbox)
-        .filter((f) => f.endsWith('.json'))
-        .sort()
-        .flatMap((f) => {
-          const text = (JSON.parse(readFileSync(join(outbox, f), 'utf8')) as { text: string }).text;
-          const match = /Smartcard Unlock Code: ([A-Z0-9 ]+)/.exec(text);
-          return match?.[1] === undefined ? [] : [match[1].replace(/ /g, '')];
-        }),
+      smtp !== undefined
+        ? smtp.received.flatMap((m) => codeIn(m.text))
+        : readdirSync(outbox)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+            .flatMap((f) =>
+              codeIn((JSON.parse(readFileSync(join(outbox, f), 'utf8')) as { text: string }).text),
+            ),
     async post(path, body) {
       const res = await fetch(running.url + path, {
         method: path.endsWith('#delete') ? 'DELETE' : 'POST',
