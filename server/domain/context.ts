@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { err, ok } from '../../src/shared/result';
+import type { ErrorCode } from '../../src/shared/errors';
 import type { CodeDelivery } from '../../src/shared/http-api';
 import type { Mailer } from '../mail/mailer';
 import type { AnswerHasher } from '../security/answer-hasher';
@@ -68,24 +69,37 @@ export async function audit(
 
 /**
  * Loads an attempt for a step: unknown, ended and timed-out attempts become the matching error
- * (a timed-out attempt is ended on the way, so it stays ended).
+ * (a timed-out attempt is ended on the way, so it stays ended). With `step`, a refusal is written
+ * to the audit trail under that step's action, so a holder's late tries leave a trace too.
  */
 export async function loadLiveAttempt(
   deps: DomainDeps,
   attemptId: string,
   kind: AttemptKind,
+  step?: { readonly ctx: RequestContext; readonly action: string },
 ): Promise<DomainResult<AttemptRecord>> {
   const attempt = await findAttempt(deps.db, attemptId, kind);
-  if (attempt === undefined) return fail('ATTEMPT_NOT_FOUND');
+  const refuse = async (code: ErrorCode): Promise<DomainResult<AttemptRecord>> => {
+    if (step !== undefined) {
+      await audit(deps, step.ctx, {
+        cardId: attempt?.cardId ?? null,
+        attemptId,
+        action: step.action,
+        outcome: code,
+      });
+    }
+    return fail(code);
+  };
+  if (attempt === undefined) return refuse('ATTEMPT_NOT_FOUND');
   const now = deps.now();
   if (attempt.state === 'ended') {
-    if (attempt.endReason === 'expired') return fail('ATTEMPT_EXPIRED');
-    if (attempt.endReason === 'self-service-locked') return fail('SELF_SERVICE_LOCKED');
-    return fail('ATTEMPT_STATE');
+    if (attempt.endReason === 'expired') return refuse('ATTEMPT_EXPIRED');
+    if (attempt.endReason === 'self-service-locked') return refuse('SELF_SERVICE_LOCKED');
+    return refuse('ATTEMPT_STATE');
   }
   if (attempt.expiresAt <= now.toISOString()) {
     await endAttempt(deps.db, attemptId, 'expired', now.toISOString());
-    return fail('ATTEMPT_EXPIRED');
+    return refuse('ATTEMPT_EXPIRED');
   }
   return ok(attempt);
 }

@@ -77,7 +77,10 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
     },
 
     async proveCard(attemptId, signatureDer, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register', {
+        ctx,
+        action: 'register.proof',
+      });
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
       const now = deps.now().toISOString();
@@ -116,7 +119,10 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
     },
 
     async answer(attemptId, answers, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register', {
+        ctx,
+        action: 'register.answers',
+      });
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
       const now = deps.now().toISOString();
@@ -157,7 +163,10 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
     },
 
     async resendCode(attemptId, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register', {
+        ctx,
+        action: 'register.code-send',
+      });
       if (!loaded.ok) return loaded;
       const card = await findCard(deps.db, loaded.value.cardId);
       if (card === undefined) return fail('CARD_UNKNOWN');
@@ -165,7 +174,10 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
     },
 
     async confirmCode(attemptId, code, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register', {
+        ctx,
+        action: 'register.code',
+      });
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
       const now = deps.now().toISOString();
@@ -202,7 +214,10 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
     },
 
     async cancel(attemptId, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'register');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'register', {
+        ctx,
+        action: 'register.cancel',
+      });
       if (!loaded.ok) return loaded.error.code === 'ATTEMPT_NOT_FOUND' ? loaded : ok(undefined);
       await endAttempt(deps.db, attemptId, 'cancelled', deps.now().toISOString());
       await audit(deps, ctx, {

@@ -118,7 +118,10 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async proveCard(attemptId, signatureDer, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock', {
+        ctx,
+        action: 'unlock.proof',
+      });
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
       const now = deps.now().toISOString();
@@ -170,7 +173,10 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async answer(attemptId, answers, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock', {
+        ctx,
+        action: 'unlock.answers',
+      });
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
       const now = deps.now().toISOString();
@@ -227,7 +233,10 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async resendCode(attemptId, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock', {
+        ctx,
+        action: 'unlock.code-send',
+      });
       if (!loaded.ok) return loaded;
       const cardResult = await cardOf(loaded.value.cardId);
       if (!cardResult.ok) return cardResult;
@@ -235,7 +244,10 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async submitCode(attemptId, code, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock', {
+        ctx,
+        action: 'unlock.code',
+      });
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
       const nowIso = deps.now().toISOString();
@@ -262,7 +274,10 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async unblock(attemptId, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock', {
+        ctx,
+        action: 'unlock.puk-release',
+      });
       if (!loaded.ok) return loaded;
       const attempt = loaded.value;
       const now = deps.now();
@@ -311,7 +326,10 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async reportOutcome(attemptId, outcome, ctx) {
-      const attempt = await loadLiveAttempt(deps, attemptId, 'unlock');
+      const attempt = await loadLiveAttempt(deps, attemptId, 'unlock', {
+        ctx,
+        action: 'unlock.outcome',
+      });
       if (!attempt.ok) return attempt;
       const now = deps.now();
       const nowIso = now.toISOString();
@@ -365,7 +383,10 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async cancel(attemptId, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock');
+      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock', {
+        ctx,
+        action: 'unlock.cancel',
+      });
       if (!loaded.ok) {
         // Cancelling an attempt that already ended is harmless: the caller wanted it gone.
         return loaded.error.code === 'ATTEMPT_NOT_FOUND' ? loaded : ok(undefined);

@@ -407,14 +407,31 @@ export function domainSuite(backend: Backend): void {
         expect(await services.unlock.resendCode(attemptId, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_EXPIRED' },
         });
+        // The late tries are in the audit trail, with the card and the attempt.
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        expect(
+          trail
+            .filter((e) => e.attemptId === attemptId && e.outcome === 'ATTEMPT_EXPIRED')
+            .map((e) => e.action)
+            .sort(),
+        ).toEqual(['unlock.code', 'unlock.code-send']);
       });
 
-      it('when an attempt id belongs to a registration, then the unlock service does not know it', async () => {
+      it('when an attempt id belongs to a registration, then the unlock service does not know it, and says so in the audit trail', async () => {
         const { services, card } = await world();
         const s = must(await services.registration.start(card.cardId, ctx));
         expect(await services.unlock.resendCode(s.attemptId, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_NOT_FOUND' },
         });
+        const trail = must(await services.admin.auditTrail({ limit: 1000 }));
+        expect(
+          trail.some(
+            (e) =>
+              e.attemptId === s.attemptId &&
+              e.action === 'unlock.code-send' &&
+              e.outcome === 'ATTEMPT_NOT_FOUND',
+          ),
+        ).toBe(true);
       });
 
       it('when the outcome never arrives, then the next visit offers the old and the pending PUK', async () => {
