@@ -56,9 +56,12 @@ async function browserMode(demo: EmbeddedDemo): Promise<void> {
     // The demo's card, already in its reader: the same object the registration used.
     openReaders: () => Promise.resolve(ok({ backend: demo.backend, mock: demo.backend })),
   });
-  if (runtime.startupError !== null) {
+  const problem = runtime.startupError;
+  if (problem !== null) {
     console.error(
-      `Settings problem: ${runtime.startupError.details?.field ?? ''} from ${runtime.startupError.details?.source ?? ''}: ${runtime.startupError.details?.fix ?? ''}`,
+      problem.code === 'SETTINGS_INVALID'
+        ? `Settings problem: ${problem.details?.field ?? ''} from ${problem.details?.source ?? ''}: ${problem.details?.fix ?? ''}`
+        : `${problem.code}: ${problem.message} ${problem.nextStep}`,
     );
   }
   const bridge = await startBrowserBridge({
