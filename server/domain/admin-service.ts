@@ -13,8 +13,9 @@ import {
   resealPuk,
   upsertCard,
 } from '../storage/card-repository';
+import { retargetRotation } from '../storage/attempt-repository';
 import { listAudit } from '../storage/audit-repository';
-import { type DomainDeps, audit, fail, isLocked, utcDay } from './context';
+import { type DomainDeps, audit, fail, isLocked, rotationRefOf, utcDay } from './context';
 import { maskEmail } from './mask-email';
 import type { AdminService, CardImport } from './ports';
 
@@ -156,8 +157,22 @@ export function createAdminService(deps: DomainDeps): AdminService {
           if (sealed === null || sealed.keyId === newKeyId) continue;
           const clear = deps.keyRing.open(card.cardId, sealed);
           const resealed = deps.keyRing.seal(card.cardId, clear, newKeyId);
-          // Conditional on the old ciphertext: an unlock committing meanwhile is not undone.
-          if (await resealPuk(deps.db, card.cardId, which, sealed, resealed)) rotated++;
+          // Conditional on the old ciphertext: an unlock committing meanwhile is not undone. An
+          // unlock between its unblock and its outcome keeps the pending PUK's fingerprint, which
+          // moves with the new ciphertext so that its outcome can still commit the rotation.
+          const done = await deps.db.transaction().execute(async (trx) => {
+            if (!(await resealPuk(trx, card.cardId, which, sealed, resealed))) return false;
+            if (which === 'pending') {
+              await retargetRotation(
+                trx,
+                card.cardId,
+                rotationRefOf(sealed),
+                rotationRefOf(resealed),
+              );
+            }
+            return true;
+          });
+          if (done) rotated++;
         }
       }
       await audit(deps, adminSource(actor), {

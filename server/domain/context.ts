@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { err, ok } from '../../src/shared/result';
 import type { ErrorCode } from '../../src/shared/errors';
@@ -6,7 +7,7 @@ import type { Mailer } from '../mail/mailer';
 import type { AnswerHasher } from '../security/answer-hasher';
 import type { KeyRing } from '../security/key-ring';
 import { type CodeHasher, generateCode } from '../security/secrets';
-import { type CardRecord, recordFailure } from '../storage/card-repository';
+import { type CardRecord, type SealedSecret, recordFailure } from '../storage/card-repository';
 import {
   type AttemptKind,
   type AttemptRecord,
@@ -263,4 +264,13 @@ export async function checkCode(
   const triesLeft = rules.triesPerCode - tries;
   await audit(deps, ctx, { ...base, outcome: 'CODE_WRONG', detail: `triesLeft=${triesLeft}` });
   return fail('CODE_WRONG', { triesLeft });
+}
+
+/**
+ * A fingerprint of a sealed pending PUK (of the ciphertext: it reveals nothing of the PUK). The
+ * attempt that released a rotation keeps it, so that only its outcome commits or drops that
+ * rotation; re-sealing the PUK under another key must carry the attempt's fingerprint along.
+ */
+export function rotationRefOf(sealed: SealedSecret): string {
+  return createHash('sha256').update(sealed.ciphertext).digest('base64url');
 }

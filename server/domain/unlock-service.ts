@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../../src/shared/errors';
 import type { UnblockAuthorisation } from '../../src/shared/http-api';
 import { cardProofMessage } from '../../src/shared/card-identity';
@@ -17,7 +16,6 @@ import {
 } from '../storage/attempt-repository';
 import {
   type CardRecord,
-  type SealedSecret,
   commitPendingPuk,
   discardPendingPuk,
   findAnswers,
@@ -38,6 +36,7 @@ import {
   loadLiveAttempt,
   sendCode,
   utcDay,
+  rotationRefOf,
 } from './context';
 import { findQuestion } from './question-catalogue';
 import type { DomainResult, RequestContext, UnlockService } from './ports';
@@ -440,9 +439,4 @@ async function authorise(
     },
     rotationRef: rotationRefOf(card.pendingPuk),
   };
-}
-
-/** A fingerprint of a sealed pending PUK (of the ciphertext: it reveals nothing of the PUK). */
-function rotationRefOf(sealed: SealedSecret): string {
-  return createHash('sha256').update(sealed.ciphertext).digest('base64url');
 }

@@ -329,6 +329,21 @@ export async function endAttempt(
   return r.numUpdatedRows > 0n;
 }
 
+/** Points the attempts that hold one rotation's fingerprint at its new one (after a re-seal). */
+export async function retargetRotation(
+  db: Kysely<Database>,
+  cardId: string,
+  before: string,
+  after: string,
+): Promise<void> {
+  await db
+    .updateTable('attempts')
+    .set({ rotation_ref: after })
+    .where('card_id', '=', cardId)
+    .where('rotation_ref', '=', before)
+    .execute();
+}
+
 /**
  * Records which rotation an authorised attempt released, and ends the card's other authorised
  * attempts: a newer visit supersedes them, so a late outcome from an old visit cannot commit a

@@ -770,6 +770,37 @@ export function domainSuite(backend: Backend): void {
         });
       });
 
+      it('when the key rotates between an unblock and its outcome, then the outcome still commits the rotation', async () => {
+        const { driver, card, keys, second } = await world();
+        await driver.register(card);
+        const first = await driver.unlockToCode(card);
+        const a1 = must(await codeThenUnblock(driver.services, first.attemptId, first.code));
+        const k2 = Buffer.alloc(32, 9).toString('base64');
+        const both = await second({
+          keys: {
+            ...keys,
+            keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 },
+            activeKeyId: 'k2',
+          },
+        });
+        // The current and the pending PUK are both re-sealed while the holder's card is updated.
+        expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(2);
+        must(
+          await both.unlock.reportOutcome(
+            first.attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
+        // The next visit offers the committed PUK alone: nothing is left pending.
+        const d2 = new Driver(both, smtp);
+        const again = await d2.unlockToCode(card);
+        expect(must(await codeThenUnblock(both, again.attemptId, again.code))).toMatchObject({
+          puk: a1.nextPuk,
+          unconfirmedPuk: null,
+        });
+      });
+
       it('when the audit trail is read, then it lists every step with its outcome and no secret', async () => {
         const { services, driver, card } = await world();
         await driver.register(card);
