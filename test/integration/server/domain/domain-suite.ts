@@ -31,6 +31,15 @@ export interface Backend {
   readonly multiInstance: boolean;
 }
 
+/** The keys with one more key-encryption key, made the active one (a rotation's first steps). */
+function withActiveKey(
+  keys: ServerCoreSettings['keys'],
+  id: string,
+  key: string,
+): ServerCoreSettings['keys'] {
+  return { ...keys, keyEncryptionKeys: { ...keys.keyEncryptionKeys, [id]: key }, activeKeyId: id };
+}
+
 /**
  * The domain's behaviour, run unchanged on each engine: every rule of the product brief against a
  * real database and a real SMTP server, with an injected clock for every expiry.
@@ -738,13 +747,7 @@ export function domainSuite(backend: Backend): void {
         const first = await driver.unlockToCode(card);
         const a1 = must(await codeThenUnblock(driver.services, first.attemptId, first.code));
         const k2 = Buffer.alloc(32, 7).toString('base64');
-        const both = await second({
-          keys: {
-            ...keys,
-            keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 },
-            activeKeyId: 'k2',
-          },
-        });
+        const both = await second({ keys: withActiveKey(keys, 'k2', k2) });
         expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation'))).toEqual({
           rotated: 2,
           remaining: {},
@@ -776,13 +779,7 @@ export function domainSuite(backend: Backend): void {
         const first = await driver.unlockToCode(card);
         const a1 = must(await codeThenUnblock(driver.services, first.attemptId, first.code));
         const k2 = Buffer.alloc(32, 9).toString('base64');
-        const both = await second({
-          keys: {
-            ...keys,
-            keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 },
-            activeKeyId: 'k2',
-          },
-        });
+        const both = await second({ keys: withActiveKey(keys, 'k2', k2) });
         // The current and the pending PUK are both re-sealed while the holder's card is updated.
         expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(2);
         must(
