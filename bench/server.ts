@@ -1,7 +1,8 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import http from 'node:http';
+import { once } from 'node:events';
+import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
@@ -230,20 +231,20 @@ function mainThreadCpuMs(): number | undefined {
 
 /**
  * Operations per second of a closed loop in its steady state: `concurrency` loops, each starting
- * its next operation when the last one finished. Completions are counted only between two
+ * its next operation (given the loop's number) when the last one finished. Completions are counted only between two
  * instants once every loop is running (after `RAMP_SECONDS`), so neither the start nor the work
  * still in flight at the end bends the figure; the loops then stop and drain, uncounted.
  */
 async function closedLoop(
   concurrency: number,
   seconds: number,
-  operation: () => Promise<void>,
+  operation: (loop: number) => Promise<void>,
 ): Promise<Measure> {
   let done = 0;
   let stop = false;
-  const loop = async () => {
+  const loop = async (_: unknown, index: number) => {
     while (!stop) {
-      await operation();
+      await operation(index);
       done += 1;
     }
   };
@@ -281,55 +282,88 @@ async function rawVerificationsPerSecond(
 }
 
 /**
+ * One keep-alive HTTP/1.1 connection that sends a request and reads its status, one at a time:
+ * the lightest client there is. The client shares the process and the two cores with the server,
+ * so every microsecond it spends is taken from the server's side of the ratio: `fetch` (undici)
+ * cost nearly a millisecond of main-thread time per request, `node:http` about a third of one.
+ * Like autocannon, it writes each request as prepared bytes and reads only the status line and
+ * Content-Length of the answer.
+ */
+async function rawConnection(url: string): Promise<{
+  readonly request: (path: string, body: string) => Promise<number>;
+  readonly close: () => void;
+}> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect({ host: hostname, port: Number(port), noDelay: true });
+  await once(socket, 'connect');
+  let pending:
+    | { resolve: (status: number) => void; reject: (error: Error) => void; received: Buffer }
+    | undefined;
+  const fail = (error: Error) => {
+    pending?.reject(error);
+    pending = undefined;
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail(new Error('the server closed the connection')));
+  socket.on('data', (chunk: Buffer) => {
+    if (pending === undefined) return;
+    pending.received =
+      pending.received.length === 0 ? chunk : Buffer.concat([pending.received, chunk]);
+    const received = pending.received;
+    const headEnd = received.indexOf('\r\n\r\n');
+    if (headEnd === -1) return;
+    const head = received.toString('latin1', 0, headEnd);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
+    if (length === undefined) {
+      fail(new Error(`an answer without Content-Length: ${head}`));
+      return;
+    }
+    if (received.length < headEnd + 4 + Number(length)) return;
+    const status = Number(head.slice(9, 12));
+    const done = pending;
+    pending = undefined;
+    if (received.length > headEnd + 4 + Number(length)) {
+      done.reject(new Error('the server sent more than one answer'));
+    } else done.resolve(status);
+  });
+  const host = `${hostname}:${port}`;
+  return {
+    request: (path, body) =>
+      new Promise<number>((resolve, reject) => {
+        pending = { resolve, reject, received: Buffer.alloc(0) };
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      }),
+    close: () => {
+      socket.removeAllListeners('close');
+      socket.destroy();
+    },
+  };
+}
+
+/**
  * Wrong-answer submissions per second over HTTP, one loop per connection, measured like the raw
  * baseline. (autocannon counts whole seconds from the first request and drops what is in flight
  * when its time is up: at a few submissions a second that bends the figure by a tenth or more.)
- * The loops use node:http with keep-alive, the lightest client Node has: the client shares the
- * process and the two cores with the server, and `fetch` (undici) cost nearly a millisecond of
- * main-thread time per request, a fifth of what the server itself spends.
  */
 async function answersPerSecond(
   url: string,
   next: () => string,
   seconds: number,
 ): Promise<Measure> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const body = answerBody('Rex');
-  const { hostname, port } = new URL(url);
-  const submit = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          host: hostname,
-          port,
-          method: 'POST',
-          path: next(),
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            if (res.statusCode === 422) resolve();
-            else {
-              const text = Buffer.concat(chunks).toString('utf8');
-              reject(new Error(`answers: ${res.statusCode}, not 422: ${text}`));
-            }
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const connections = await Promise.all(
+    Array.from({ length: CONNECTIONS }, () => rawConnection(url)),
+  );
   try {
-    return await closedLoop(CONNECTIONS, seconds, submit);
+    // Each loop has its own connection, so a request never waits behind another one.
+    return await closedLoop(CONNECTIONS, seconds, async (loop) => {
+      const status = await connections[loop]!.request(next(), body);
+      if (status !== 422) throw new Error(`answers: ${status}, not 422`);
+    });
   } finally {
-    agent.destroy();
+    for (const c of connections) c.close();
   }
 }
 

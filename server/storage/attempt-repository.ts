@@ -1,4 +1,5 @@
 import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
+import { preparedQuery } from './prepared-query';
 import type { AttemptsTable, Database } from './schema';
 
 /**
@@ -112,18 +113,21 @@ export async function insertAttempt(db: Kysely<Database>, a: NewAttempt): Promis
     .execute();
 }
 
-/** The attempt of that kind, or undefined. */
+const selectAttempt = preparedQuery((db, v: { attemptId: string; kind: AttemptKind }) =>
+  db
+    .selectFrom('attempts')
+    .selectAll()
+    .where('attempt_id', '=', v.attemptId)
+    .where('kind', '=', v.kind),
+);
+
+/** The attempt of that kind, or undefined (a prepared query: every step of every flow reads it). */
 export async function findAttempt(
   db: Kysely<Database>,
   attemptId: string,
   kind: AttemptKind,
 ): Promise<AttemptRecord | undefined> {
-  const row = await db
-    .selectFrom('attempts')
-    .selectAll()
-    .where('attempt_id', '=', attemptId)
-    .where('kind', '=', kind)
-    .executeTakeFirst();
+  const [row] = (await selectAttempt(db, { attemptId, kind })).rows;
   return row === undefined ? undefined : toRecord(row);
 }
 

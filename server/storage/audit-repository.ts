@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditEntry } from '../domain/ports';
+import { preparedQuery } from './prepared-query';
 import type { Database } from './schema';
 
 /** One step to record; `detail` holds facts such as tries left, never a secret. */
@@ -14,21 +15,47 @@ export interface AuditRecord {
   readonly detail?: string | null;
 }
 
-/** Appends one line to the audit trail (the table refuses updates and deletes). */
+const insertAudit = preparedQuery(
+  (
+    db,
+    v: {
+      at: string;
+      cardId: string | null;
+      attemptId: string | null;
+      action: string;
+      outcome: string;
+      sourceAddress: string;
+      requestId: string | null;
+      detail: string | null;
+    },
+  ) =>
+    db.insertInto('audit_log').values({
+      at: v.at,
+      card_id: v.cardId,
+      attempt_id: v.attemptId,
+      action: v.action,
+      outcome: v.outcome,
+      source_address: v.sourceAddress,
+      request_id: v.requestId,
+      detail: v.detail,
+    }),
+);
+
+/**
+ * Appends one line to the audit trail (the table refuses updates and deletes). A prepared query:
+ * every step of every flow writes one.
+ */
 export async function appendAudit(db: Kysely<Database>, entry: AuditRecord): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: entry.at,
-      card_id: entry.cardId,
-      attempt_id: entry.attemptId,
-      action: entry.action,
-      outcome: entry.outcome,
-      source_address: entry.sourceAddress,
-      request_id: entry.requestId,
-      detail: entry.detail ?? null,
-    })
-    .execute();
+  await insertAudit(db, {
+    at: entry.at,
+    cardId: entry.cardId,
+    attemptId: entry.attemptId,
+    action: entry.action,
+    outcome: entry.outcome,
+    sourceAddress: entry.sourceAddress,
+    requestId: entry.requestId,
+    detail: entry.detail ?? null,
+  });
 }
 
 /** The newest entries first, optionally for one card. */

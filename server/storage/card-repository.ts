@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { preparedQuery } from './prepared-query';
 import type { CardsTable, Database } from './schema';
 
 /**
@@ -67,16 +68,16 @@ function toRecord(row: Selectable<CardsTable>): CardRecord {
   };
 }
 
-/** The card, or undefined when it is not in the inventory. */
+const selectCard = preparedQuery((db, v: { cardId: string }) =>
+  db.selectFrom('cards').selectAll().where('card_id', '=', v.cardId),
+);
+
+/** The card, or undefined when it is not in the inventory (a prepared query, as it runs often). */
 export async function findCard(
   db: Kysely<Database>,
   cardId: string,
 ): Promise<CardRecord | undefined> {
-  const row = await db
-    .selectFrom('cards')
-    .selectAll()
-    .where('card_id', '=', cardId)
-    .executeTakeFirst();
+  const [row] = (await selectCard(db, { cardId })).rows;
   return row === undefined ? undefined : toRecord(row);
 }
 
@@ -162,17 +163,20 @@ export async function upsertCard(
   return 'inserted';
 }
 
+const selectAnswers = preparedQuery((db, v: { cardId: string }) =>
+  db
+    .selectFrom('answers')
+    .select(['question_id', 'answer_hash'])
+    .where('card_id', '=', v.cardId)
+    .orderBy('position'),
+);
+
 /** The card's registered answers in question order (empty when not registered). */
 export async function findAnswers(
   db: Kysely<Database>,
   cardId: string,
 ): Promise<readonly StoredAnswer[]> {
-  const rows = await db
-    .selectFrom('answers')
-    .select(['question_id', 'answer_hash'])
-    .where('card_id', '=', cardId)
-    .orderBy('position')
-    .execute();
+  const { rows } = await selectAnswers(db, { cardId });
   return rows.map((r) => ({ questionId: r.question_id, hash: r.answer_hash }));
 }
 
@@ -222,6 +226,15 @@ export async function clearRegistration(
   });
 }
 
+const countFailure = preparedQuery((db, v: { cardId: string; max: number; now: string }) =>
+  db
+    .updateTable('cards')
+    .set((eb) => ({ failures: eb('failures', '+', 1), updated_at: v.now }))
+    .where('card_id', '=', v.cardId)
+    .where('failures', '<', v.max)
+    .returning('failures'),
+);
+
 /**
  * Counts one failure against the card unless it already has `max`. Returns the new count, or
  * undefined when the card was already locked (the failure was not counted).
@@ -232,13 +245,7 @@ export async function recordFailure(
   max: number,
   now: string,
 ): Promise<number | undefined> {
-  const row = await db
-    .updateTable('cards')
-    .set((eb) => ({ failures: eb('failures', '+', 1), updated_at: now }))
-    .where('card_id', '=', cardId)
-    .where('failures', '<', max)
-    .returning('failures')
-    .executeTakeFirst();
+  const [row] = (await countFailure(db, { cardId, max, now })).rows;
   return row?.failures;
 }
 

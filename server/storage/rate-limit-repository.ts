@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { preparedQuery } from './prepared-query';
 import type { Database } from './schema';
 
 /**
@@ -16,24 +17,32 @@ export interface RateLimitWindow {
   readonly windowEnd: string;
 }
 
-/** Counts one request in the window (creating it at 1) and returns the window's new count. */
+const upsertHit = preparedQuery(
+  (db, v: { limiter: string; client: string; windowStart: string; windowEnd: string }) =>
+    db
+      .insertInto('rate_limits')
+      .values({
+        limiter: v.limiter,
+        client: v.client,
+        window_start: v.windowStart,
+        window_end: v.windowEnd,
+        hits: 1,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['limiter', 'client', 'window_start'])
+          .doUpdateSet((eb) => ({ hits: eb('rate_limits.hits', '+', 1) })),
+      )
+      .returning('hits'),
+);
+
+/**
+ * Counts one request in the window (creating it at 1) and returns the window's new count. A
+ * prepared query: every /v1 request runs it.
+ */
 export async function countHit(db: Kysely<Database>, w: RateLimitWindow): Promise<number> {
-  const row = await db
-    .insertInto('rate_limits')
-    .values({
-      limiter: w.limiter,
-      client: w.client,
-      window_start: w.windowStart,
-      window_end: w.windowEnd,
-      hits: 1,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['limiter', 'client', 'window_start'])
-        .doUpdateSet((eb) => ({ hits: eb('rate_limits.hits', '+', 1) })),
-    )
-    .returning('hits')
-    .executeTakeFirstOrThrow();
+  const [row] = (await upsertHit(db, w)).rows;
+  if (row === undefined) throw new Error('The rate-limit count returned no row.');
   return Number(row.hits);
 }
 

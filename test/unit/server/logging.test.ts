@@ -159,3 +159,79 @@ describe('error lines', () => {
     expect(written.join('')).not.toContain('QQQQ7777');
   });
 });
+
+describe('secrets in log lines', () => {
+  /** A logger writing into an array of raw lines. */
+  function capture() {
+    const written: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        written.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    return { logger: createLogger('info', sink), written };
+  }
+
+  it('when secrets are logged at any depth, in lists, in child bindings or on errors, then none is written and the rest is', () => {
+    const { logger, written } = capture();
+    const child = logger.child({ attempt: { puk: 'PUK11111', step: 'unblock' } });
+    const failure = Object.assign(new Error('mail refused'), {
+      code: 'EAUTH',
+      response: { password: 'PASS2222' },
+    });
+    const line = {
+      answer: 'ANSWER33',
+      outer: { inner: { deeper: { deepest: { code: 'CODE4444', kept: 'visible-1' } } } },
+      list: [{ nextPuk: 'PUK55555' }, 'visible-2'],
+      req: { headers: { authorization: 'Bearer TOKEN666', 'set-cookie': 'sid=COOKIE77' } },
+      nested: { cause: Object.assign(new Error('x'), { signature: 'SIG88888' }) },
+      card: { pivAuthDer: Buffer.from('visible-3') },
+    };
+    child.warn(line, 'first');
+    child.error({ err: failure }, 'second');
+
+    const text = written.join('');
+    for (const secret of [
+      'PUK11111',
+      'PASS2222',
+      'ANSWER33',
+      'CODE4444',
+      'PUK55555',
+      'TOKEN666',
+      'COOKIE77',
+      'SIG88888',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    const [first, second] = written.map(
+      (l) => JSON.parse(l) as Record<string, Record<string, unknown>>,
+    );
+    expect(first?.attempt).toEqual({ puk: '[redacted]', step: 'unblock' });
+    expect(first?.outer).toEqual({
+      inner: { deeper: { deepest: { code: '[redacted]', kept: 'visible-1' } } },
+    });
+    expect(first?.list).toEqual([{ nextPuk: '[redacted]' }, 'visible-2']);
+    expect(first?.card).toEqual({
+      pivAuthDer: { type: 'Buffer', data: [...Buffer.from('visible-3')] },
+    });
+    expect(second?.err).toMatchObject({
+      message: 'mail refused',
+      systemCode: 'EAUTH',
+      response: { password: '[redacted]' },
+    });
+    // The caller's objects are not changed by the censoring.
+    expect(line.outer.inner.deeper.deepest.code).toBe('CODE4444');
+    expect(failure.response.password).toBe('PASS2222');
+  });
+
+  it('when a logged value refers to itself, then the line is still written, without the secret', () => {
+    const { logger, written } = capture();
+    const loop: Record<string, unknown> = { name: 'loop', code: 'CODE9999' };
+    loop.self = loop;
+    logger.info({ loop }, 'cycle');
+    expect(written).toHaveLength(1);
+    expect(written[0]).not.toContain('CODE9999');
+    expect(JSON.parse(written[0]!)).toMatchObject({ loop: { name: 'loop', code: '[redacted]' } });
+  });
+});

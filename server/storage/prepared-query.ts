@@ -1,0 +1,81 @@
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Database } from './schema';
+
+/** Stands in for a named value while a prepared query's SQL is compiled. */
+class Placeholder {
+  constructor(readonly name: string) {
+    Object.freeze(this);
+  }
+}
+
+/** A query's values by name, as plain SQL parameters (no lists: `in (...)` needs one per item). */
+export type QueryValues = Readonly<Record<string, string | number | bigint | null>>;
+
+/**
+ * A query built and compiled once per database, then run with new values: Kysely's recipe for
+ * splitting building from executing. Building a query and compiling it to SQL cost more
+ * main-thread time than SQLite took to run it, and on the answer path (bench/server, issue 4)
+ * that was the largest cost left beside the hash.
+ *
+ * `build` receives placeholders, not values: it must use each one only as a value Kysely binds as
+ * a parameter (`where`, `values`, `set`), never decide anything from it, and never pass it as a
+ * list. Compiling checks that every placeholder it read became a parameter; a placeholder left out
+ * or turned into SQL text throws there, at the first run, in every test that reaches the query.
+ *
+ * The SQL is kept per `Kysely` instance (its dialect decides the text); a transaction is its own
+ * instance, so queries that run inside one compile afresh each time, as unprepared queries do.
+ */
+export function preparedQuery<V extends QueryValues, Row>(
+  build: (db: Kysely<Database>, values: V) => Compilable<Row>,
+): (db: Kysely<Database>, values: V) => Promise<QueryResult<Row>> {
+  const compiled = new WeakMap<Kysely<Database>, CompiledQuery<Row>>();
+
+  function compile(db: Kysely<Database>): CompiledQuery<Row> {
+    const read = new Set<string>();
+    const placeholders = new Proxy({} as V, {
+      get: (_target, name) => {
+        if (typeof name !== 'string') return undefined;
+        read.add(name);
+        return new Placeholder(name);
+      },
+    });
+    let query: CompiledQuery<Row>;
+    try {
+      query = build(db, placeholders).compile();
+    } catch (cause) {
+      throw new Error(
+        `A prepared query could not be compiled with ${[...read].join(', ')} as bound values.`,
+        { cause },
+      );
+    }
+    const bound = new Set(
+      query.parameters.flatMap((p) => (p instanceof Placeholder ? [p.name] : [])),
+    );
+    const unbound = [...read].filter((name) => !bound.has(name));
+    if (unbound.length > 0) {
+      throw new Error(
+        `A prepared query used ${unbound.join(', ')} other than as a bound value: ${query.sql}`,
+      );
+    }
+    return query;
+  }
+
+  return async (db, values) => {
+    let query = compiled.get(db);
+    if (query === undefined) {
+      query = compile(db);
+      compiled.set(db, query);
+    }
+    const parameters = query.parameters.map((p) =>
+      p instanceof Placeholder ? valueOf(values, p.name) : p,
+    );
+    return await db.executeQuery<Row>({ ...query, parameters });
+  };
+}
+
+/** The value named, which must be given (undefined would silently bind as NULL or fail late). */
+function valueOf(values: QueryValues, name: string): unknown {
+  const value = values[name];
+  if (value === undefined) throw new Error(`A prepared query's value ${name} is missing.`);
+  return value;
+}
