@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { z } from 'zod';
+import { redact } from '../src/shared/redact';
 
 /** The log level setting. */
 export const logLevelSchema = z.enum([
@@ -17,77 +18,14 @@ export const logLevelSchema = z.enum([
 export type LogLevel = z.infer<typeof logLevelSchema>;
 
 /**
- * Keys whose values never reach a log line, at any depth: secrets a holder or IT types, what
- * protects them, and whole bodies and credential headers. Request and response bodies are never
- * logged at all; this catches a secret that a future log call might pass by mistake.
- */
-export const SECRET_LOG_KEYS: ReadonlySet<string> = new Set([
-  'answer',
-  'answers',
-  'code',
-  'puk',
-  'nextPuk',
-  'unconfirmedPuk',
-  'signature',
-  'passcode',
-  'pass',
-  'password',
-  'pepper',
-  'keyEncryptionKey',
-  'keyEncryptionKeys',
-  'privateKey',
-  'body',
-  'authorization',
-  'cookie',
-  'set-cookie',
-]);
-
-export const CENSORED = '[redacted]';
-
-/** How deep a logged value is searched; anything deeper is left out rather than logged unread. */
-const MAX_LOG_DEPTH = 8;
-
-/**
- * The value with every secret key's value replaced by `[redacted]`, at any depth. Objects are
- * copied only where something changes. Errors are read as JSON reads them (their own fields);
- * buffers, dates and other values JSON turns into text or numbers are left as they are.
- *
- * One pass over the line, instead of pino's path redaction: its wildcard paths (`*.code`,
- * `*.*.code` for each key) were walked for every line and cost several times the rest of the
- * logging (bench/server, issue 4). This also reaches deeper than two levels.
- */
-export function censorSecrets(value: unknown, depth = 0): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (ArrayBuffer.isView(value) || value instanceof Date) return value;
-  if (depth >= MAX_LOG_DEPTH) return CENSORED;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item: unknown, i) => {
-      const censored = censorSecrets(item, depth + 1);
-      if (censored !== item) (copy ??= [...(value as unknown[])])[i] = censored;
-    });
-    return copy ?? value;
-  }
-  let copy: Record<string, unknown> | undefined;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const item = record[key];
-    const censored = SECRET_LOG_KEYS.has(key) ? CENSORED : censorSecrets(item, depth + 1);
-    if (censored !== item) (copy ??= { ...record })[key] = censored;
-  }
-  if (copy === undefined && value instanceof Error) return { ...record };
-  return copy ?? value;
-}
-
-/**
  * An error as logged: pino's standard fields, with the error's own `code` (ECONNREFUSED, EAUTH,
- * PostgreSQL's 28P01, SQLITE_BUSY...) as `systemCode`, since `code` is censored everywhere as a
- * possible unlock code, and those codes are what IT needs to read. Its other fields are censored
+ * PostgreSQL's 28P01, SQLITE_BUSY...) as `systemCode`, since `code` is redacted everywhere as a
+ * possible unlock code, and those codes are what IT needs to read. Its other fields are redacted
  * like the rest of the line.
  */
 function serializeError(error: Error): unknown {
   const { code, ...rest } = pino.stdSerializers.err(error) as Record<string, unknown>;
-  return censorSecrets(
+  return redact(
     typeof code === 'string' || typeof code === 'number' ? { ...rest, systemCode: code } : rest,
   );
 }
@@ -98,12 +36,14 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     level,
     base: { service: 'smartcard-unlock-server' },
     formatters: {
-      // Each line's own fields are censored as it is written. The error under `err` is left to
-      // its serializer, which censors what it keeps.
+      // Each line's own fields are redacted as it is written (`redact`, shared with the desktop
+      // app's log, one pass over the line): pino's own path redaction walked its wildcard paths
+      // for every line and cost several times the rest of the logging (bench/server, issue 4).
+      // The error under `err` is left to its serializer, which redacts what it keeps.
       log: (line: Record<string, unknown>) => {
-        if (line.err === undefined) return censorSecrets(line) as Record<string, unknown>;
+        if (line.err === undefined) return redact(line) as Record<string, unknown>;
         const { err, ...rest } = line;
-        return { ...(censorSecrets(rest) as Record<string, unknown>), err };
+        return { ...(redact(rest) as Record<string, unknown>), err };
       },
     },
     serializers: { err: serializeError },
@@ -111,13 +51,13 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   };
   const root = destination === undefined ? pino(options) : pino(options, destination);
   // A child's bindings are written into every line it logs, without passing the line formatter:
-  // they are censored once, when the child is made. Children inherit this, so it holds at every
+  // they are redacted once, when the child is made. Children inherit this, so it holds at every
   // depth.
   // Called below with each child's own `this`, as pino's method expects.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const plainChild = root.child;
   root.child = function child(this: Logger, bindings, childOptions) {
-    return plainChild.call(this, censorSecrets(bindings) as typeof bindings, childOptions);
+    return plainChild.call(this, redact(bindings) as typeof bindings, childOptions);
   } as typeof root.child;
   return root;
 }

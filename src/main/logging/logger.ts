@@ -1,3 +1,5 @@
+import { redact } from '../../shared/redact';
+
 /**
  * The main process's logging port. Everything outside the composition root logs through this
  * interface, so every line passes through `redact` whatever sink is behind it (electron-log in the
@@ -23,46 +25,6 @@ export interface Logger {
   info(event: string, fields?: LogFields): void;
   warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields): void;
-}
-
-/** Keys whose values are secrets wherever they appear, at any depth (compared case-insensitively). */
-const SECRET_KEYS = new Set([
-  'passcode',
-  'newpasscode',
-  'confirmation',
-  'pin',
-  'puk',
-  'nextpuk',
-  'unconfirmedpuk',
-  'code',
-  'answer',
-  'answers',
-  'password',
-  'secret',
-  'token',
-  'authorization',
-  'cookie',
-  'signature',
-  'privatekey',
-]);
-
-/** What a secret value is replaced with. */
-export const REDACTED = '[redacted]';
-
-/** Copies `value` with every secret-named field replaced, so a careless log call cannot leak. */
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6) return '[deep]';
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  if (value instanceof Uint8Array) return `[${value.length} bytes]`;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      out[key] = SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redact(inner, depth + 1);
-    }
-    return out;
-  }
-  return value;
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryLogger, REDACTED, redact } from '../../../../src/main/logging/logger';
+import { createMemoryLogger } from '../../../../src/main/logging/logger';
+import { REDACTED, redact } from '../../../../src/shared/redact';
 
 describe('logger redaction', () => {
   it('when a secret-named field is logged at any depth, then its value never reaches the sink', () => {
