@@ -8,6 +8,11 @@ import { spawnVirtualCard, type VirtualCardProcess } from './virtual-card-proces
 /** The echo card's process entry (the CLI runner with the echo card). */
 export const ECHO_CARD_ENTRY = fileURLToPath(new URL('./echo-card-process.ts', import.meta.url));
 
+/** The virtual PIV card CLI that leaves the reader on one instruction (`PULL_ON_INS`). */
+export const PIV_PULL_CARD_ENTRY = fileURLToPath(
+  new URL('./piv-pull-card-process.ts', import.meta.url),
+);
+
 /** The real virtual PIV card CLI (`npm run virtual-card`). */
 export const VIRTUAL_CARD_CLI = fileURLToPath(
   new URL('../../src/main/card/virtual/cli.ts', import.meta.url),
@@ -18,8 +23,12 @@ export interface CardStack {
   readonly pcscd: Pcscd;
   readonly backend: ReaderBackend;
   readonly events: EventRecorder;
-  /** Starts a virtual card process (`entry` with `args`) that the stack stops at the end. */
-  spawnCard(entry: string, args: readonly string[]): VirtualCardProcess;
+  /** Starts a virtual card process (`entry` with `args`, `env` added) that the stack stops at the end. */
+  spawnCard(
+    entry: string,
+    args: readonly string[],
+    env?: Readonly<Record<string, string>>,
+  ): VirtualCardProcess;
   /** Starts the echo card in the reader on `port`. */
   spawnEchoCard(port: number): VirtualCardProcess;
   dispose(): Promise<void>;
@@ -40,8 +49,12 @@ export async function startCardStack(options: PcscBackendOptions = {}): Promise<
   const backend = created.value;
   const events = recordEvents(backend);
   const cards: VirtualCardProcess[] = [];
-  const spawnCard = (entry: string, args: readonly string[]): VirtualCardProcess => {
-    const card = spawnVirtualCard(entry, args);
+  const spawnCard = (
+    entry: string,
+    args: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+  ): VirtualCardProcess => {
+    const card = spawnVirtualCard(entry, args, env);
     cards.push(card);
     return card;
   };

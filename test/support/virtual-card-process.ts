@@ -26,17 +26,19 @@ export interface VirtualCardProcess {
   stop(): Promise<number | null>;
 }
 
-/** Spawns `entry` (a TypeScript file) with tsx and the given arguments. */
-export function spawnVirtualCard(entry: string, args: readonly string[]): VirtualCardProcess {
+/** Spawns `entry` (a TypeScript file) with tsx and the given arguments, and `env` added to ours. */
+export function spawnVirtualCard(
+  entry: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): VirtualCardProcess {
   // The card dies with the test process even when that is killed: it would otherwise keep
   // reconnecting to vpcd for ever.
   const command = [...withParentDeath().split(' ').filter(Boolean), process.execPath];
   const child: ChildProcess = spawn(
     command[0]!,
     [...command.slice(1), '--import', 'tsx', entry, ...args],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   const output: string[] = [];
   const waiters = new Set<() => void>();
