@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createPcscBackend, type PcscBackendOptions } from '../../src/main/card/pcsc/pcsc-backend';
-import type { ReaderBackend } from '../../src/main/card/types';
+import { PivClient } from '../../src/main/card/piv-client';
+import type { CardChannel, ReaderBackend } from '../../src/main/card/types';
 import { startPcscd, type Pcscd } from './pcscd';
 import { recordEvents, type EventRecorder } from './reader-events';
 import { spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
@@ -31,6 +32,11 @@ export interface CardStack {
   ): VirtualCardProcess;
   /** Starts the echo card in the reader on `port`. */
   spawnEchoCard(port: number): VirtualCardProcess;
+  /**
+   * A PIV client on the card in `reader`, with the PIV application selected (throws otherwise);
+   * its connection closes with the stack.
+   */
+  pivClient(reader: string): Promise<PivClient>;
   dispose(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export async function startCardStack(options: PcscBackendOptions = {}): Promise<
   const backend = created.value;
   const events = recordEvents(backend);
   const cards: VirtualCardProcess[] = [];
+  const channels: CardChannel[] = [];
   const spawnCard = (
     entry: string,
     args: readonly string[],
@@ -65,7 +72,17 @@ export async function startCardStack(options: PcscBackendOptions = {}): Promise<
     spawnCard,
     spawnEchoCard: (port) =>
       spawnCard(ECHO_CARD_ENTRY, ['--profile', 'unused', '--port', String(port)]),
+    pivClient: async (reader) => {
+      const channel = await backend.connect(reader);
+      if (!channel.ok) throw new Error(`connect ${reader}: ${JSON.stringify(channel.error)}`);
+      channels.push(channel.value);
+      const client = new PivClient(channel.value);
+      const selected = await client.select();
+      if (!selected.ok) throw new Error(`select on ${reader}: ${JSON.stringify(selected.error)}`);
+      return client;
+    },
     dispose: async () => {
+      await Promise.all(channels.map((channel) => channel.close()));
       await Promise.all(cards.map((card) => card.stop()));
       events.stop();
       await backend.close();

@@ -3,10 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PivClient } from '../../../src/main/card/piv-client';
+import type { PivClient } from '../../../src/main/card/piv-client';
 import { INS } from '../../../src/main/card/piv';
 import { selectReader } from '../../../src/main/card/reader-selection';
-import type { CardChannel } from '../../../src/main/card/types';
 import { DEFAULT_TEST_PROFILE, readProfile, writeProfile } from '../../support/card-profile';
 import {
   PIV_PULL_CARD_ENTRY,
@@ -31,7 +30,6 @@ describe.skipIf(skip !== undefined)(
   () => {
     let stack: CardStack;
     let dir: string;
-    const open: CardChannel[] = [];
 
     const reader = (i: 0 | 1): string => stack.pcscd.readerNames[i];
 
@@ -67,15 +65,7 @@ describe.skipIf(skip !== undefined)(
       await stack.events.waitFor(removed(reader(i)), since);
     };
 
-    /** A PIV client on the card in reader `i`, with the PIV application selected. */
-    const piv = async (i: 0 | 1): Promise<PivClient> => {
-      const channel = await stack.backend.connect(reader(i));
-      if (!channel.ok) throw new Error(`connect: ${JSON.stringify(channel.error)}`);
-      open.push(channel.value);
-      const client = new PivClient(channel.value);
-      expect(await client.select()).toEqual({ ok: true, value: undefined });
-      return client;
-    };
+    const piv = (i: 0 | 1): Promise<PivClient> => stack.pivClient(reader(i));
 
     const signAndCheck = async (client: PivClient, slot: '9A' | '9E'): Promise<boolean> => {
       const challenge = randomBytes(32);
@@ -92,7 +82,6 @@ describe.skipIf(skip !== undefined)(
     });
 
     afterAll(async () => {
-      await Promise.all(open.splice(0).map((channel) => channel.close()));
       await stack?.dispose();
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     });

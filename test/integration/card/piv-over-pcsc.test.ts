@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PivClient } from '../../../src/main/card/piv-client';
-import type { CardChannel } from '../../../src/main/card/types';
+import type { PivClient } from '../../../src/main/card/piv-client';
 import { DEFAULT_TEST_PROFILE, readProfile, writeProfile } from '../../support/card-profile';
 import { startCardStack, VIRTUAL_CARD_CLI, type CardStack } from '../../support/card-stack';
 import { pcscSkipReason } from '../../support/pcscd';
@@ -20,7 +19,6 @@ describe.skipIf(skip !== undefined)(
     let dir: string;
     let profile: string;
     let card: VirtualCardProcess;
-    const open: CardChannel[] = [];
 
     const reader = (): string => stack.pcscd.readerNames[0];
 
@@ -37,14 +35,7 @@ describe.skipIf(skip !== undefined)(
       return process;
     };
 
-    const piv = async (): Promise<PivClient> => {
-      const channel = await stack.backend.connect(reader());
-      if (!channel.ok) throw new Error(`connect: ${JSON.stringify(channel.error)}`);
-      open.push(channel.value);
-      const client = new PivClient(channel.value);
-      expect(await client.select()).toEqual({ ok: true, value: undefined });
-      return client;
-    };
+    const piv = (): Promise<PivClient> => stack.pivClient(reader());
 
     const certificate = async (client: PivClient, slot: '9A' | '9E'): Promise<X509Certificate> => {
       const der = await client.readCertificate(slot);
@@ -60,7 +51,6 @@ describe.skipIf(skip !== undefined)(
     });
 
     afterAll(async () => {
-      await Promise.all(open.map((channel) => channel.close()));
       await stack?.dispose();
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     });
