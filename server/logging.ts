@@ -50,10 +50,9 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const root = destination === undefined ? pino(options) : pino(options, destination);
-  // A child's bindings are written into every line it logs, without passing the line formatter:
-  // they are redacted once, when the child is made. Children inherit this, so it holds at every
-  // depth.
-  // Called below with each child's own `this`, as pino's method expects.
+  // A child's bindings are written into every line it logs without passing the line formatter, so
+  // they are redacted once, when the child is made. Children inherit this `child`, so it holds at
+  // every depth; pino's own is called with each logger's `this`, as it expects.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const plainChild = root.child;
   root.child = function child(this: Logger, bindings, childOptions) {
