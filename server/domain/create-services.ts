@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { createMailer } from '../mail/mailer';
 import { AnswerHasher } from '../security/answer-hasher';
 import { KeyRing } from '../security/key-ring';
@@ -12,10 +13,15 @@ import { createUnlockService } from './unlock-service';
 
 export { serverCoreSettingsSchema, type ServerCoreSettings } from './server-core-settings';
 
-/** What a caller may inject: a clock (tests move time without sleeping) and a logger. */
+/** What a caller may inject: a clock (tests move time without sleeping), a logger, plugins. */
 export interface CreateServicesOptions {
   readonly now?: () => Date;
   readonly logger?: DomainLogger;
+  /**
+   * Kysely plugins on the services' queries: tests use one to run another instance's step between
+   * two statements of a flow. A prepared query passes through them once, when it is compiled.
+   */
+  readonly queryPlugins?: readonly KyselyPlugin[];
 }
 
 /** The core with its open database, for what runs beside the flows: shared rate limits, the purge. */
@@ -38,7 +44,7 @@ export async function createServices(
   const database = await openDatabase(settings.storage);
   const mailer = createMailer(settings.mail, logger, now);
   const deps: DomainDeps = {
-    db: database.db,
+    db: (options.queryPlugins ?? []).reduce((db, plugin) => db.withPlugin(plugin), database.db),
     policy: settings.security,
     keyRing: new KeyRing(settings.keys),
     answerHasher: new AnswerHasher(settings.keys.answerPepper, settings.security.answers.argon2),

@@ -315,7 +315,23 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         return fail(why);
       }
       const { authorisation, rotationRef } = await authorise(deps, attempt.cardId, nowIso);
-      await recordRotation(deps.db, attemptId, attempt.cardId, rotationRef, nowIso);
+      await deps.db.transaction().execute(async (trx) => {
+        // The write comes first, so SQLite takes its write lock before the read below.
+        await recordRotation(trx, attemptId, attempt.cardId, rotationRef, nowIso);
+        // A key rotation may have re-sealed this pending PUK since `authorise` read it. Its
+        // re-seal moves the fingerprint of attempts that hold the old one, and this attempt held
+        // none yet: take the new one here, or this visit's outcome could not commit its rotation.
+        const resealed = await resealedFingerprint(
+          deps,
+          trx,
+          attempt.cardId,
+          rotationRef,
+          authorisation,
+        );
+        if (resealed !== undefined) {
+          await recordRotation(trx, attemptId, attempt.cardId, resealed, nowIso);
+        }
+      });
       await audit(deps, ctx, {
         ...base,
         outcome: 'ok',
@@ -400,6 +416,29 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       return ok(undefined);
     },
   };
+}
+
+/**
+ * The fingerprint of the card's pending PUK when it is the PUK this authorisation offers as the
+ * next one, sealed again since `rotationRef` was taken (a key rotation); otherwise undefined.
+ */
+async function resealedFingerprint(
+  deps: DomainDeps,
+  db: DomainDeps['db'],
+  cardId: string,
+  rotationRef: string,
+  authorisation: UnblockAuthorisation,
+): Promise<string | undefined> {
+  const pending = (await findCard(db, cardId))?.pendingPuk ?? null;
+  if (pending === null || rotationRefOf(pending) === rotationRef) return undefined;
+  let samePuk: boolean;
+  try {
+    samePuk = deps.keyRing.open(cardId, pending) === authorisation.nextPuk;
+  } catch {
+    // Sealed under a key this instance lacks: not one it can compare, so not taken.
+    samePuk = false;
+  }
+  return samePuk ? rotationRefOf(pending) : undefined;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerCoreSettings } from '../../../../server/domain/create-services';
+import { createServices, type ServerCoreSettings } from '../../../../server/domain/create-services';
 import type { ServerCore } from '../../../../server/domain/ports';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import {
   ANSWERS,
   Driver,
+  afterPendingPukUpdate,
   TestClock,
   build,
   capturingLogger,
@@ -793,6 +794,45 @@ export function domainSuite(backend: Backend): void {
         const d2 = new Driver(both, smtp);
         const again = await d2.unlockToCode(card);
         expect(must(await codeThenUnblock(both, again.attemptId, again.code))).toMatchObject({
+          puk: a1.nextPuk,
+          unconfirmedPuk: null,
+        });
+      });
+
+      it('when the key rotates in the middle of an unblock, then its outcome still commits the rotation', async () => {
+        const { driver, card, keys, settings, clock, logger, second } = await world();
+        await driver.register(card);
+        const k2 = Buffer.alloc(32, 11).toString('base64');
+        // The rotation's first step: every instance has the new key; this one still seals with k1.
+        const hook = afterPendingPukUpdate();
+        const unblocking = await createServices(
+          { ...settings, keys: { ...keys, keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 } } },
+          { now: clock.now, logger, queryPlugins: [hook.plugin] },
+        );
+        open.push(unblocking);
+        const admin = await second({ keys: withActiveKey(keys, 'k2', k2) });
+        const d1 = new Driver(unblocking, smtp);
+        const first = await d1.unlockToCode(card);
+        // Right after the unblock sets the next PUK pending, sealed under k1, IT rotates to k2,
+        // re-sealing it before the unblock records which rotation it released.
+        hook.arm(async () => {
+          expect(must(await admin.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(
+            2,
+          );
+        });
+        const a1 = must(await codeThenUnblock(unblocking, first.attemptId, first.code));
+        expect(hook.fired()).toBe(true);
+        expect(a1.unconfirmedPuk).toBeNull();
+        must(
+          await unblocking.unlock.reportOutcome(
+            first.attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
+        // Committed: the next visit offers the new PUK alone, with nothing left pending.
+        const again = await new Driver(admin, smtp).unlockToCode(card);
+        expect(must(await codeThenUnblock(admin, again.attemptId, again.code))).toMatchObject({
           puk: a1.nextPuk,
           unconfirmedPuk: null,
         });

@@ -1,3 +1,4 @@
+import type { KyselyPlugin, QueryId } from 'kysely';
 import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { cardProofMessage, type ProofPurpose } from '../../../../src/shared/card-identity';
 import {
@@ -211,4 +212,48 @@ export function build(settings: ServerCoreSettings, clock: TestClock, logger?: D
     settings,
     logger === undefined ? { now: clock.now } : { now: clock.now, logger },
   );
+}
+
+/**
+ * A Kysely plugin that, once armed, runs a step right after the services' first update of a
+ * card's pending PUK, before their next statement: another instance's step at an exact point in
+ * the middle of a flow. The step runs on its own connection, so it must not use these services.
+ */
+export function afterPendingPukUpdate(): {
+  readonly plugin: KyselyPlugin;
+  arm(step: () => Promise<void>): void;
+  readonly fired: () => boolean;
+} {
+  let armed: (() => Promise<void>) | undefined;
+  let target: QueryId | undefined;
+  let fired = false;
+  return {
+    plugin: {
+      transformQuery: (args) => {
+        if (
+          armed !== undefined &&
+          target === undefined &&
+          args.node.kind === 'UpdateQueryNode' &&
+          JSON.stringify(args.node).includes('"pending_puk_ciphertext"')
+        ) {
+          target = args.queryId;
+        }
+        return args.node;
+      },
+      transformResult: async (args) => {
+        if (armed !== undefined && args.queryId === target) {
+          const step = armed;
+          armed = undefined;
+          await step();
+          fired = true;
+        }
+        return args.result;
+      },
+    },
+    arm: (step) => {
+      armed = step;
+      target = undefined;
+    },
+    fired: () => fired,
+  };
 }
