@@ -299,12 +299,20 @@ async function rawConnection(url: string): Promise<{
   let pending:
     | { resolve: (status: number) => void; reject: (error: Error) => void; received: Buffer }
     | undefined;
+  /** Why the connection can take no more requests, once it cannot. */
+  let closed: Error | undefined;
   const fail = (error: Error) => {
     pending?.reject(error);
     pending = undefined;
   };
-  socket.on('error', fail);
-  socket.on('close', () => fail(new Error('the server closed the connection')));
+  socket.on('error', (error) => {
+    closed ??= error;
+    fail(error);
+  });
+  socket.on('close', () => {
+    closed ??= new Error('the server closed the connection');
+    fail(closed);
+  });
   socket.on('data', (chunk: Buffer) => {
     if (pending === undefined) return;
     pending.received =
@@ -330,9 +338,16 @@ async function rawConnection(url: string): Promise<{
   return {
     request: (path, body) =>
       new Promise<number>((resolve, reject) => {
+        if (closed !== undefined) {
+          reject(closed);
+          return;
+        }
         pending = { resolve, reject, received: Buffer.alloc(0) };
         socket.write(
           `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          (error) => {
+            if (error) fail(error);
+          },
         );
       }),
     close: () => {

@@ -25,6 +25,7 @@ import {
   recordUnlock,
   reservePukRelease,
   setPendingPuk,
+  touchCard,
 } from '../storage/card-repository';
 import {
   type DomainDeps,
@@ -316,7 +317,11 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       }
       const { authorisation, rotationRef } = await authorise(deps, attempt.cardId, nowIso);
       await deps.db.transaction().execute(async (trx) => {
-        // The write comes first, so SQLite takes its write lock before the read below.
+        // Writing the card's row first takes SQLite's write lock, and on PostgreSQL the row's lock:
+        // a key rotation re-sealing this card's PUKs then either committed before the read below,
+        // which sees its re-seal, or waits for this transaction, after which its re-seal moves the
+        // fingerprint recorded here.
+        await touchCard(trx, attempt.cardId, nowIso);
         await recordRotation(trx, attemptId, attempt.cardId, rotationRef, nowIso);
         // A key rotation may have re-sealed this pending PUK since `authorise` read it. Its
         // re-seal moves the fingerprint of attempts that hold the old one, and this attempt held

@@ -249,6 +249,14 @@ export async function recordFailure(
   return row?.failures;
 }
 
+/**
+ * Stamps the card's `updated_at`: inside a transaction, its first statement, so that the card's
+ * row is locked (SQLite: the database) until the transaction ends.
+ */
+export async function touchCard(db: Kysely<Database>, cardId: string, now: string): Promise<void> {
+  await db.updateTable('cards').set({ updated_at: now }).where('card_id', '=', cardId).execute();
+}
+
 /** Resets the card's failure count (service desk, or a completed unlock). False when unknown. */
 export async function clearFailures(
   db: Kysely<Database>,

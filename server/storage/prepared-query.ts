@@ -1,10 +1,17 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema';
 
-/** Stands in for a named value while a prepared query's SQL is compiled. */
+/**
+ * Stands in for a named value while a prepared query's SQL is compiled. Turned into a number or
+ * text (a comparison, arithmetic, a template) it throws: the SQL would be fixed to one outcome.
+ */
 class Placeholder {
   constructor(readonly name: string) {
     Object.freeze(this);
+  }
+
+  [Symbol.toPrimitive](): never {
+    throw new Error(`The prepared query's value ${this.name} was read, not bound.`);
   }
 }
 
@@ -19,8 +26,9 @@ export type QueryValues = Readonly<Record<string, string | number | bigint | nul
  *
  * `build` receives placeholders, not values: it must use each one only as a value Kysely binds as
  * a parameter (`where`, `values`, `set`), never decide anything from it, and never pass it as a
- * list. Compiling checks that every placeholder it read became a parameter; a placeholder left out
- * or turned into SQL text throws there, at the first run, in every test that reaches the query.
+ * list. Compiling catches most misuse at the first run, so in any test that reaches the query: a
+ * placeholder read but not bound, inlined as SQL text, compared or computed with throws. A test
+ * against null (`v.x ?? ...`, `v.x === null`) it cannot see: a placeholder is never null.
  *
  * The SQL is kept per `Kysely` instance (its dialect decides the text); a transaction is its own
  * instance, so queries that run inside one compile afresh each time, as unprepared queries do.

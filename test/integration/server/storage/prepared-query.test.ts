@@ -60,17 +60,22 @@ describe.each(engines)('prepared queries on %s', (_, fresh) => {
     expect((await find(db.db, { client: hostile })).rows).toEqual([{ client: hostile }]);
   });
 
-  it('when two databases run one prepared query, then each runs it in its own dialect', async () => {
+  it('when two databases run one prepared query, then each compiles it for itself and reads its own rows', async () => {
     const [first, second] = [await open(), await open()];
-    const count = preparedQuery((kysely, v: { client: string }) =>
-      kysely
+    let builds = 0;
+    const count = preparedQuery((kysely, v: { client: string }) => {
+      builds += 1;
+      return kysely
         .selectFrom('rate_limits')
         .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('client', '=', v.client),
-    );
+        .where('client', '=', v.client);
+    });
     await first.db.insertInto('rate_limits').values(window('a')).execute();
     expect(Number((await count(first.db, { client: 'a' })).rows[0]?.n)).toBe(1);
     expect(Number((await count(second.db, { client: 'a' })).rows[0]?.n)).toBe(0);
+    expect(Number((await count(first.db, { client: 'a' })).rows[0]?.n)).toBe(1);
+    // Compiled per database (a dialect decides the text), and once each.
+    expect(builds).toBe(2);
   });
 
   it('when a query decides something from a value instead of binding it, then its first run throws and names the value', async () => {
@@ -83,6 +88,14 @@ describe.each(engines)('prepared queries on %s', (_, fresh) => {
         .where('client', '=', v.limit > 10 ? 'many' : v.client),
     );
     await expect(misuse(db.db, { client: 'a', limit: 1 })).rejects.toThrow(
+      /could not be compiled with limit as bound values/,
+    );
+    const unbound = preparedQuery((kysely, v: { client: string; limit: number }) => {
+      // Read, and neither bound nor compared: the value would never reach the database.
+      void v.limit;
+      return kysely.selectFrom('rate_limits').select('client').where('client', '=', v.client);
+    });
+    await expect(unbound(db.db, { client: 'a', limit: 1 })).rejects.toThrow(
       /used limit other than as a bound value/,
     );
     const inlined = preparedQuery((kysely, v: { client: string }) =>
