@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type ServerCoreSettings } from '../../../../server/domain/create-services';
 import type { ServerCore } from '../../../../server/domain/ports';
@@ -6,7 +7,9 @@ import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import {
   ANSWERS,
   Driver,
-  afterPendingPukUpdate,
+  stepAfter,
+  updatesPendingPuk,
+  readsCards,
   TestClock,
   build,
   capturingLogger,
@@ -804,7 +807,7 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const k2 = Buffer.alloc(32, 11).toString('base64');
         // The rotation's first step: every instance has the new key; this one still seals with k1.
-        const hook = afterPendingPukUpdate();
+        const hook = stepAfter(updatesPendingPuk);
         const unblocking = await createServices(
           { ...settings, keys: { ...keys, keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 } } },
           { now: clock.now, logger, queryPlugins: [hook.plugin] },
@@ -837,6 +840,91 @@ export function domainSuite(backend: Backend): void {
           unconfirmedPuk: null,
         });
       });
+
+      it.skipIf(!backend.multiInstance)(
+        'when a rotation re-seals the pending PUK while an unblock records it (PostgreSQL; SQLite runs one writer at a time), then one waits for the other and the outcome still commits',
+        async () => {
+          const { driver, card, keys, settings, clock, logger, storage } = await world();
+          if (storage.kind !== 'postgres') throw new Error('this interleaving needs PostgreSQL');
+          await driver.register(card);
+          const k2 = Buffer.alloc(32, 13).toString('base64');
+          const pendingSet = stepAfter(updatesPendingPuk);
+          const recordRead = stepAfter(readsCards);
+          const unblocking = await createServices(
+            {
+              ...settings,
+              keys: { ...keys, keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 } },
+            },
+            { now: clock.now, logger, queryPlugins: [pendingSet.plugin, recordRead.plugin] },
+          );
+          const resealed = stepAfter(updatesPendingPuk);
+          const admin = await createServices(
+            { ...settings, keys: withActiveKey(keys, 'k2', k2) },
+            { now: clock.now, logger, queryPlugins: [resealed.plugin] },
+          );
+          open.push(unblocking, admin);
+          const watcher = new pg.Client({ connectionString: storage.url });
+          await watcher.connect();
+          try {
+            const first = await new Driver(unblocking, smtp).unlockToCode(card);
+            // The rotation pauses inside its transaction, the pending PUK re-sealed, before it
+            // moves the fingerprints of the attempts holding the old one.
+            let releaseRotation = (): void => {};
+            const rotationPaused = new Promise<void>((paused) => {
+              resealed.arm(async () => {
+                paused();
+                await new Promise<void>((release) => (releaseRotation = release));
+              });
+            });
+            let rotation: Promise<unknown> | undefined;
+            // Right after the unblock sets the PUK pending, the rotation starts and reaches that
+            // pause; then the unblock goes on to record its rotation.
+            pendingSet.arm(async () => {
+              rotation = admin.admin.rotateKeyEncryptionKey('k2', 'kek-rotation');
+              await rotationPaused;
+            });
+            // Without the card's row locked first, the unblock would read the old PUK and
+            // record its fingerprint here, then the rotation would skip it: hold it there.
+            let recordHeld = false;
+            let releaseRecord = (): void => {};
+            recordRead.arm(async () => {
+              recordHeld = true;
+              await new Promise<void>((release) => (releaseRecord = release));
+            });
+            const unblocked = codeThenUnblock(unblocking, first.attemptId, first.code);
+            // Wait until the unblock is either held after its read or waiting for a row lock.
+            for (let i = 0; ; i++) {
+              const waiting = await watcher.query<{ n: string }>(
+                "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+              );
+              if (recordHeld || Number(waiting.rows[0]?.n) > 0) break;
+              if (i > 500) throw new Error('the unblock neither waited for a lock nor read');
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            releaseRotation();
+            expect(must((await rotation) as Parameters<typeof must>[0])).toMatchObject({
+              rotated: 2,
+            });
+            releaseRecord();
+            const a1 = must(await unblocked);
+            expect(a1.unconfirmedPuk).toBeNull();
+            must(
+              await unblocking.unlock.reportOutcome(
+                first.attemptId,
+                { outcome: 'unlocked', pukOnCard: 'next' },
+                ctx,
+              ),
+            );
+            const again = await new Driver(admin, smtp).unlockToCode(card);
+            expect(must(await codeThenUnblock(admin, again.attemptId, again.code))).toMatchObject({
+              puk: a1.nextPuk,
+              unconfirmedPuk: null,
+            });
+          } finally {
+            await watcher.end();
+          }
+        },
+      );
 
       it('when the audit trail is read, then it lists every step with its outcome and no secret', async () => {
         const { services, driver, card } = await world();

@@ -1,4 +1,4 @@
-import type { KyselyPlugin, QueryId } from 'kysely';
+import type { KyselyPlugin, QueryId, RootOperationNode } from 'kysely';
 import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { cardProofMessage, type ProofPurpose } from '../../../../src/shared/card-identity';
 import {
@@ -214,12 +214,21 @@ export function build(settings: ServerCoreSettings, clock: TestClock, logger?: D
   );
 }
 
+/** Whether a query updates a card's pending PUK (setting, re-sealing or clearing it). */
+export const updatesPendingPuk = (node: RootOperationNode): boolean =>
+  node.kind === 'UpdateQueryNode' && JSON.stringify(node).includes('"pending_puk_ciphertext"');
+
+/** Whether a query reads the cards table. */
+export const readsCards = (node: RootOperationNode): boolean =>
+  node.kind === 'SelectQueryNode' && JSON.stringify(node).includes('"cards"');
+
 /**
- * A Kysely plugin that, once armed, runs a step right after the services' first update of a
- * card's pending PUK, before their next statement: another instance's step at an exact point in
- * the middle of a flow. The step runs on its own connection, so it must not use these services.
+ * A Kysely plugin that, once armed, runs a step right after the services' first query that
+ * `matches`, before their next statement: another instance's step at an exact point in the middle
+ * of a flow. The step runs while the query's connection is held (inside a transaction, with its
+ * locks), so it must not use the same services.
  */
-export function afterPendingPukUpdate(): {
+export function stepAfter(matches: (node: RootOperationNode) => boolean): {
   readonly plugin: KyselyPlugin;
   arm(step: () => Promise<void>): void;
   readonly fired: () => boolean;
@@ -230,12 +239,7 @@ export function afterPendingPukUpdate(): {
   return {
     plugin: {
       transformQuery: (args) => {
-        if (
-          armed !== undefined &&
-          target === undefined &&
-          args.node.kind === 'UpdateQueryNode' &&
-          JSON.stringify(args.node).includes('"pending_puk_ciphertext"')
-        ) {
+        if (armed !== undefined && target === undefined && matches(args.node)) {
           target = args.queryId;
         }
         return args.node;
@@ -244,8 +248,8 @@ export function afterPendingPukUpdate(): {
         if (armed !== undefined && args.queryId === target) {
           const step = armed;
           armed = undefined;
-          await step();
           fired = true;
+          await step();
         }
         return args.result;
       },
