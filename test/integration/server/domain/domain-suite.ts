@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type ServerCoreSettings } from '../../../../server/domain/create-services';
@@ -82,6 +83,49 @@ export function domainSuite(backend: Backend): void {
       return other;
     };
     return { clock, logger, storage, keys, settings, services, driver, card, second };
+  }
+
+  /**
+   * Services on a world's database that hold the new key `k2` beside the old one but still seal
+   * with the old (a key rotation's first step), with the given query plugins.
+   */
+  async function withKeyAdded(
+    w: Awaited<ReturnType<typeof world>>,
+    k2: string,
+    queryPlugins: readonly KyselyPlugin[],
+  ): Promise<ServerCore> {
+    const keyEncryptionKeys = { ...w.keys.keyEncryptionKeys, k2 };
+    const services = await createServices(
+      { ...w.settings, keys: { ...w.keys, keyEncryptionKeys } },
+      { now: w.clock.now, logger: w.logger, queryPlugins },
+    );
+    open.push(services);
+    return services;
+  }
+
+  /**
+   * Reports through `reporting` that the card took the next PUK, then checks the rotation was
+   * committed: the next visit, through `next`, offers that PUK alone, with nothing left pending.
+   */
+  async function expectRotationCommitted(
+    reporting: ServerCore,
+    next: ServerCore,
+    card: ReturnType<typeof makeCard>,
+    attemptId: string,
+    nextPuk: string,
+  ): Promise<void> {
+    must(
+      await reporting.unlock.reportOutcome(
+        attemptId,
+        { outcome: 'unlocked', pukOnCard: 'next' },
+        ctx,
+      ),
+    );
+    const again = await new Driver(next, smtp).unlockToCode(card);
+    expect(must(await codeThenUnblock(next, again.attemptId, again.code))).toMatchObject({
+      puk: nextPuk,
+      unconfirmedPuk: null,
+    });
   }
 
   describe(`on ${backend.name}`, () => {
@@ -786,33 +830,16 @@ export function domainSuite(backend: Backend): void {
         const both = await second({ keys: withActiveKey(keys, 'k2', k2) });
         // The current and the pending PUK are both re-sealed while the holder's card is updated.
         expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(2);
-        must(
-          await both.unlock.reportOutcome(
-            first.attemptId,
-            { outcome: 'unlocked', pukOnCard: 'next' },
-            ctx,
-          ),
-        );
-        // The next visit offers the committed PUK alone: nothing is left pending.
-        const d2 = new Driver(both, smtp);
-        const again = await d2.unlockToCode(card);
-        expect(must(await codeThenUnblock(both, again.attemptId, again.code))).toMatchObject({
-          puk: a1.nextPuk,
-          unconfirmedPuk: null,
-        });
+        await expectRotationCommitted(both, both, card, first.attemptId, a1.nextPuk);
       });
 
       it('when the key rotates in the middle of an unblock, then its outcome still commits the rotation', async () => {
-        const { driver, card, keys, settings, clock, logger, second } = await world();
+        const w = await world();
+        const { driver, card, keys, second } = w;
         await driver.register(card);
         const k2 = Buffer.alloc(32, 11).toString('base64');
-        // The rotation's first step: every instance has the new key; this one still seals with k1.
         const hook = stepAfter(updatesPendingPuk);
-        const unblocking = await createServices(
-          { ...settings, keys: { ...keys, keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 } } },
-          { now: clock.now, logger, queryPlugins: [hook.plugin] },
-        );
-        open.push(unblocking);
+        const unblocking = await withKeyAdded(w, k2, [hook.plugin]);
         const admin = await second({ keys: withActiveKey(keys, 'k2', k2) });
         const d1 = new Driver(unblocking, smtp);
         const first = await d1.unlockToCode(card);
@@ -826,43 +853,26 @@ export function domainSuite(backend: Backend): void {
         const a1 = must(await codeThenUnblock(unblocking, first.attemptId, first.code));
         expect(hook.fired()).toBe(true);
         expect(a1.unconfirmedPuk).toBeNull();
-        must(
-          await unblocking.unlock.reportOutcome(
-            first.attemptId,
-            { outcome: 'unlocked', pukOnCard: 'next' },
-            ctx,
-          ),
-        );
-        // Committed: the next visit offers the new PUK alone, with nothing left pending.
-        const again = await new Driver(admin, smtp).unlockToCode(card);
-        expect(must(await codeThenUnblock(admin, again.attemptId, again.code))).toMatchObject({
-          puk: a1.nextPuk,
-          unconfirmedPuk: null,
-        });
+        await expectRotationCommitted(unblocking, admin, card, first.attemptId, a1.nextPuk);
       });
 
       it.skipIf(!backend.multiInstance)(
         'when a rotation re-seals the pending PUK while an unblock records it (PostgreSQL; SQLite runs one writer at a time), then one waits for the other and the outcome still commits',
         async () => {
-          const { driver, card, keys, settings, clock, logger, storage } = await world();
+          const w = await world();
+          const { driver, card, keys, settings, clock, logger, storage } = w;
           if (storage.kind !== 'postgres') throw new Error('this interleaving needs PostgreSQL');
           await driver.register(card);
           const k2 = Buffer.alloc(32, 13).toString('base64');
           const pendingSet = stepAfter(updatesPendingPuk);
           const recordRead = stepAfter(readsCards);
-          const unblocking = await createServices(
-            {
-              ...settings,
-              keys: { ...keys, keyEncryptionKeys: { ...keys.keyEncryptionKeys, k2 } },
-            },
-            { now: clock.now, logger, queryPlugins: [pendingSet.plugin, recordRead.plugin] },
-          );
+          const unblocking = await withKeyAdded(w, k2, [pendingSet.plugin, recordRead.plugin]);
           const resealed = stepAfter(updatesPendingPuk);
           const admin = await createServices(
             { ...settings, keys: withActiveKey(keys, 'k2', k2) },
             { now: clock.now, logger, queryPlugins: [resealed.plugin] },
           );
-          open.push(unblocking, admin);
+          open.push(admin);
           const watcher = new pg.Client({ connectionString: storage.url });
           await watcher.connect();
           try {
@@ -908,18 +918,7 @@ export function domainSuite(backend: Backend): void {
             releaseRecord();
             const a1 = must(await unblocked);
             expect(a1.unconfirmedPuk).toBeNull();
-            must(
-              await unblocking.unlock.reportOutcome(
-                first.attemptId,
-                { outcome: 'unlocked', pukOnCard: 'next' },
-                ctx,
-              ),
-            );
-            const again = await new Driver(admin, smtp).unlockToCode(card);
-            expect(must(await codeThenUnblock(admin, again.attemptId, again.code))).toMatchObject({
-              puk: a1.nextPuk,
-              unconfirmedPuk: null,
-            });
+            await expectRotationCommitted(unblocking, admin, card, first.attemptId, a1.nextPuk);
           } finally {
             await watcher.end();
           }
