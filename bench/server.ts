@@ -305,6 +305,13 @@ async function rawConnection(url: string): Promise<{
     pending?.reject(error);
     pending = undefined;
   };
+  // A request unanswered this long fails the bench with a message instead of hanging it.
+  socket.setTimeout(30_000, () => {
+    if (pending === undefined) return;
+    closed = new Error('the server did not answer within 30 s');
+    fail(closed);
+    socket.destroy();
+  });
   socket.on('error', (error) => {
     closed ??= error;
     fail(error);
