@@ -231,9 +231,10 @@ function mainThreadCpuMs(): number | undefined {
 
 /**
  * Operations per second of a closed loop in its steady state: `concurrency` loops, each starting
- * its next operation (given the loop's number) when the last one finished. Completions are counted only between two
- * instants once every loop is running (after `RAMP_SECONDS`), so neither the start nor the work
- * still in flight at the end bends the figure; the loops then stop and drain, uncounted.
+ * its next operation (given the loop's number) when the last one finished. Completions are counted
+ * only between two instants once every loop is running (after `RAMP_SECONDS`), so neither the
+ * start nor the work still in flight at the end bends the figure; the loops then stop and drain,
+ * uncounted.
  */
 async function closedLoop(
   concurrency: number,

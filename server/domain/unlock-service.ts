@@ -322,10 +322,9 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         // which sees its re-seal, or waits for this transaction, after which its re-seal moves the
         // fingerprint recorded here.
         await touchCard(trx, attempt.cardId, nowIso);
-        await recordRotation(trx, attemptId, attempt.cardId, rotationRef, nowIso);
         // A key rotation may have re-sealed this pending PUK since `authorise` read it. Its
         // re-seal moves the fingerprint of attempts that hold the old one, and this attempt held
-        // none yet: take the new one here, or this visit's outcome could not commit its rotation.
+        // none yet: record the new one, or this visit's outcome could not commit its rotation.
         const resealed = await resealedFingerprint(
           deps,
           trx,
@@ -333,9 +332,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
           rotationRef,
           authorisation,
         );
-        if (resealed !== undefined) {
-          await recordRotation(trx, attemptId, attempt.cardId, resealed, nowIso);
-        }
+        await recordRotation(trx, attemptId, attempt.cardId, resealed ?? rotationRef, nowIso);
       });
       await audit(deps, ctx, {
         ...base,

@@ -893,8 +893,8 @@ export function domainSuite(backend: Backend): void {
               rotation = admin.admin.rotateKeyEncryptionKey('k2', 'kek-rotation');
               await rotationPaused;
             });
-            // Without the card's row locked first, the unblock would read the old PUK and
-            // record its fingerprint here, then the rotation would skip it: hold it there.
+            // Without the card's row locked first, the unblock would read the old PUK here and
+            // record its fingerprint after the rotation had moved the others: hold it there.
             let recordHeld = false;
             let releaseRecord = (): void => {};
             recordRead.arm(async () => {
