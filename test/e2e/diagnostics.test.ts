@@ -47,7 +47,7 @@ describe.skipIf(skip !== undefined)('the diagnostics screen end to end', () => {
       const heading = page.getByRole('heading', { level: 1, name: 'About and diagnostics' });
       await heading.waitFor();
       expect(await heading.evaluate((h) => h === document.activeElement)).toBe(true);
-      await page.getByRole('button', { name: 'Copy report' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Copy report' }).waitFor();
 
       const main = await page.locator('main').innerText();
       expect(main).toContain(`PIV card ${card.guid}, LOCKED`);
@@ -85,7 +85,7 @@ describe.skipIf(skip !== undefined)('the diagnostics screen end to end', () => {
       await enterCode(page, code);
       await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor();
       await setPasscode(page, 'Dg7!kP2m');
-      await page.getByRole('button', { name: 'Finish' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Finish' }).waitFor();
       expect(await verifyPasscode(stack.pcscd.env, 'Dg7!kP2m')).toBe('9000');
       expect(app.logs()).not.toContain(code);
     } finally {

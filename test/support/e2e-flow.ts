@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { captureScreen } from './e2e-screens';
-import { KNOWN_ANSWERS, type E2eStack, type TestCard } from './e2e-stack';
+import { KNOWN_ANSWERS, SCREEN_WAIT_MS, type E2eStack, type TestCard } from './e2e-stack';
 
 /**
  * The user's moves through the screens, shared by the end-to-end scenarios. Each waits on the page
@@ -20,7 +20,7 @@ export async function screen(page: Page, prefix: string, name: string): Promise<
 /** Waits until the start screen shows the card in the reader. */
 export async function waitForCardReady(page: Page): Promise<void> {
   await expect
-    .poll(() => page.getByTestId('reader-status').innerText(), { timeout: 15_000 })
+    .poll(() => page.getByTestId('reader-status').innerText(), { timeout: SCREEN_WAIT_MS })
     .toMatch(/Your Smartcard is in the reader/);
 }
 
@@ -28,7 +28,9 @@ export async function waitForCardReady(page: Page): Promise<void> {
 export async function startAndConfirmHolder(page: Page, card: TestCard): Promise<void> {
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await page.getByRole('button', { name: 'This is my Smartcard, continue' }).waitFor();
-  await expect.poll(() => page.locator('main').innerText()).toContain(card.holderName);
+  await expect
+    .poll(() => page.locator('main').innerText(), { timeout: SCREEN_WAIT_MS })
+    .toContain(card.holderName);
   await page.getByRole('button', { name: 'This is my Smartcard, continue' }).click();
   await page.getByRole('heading', { name: 'Security Questions' }).waitFor();
 }
@@ -56,7 +58,7 @@ export async function setPasscode(page: Page, passcode: string, confirm = passco
 
 /** The failure heading (h1) once a failure screen shows. */
 export async function failureHeading(page: Page, title: string): Promise<void> {
-  await page.getByRole('heading', { level: 1, name: title }).waitFor({ timeout: 20_000 });
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
 }
 
 /** Waits for the code screen, and returns the code from the mail received after `since`. */

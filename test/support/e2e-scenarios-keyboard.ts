@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { screen, waitForCardReady } from './e2e-flow';
 import { lockWithWrongPasscodes, verifyPasscode } from './e2e-pcsc-check';
 import type { E2eScenarioGroup } from './e2e-scenarios';
-import { KNOWN_ANSWERS } from './e2e-stack';
+import { KNOWN_ANSWERS, SCREEN_WAIT_MS } from './e2e-stack';
 
 /**
  * The happy path with the keyboard only: no click, no fill, only Tab, Shift+Tab, Enter, Space and
@@ -41,7 +41,7 @@ function focusIsVisible(page: Page): Promise<boolean> {
 
 /** Waits until the new step's h1 has focus (the step moved it there by itself). */
 async function headingFocused(page: Page, title: string): Promise<void> {
-  await expect.poll(() => focused(page), { timeout: 30_000 }).toBe(`h1: ${title}`);
+  await expect.poll(() => focused(page), { timeout: SCREEN_WAIT_MS }).toBe(`h1: ${title}`);
 }
 
 /** Presses `key` and asserts what then has focus, and that the focus can be seen. */

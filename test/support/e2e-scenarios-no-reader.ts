@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { HELP_CONTACTS } from '../../src/shared/help';
 import { screen, waitForCardReady } from './e2e-flow';
 import type { E2eScenarioGroup } from './e2e-scenarios';
+import { SCREEN_WAIT_MS } from './e2e-stack';
 
 /**
  * No reader at all: pcscd runs with no reader configured, as on a workstation whose reader is
@@ -18,7 +19,7 @@ export const noReaderScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
       await pcscd.start({ readers: false });
       const { page } = await openApp('no-reader');
       await expect
-        .poll(() => page.getByTestId('reader-status').innerText(), { timeout: 20_000 })
+        .poll(() => page.getByTestId('reader-status').innerText(), { timeout: SCREEN_WAIT_MS })
         .toContain('No smartcard reader was found.');
       const status = await page.getByTestId('reader-status').innerText();
       expect(status).toContain('Plug in the smartcard reader you normally log in with.');
@@ -27,10 +28,7 @@ export const noReaderScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
 
       // Start anyway: the screen says why it cannot go on, and stays on the start screen.
       await page.getByRole('button', { name: 'Start', exact: true }).click();
-      await page
-        .getByRole('alert')
-        .filter({ hasText: 'No smartcard reader was found.' })
-        .waitFor({ timeout: 20_000 });
+      await page.getByRole('alert').filter({ hasText: 'No smartcard reader was found.' }).waitFor();
       await page.getByRole('heading', { level: 1, name: 'Smartcard Unlock' }).waitFor();
       await screen(page, prefix, 'no-reader-start');
 

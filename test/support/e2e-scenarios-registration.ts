@@ -37,7 +37,7 @@ export const registrationScenarios: E2eScenarioGroup = ({ prefix, stack, openApp
 
       await page
         .getByRole('heading', { level: 1, name: 'Choose your security questions' })
-        .waitFor({ timeout: 30_000 });
+        .waitFor();
       expect(await page.locator('main').innerText()).toContain(card.holderName);
       await screen(page, prefix, 'register-questions');
       for (const [i, { questionId, answer }] of CHOSEN.entries()) {
@@ -47,9 +47,7 @@ export const registrationScenarios: E2eScenarioGroup = ({ prefix, stack, openApp
       const mails = stack().smtp.received.length;
       await page.getByRole('button', { name: 'Next', exact: true }).click();
 
-      await page
-        .getByRole('heading', { level: 1, name: 'Confirm your email address' })
-        .waitFor({ timeout: 30_000 });
+      await page.getByRole('heading', { level: 1, name: 'Confirm your email address' }).waitFor();
       const { code, mail } = await stack().codeFromMail(mails);
       expect(mail.to).toContain(`holder${card.holderName.split(' ').at(-1)}@nhs.test`);
       await screen(page, prefix, 'register-code');
@@ -59,7 +57,7 @@ export const registrationScenarios: E2eScenarioGroup = ({ prefix, stack, openApp
 
       await page
         .getByRole('heading', { level: 1, name: 'You are registered for Smartcard Unlock' })
-        .waitFor({ timeout: 30_000 });
+        .waitFor();
       await screen(page, prefix, 'register-done');
       for (const secret of [card.passcode, code, ...CHOSEN.map((c) => c.answer)]) {
         expect(registering.logs()).not.toContain(secret);
@@ -89,9 +87,7 @@ export const registrationScenarios: E2eScenarioGroup = ({ prefix, stack, openApp
     await enterCode(page, code);
     await page.getByRole('heading', { level: 1, name: 'Set a new passcode' }).waitFor();
     await setPasscode(page, '5309');
-    await page
-      .getByRole('heading', { level: 1, name: 'Your Smartcard is unlocked' })
-      .waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { level: 1, name: 'Your Smartcard is unlocked' }).waitFor();
 
     expect(await verifyPasscode(stack().pcscd.env, '5309')).toBe('9000');
     expect(card.chip().pinTriesLeft).toBe(3);

@@ -18,6 +18,7 @@ import {
 } from './e2e-pcsc-check';
 import {
   e2eSkipReason,
+  SCREEN_WAIT_MS,
   startE2eStack,
   type E2eDatabase,
   type E2eStack,
@@ -99,7 +100,7 @@ export function defineScenarios(
       await screen(page, prefix, 'new-passcode');
       const newPasscode = 'Zq7!rT2x';
       await setPasscode(page, newPasscode);
-      await page.getByRole('button', { name: 'Finish' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Finish' }).waitFor();
       await screen(page, prefix, 'done');
 
       // Outside the app's code: the card answers OpenSC's raw APDUs through pcscd.
@@ -160,10 +161,7 @@ export function defineScenarios(
       const first = await codeFromMail(stack, page, mails);
       // The server checks the code as soon as it is submitted: the holder stays on the code screen.
       await enterCode(page, first === '00000000' ? '11111111' : '00000000');
-      await page
-        .getByText('That Smartcard Unlock Code is not right')
-        .first()
-        .waitFor({ timeout: 30_000 });
+      await page.getByText('That Smartcard Unlock Code is not right').first().waitFor();
       await page.getByRole('heading', { name: 'Smartcard Unlock Code', level: 1 }).waitFor();
       await screen(page, prefix, 'code-wrong');
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
@@ -175,17 +173,14 @@ export function defineScenarios(
       );
       stack.clock.advance(61);
       await page.clock.fastForward('01:01');
-      await expect.poll(() => resend.isEnabled()).toBe(true);
+      await expect.poll(() => resend.isEnabled(), { timeout: SCREEN_WAIT_MS }).toBe(true);
       await resend.click();
       const resent = await stack.codeFromMail(mails + 1);
       // The first code died with the resend.
       await enterCode(page, first);
-      await page
-        .getByText('That Smartcard Unlock Code is not right')
-        .first()
-        .waitFor({ timeout: 30_000 });
+      await page.getByText('That Smartcard Unlock Code is not right').first().waitFor();
       await enterCode(page, resent.code);
-      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor();
       const rules: readonly [string, string, string][] = [
         ['abc', 'abc', 'must be at least 4 characters long'],
         ['abcdefghi', 'abcdefghi', 'must be no more than 8 characters long'],
@@ -199,7 +194,7 @@ export function defineScenarios(
       await screen(page, prefix, 'passcode-rules');
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
       await setPasscode(page, '4711');
-      await page.getByRole('button', { name: 'Finish' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Finish' }).waitFor();
       expect(await verifyPasscode(stack.pcscd.env, '4711')).toBe('9000');
       expect(card.chip().pinTriesLeft).toBe(3);
     });
@@ -211,7 +206,7 @@ export function defineScenarios(
       const code = await codeFromMail(stack, page, mails);
       stack.clock.advance(601);
       await enterCode(page, code);
-      await page.getByText('has expired').first().waitFor({ timeout: 30_000 });
+      await page.getByText('has expired').first().waitFor();
       await page.getByRole('heading', { name: 'Smartcard Unlock Code', level: 1 }).waitFor();
       await screen(page, prefix, 'code-expired');
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
@@ -251,7 +246,7 @@ export function defineScenarios(
         // pcscd sees the card a poll after the card process connects: wait for that, not for time.
         await expect
           .poll(() => passcodeTriesLeft(stack.pcscd.env).catch((e: Error) => e.message), {
-            timeout: 15_000,
+            timeout: SCREEN_WAIT_MS,
           })
           .toBe('6983');
         expect(card.chip().pukTriesLeft).toBe(3);
@@ -261,18 +256,31 @@ export function defineScenarios(
       }
     });
 
-    /** After Retry: through the holder check and the questions again if the app asks, to the code. */
+    /**
+     * After Retry: through whichever screens the app shows (the holder check, the questions) to
+     * the code, acting on what each screen says; a failure screen fails the test with its text.
+     */
     const continueToCode = async (page: Page, since: number): Promise<string> => {
       const holder = page.getByRole('button', { name: 'This is my Smartcard, continue' });
       const questions = page.getByRole('heading', { name: 'Security Questions' });
       const code = page.getByRole('heading', { name: 'Smartcard Unlock Code', level: 1 });
-      await holder.or(questions).or(code).first().waitFor({ timeout: 30_000 });
-      if (await holder.isVisible()) {
-        await holder.click();
-        await questions.waitFor();
+      const failed = page.getByText('tell them this error code');
+      for (;;) {
+        await holder.or(questions).or(code).or(failed).first().waitFor();
+        if (await code.isVisible()) return codeFromMail(stack, page, since);
+        if (await failed.isVisible()) {
+          throw new Error(
+            `a failure screen instead of the code:\n${await page.locator('main').innerText()}`,
+          );
+        }
+        if (await holder.isVisible()) {
+          await holder.click();
+          await holder.waitFor({ state: 'hidden' });
+        } else if (await questions.isVisible()) {
+          await answerQuestions(page);
+          await questions.waitFor({ state: 'hidden' });
+        }
       }
-      if (await questions.isVisible()) await answerQuestions(page);
-      return codeFromMail(stack, page, since);
     };
 
     it('says the service cannot be reached while the server is stopped, and Retry works once it is back', async () => {
@@ -297,7 +305,7 @@ export function defineScenarios(
         await answerQuestions(page);
         await page
           .getByRole('heading', { level: 1, name: 'The email could not be sent' })
-          .waitFor({ timeout: 30_000 });
+          .waitFor();
         await screen(page, prefix, 'mail-unavailable');
       } finally {
         await stack.smtp.up();
@@ -307,7 +315,7 @@ export function defineScenarios(
       await page.getByRole('button', { name: 'Resend code' }).click();
       const code = await codeFromMail(stack, page, mails);
       await enterCode(page, code);
-      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('heading', { name: 'Set a new passcode' }).waitFor();
     });
 
     it('says a card that is not registered cannot be unlocked here', async () => {
@@ -328,7 +336,7 @@ export function defineScenarios(
         /cannot be unlocked here|not a smartcard this service can unlock/,
       );
       const ready = page.getByTestId('reader-status').getByText(/Your Smartcard is in the reader/);
-      await refused.or(ready).first().waitFor({ timeout: 20_000 });
+      await refused.or(ready).first().waitFor();
       if (await ready.isVisible()) {
         await page.getByRole('button', { name: 'Start', exact: true }).click();
         await failureHeading(page, 'This card cannot be unlocked here');
@@ -341,7 +349,7 @@ export function defineScenarios(
       await stack.newCard({ register: false, enrol: false, port: stack.pcscd.ports[1] });
       const { page } = await openApp('two-readers');
       await expect
-        .poll(() => page.getByTestId('reader-status').innerText(), { timeout: 15_000 })
+        .poll(() => page.getByTestId('reader-status').innerText(), { timeout: SCREEN_WAIT_MS })
         .toContain(stack.pcscd.readerNames[1]);
       await screen(page, prefix, 'two-readers');
     });
@@ -352,7 +360,7 @@ export function defineScenarios(
       try {
         const { page } = await openApp('no-card-service');
         await expect
-          .poll(() => page.locator('main').innerText(), { timeout: 20_000 })
+          .poll(() => page.locator('main').innerText(), { timeout: SCREEN_WAIT_MS })
           .toMatch(/service is not running|not running|No smartcard reader/i);
         await screen(page, prefix, 'no-card-service');
       } finally {

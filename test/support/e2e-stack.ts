@@ -140,8 +140,30 @@ export function codeInMail(mail: ReceivedMail): string {
 
 let cardCounter = 0;
 
-/** How long a test waits for a mail the server should have sent (a bound, not a sleep). */
-const MAIL_WAIT_MS = 30_000;
+/** How long a test waits for a mail, or for pcscd to report a card (a bound, not a sleep). */
+const EVENT_WAIT_MS = 30_000;
+
+/**
+ * How long a test waits for a screen: every wait is on what the page shows, and this bound only
+ * says how long a loaded two-core CI machine may take to get there (30 s was hit there).
+ */
+export const SCREEN_WAIT_MS = 60_000;
+
+/** `promise`, or a rejection with `why()` once the bound passes. */
+async function withinBound<T>(promise: Promise<T>, why: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${why()}, within ${EVENT_WAIT_MS / 1000} s`)),
+      EVENT_WAIT_MS,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Starts the chain; `dispose` stops all of it. */
 export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
@@ -228,24 +250,12 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
 
     const codeFromMail = async (since: number) => {
       // Bounded, so a mail that never comes fails with this sentence, not a bare test timeout.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `no mail reached the test SMTP server within ${MAIL_WAIT_MS / 1000} s (${smtp.received.length} received in all, waiting for mail number ${since + 1})`,
-              ),
-            ),
-          MAIL_WAIT_MS,
-        );
-      });
-      try {
-        const mail = await Promise.race([smtp.nextMail(since), timeout]);
-        return { code: codeInMail(mail), mail };
-      } finally {
-        clearTimeout(timer);
-      }
+      const mail = await withinBound(
+        smtp.nextMail(since),
+        () =>
+          `no mail reached the test SMTP server (${smtp.received.length} received in all, waiting for mail number ${since + 1})`,
+      );
+      return { code: codeInMail(mail), mail };
     };
 
     const newCard: E2eStack['newCard'] = async ({ register, enrol = true, port: readerPort }) => {
@@ -358,6 +368,7 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
       });
       const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
       const page = await context.newPage();
+      page.setDefaultTimeout(SCREEN_WAIT_MS);
       const pageLog: string[] = [];
       page.on('console', (m) => pageLog.push(`[${m.type()}] ${m.text()}`));
       page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
@@ -434,15 +445,23 @@ async function registerThroughFlow(
   const pcsc = await createPcscBackend({ retryMs: 100 });
   if (!pcsc.ok) throw new Error(`PC/SC for registration: ${pcsc.error.message}`);
   let runner: InstanceType<typeof FlowRunner> | null = null;
+  // The card process has joined vpcd, but pcscd reports it only at its next poll: wait for the
+  // monitor to see it, as the app's Start button does, instead of racing that poll.
+  let cardSeen: () => void = () => undefined;
+  const seen = new Promise<void>((resolve) => (cardSeen = resolve));
   const readers = new ReaderMonitor(pcsc.value, {
     configured: null,
     mock: false,
     logger: silentLogger,
-    onStatus: () => undefined,
+    onStatus: (status) => {
+      if (status.state === 'card-present') cardSeen();
+    },
     onCardRemoved: () => runner?.cardRemoved(),
   });
   await readers.start();
   try {
+    if (readers.status().state !== 'card-present')
+      await withinBound(seen, () => 'pcscd did not report the card in reader 0');
     const flows = new FlowRunner({
       cards: readers,
       server: createServerClient({ baseUrl: serverUrl, timeoutMs: 30_000, logger: silentLogger }),
