@@ -8,7 +8,7 @@ import type { RateLimitStoreFactory } from './http/rate-limit-store';
 import type { HttpSettings } from './http/settings';
 import { errorMiddleware, HttpFailure } from './http/errors';
 import { createMetrics, metricsMiddleware, type HttpMetrics } from './http/metrics';
-import { requireJsonBody } from './http/validate';
+import { refuseDeepJson, requireJsonBody } from './http/validate';
 import { httpLogger } from './logging';
 import { openApiDocument } from './openapi';
 import { liveness, operationsRoutes } from './routes/operations';
@@ -115,7 +115,12 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/v1', requireJsonBody);
   v1.use(
     '/v1',
-    express.json({ limit: http.bodyLimitBytes, strict: true, type: 'application/json' }),
+    express.json({
+      limit: http.bodyLimitBytes,
+      strict: true,
+      type: 'application/json',
+      verify: refuseDeepJson,
+    }),
   );
   v1.use(unlockRoutes(services.unlock, metrics));
   v1.use(registrationRoutes(services.registration, metrics));

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
+import { jsonTextNestsDeeperThan } from '../../src/shared/json-depth';
 import { HttpFailure, validationFailure } from './errors';
 
 /** A UTF-16 surrogate without its partner: text that is not well-formed Unicode. */
@@ -10,24 +11,43 @@ export function isWellFormed(text: string): boolean {
   return !loneSurrogate.test(text);
 }
 
-/** The first string in a JSON value that is not well-formed Unicode (a lone surrogate), if any. */
-export function findIllFormedString(
-  value: unknown,
-  path: readonly (string | number)[] = [],
-): string | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? undefined : fieldName(path);
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findIllFormedString(item, [...path, i]);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (!isWellFormed(key)) return fieldName(path);
-      const found = findIllFormedString(item, [...path, key]);
-      if (found !== undefined) return found;
+/** A node of the walk below: its value and how to name its path, built only when reported. */
+interface WalkNode {
+  readonly value: unknown;
+  readonly key: string | number | null;
+  readonly parent: WalkNode | null;
+}
+
+/** The path of a walk node, from the root. */
+function pathOf(node: WalkNode | null): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let at = node; at !== null && at.key !== null; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
+
+/**
+ * The first string in a JSON value that is not well-formed Unicode (a lone surrogate), if any.
+ * Iterative, linear in the value's size (no path is copied until one is reported), and run only
+ * after the nesting cap: no walk over untrusted input recurses.
+ */
+export function findIllFormedString(value: unknown): string | undefined {
+  const stack: WalkNode[] = [{ value, key: null, parent: null }];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    const item = node.value;
+    if (typeof item === 'string') {
+      if (!isWellFormed(item)) return fieldName(pathOf(node));
+    } else if (Array.isArray(item)) {
+      // Pushed in reverse so the first ill-formed string in document order is the one named.
+      for (let i = item.length - 1; i >= 0; i -= 1) {
+        stack.push({ value: item[i], key: i, parent: node });
+      }
+    } else if (typeof item === 'object' && item !== null) {
+      const entries: [string, unknown][] = Object.entries(item);
+      for (const [key] of entries) if (!isWellFormed(key)) return fieldName(pathOf(node));
+      for (let i = entries.length - 1; i >= 0; i -= 1) {
+        const [key, child] = entries[i]!;
+        stack.push({ value: child, key, parent: node });
+      }
     }
   }
   return undefined;
@@ -83,3 +103,11 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * The JSON parser's `verify` hook: refuses a body nested deeper than MAX_JSON_DEPTH with 400
+ * VALIDATION_FAILED (`body`) in one pass over its bytes, before it is parsed or walked.
+ */
+export function refuseDeepJson(_req: unknown, _res: unknown, body: Uint8Array): void {
+  if (jsonTextNestsDeeperThan(body)) throw validationFailure('body');
+}

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { appError } from '../../shared/errors';
+import { jsonTextNestsDeeperThan } from '../../shared/json-depth';
 import { dispatchInvoke, type InvokeHandlers } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/event-hub';
 import type { Logger } from '../logging/logger';
@@ -71,6 +72,14 @@ const refuse = (res: ServerResponse, status: number): void =>
     status,
     'application/json',
     JSON.stringify({ ok: false, error: appError(status === 404 ? 'NOT_FOUND' : 'INTERNAL') }),
+  );
+
+const refuseInvalid = (res: ServerResponse): void =>
+  send(
+    res,
+    400,
+    'application/json',
+    JSON.stringify({ ok: false, error: appError('VALIDATION_FAILED') }),
   );
 
 function readBody(req: IncomingMessage): Promise<string | null> {
@@ -152,16 +161,13 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
       }
       const text = await readBody(req);
       if (text === null) return refuse(res, 413);
+      // Nesting is counted in one pass before the parse, whose cost grows faster than the text.
+      if (jsonTextNestsDeeperThan(text)) return refuseInvalid(res);
       let body: unknown;
       try {
         body = text === '' ? {} : JSON.parse(text);
       } catch {
-        return send(
-          res,
-          400,
-          'application/json',
-          JSON.stringify({ ok: false, error: appError('VALIDATION_FAILED') }),
-        );
+        return refuseInvalid(res);
       }
       const result = await dispatchInvoke(options.handlers, path.slice('/ipc/'.length), body);
       return send(res, 200, 'application/json', JSON.stringify(result));

@@ -6,6 +6,7 @@ import {
   type IpcResult,
 } from '../../shared/ipc-contract';
 import { appError, type AppError } from '../../shared/errors';
+import { valueNestsDeeperThan } from '../../shared/json-depth';
 
 /** A handler for one channel: parsed input in, plain data or an error value out. */
 export type InvokeHandler<C extends InvokeChannel> = (
@@ -30,6 +31,10 @@ export async function dispatchInvoke(
   }
   const name = channel as InvokeChannel;
   const spec = IPC_INVOKE[name];
+  // Bounded before the schema walks it: a sender could nest a request arbitrarily deep.
+  if (valueNestsDeeperThan(rawRequest)) {
+    return { ok: false, error: appError('VALIDATION_FAILED', { field: 'request' }) };
+  }
   const parsed = spec.request.safeParse(rawRequest ?? {});
   if (!parsed.success) {
     return {

@@ -180,6 +180,20 @@ describe('browser bridge over real HTTP', () => {
       body: '{',
     });
     expect(notJson.status).toBe(400);
+    const deep = await raw(`${bridge.origin}/ipc/unlock:submit-code`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: bridge.origin,
+        authorization: `Bearer ${bridge.token}`,
+      },
+      // 20,000 levels in 40 kB: under the size limit, refused before the parse.
+      body: `{"code":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+    });
+    expect([deep.status, JSON.parse(deep.body)]).toMatchObject([
+      400,
+      { ok: false, error: { code: 'VALIDATION_FAILED' } },
+    ]);
     expect((await call('shell:exec', {})).body).toContain('VALIDATION_FAILED');
     expect(calls).toEqual([]);
   });

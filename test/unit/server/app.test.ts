@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorResponseSchema } from '../../../src/shared/http-api';
+import { API_ROUTES, errorResponseSchema } from '../../../src/shared/http-api';
+import { MAX_JSON_DEPTH } from '../../../src/shared/json-depth';
 import {
   GOOD_SIGNATURE,
   KNOWN_CARD,
@@ -29,6 +30,9 @@ async function newAttempt(): Promise<string> {
 
 const huge = 'x'.repeat(20_000);
 
+/** `levels` nested arrays around a string: `[[["x"]]]`. */
+const deep = (levels: number): string => `${'['.repeat(levels)}"x"${']'.repeat(levels)}`;
+
 describe('the HTTP edge', () => {
   it.each<[string, string | object, number, string | undefined]>([
     ['malformed JSON', '{"cardId": ', 400, 'body'],
@@ -48,6 +52,8 @@ describe('the HTTP edge', () => {
     ],
     ['a lone surrogate', '{"cardId":"\\ud800' + 'a'.repeat(31) + '"}', 400, 'cardId'],
     ['a body over the size limit', { cardId: huge }, 413, 'body'],
+    ['nested one level past the cap', `{"cardId":${deep(MAX_JSON_DEPTH)}}`, 400, 'body'],
+    ['nested 7,000 deep within the size limit', `{"cardId":${deep(7000)}}`, 400, 'body'],
   ])(
     'when the start body is %s, then it answers a 4xx VALIDATION_FAILED naming the field',
     async (_what, body, status, field) => {
@@ -94,6 +100,32 @@ describe('the HTTP edge', () => {
       expect(errorResponseSchema.parse(res.body).error.details).toEqual({ field });
     },
   );
+
+  it('when a body nests exactly to the cap, then the nesting is not what refuses it', async () => {
+    const res = await h.request('POST', '/v1/unlock/attempts', {
+      cardId: KNOWN_CARD,
+      nested: JSON.parse(deep(MAX_JSON_DEPTH - 1)) as unknown,
+    });
+    expect([res.status, errorResponseSchema.parse(res.body).error.details]).toEqual([
+      400,
+      { field: 'nested' },
+    ]);
+  });
+
+  it('when every /v1 route gets a body nested 7,000 deep, then each answers 400 naming the body and nothing is logged as unhandled', async () => {
+    const attemptId = await newAttempt();
+    const body = `{"answers":${deep(7000)}}`;
+    for (const route of Object.values(API_ROUTES)) {
+      const path = route.path.replace('{attemptId}', attemptId);
+      const res = await h.request(route.method.toUpperCase(), path, body);
+      expect([path, res.status], route.method).toEqual([path, 400]);
+      expect(errorResponseSchema.parse(res.body).error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { field: 'body' },
+      });
+    }
+    expect(h.logs.join('\n')).not.toContain('unhandled error');
+  });
 
   it('when a body is not JSON, then it answers 415 VALIDATION_FAILED naming content-type', async () => {
     const res = await h.request('POST', '/v1/unlock/attempts', `cardId=${KNOWN_CARD}`, {
@@ -156,11 +188,11 @@ describe('the HTTP edge', () => {
   });
 
   it('when a caller sends X-Request-Id, then it is echoed; otherwise a UUID is made', async () => {
-    const given = await h.request('GET', '/readyz', undefined, { 'x-request-id': 'abc-123' });
+    const given = await h.request('GET', '/openapi.json', undefined, { 'x-request-id': 'abc-123' });
     expect(given.headers.get('x-request-id')).toBe('abc-123');
-    const hostile = await h.request('GET', '/readyz', undefined, { 'x-request-id': 'a b c' });
+    const hostile = await h.request('GET', '/openapi.json', undefined, { 'x-request-id': 'a b c' });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const none = await h.request('GET', '/readyz');
+    const none = await h.request('GET', '/openapi.json');
     expect(none.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -170,7 +202,7 @@ describe('the HTTP edge', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(h.logs.slice(before).filter((l) => l.includes('/healthz'))).toEqual([]);
-    const metrics = await h.request('GET', '/metrics');
+    const metrics = await h.operatorRequest('GET', '/metrics');
     expect(metrics.text).not.toContain('route="/healthz"');
   });
 

@@ -15,6 +15,17 @@ describe('request validation', () => {
     expect(findIllFormedString({ a: ['fine'] })).toBeUndefined();
   });
 
+  it('when two strings are ill-formed, then the first in document order is named', () => {
+    expect(findIllFormedString({ a: ['ok', '\udc00'], b: '\ud800' })).toBe('a.1');
+    expect(findIllFormedString({ 'bad\ud800': 1 })).toBe('body');
+  });
+
+  it('when a value is 100,000 levels deep, then the walk neither overflows nor copies a path per level', () => {
+    let deep: unknown = 'x\ud800';
+    for (let i = 0; i < 100_000; i += 1) deep = [deep];
+    expect(findIllFormedString(deep)).toBe(Array.from({ length: 100_000 }, () => '0').join('.'));
+  });
+
   it('when a value fails a strict schema, then the failure names the first unknown key', () => {
     const schema = z.object({ a: z.string() }).strict();
     expect(() => parseWith(schema, { a: 'x', b: 1 })).toThrow(HttpFailure);
