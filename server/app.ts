@@ -11,7 +11,7 @@ import { createMetrics, metricsMiddleware, type HttpMetrics } from './http/metri
 import { refuseDeepJson, requireJsonBody } from './http/validate';
 import { httpLogger } from './logging';
 import { openApiDocument } from './openapi';
-import { liveness, operationsRoutes } from './routes/operations';
+import { documentationRoutes, liveness, operatorRoutes } from './routes/operations';
 import { expressPath } from './routes/mount';
 import { registrationRoutes } from './routes/registration';
 import { unlockRoutes } from './routes/unlock';
@@ -25,7 +25,7 @@ export interface AppDeps {
   };
   readonly logger: Logger;
   readonly http: HttpSettings;
-  /** A metrics registry to share; a fresh one otherwise. */
+  /** A metrics registry to share (the operator app serves it); a fresh one otherwise. */
   readonly metrics?: HttpMetrics;
   /**
    * Where the per-address limits count: the server passes its database, so every instance on it
@@ -78,10 +78,10 @@ function methodNotAllowed(routes: readonly ApiRoute[]): express.Router {
 }
 
 /**
- * Builds the Express app without listening: security headers, liveness (ahead of logs and
- * metrics, see `liveness`), request ids and logs, metrics, readiness and documentation, then /v1
- * behind the per-address limits, JSON parsing and the flow routes, then 405/404 and the one error
- * middleware.
+ * Builds the public Express app without listening: security headers, liveness (ahead of logs and
+ * metrics, see `liveness`), request ids and logs, metrics, the OpenAPI document, then /v1 behind
+ * the per-address limits, JSON parsing and the flow routes, then 405/404 and the one error
+ * middleware. Readiness and metrics are on the operator app (`createOperatorApp`), not here.
  */
 export function createApp(deps: AppDeps): Express {
   const { services, logger, http } = deps;
@@ -96,13 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
 
-  app.use(
-    operationsRoutes({
-      health: services.health,
-      metrics: http.metricsEnabled ? metrics : undefined,
-      openApi: openApiDocument(),
-    }),
-  );
+  app.use(documentationRoutes(openApiDocument()));
 
   const routes: readonly ApiRoute[] = Object.values(API_ROUTES);
   const v1 = express.Router();
@@ -129,5 +123,37 @@ export function createApp(deps: AppDeps): Express {
 
   app.use((_req, _res, next) => next(new HttpFailure('NOT_FOUND', 404)));
   app.use(errorMiddleware(logger));
+  return app;
+}
+
+/** What the operator listener's app needs. */
+export interface OperatorAppDeps {
+  readonly services: { readonly health: HealthProbe };
+  readonly logger: Logger;
+  readonly http: Pick<HttpSettings, 'metricsEnabled'>;
+  /** The public app's registry, so /metrics reports the public traffic. */
+  readonly metrics: HttpMetrics;
+}
+
+/**
+ * Builds the operator listener's app: liveness, readiness and metrics, then 404. Its own requests
+ * are logged but not counted: probes and scrapes (a 503 readiness among them) would skew the
+ * public traffic's figures and error ratio.
+ */
+export function createOperatorApp(deps: OperatorAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(helmet());
+  app.get('/healthz', liveness);
+  app.use(httpLogger(deps.logger));
+  app.use(
+    operatorRoutes({
+      health: deps.services.health,
+      metrics: deps.http.metricsEnabled ? deps.metrics : undefined,
+    }),
+  );
+  app.use((_req, _res, next) => next(new HttpFailure('NOT_FOUND', 404)));
+  app.use(errorMiddleware(deps.logger));
   return app;
 }

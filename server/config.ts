@@ -26,6 +26,18 @@ const topLevelSchema = z
     development: z.boolean().default(false),
     host: z.string().min(1).max(255).default('127.0.0.1'),
     port: z.number().int().min(0).max(65_535).default(8080),
+    /**
+     * The operator listener (/readyz, /metrics, /healthz): loopback by default, so readiness and
+     * metrics are not on the public port. Its port defaults to the public port + 1.
+     */
+    operator: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().min(1).max(255).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).optional(),
+      })
+      .strict()
+      .default({ enabled: true, host: '127.0.0.1' }),
     /** Folder for the SQLite file, the mail outbox and the development keys. */
     dataDir: z.string().min(1).max(4096).default('data'),
     tls: z
@@ -36,7 +48,7 @@ const topLevelSchema = z
     /** How long shutdown waits for in-flight requests before closing their connections. */
     shutdownGraceSeconds: z.number().int().min(1).max(300).default(10),
     http: httpSettingsSchema.default(httpSettingsSchema.parse({})),
-    /** How long finished attempts and other dead rows are kept before the purge removes them. */
+    /** How long finished attempts, other dead rows and (when auditDays is set) audit rows are kept. */
     retention: retentionSettingsSchema.default(DEFAULT_RETENTION),
     security: z.unknown().optional(),
     storage: z.unknown().optional(),
@@ -53,11 +65,20 @@ export interface TlsMaterial {
   readonly key: Buffer;
 }
 
+/** Where the operator listener listens (same TLS as the public one). */
+export interface OperatorListenerSettings {
+  readonly host: string;
+  /** 0: any free port (when the public port is 0 too, as in tests). */
+  readonly port: number;
+}
+
 /** The parsed settings of the server and the admin CLI. */
 export interface ServerSettings {
   readonly development: boolean;
   readonly host: string;
   readonly port: number;
+  /** Undefined when turned off (operator.enabled false): no readiness or metrics endpoint. */
+  readonly operator: OperatorListenerSettings | undefined;
   /** Absolute. */
   readonly dataDir: string;
   readonly tls: TlsMaterial | undefined;
@@ -116,6 +137,9 @@ export const ENVIRONMENT: readonly {
   { name: 'SCU_DEVELOPMENT', path: ['development'], kind: 'boolean' },
   { name: 'HOST', path: ['host'], kind: 'string' },
   { name: 'PORT', path: ['port'], kind: 'number' },
+  { name: 'OPERATOR_ENABLED', path: ['operator', 'enabled'], kind: 'boolean' },
+  { name: 'OPERATOR_HOST', path: ['operator', 'host'], kind: 'string' },
+  { name: 'OPERATOR_PORT', path: ['operator', 'port'], kind: 'number' },
   { name: 'DATA_DIR', path: ['dataDir'], kind: 'string' },
   { name: 'TLS_CERT_FILE', path: ['tls', 'certFile'], kind: 'string' },
   { name: 'TLS_KEY_FILE', path: ['tls', 'keyFile'], kind: 'string' },
@@ -399,6 +423,31 @@ const KEYS_NEEDED =
   'production needs its own key-encryption key and answer pepper. Set SCU_KEY_ENCRYPTION_KEYS=main=<key>, SCU_ACTIVE_KEY_ID=main and SCU_ANSWER_PEPPER=<key> (each key from `openssl rand -base64 32`), or "keys" in the config file. For development only, --dev generates them.';
 
 /**
+ * The operator listener's address: its port defaults to the public port + 1 (0 stays 0, so tests
+ * on free ports get two free ports), and may not be the public port.
+ */
+function operatorListener(
+  t: z.infer<typeof topLevelSchema>,
+  sources: Sources,
+): Result<OperatorListenerSettings | undefined, SettingIssue> {
+  if (!t.operator.enabled) return ok(undefined);
+  const port = t.operator.port ?? (t.port === 0 ? 0 : t.port + 1);
+  const issue = (message: string): Result<never, SettingIssue> =>
+    err({ setting: 'operator.port', source: sources.describe('operator.port'), message });
+  if (port > 65_535) {
+    return issue(
+      'the default (the public port + 1) is past 65535: set operator.port (or OPERATOR_PORT), or operator.enabled false.',
+    );
+  }
+  if (port !== 0 && port === t.port) {
+    return issue(
+      `is the public port (${t.port}): readiness and metrics need a listener of their own. Choose another port, or set operator.enabled false (or OPERATOR_ENABLED=false).`,
+    );
+  }
+  return ok({ host: t.operator.host, port });
+}
+
+/**
  * Builds the settings from their sources, or says every setting at fault. Creates the data
  * folder (SQLite needs it) and, in development only, the development keys inside it.
  */
@@ -451,7 +500,8 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
   const issues: SettingIssue[] = [];
 
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // The database, keys and outbox live here: only the server's own user may look in.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (e) {
     issues.push({
       setting: 'dataDir',
@@ -460,6 +510,9 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     });
     return err(new ConfigError(issues));
   }
+
+  const operator = operatorListener(t, sources);
+  if (!operator.ok) issues.push(operator.error);
 
   let tls: TlsMaterial | undefined;
   if (t.tls !== undefined) {
@@ -488,7 +541,7 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
   if (isObject(mail) && mail.kind === 'outbox' && typeof mail.dir === 'string') {
     const dir = absolute(input.cwd, mail.dir);
     mail = { ...mail, dir };
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   let keys = t.keys;
@@ -520,12 +573,13 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
       ),
     );
   }
-  if (issues.length > 0 || !core.success) return err(new ConfigError(issues));
+  if (issues.length > 0 || !core.success || !operator.ok) return err(new ConfigError(issues));
 
   return ok({
     development: t.development,
     host: t.host,
     port: t.port,
+    operator: operator.value,
     dataDir,
     tls,
     logLevel: t.logLevel,
@@ -544,6 +598,10 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
   return {
     development: settings.development,
     listen: `${settings.tls ? 'https' : 'http'}://${settings.host}:${settings.port}`,
+    operatorListen:
+      settings.operator === undefined
+        ? 'disabled'
+        : `${settings.tls ? 'https' : 'http'}://${settings.operator.host}:${settings.operator.port}`,
     dataDir: settings.dataDir,
     storage:
       storage.kind === 'sqlite'
@@ -555,6 +613,7 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
         : { kind: 'outbox', dir: mail.dir },
     activeKeyId: settings.core.keys.activeKeyId,
     trustProxy: settings.http.trustProxy,
+    connections: settings.http.connections,
     retention: settings.retention,
   };
 }

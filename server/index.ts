@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import { createApp } from './app';
+import { createApp, createOperatorApp } from './app';
 import { describeSettings, loadConfig } from './config';
 import { createServices } from './domain/create-services';
 import { keysMissingForStoredPuks, missingKeysMessage } from './storage/key-coverage';
+import { createMetrics, domainEventsOf } from './http/metrics';
 import { databaseRateLimitStores } from './http/rate-limit-store';
-import { listen } from './http/server';
+import { listen, type RunningServer } from './http/server';
 import { createLogger } from './logging';
 import { startPurgeSchedule } from './storage/purge-schedule';
 import { purgeExpired } from './storage/retention';
@@ -82,9 +83,11 @@ async function main(
     );
   }
 
+  // One registry: the domain and the public app count into it, the operator app serves it.
+  const metrics = createMetrics();
   let services;
   try {
-    services = await createServices(settings.core, { logger });
+    services = await createServices(settings.core, { logger, events: domainEventsOf(metrics) });
   } catch (error) {
     logger.fatal({ err: error }, 'the server could not open its database or mail transport');
     return EXIT.failed;
@@ -109,18 +112,32 @@ async function main(
     services,
     logger,
     http: settings.http,
+    metrics,
     rateLimitStore: databaseRateLimitStores(db),
   });
-  let running;
+  let running: RunningServer | undefined;
+  let operator: RunningServer | undefined;
+  let where = `${settings.host}:${settings.port}`;
   try {
     running = await listen(app, settings);
+    if (settings.operator !== undefined) {
+      where = `${settings.operator.host}:${settings.operator.port} (the operator listener)`;
+      const operatorApp = createOperatorApp({ services, logger, http: settings.http, metrics });
+      // The same TLS and connection limits as the public listener, on its own address.
+      operator = await listen(operatorApp, { ...settings, ...settings.operator });
+    }
   } catch (error) {
-    logger.fatal({ err: error }, `cannot listen on ${settings.host}:${settings.port}`);
+    logger.fatal({ err: error }, `cannot listen on ${where}`);
+    await running?.close(0);
     await purge.stop();
     await services.close();
     return EXIT.failed;
   }
-  logger.info({ url: running.url, settings: describeSettings(settings) }, 'listening');
+  const listeners = operator === undefined ? [running] : [running, operator];
+  logger.info(
+    { url: running.url, operatorUrl: operator?.url, settings: describeSettings(settings) },
+    'listening',
+  );
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -128,7 +145,7 @@ async function main(
   });
   logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
   try {
-    await running.close(settings.shutdownGraceSeconds * 1000);
+    await Promise.all(listeners.map((l) => l.close(settings.shutdownGraceSeconds * 1000)));
     await purge.stop();
     await services.close();
   } catch (error) {

@@ -188,9 +188,10 @@ export function openApiDocument(): Record<string, unknown> {
     }
     paths[route.path] = { ...paths[route.path], [route.method]: operation };
   }
-  const health = (summary: string, withFailure: boolean): Record<string, unknown> => ({
+  // Only the public listener's routes: /readyz and /metrics are on the operator listener.
+  paths['/healthz'] = {
     get: {
-      summary,
+      summary: 'Liveness: the process is serving requests.',
       tags: ['operations'],
       responses: {
         '200': {
@@ -199,26 +200,7 @@ export function openApiDocument(): Record<string, unknown> {
             'application/json': { schema: { $ref: '#/components/schemas/HealthResponse' } },
           },
         },
-        ...(withFailure
-          ? {
-              '503': {
-                description: 'A dependency (the database) is not available.',
-                content: {
-                  'application/json': { schema: { $ref: '#/components/schemas/HealthResponse' } },
-                },
-              },
-            }
-          : {}),
       },
-    },
-  });
-  paths['/healthz'] = health('Liveness: the process is serving requests.', false);
-  paths['/readyz'] = health('Readiness: the database answers.', true);
-  paths['/metrics'] = {
-    get: {
-      summary: 'Prometheus metrics (text exposition format).',
-      tags: ['operations'],
-      responses: { '200': { description: 'Metrics.', content: { 'text/plain': {} } } },
     },
   };
   paths['/openapi.json'] = {
@@ -247,7 +229,11 @@ export function openApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'unlock', description: 'Unlock a locked card.' },
       { name: 'registration', description: 'Register a card that is not locked.' },
-      { name: 'operations', description: 'Health, readiness, metrics and this document.' },
+      {
+        name: 'operations',
+        description:
+          'Liveness and this document. Readiness and metrics are on the operator listener, not here (docs/operations.md).',
+      },
     ],
     paths,
     components: { schemas },

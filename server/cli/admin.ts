@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline/promises';
+import { inspect } from 'node:util';
 import { pino } from 'pino';
 import { createServices } from '../domain/create-services';
 import { createLogger } from '../logging';
 import { openLocalCardPcsc } from './enrol';
 import { runAdmin } from './run-admin';
+import { escapeTerminalOutput } from './terminal-text';
 
 /** `npm run admin -- <command>`: IT's command-line tool on the server (see --help). */
 async function readLine(prompt: string): Promise<string> {
@@ -31,7 +33,8 @@ runAdmin({
 }).then(
   (status) => process.exit(status),
   (error: unknown) => {
-    console.error(error);
+    // An unexpected error can quote a file or a database value: escaped like every other message.
+    process.stderr.write(`${escapeTerminalOutput(inspect(error))}\n`);
     process.exit(70);
   },
 );

@@ -5,6 +5,7 @@ import { cardIdSchema } from '../../src/shared/card-identity';
 import { pukSchema } from '../../src/shared/http-api';
 import { err, ok, type Result } from '../../src/shared/result';
 import type { CardImport } from '../domain/ports';
+import { firstHiddenCharacter } from './terminal-text';
 
 /**
  * Reads the issuing system's export (CSV with a header row, or a JSON array of objects) into
@@ -74,12 +75,35 @@ const certificateField = z.string().transform((text, ctx) => {
   return der;
 });
 
+/**
+ * No control, line-break, tab or bidi character in a holder's name or address, checked before
+ * trimming: such a value could rewrite the terminal or screen that shows it, or hide its true text.
+ */
+const withoutHiddenCharacters = z.string().superRefine((text, ctx) => {
+  const hidden = firstHiddenCharacter(text);
+  if (hidden !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      abort: true,
+      message: `contains the character ${hidden}; control, line-break, tab and bidi characters are not allowed.`,
+    });
+  }
+});
+
+/** A holder's name as imported or enrolled. */
+export const holderNameSchema = withoutHiddenCharacters.trim().min(1, 'is empty.').max(200);
+
+/** A holder's email address as imported or enrolled. */
+export const holderEmailSchema = withoutHiddenCharacters
+  .trim()
+  .pipe(z.email('is not an email address.').max(320));
+
 /** One row, as the issuing system exports it. */
 export const importRowSchema = z
   .object({
     cardId: cardIdSchema,
-    holderName: z.string().trim().min(1, 'is empty.').max(200),
-    email: z.string().trim().pipe(z.email('is not an email address.').max(320)),
+    holderName: holderNameSchema,
+    email: holderEmailSchema,
     pivAuthentication: certificateField,
     cardAuthentication: certificateField,
     puk: pukSchema,
@@ -128,7 +152,7 @@ function checkRows(
 
 /** The line a CSV record starts on, from csv-parse's end line and the raw record text. */
 function csvStartLine(endLine: number, raw: string): number {
-  const record = raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
+  const record = raw.replace(/^(?:[ \t]*\n)+/, '').replace(/\n$/, '');
   return endLine - (record.match(/\n/g)?.length ?? 0);
 }
 
@@ -154,7 +178,9 @@ export function parseImportCsv(text: string): Result<CardImport[], ImportIssue[]
   }
   let records: { record: Record<string, string>; raw: string; info: { lines: number } }[];
   try {
-    const parsed: unknown = parseCsv(text, {
+    // csv-parse counts a CRLF inside a quoted field as two lines; with LF alone every line
+    // number is right. A CR/LF in a name is refused all the same (as the LF, \x0a).
+    const parsed: unknown = parseCsv(text.replace(/\r\n/g, '\n'), {
       columns: true,
       info: true,
       raw: true,

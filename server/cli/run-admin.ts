@@ -13,7 +13,18 @@ import { appendAudit } from '../storage/audit-repository';
 import type { OpenDatabase } from '../storage/database';
 import { countPurgeable, purgeExpired, type PurgeCounts } from '../storage/retention';
 import { readCardIdentity, type OpenLocalCard } from './enrol';
-import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
+import {
+  certificateOrKeyDer,
+  holderEmailSchema,
+  holderNameSchema,
+  parseImportFile,
+  type ImportIssue,
+} from './import-file';
+import {
+  escapeTerminalOutput,
+  escapeTerminalText as shown,
+  jsonForTerminal,
+} from './terminal-text';
 
 /** What a key rotation did, what is left under other keys, and the next step. */
 function rotationReport(
@@ -22,14 +33,15 @@ function rotationReport(
   remaining: Readonly<Record<string, number>>,
 ): string {
   const plural = (n: number) => `${n} PUK${n === 1 ? '' : 's'}`;
-  const done = `Re-encrypted ${plural(rotated)} under key "${keyId}".`;
+  const id = shown(keyId);
+  const done = `Re-encrypted ${plural(rotated)} under key "${id}".`;
   const left = Object.entries(remaining).filter(([, n]) => n > 0);
   if (left.length === 0) {
-    return `${done} No PUK is under another key: once SCU_ACTIVE_KEY_ID=${keyId} (or keys.activeKeyId) is set on every server, the old keys can be removed from the settings.`;
+    return `${done} No PUK is under another key: once SCU_ACTIVE_KEY_ID=${id} (or keys.activeKeyId) is set on every server, the old keys can be removed from the settings.`;
   }
   const total = left.reduce((sum, [, n]) => sum + n, 0);
-  const byKey = left.map(([id, n]) => `"${id}": ${n}`).join(', ');
-  return `${done} ${plural(total)} ${total === 1 ? 'is' : 'are'} still under other keys (${byKey}): a server whose active key is not "${keyId}" sealed ${total === 1 ? 'it' : 'them'} meanwhile. Set SCU_ACTIVE_KEY_ID=${keyId} (or keys.activeKeyId) on every server, restart them, and run rotate-key ${keyId} again. Do not remove a key while a PUK is under it.`;
+  const byKey = left.map(([other, n]) => `"${shown(other)}": ${n}`).join(', ');
+  return `${done} ${plural(total)} ${total === 1 ? 'is' : 'are'} still under other keys (${byKey}): a server whose active key is not "${id}" sealed ${total === 1 ? 'it' : 'them'} meanwhile. Set SCU_ACTIVE_KEY_ID=${id} (or keys.activeKeyId) on every server, restart them, and run rotate-key ${id} again. Do not remove a key while a PUK is under it.`;
 }
 
 /** Exit statuses of the admin CLI (documented in its --help and docs/decisions/0008). */
@@ -111,7 +123,7 @@ const GLOBAL_HELP = `Options for every command:
 /** A domain error as the operator reads it. */
 function describeDomainError(error: DomainError): string {
   const e = appError(error.code, error.details);
-  return `${e.code}: ${e.message}`;
+  return shown(`${e.code}: ${e.message}`);
 }
 
 /** Runs an operation on the core and closes it, mapping a domain refusal to exit 1. */
@@ -149,7 +161,7 @@ async function withCore<T>(
 function cardIdArg(text: string | undefined, io: AdminIo): string | undefined {
   const parsed = cardIdSchema.safeParse(text);
   if (!parsed.success) {
-    io.err(`CARD_ID: ${parsed.error.issues[0]?.message ?? 'not valid'}`);
+    io.err(`CARD_ID: ${shown(parsed.error.issues[0]?.message ?? 'not valid')}`);
     return undefined;
   }
   return parsed.data;
@@ -159,9 +171,12 @@ function cardIdArg(text: string | undefined, io: AdminIo): string | undefined {
 export function formatIssues(file: string, issues: readonly ImportIssue[]): string {
   const rows = [...issues]
     .sort((a, b) => a.line - b.line)
-    .map((i) => `  line ${i.line}: ${i.field === undefined ? '' : `${i.field}: `}${i.message}`);
+    .map(
+      (i) =>
+        `  line ${i.line}: ${i.field === undefined ? '' : `${shown(i.field)}: `}${shown(i.message)}`,
+    );
   return [
-    `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was imported.`,
+    `${shown(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was imported.`,
     ...rows,
   ].join('\n');
 }
@@ -170,14 +185,14 @@ export function formatIssues(file: string, issues: readonly ImportIssue[]): stri
 export function formatCardState(s: CardState): string {
   const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
   return [
-    `Card                  ${s.cardId}`,
-    `Holder                ${s.holderName}`,
-    `Email                 ${s.maskedEmail}`,
+    `Card                  ${shown(s.cardId)}`,
+    `Holder                ${shown(s.holderName)}`,
+    `Email                 ${shown(s.maskedEmail)}`,
     `Registered            ${yesNo(s.registered)}${s.registered ? ` (email ${s.emailConfirmed ? 'confirmed' : 'not confirmed'})` : ''}`,
     `Self-service locked   ${yesNo(s.selfServiceLocked)} (wrong answer submissions: ${s.wrongAnswerSubmissions})`,
     `PUK releases today    ${s.pukReleasesToday}`,
     `PUK rotation pending  ${yesNo(s.pendingPukRotation)}`,
-    `Last unlock           ${s.lastUnlockAt ?? 'never'}`,
+    `Last unlock           ${shown(s.lastUnlockAt ?? 'never')}`,
   ].join('\n');
 }
 
@@ -188,7 +203,10 @@ export function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
     `${verb} ${counts.attempts} finished attempt${counts.attempts === 1 ? '' : 's'} (with their nonces and code hashes)`,
     `${verb} ${counts.rateLimitWindows} ended rate-limit window${counts.rateLimitWindows === 1 ? '' : 's'}`,
     `${verb} ${counts.pukReleaseDays} past day${counts.pukReleaseDays === 1 ? '' : 's'} of PUK release counts`,
-    dryRun ? '(dry run: nothing was deleted.)' : 'The audit trail is kept: it is never purged.',
+    counts.auditRows === null
+      ? 'The audit trail is kept: retention.auditDays is not set.'
+      : `${verb} ${counts.auditRows} audit row${counts.auditRows === 1 ? '' : 's'} older than retention.auditDays`,
+    ...(dryRun ? ['(dry run: nothing was deleted.)'] : []),
   ].join('\n');
 }
 
@@ -196,15 +214,17 @@ export function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
 export function formatAudit(entries: readonly AuditEntry[]): string {
   if (entries.length === 0) return 'No audit entries.';
   const header = ['TIME', 'ACTION', 'OUTCOME', 'CARD', 'ATTEMPT', 'SOURCE', 'REQUEST'];
-  const rows = entries.map((e) => [
-    e.at,
-    e.action,
-    e.outcome,
-    e.cardId ?? '-',
-    e.attemptId ?? '-',
-    e.sourceAddress,
-    e.requestId ?? '-',
-  ]);
+  const rows = entries.map((e) =>
+    [
+      e.at,
+      e.action,
+      e.outcome,
+      e.cardId ?? '-',
+      e.attemptId ?? '-',
+      e.sourceAddress,
+      e.requestId ?? '-',
+    ].map(shown),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows]
     .map((r) =>
@@ -245,7 +265,7 @@ Every bad row is reported with its line number, and then nothing is imported.
         text = readFileSync(file, 'utf8');
       } catch (error) {
         args.io.err(
-          `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+          `${shown(file)} cannot be read (${shown((error as NodeJS.ErrnoException).code ?? String(error))}).`,
         );
         return EXIT.badInput;
       }
@@ -255,7 +275,9 @@ Every bad row is reported with its line number, and then nothing is imported.
         return EXIT.badInput;
       }
       if (args.values['dry-run'] === true) {
-        args.io.out(`${file}: ${parsed.value.length} cards are valid (dry run: nothing imported).`);
+        args.io.out(
+          `${shown(file)}: ${parsed.value.length} cards are valid (dry run: nothing imported).`,
+        );
         return EXIT.ok;
       }
       return withCore(
@@ -286,10 +308,20 @@ is read from standard input (pipe it in, so it is not in the shell history).
         args.io.err('enrol needs --name and --email.');
         return EXIT.usage;
       }
+      // The import's rules for names and addresses, checked before the card is read.
+      const holderName = holderNameSchema.safeParse(name);
+      const address = holderEmailSchema.safeParse(email);
+      if (!holderName.success || !address.success) {
+        const [option, issues] = !holderName.success
+          ? ['--name', holderName.error.issues]
+          : ['--email', address.error?.issues ?? []];
+        args.io.err(`${option}: ${shown(issues[0]?.message ?? 'not valid.')}`);
+        return EXIT.usage;
+      }
       const opened = await args.io.openLocalCard(typeof reader === 'string' ? reader : undefined);
       if (!opened.ok) {
         const e = appError(CARD_ERROR_TO_APP_ERROR[opened.error.code]);
-        args.io.err(`${e.code}: ${opened.error.detail ?? e.message} ${e.nextStep}`);
+        args.io.err(`${e.code}: ${shown(opened.error.detail ?? e.message)} ${e.nextStep}`);
         return EXIT.card;
       }
       let identity;
@@ -301,7 +333,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
       if (!identity.ok) {
         const e = appError(CARD_ERROR_TO_APP_ERROR[identity.error.code]);
         args.io.err(
-          `${e.code}: ${e.message}${identity.error.detail ? ` (${identity.error.detail})` : ''}`,
+          `${e.code}: ${e.message}${identity.error.detail ? ` (${shown(identity.error.detail)})` : ''}`,
         );
         return EXIT.card;
       }
@@ -321,14 +353,6 @@ is read from standard input (pipe it in, so it is not in the shell history).
         args.io.err(`PUK: ${puk.error.issues[0]?.message ?? 'not valid'}`);
         return EXIT.usage;
       }
-      const holderName = z.string().trim().min(1).max(200).safeParse(name);
-      const address = z.email().max(320).safeParse(email.trim());
-      if (!holderName.success || !address.success) {
-        args.io.err(
-          !holderName.success ? '--name: 1 to 200 characters.' : '--email: not an email address.',
-        );
-        return EXIT.usage;
-      }
       const card = {
         ...identity.value,
         holderName: holderName.data,
@@ -340,7 +364,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
         (core) => core.admin.importCards([card], args.actor),
         (r) =>
           args.io.out(
-            `${r.imported === 1 ? 'Enrolled' : 'Updated'} card ${card.cardId} for ${card.holderName} from ${opened.value.reader}.`,
+            `${r.imported === 1 ? 'Enrolled' : 'Updated'} card ${shown(card.cardId)} for ${shown(card.holderName)} from ${shown(opened.value.reader)}.`,
           ),
       );
     },
@@ -360,9 +384,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
         args,
         (core) => core.admin.showCard(cardId),
         (state) =>
-          args.io.out(
-            args.values.json === true ? JSON.stringify(state, null, 2) : formatCardState(state),
-          ),
+          args.io.out(args.values.json === true ? jsonForTerminal(state) : formatCardState(state)),
       );
     },
   },
@@ -428,8 +450,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
             ...(cardId === undefined ? {} : { cardId }),
             limit: parsedLimit.data,
           }),
-        (entries) =>
-          args.io.out(json === true ? JSON.stringify(entries, null, 2) : formatAudit(entries)),
+        (entries) => args.io.out(json === true ? jsonForTerminal(entries) : formatAudit(entries)),
       );
     },
   },
@@ -454,7 +475,7 @@ A server refuses to start while a stored PUK needs a key it does not have.`,
         (settings) =>
           Object.hasOwn(settings.core.keys.keyEncryptionKeys, keyId)
             ? undefined
-            : `Key "${keyId}" is not among the configured key-encryption keys (${Object.keys(settings.core.keys.keyEncryptionKeys).join(', ')}). Add it to SCU_KEY_ENCRYPTION_KEYS (or keys.keyEncryptionKeys) first.`,
+            : `Key "${shown(keyId)}" is not among the configured key-encryption keys (${shown(Object.keys(settings.core.keys.keyEncryptionKeys).join(', '))}). Add it to SCU_KEY_ENCRYPTION_KEYS (or keys.keyEncryptionKeys) first.`,
       );
     },
   },
@@ -464,9 +485,11 @@ A server refuses to start while a stored PUK needs a key it does not have.`,
     summary: 'Delete finished attempts and other rows past their retention (counts printed).',
     details: `Deletes attempts that ended or expired more than retention.endedAttemptDays ago (default
 30), with their nonces and code hashes; rate-limit windows that have ended; and PUK release
-counts of days before the same cut-off. Every server does this by itself at start and every
+counts of days before the same cut-off; and, only when retention.auditDays is set (at least 30;
+unset keeps the trail for good), audit rows older than that, each batch leaving an audit row that
+says how many went. Every server does this by itself at start and every
 retention.purgeIntervalMinutes (default 60): run it by hand to see what is waiting, or after
-lowering the retention. The audit trail is append-only and is never purged.
+lowering the retention. The database refuses any other change to the audit trail.
   --dry-run  count only; nothing is deleted`,
     options: { 'dry-run': { type: 'boolean' } },
     positionals: 0,
@@ -491,7 +514,7 @@ lowering the retention. The audit trail is append-only and is never purged.
             outcome: 'ok',
             sourceAddress: `admin:${args.actor.slice(0, 100)}`,
             requestId: null,
-            detail: `attempts=${counts.attempts};rateLimitWindows=${counts.rateLimitWindows};pukReleaseDays=${counts.pukReleaseDays}`,
+            detail: `attempts=${counts.attempts};rateLimitWindows=${counts.rateLimitWindows};pukReleaseDays=${counts.pukReleaseDays};auditRows=${counts.auditRows ?? 'kept'}`,
           });
           return { ok: true, value: counts };
         },
@@ -526,7 +549,13 @@ function commandHelp(c: Command): string {
 }
 
 /** Runs one admin command; resolves with the exit status. */
-export async function runAdmin(io: AdminIo): Promise<number> {
+export async function runAdmin(caller: AdminIo): Promise<number> {
+  // The last guard: whatever a message forgot to escape reaches the terminal escaped.
+  const io: AdminIo = {
+    ...caller,
+    out: (text) => caller.out(escapeTerminalOutput(text)),
+    err: (text) => caller.err(escapeTerminalOutput(text)),
+  };
   const name = io.argv.find((a) => !a.startsWith('-'));
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
@@ -535,7 +564,7 @@ export async function runAdmin(io: AdminIo): Promise<number> {
       io.out(overview());
       return EXIT.ok;
     }
-    io.err(`Unknown command "${name ?? io.argv.join(' ')}".\n\n${overview()}`);
+    io.err(`Unknown command "${shown(name ?? io.argv.join(' '))}".\n\n${overview()}`);
     return EXIT.usage;
   }
   let parsed;
@@ -547,7 +576,7 @@ export async function runAdmin(io: AdminIo): Promise<number> {
       allowPositionals: true,
     });
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${commandHelp(command)}`);
+    io.err(`${shown((error as Error).message)}\n\n${commandHelp(command)}`);
     return EXIT.usage;
   }
   const values = parsed.values as Values;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import type { Kysely } from 'kysely';
 import { err, ok } from '../../src/shared/result';
 import type { ErrorCode } from '../../src/shared/errors';
@@ -22,7 +23,13 @@ import { appendAudit } from '../storage/audit-repository';
 import type { Database } from '../storage/schema';
 import { maskEmail } from './mask-email';
 import type { SecurityPolicy } from './policy';
-import type { DomainError, DomainLogger, DomainResult, RequestContext } from './ports';
+import type {
+  DomainError,
+  DomainEvents,
+  DomainLogger,
+  DomainResult,
+  RequestContext,
+} from './ports';
 import { registrationCodeMail, unlockCodeMail } from '../mail/templates';
 
 /** What every domain service works with; built once by createServices. */
@@ -35,6 +42,63 @@ export interface DomainDeps {
   readonly mailer: Mailer;
   readonly now: () => Date;
   readonly logger: DomainLogger;
+  /** Counters for monitoring: a no-op unless the server connects its metrics. */
+  readonly events: DomainEvents;
+  /** When each address was last audited for naming an unknown attempt (this instance only). */
+  readonly unknownAttemptAudits: SourceThrottle;
+}
+
+/**
+ * Lets a repeated event through at most once per interval and source, counting the ones held
+ * back. Bounded memory: past `maxSources`, the source let through longest ago is forgotten.
+ */
+export class SourceThrottle {
+  readonly #seen = new Map<string, { readonly at: number; skipped: number }>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly maxSources: number,
+  ) {}
+
+  /** Undefined to hold this one back; otherwise how many were held back since the last one. */
+  admit(source: string, nowMs: number): number | undefined {
+    const seen = this.#seen.get(source);
+    if (seen !== undefined && nowMs >= seen.at && nowMs - seen.at < this.intervalMs) {
+      seen.skipped += 1;
+      return undefined;
+    }
+    // Re-inserting keeps the map in the order sources were let through, oldest first.
+    this.#seen.delete(source);
+    this.#seen.set(source, { at: nowMs, skipped: 0 });
+    for (const [key, entry] of this.#seen) {
+      if (this.#seen.size <= this.maxSources && nowMs - entry.at < this.intervalMs) break;
+      this.#seen.delete(key);
+    }
+    return seen?.skipped ?? 0;
+  }
+
+  /** How many sources are remembered (for tests of the bound). */
+  get size(): number {
+    return this.#seen.size;
+  }
+}
+
+/**
+ * The key a source address is throttled under: an IPv6 address is reduced to its /56, as the
+ * per-address rate limits count it, so one host cannot escape by cycling its own addresses.
+ */
+export function sourceKey(address: string): string {
+  const ip = address.split('%')[0] ?? address;
+  if (!isIPv6(ip)) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  const [head = '', tail] = ip.split('::');
+  const parts = (s: string | undefined) => (s === undefined || s === '' ? [] : s.split(':'));
+  const h = parts(head);
+  const t = parts(tail);
+  const groups = [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  const g = groups.slice(0, 4).map((x) => parseInt(x, 16) || 0);
+  return `${g[0]!.toString(16)}:${g[1]!.toString(16)}:${g[2]!.toString(16)}:${(g[3]! & 0xff00).toString(16)}::/56`;
 }
 
 /** A time `seconds` after `from`, as stored. */
@@ -71,7 +135,8 @@ export async function audit(
 /**
  * Loads an attempt for a step: unknown, ended and timed-out attempts become the matching error
  * (a timed-out attempt is ended on the way, so it stays ended). With `step`, a refusal is written
- * to the audit trail under that step's action, so a holder's late tries leave a trace too.
+ * to the audit trail under that step's action, so a holder's late tries leave a trace too; an
+ * unknown attempt is counted in `deps.events` and audited at most once a minute per address.
  */
 export async function loadLiveAttempt(
   deps: DomainDeps,
@@ -80,18 +145,30 @@ export async function loadLiveAttempt(
   step?: { readonly ctx: RequestContext; readonly action: string },
 ): Promise<DomainResult<AttemptRecord>> {
   const attempt = await findAttempt(deps.db, attemptId, kind);
-  const refuse = async (code: ErrorCode): Promise<DomainResult<AttemptRecord>> => {
+  const refuse = async (code: ErrorCode, detail?: string): Promise<DomainResult<AttemptRecord>> => {
     if (step !== undefined) {
       await audit(deps, step.ctx, {
         cardId: attempt?.cardId ?? null,
         attemptId,
         action: step.action,
         outcome: code,
+        ...(detail === undefined ? {} : { detail }),
       });
     }
     return fail(code);
   };
-  if (attempt === undefined) return refuse('ATTEMPT_NOT_FOUND');
+  if (attempt === undefined) {
+    if (step === undefined) return fail('ATTEMPT_NOT_FOUND');
+    // Anyone can send made-up attempt ids: count each one, but audit an address at most once a
+    // minute, so guessing cannot grow the audit trail faster than that.
+    deps.events.unknownAttempt(step.action);
+    const held = deps.unknownAttemptAudits.admit(
+      sourceKey(step.ctx.sourceAddress),
+      deps.now().getTime(),
+    );
+    if (held === undefined) return fail('ATTEMPT_NOT_FOUND');
+    return refuse('ATTEMPT_NOT_FOUND', held > 0 ? `unaudited=${held}` : undefined);
+  }
   const now = deps.now();
   if (attempt.state === 'ended') {
     if (attempt.endReason === 'expired') return refuse('ATTEMPT_EXPIRED');

@@ -5,8 +5,8 @@ import { KeyRing } from '../security/key-ring';
 import { CodeHasher } from '../security/secrets';
 import { type OpenDatabase, openDatabase } from '../storage/database';
 import { createAdminService } from './admin-service';
-import type { DomainDeps } from './context';
-import type { DomainLogger, ServerCore } from './ports';
+import { type DomainDeps, SourceThrottle } from './context';
+import type { DomainEvents, DomainLogger, ServerCore } from './ports';
 import { createRegistrationService } from './registration-service';
 import type { ServerCoreSettings } from './server-core-settings';
 import { createUnlockService } from './unlock-service';
@@ -22,6 +22,8 @@ export interface CreateServicesOptions {
    * two statements of a flow. A prepared query passes through them once, when it is compiled.
    */
   readonly queryPlugins?: readonly KyselyPlugin[];
+  /** Where the domain's counters go: the server passes its metrics (server/http/metrics.ts). */
+  readonly events?: DomainEvents;
 }
 
 /** The core with its open database, for what runs beside the flows: shared rate limits, the purge. */
@@ -30,6 +32,10 @@ export interface ServerRuntime extends ServerCore {
 }
 
 const silentLogger: DomainLogger = { info: () => {}, warn: () => {}, error: () => {} };
+const uncounted: DomainEvents = { unknownAttempt: () => {} };
+
+/** Unknown-attempt requests are audited once a minute per address, for this many addresses. */
+const UNKNOWN_ATTEMPT_AUDIT = { intervalMs: 60_000, maxSources: 4096 } as const;
 
 /**
  * Builds the domain services from parsed settings: opens the database and applies migrations,
@@ -52,6 +58,11 @@ export async function createServices(
     mailer,
     now,
     logger,
+    events: options.events ?? uncounted,
+    unknownAttemptAudits: new SourceThrottle(
+      UNKNOWN_ATTEMPT_AUDIT.intervalMs,
+      UNKNOWN_ATTEMPT_AUDIT.maxSources,
+    ),
   };
   return {
     unlock: createUnlockService(deps),

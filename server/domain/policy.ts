@@ -56,9 +56,16 @@ export const securityPolicySchema = z
       .strict()
       .default({ bytes: 32, validSeconds: 120 }),
     attempt: z
-      .object({ validSeconds: z.number().int().min(60).max(7200).default(900) })
+      .object({
+        validSeconds: z.number().int().min(60).max(7200).default(900),
+        /**
+         * Live attempts a card may hold at once: a new start ends the oldest beyond this, so
+         * unauthenticated starts for one card cannot pile up open attempts.
+         */
+        maxOpenPerCard: z.number().int().min(1).max(20).default(3),
+      })
       .strict()
-      .default({ validSeconds: 900 }),
+      .default({ validSeconds: 900, maxOpenPerCard: 3 }),
     puk: z
       .object({
         /** PUK releases per card per UTC day. */

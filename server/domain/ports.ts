@@ -169,6 +169,15 @@ export interface DomainLogger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
+/**
+ * What the domain counts for monitoring, without knowing about Prometheus: the server connects it
+ * to its metrics (server/http/metrics.ts); by default it goes nowhere.
+ */
+export interface DomainEvents {
+  /** A request named an attempt the server does not know; counted every time, audited rarely. */
+  unknownAttempt(action: string): void;
+}
+
 /** Everything the server's core builds from its settings, ready for routes and the admin CLI. */
 export interface ServerCore {
   readonly unlock: UnlockService;

@@ -4,27 +4,14 @@ import { ok } from '../../src/shared/result';
 import { registeredNoticeMail } from '../mail/templates';
 import { normaliseAnswer } from '../security/answer-hasher';
 import { verifyCardSignature } from '../security/card-proof';
-import { randomToken } from '../security/secrets';
-import {
-  endAttempt,
-  insertAttempt,
-  markAnswered,
-  spendCode,
-  spendNonce,
-} from '../storage/attempt-repository';
+import { endAttempt, markAnswered, spendCode, spendNonce } from '../storage/attempt-repository';
 import { findCard, replaceRegistration } from '../storage/card-repository';
-import {
-  type DomainDeps,
-  audit,
-  checkCode,
-  fail,
-  isoAfter,
-  loadLiveAttempt,
-  sendCode,
-} from './context';
+import { type DomainDeps, audit, checkCode, fail, loadLiveAttempt, sendCode } from './context';
 import { maskEmail } from './mask-email';
 import type { RegistrationService } from './ports';
 import { QUESTION_CATALOGUE, findQuestion } from './question-catalogue';
+import { startAttempt } from './attempt-start';
+import { refuseUnknownCard } from './unknown-card';
 
 /** The chosen questions and answer hashes an attempt keeps until the address is confirmed. */
 const pendingAnswersSchema = z.array(
@@ -41,39 +28,7 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
 
   return {
     async start(cardId, ctx) {
-      const now = deps.now();
-      const card = await findCard(deps.db, cardId);
-      if (card === undefined) {
-        await audit(deps, ctx, {
-          cardId,
-          attemptId: null,
-          action: 'register.start',
-          outcome: 'CARD_UNKNOWN',
-        });
-        return fail('CARD_UNKNOWN');
-      }
-      const attempt = {
-        attemptId: randomToken(24),
-        kind: 'register' as const,
-        cardId,
-        createdAt: now.toISOString(),
-        expiresAt: isoAfter(now, policy.attempt.validSeconds),
-        nonce: randomToken(policy.nonce.bytes),
-        nonceExpiresAt: isoAfter(now, policy.nonce.validSeconds),
-      };
-      await insertAttempt(deps.db, attempt);
-      await audit(deps, ctx, {
-        cardId,
-        attemptId: attempt.attemptId,
-        action: 'register.start',
-        outcome: 'ok',
-      });
-      return ok({
-        attemptId: attempt.attemptId,
-        nonce: attempt.nonce,
-        nonceExpiresAt: attempt.nonceExpiresAt,
-        expiresAt: attempt.expiresAt,
-      });
+      return startAttempt(deps, ctx, 'register', cardId);
     },
 
     async proveCard(attemptId, signatureDer, ctx) {
@@ -94,13 +49,16 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_EXPIRED', detail: 'nonce' });
         return fail('ATTEMPT_EXPIRED');
       }
+      const message = cardProofMessage('register', attemptId, attempt.nonce);
       const card = await findCard(deps.db, attempt.cardId);
-      if (card === undefined) return fail('CARD_UNKNOWN');
-      const valid = verifyCardSignature(
-        card.pivAuthDer,
-        cardProofMessage('register', attemptId, attempt.nonce),
-        signatureDer,
-      );
+      if (card === undefined) {
+        return refuseUnknownCard(deps, ctx, attempt, {
+          action: base.action,
+          message,
+          signature: signatureDer,
+        });
+      }
+      const valid = verifyCardSignature(card.pivAuthDer, message, signatureDer);
       if (!(await spendNonce(deps.db, attemptId, valid, now))) {
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE', detail: 'nonce-spent' });
         return fail('ATTEMPT_STATE');

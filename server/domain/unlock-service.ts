@@ -4,10 +4,9 @@ import { cardProofMessage } from '../../src/shared/card-identity';
 import { ok } from '../../src/shared/result';
 import { unlockedNoticeMail } from '../mail/templates';
 import { verifyCardSignature } from '../security/card-proof';
-import { generatePuk, randomToken } from '../security/secrets';
+import { generatePuk } from '../security/secrets';
 import {
   endAttempt,
-  insertAttempt,
   markAnswered,
   recordRotation,
   releasePuk,
@@ -33,13 +32,14 @@ import {
   checkCode,
   fail,
   isLocked,
-  isoAfter,
   loadLiveAttempt,
   sendCode,
   utcDay,
   rotationRefOf,
 } from './context';
 import { findQuestion } from './question-catalogue';
+import { startAttempt } from './attempt-start';
+import { refuseUnknownCard } from './unknown-card';
 import type { DomainResult, RequestContext, UnlockService } from './ports';
 
 /** Thrown inside the release transaction to roll it back; never escapes this module. */
@@ -81,40 +81,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
 
   return {
     async start(cardId: string, ctx: RequestContext) {
-      const now = deps.now();
-      const base = { cardId, attemptId: null, action: 'unlock.start' };
-      const card = await findCard(deps.db, cardId);
-      const refusal =
-        card === undefined
-          ? 'CARD_UNKNOWN'
-          : card.registeredAt === null
-            ? 'CARD_NOT_REGISTERED'
-            : isLocked(deps, card)
-              ? 'SELF_SERVICE_LOCKED'
-              : (await pukReleasesOn(deps.db, cardId, utcDay(now))) >= policy.puk.maxReleasesPerDay
-                ? 'PUK_RELEASE_LIMIT'
-                : undefined;
-      if (refusal !== undefined) {
-        await audit(deps, ctx, { ...base, outcome: refusal });
-        return fail(refusal);
-      }
-      const attempt = {
-        attemptId: randomToken(24),
-        kind: 'unlock' as const,
-        cardId,
-        createdAt: now.toISOString(),
-        expiresAt: isoAfter(now, policy.attempt.validSeconds),
-        nonce: randomToken(policy.nonce.bytes),
-        nonceExpiresAt: isoAfter(now, policy.nonce.validSeconds),
-      };
-      await insertAttempt(deps.db, attempt);
-      await audit(deps, ctx, { ...base, attemptId: attempt.attemptId, outcome: 'ok' });
-      return ok({
-        attemptId: attempt.attemptId,
-        nonce: attempt.nonce,
-        nonceExpiresAt: attempt.nonceExpiresAt,
-        expiresAt: attempt.expiresAt,
-      });
+      return startAttempt(deps, ctx, 'unlock', cardId);
     },
 
     async proveCard(attemptId, signatureDer, ctx) {
@@ -135,14 +102,16 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_EXPIRED', detail: 'nonce' });
         return fail('ATTEMPT_EXPIRED');
       }
-      const cardResult = await cardOf(attempt.cardId);
-      if (!cardResult.ok) return cardResult;
-      const card = cardResult.value;
-      const valid = verifyCardSignature(
-        card.cardAuthDer,
-        cardProofMessage('unlock', attemptId, attempt.nonce),
-        signatureDer,
-      );
+      const message = cardProofMessage('unlock', attemptId, attempt.nonce);
+      const card = await findCard(deps.db, attempt.cardId);
+      if (card === undefined) {
+        return refuseUnknownCard(deps, ctx, attempt, {
+          action: base.action,
+          message,
+          signature: signatureDer,
+        });
+      }
+      const valid = verifyCardSignature(card.cardAuthDer, message, signatureDer);
       // The nonce is spent whatever the signature says: one proof per nonce.
       if (!(await spendNonce(deps.db, attemptId, valid, now))) {
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE', detail: 'nonce-spent' });
@@ -152,10 +121,17 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         await audit(deps, ctx, { ...base, outcome: 'PROOF_INVALID' });
         return fail('PROOF_INVALID');
       }
+      // What a start used to tell anyone is told only now, to the card that proved itself.
       if (isLocked(deps, card)) {
         await endAttempt(deps.db, attemptId, 'self-service-locked', now);
         await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
         return fail('SELF_SERVICE_LOCKED');
+      }
+      const releasesToday = await pukReleasesOn(deps.db, card.cardId, utcDay(deps.now()));
+      if (releasesToday >= policy.puk.maxReleasesPerDay) {
+        await endAttempt(deps.db, attemptId, 'puk-release-limit', now);
+        await audit(deps, ctx, { ...base, outcome: 'PUK_RELEASE_LIMIT' });
+        return fail('PUK_RELEASE_LIMIT');
       }
       const answers = await findAnswers(deps.db, card.cardId);
       const questions = answers.map((a) => findQuestion(a.questionId));

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { DomainEvents } from '../domain/ports';
 import { errorCodeOf } from './errors';
 
 /** The server's Prometheus metrics, in a registry of its own so several apps can share a process. */
@@ -9,6 +10,8 @@ export interface HttpMetrics {
   readonly duration: Histogram<'method' | 'route' | 'status'>;
   /** Each flow step's outcome: `ok` or the error code. */
   readonly flowSteps: Counter<'flow' | 'step' | 'outcome'>;
+  /** Requests naming an attempt the server does not know, by the step's audit action. */
+  readonly unknownAttempts: Counter<'action'>;
 }
 
 /** Creates the registry and the metrics; process metrics are included unless turned off. */
@@ -37,7 +40,18 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
       labelNames: ['flow', 'step', 'outcome'],
       registers: [registry],
     }),
+    unknownAttempts: new Counter({
+      name: 'scu_unknown_attempt_requests_total',
+      help: 'Requests naming an unknown attempt, by step action (each counted; audited at most once a minute per address).',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
   };
+}
+
+/** The domain's counters on these metrics: pass to createServices as `events`. */
+export function domainEventsOf(metrics: HttpMetrics): DomainEvents {
+  return { unknownAttempt: (action) => metrics.unknownAttempts.inc({ action }) };
 }
 
 /** The route label: the matched template (never the raw URL, which carries attempt ids). */

@@ -7,6 +7,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TlsMaterial } from '../config';
+import { httpSettingsSchema, type ConnectionSettings } from './settings';
 
 /** A listening server and how to stop it. */
 export interface RunningServer {
@@ -26,17 +27,49 @@ export interface ListenOptions {
   readonly port: number;
   /** HTTPS when present; plain HTTP only when the settings allowed it. */
   readonly tls: TlsMaterial | undefined;
+  /** The connection limits; the settings' defaults when absent. */
+  readonly http?: { readonly connections: ConnectionSettings };
 }
 
-/** Creates the HTTP or HTTPS server for an app and starts listening. */
+/** The connection limits when the caller gives none: the same defaults as the settings. */
+const DEFAULT_CONNECTIONS = httpSettingsSchema.parse({}).connections;
+
+/**
+ * Node checks the header and request timeouts only every `connectionsCheckingInterval` (30 s by
+ * default), so a 10 s timeout could fire at 40 s: check ten times per headers timeout, at least
+ * once a second.
+ */
+export function connectionsCheckingIntervalMs(limits: ConnectionSettings): number {
+  return Math.min(1000, Math.max(50, Math.floor(limits.headersTimeoutMs / 10)));
+}
+
+/** Creates the HTTP or HTTPS server for an app, with its connection limits, and listens. */
 export function listen(app: RequestListener, options: ListenOptions): Promise<RunningServer> {
+  const limits = options.http?.connections ?? DEFAULT_CONNECTIONS;
+  const httpOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: connectionsCheckingIntervalMs(limits),
+  };
   const server: Server =
     options.tls === undefined
-      ? createHttpServer(app)
+      ? createHttpServer(httpOptions, app)
       : createHttpsServer(
-          { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' },
+          {
+            ...httpOptions,
+            cert: options.tls.cert,
+            key: options.tls.key,
+            minVersion: 'TLSv1.2',
+            // The headers timeout starts only after the handshake; a client stalling inside the
+            // handshake would otherwise hold its connection for Node's 120 s.
+            handshakeTimeout: limits.headersTimeoutMs,
+          },
           app,
         );
+  // Beyond the cap, Node closes each new connection as soon as it is accepted ('drop').
+  server.maxConnections = limits.maxConnections;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket ?? 0;
   let closing = false;
   // Once closing, each finished response frees its keep-alive connection at once, so shutdown
   // does not wait for clients' idle timeouts.

@@ -59,6 +59,45 @@ export const trustProxySchema = z.union([
 
 const rateLimitDefaults = { windowSeconds: 60, maxRequests: 120, maxAttemptStarts: 20 };
 
+const connectionDefaults = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1000,
+};
+
+/**
+ * How long a client may hold a connection, and how many it may hold, on each listener. Node's own
+ * defaults (60 s for headers, 300 s for a request, no cap) let slow clients tie the server up.
+ */
+export const connectionSettingsSchema = z
+  .object({
+    /** From a request's first byte (or the connection) to its last header; then 408 and close. */
+    headersTimeoutMs: z.number().int().min(1000).max(120_000).default(10_000),
+    /** The whole request, headers and body (at most http.bodyLimitBytes); then 408 and close. */
+    requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+    /** An idle keep-alive connection is closed after this; a reverse proxy's must be shorter. */
+    keepAliveTimeoutMs: z.number().int().min(1000).max(600_000).default(5_000),
+    /** Open connections per listener; more are closed as soon as they are accepted. */
+    maxConnections: z.number().int().min(1).max(1_000_000).default(1000),
+    /** Requests on one keep-alive connection before it is closed; unset means no limit. */
+    maxRequestsPerSocket: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    // Node refuses a headers timeout above the request timeout, and an equal one never fires.
+    if (c.requestTimeoutMs <= c.headersTimeoutMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requestTimeoutMs'],
+        message: `must be longer than http.connections.headersTimeoutMs (${c.headersTimeoutMs} ms): the request timeout covers the headers and then the body.`,
+      });
+    }
+  });
+
+/** The parsed connection limits. */
+export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
+
 /** The HTTP edge's settings (docs/decisions/0008-configuration.md). */
 export const httpSettingsSchema = z
   .object({
@@ -84,8 +123,10 @@ export const httpSettingsSchema = z
       })
       .strict()
       .default(rateLimitDefaults),
-    /** Serve Prometheus metrics at /metrics. */
+    /** Serve Prometheus metrics at /metrics on the operator listener. */
     metricsEnabled: z.boolean().default(true),
+    /** Timeouts and caps on the connections of both listeners (public and operator). */
+    connections: connectionSettingsSchema.default(connectionDefaults),
   })
   .strict();
 

@@ -2,12 +2,11 @@ import { type RequestHandler, Router } from 'express';
 import type { HealthProbe } from '../domain/ports';
 import type { HttpMetrics } from '../http/metrics';
 
-/** What the operations routes read. */
-export interface OperationsDeps {
+/** What the operator listener's routes read. */
+export interface OperatorRoutesDeps {
   readonly health: HealthProbe;
   /** Absent when metrics are turned off in the settings. */
   readonly metrics: HttpMetrics | undefined;
-  readonly openApi: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -19,8 +18,11 @@ export const liveness: RequestHandler = (_req, res) => {
   res.json({ status: 'ok' });
 };
 
-/** Readiness, metrics and the OpenAPI document: outside /v1 and its rate limits. */
-export function operationsRoutes(deps: OperationsDeps): Router {
+/**
+ * Readiness and metrics, for the operator listener only: the public listener does not serve them,
+ * so neither the database probe nor the traffic figures are open to the internet.
+ */
+export function operatorRoutes(deps: OperatorRoutesDeps): Router {
   const router = Router();
   router.get('/readyz', async (req, res) => {
     res.locals.routeTemplate = '/readyz';
@@ -41,9 +43,15 @@ export function operationsRoutes(deps: OperationsDeps): Router {
       res.send(await metrics.registry.metrics());
     });
   }
+  return router;
+}
+
+/** The OpenAPI document, on the public listener: outside /v1 and its rate limits. */
+export function documentationRoutes(openApi: Readonly<Record<string, unknown>>): Router {
+  const router = Router();
   router.get('/openapi.json', (_req, res) => {
     res.locals.routeTemplate = '/openapi.json';
-    res.json(deps.openApi);
+    res.json(openApi);
   });
   return router;
 }

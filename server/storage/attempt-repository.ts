@@ -1,4 +1,12 @@
-import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
+import { createHash } from 'node:crypto';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { preparedQuery } from './prepared-query';
 import type { AttemptsTable, Database } from './schema';
 
@@ -83,34 +91,96 @@ function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {
   };
 }
 
-/** Stores a new attempt. */
-export async function insertAttempt(db: Kysely<Database>, a: NewAttempt): Promise<void> {
-  await db
-    .insertInto('attempts')
-    .values({
-      attempt_id: a.attemptId,
-      kind: a.kind,
-      card_id: a.cardId,
-      state: 'started',
-      created_at: a.createdAt,
-      expires_at: a.expiresAt,
-      nonce: a.nonce,
-      nonce_expires_at: a.nonceExpiresAt,
-      nonce_used_at: null,
-      pending_answers: null,
-      sends: 0,
-      last_sent_at: null,
-      prev_sent_at: null,
-      code_hash: null,
-      code_expires_at: null,
-      code_tries: 0,
-      code_used_at: null,
-      puk_released_at: null,
-      rotation_ref: null,
-      ended_at: null,
-      end_reason: null,
-    })
-    .execute();
+/** The states of an attempt that has not ended. */
+const OPEN_STATES: readonly AttemptState[] = [
+  'started',
+  'proved',
+  'answered',
+  'verified',
+  'authorised',
+];
+
+/** The policy's default for `security.attempt.maxOpenPerCard`, for callers that pass none. */
+const DEFAULT_MAX_OPEN_PER_CARD = 3;
+
+/** The rows of attempt_start_locks (created by migration 0003; never change it there). */
+const START_LOCK_SLOTS = 256;
+
+/** The start-lock slot of a card id. */
+export const startLockSlot = (cardId: string): number =>
+  createHash('sha256').update(cardId).digest().readUInt32BE(0) % START_LOCK_SLOTS;
+
+/**
+ * Stores a new attempt and, in the same transaction, ends the card's live attempts beyond
+ * `maxOpenPerCard` (reason `superseded`), oldest first; the new one always stays. Attempts past
+ * the card proof are kept before those that are not, so starts by someone who only knows a card
+ * id end each other rather than the holder's. Returns the ids it ended.
+ */
+export async function insertAttempt(
+  db: Kysely<Database>,
+  a: NewAttempt,
+  maxOpenPerCard: number = DEFAULT_MAX_OPEN_PER_CARD,
+): Promise<readonly string[]> {
+  const run = async (trx: Kysely<Database>): Promise<readonly string[]> => {
+    // Written first: on PostgreSQL the slot's row lock makes starts for this card take turns
+    // until commit; on SQLite a first write takes the database's write lock before any read.
+    await trx
+      .updateTable('attempt_start_locks')
+      .set({ last_start_at: a.createdAt })
+      .where('slot', '=', startLockSlot(a.cardId))
+      .execute();
+    await trx
+      .insertInto('attempts')
+      .values({
+        attempt_id: a.attemptId,
+        kind: a.kind,
+        card_id: a.cardId,
+        state: 'started',
+        created_at: a.createdAt,
+        expires_at: a.expiresAt,
+        nonce: a.nonce,
+        nonce_expires_at: a.nonceExpiresAt,
+        nonce_used_at: null,
+        pending_answers: null,
+        sends: 0,
+        last_sent_at: null,
+        prev_sent_at: null,
+        code_hash: null,
+        code_expires_at: null,
+        code_tries: 0,
+        code_used_at: null,
+        puk_released_at: null,
+        rotation_ref: null,
+        ended_at: null,
+        end_reason: null,
+      })
+      .execute();
+    const live = (eb: ExpressionBuilder<Database, 'attempts'>) =>
+      eb.and([
+        eb('card_id', '=', a.cardId),
+        eb('state', 'in', OPEN_STATES),
+        eb('expires_at', '>', a.createdAt),
+      ]);
+    const kept = await trx
+      .selectFrom('attempts')
+      .select('attempt_id')
+      .where(live)
+      .where('attempt_id', '!=', a.attemptId)
+      .orderBy(sql`case when state = 'started' then 0 else 1 end`, 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('attempt_id', 'desc')
+      .limit(Math.max(0, maxOpenPerCard - 1))
+      .execute();
+    const ended = await trx
+      .updateTable('attempts')
+      .set({ state: 'ended', ended_at: a.createdAt, end_reason: 'superseded' })
+      .where(live)
+      .where('attempt_id', 'not in', [a.attemptId, ...kept.map((k) => k.attempt_id)])
+      .returning('attempt_id')
+      .execute();
+    return ended.map((e) => e.attempt_id);
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 const selectAttempt = preparedQuery((db, v: { attemptId: string; kind: AttemptKind }) =>

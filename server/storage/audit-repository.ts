@@ -42,8 +42,8 @@ const insertAudit = preparedQuery(
 );
 
 /**
- * Appends one line to the audit trail (the table refuses updates and deletes). A prepared query:
- * every step of every flow writes one.
+ * Appends one line to the audit trail (the table refuses updates, and deletes other than the
+ * retention purge's). A prepared query: every step of every flow writes one.
  */
 export async function appendAudit(db: Kysely<Database>, entry: AuditRecord): Promise<void> {
   await insertAudit(db, {
@@ -77,4 +77,59 @@ export async function listAudit(
     requestId: r.request_id,
     detail: r.detail,
   }));
+}
+
+/** How many audit rows are older than `before`. */
+export async function countAuditBefore(db: Kysely<Database>, before: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('at', '<', before)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Deletes up to `limit` audit rows older than `before` in one transaction, which sets the delete
+ * trigger's cut-off, clears it again before committing, and records what went in the trail
+ * itself, so no audit row leaves without a trace. Returns how many went.
+ */
+export async function purgeAuditBatch(
+  db: Kysely<Database>,
+  before: string,
+  limit: number,
+  now: string,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('audit_purge_control')
+      .set({ purge_before: before })
+      .where('id', '=', 1)
+      .execute();
+    const r = await trx
+      .deleteFrom('audit_log')
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('audit_log').select('id').where('at', '<', before).orderBy('id').limit(limit),
+      )
+      .executeTakeFirst();
+    const deleted = Number(r.numDeletedRows);
+    if (deleted > 0) {
+      await appendAudit(trx, {
+        at: now,
+        cardId: null,
+        attemptId: null,
+        action: 'retention.audit-purge',
+        outcome: 'ok',
+        sourceAddress: 'server:retention',
+        requestId: null,
+        detail: `deleted=${deleted};before=${before}`,
+      });
+    }
+    await trx
+      .updateTable('audit_purge_control')
+      .set({ purge_before: null })
+      .where('id', '=', 1)
+      .execute();
+    return deleted;
+  });
 }

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -16,6 +17,48 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+/** The mode of the SQLite file and its side files: they hold PUKs (sealed) and the audit trail. */
+const OWNER_ONLY = 0o600;
+
+/**
+ * Makes a file owner-only if it exists. A side file SQLite has not created yet is left alone, and
+ * so is a file of another user's (EPERM): its owner's next open tightens it.
+ */
+function restrict(path: string): void {
+  try {
+    chmodSync(path, OWNER_ONLY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw e;
+  }
+}
+
+/**
+ * Opens a SQLite file that only its owner can read. The file is created 0600 before SQLite opens
+ * it, and SQLite gives the -wal and -shm files it creates the database file's mode; files left
+ * by an earlier, looser version are tightened.
+ */
+function openSqliteFile(file: string): SqliteDatabase.Database {
+  const onDisk = file !== '' && file !== ':memory:';
+  if (onDisk) {
+    try {
+      // An empty file is an empty database to SQLite; 'wx' creates it without opening an old one.
+      closeSync(openSync(file, 'wx', OWNER_ONLY));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    restrict(file);
+  }
+  const db = new SqliteDatabase(file);
+  // WAL lets readers run beside the writer.
+  db.pragma('journal_mode = WAL');
+  if (onDisk) {
+    restrict(`${file}-wal`);
+    restrict(`${file}-shm`);
+  }
+  return db;
+}
+
 /** Opens the configured database and applies every pending migration before returning. */
 export async function openDatabase(settings: StorageSettings): Promise<OpenDatabase> {
   const db =
@@ -23,10 +66,8 @@ export async function openDatabase(settings: StorageSettings): Promise<OpenDatab
       ? new Kysely<Database>({
           dialect: new SqliteDialect({
             database: () => {
-              const file = new SqliteDatabase(settings.file);
-              // WAL lets readers run beside the writer; the busy timeout makes a second process
-              // wait for the write lock instead of failing at once.
-              file.pragma('journal_mode = WAL');
+              const file = openSqliteFile(settings.file);
+              // A second process waits for the write lock instead of failing at once.
               file.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
               file.pragma('foreign_keys = ON');
               file.pragma('synchronous = NORMAL');

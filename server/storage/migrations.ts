@@ -152,6 +152,104 @@ function migrations(kind: DialectKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0003-bounded-growth': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // Starts for one card lock its slot, so concurrent starts cannot both miss the other's
+        // attempt when ending those beyond the per-card limit; slots work for ids with no card row.
+        await db.schema
+          .createTable('attempt_start_locks')
+          .addColumn('slot', 'integer', (c) => c.primaryKey())
+          .addColumn('last_start_at', 'text')
+          .execute();
+        const slots = Array.from({ length: 256 }, (_, slot) => `(${slot})`).join(', ');
+        await sql.raw(`INSERT INTO attempt_start_locks (slot) VALUES ${slots}`).execute(db);
+        // The audit purge's cut-off, set and cleared within each of its transactions: the delete
+        // trigger below lets through only rows older than it, and refuses every other delete.
+        await db.schema
+          .createTable('audit_purge_control')
+          .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+          .addColumn('purge_before', 'text')
+          .execute();
+        await sql`INSERT INTO audit_purge_control (id, purge_before) VALUES (1, NULL)`.execute(db);
+        if (kind === 'sqlite') {
+          await sql`DROP TRIGGER audit_log_no_delete`.execute(db);
+          await sql
+            .raw(
+              'CREATE TRIGGER audit_log_delete_past_retention BEFORE DELETE ON audit_log ' +
+                'WHEN NOT EXISTS (SELECT 1 FROM audit_purge_control c WHERE c.id = 1 ' +
+                'AND c.purge_before IS NOT NULL AND OLD.at < c.purge_before) ' +
+                "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+            )
+            .execute(db);
+        } else {
+          // Updates stay refused by the first trigger's function; truncation keeps its trigger.
+          await sql`DROP TRIGGER audit_log_no_change ON audit_log`.execute(db);
+          await sql
+            .raw(
+              'CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log ' +
+                'FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()',
+            )
+            .execute(db);
+          // The cut-off counts only when this transaction wrote it (xmin), so a value left behind
+          // by anything but the purge's own transaction opens nothing.
+          await sql
+            .raw(
+              `CREATE FUNCTION audit_log_delete_past_retention() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
+                `BEGIN IF EXISTS (SELECT 1 FROM audit_purge_control c WHERE c.id = 1 ` +
+                `AND c.purge_before IS NOT NULL AND OLD.at < c.purge_before ` +
+                `AND c.xmin = pg_current_xact_id()::xid) THEN RETURN OLD; END IF; ` +
+                `RAISE EXCEPTION 'audit_log is append-only'; END $$`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              'CREATE TRIGGER audit_log_delete_past_retention BEFORE DELETE ON audit_log ' +
+                'FOR EACH ROW EXECUTE FUNCTION audit_log_delete_past_retention()',
+            )
+            .execute(db);
+        }
+      },
+    },
+    '0004-attempts-for-any-card': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // An attempt starts for any well-formed card id, known or not, so a start tells nothing
+        // about the card (docs/security-model.md): attempts lose their foreign key to cards.
+        if (kind === 'postgres') {
+          await sql
+            .raw(
+              `DO $$ DECLARE c text; BEGIN FOR c IN SELECT conname FROM pg_constraint ` +
+                `WHERE conrelid = 'attempts'::regclass AND contype = 'f' LOOP ` +
+                `EXECUTE format('ALTER TABLE attempts DROP CONSTRAINT %I', c); END LOOP; END $$`,
+            )
+            .execute(db);
+          return;
+        }
+        // SQLite cannot drop a constraint: rebuild the table from its own definition, as its
+        // documentation describes, keeping every column and index.
+        await db.transaction().execute(async (trx) => {
+          const table = await sql<{ sql: string }>`
+            SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'attempts'`.execute(trx);
+          const indexes = await sql<{ sql: string }>`
+            SELECT sql FROM sqlite_master
+            WHERE type = 'index' AND tbl_name = 'attempts' AND sql IS NOT NULL`.execute(trx);
+          const definition = table.rows[0]?.sql ?? '';
+          const rebuilt = definition
+            .replace(/^create table "?attempts"?/i, 'CREATE TABLE "attempts_rebuilt"')
+            .replace(
+              /\s+references\s+"?cards"?\s*\(\s*"?card_id"?\s*\)(\s+on delete cascade)?/i,
+              '',
+            );
+          if (rebuilt === definition || /references/i.test(rebuilt)) {
+            throw new Error(`Unexpected attempts table definition: ${definition}`);
+          }
+          await sql.raw(rebuilt).execute(trx);
+          await sql`INSERT INTO attempts_rebuilt SELECT * FROM attempts`.execute(trx);
+          await sql`DROP TABLE attempts`.execute(trx);
+          await sql`ALTER TABLE attempts_rebuilt RENAME TO attempts`.execute(trx);
+          for (const index of indexes.rows) await sql.raw(index.sql).execute(trx);
+        });
+      },
+    },
   };
 }
 

@@ -32,7 +32,11 @@ export function startPurgeSchedule(options: {
     running = purge()
       .then(
         (counts) => {
-          const total = counts.attempts + counts.rateLimitWindows + counts.pukReleaseDays;
+          const total =
+            counts.attempts +
+            counts.rateLimitWindows +
+            counts.pukReleaseDays +
+            (counts.auditRows ?? 0);
           if (total > 0) logger.info({ purged: counts }, 'purged rows past their retention');
         },
         (error: unknown) => logger.error({ err: error }, 'the retention purge failed'),

@@ -1,12 +1,15 @@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { z } from 'zod';
+import { countAuditBefore, purgeAuditBatch } from './audit-repository';
 import type { Database } from './schema';
 
 /**
  * How long the server keeps rows it no longer needs, and the purge that removes them: finished
- * attempts (with their nonces and code hashes), ended rate-limit windows and past days' PUK
- * release counts. The audit trail is append-only and never purged here (its table refuses
- * deletes); keep or archive it by your own records policy.
+ * attempts (with their nonces and code hashes), ended rate-limit windows, past days' PUK release
+ * counts and, only when `auditDays` is set, audit rows older than that. The audit table refuses
+ * every other delete (a trigger checks the purge's cut-off), and each batch of audit rows the
+ * purge deletes leaves an audit row saying so. Unset, the trail is kept for good: archive it by
+ * your own records policy.
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,6 +24,11 @@ export const retentionSettingsSchema = z
     endedAttemptDays: z.number().int().min(1).max(3650).default(30),
     /** How often each instance purges (it also purges once at start). */
     purgeIntervalMinutes: z.number().int().min(1).max(1440).default(60),
+    /**
+     * Days audit rows are kept; null (the default) keeps them for good. At least 30, so a slip in
+     * the settings cannot erase the last month's trail.
+     */
+    auditDays: z.number().int().min(30).max(36_500).nullable().default(null),
   })
   .strict();
 
@@ -35,20 +43,34 @@ export interface PurgeCounts {
   readonly attempts: number;
   readonly rateLimitWindows: number;
   readonly pukReleaseDays: number;
+  /** Null when `retention.auditDays` is not set: the audit trail is kept. */
+  readonly auditRows: number | null;
 }
 
-/** Attempts are deleted this many at a time, so a first purge of a big table holds no long lock. */
+/** What the purge reads of the settings; without `auditDays` the audit trail is kept. */
+export type PurgeRetention = Pick<RetentionSettings, 'endedAttemptDays'> &
+  Partial<Pick<RetentionSettings, 'auditDays'>>;
+
+/** Rows are deleted this many at a time, so a first purge of a big table holds no long lock. */
 const BATCH = 1000;
 
 /** The purge's cut-off times for `now`. */
 export function purgeCutoffs(
   now: Date,
-  retention: Pick<RetentionSettings, 'endedAttemptDays'>,
-): { readonly attemptsBefore: string; readonly pukDaysBefore: string; readonly now: string } {
+  retention: PurgeRetention,
+): {
+  readonly attemptsBefore: string;
+  readonly pukDaysBefore: string;
+  readonly auditBefore: string | null;
+  readonly now: string;
+} {
   const attemptsBefore = new Date(now.getTime() - retention.endedAttemptDays * DAY_MS);
+  const auditDays = retention.auditDays ?? null;
   return {
     attemptsBefore: attemptsBefore.toISOString(),
     pukDaysBefore: attemptsBefore.toISOString().slice(0, 10),
+    auditBefore:
+      auditDays === null ? null : new Date(now.getTime() - auditDays * DAY_MS).toISOString(),
     now: now.toISOString(),
   };
 }
@@ -69,10 +91,10 @@ const finishedBefore =
 export async function countPurgeable(
   db: Kysely<Database>,
   now: Date,
-  retention: Pick<RetentionSettings, 'endedAttemptDays'>,
+  retention: PurgeRetention,
 ): Promise<PurgeCounts> {
   const c = purgeCutoffs(now, retention);
-  const [attempts, windows, days] = await Promise.all([
+  const [attempts, windows, days, auditRows] = await Promise.all([
     db
       .selectFrom('attempts')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -88,22 +110,25 @@ export async function countPurgeable(
       .select((eb) => eb.fn.countAll().as('n'))
       .where('day', '<', c.pukDaysBefore)
       .executeTakeFirstOrThrow(),
+    c.auditBefore === null ? null : countAuditBefore(db, c.auditBefore),
   ]);
   return {
     attempts: Number(attempts.n),
     rateLimitWindows: Number(windows.n),
     pukReleaseDays: Number(days.n),
+    auditRows,
   };
 }
 
 /**
  * Deletes what is past its retention at `now`. Each statement is a plain conditional DELETE, so
- * instances purging at the same time only split the work between them.
+ * instances purging at the same time only split the work between them (audit batches take turns
+ * on the purge's control row).
  */
 export async function purgeExpired(
   db: Kysely<Database>,
   now: Date,
-  retention: Pick<RetentionSettings, 'endedAttemptDays'>,
+  retention: PurgeRetention,
 ): Promise<PurgeCounts> {
   const c = purgeCutoffs(now, retention);
   let attempts = 0;
@@ -130,9 +155,19 @@ export async function purgeExpired(
     .deleteFrom('puk_releases')
     .where('day', '<', c.pukDaysBefore)
     .executeTakeFirst();
+  let auditRows: number | null = null;
+  if (c.auditBefore !== null) {
+    auditRows = 0;
+    for (;;) {
+      const deleted = await purgeAuditBatch(db, c.auditBefore, BATCH, c.now);
+      auditRows += deleted;
+      if (deleted < BATCH) break;
+    }
+  }
   return {
     attempts,
     rateLimitWindows: Number(windows.numDeletedRows),
     pukReleaseDays: Number(days.numDeletedRows),
+    auditRows,
   };
 }

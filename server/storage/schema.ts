@@ -12,6 +12,8 @@ export interface Database {
   puk_releases: PukReleasesTable;
   audit_log: AuditLogTable;
   rate_limits: RateLimitsTable;
+  attempt_start_locks: AttemptStartLocksTable;
+  audit_purge_control: AuditPurgeControlTable;
 }
 
 /** A card, its holder and its PUK (encrypted), with the card's lockout counter. */
@@ -78,7 +80,10 @@ export interface PukReleasesTable {
   releases: number;
 }
 
-/** The append-only audit trail (triggers refuse updates and deletes). */
+/**
+ * The append-only audit trail: triggers refuse updates, truncation, and deletes other than the
+ * retention purge's (see AuditPurgeControlTable).
+ */
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -104,4 +109,23 @@ export interface RateLimitsTable {
   /** When the window's count stops applying; the purge removes the row after it. */
   window_end: string;
   hits: number;
+}
+
+/**
+ * Fixed slots (rows 0 to 255) that card ids hash onto: a new attempt locks its card's slot, so
+ * starts for one card take turns, whether or not the card has a row in `cards`.
+ */
+export interface AttemptStartLocksTable {
+  slot: number;
+  last_start_at: string | null;
+}
+
+/**
+ * One row (id 1): the cut-off the audit purge sets and clears inside each of its transactions.
+ * The audit trail's delete trigger lets a row go only when it is older than this (on PostgreSQL,
+ * only when set by the deleting transaction itself).
+ */
+export interface AuditPurgeControlTable {
+  id: number;
+  purge_before: string | null;
 }

@@ -103,7 +103,7 @@ export const FAILURE_TITLES: Readonly<Record<ErrorCode, string>> = {
   ATTEMPT_EXPIRED: 'This attempt has timed out',
   ATTEMPT_NOT_FOUND: 'This attempt has ended',
   ATTEMPT_STATE: 'This attempt has ended',
-  PROOF_INVALID: 'Your Smartcard could not be checked',
+  PROOF_INVALID: 'This Smartcard cannot be unlocked here',
   MAIL_UNAVAILABLE: 'The email could not be sent',
   PUK_RELEASE_LIMIT: 'Your Smartcard has been unlocked too often today',
   RATE_LIMITED: 'Too many requests',

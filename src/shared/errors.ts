@@ -205,7 +205,9 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
     nextStep: 'Press Start to begin again.',
   },
   PROOF_INVALID: {
-    message: 'Your smartcard could not prove it is genuine.',
+    // Also what a card the server does not know hears: nothing before a verified proof tells
+    // whether a card exists (docs/security-model.md), and the desk can look the card up.
+    message: 'This Smartcard cannot be unlocked here: the service could not check it.',
     nextStep: callDesk,
   },
   MAIL_UNAVAILABLE: {

@@ -328,6 +328,17 @@ export function defineScenarios(
       await screen(page, prefix, 'not-registered');
     });
 
+    it('says a card the server does not know cannot be unlocked here, as for a failed proof, with the help contacts', async () => {
+      await stack.newCard({ register: false, enrol: false });
+      await lockWithWrongPasscodes(stack.pcscd.env);
+      const { page } = await openApp('unknown-card');
+      await waitForCardReady(page);
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await failureHeading(page, 'This Smartcard cannot be unlocked here');
+      expect(await page.locator('main').innerText()).toContain('x4050');
+      await screen(page, prefix, 'unknown-card');
+    });
+
     it('says a card that is not a PIV card cannot be unlocked here', async () => {
       await stack.insertNonPivCard();
       const { page } = await openApp('not-piv');

@@ -39,6 +39,9 @@ describe('server deployment samples', () => {
     expect(result.value.core.mail.kind).toBe('smtp');
     expect(result.value.http.trustProxy).toBe('10.0.0.0/8');
     expect(result.value.development).toBe(false);
+    // Readiness and metrics on loopback at the public port + 1 unless IT opens them up.
+    expect(result.value.operator).toEqual({ host: '127.0.0.1', port: 8444 });
+    expect(result.value.http.connections.headersTimeoutMs).toBe(10_000);
   });
 
   it('when the secrets sample is read, then every variable it sets is one the server knows', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listAudit } from '../../../../server/storage/audit-repository';
+import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
 import { endAttempt, insertAttempt } from '../../../../server/storage/attempt-repository';
 import { upsertCard } from '../../../../server/storage/card-repository';
 import { openDatabase } from '../../../../server/storage/database';
@@ -135,7 +135,7 @@ describe.each(engines)('npm run admin -- purge on %s', (_engine, fresh) => {
     expect(real.status, real.err).toBe(0);
     expect(real.out).toContain('Deleted 2 finished attempts (with their nonces and code hashes)');
     expect(real.out).toContain('Deleted 0 ended rate-limit windows');
-    expect(real.out).toContain('never purged');
+    expect(real.out).toContain('The audit trail is kept: retention.auditDays is not set.');
     expect(await attemptsLeft(storage)).toEqual(['today']);
 
     const db = await openDatabase(storage);
@@ -145,10 +145,60 @@ describe.each(engines)('npm run admin -- purge on %s', (_engine, fresh) => {
         action: 'admin.purge',
         outcome: 'ok',
         sourceAddress: 'admin:it.ops',
-        detail: 'attempts=2;rateLimitWindows=0;pukReleaseDays=0',
+        detail: 'attempts=2;rateLimitWindows=0;pukReleaseDays=0;auditRows=kept',
       });
     } finally {
       await db.close();
+    }
+  });
+
+  it('when retention.auditDays is set, then a dry run counts the audit rows older than that, and the purge deletes them and says so in the trail', async () => {
+    const { env, storage } = await fresh();
+    await seed(storage);
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const db = await openDatabase(storage);
+    try {
+      for (const [days, requestId] of [
+        [400, 'old-1'],
+        [200, 'old-2'],
+        [10, 'recent'],
+      ] as const) {
+        await appendAudit(db.db, {
+          at: ago(days),
+          cardId: null,
+          attemptId: null,
+          action: 'unlock.start',
+          outcome: 'ok',
+          sourceAddress: '203.0.113.7',
+          requestId,
+        });
+      }
+    } finally {
+      await db.close();
+    }
+    const file = join(dir, `audit-days-${n}.json`);
+    writeFileSync(file, JSON.stringify({ retention: { auditDays: 180 } }));
+
+    const dry = await admin(env, 'purge', '--dry-run', '--config', file);
+    expect(dry.status, dry.err).toBe(0);
+    expect(dry.out).toContain('Would delete 2 audit rows older than retention.auditDays');
+    const real = await admin(env, 'purge', '--config', file, '--actor', 'it.ops');
+    expect(real.status, real.err).toBe(0);
+    expect(real.out).toContain('Deleted 2 audit rows older than retention.auditDays');
+
+    const after = await openDatabase(storage);
+    try {
+      const trail = await listAudit(after.db, { limit: 10 });
+      expect(trail.map((e) => e.action)).toEqual([
+        'admin.purge',
+        'retention.audit-purge',
+        'unlock.start',
+      ]);
+      expect(trail[0]?.detail).toBe('attempts=2;rateLimitWindows=0;pukReleaseDays=0;auditRows=2');
+      expect(trail[1]?.detail).toMatch(/^deleted=2;before=/);
+      expect(trail[2]?.requestId).toBe('recent');
+    } finally {
+      await after.close();
     }
   });
 });

@@ -1,8 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type ServerCoreSettings } from '../../../../server/domain/create-services';
-import type { ServerCore } from '../../../../server/domain/ports';
+import type {
+  RequestContext,
+  ServerCore,
+  StartAttemptResponse,
+} from '../../../../server/domain/ports';
+import { createMetrics, domainEventsOf, type HttpMetrics } from '../../../../server/http/metrics';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import {
@@ -22,6 +28,19 @@ import {
   testKeys,
   testSettings,
 } from './harness';
+
+/** An unlock start and the card's own proof: the first answer that tells about the card. */
+async function startAndProve(
+  services: ServerCore,
+  card: ReturnType<typeof makeCard>,
+): ReturnType<ServerCore['unlock']['proveCard']> {
+  const started = must(await services.unlock.start(card.cardId, ctx));
+  return services.unlock.proveCard(
+    started.attemptId,
+    proof(card.cardAuthentication, 'unlock', started.attemptId, started.nonce),
+    ctx,
+  );
+}
 
 /** What the suite needs from a database engine. */
 export interface Backend {
@@ -70,7 +89,10 @@ export function domainSuite(backend: Backend): void {
     const storage = await backend.freshStorage();
     const keys = testKeys();
     const settings = testSettings(storage, smtp.port, keys, security);
-    const services = await build(settings, clock, logger);
+    // The domain's counters land in real metrics, as the server wires them.
+    const metrics = createMetrics({ processMetrics: false });
+    const events = domainEventsOf(metrics);
+    const services = await build(settings, clock, logger, events);
     open.push(services);
     const driver = new Driver(services, smtp);
     const card = makeCard();
@@ -78,11 +100,11 @@ export function domainSuite(backend: Backend): void {
     /** Another instance on the same database (PostgreSQL), or the same one (SQLite). */
     const second = async (overrides: Partial<ServerCoreSettings> = {}) => {
       if (!backend.multiInstance && Object.keys(overrides).length === 0) return services;
-      const other = await build({ ...settings, ...overrides }, clock, logger);
+      const other = await build({ ...settings, ...overrides }, clock, logger, events);
       open.push(other);
       return other;
     };
-    return { clock, logger, storage, keys, settings, services, driver, card, second };
+    return { clock, logger, storage, keys, settings, services, driver, card, second, metrics };
   }
 
   /**
@@ -193,16 +215,88 @@ export function domainSuite(backend: Backend): void {
         expect(auth2.puk).toBe(auth.nextPuk);
       });
 
-      it('when the card is unknown or not registered, then start says so', async () => {
+      it('when a card is unknown or not registered, then start answers as for any card and only a verified proof tells; the audit keeps the real reason', async () => {
         const { services, card } = await world();
-        expect(await services.unlock.start('0'.repeat(32), ctx)).toEqual({
-          ok: false,
-          error: { code: 'CARD_UNKNOWN' },
-        });
-        expect(await services.unlock.start(card.cardId, ctx)).toEqual({
-          ok: false,
-          error: { code: 'CARD_NOT_REGISTERED' },
-        });
+        const stranger = makeCard();
+        const shape = (r: Awaited<ReturnType<typeof services.unlock.start>>) => {
+          const v = must(r);
+          return [Object.keys(v).sort(), v.attemptId.length, v.nonce.length];
+        };
+        const known = await services.unlock.start(card.cardId, ctx);
+        const unknown = await services.unlock.start(stranger.cardId, ctx);
+        expect(shape(unknown)).toEqual(shape(known));
+        expect(shape(await services.registration.start(stranger.cardId, ctx))).toEqual(
+          shape(await services.registration.start(card.cardId, ctx)),
+        );
+
+        // An unknown card's proof answers exactly as a known card's bad proof: nothing to learn.
+        const u = must(unknown);
+        const unknownProof = await services.unlock.proveCard(
+          u.attemptId,
+          proof(stranger.cardAuthentication, 'unlock', u.attemptId, u.nonce),
+          ctx,
+        );
+        const k = must(known);
+        const badProof = await services.unlock.proveCard(
+          k.attemptId,
+          proof(stranger.cardAuthentication, 'unlock', k.attemptId, k.nonce),
+          ctx,
+        );
+        expect(unknownProof).toEqual({ ok: false, error: { code: 'PROOF_INVALID' } });
+        expect(badProof).toEqual(unknownProof);
+        // Both attempts are spent alike.
+        for (const attemptId of [u.attemptId, k.attemptId]) {
+          expect(await services.unlock.answer(attemptId, ANSWERS, ctx)).toEqual({
+            ok: false,
+            error: { code: 'ATTEMPT_STATE' },
+          });
+        }
+
+        // The real holder of the unregistered card hears why, once the card has proved itself.
+        const again = must(await services.unlock.start(card.cardId, ctx));
+        expect(
+          await services.unlock.proveCard(
+            again.attemptId,
+            proof(card.cardAuthentication, 'unlock', again.attemptId, again.nonce),
+            ctx,
+          ),
+        ).toEqual({ ok: false, error: { code: 'CARD_NOT_REGISTERED' } });
+
+        const trail = must(await services.admin.auditTrail({ cardId: stranger.cardId }));
+        expect(trail.map((e) => `${e.action}:${e.outcome}`)).toEqual(
+          expect.arrayContaining([
+            'unlock.start:ok',
+            'register.start:ok',
+            'unlock.proof:CARD_UNKNOWN',
+          ]),
+        );
+      });
+
+      it('when a registration proof comes from a card the server does not know, then it answers as a bad proof', async () => {
+        const { services, card } = await world();
+        const stranger = makeCard();
+        const answers = [];
+        for (const [cardId, key] of [
+          [stranger.cardId, stranger.pivAuthentication],
+          [card.cardId, stranger.pivAuthentication],
+        ] as const) {
+          const s = must(await services.registration.start(cardId, ctx));
+          answers.push(
+            await services.registration.proveCard(
+              s.attemptId,
+              proof(key, 'register', s.attemptId, s.nonce),
+              ctx,
+            ),
+          );
+        }
+        expect(answers).toEqual([
+          { ok: false, error: { code: 'PROOF_INVALID' } },
+          { ok: false, error: { code: 'PROOF_INVALID' } },
+        ]);
+        const trail = must(await services.admin.auditTrail({ cardId: stranger.cardId }));
+        expect(trail.map((e) => `${e.action}:${e.outcome}`)).toContain(
+          'register.proof:CARD_UNKNOWN',
+        );
       });
 
       it('when the proof is signed by the wrong key, then it is refused and the attempt ends', async () => {
@@ -287,7 +381,7 @@ export function domainSuite(backend: Backend): void {
         expect(await services.unlock.answer(second, ANSWERS, ctx)).toMatchObject({
           error: { code: 'SELF_SERVICE_LOCKED' },
         });
-        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+        expect(await startAndProve(services, card)).toMatchObject({
           error: { code: 'SELF_SERVICE_LOCKED' },
         });
         const state = must(await services.admin.showCard(card.cardId));
@@ -554,11 +648,11 @@ export function domainSuite(backend: Backend): void {
             ),
           );
         }
-        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+        expect(await startAndProve(services, card)).toMatchObject({
           error: { code: 'PUK_RELEASE_LIMIT' },
         });
         clock.advance(24 * 3600);
-        expect((await services.unlock.start(card.cardId, ctx)).ok).toBe(true);
+        expect((await startAndProve(services, card)).ok).toBe(true);
       });
 
       it('when an attempt is cancelled, then it cannot go on', async () => {
@@ -649,7 +743,7 @@ export function domainSuite(backend: Backend): void {
         must(await services.registration.answer(s.attemptId, ANSWERS, ctx));
         const mail = await smtp.nextMail(before);
         expect(mail.subject).toContain('Confirm your email address');
-        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+        expect(await startAndProve(services, card)).toMatchObject({
           error: { code: 'CARD_NOT_REGISTERED' },
         });
         expect(await services.registration.confirmCode(s.attemptId, 'ZZZZZZZZ', ctx)).toMatchObject(
@@ -781,7 +875,7 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = await world();
         await driver.register(card);
         must(await services.admin.resetRegistration(card.cardId, 'desk-analyst'));
-        expect(await services.unlock.start(card.cardId, ctx)).toMatchObject({
+        expect(await startAndProve(services, card)).toMatchObject({
           error: { code: 'CARD_NOT_REGISTERED' },
         });
         expect(await services.admin.resetRegistration('f'.repeat(32), 'x')).toMatchObject({
@@ -1005,15 +1099,17 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card, second } = await world();
         const other = await second();
         await driver.register(card);
-        const attempts = await Promise.all(
-          Array.from({ length: 20 }, () => driver.provedUnlock(card)),
-        );
+        // A card holds at most three open attempts: the 20 answers share them.
+        const attempts: string[] = [];
+        for (let i = 0; i < 3; i++) attempts.push(await driver.provedUnlock(card));
         const wrong = [
           { questionId: 'first-car', answer: 'Ford Focus' },
           { questionId: 'childhood-phone', answer: '1' },
         ];
         const results = await Promise.all(
-          attempts.map((a, i) => (i % 2 === 0 ? services : other).unlock.answer(a, wrong, ctx)),
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 === 0 ? services : other).unlock.answer(attempts[i % 3]!, wrong, ctx),
+          ),
         );
         const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
         expect(codes.filter((c) => c === 'ANSWERS_WRONG')).toHaveLength(2);
@@ -1064,22 +1160,245 @@ export function domainSuite(backend: Backend): void {
       });
 
       it('when several attempts reach the code at once, then the daily cap of PUK releases holds', async () => {
-        const { services, driver, card, second } = await world({ puk: { maxReleasesPerDay: 2 } });
+        const { services, driver, card, second } = await world({ puk: { maxReleasesPerDay: 1 } });
         const other = await second();
         await driver.register(card);
+        // Three attempts: as many as a card may hold open at once.
         const ready = [];
-        for (let i = 0; i < 5; i++) ready.push(await driver.unlockToCode(card));
+        for (let i = 0; i < 3; i++) ready.push(await driver.unlockToCode(card));
         const results = await Promise.all(
           ready.map((u, i) => codeThenUnblock(i % 2 === 0 ? services : other, u.attemptId, u.code)),
         );
-        expect(results.filter((r) => r.ok)).toHaveLength(2);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
         expect(results.filter((r) => !r.ok && r.error.code === 'PUK_RELEASE_LIMIT')).toHaveLength(
-          3,
+          2,
         );
         // Both releases name the same rotation: the card can only ever hold one of two PUKs.
         const auths = results.flatMap((r) => (r.ok ? [r.value] : []));
         expect(new Set(auths.map((a) => a.nextPuk)).size).toBe(1);
       });
+    });
+
+    describe('hostile load', () => {
+      /** The audit rows about unknown attempts, newest first. */
+      async function unknownAttemptRows(services: ServerCore) {
+        const trail = must(await services.admin.auditTrail({ limit: 1000 }));
+        return trail.filter((e) => e.outcome === 'ATTEMPT_NOT_FOUND');
+      }
+      /** The unknown-attempt counter's total, and its count for one action. */
+      async function counted(metrics: HttpMetrics, action?: string): Promise<number> {
+        const { values } = await metrics.unknownAttempts.get();
+        return values
+          .filter((v) => action === undefined || v.labels.action === action)
+          .reduce((n, v) => n + v.value, 0);
+      }
+      /** The ids of a card's attempts that have not ended, sorted. */
+      async function openAttempts(
+        services: Awaited<ReturnType<typeof build>>,
+        cardId: string,
+      ): Promise<string[]> {
+        const rows = await services.database.db
+          .selectFrom('attempts')
+          .select('attempt_id')
+          .where('card_id', '=', cardId)
+          .where('state', '!=', 'ended')
+          .execute();
+        return rows.map((r) => r.attempt_id).sort();
+      }
+
+      it('when 60 requests name unknown attempts from one address within a minute, then one audit row is written and 60 are counted; another address, and the same one a minute later, get a row each', async () => {
+        const { services, clock, metrics } = await world();
+        const made = () => randomBytes(24).toString('base64url');
+        const noProof = new Uint8Array([0x30, 0x00]);
+        const outcome = { outcome: 'unlocked', pukOnCard: 'next' } as const;
+        const steps: ((c: RequestContext) => Promise<{ ok: boolean }>)[] = [
+          (c) => services.unlock.proveCard(made(), noProof, c),
+          (c) => services.unlock.answer(made(), ANSWERS, c),
+          (c) => services.unlock.resendCode(made(), c),
+          (c) => services.unlock.submitCode(made(), 'AAAAAAAA', c),
+          (c) => services.unlock.unblock(made(), c),
+          (c) => services.unlock.reportOutcome(made(), outcome, c),
+          (c) => services.unlock.cancel(made(), c),
+          (c) => services.registration.proveCard(made(), noProof, c),
+          (c) => services.registration.answer(made(), ANSWERS, c),
+          (c) => services.registration.resendCode(made(), c),
+          (c) => services.registration.confirmCode(made(), 'AAAAAAAA', c),
+          (c) => services.registration.cancel(made(), c),
+        ];
+        for (let i = 0; i < 60; i++) {
+          expect(await steps[i % steps.length]!(ctx)).toMatchObject({
+            error: { code: 'ATTEMPT_NOT_FOUND' },
+          });
+          clock.advance(0.9);
+        }
+        expect(await unknownAttemptRows(services)).toEqual([
+          expect.objectContaining({ sourceAddress: ctx.sourceAddress, action: 'unlock.proof' }),
+        ]);
+        expect(await counted(metrics)).toBe(60);
+        expect(await counted(metrics, 'unlock.proof')).toBe(5);
+        expect(await counted(metrics, 'register.code')).toBe(5);
+
+        const elsewhere = { sourceAddress: '10.0.0.8', requestId: 'req-elsewhere' };
+        await steps[2]!(elsewhere);
+        await steps[3]!(elsewhere);
+        const byAddress = (rows: Awaited<ReturnType<typeof unknownAttemptRows>>) =>
+          rows.map((e) => e.sourceAddress).sort();
+        expect(byAddress(await unknownAttemptRows(services))).toEqual(['10.0.0.7', '10.0.0.8']);
+
+        // 54 s since the first row: a minute later, the first address gets its next row.
+        clock.advance(6);
+        await steps[4]!(ctx);
+        const rows = await unknownAttemptRows(services);
+        expect(byAddress(rows)).toEqual(['10.0.0.7', '10.0.0.7', '10.0.0.8']);
+        expect(rows[0]).toMatchObject({
+          sourceAddress: ctx.sourceAddress,
+          action: 'unlock.puk-release',
+          detail: 'unaudited=59',
+        });
+        expect(await counted(metrics)).toBe(63);
+      });
+
+      it('when requests name attempts that ended or expired, then each one is still audited and none is counted as unknown', async () => {
+        const { services, driver, card, clock, metrics } = await world();
+        await driver.register(card);
+        const cancelled = await driver.provedUnlock(card);
+        must(await services.unlock.cancel(cancelled, ctx));
+        const expiring = must(await services.unlock.start(card.cardId, ctx));
+        clock.advance(900);
+        for (let i = 0; i < 3; i++) {
+          await services.unlock.resendCode(cancelled, ctx);
+          await services.unlock.resendCode(expiring.attemptId, ctx);
+        }
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        const late = trail.filter((e) => e.action === 'unlock.code-send');
+        expect(
+          late.filter((e) => e.attemptId === cancelled && e.outcome === 'ATTEMPT_STATE'),
+        ).toHaveLength(3);
+        expect(
+          late.filter((e) => e.attemptId === expiring.attemptId && e.outcome === 'ATTEMPT_EXPIRED'),
+        ).toHaveLength(3);
+        expect(await counted(metrics)).toBe(0);
+      });
+
+      it('when a 4th attempt starts for a card, then the oldest ends, answers as ended, and three stay open', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const started: StartAttemptResponse[] = [];
+        for (let i = 0; i < 4; i++) {
+          started.push(must(await services.unlock.start(card.cardId, ctx)));
+          clock.advance(1);
+        }
+        const [oldest, ...rest] = started;
+        const prove = (s: StartAttemptResponse) =>
+          services.unlock.proveCard(
+            s.attemptId,
+            proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce),
+            ctx,
+          );
+        expect(await openAttempts(services, card.cardId)).toEqual(
+          rest.map((s) => s.attemptId).sort(),
+        );
+        expect(await prove(oldest!)).toMatchObject({ error: { code: 'ATTEMPT_STATE' } });
+        for (const s of rest) must(await prove(s));
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        expect(
+          trail.some(
+            (e) =>
+              e.attemptId === oldest!.attemptId &&
+              e.action === 'unlock.proof' &&
+              e.outcome === 'ATTEMPT_STATE',
+          ),
+        ).toBe(true);
+      });
+
+      it('when the policy allows one open attempt per card, then each start ends the one before', async () => {
+        const { services, driver, card } = await world({ attempt: { maxOpenPerCard: 1 } });
+        await driver.register(card);
+        const first = must(await services.unlock.start(card.cardId, ctx));
+        const second = must(await services.unlock.start(card.cardId, ctx));
+        expect(await openAttempts(services, card.cardId)).toEqual([second.attemptId]);
+        expect(await services.unlock.resendCode(first.attemptId, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+      });
+
+      it('when starts pile up behind a holder who proved the card, then the unproved ones end first and the holder carries on', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const holder = await driver.provedUnlock(card);
+        const others = [];
+        for (let i = 0; i < 5; i++) {
+          clock.advance(1);
+          others.push(must(await services.unlock.start(card.cardId, ctx)).attemptId);
+        }
+        expect(await openAttempts(services, card.cardId)).toEqual(
+          [holder, ...others.slice(-2)].sort(),
+        );
+        const before = smtp.received.length;
+        must(await services.unlock.answer(holder, ANSWERS, ctx));
+        await driver.nextCode(before);
+      });
+
+      it('when a dozen attempts start at once for one card from two instances, then all start and three stay open', async () => {
+        const { services, driver, card, second } = await world();
+        const other = await second();
+        await driver.register(card);
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (i % 2 === 0 ? services : other).unlock.start(card.cardId, ctx),
+          ),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(12);
+        expect(await openAttempts(services, card.cardId)).toHaveLength(3);
+      });
+
+      it.skipIf(!backend.multiInstance)(
+        'when a start runs on another instance between a start and its commit (PostgreSQL; SQLite runs one writer at a time), then it waits for it and three stay open',
+        async () => {
+          const w = await world();
+          const { driver, card, settings, clock, logger, storage, services } = w;
+          if (storage.kind !== 'postgres') throw new Error('this interleaving needs PostgreSQL');
+          await driver.register(card);
+          must(await services.unlock.start(card.cardId, ctx));
+          must(await services.unlock.start(card.cardId, ctx));
+          const supersedes = (node: Parameters<typeof updatesPendingPuk>[0]) =>
+            node.kind === 'UpdateQueryNode' && JSON.stringify(node).includes('"superseded"');
+          const hook = stepAfter(supersedes);
+          const starting = await createServices(settings, {
+            now: clock.now,
+            logger,
+            queryPlugins: [hook.plugin],
+          });
+          open.push(starting);
+          const other = await w.second();
+          const watcher = new pg.Client({ connectionString: storage.url });
+          await watcher.connect();
+          try {
+            // The third start has ended nothing (three open) and not committed yet: a fourth,
+            // on another instance, must wait for it rather than count without it.
+            let fourth: ReturnType<typeof other.unlock.start> | undefined;
+            hook.arm(async () => {
+              let settled = false;
+              fourth = other.unlock.start(card.cardId, ctx);
+              void fourth.finally(() => (settled = true));
+              for (let i = 0; ; i++) {
+                const waiting = await watcher.query<{ n: string }>(
+                  "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+                );
+                if (settled || Number(waiting.rows[0]?.n) > 0) break;
+                if (i > 500) throw new Error('the fourth start neither waited nor finished');
+                await new Promise((resolve) => setTimeout(resolve, 20));
+              }
+            });
+            must(await starting.unlock.start(card.cardId, ctx));
+            expect(hook.fired()).toBe(true);
+            must(await fourth!);
+            expect(await openAttempts(services, card.cardId)).toHaveLength(3);
+          } finally {
+            await watcher.end();
+          }
+        },
+      );
     });
   });
 }

@@ -7,6 +7,7 @@ import {
   type ServerCoreSettings,
 } from '../../../../server/domain/create-services';
 import type {
+  DomainEvents,
   DomainLogger,
   DomainResult,
   RequestContext,
@@ -206,12 +207,18 @@ export function must<T>(r: { ok: true; value: T } | { ok: false; error: unknown 
   return r.value;
 }
 
-/** Builds services with these settings and clock. */
-export function build(settings: ServerCoreSettings, clock: TestClock, logger?: DomainLogger) {
-  return createServices(
-    settings,
-    logger === undefined ? { now: clock.now } : { now: clock.now, logger },
-  );
+/** Builds services with these settings and clock (and logger and counters, when given). */
+export function build(
+  settings: ServerCoreSettings,
+  clock: TestClock,
+  logger?: DomainLogger,
+  events?: DomainEvents,
+) {
+  return createServices(settings, {
+    now: clock.now,
+    ...(logger === undefined ? {} : { logger }),
+    ...(events === undefined ? {} : { events }),
+  });
 }
 
 /** Whether a query updates a card's pending PUK (setting, re-sealing or clearing it). */

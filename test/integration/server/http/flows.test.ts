@@ -117,9 +117,35 @@ describe.each(engines)(
       });
     });
 
-    it('when a card is not registered yet, then an unlock start answers 409 CARD_NOT_REGISTERED', async () => {
-      const res = await server.post('/v1/unlock/attempts', { cardId: card.cardId });
-      expect([res.status, code(res).code]).toEqual([409, 'CARD_NOT_REGISTERED']);
+    /** An unlock start and its proof signed by `signer`'s card-authentication key. */
+    const startAndProve = async (cardId: string, signer = card) => {
+      const started = await server.post('/v1/unlock/attempts', { cardId });
+      const a = startAttemptResponseSchema.parse(started.body);
+      const proved = await server.post(`/v1/unlock/attempts/${a.attemptId}/card-proof`, {
+        signature: proofFor(signer, 'unlock', a.attemptId, a.nonce),
+      });
+      return { started, proved };
+    };
+
+    it('when a card is not registered yet, then the start answers 201 as for any card and the proof answers 409 CARD_NOT_REGISTERED', async () => {
+      const { started, proved } = await startAndProve(card.cardId);
+      expect(started.status).toBe(201);
+      expect([proved.status, code(proved).code]).toEqual([409, 'CARD_NOT_REGISTERED']);
+    });
+
+    it('when a card id is unknown, then the start answers 201 with the same shape, and the proof answers as a bad proof of a known card', async () => {
+      const unknown = await startAndProve('0'.repeat(32));
+      const known = await startAndProve(card.cardId);
+      expect(unknown.started.status).toBe(201);
+      expect(Object.keys(unknown.started.body as object).sort()).toEqual(
+        Object.keys(known.started.body as object).sort(),
+      );
+      const badProof = await startAndProve(card.cardId, makeTestCard(card.cardId));
+      expect([unknown.proved.status, unknown.proved.body]).toEqual([
+        badProof.proved.status,
+        badProof.proved.body,
+      ]);
+      expect(code(unknown.proved).code).toBe('PROOF_INVALID');
     });
 
     it('when the holder registers and then unlocks, then every step answers its documented status and the PUK is released once', async () => {
@@ -226,7 +252,7 @@ describe.each(engines)(
       expect(server.logs.some((l) => l.includes(`"url":"${base2}/answers"`))).toBe(true);
     });
 
-    it('when wrong answers reach the limit across attempts, then self-service locks with 423 and the next start is refused', async () => {
+    it('when wrong answers reach the limit across attempts, then self-service locks with 423 and the next proof is refused', async () => {
       let last = { status: 0, body: undefined as unknown };
       for (let i = 0; i < 3; i++) {
         const a = startAttemptResponseSchema.parse(
@@ -239,12 +265,13 @@ describe.each(engines)(
         last = await server.post(`${base}/answers`, answers({ 'first-pet': `wrong ${i}` }));
       }
       expect([last.status, code(last).code]).toEqual([423, 'SELF_SERVICE_LOCKED']);
-      const refused = await server.post('/v1/unlock/attempts', { cardId: card.cardId });
-      expect([refused.status, code(refused).code]).toEqual([423, 'SELF_SERVICE_LOCKED']);
+      const { started, proved } = await startAndProve(card.cardId);
+      expect(started.status).toBe(201);
+      expect([proved.status, code(proved).code]).toEqual([423, 'SELF_SERVICE_LOCKED']);
     });
 
-    it('when the database is up, then /readyz says so', async () => {
-      const res = await fetch(`${server.url}/readyz`);
+    it('when the database is up, then /readyz on the operator listener says so', async () => {
+      const res = await fetch(`${server.operatorUrl}/readyz`);
       expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
     });
   },

@@ -154,13 +154,13 @@ describe.each(engines)('the database rate-limit store on %s', (_engine, fresh) =
         await start(a.url, client),
         await start(b.url, client),
         await start(a.url, client),
-      ]).toEqual([404, 404, 404]);
+      ]).toEqual([201, 201, 201]);
       expect(await start(b.url, client)).toBe(429);
       // The general limit has counted those four as well: two more pass, then both refuse.
       expect([await cancel(b.url, client), await cancel(a.url, client)]).toEqual([404, 404]);
       expect([await cancel(a.url, client), await cancel(b.url, client)]).toEqual([429, 429]);
       // Another client behind the same balancer has its own budget.
-      expect(await start(b.url, '203.0.113.8')).toBe(404);
+      expect(await start(b.url, '203.0.113.8')).toBe(201);
       const rows = await a.core.database.db
         .selectFrom('rate_limits')
         .select(['limiter', 'client', 'hits'])

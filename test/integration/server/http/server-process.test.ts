@@ -29,6 +29,8 @@ interface Started {
   readonly lines: string[];
   /** Resolves with the URL from the `listening` log line, or undefined when the process ends first. */
   readonly listening: Promise<string | undefined>;
+  /** The operator listener's URL from the same line (undefined when it is turned off). */
+  readonly operatorUrl: Promise<string | undefined>;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -40,21 +42,27 @@ function start(env: Record<string, string>, args?: string[]): Started {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  let found: (url: string | undefined) => void = () => undefined;
-  const listening = new Promise<string | undefined>((resolve) => (found = resolve));
+  let found: (line: { url?: string; operatorUrl?: string }) => void = () => undefined;
+  const line = new Promise<{ url?: string; operatorUrl?: string }>((resolve) => (found = resolve));
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      if (line.includes('"msg":"listening"')) found((JSON.parse(line) as { url: string }).url);
+    createInterface({ input: stream }).on('line', (text) => {
+      lines.push(text);
+      if (text.includes('"msg":"listening"')) found(JSON.parse(text) as { url: string });
     });
   }
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => {
-      found(undefined);
+      found({});
       resolve({ code, signal });
     }),
   );
-  return { exit, lines, listening, kill: (signal) => child.kill(signal) };
+  return {
+    exit,
+    lines,
+    listening: line.then((l) => l.url),
+    operatorUrl: line.then((l) => l.operatorUrl),
+    kill: (signal) => child.kill(signal),
+  };
 }
 
 let dataDir: string;
@@ -64,17 +72,27 @@ beforeAll(() => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the server process (npm run server)', () => {
-  it('when started on a fresh DATA_DIR, then it answers /healthz and /readyz and stops cleanly on SIGTERM', async () => {
+  it('when started on a fresh DATA_DIR, then it answers /healthz, /readyz and /metrics on the operator listener and stops cleanly on SIGTERM', async () => {
     const server = start({ DATA_DIR: dataDir, PORT: '0' });
     const url = await server.listening;
-    if (url === undefined) {
+    const operatorUrl = await server.operatorUrl;
+    if (url === undefined || operatorUrl === undefined) {
       await server.exit;
       throw new Error(`the server did not start:\n${server.lines.join('\n')}`);
     }
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(operatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(operatorUrl).not.toBe(url);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${url}/readyz`);
+    expect((await fetch(`${url}/readyz`)).status).toBe(404);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    const ready = await fetch(`${operatorUrl}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    const metrics = await (await fetch(`${operatorUrl}/metrics`)).text();
+    expect(metrics).toContain(
+      'scu_http_requests_total{method="GET",route="unmatched",status="404"}',
+    );
+    expect(metrics).toContain('process_cpu_user_seconds_total');
     const text = server.lines.join('\n');
     expect(text).toContain('DEVELOPMENT');
     expect(text).toContain(join(dataDir, 'development-keys.json'));
@@ -83,6 +101,32 @@ describe('the server process (npm run server)', () => {
     expect(await server.exit).toEqual({ code: 0, signal: null });
     expect(server.lines.join('\n')).toContain('"msg":"stopped"');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${operatorUrl}/healthz`)).rejects.toThrow();
+  });
+
+  it('when the operator listener cannot listen, then it exits 1 naming that listener', async () => {
+    const server = start({ DATA_DIR: dataDir, PORT: '0', OPERATOR_HOST: '192.0.2.1' });
+    expect(await server.listening).toBeUndefined();
+    expect((await server.exit).code).toBe(1);
+    expect(server.lines.join('\n')).toContain(
+      'cannot listen on 192.0.2.1:0 (the operator listener)',
+    );
+  });
+
+  it('when the request timeout is not above the headers timeout, then it exits 78 naming the setting and its source', async () => {
+    const file = join(dataDir, 'timeouts.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        http: { connections: { headersTimeoutMs: 20_000, requestTimeoutMs: 15_000 } },
+      }),
+    );
+    const server = start({ DATA_DIR: dataDir, PORT: '0', SCU_CONFIG: file });
+    expect(await server.listening).toBeUndefined();
+    expect((await server.exit).code).toBe(78);
+    const text = server.lines.join('\n');
+    expect(text).toContain(`http.connections.requestTimeoutMs (config file ${file})`);
+    expect(text).toContain('must be longer than http.connections.headersTimeoutMs');
   });
 
   it('when stored PUKs need a key-encryption key the settings lack, then it refuses to start, naming the key', async () => {

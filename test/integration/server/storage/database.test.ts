@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -97,6 +98,35 @@ describe('SQLite', () => {
     const raw = new SqliteDatabase(file);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
+  });
+
+  const modes = (file: string) =>
+    [file, `${file}-wal`, `${file}-shm`].map((path) => [path, statSync(path).mode & 0o777]);
+  const ownerOnly = (file: string) =>
+    [file, `${file}-wal`, `${file}-shm`].map((path) => [path, 0o600]);
+
+  it('when the database is created and written, then it and its -wal and -shm files are 0600', async () => {
+    const file = join(dir, 'private.db');
+    const db = await openDatabase({ kind: 'sqlite', file, busyTimeoutMs: 5000 });
+    expect(modes(file)).toEqual(ownerOnly(file));
+    await upsertCard(db.db, card('e'.repeat(32)), '2026-03-02T09:00:00.000Z');
+    expect(modes(file)).toEqual(ownerOnly(file));
+    await db.close();
+  });
+
+  it('when an existing database and its side files are readable by all, then opening makes them 0600', async () => {
+    const file = join(dir, 'loose.db');
+    // An older version's files, still open by another process so the -wal and -shm stay.
+    const older = new SqliteDatabase(file);
+    older.pragma('journal_mode = WAL');
+    older.exec('CREATE TABLE t (x)');
+    for (const [path] of modes(file)) chmodSync(path as string, 0o644);
+    const db = await openDatabase({ kind: 'sqlite', file, busyTimeoutMs: 5000 });
+    expect(modes(file)).toEqual(ownerOnly(file));
+    await upsertCard(db.db, card('f'.repeat(32)), '2026-03-02T09:00:00.000Z');
+    expect(modes(file)).toEqual(ownerOnly(file));
+    await db.close();
+    older.close();
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
 import {
@@ -97,7 +97,7 @@ describe.each(engines)('the retention purge on %s', (_engine, fresh) => {
     const db = await openDatabase(await fresh());
     try {
       await seed(db.db);
-      const expected = { attempts: 2, rateLimitWindows: 2, pukReleaseDays: 1 };
+      const expected = { attempts: 2, rateLimitWindows: 2, pukReleaseDays: 1, auditRows: null };
       expect(await countPurgeable(db.db, NOW, RETENTION)).toEqual(expected);
       // The dry run deleted nothing.
       expect(await countPurgeable(db.db, NOW, RETENTION)).toEqual(expected);
@@ -120,6 +120,7 @@ describe.each(engines)('the retention purge on %s', (_engine, fresh) => {
         attempts: 0,
         rateLimitWindows: 0,
         pukReleaseDays: 0,
+        auditRows: null,
       });
     } finally {
       await db.close();
@@ -164,4 +165,147 @@ describe.each(engines)('the retention purge on %s', (_engine, fresh) => {
       await db.close();
     }
   });
+
+  it('when retention.auditDays is set, then the purge counts and deletes only audit rows older than that, and leaves a row saying so', async () => {
+    const db = await openDatabase(await fresh());
+    try {
+      for (const days of [400, 91, 89, 1]) await auditRow(db.db, daysAgo(days), `d${days}`);
+      const retention = retentionSettingsSchema.parse({ auditDays: 90 });
+      expect((await countPurgeable(db.db, NOW, retention)).auditRows).toBe(2);
+      expect((await purgeExpired(db.db, NOW, retention)).auditRows).toBe(2);
+      const left = await listAudit(db.db, { limit: 10 });
+      expect(left.map((e) => e.requestId)).toEqual([null, 'd1', 'd89']);
+      expect(left[0]).toMatchObject({
+        at: NOW.toISOString(),
+        action: 'retention.audit-purge',
+        outcome: 'ok',
+        detail: `deleted=2;before=${daysAgo(90)}`,
+      });
+      // Nothing more is due; the purge's cut-off is cleared again.
+      expect(await purgeExpired(db.db, NOW, retention)).toMatchObject({ auditRows: 0 });
+      expect(await listAudit(db.db, { limit: 10 })).toHaveLength(3);
+      const control = await db.db.selectFrom('audit_purge_control').selectAll().execute();
+      expect(control).toEqual([{ id: 1, purge_before: null }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('when retention.auditDays is not set, then every audit row is kept, however old', async () => {
+    const db = await openDatabase(await fresh());
+    try {
+      for (const days of [4000, 400, 1]) await auditRow(db.db, daysAgo(days), `d${days}`);
+      expect(RETENTION.auditDays).toBeNull();
+      expect((await countPurgeable(db.db, NOW, RETENTION)).auditRows).toBeNull();
+      expect((await purgeExpired(db.db, NOW, RETENTION)).auditRows).toBeNull();
+      expect(await purgeExpired(db.db, NOW, { endedAttemptDays: 1 })).toMatchObject({
+        auditRows: null,
+      });
+      expect(await listAudit(db.db, { limit: 10 })).toHaveLength(3);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('when thousands of audit rows are due, then they go in batches, each leaving its own row', async () => {
+    const db = await openDatabase(await fresh());
+    try {
+      const rows = Array.from({ length: 2_345 }, (_, i) => ({
+        at: daysAgo(500, i),
+        card_id: CARD,
+        attempt_id: null,
+        action: 'unlock.start',
+        outcome: 'ok',
+        source_address: '203.0.113.7',
+        request_id: `bulk-${i}`,
+        detail: null,
+      }));
+      for (let i = 0; i < rows.length; i += 500) {
+        await db.db
+          .insertInto('audit_log')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      }
+      await auditRow(db.db, daysAgo(10), 'recent');
+      const counts = await purgeExpired(db.db, NOW, { endedAttemptDays: 30, auditDays: 30 });
+      expect(counts.auditRows).toBe(2_345);
+      const left = await listAudit(db.db, { limit: 100 });
+      expect(left.filter((e) => e.action === 'retention.audit-purge').map((e) => e.detail)).toEqual(
+        ['deleted=345', 'deleted=1000', 'deleted=1000'].map((d) => `${d};before=${daysAgo(30)}`),
+      );
+      expect(left.filter((e) => e.action !== 'retention.audit-purge')).toEqual([
+        expect.objectContaining({ requestId: 'recent' }),
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('when audit rows are deleted outside the purge, even old ones, or changed, then the database refuses', async () => {
+    const db = await openDatabase(await fresh());
+    try {
+      await auditRow(db.db, daysAgo(400), 'old');
+      await expect(sql`DELETE FROM audit_log`.execute(db.db)).rejects.toThrow(/append-only/);
+      await expect(
+        sql`DELETE FROM audit_log WHERE at < ${daysAgo(90)}`.execute(db.db),
+      ).rejects.toThrow(/append-only/);
+      await expect(sql`UPDATE audit_log SET outcome = 'changed'`.execute(db.db)).rejects.toThrow(
+        /append-only/,
+      );
+      // A cut-off set outside a purge's transaction, then a plain delete, in one transaction:
+      // later than the row it is not, so the row stays.
+      await expect(
+        db.db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('audit_purge_control')
+            .set({ purge_before: daysAgo(500) })
+            .execute();
+          await sql`DELETE FROM audit_log`.execute(trx);
+        }),
+      ).rejects.toThrow(/append-only/);
+      // The purge itself, with its cut-off before the row, deletes nothing.
+      expect(
+        (await purgeExpired(db.db, NOW, { endedAttemptDays: 30, auditDays: 500 })).auditRows,
+      ).toBe(0);
+      expect(await listAudit(db.db, { limit: 10 })).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('when a cut-off was left set by another transaction, then a plain delete is still refused on PostgreSQL', async (context) => {
+    const storage = await fresh();
+    if (storage.kind !== 'postgres') {
+      // SQLite has no transaction ids to tell who wrote the cut-off; the purge clears it in the
+      // same transaction, and setting it by hand is as deliberate as dropping the trigger.
+      context.skip();
+      return;
+    }
+    const db = await openDatabase(storage);
+    try {
+      await auditRow(db.db, daysAgo(400), 'old');
+      await db.db
+        .updateTable('audit_purge_control')
+        .set({ purge_before: daysAgo(0) })
+        .execute();
+      await expect(sql`DELETE FROM audit_log`.execute(db.db)).rejects.toThrow(/append-only/);
+      await expect(sql`TRUNCATE audit_log`.execute(db.db)).rejects.toThrow(/append-only/);
+      expect(await listAudit(db.db, { limit: 10 })).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
 });
+
+/** One audit row at `at`, told apart by its request id. */
+async function auditRow(db: Kysely<Database>, at: string, requestId: string): Promise<void> {
+  await appendAudit(db, {
+    at,
+    cardId: CARD,
+    attemptId: null,
+    action: 'unlock.start',
+    outcome: 'ok',
+    sourceAddress: '203.0.113.7',
+    requestId,
+  });
+}

@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp } from '../../../../server/app';
+import { createApp, createOperatorApp } from '../../../../server/app';
 import { loadConfig, type ServerSettings } from '../../../../server/config';
 import { createServices } from '../../../../server/domain/create-services';
 import type { ServerCore } from '../../../../server/domain/ports';
-import { createMetrics } from '../../../../server/http/metrics';
+import { createMetrics, domainEventsOf } from '../../../../server/http/metrics';
 import { listen, type RunningServer } from '../../../../server/http/server';
 import { createLogger } from '../../../../server/logging';
 import { mailSettingsSchema, type MailSettings } from '../../../../server/mail/mail-settings';
@@ -55,6 +55,8 @@ export function proofFor(
 /** The real server on its database and mail, its captured logs and the codes it mailed. */
 export interface RealServer {
   readonly url: string;
+  /** The operator listener: readiness and metrics. */
+  readonly operatorUrl: string;
   readonly core: ServerCore;
   readonly settings: ServerSettings;
   readonly logs: string[];
@@ -119,18 +121,20 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     },
   });
   const logger = createLogger('debug', sink);
-  const core = await createServices(settings.core, { logger });
-  const app = createApp({
-    services: core,
-    logger,
-    http: settings.http,
-    metrics: createMetrics({ processMetrics: false }),
-  });
+  // Wired as the server wires it: the domain's counters land in the app's metrics.
+  const metrics = createMetrics({ processMetrics: false });
+  const core = await createServices(settings.core, { logger, events: domainEventsOf(metrics) });
+  const app = createApp({ services: core, logger, http: settings.http, metrics });
   const running: RunningServer = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });
+  const operator: RunningServer = await listen(
+    createOperatorApp({ services: core, logger, http: settings.http, metrics }),
+    { host: '127.0.0.1', port: 0, tls: undefined },
+  );
   const outbox = mail.kind === 'outbox' ? mail.dir : '';
   const { smtp } = options;
   return {
     url: running.url,
+    operatorUrl: operator.url,
     core,
     settings,
     logs,
@@ -153,7 +157,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
       return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
     },
     async close() {
-      await running.close(1000);
+      await Promise.all([running.close(1000), operator.close(1000)]);
       await core.close();
       rmSync(dir, { recursive: true, force: true });
     },

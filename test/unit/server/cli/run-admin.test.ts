@@ -275,6 +275,7 @@ describe('the admin CLI', () => {
         'Would delete 0 finished attempts (with their nonces and code hashes)',
         'Would delete 0 ended rate-limit windows',
         'Would delete 0 past days of PUK release counts',
+        'The audit trail is kept: retention.auditDays is not set.',
         '(dry run: nothing was deleted.)',
       ].join('\n'),
     );

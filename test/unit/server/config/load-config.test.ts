@@ -71,6 +71,9 @@ describe('loading the server settings', () => {
     });
     expect(s.developmentKeysFile).toBe(join(dir, 'data', 'development-keys.json'));
     expect(statSync(s.developmentKeysFile!).mode & 0o777).toBe(0o600);
+    // The data folder and the outbox (which holds mailed codes) are the server user's alone.
+    expect(statSync(s.dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(s.dataDir, 'outbox')).mode & 0o777).toBe(0o700);
     expect(s.core.security.answers.maxWrongSubmissions).toBe(3);
     expect(s.http.bodyLimitBytes).toBe(16 * 1024);
   });
@@ -281,16 +284,30 @@ describe('loading the server settings', () => {
     ]);
   });
 
-  it('when no retention is set, then finished attempts are kept 30 days and the purge runs hourly; a bad value names its setting', () => {
+  it('when no retention is set, then finished attempts are kept 30 days, the audit trail for good, and the purge runs hourly; a bad value names its setting', () => {
     expect(settings(load({}, { development: true })).retention).toEqual({
       endedAttemptDays: 30,
       purgeIntervalMinutes: 60,
+      auditDays: null,
     });
     const file = join(dir, 'retention.json');
     writeFileSync(file, JSON.stringify({ retention: { endedAttemptDays: 7, keepAudit: false } }));
     const error = failure(load({}, { development: true, configFile: file }));
     expect(error.issues[0]).toMatchObject({
       setting: 'retention.keepAudit',
+      source: `config file ${file}`,
+    });
+  });
+
+  it('when retention.auditDays is set, then it is kept; under 30 days it is refused by name', () => {
+    const file = join(dir, 'audit-retention.json');
+    writeFileSync(file, JSON.stringify({ retention: { auditDays: 400 } }));
+    expect(settings(load({}, { development: true, configFile: file })).retention.auditDays).toBe(
+      400,
+    );
+    writeFileSync(file, JSON.stringify({ retention: { auditDays: 7 } }));
+    expect(failure(load({}, { development: true, configFile: file })).issues[0]).toMatchObject({
+      setting: 'retention.auditDays',
       source: `config file ${file}`,
     });
   });
@@ -331,5 +348,99 @@ describe('loading the server settings', () => {
     expect(readFileSync(join(dir, 'data', 'development-keys.json'), 'utf8')).toContain(
       'keyEncryptionKeys',
     );
+  });
+});
+
+describe('the listeners and their connection limits', () => {
+  it('when nothing is set, then the operator listener is on 127.0.0.1 at the public port + 1, with the default limits', () => {
+    const s = settings(load({ HOST: '0.0.0.0' }, { development: true }));
+    expect(s.operator).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(s.http.connections).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1000,
+    });
+    expect(describeSettings(s)).toMatchObject({ operatorListen: 'http://127.0.0.1:8081' });
+  });
+
+  it('when the public port is 0, then the operator port is 0 too (any free port)', () => {
+    expect(settings(load({ PORT: '0' }, { development: true })).operator?.port).toBe(0);
+  });
+
+  it('when OPERATOR_HOST, OPERATOR_PORT and OPERATOR_ENABLED are set, then they win over the file', () => {
+    const file = writeConfig({ operator: { host: '10.0.0.5', port: 7000 } });
+    const s = settings(
+      load(
+        { OPERATOR_HOST: '0.0.0.0', OPERATOR_PORT: '9464' },
+        { configFile: file, development: true },
+      ),
+    );
+    expect(s.operator).toEqual({ host: '0.0.0.0', port: 9464 });
+    const off = settings(
+      load({ OPERATOR_ENABLED: 'false' }, { configFile: file, development: true }),
+    );
+    expect(off.operator).toBeUndefined();
+    expect(describeSettings(off)).toMatchObject({ operatorListen: 'disabled' });
+  });
+
+  it('when the operator port is the public port, then it is refused naming operator.port and its source', () => {
+    const error = failure(load({ PORT: '8443', OPERATOR_PORT: '8443' }, { development: true }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'operator.port',
+        source: 'environment variable OPERATOR_PORT',
+        message: expect.stringContaining('is the public port (8443)') as unknown,
+      }),
+    ]);
+  });
+
+  it('when the public port is 65535 and no operator port is set, then it asks for one', () => {
+    const error = failure(load({ PORT: '65535' }, { development: true }));
+    expect(error.issues[0]).toMatchObject({ setting: 'operator.port' });
+    expect(error.issues[0]?.message).toContain('set operator.port (or OPERATOR_PORT)');
+  });
+
+  it('when the file sets the connection limits, then they are taken; a request timeout not above the headers timeout is refused naming it', () => {
+    const good = writeConfig({
+      http: {
+        connections: {
+          headersTimeoutMs: 5000,
+          requestTimeoutMs: 20_000,
+          maxRequestsPerSocket: 100,
+        },
+      },
+    });
+    expect(settings(load({}, { configFile: good, development: true })).http.connections).toEqual({
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 20_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 1000,
+      maxRequestsPerSocket: 100,
+    });
+
+    const bad = writeConfig({ http: { connections: { requestTimeoutMs: 10_000 } } });
+    const error = failure(load({}, { configFile: bad, development: true }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'http.connections.requestTimeoutMs',
+        source: `config file ${bad}`,
+        message: expect.stringContaining(
+          'must be longer than http.connections.headersTimeoutMs (10000 ms)',
+        ) as unknown,
+      }),
+    ]);
+  });
+
+  it('when a connection limit is out of range or unknown, then the message names it', () => {
+    const file = writeConfig({
+      http: { connections: { maxConnections: 0, keepAliveTimeoutMs: 0, idleTimeoutMs: 1 } },
+    });
+    const error = failure(load({}, { configFile: file, development: true }));
+    expect(error.issues.map((i) => i.setting).sort()).toEqual([
+      'http.connections.idleTimeoutMs',
+      'http.connections.keepAliveTimeoutMs',
+      'http.connections.maxConnections',
+    ]);
   });
 });

@@ -24,7 +24,7 @@ describe('serverCoreSettingsSchema', () => {
         resendIntervalSeconds: 60,
       },
       nonce: { bytes: 32, validSeconds: 120 },
-      attempt: { validSeconds: 900 },
+      attempt: { validSeconds: 900, maxOpenPerCard: 3 },
     });
     expect(settings.storage).toEqual({
       kind: 'sqlite',
@@ -37,6 +37,11 @@ describe('serverCoreSettingsSchema', () => {
   it.each([
     ['a nonce under 128 bits', { security: { nonce: { bytes: 8 } } }, 'security.nonce.bytes'],
     ['codes under 8 characters', { security: { code: { length: 6 } } }, 'security.code.length'],
+    [
+      'no open attempt allowed per card',
+      { security: { attempt: { maxOpenPerCard: 0 } } },
+      'security.attempt.maxOpenPerCard',
+    ],
     ['an unknown rule', { security: { answers: { maxWrong: 3 } } }, 'security.answers'],
     [
       'an active key that is not listed',

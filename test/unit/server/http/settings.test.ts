@@ -1,6 +1,11 @@
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { trustProxySchema } from '../../../../server/http/settings';
+import {
+  connectionSettingsSchema,
+  httpSettingsSchema,
+  trustProxySchema,
+} from '../../../../server/http/settings';
+import { connectionsCheckingIntervalMs } from '../../../../server/http/server';
 
 describe('the trust proxy setting', () => {
   it.each<[string, unknown]>([
@@ -36,5 +41,61 @@ describe('the trust proxy setting', () => {
     for (const value of ['lookback', '10.0.0.0/33', '10.0.0.0/255.0.255.0']) {
       expect(() => express().set('trust proxy', value)).toThrow();
     }
+  });
+});
+
+describe('the connection limits', () => {
+  it('when none is set, then the defaults suit a JSON API: 10 s headers, 30 s request, 5 s keep-alive, 1000 connections', () => {
+    expect(httpSettingsSchema.parse({}).connections).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1000,
+    });
+  });
+
+  it.each<[string, Record<string, number>, string, string]>([
+    [
+      'a request timeout equal to the headers timeout',
+      { headersTimeoutMs: 20_000, requestTimeoutMs: 20_000 },
+      'requestTimeoutMs',
+      'must be longer than http.connections.headersTimeoutMs (20000 ms)',
+    ],
+    [
+      'a request timeout under the default headers timeout',
+      { requestTimeoutMs: 5000 },
+      'requestTimeoutMs',
+      'must be longer than',
+    ],
+    ['a headers timeout under a second', { headersTimeoutMs: 10 }, 'headersTimeoutMs', '>=1000'],
+    [
+      'a keep-alive of 0 (Node: never time out)',
+      { keepAliveTimeoutMs: 0 },
+      'keepAliveTimeoutMs',
+      '>=1000',
+    ],
+    ['no connections at all', { maxConnections: 0 }, 'maxConnections', '>=1'],
+    [
+      'a fractional request count',
+      { maxRequestsPerSocket: 1.5 },
+      'maxRequestsPerSocket',
+      'expected int',
+    ],
+  ])('when it has %s, then it is refused naming the setting', (_what, value, setting, says) => {
+    const result = connectionSettingsSchema.safeParse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      [setting, expect.stringContaining(says)],
+    ]);
+  });
+
+  it('when the headers timeout is short or long, then Node checks for expired connections often enough to enforce it', () => {
+    const at = (headersTimeoutMs: number) =>
+      connectionsCheckingIntervalMs(
+        connectionSettingsSchema.parse({ headersTimeoutMs, requestTimeoutMs: 600_000 }),
+      );
+    expect(at(1000)).toBe(100);
+    expect(at(10_000)).toBe(1000);
+    expect(at(120_000)).toBe(1000);
   });
 });

@@ -48,10 +48,13 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
   readonly calls: FakeCalls;
 } {
   const calls: FakeCalls = { contexts: [], signatures: [], answers: [], codes: [] };
-  const attempts = new Map<string, { wrong: number }>();
+  const attempts = new Map<string, { wrong: number; cardId: string }>();
   let next = 0;
 
-  const find = (attemptId: string, ctx: RequestContext): DomainResult<{ wrong: number }> => {
+  const find = (
+    attemptId: string,
+    ctx: RequestContext,
+  ): DomainResult<{ wrong: number; cardId: string }> => {
     calls.contexts.push(ctx);
     if (attemptId === THROWING_ATTEMPT) throw new Error('database exploded');
     const attempt = attempts.get(attemptId);
@@ -60,13 +63,9 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
 
   const start = (cardId: string, ctx: RequestContext) => {
     calls.contexts.push(ctx);
-    if (cardId === UNREGISTERED_CARD)
-      return Promise.resolve(err({ code: 'CARD_NOT_REGISTERED' as const }));
-    if (cardId === LOCKED_CARD)
-      return Promise.resolve(err({ code: 'SELF_SERVICE_LOCKED' as const }));
-    if (cardId !== KNOWN_CARD) return Promise.resolve(err({ code: 'CARD_UNKNOWN' as const }));
+    // As the real domain: any card id starts an attempt; only a verified proof tells about it.
     const attemptId = `attempt-${String(next++).padStart(12, '0')}`;
-    attempts.set(attemptId, { wrong: 0 });
+    attempts.set(attemptId, { wrong: 0, cardId });
     return Promise.resolve(
       ok({
         attemptId,
@@ -81,11 +80,17 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
     const found = find(attemptId, ctx);
     if (!found.ok) return Promise.resolve(found);
     calls.signatures.push(signature);
-    return Promise.resolve(
-      Buffer.from(signature).toString('base64') === GOOD_SIGNATURE
-        ? ok(value)
-        : err({ code: 'PROOF_INVALID' as const }),
-    );
+    const { cardId } = found.value;
+    const good = Buffer.from(signature).toString('base64') === GOOD_SIGNATURE;
+    if (!good || ![KNOWN_CARD, UNREGISTERED_CARD, LOCKED_CARD].includes(cardId)) {
+      return Promise.resolve(err({ code: 'PROOF_INVALID' as const }));
+    }
+    if (cardId === UNREGISTERED_CARD) {
+      return Promise.resolve(err({ code: 'CARD_NOT_REGISTERED' as const }));
+    }
+    if (cardId === LOCKED_CARD)
+      return Promise.resolve(err({ code: 'SELF_SERVICE_LOCKED' as const }));
+    return Promise.resolve(ok(value));
   };
 
   const answer = (

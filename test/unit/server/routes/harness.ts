@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Writable } from 'node:stream';
-import { createApp } from '../../../../server/app';
+import { createApp, createOperatorApp } from '../../../../server/app';
 import { httpSettingsSchema, type HttpSettings } from '../../../../server/http/settings';
 import { createLogger } from '../../../../server/logging';
 import { createMetrics } from '../../../../server/http/metrics';
@@ -10,10 +11,19 @@ import { fakeServices } from './fake-services';
 /** A running app on port 0 with the fake domain, its captured log lines and a fetch helper. */
 export interface Harness {
   readonly url: string;
+  /** The operator app (readiness, metrics) on its own port, sharing the services and metrics. */
+  readonly operatorUrl: string;
   readonly logs: string[];
   readonly services: ReturnType<typeof fakeServices>;
   /** Sends JSON (or a raw string) and returns the status, headers and parsed body. */
   request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: unknown; text: string }>;
+  /** `request` on the operator app. */
+  operatorRequest(
     method: string,
     path: string,
     body?: unknown,
@@ -35,46 +45,64 @@ export async function startHarness(
     },
   });
   const services = fakeServices(options);
-  const app = createApp({
-    services,
-    logger: createLogger('info', sink),
-    http: {
-      ...httpSettingsSchema.parse({
-        // Tests send many requests from one address: the limits get their own tests.
-        rateLimit: { maxRequests: 10_000, maxAttemptStarts: 10_000 },
-      }),
-      ...settings,
-    },
-    metrics: createMetrics({ processMetrics: false }),
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const logger = createLogger('info', sink);
+  const http: HttpSettings = {
+    ...httpSettingsSchema.parse({
+      // Tests send many requests from one address: the limits get their own tests.
+      rateLimit: { maxRequests: 10_000, maxAttemptStarts: 10_000 },
+    }),
+    ...settings,
+  };
+  const metrics = createMetrics({ processMetrics: false });
+  const server = await serve(createApp({ services, logger, http, metrics }));
+  const operator = await serve(createOperatorApp({ services, logger, http, metrics }));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const operatorUrl = `http://127.0.0.1:${(operator.address() as AddressInfo).port}`;
   return {
     url,
+    operatorUrl,
     logs,
     services,
-    async request(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(url + path, init);
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
+    request: (method, path, body, headers) => send(url + path, method, body, headers),
+    operatorRequest: (method, path, body, headers) =>
+      send(operatorUrl + path, method, body, headers),
+    close: async () => {
+      await Promise.all([stop(server), stop(operator)]);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
   };
+}
+
+function serve(app: Express): Promise<Server> {
+  return new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.closeAllConnections();
+    server.close((error) => (error ? reject(error) : resolve()));
+  });
+}
+
+async function send(
+  url: string,
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
 }

@@ -107,15 +107,24 @@ describe('the unlock routes', () => {
     });
   });
 
+  it('when the card id is not 32 hex digits, then the start answers 400 VALIDATION_FAILED', async () => {
+    const res = await h.request('POST', '/v1/unlock/attempts', { cardId: 'xyz' });
+    expect(failure(res)).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
   it.each([
-    ['an unknown card', 'f0'.repeat(16), 404, 'CARD_UNKNOWN'],
+    ['an unknown card', 'f0'.repeat(16), 403, 'PROOF_INVALID'],
     ['a card that is not registered', UNREGISTERED_CARD, 409, 'CARD_NOT_REGISTERED'],
     ['a card locked for self-service', LOCKED_CARD, 423, 'SELF_SERVICE_LOCKED'],
-    ['a card id that is not 32 hex digits', 'xyz', 400, 'VALIDATION_FAILED'],
   ])(
-    'when the attempt starts with %s, then it answers %i %s',
+    'when the attempt starts with %s, then the start answers 201 like any other and its proof answers %i %s',
     async (_what, cardId, status, code) => {
-      const res = await h.request('POST', '/v1/unlock/attempts', { cardId });
+      const started = await h.request('POST', '/v1/unlock/attempts', { cardId });
+      expect(started.status).toBe(201);
+      const { attemptId } = started.body as { attemptId: string };
+      const res = await h.request('POST', `/v1/unlock/attempts/${attemptId}/card-proof`, {
+        signature: GOOD_SIGNATURE,
+      });
       expect(failure(res)).toEqual([status, code]);
     },
   );

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startPurgeSchedule } from '../../../../server/storage/purge-schedule';
 import type { PurgeCounts } from '../../../../server/storage/retention';
 
-const NONE: PurgeCounts = { attempts: 0, rateLimitWindows: 0, pukReleaseDays: 0 };
+const NONE: PurgeCounts = { attempts: 0, rateLimitWindows: 0, pukReleaseDays: 0, auditRows: null };
 
 function recordingLogger() {
   const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
@@ -45,6 +45,30 @@ describe('the purge schedule', () => {
     await schedule.stop();
     await vi.advanceTimersByTimeAsync(600_000);
     expect(runs).toBe(3);
+  });
+
+  it('when a purge removed only audit rows, then it is logged; when none were due, it is not', async () => {
+    vi.useFakeTimers();
+    const results: PurgeCounts[] = [
+      { ...NONE, auditRows: 7 },
+      { ...NONE, auditRows: 0 },
+    ];
+    const logger = recordingLogger();
+    const schedule = startPurgeSchedule({
+      purge: () => Promise.resolve(results.shift() ?? NONE),
+      intervalMs: 1_000,
+      logger,
+    });
+    await schedule.firstRun;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(logger.lines).toEqual([
+      {
+        level: 'info',
+        fields: { purged: { ...NONE, auditRows: 7 } },
+        message: expect.any(String),
+      },
+    ]);
+    await schedule.stop();
   });
 
   it('when a purge fails, then the failure is logged and the next tick tries again', async () => {
