@@ -123,8 +123,10 @@ export async function audit(
     readonly outcome: string;
     readonly detail?: string;
   },
+  /** A transaction, when the line must commit with the step it records. */
+  db: DomainDeps['db'] = deps.db,
 ): Promise<void> {
-  await appendAudit(deps.db, {
+  await appendAudit(db, {
     at: deps.now().toISOString(),
     sourceAddress: ctx.sourceAddress,
     requestId: ctx.requestId,

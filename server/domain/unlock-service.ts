@@ -259,15 +259,26 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       const now = deps.now();
       const nowIso = now.toISOString();
       const base = { cardId: attempt.cardId, attemptId, action: 'unlock.puk-release' };
-      if (attempt.state !== 'verified' || attempt.pukReleasedAt !== null) {
+      // A release this attempt already has is given again (its answer was lost on the way),
+      // counted once: the card still holds one of the two PUKs it names.
+      if (attempt.state === 'authorised' && attempt.pukReleasedAt !== null) {
+        const again = await releaseAgain(deps, attempt.cardId, attempt.rotationRef);
+        await audit(deps, ctx, {
+          ...base,
+          outcome: again === undefined ? 'ATTEMPT_STATE' : 'ok',
+          detail: again === undefined ? 'release-superseded' : 'released-again',
+        });
+        return again === undefined ? fail('ATTEMPT_STATE') : ok(again);
+      }
+      if (attempt.state !== 'verified') {
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
         return fail('ATTEMPT_STATE');
       }
-      // Release the PUK once per attempt, capped per card per day. The daily counter is written
-      // first so SQLite takes its write lock before any read.
-      let releases: number;
+      // One transaction: the daily count, the release, the pending PUK, the attempt's rotation
+      // and the audit row commit together or not at all, so a lost answer can be fetched again.
       try {
-        releases = await deps.db.transaction().execute(async (trx) => {
+        const authorisation = await deps.db.transaction().execute(async (trx) => {
+          // The daily counter is written first so SQLite takes its write lock before any read.
           const count = await reservePukRelease(
             trx,
             attempt.cardId,
@@ -275,11 +286,28 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
             policy.puk.maxReleasesPerDay,
           );
           if (count === undefined) throw new ReleaseRefused('daily-cap');
+          // The card's row next: on PostgreSQL a key rotation re-sealing this card's PUKs then
+          // either committed before the reads below or waits for this commit, and then moves the
+          // rotation fingerprint recorded here along with the PUK.
+          await touchCard(trx, attempt.cardId, nowIso);
           if (!(await releasePuk(trx, attemptId, nowIso, maxFailures))) {
             throw new ReleaseRefused('not-verified');
           }
-          return count;
+          const released = await authorise(deps, trx, attempt.cardId, nowIso);
+          await recordRotation(trx, attemptId, attempt.cardId, released.rotationRef, nowIso);
+          await audit(
+            deps,
+            ctx,
+            {
+              ...base,
+              outcome: 'ok',
+              detail: `releasesToday=${count};rotation=${released.authorisation.unconfirmedPuk === null ? 'new' : 'resumed'}`,
+            },
+            trx,
+          );
+          return released.authorisation;
         });
+        return ok(authorisation);
       } catch (e) {
         if (!(e instanceof ReleaseRefused)) throw e;
         if (e.reason === 'daily-cap') {
@@ -291,31 +319,6 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         await audit(deps, ctx, { ...base, outcome: why });
         return fail(why);
       }
-      const { authorisation, rotationRef } = await authorise(deps, attempt.cardId, nowIso);
-      await deps.db.transaction().execute(async (trx) => {
-        // Writing the card's row first takes SQLite's write lock, and on PostgreSQL the row's lock:
-        // a key rotation re-sealing this card's PUKs then either committed before the read below,
-        // which sees its re-seal, or waits for this transaction, after which its re-seal moves the
-        // fingerprint recorded here.
-        await touchCard(trx, attempt.cardId, nowIso);
-        // A key rotation may have re-sealed this pending PUK since `authorise` read it. Its
-        // re-seal moves the fingerprint of attempts that hold the old one, and this attempt held
-        // none yet: record the new one, or this visit's outcome could not commit its rotation.
-        const resealed = await resealedFingerprint(
-          deps,
-          trx,
-          attempt.cardId,
-          rotationRef,
-          authorisation,
-        );
-        await recordRotation(trx, attemptId, attempt.cardId, resealed ?? rotationRef, nowIso);
-      });
-      await audit(deps, ctx, {
-        ...base,
-        outcome: 'ok',
-        detail: `releasesToday=${releases};rotation=${authorisation.unconfirmedPuk === null ? 'new' : 'resumed'}`,
-      });
-      return ok(authorisation);
     },
 
     async reportOutcome(attemptId, outcome, ctx) {
@@ -397,26 +400,20 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
 }
 
 /**
- * The fingerprint of the card's pending PUK when it is the PUK this authorisation offers as the
- * next one, sealed again since `rotationRef` was taken (a key rotation); otherwise undefined.
+ * The authorisation an attempt was released, given again: the current PUK, and the pending one
+ * the attempt's rotation set (or resumed) as both unconfirmed and next, so whichever of the two
+ * the card holds opens it. Undefined when that rotation is no longer pending (committed,
+ * discarded, or taken over by a later attempt).
  */
-async function resealedFingerprint(
+async function releaseAgain(
   deps: DomainDeps,
-  db: DomainDeps['db'],
   cardId: string,
-  rotationRef: string,
-  authorisation: UnblockAuthorisation,
-): Promise<string | undefined> {
-  const pending = (await findCard(db, cardId))?.pendingPuk ?? null;
-  if (pending === null || rotationRefOf(pending) === rotationRef) return undefined;
-  let samePuk: boolean;
-  try {
-    samePuk = deps.keyRing.open(cardId, pending) === authorisation.nextPuk;
-  } catch {
-    // Sealed under a key this instance lacks: not one it can compare, so not taken.
-    samePuk = false;
-  }
-  return samePuk ? rotationRefOf(pending) : undefined;
+  rotationRef: string | null,
+): Promise<UnblockAuthorisation | undefined> {
+  const card = await findCard(deps.db, cardId);
+  if (card?.pendingPuk == null || rotationRefOf(card.pendingPuk) !== rotationRef) return undefined;
+  const pending = deps.keyRing.open(cardId, card.pendingPuk);
+  return { puk: deps.keyRing.open(cardId, card.puk), unconfirmedPuk: pending, nextPuk: pending };
 }
 
 /**
@@ -427,24 +424,25 @@ async function resealedFingerprint(
  */
 async function authorise(
   deps: DomainDeps,
+  db: DomainDeps['db'],
   cardId: string,
   now: string,
 ): Promise<{ readonly authorisation: UnblockAuthorisation; readonly rotationRef: string }> {
-  let card = await findCard(deps.db, cardId);
+  let card = await findCard(db, cardId);
   if (card === undefined) throw new Error('The card vanished during an unlock.');
   if (card.pendingPuk === null) {
     const current = deps.keyRing.open(cardId, card.puk);
     let next = generatePuk(deps.policy.puk.length);
     while (next === current) next = generatePuk(deps.policy.puk.length);
     const sealed = deps.keyRing.seal(cardId, next);
-    if (await setPendingPuk(deps.db, cardId, sealed, now)) {
+    if (await setPendingPuk(db, cardId, sealed, now)) {
       return {
         authorisation: { puk: current, unconfirmedPuk: null, nextPuk: next },
         rotationRef: rotationRefOf(sealed),
       };
     }
     // A concurrent attempt for the same card set one first: resume that rotation instead.
-    card = await findCard(deps.db, cardId);
+    card = await findCard(db, cardId);
     if (card?.pendingPuk == null) throw new Error('The pending PUK vanished during an unlock.');
   }
   const pending = deps.keyRing.open(cardId, card.pendingPuk);

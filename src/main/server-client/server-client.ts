@@ -73,11 +73,13 @@ export interface ServerClientOptions {
 type RouteName = keyof typeof API_ROUTES;
 
 /**
- * Routes whose repetition is harmless: reading, cancelling, and the outcome report (the server
- * records one outcome per attempt). Everything else may have taken effect when the answer was
- * lost (an answer counted, a code sent), so it is never repeated behind the user's back.
+ * Routes whose repetition is harmless: reading, cancelling, the outcome report (the server
+ * records one outcome per attempt) and the unblock (the server gives an attempt the same release
+ * again, counted once). Everything else may have taken effect when the answer was lost (an
+ * answer counted, a code sent), so it is never repeated behind the user's back.
  */
 const REPEATABLE: ReadonlySet<RouteName> = new Set([
+  'unlockUnblock',
   'unlockOutcome',
   'unlockCancel',
   'registerCancel',

@@ -511,10 +511,88 @@ export function domainSuite(backend: Backend): void {
         expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
-        expect(must(await services.unlock.unblock(attemptId, ctx)).puk).toBe(card.puk);
+        const first = must(await services.unlock.unblock(attemptId, ctx));
+        expect(first).toMatchObject({ puk: card.puk, unconfirmedPuk: null });
+        // Asked again (its answer lost on the way), the same release comes back, not counted twice:
+        // the card holds the current PUK or, had the app rotated it, the next one.
+        expect(must(await services.unlock.unblock(attemptId, ctx))).toEqual({
+          puk: card.puk,
+          unconfirmedPuk: first.nextPuk,
+          nextPuk: first.nextPuk,
+        });
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
+        must(
+          await services.unlock.reportOutcome(
+            attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
         expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
+      });
+
+      it('when the unblock answer is lost after the release commits, then the same attempt fetches it again, the release and its audit row committed together, and the outcome commits the rotation', async () => {
+        const { services, driver, card, clock } = await world({ puk: { maxReleasesPerDay: 1 } });
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        must(await services.unlock.submitCode(attemptId, code, ctx));
+        // The answer is dropped: the app never sees it, and asks again for the rest of the attempt.
+        must(await services.unlock.unblock(attemptId, ctx));
+        const again = must(await services.unlock.unblock(attemptId, ctx));
+        const third = must(await services.unlock.unblock(attemptId, ctx));
+        expect(third).toEqual(again);
+        expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        const releases = trail.filter((e) => e.action === 'unlock.puk-release');
+        expect(releases.map((e) => [e.outcome, e.detail])).toEqual(
+          expect.arrayContaining([
+            ['ok', 'releasesToday=1;rotation=new'],
+            ['ok', 'released-again'],
+          ]),
+        );
+        expect(releases).toHaveLength(3);
+        must(
+          await services.unlock.reportOutcome(
+            attemptId,
+            { outcome: 'unlocked', pukOnCard: 'next' },
+            ctx,
+          ),
+        );
+        // Tomorrow (today's one release is spent), the next visit offers the rotated PUK alone.
+        clock.advance(24 * 3600);
+        const next = await driver.unlockToCode(card);
+        expect(must(await codeThenUnblock(services, next.attemptId, next.code))).toMatchObject({
+          puk: again.nextPuk,
+          unconfirmedPuk: null,
+        });
+      });
+
+      it('when the release cannot commit, then neither the count, the pending PUK nor its audit row is left behind', async () => {
+        const w = await world();
+        const { services, driver, card } = w;
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        must(await services.unlock.submitCode(attemptId, code, ctx));
+        // The database fails once the next PUK is pending, after the count and the release.
+        const hook = stepAfter(updatesPendingPuk);
+        const failing = await createServices(w.settings, {
+          now: w.clock.now,
+          logger: w.logger,
+          queryPlugins: [hook.plugin],
+        });
+        open.push(failing);
+        hook.arm(() => Promise.reject(new Error('the database went away')));
+        await expect(failing.unlock.unblock(attemptId, ctx)).rejects.toThrow('went away');
+        expect(must(await services.admin.showCard(card.cardId))).toMatchObject({
+          pukReleasesToday: 0,
+          pendingPukRotation: false,
+        });
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        expect(trail.filter((e) => e.action === 'unlock.puk-release')).toEqual([]);
+        // Nothing was released, so the attempt still may be: once, counted once.
+        expect(must(await services.unlock.unblock(attemptId, ctx)).puk).toBe(card.puk);
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
       });
 
@@ -927,91 +1005,66 @@ export function domainSuite(backend: Backend): void {
         await expectRotationCommitted(both, both, card, first.attemptId, a1.nextPuk);
       });
 
-      it('when the key rotates in the middle of an unblock, then its outcome still commits the rotation', async () => {
-        const w = await world();
-        const { driver, card, keys, second } = w;
+      it('when the key rotates between a release and its re-fetch, then the same PUKs come back and the outcome commits the rotation', async () => {
+        const { driver, card, keys, second } = await world();
         await driver.register(card);
+        const first = await driver.unlockToCode(card);
+        const a1 = must(await codeThenUnblock(driver.services, first.attemptId, first.code));
         const k2 = Buffer.alloc(32, 11).toString('base64');
-        const hook = stepAfter(updatesPendingPuk);
-        const unblocking = await withKeyAdded(w, k2, [hook.plugin]);
-        const admin = await second({ keys: withActiveKey(keys, 'k2', k2) });
-        const d1 = new Driver(unblocking, smtp);
-        const first = await d1.unlockToCode(card);
-        // Right after the unblock sets the next PUK pending, sealed under k1, IT rotates to k2,
-        // re-sealing it before the unblock records which rotation it released.
-        hook.arm(async () => {
-          expect(must(await admin.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(
-            2,
-          );
+        const both = await second({ keys: withActiveKey(keys, 'k2', k2) });
+        expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(2);
+        expect(must(await both.unlock.unblock(first.attemptId, ctx))).toEqual({
+          puk: card.puk,
+          unconfirmedPuk: a1.nextPuk,
+          nextPuk: a1.nextPuk,
         });
-        const a1 = must(await codeThenUnblock(unblocking, first.attemptId, first.code));
-        expect(hook.fired()).toBe(true);
-        expect(a1.unconfirmedPuk).toBeNull();
-        await expectRotationCommitted(unblocking, admin, card, first.attemptId, a1.nextPuk);
+        await expectRotationCommitted(both, both, card, first.attemptId, a1.nextPuk);
       });
 
       it.skipIf(!backend.multiInstance)(
-        'when a rotation re-seals the pending PUK while an unblock records it (PostgreSQL; SQLite runs one writer at a time), then one waits for the other and the outcome still commits',
+        'when a rotation re-seals the pending PUK while an unblock resumes it (PostgreSQL; SQLite runs one writer at a time), then the rotation waits for the release to commit and the outcome still commits',
         async () => {
           const w = await world();
           const { driver, card, keys, settings, clock, logger, storage } = w;
           if (storage.kind !== 'postgres') throw new Error('this interleaving needs PostgreSQL');
           await driver.register(card);
           const k2 = Buffer.alloc(32, 13).toString('base64');
-          const pendingSet = stepAfter(updatesPendingPuk);
-          const recordRead = stepAfter(readsCards);
-          const unblocking = await withKeyAdded(w, k2, [pendingSet.plugin, recordRead.plugin]);
-          const resealed = stepAfter(updatesPendingPuk);
+          const cardRead = stepAfter(readsCards);
+          const unblocking = await withKeyAdded(w, k2, [cardRead.plugin]);
           const admin = await createServices(
             { ...settings, keys: withActiveKey(keys, 'k2', k2) },
-            { now: clock.now, logger, queryPlugins: [resealed.plugin] },
+            { now: clock.now, logger },
           );
           open.push(admin);
           const watcher = new pg.Client({ connectionString: storage.url });
           await watcher.connect();
           try {
+            // An earlier visit left its rotation pending (its outcome never came back), so this
+            // unblock resumes it and only reads the card's row: only the lock keeps them apart.
+            const earlier = await driver.unlockToCode(card);
+            must(await codeThenUnblock(driver.services, earlier.attemptId, earlier.code));
             const first = await new Driver(unblocking, smtp).unlockToCode(card);
-            // The rotation pauses inside its transaction, the pending PUK re-sealed, before it
-            // moves the fingerprints of the attempts holding the old one.
-            let releaseRotation = (): void => {};
-            const rotationPaused = new Promise<void>((paused) => {
-              resealed.arm(async () => {
-                paused();
-                await new Promise<void>((release) => (releaseRotation = release));
-              });
-            });
+            must(await unblocking.unlock.submitCode(first.attemptId, first.code, ctx));
+            // Right after the unblock reads the pending PUK inside its transaction, the rotation
+            // starts; the unblock goes on only once the rotation waits for the card's row.
             let rotation: Promise<unknown> | undefined;
-            // Right after the unblock sets the PUK pending, the rotation starts and reaches that
-            // pause; then the unblock goes on to record its rotation.
-            pendingSet.arm(async () => {
+            cardRead.arm(async () => {
               rotation = admin.admin.rotateKeyEncryptionKey('k2', 'kek-rotation');
-              await rotationPaused;
+              for (let i = 0; ; i++) {
+                const waiting = await watcher.query<{ n: string }>(
+                  "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+                );
+                if (Number(waiting.rows[0]?.n) > 0) return;
+                if (i > 1500) throw new Error('the rotation never waited for the card row');
+                await new Promise((resolve) => setTimeout(resolve, 20));
+              }
             });
-            // Without the card's row locked first, the unblock would read the old PUK here and
-            // record its fingerprint after the rotation had moved the others: hold it there.
-            let recordHeld = false;
-            let releaseRecord = (): void => {};
-            recordRead.arm(async () => {
-              recordHeld = true;
-              await new Promise<void>((release) => (releaseRecord = release));
-            });
-            const unblocked = codeThenUnblock(unblocking, first.attemptId, first.code);
-            // Wait until the unblock is either held after its read or waiting for a row lock.
-            for (let i = 0; ; i++) {
-              const waiting = await watcher.query<{ n: string }>(
-                "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-              );
-              if (recordHeld || Number(waiting.rows[0]?.n) > 0) break;
-              if (i > 500) throw new Error('the unblock neither waited for a lock nor read');
-              await new Promise((resolve) => setTimeout(resolve, 20));
-            }
-            releaseRotation();
+            const a1 = must(await unblocking.unlock.unblock(first.attemptId, ctx));
+            expect(cardRead.fired()).toBe(true);
+            expect(a1.unconfirmedPuk).not.toBeNull();
             expect(must((await rotation) as Parameters<typeof must>[0])).toMatchObject({
               rotated: 2,
             });
-            releaseRecord();
-            const a1 = must(await unblocked);
-            expect(a1.unconfirmedPuk).toBeNull();
             await expectRotationCommitted(unblocking, admin, card, first.attemptId, a1.nextPuk);
           } finally {
             await watcher.end();

@@ -223,14 +223,24 @@ describe.each(engines)(
       expect(auth.status).toBe(200);
       const authorisation = unblockAuthorisationSchema.parse(auth.body);
       expect(authorisation.puk).toBe(PUK);
+      // Asked again, as after a dropped answer: the same release, counted once.
       const again2 = await server.post(`${base2}/unblock`);
-      expect([again2.status, code(again2).code]).toEqual([409, 'ATTEMPT_STATE']);
+      expect([again2.status, unblockAuthorisationSchema.parse(again2.body)]).toEqual([
+        200,
+        { puk: PUK, unconfirmedPuk: authorisation.nextPuk, nextPuk: authorisation.nextPuk },
+      ]);
+      expect(await server.core.admin.showCard(card.cardId)).toMatchObject({
+        ok: true,
+        value: { pukReleasesToday: 1 },
+      });
 
       const outcome = await server.post(`${base2}/outcome`, {
         outcome: 'unlocked',
         pukOnCard: 'next',
       });
       expect(outcome.status).toBe(204);
+      const afterOutcome = await server.post(`${base2}/unblock`);
+      expect([afterOutcome.status, code(afterOutcome).code]).toEqual([409, 'ATTEMPT_STATE']);
 
       // Nothing secret in the server's logs or the audit trail.
       const audit = await server.core.admin.auditTrail({ cardId: card.cardId, limit: 1000 });

@@ -175,6 +175,19 @@ describe('server client: retries only where repeating is harmless', () => {
     expect(server.seen).toHaveLength(3);
   });
 
+  it('when the unblock answer is lost (the connection drops), then it is asked again and the release arrives', async () => {
+    const release = { puk: '12345678', unconfirmedPuk: null, nextPuk: '87654321' };
+    const server = await serve((_req, res) => {
+      if (server.seen.length < 2) res.socket?.destroy();
+      else json(res, 200, release);
+    });
+    expect(await client(server.url).client.unlockUnblock(attemptId)).toEqual({
+      ok: true,
+      value: release,
+    });
+    expect(server.seen).toHaveLength(2);
+  });
+
   it('when the answers meet a 503, then they are sent once only (they may have been counted)', async () => {
     const server = await serve((_req, res) => json(res, 503, {}));
     const result = await client(server.url).client.unlockAnswers(attemptId, [
