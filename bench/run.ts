@@ -1,12 +1,17 @@
 import { benchCardRtt } from './card-rtt';
 import { benchClient } from './client';
+import { benchHostileLoad } from './hostile-load';
 import { benchServer } from './server';
 
 /** Every benchmark by name, one line each; each prints ratios against a baseline from the same run. */
 const benchmarks: Readonly<Record<string, () => Promise<void>>> = {
   client: benchClient,
   'card-rtt': benchCardRtt,
-  server: benchServer,
+  server: async () => {
+    await benchServer();
+    await benchHostileLoad();
+  },
+  hostile: benchHostileLoad,
 };
 
 /** `npm run bench`: every benchmark; `npm run bench -- card-rtt client`: only those named. */

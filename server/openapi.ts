@@ -51,8 +51,17 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 
 /** The domain error codes each step can answer, beyond the ones every route can. */
 export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly ErrorCode[]>> = {
-  unlockStart: ['CARD_UNKNOWN', 'CARD_NOT_REGISTERED', 'SELF_SERVICE_LOCKED', 'PUK_RELEASE_LIMIT'],
-  unlockProof: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_EXPIRED', 'ATTEMPT_STATE', 'PROOF_INVALID'],
+  // A start tells nothing about the card: whatever would refuse it is said after the proof.
+  unlockStart: [],
+  unlockProof: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'PROOF_INVALID',
+    'CARD_NOT_REGISTERED',
+    'SELF_SERVICE_LOCKED',
+    'PUK_RELEASE_LIMIT',
+  ],
   unlockAnswers: [
     'ATTEMPT_NOT_FOUND',
     'ATTEMPT_EXPIRED',
@@ -87,7 +96,7 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
   ],
   unlockOutcome: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_STATE'],
   unlockCancel: ['ATTEMPT_NOT_FOUND'],
-  registerStart: ['CARD_UNKNOWN'],
+  registerStart: [],
   registerProof: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_EXPIRED', 'ATTEMPT_STATE', 'PROOF_INVALID'],
   registerAnswers: [
     'ATTEMPT_NOT_FOUND',

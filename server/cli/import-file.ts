@@ -5,7 +5,7 @@ import { cardIdSchema } from '../../src/shared/card-identity';
 import { pukSchema } from '../../src/shared/http-api';
 import { err, ok, type Result } from '../../src/shared/result';
 import type { CardImport } from '../domain/ports';
-import { firstHiddenCharacter } from './terminal-text';
+import { holderEmailSchema, holderNameSchema } from '../domain/holder-fields';
 
 /**
  * Reads the issuing system's export (CSV with a header row, or a JSON array of objects) into
@@ -74,29 +74,6 @@ const certificateField = z.string().transform((text, ctx) => {
   }
   return der;
 });
-
-/**
- * No control, line-break, tab or bidi character in a holder's name or address, checked before
- * trimming: such a value could rewrite the terminal or screen that shows it, or hide its true text.
- */
-const withoutHiddenCharacters = z.string().superRefine((text, ctx) => {
-  const hidden = firstHiddenCharacter(text);
-  if (hidden !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      abort: true,
-      message: `contains the character ${hidden}; control, line-break, tab and bidi characters are not allowed.`,
-    });
-  }
-});
-
-/** A holder's name as imported or enrolled. */
-export const holderNameSchema = withoutHiddenCharacters.trim().min(1, 'is empty.').max(200);
-
-/** A holder's email address as imported or enrolled. */
-export const holderEmailSchema = withoutHiddenCharacters
-  .trim()
-  .pipe(z.email('is not an email address.').max(320));
 
 /** One row, as the issuing system exports it. */
 export const importRowSchema = z

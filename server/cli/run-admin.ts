@@ -13,13 +13,8 @@ import { appendAudit } from '../storage/audit-repository';
 import type { OpenDatabase } from '../storage/database';
 import { countPurgeable, purgeExpired, type PurgeCounts } from '../storage/retention';
 import { readCardIdentity, type OpenLocalCard } from './enrol';
-import {
-  certificateOrKeyDer,
-  holderEmailSchema,
-  holderNameSchema,
-  parseImportFile,
-  type ImportIssue,
-} from './import-file';
+import { holderEmailSchema, holderNameSchema } from '../domain/holder-fields';
+import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
 import {
   escapeTerminalOutput,
   escapeTerminalText as shown,

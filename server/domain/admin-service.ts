@@ -17,6 +17,7 @@ import { retargetRotation } from '../storage/attempt-repository';
 import { listAudit } from '../storage/audit-repository';
 import { type DomainDeps, audit, fail, isLocked, rotationRefOf, utcDay } from './context';
 import { maskEmail } from './mask-email';
+import { holderEmailSchema, holderNameSchema } from './holder-fields';
 import type { AdminService, CardImport } from './ports';
 
 const p256Key = z
@@ -30,8 +31,8 @@ const p256Key = z
 const cardImportSchema = z
   .object({
     cardId: cardIdSchema,
-    holderName: z.string().trim().min(1).max(200),
-    email: z.email().max(320),
+    holderName: holderNameSchema,
+    email: holderEmailSchema,
     pivAuthentication: p256Key,
     cardAuthentication: p256Key,
     puk: pukSchema,

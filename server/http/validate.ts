@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
-import { jsonTextNestsDeeperThan } from '../../src/shared/json-depth';
+import { jsonTextExceedsLimits } from '../../src/shared/json-limits';
 import { HttpFailure, validationFailure } from './errors';
 
 /** A UTF-16 surrogate without its partner: text that is not well-formed Unicode. */
@@ -105,9 +105,9 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * The JSON parser's `verify` hook: refuses a body nested deeper than MAX_JSON_DEPTH with 400
- * VALIDATION_FAILED (`body`) in one pass over its bytes, before it is parsed or walked.
+ * The JSON parser's `verify` hook: refuses a body past JSON_LIMITS (nesting, items in one array
+ * or object) with 400 VALIDATION_FAILED (`body`) in one pass over its bytes, before any parse.
  */
 export function refuseDeepJson(_req: unknown, _res: unknown, body: Uint8Array): void {
-  if (jsonTextNestsDeeperThan(body)) throw validationFailure('body');
+  if (jsonTextExceedsLimits(body)) throw validationFailure('body');
 }

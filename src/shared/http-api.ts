@@ -148,14 +148,16 @@ export const API_ROUTES = {
   unlockStart: {
     method: 'post',
     path: '/v1/unlock/attempts',
-    summary: 'Start an unlock attempt for a card and get a nonce for its proof.',
+    summary:
+      'Start an unlock attempt for any well-formed card id and get a nonce; only a verified proof tells about the card.',
     request: startAttemptRequestSchema,
     response: startAttemptResponseSchema,
   },
   unlockProof: {
     method: 'post',
     path: '/v1/unlock/attempts/{attemptId}/card-proof',
-    summary: 'Prove the card is present (9E signature); get the holder name and questions.',
+    summary:
+      "Prove the card is present (9E signature); get the holder name and questions, or why the card cannot be unlocked. An unknown card's proof fails as a bad one.",
     request: cardProofRequestSchema,
     response: unlockProofResponseSchema,
   },
@@ -183,7 +185,7 @@ export const API_ROUTES = {
     method: 'post',
     path: '/v1/unlock/attempts/{attemptId}/unblock',
     summary:
-      'Get the unblock authorisation (PUK and next PUK), once per attempt, after the right code.',
+      'Get the unblock authorisation (PUK and next PUK) after the right code: released once per attempt, and given again to the same attempt (a lost answer) without counting again.',
     response: unblockAuthorisationSchema,
   },
   unlockOutcome: {
@@ -200,7 +202,8 @@ export const API_ROUTES = {
   registerStart: {
     method: 'post',
     path: '/v1/registration/attempts',
-    summary: 'Start a registration for a card and get a nonce for its proof.',
+    summary:
+      'Start a registration for any well-formed card id and get a nonce; only a verified proof tells about the card.',
     request: startAttemptRequestSchema,
     response: startAttemptResponseSchema,
   },

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { appError } from '../../shared/errors';
-import { jsonTextNestsDeeperThan } from '../../shared/json-depth';
+import { jsonTextExceedsLimits } from '../../shared/json-limits';
 import { dispatchInvoke, type InvokeHandlers } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/event-hub';
 import type { Logger } from '../logging/logger';
@@ -162,7 +162,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
       const text = await readBody(req);
       if (text === null) return refuse(res, 413);
       // Nesting is counted in one pass before the parse, whose cost grows faster than the text.
-      if (jsonTextNestsDeeperThan(text)) return refuseInvalid(res);
+      if (jsonTextExceedsLimits(text)) return refuseInvalid(res);
       let body: unknown;
       try {
         body = text === '' ? {} : JSON.parse(text);

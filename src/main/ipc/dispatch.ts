@@ -6,7 +6,7 @@ import {
   type IpcResult,
 } from '../../shared/ipc-contract';
 import { appError, type AppError } from '../../shared/errors';
-import { valueNestsDeeperThan } from '../../shared/json-depth';
+import { valueExceedsLimits } from '../../shared/json-limits';
 
 /** A handler for one channel: parsed input in, plain data or an error value out. */
 export type InvokeHandler<C extends InvokeChannel> = (
@@ -32,7 +32,7 @@ export async function dispatchInvoke(
   const name = channel as InvokeChannel;
   const spec = IPC_INVOKE[name];
   // Bounded before the schema walks it: a sender could nest a request arbitrarily deep.
-  if (valueNestsDeeperThan(rawRequest)) {
+  if (valueExceedsLimits(rawRequest)) {
     return { ok: false, error: appError('VALIDATION_FAILED', { field: 'request' }) };
   }
   const parsed = spec.request.safeParse(rawRequest ?? {});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, errorResponseSchema } from '../../../src/shared/http-api';
-import { MAX_JSON_DEPTH } from '../../../src/shared/json-depth';
+import { JSON_LIMITS } from '../../../src/shared/json-limits';
 import {
   GOOD_SIGNATURE,
   KNOWN_CARD,
@@ -52,8 +52,14 @@ describe('the HTTP edge', () => {
     ],
     ['a lone surrogate', '{"cardId":"\\ud800' + 'a'.repeat(31) + '"}', 400, 'cardId'],
     ['a body over the size limit', { cardId: huge }, 413, 'body'],
-    ['nested one level past the cap', `{"cardId":${deep(MAX_JSON_DEPTH)}}`, 400, 'body'],
+    ['nested one level past the cap', `{"cardId":${deep(JSON_LIMITS.maxDepth)}}`, 400, 'body'],
     ['nested 7,000 deep within the size limit', `{"cardId":${deep(7000)}}`, 400, 'body'],
+    [
+      'an array one item past the cap',
+      `{"cardId":[${Array.from({ length: JSON_LIMITS.maxItems + 1 }, () => '0').join(',')}]}`,
+      400,
+      'body',
+    ],
   ])(
     'when the start body is %s, then it answers a 4xx VALIDATION_FAILED naming the field',
     async (_what, body, status, field) => {
@@ -104,7 +110,7 @@ describe('the HTTP edge', () => {
   it('when a body nests exactly to the cap, then the nesting is not what refuses it', async () => {
     const res = await h.request('POST', '/v1/unlock/attempts', {
       cardId: KNOWN_CARD,
-      nested: JSON.parse(deep(MAX_JSON_DEPTH - 1)) as unknown,
+      nested: JSON.parse(deep(JSON_LIMITS.maxDepth - 1)) as unknown,
     });
     expect([res.status, errorResponseSchema.parse(res.body).error.details]).toEqual([
       400,

@@ -912,6 +912,36 @@ export function domainSuite(backend: Backend): void {
         });
       });
 
+      it.each([
+        ['holderName', 'Mr John\r\nRigby'],
+        ['holderName', 'Mr \u202eybgiR nhoJ'],
+        ['email', 'john.rigby@nhs.net\u200b'],
+      ])(
+        'when an import gives a %s with a control, line-break or bidi character, then nothing is imported',
+        async (field, value) => {
+          const { services } = await world();
+          const c = makeCard();
+          const r = await services.admin.importCards(
+            [
+              {
+                cardId: c.cardId,
+                holderName: c.holderName,
+                email: c.email,
+                pivAuthentication: c.pivSpki,
+                cardAuthentication: c.cardSpki,
+                puk: c.puk,
+                [field]: value,
+              },
+            ],
+            'tester',
+          );
+          expect(r).toEqual({
+            ok: false,
+            error: { code: 'VALIDATION_FAILED', details: { field: `cards[0].${field}` } },
+          });
+        },
+      );
+
       it('when a card is imported again, then it counts as updated and keeps its registration and rotated PUK', async () => {
         const { services, driver, card } = await world();
         await driver.register(card);

@@ -73,14 +73,20 @@ describe('IPC dispatch', () => {
     expect(calls).toEqual([]);
   });
 
-  it('when the payload nests past the cap, is cyclic, or shares a reference, then it is refused before the schema or the handler', async () => {
+  it('when the payload nests or spreads past the limits, is cyclic, or shares a reference, then it is refused before the schema or the handler', async () => {
     const calls: unknown[] = [];
     let deep: unknown = 'ABCD2345';
     for (let i = 0; i < 100_000; i += 1) deep = [deep];
     const cyclic: Record<string, unknown> = { code: 'ABCD2345' };
     cyclic.self = cyclic;
     const shared = { a: 1 };
-    for (const payload of [{ code: deep }, cyclic, { code: 'ABCD2345', x: shared, y: shared }]) {
+    const wide = { code: Array.from({ length: 100_000 }, () => 'x') };
+    for (const payload of [
+      { code: deep },
+      wide,
+      cyclic,
+      { code: 'ABCD2345', x: shared, y: shared },
+    ]) {
       expect(await dispatchInvoke(handlers(calls), 'unlock:submit-code', payload)).toMatchObject({
         ok: false,
         error: { code: 'VALIDATION_FAILED', details: { field: 'request' } },

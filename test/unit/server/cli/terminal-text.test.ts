@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   escapeTerminalOutput,
   escapeTerminalText,
-  firstHiddenCharacter,
   jsonForTerminal,
 } from '../../../../server/cli/terminal-text';
+import { firstHiddenCharacter } from '../../../../src/shared/hidden-characters';
 
 describe('escaping text for the terminal', () => {
   it('when text holds C0 and C1 controls or DEL, then each is shown as \\xHH', () => {

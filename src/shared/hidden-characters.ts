@@ -1,0 +1,21 @@
+/**
+ * Characters that are not shown as themselves: C0 and C1 controls and DEL (Cc), format controls
+ * such as the bidi overrides and isolates, zero-width characters and the BOM (Cf), the line and
+ * paragraph separators (Zl, Zp), and lone surrogates (Cs). A name or address holding one could
+ * rewrite a terminal, or hide its true text on a screen.
+ */
+export const HIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/** One hidden character as visible text: `\x1b` up to U+00FF, else `\u202e` or `\u{e0041}`. */
+export function visibleCharacter(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  const hex = cp.toString(16);
+  if (cp <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+  return cp <= 0xffff ? `\\u${hex.padStart(4, '0')}` : `\\u{${hex}}`;
+}
+
+/** The first hidden character in a value, shown visibly, or undefined when there is none. */
+export function firstHiddenCharacter(text: string): string | undefined {
+  const found = HIDDEN_CHARACTER.exec(text);
+  return found === null ? undefined : visibleCharacter(found[0]);
+}
