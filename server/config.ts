@@ -1,4 +1,5 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
+import { FILE_JSON_LIMITS, jsonTextExceedsLimits } from '../src/shared/json-limits';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -284,6 +285,13 @@ function readConfigFile(file: string, source: string): Result<Json, SettingIssue
     const reason =
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(e);
     return err({ setting: 'config file', source, message: `${file} cannot be read: ${reason}.` });
+  }
+  if (jsonTextExceedsLimits(text, FILE_JSON_LIMITS)) {
+    return err({
+      setting: 'config file',
+      source,
+      message: `${file} nests deeper than ${FILE_JSON_LIMITS.maxDepth} levels: no setting does.`,
+    });
   }
   try {
     const parsed: unknown = JSON.parse(text);

@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { cardIdSchema } from '../../src/shared/card-identity';
 import { pukSchema } from '../../src/shared/http-api';
+import { FILE_JSON_LIMITS, jsonTextExceedsLimits } from '../../src/shared/json-limits';
 import { err, ok, type Result } from '../../src/shared/result';
 import type { CardImport } from '../domain/ports';
 import { holderEmailSchema, holderNameSchema } from '../domain/holder-fields';
@@ -207,6 +208,11 @@ export function arrayElementLines(text: string): number[] {
 
 /** Parses a JSON array of card objects. */
 export function parseImportJson(text: string): Result<CardImport[], ImportIssue[]> {
+  if (jsonTextExceedsLimits(text, FILE_JSON_LIMITS)) {
+    return err([
+      { line: 1, message: `The file nests deeper than ${FILE_JSON_LIMITS.maxDepth} levels.` },
+    ]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -5,6 +5,15 @@
  */
 export const JSON_LIMITS = { maxDepth: 32, maxItems: 64 } as const;
 
+/**
+ * The limits for files an administrator writes (settings, card imports, card profiles): as deep,
+ * but any number of items, since an import lists every card; their size is the administrator's.
+ */
+export const FILE_JSON_LIMITS = {
+  maxDepth: JSON_LIMITS.maxDepth,
+  maxItems: Number.POSITIVE_INFINITY,
+} as const;
+
 /** The limits a check applies. */
 export type JsonLimits = { readonly maxDepth: number; readonly maxItems: number };
 

@@ -1,4 +1,5 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
+import { FILE_JSON_LIMITS, jsonTextExceedsLimits } from '../../shared/json-limits';
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
 import { appError, type AppError } from '../../shared/errors';
@@ -160,6 +161,13 @@ function readFileLayer(
       setting: 'config.json',
       source,
       fix: `The file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). Check that it exists and that everyone may read it.`,
+    });
+  }
+  if (jsonTextExceedsLimits(text, FILE_JSON_LIMITS)) {
+    return err({
+      setting: 'config.json',
+      source,
+      fix: `The file nests deeper than ${FILE_JSON_LIMITS.maxDepth} levels: no setting does. Correct it, or remove it to use the defaults.`,
     });
   }
   let data: unknown;

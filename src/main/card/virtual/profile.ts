@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../../../shared/result';
 import type { PivKeySlot } from '../types';
 import { selfSignedCertificate } from './certificate';
+import { FILE_JSON_LIMITS, jsonTextExceedsLimits } from '../../../shared/json-limits';
 
 /**
  * The virtual card's profile file: who the card belongs to, its secrets, its try counters and
@@ -195,6 +196,9 @@ export function parseProfileText(
   text: string,
   source = 'profile',
 ): Result<VirtualCardProfile, ProfileError> {
+  if (jsonTextExceedsLimits(text, FILE_JSON_LIMITS)) {
+    return err({ message: `${source}: nests deeper than ${FILE_JSON_LIMITS.maxDepth} levels` });
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

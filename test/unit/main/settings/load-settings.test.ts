@@ -130,6 +130,13 @@ describe('settings errors name the setting, its source and the fix', () => {
     expect(problem.fix).toMatch(/not valid JSON/);
   });
 
+  it('when a file nests deeper than any setting, then it says so before parsing it', () => {
+    const problem = problemOf(
+      loadSettings(inputs({ userText: '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}' })),
+    );
+    expect(problem.fix).toMatch(/nests deeper than 32 levels/);
+  });
+
   it('when a file holds an array, then it asks for an object', () => {
     const problem = problemOf(loadSettings(inputs({ machine: ['https://x'] })));
     expect(problem.fix).toContain('one JSON object');

@@ -151,6 +151,15 @@ describe('reading a JSON export', () => {
     expect(!broken.ok && broken.error[0]?.message).toContain('not valid JSON');
   });
 
+  it('when a JSON import nests deeper than any card does, then line 1 says so; many cards are fine', () => {
+    const deep = parseImportJson(
+      '[' + '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}' + ']',
+    );
+    expect(!deep.ok && deep.error[0]?.message).toContain('nests deeper than 32 levels');
+    const many = parseImportJson(JSON.stringify(Array.from({ length: 500 }, () => ({}))));
+    expect(!many.ok && many.error[0]?.message).not.toContain('nests deeper');
+  });
+
   it('when elements sit on various lines, then their start lines are found despite brackets in strings', () => {
     expect(arrayElementLines('[\n {"a": "]}[,"},\n\n {"b": [1,\n2]}, 3\n]')).toEqual([2, 4, 5]);
   });

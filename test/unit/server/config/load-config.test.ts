@@ -200,6 +200,12 @@ describe('loading the server settings', () => {
     expect(error.issues[0]?.message).toContain('not valid JSON');
   });
 
+  it('when the file nests deeper than any setting, then it is refused before it is parsed or merged', () => {
+    const file = writeConfig('{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}');
+    const error = failure(load({}, { configFile: file, development: true }));
+    expect(error.issues[0]?.message).toContain('nests deeper than 32 levels');
+  });
+
   it('when DATABASE_URL is set, then PostgreSQL replaces the file’s SQLite section', () => {
     const file = writeConfig({ storage: { kind: 'sqlite', file: 'x.sqlite' } });
     const s = settings(

@@ -83,6 +83,14 @@ describe('virtual card profile: validation', () => {
     ).toMatch(/field "certificates.9E" is given without keys.9E/);
   });
 
+  it('when the text nests deeper than any profile does, then it names the file and says so', () => {
+    const result = parseProfileText(
+      '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}',
+      'card.json',
+    );
+    expect(result.ok ? '' : result.error.message).toBe('card.json: nests deeper than 32 levels');
+  });
+
   it('when the text is not JSON, then it names the file and says so', () => {
     const result = parseProfileText('{ "guid": ', 'card.json');
     expect(result.ok ? '' : result.error.message).toMatch(/^card\.json: not valid JSON/);
