@@ -67,13 +67,17 @@ export class SourceThrottle {
       seen.skipped += 1;
       return undefined;
     }
-    // Re-inserting keeps the map in the order sources were let through, oldest first.
-    this.#seen.delete(source);
-    this.#seen.set(source, { at: nowMs, skipped: 0 });
+    // The map is in the order sources were let through, oldest first: forget those whose
+    // interval is over (or lies in the future, after the clock went back).
     for (const [key, entry] of this.#seen) {
-      if (this.#seen.size <= this.maxSources && nowMs - entry.at < this.intervalMs) break;
+      if (nowMs >= entry.at && nowMs - entry.at < this.intervalMs) break;
       this.#seen.delete(key);
     }
+    // Full of sources still inside their interval: a new one is held back too, so any number
+    // of addresses together pass at most `maxSources` an interval.
+    if (!this.#seen.has(source) && this.#seen.size >= this.maxSources) return undefined;
+    this.#seen.delete(source);
+    this.#seen.set(source, { at: nowMs, skipped: 0 });
     return seen?.skipped ?? 0;
   }
 

@@ -11,7 +11,7 @@ import { maskEmail } from './mask-email';
 import type { RegistrationService } from './ports';
 import { QUESTION_CATALOGUE, findQuestion } from './question-catalogue';
 import { startAttempt } from './attempt-start';
-import { refuseUnknownCard } from './unknown-card';
+import { proofRefusal, refuseUnknownCard } from './unknown-card';
 
 /** The chosen questions and answer hashes an attempt keeps until the address is confirmed. */
 const pendingAnswersSchema = z.array(
@@ -36,7 +36,7 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
         ctx,
         action: 'register.proof',
       });
-      if (!loaded.ok) return loaded;
+      if (!loaded.ok) return proofRefusal(deps, attemptId, 'register', loaded);
       const attempt = loaded.value;
       const now = deps.now().toISOString();
       const base = { cardId: attempt.cardId, attemptId, action: 'register.proof' };

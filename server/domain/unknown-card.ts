@@ -1,8 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { verifyCardSignature } from '../security/card-proof';
-import { spendNonce, type AttemptRecord } from '../storage/attempt-repository';
+import {
+  findAttempt,
+  spendNonce,
+  type AttemptKind,
+  type AttemptRecord,
+} from '../storage/attempt-repository';
 import { type DomainDeps, audit, fail } from './context';
-import type { DomainResult, RequestContext } from './ports';
+import type { DomainError, DomainResult, RequestContext } from './ports';
 
 /**
  * A throwaway P-256 key, made at start: an unknown card's proof is checked against it, so
@@ -32,4 +37,23 @@ export async function refuseUnknownCard(
   }
   await audit(deps, ctx, { ...base, outcome: 'CARD_UNKNOWN' });
   return fail('PROOF_INVALID');
+}
+
+/**
+ * A proof's refusal when its attempt cannot take one. An attempt a newer start ended before any
+ * proof answers as a bad proof: which attempts are ended first tells whether someone has proved
+ * the card lately, so a superseded one must sound like any other failed proof. The audit row
+ * `loadLiveAttempt` wrote keeps the real reason.
+ */
+export async function proofRefusal(
+  deps: DomainDeps,
+  attemptId: string,
+  kind: AttemptKind,
+  refused: { readonly ok: false; readonly error: DomainError },
+): Promise<DomainResult<never>> {
+  if (refused.error.code !== 'ATTEMPT_STATE') return refused;
+  const attempt = await findAttempt(deps.db, attemptId, kind);
+  return attempt?.endReason === 'superseded' && attempt.nonceUsedAt === null
+    ? fail('PROOF_INVALID')
+    : refused;
 }

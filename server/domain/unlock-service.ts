@@ -7,6 +7,7 @@ import { verifyCardSignature } from '../security/card-proof';
 import { generatePuk } from '../security/secrets';
 import {
   endAttempt,
+  findAttempt,
   markAnswered,
   recordRotation,
   releasePuk,
@@ -39,7 +40,7 @@ import {
 } from './context';
 import { findQuestion } from './question-catalogue';
 import { startAttempt } from './attempt-start';
-import { refuseUnknownCard } from './unknown-card';
+import { proofRefusal, refuseUnknownCard } from './unknown-card';
 import type { DomainResult, RequestContext, UnlockService } from './ports';
 
 /** Thrown inside the release transaction to roll it back; never escapes this module. */
@@ -89,7 +90,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         ctx,
         action: 'unlock.proof',
       });
-      if (!loaded.ok) return loaded;
+      if (!loaded.ok) return proofRefusal(deps, attemptId, 'unlock', loaded);
       const attempt = loaded.value;
       const now = deps.now().toISOString();
       const base = { cardId: attempt.cardId, attemptId, action: 'unlock.proof' };
@@ -261,15 +262,16 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       const base = { cardId: attempt.cardId, attemptId, action: 'unlock.puk-release' };
       // A release this attempt already has is given again (its answer was lost on the way),
       // counted once: the card still holds one of the two PUKs it names.
-      if (attempt.state === 'authorised' && attempt.pukReleasedAt !== null) {
-        const again = await releaseAgain(deps, attempt.cardId, attempt.rotationRef);
+      const giveAgain = async () => {
+        const again = await releaseAgain(deps, attemptId);
         await audit(deps, ctx, {
           ...base,
           outcome: again === undefined ? 'ATTEMPT_STATE' : 'ok',
           detail: again === undefined ? 'release-superseded' : 'released-again',
         });
         return again === undefined ? fail('ATTEMPT_STATE') : ok(again);
-      }
+      };
+      if (attempt.state === 'authorised' && attempt.pukReleasedAt !== null) return giveAgain();
       if (attempt.state !== 'verified') {
         await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
         return fail('ATTEMPT_STATE');
@@ -310,8 +312,12 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         return ok(authorisation);
       } catch (e) {
         if (!(e instanceof ReleaseRefused)) throw e;
+        // A retry that overlapped the first request (it read the attempt before that committed)
+        // finds the release made: it gets it again, and must not end or count anything.
+        const current = await findAttempt(deps.db, attemptId, 'unlock');
+        if (current?.state === 'authorised' && current.pukReleasedAt !== null) return giveAgain();
         if (e.reason === 'daily-cap') {
-          await endAttempt(deps.db, attemptId, 'puk-release-limit', nowIso);
+          await endAttempt(deps.db, attemptId, 'puk-release-limit', nowIso, ['verified']);
           await audit(deps, ctx, { ...base, outcome: 'PUK_RELEASE_LIMIT' });
           return fail('PUK_RELEASE_LIMIT');
         }
@@ -407,13 +413,25 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
  */
 async function releaseAgain(
   deps: DomainDeps,
-  cardId: string,
-  rotationRef: string | null,
+  attemptId: string,
 ): Promise<UnblockAuthorisation | undefined> {
-  const card = await findCard(deps.db, cardId);
-  if (card?.pendingPuk == null || rotationRefOf(card.pendingPuk) !== rotationRef) return undefined;
-  const pending = deps.keyRing.open(cardId, card.pendingPuk);
-  return { puk: deps.keyRing.open(cardId, card.puk), unconfirmedPuk: pending, nextPuk: pending };
+  // A key rotation moves the pending PUK and the attempts' fingerprints in one transaction, so
+  // two reads on either side of it disagree once: a disagreement is read again.
+  for (let tries = 0; tries < 2; tries += 1) {
+    const attempt = await findAttempt(deps.db, attemptId, 'unlock');
+    if (attempt?.state !== 'authorised') return undefined;
+    const card = await findCard(deps.db, attempt.cardId);
+    if (card?.pendingPuk == null) return undefined;
+    if (rotationRefOf(card.pendingPuk) === attempt.rotationRef) {
+      const pending = deps.keyRing.open(card.cardId, card.pendingPuk);
+      return {
+        puk: deps.keyRing.open(card.cardId, card.puk),
+        unconfirmedPuk: pending,
+        nextPuk: pending,
+      };
+    }
+  }
+  return undefined;
 }
 
 /**

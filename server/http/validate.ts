@@ -97,12 +97,22 @@ function hasBody(headers: Readonly<Record<string, string | string[] | undefined>
  * API is JSON only, so a form or text body is a client mistake, not something to guess at.
  */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (hasBody(req.headers) && req.is('application/json') === false) {
+  if (hasBody(req.headers) && (req.is('application/json') === false || !utf8(req.headers))) {
     next(new HttpFailure('VALIDATION_FAILED', 415, { field: 'content-type' }));
     return;
   }
   next();
 };
+
+/**
+ * Whether a JSON body is UTF-8, the only encoding JSON may travel in (RFC 8259): in UTF-16 a
+ * character's bytes can hold a quote, which would blind the one-pass limits scan.
+ */
+function utf8(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  const type = headers['content-type'];
+  const charset = typeof type === 'string' ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type) : null;
+  return charset?.[1] === undefined || /^utf-?8$/i.test(charset[1]);
+}
 
 /**
  * The JSON parser's `verify` hook: refuses a body past JSON_LIMITS (nesting, items in one array

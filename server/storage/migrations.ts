@@ -173,11 +173,14 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         await sql`INSERT INTO audit_purge_control (id, purge_before) VALUES (1, NULL)`.execute(db);
         if (kind === 'sqlite') {
           await sql`DROP TRIGGER audit_log_no_delete`.execute(db);
+          // Whoever writes the cut-off, no row younger than the shortest retention (30 days, by
+          // the database's own clock) can be deleted.
           await sql
             .raw(
               'CREATE TRIGGER audit_log_delete_past_retention BEFORE DELETE ON audit_log ' +
                 'WHEN NOT EXISTS (SELECT 1 FROM audit_purge_control c WHERE c.id = 1 ' +
-                'AND c.purge_before IS NOT NULL AND OLD.at < c.purge_before) ' +
+                'AND c.purge_before IS NOT NULL AND OLD.at < c.purge_before ' +
+                "AND OLD.at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-30 days')) " +
                 "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
             )
             .execute(db);
@@ -191,12 +194,15 @@ function migrations(kind: DialectKind): Record<string, Migration> {
             )
             .execute(db);
           // The cut-off counts only when this transaction wrote it (xmin), so a value left behind
-          // by anything but the purge's own transaction opens nothing.
+          // by anything but the purge's own transaction opens nothing; and whoever writes it, no
+          // row younger than the shortest retention (30 days, by the database's clock) goes.
           await sql
             .raw(
               `CREATE FUNCTION audit_log_delete_past_retention() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
                 `BEGIN IF EXISTS (SELECT 1 FROM audit_purge_control c WHERE c.id = 1 ` +
                 `AND c.purge_before IS NOT NULL AND OLD.at < c.purge_before ` +
+                `AND OLD.at < to_char((now() at time zone 'UTC') - interval '30 days', ` +
+                `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ` +
                 `AND c.xmin = pg_current_xact_id()::xid) THEN RETURN OLD; END IF; ` +
                 `RAISE EXCEPTION 'audit_log is append-only'; END $$`,
             )
@@ -233,6 +239,8 @@ function migrations(kind: DialectKind): Record<string, Migration> {
             SELECT sql FROM sqlite_master
             WHERE type = 'index' AND tbl_name = 'attempts' AND sql IS NOT NULL`.execute(trx);
           const definition = table.rows[0]?.sql ?? '';
+          // Already without the key (a run whose record was lost): nothing to rebuild.
+          if (!/references/i.test(definition)) return;
           const rebuilt = definition
             .replace(/^create table "?attempts"?/i, 'CREATE TABLE "attempts_rebuilt"')
             .replace(

@@ -141,16 +141,39 @@ describe('the HTTP edge', () => {
     expect(errorResponseSchema.parse(res.body).error.details).toEqual({ field: 'content-type' });
   });
 
-  it('when a JSON body declares an unsupported charset, then it answers 415', async () => {
+  it.each(['latin1', 'utf-16le', 'UTF-16', '"utf-32"'])(
+    'when a JSON body declares charset %s (not UTF-8), then it answers 415 before anything reads it',
+    async (charset) => {
+      const res = await h.request(
+        'POST',
+        '/v1/unlock/attempts',
+        { cardId: KNOWN_CARD },
+        { 'content-type': `application/json; charset=${charset}` },
+      );
+      expect([res.status, errorResponseSchema.parse(res.body).error.details]).toEqual([
+        415,
+        { field: 'content-type' },
+      ]);
+    },
+  );
+
+  it('when a UTF-16 body hides deep nesting behind a character whose bytes hold a quote, then it is refused, not parsed', async () => {
+    // U+2200 is 00 22 in UTF-16LE: a byte scan would see a quote there.
+    const text = `{"a":"\u2200","b":${'['.repeat(7000)}${']'.repeat(7000)}}`;
+    const res = await h.request('POST', '/v1/unlock/attempts', Buffer.from(text, 'utf16le'), {
+      'content-type': 'application/json; charset=utf-16le',
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it('when a JSON body says charset=utf-8, then it is read as usual', async () => {
     const res = await h.request(
       'POST',
       '/v1/unlock/attempts',
       { cardId: KNOWN_CARD },
-      {
-        'content-type': 'application/json; charset=latin1',
-      },
+      { 'content-type': 'application/json; charset=UTF-8' },
     );
-    expect(res.status).toBe(415);
+    expect(res.status).toBe(201);
   });
 
   it('when a route needing a body gets none, then it answers 400 naming the body', async () => {

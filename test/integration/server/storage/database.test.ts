@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../server/storage/database';
 import {
@@ -11,6 +13,10 @@ import {
   upsertCard,
 } from '../../../../server/storage/card-repository';
 import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
+import { findAttempt, insertAttempt } from '../../../../server/storage/attempt-repository';
+import { migrationProvider } from '../../../../server/storage/migrations';
+import type { Database } from '../../../../server/storage/schema';
+import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import { storageEngines } from '../../../support/storage-engines';
 
 const { engines, dir } = await storageEngines('storage');
@@ -24,7 +30,81 @@ const card = (cardId: string) => ({
   puk: { keyId: 'k1', ciphertext: new Uint8Array(randomBytes(40)) },
 });
 
+/** A database brought up to `migration` only, as an older server left it. */
+async function migratedTo(settings: StorageSettings, migration: string): Promise<Kysely<Database>> {
+  const db =
+    settings.kind === 'sqlite'
+      ? new Kysely<Database>({
+          dialect: new SqliteDialect({ database: new SqliteDatabase(settings.file) }),
+        })
+      : new Kysely<Database>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url }) }),
+        });
+  const { error } = await new Migrator({
+    db,
+    provider: migrationProvider(settings.kind),
+  }).migrateTo(migration);
+  if (error !== undefined) throw error;
+  return db;
+}
+
+/** The attempts table's columns (name, type, nullability, default) and index names. */
+async function attemptsShape(db: Kysely<Database>, kind: StorageSettings['kind']) {
+  if (kind === 'sqlite') {
+    const columns = await sql<Record<string, unknown>>`PRAGMA table_info(attempts)`.execute(db);
+    const indexes = await sql<{ name: string }>`
+      SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attempts' ORDER BY name`.execute(
+      db,
+    );
+    return { columns: columns.rows, indexes: indexes.rows.map((r) => r.name) };
+  }
+  const columns = await sql<Record<string, unknown>>`
+    SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
+    WHERE table_name = 'attempts' ORDER BY ordinal_position`.execute(db);
+  const indexes = await sql<{ indexname: string }>`
+    SELECT indexname FROM pg_indexes WHERE tablename = 'attempts' ORDER BY indexname`.execute(db);
+  return { columns: columns.rows, indexes: indexes.rows.map((r) => r.indexname) };
+}
+
 describe.each(engines)('storage on %s', (_, fresh) => {
+  it('when a database from before attempts for any card is upgraded, then every attempt, column, default and index stays, and an attempt for an unknown card id can start', async () => {
+    const settings = await fresh();
+    const old = await migratedTo(settings, '0003-bounded-growth');
+    await upsertCard(old, card('a'.repeat(32)), '2026-03-02T09:00:00.000Z');
+    const attempt = {
+      attemptId: 'attempt-before-0004',
+      kind: 'unlock' as const,
+      cardId: 'a'.repeat(32),
+      createdAt: '2026-03-02T09:00:00.000Z',
+      expiresAt: '2026-03-02T09:15:00.000Z',
+      nonce: 'n'.repeat(43),
+      nonceExpiresAt: '2026-03-02T09:02:00.000Z',
+    };
+    await insertAttempt(old, attempt);
+    await expect(
+      insertAttempt(old, { ...attempt, attemptId: 'x', cardId: 'f'.repeat(32) }),
+    ).rejects.toThrow();
+    const before = await attemptsShape(old, settings.kind);
+    const rowBefore = await findAttempt(old, attempt.attemptId, 'unlock');
+    await old.destroy();
+
+    const upgraded = await openDatabase(settings);
+    try {
+      const after = await attemptsShape(upgraded.db, settings.kind);
+      expect(after).toEqual(before);
+      expect(await findAttempt(upgraded.db, attempt.attemptId, 'unlock')).toEqual(rowBefore);
+      await insertAttempt(upgraded.db, { ...attempt, attemptId: 'y', cardId: 'f'.repeat(32) });
+      expect(await findAttempt(upgraded.db, 'y', 'unlock')).toMatchObject({
+        cardId: 'f'.repeat(32),
+        state: 'started',
+        sends: 0,
+        codeTries: 0,
+      });
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   it('when the database is opened twice, then the migrations apply once and the data stays', async () => {
     const settings = await fresh();
     const first = await openDatabase(settings);

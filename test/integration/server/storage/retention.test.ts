@@ -273,6 +273,26 @@ describe.each(engines)('the retention purge on %s', (_engine, fresh) => {
     }
   });
 
+  it('when a session writes a far cut-off in its own transaction, then rows younger than 30 days by the database clock are still refused', async () => {
+    const db = await openDatabase(await fresh());
+    try {
+      // A row written now (real time, as the database's clock sees it), not on the test clock.
+      await auditRow(db.db, new Date().toISOString(), 'recent');
+      await expect(
+        db.db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('audit_purge_control')
+            .set({ purge_before: '9999-12-31T00:00:00.000Z' })
+            .execute();
+          await sql`DELETE FROM audit_log`.execute(trx);
+        }),
+      ).rejects.toThrow(/append-only/);
+      expect(await listAudit(db.db, { limit: 10 })).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('when a cut-off was left set by another transaction, then a plain delete is still refused on PostgreSQL', async (context) => {
     const storage = await fresh();
     if (storage.kind !== 'postgres') {

@@ -19,13 +19,16 @@ describe('SourceThrottle', () => {
     expect(t.admit('a', 0)).toBe(0);
   });
 
-  it('when more sources come than it may remember, then it keeps the newest and forgets the oldest', () => {
+  it('when more sources come within the interval than it may remember, then the rest are held back until the interval frees room', () => {
     const t = new SourceThrottle(MINUTE, 100);
-    for (let i = 0; i < 1_000; i++) expect(t.admit(`10.0.${i >> 8}.${i & 255}`, i)).toBe(0);
+    for (let i = 0; i < 100; i++) expect(t.admit(`10.0.0.${i}`, i)).toBe(0);
+    // A thousand more addresses within the same minute: none passes, nothing grows.
+    for (let i = 0; i < 1_000; i++)
+      expect(t.admit(`10.1.${i >> 8}.${i & 255}`, 100 + i)).toBeUndefined();
     expect(t.size).toBe(100);
-    // The newest are still held back; the oldest was forgotten and passes again.
-    expect(t.admit('10.0.3.231', 1_000)).toBeUndefined();
-    expect(t.admit('10.0.0.0', 1_000)).toBe(0);
+    // Once the first addresses' minute is over, there is room again.
+    expect(t.admit('10.2.0.0', MINUTE + 1)).toBe(0);
+    expect(t.admit('10.0.0.99', MINUTE + 1)).toBeUndefined();
   });
 
   it('when sources fall silent for longer than the interval, then they are forgotten', () => {

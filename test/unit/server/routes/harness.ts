@@ -93,7 +93,12 @@ async function send(
 ): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    init.body =
+      typeof body === 'string'
+        ? body
+        : body instanceof Uint8Array
+          ? new Blob([new Uint8Array(body)])
+          : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
   }
   const res = await fetch(url, init);
