@@ -44,7 +44,7 @@ async function migratedTo(settings: StorageSettings, migration: string): Promise
     db,
     provider: migrationProvider(settings.kind),
   }).migrateTo(migration);
-  if (error !== undefined) throw error;
+  if (error !== undefined) throw new Error(`migrating to ${migration} failed`, { cause: error });
   return db;
 }
 
