@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { cardProofMessage } from '../../src/shared/card-identity';
 import { ok } from '../../src/shared/result';
 import { registeredNoticeMail } from '../mail/templates';
 import { normaliseAnswer } from '../security/answer-hasher';
-import { verifyCardSignature } from '../security/card-proof';
-import { endAttempt, markAnswered, spendCode, spendNonce } from '../storage/attempt-repository';
+import { endAttempt, markAnswered, spendCode } from '../storage/attempt-repository';
 import { findCard, replaceRegistration } from '../storage/card-repository';
 import { type DomainDeps, audit, checkCode, fail, loadLiveAttempt, sendCode } from './context';
 import { maskEmail } from './mask-email';
 import type { RegistrationService } from './ports';
 import { QUESTION_CATALOGUE, findQuestion } from './question-catalogue';
 import { startAttempt } from './attempt-start';
-import { proofRefusal, refuseUnknownCard } from './unknown-card';
+import { checkCardProof } from './card-proof-step';
 
 /** The chosen questions and answer hashes an attempt keeps until the address is confirmed. */
 const pendingAnswersSchema = z.array(
@@ -32,42 +30,15 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
     },
 
     async proveCard(attemptId, signatureDer, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'register', {
-        ctx,
+      const proved = await checkCardProof(deps, ctx, 'register', attemptId, signatureDer);
+      if (!proved.ok) return proved;
+      const { card } = proved.value;
+      await audit(deps, ctx, {
+        cardId: card.cardId,
+        attemptId,
         action: 'register.proof',
+        outcome: 'ok',
       });
-      if (!loaded.ok) return proofRefusal(deps, attemptId, 'register', loaded);
-      const attempt = loaded.value;
-      const now = deps.now().toISOString();
-      const base = { cardId: attempt.cardId, attemptId, action: 'register.proof' };
-      if (attempt.state !== 'started' || attempt.nonceUsedAt !== null) {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
-      }
-      if (attempt.nonceExpiresAt <= now) {
-        await endAttempt(deps.db, attemptId, 'expired', now);
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_EXPIRED', detail: 'nonce' });
-        return fail('ATTEMPT_EXPIRED');
-      }
-      const message = cardProofMessage('register', attemptId, attempt.nonce);
-      const card = await findCard(deps.db, attempt.cardId);
-      if (card === undefined) {
-        return refuseUnknownCard(deps, ctx, attempt, {
-          action: base.action,
-          message,
-          signature: signatureDer,
-        });
-      }
-      const valid = verifyCardSignature(card.pivAuthDer, message, signatureDer);
-      if (!(await spendNonce(deps.db, attemptId, valid, now))) {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE', detail: 'nonce-spent' });
-        return fail('ATTEMPT_STATE');
-      }
-      if (!valid) {
-        await audit(deps, ctx, { ...base, outcome: 'PROOF_INVALID' });
-        return fail('PROOF_INVALID');
-      }
-      await audit(deps, ctx, { ...base, outcome: 'ok' });
       return ok({
         holderName: card.holderName,
         maskedEmail: maskEmail(card.email),

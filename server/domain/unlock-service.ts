@@ -1,9 +1,7 @@
 import type { ErrorCode } from '../../src/shared/errors';
 import type { UnblockAuthorisation } from '../../src/shared/http-api';
-import { cardProofMessage } from '../../src/shared/card-identity';
 import { ok } from '../../src/shared/result';
 import { unlockedNoticeMail } from '../mail/templates';
-import { verifyCardSignature } from '../security/card-proof';
 import { generatePuk } from '../security/secrets';
 import {
   endAttempt,
@@ -12,7 +10,6 @@ import {
   recordRotation,
   releasePuk,
   spendCode,
-  spendNonce,
 } from '../storage/attempt-repository';
 import {
   type CardRecord,
@@ -40,7 +37,7 @@ import {
 } from './context';
 import { findQuestion } from './question-catalogue';
 import { startAttempt } from './attempt-start';
-import { proofRefusal, refuseUnknownCard } from './unknown-card';
+import { checkCardProof } from './card-proof-step';
 import type { DomainResult, RequestContext, UnlockService } from './ports';
 
 /** Thrown inside the release transaction to roll it back; never escapes this module. */
@@ -86,42 +83,11 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
     },
 
     async proveCard(attemptId, signatureDer, ctx) {
-      const loaded = await loadLiveAttempt(deps, attemptId, 'unlock', {
-        ctx,
-        action: 'unlock.proof',
-      });
-      if (!loaded.ok) return proofRefusal(deps, attemptId, 'unlock', loaded);
-      const attempt = loaded.value;
+      const proved = await checkCardProof(deps, ctx, 'unlock', attemptId, signatureDer);
+      if (!proved.ok) return proved;
+      const { card } = proved.value;
       const now = deps.now().toISOString();
-      const base = { cardId: attempt.cardId, attemptId, action: 'unlock.proof' };
-      if (attempt.state !== 'started' || attempt.nonceUsedAt !== null) {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
-      }
-      if (attempt.nonceExpiresAt <= now) {
-        await endAttempt(deps.db, attemptId, 'expired', now);
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_EXPIRED', detail: 'nonce' });
-        return fail('ATTEMPT_EXPIRED');
-      }
-      const message = cardProofMessage('unlock', attemptId, attempt.nonce);
-      const card = await findCard(deps.db, attempt.cardId);
-      if (card === undefined) {
-        return refuseUnknownCard(deps, ctx, attempt, {
-          action: base.action,
-          message,
-          signature: signatureDer,
-        });
-      }
-      const valid = verifyCardSignature(card.cardAuthDer, message, signatureDer);
-      // The nonce is spent whatever the signature says: one proof per nonce.
-      if (!(await spendNonce(deps.db, attemptId, valid, now))) {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE', detail: 'nonce-spent' });
-        return fail('ATTEMPT_STATE');
-      }
-      if (!valid) {
-        await audit(deps, ctx, { ...base, outcome: 'PROOF_INVALID' });
-        return fail('PROOF_INVALID');
-      }
+      const base = { cardId: card.cardId, attemptId, action: 'unlock.proof' };
       // What a start used to tell anyone is told only now, to the card that proved itself.
       if (isLocked(deps, card)) {
         await endAttempt(deps.db, attemptId, 'self-service-locked', now);
