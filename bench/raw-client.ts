@@ -21,12 +21,9 @@ export function mainThreadCpuMs(): number | undefined {
 }
 
 /**
- * One keep-alive HTTP/1.1 connection that sends a request and reads its status, one at a time:
- * the lightest client there is. The client shares the process and the two cores with the server,
- * so every microsecond it spends is taken from the server's side of the ratio: `fetch` (undici)
- * cost nearly a millisecond of main-thread time per request, `node:http` about a third of one.
- * Like autocannon, it writes each request as prepared bytes and reads only the status line and
- * Content-Length of the answer.
+ * One keep-alive HTTP/1.1 connection, one request at a time, reading only the status line and
+ * Content-Length: it shares the process with the server, and `fetch` or `node:http` took up to a
+ * millisecond of its main thread per request (docs/security-model.md, "Benchmark").
  */
 export async function rawConnection(
   url: string,

@@ -29,10 +29,8 @@ const KEY_OF: Readonly<Record<AttemptKind, (card: CardRecord) => Uint8Array>> = 
 };
 
 /**
- * The proof step every flow shares: the attempt live and unproved, its nonce fresh, the card's
- * signature over `cardProofMessage(kind, attemptId, nonce)` checked, and the nonce spent whatever
- * the signature says. Nothing before this tells whether the card exists: an unknown card's proof,
- * and a proof sent to an attempt a newer start ended before any proof, fail as a bad proof does;
+ * The proof step every flow shares. An unknown card's proof, or one sent to an attempt superseded
+ * before any proof, fails as a bad proof does, so nothing tells whether a card exists or is in use;
  * the audit keeps the real reason (docs/security-model.md, "Nothing told before the proof").
  */
 export async function checkCardProof(

@@ -111,10 +111,9 @@ export const startLockSlot = (cardId: string): number =>
   createHash('sha256').update(cardId).digest().readUInt32BE(0) % START_LOCK_SLOTS;
 
 /**
- * Stores a new attempt and, in the same transaction, ends the card's live attempts beyond
- * `maxOpenPerCard` (reason `superseded`), oldest first; the new one always stays. Attempts past
- * the card proof are kept before those that are not, so starts by someone who only knows a card
- * id end each other rather than the holder's. Returns the ids it ended.
+ * Stores a new attempt and, in one transaction, ends the card's oldest live attempts beyond
+ * `maxOpenPerCard` as `superseded`, unproved ones first (a prober's starts end each other, not the
+ * holder's proved one). Returns the ids it ended.
  */
 export async function insertAttempt(
   db: Kysely<Database>,

@@ -1,8 +1,6 @@
 /**
- * Characters that are not shown as themselves: C0 and C1 controls and DEL (Cc), format controls
- * such as the bidi overrides and isolates, zero-width characters and the BOM (Cf), the line and
- * paragraph separators (Zl, Zp), and lone surrogates (Cs). A name or address holding one could
- * rewrite a terminal, or hide its true text on a screen.
+ * Characters not shown as themselves: controls and DEL, format controls (bidi, zero-width, BOM),
+ * line and paragraph separators, lone surrogates. One in a name could rewrite a terminal.
  */
 export const HIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 

@@ -26,10 +26,8 @@ const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c; // \
 
 /**
- * Whether JSON text nests deeper, or holds more items in one array or object, than the limits
- * allow: one pass before any parse, counting brackets and commas outside strings only. UTF-8
- * bytes or a string both work, since every structural character is ASCII and no byte of a
- * multi-byte UTF-8 sequence is.
+ * Whether JSON text is past the limits, in one pass before any parse: brackets and commas outside
+ * strings. Works on a string or UTF-8 bytes (no byte of a multi-byte sequence is ASCII).
  */
 export function jsonTextExceedsLimits(
   text: Uint8Array | string,
