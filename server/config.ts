@@ -153,6 +153,12 @@ export const ENVIRONMENT: readonly {
     implies: { section: 'storage', kind: 'postgres' },
   },
   { name: 'DATABASE_POOL_SIZE', path: ['storage', 'poolSize'], kind: 'number' },
+  { name: 'DATABASE_CONNECT_TIMEOUT_MS', path: ['storage', 'connectTimeoutMs'], kind: 'number' },
+  {
+    name: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    path: ['storage', 'statementTimeoutMs'],
+    kind: 'number',
+  },
   {
     name: 'SMTP_HOST',
     path: ['mail', 'host'],

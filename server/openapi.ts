@@ -131,6 +131,10 @@ export const COMMON_ERRORS: readonly { readonly status: number; readonly why: st
   { status: 415, why: 'VALIDATION_FAILED: the body is not application/json' },
   { status: 429, why: 'RATE_LIMITED: too many requests from this address' },
   { status: 500, why: 'INTERNAL: a fault in the server (never a client mistake)' },
+  {
+    status: 503,
+    why: 'SERVICE_UNAVAILABLE: the database is unreachable or not answering; Retry-After says when to try again',
+  },
 ];
 
 const errorRef = {

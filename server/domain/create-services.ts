@@ -47,7 +47,9 @@ export async function createServices(
 ): Promise<ServerRuntime> {
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
-  const database = await openDatabase(settings.storage);
+  const database = await openDatabase(settings.storage, {
+    onError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
+  });
   const mailer = createMailer(settings.mail, logger, now);
   const deps: DomainDeps = {
     db: (options.queryPlugins ?? []).reduce((db, plugin) => db.withPlugin(plugin), database.db),

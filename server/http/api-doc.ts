@@ -5,7 +5,11 @@ import { ERROR_STATUS, successStatusOf } from './status';
 
 /** The codes the server answers with (the others belong to the desktop app). */
 const SERVER_CODES: readonly ErrorCode[] = ERROR_CODES.filter(
-  (code) => ERROR_STATUS[code] < 500 || code === 'MAIL_UNAVAILABLE' || code === 'INTERNAL',
+  (code) =>
+    ERROR_STATUS[code] < 500 ||
+    code === 'MAIL_UNAVAILABLE' ||
+    code === 'SERVICE_UNAVAILABLE' ||
+    code === 'INTERNAL',
 );
 
 const intro = `# HTTP API (v1)

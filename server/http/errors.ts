@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { appError, type ErrorCode, type ErrorDetails } from '../../src/shared/errors';
 import type { ErrorResponse } from '../../src/shared/http-api';
 import type { DomainError } from '../domain/ports';
+import { databaseUnavailableCode } from '../storage/database-unavailable';
 import { statusForCode } from './status';
 
 /**
@@ -48,6 +49,12 @@ export function errorCodeOf(res: Response): ErrorCode | undefined {
   return (res.locals as { errorCode?: ErrorCode }).errorCode;
 }
 
+/** Retry-After for codes that mean "wait and try again" when the failure gives no time itself. */
+const DEFAULT_RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  MAIL_UNAVAILABLE: 60,
+  SERVICE_UNAVAILABLE: 30,
+};
+
 /** Writes a failure: status, Retry-After where it helps, and the JSON body. */
 export function sendFailure(
   res: Response,
@@ -55,7 +62,7 @@ export function sendFailure(
 ): void {
   (res.locals as { errorCode?: ErrorCode }).errorCode = failure.code;
   const retryAfter =
-    failure.details?.retryAfterSeconds ?? (failure.code === 'MAIL_UNAVAILABLE' ? 60 : undefined);
+    failure.details?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[failure.code];
   if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
   res.status(failure.status).json(errorBody(failure.code, failure.details));
 }
@@ -98,7 +105,10 @@ export function toHttpFailure(error: unknown): HttpFailure | undefined {
   return undefined;
 }
 
-/** The one error middleware: known failures get their status and code, anything else a 500. */
+/**
+ * The one error middleware: known failures get their status and code, an unreachable or timed-out
+ * database a 503 (the holder can wait; it is not a bug), anything else a 500.
+ */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -112,14 +122,18 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     }
     // Only the error's name, message and stack: never the request body.
     const logged = error instanceof Error ? error : new Error(String(error));
-    logger.error(
-      {
-        err: logged,
-        requestId: requestIdOf(req),
-        route: (res.locals as { routeTemplate?: string }).routeTemplate,
-      },
-      'unhandled error',
-    );
+    const where = {
+      err: logged,
+      requestId: requestIdOf(req),
+      route: (res.locals as { routeTemplate?: string }).routeTemplate,
+    };
+    const unavailable = databaseUnavailableCode(error);
+    if (unavailable !== undefined) {
+      logger.warn({ ...where, code: unavailable }, 'database unavailable');
+      sendFailure(res, new HttpFailure('SERVICE_UNAVAILABLE'));
+      return;
+    }
+    logger.error(where, 'unhandled error');
     sendFailure(res, new HttpFailure('INTERNAL', 500));
   };
 }

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../src/shared/errors';
 
 /**
  * The HTTP status for every error code (docs/decisions/0007-http-errors.md). Client mistakes
- * and refusals are 4xx; only the server's own faults and its mail relay are 5xx. Codes that
+ * and refusals are 4xx; only the server's own faults, its database and its mail relay are 5xx. Codes that
  * belong to the desktop app (card, reader, transport) never come from the domain: if one does,
  * it is a bug, so it maps to 500.
  */
@@ -29,6 +29,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   RESEND_LIMIT: 409,
   // The server's dependencies and faults
   MAIL_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
   SERVER_ERROR: 500,
   INTERNAL: 500,
   // Desktop-side codes: never expected from the server

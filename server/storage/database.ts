@@ -17,6 +17,34 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+/** What openDatabase may be told besides the settings. */
+export interface OpenDatabaseOptions {
+  /**
+   * Errors of idle pooled PostgreSQL connections (a restart, `pg_terminate_backend`): the pool
+   * drops the connection and the next query opens a new one, so they are reported, not thrown.
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+/** How long the readiness probe waits for its trivial query before it says "not ready". */
+export const PING_TIMEOUT_MS = 1_500;
+
+/**
+ * Settles with the promise, or with `fallback` after `ms`: the probe answers in time even when the
+ * database hangs. The timer is cleared either way, so it never keeps a stopping process alive.
+ */
+async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The mode of the SQLite file and its side files: they hold PUKs (sealed) and the audit trail. */
 const OWNER_ONLY = 0o600;
 
@@ -59,8 +87,32 @@ function openSqliteFile(file: string): SqliteDatabase.Database {
   return db;
 }
 
+/**
+ * The PostgreSQL pool, with every wait bounded: connecting or waiting for a free connection, and
+ * each statement (cancelled by the server; the client gives up a second later when the server is
+ * frozen or gone and cannot cancel anything).
+ */
+function postgresPool(
+  settings: Extract<StorageSettings, { kind: 'postgres' }>,
+  onError: (error: Error) => void,
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.poolSize,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+    query_timeout: settings.statementTimeoutMs + 1_000,
+  });
+  // Without a listener, an idle connection's error (a restart) is an unhandled 'error' event.
+  pool.on('error', onError);
+  return pool;
+}
+
 /** Opens the configured database and applies every pending migration before returning. */
-export async function openDatabase(settings: StorageSettings): Promise<OpenDatabase> {
+export async function openDatabase(
+  settings: StorageSettings,
+  options: OpenDatabaseOptions = {},
+): Promise<OpenDatabase> {
   const db =
     settings.kind === 'sqlite'
       ? new Kysely<Database>({
@@ -77,7 +129,7 @@ export async function openDatabase(settings: StorageSettings): Promise<OpenDatab
         })
       : new Kysely<Database>({
           dialect: new PostgresDialect({
-            pool: new pg.Pool({ connectionString: settings.url, max: settings.poolSize }),
+            pool: postgresPool(settings, options.onError ?? (() => undefined)),
           }),
         });
   try {
@@ -97,14 +149,15 @@ export async function openDatabase(settings: StorageSettings): Promise<OpenDatab
   return {
     db,
     kind: settings.kind,
-    async ping() {
-      try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () =>
+      within(
+        sql`select 1`.execute(db).then(
+          () => true,
+          () => false,
+        ),
+        PING_TIMEOUT_MS,
+        false,
+      ),
     close: () => db.destroy(),
   };
 }

@@ -24,6 +24,13 @@ export const storageSettingsSchema = z.discriminatedUnion('kind', [
         .max(4096)
         .refine((u) => /^postgres(ql)?:\/\//.test(u), 'A PostgreSQL URL starts with postgres://'),
       poolSize: z.number().int().min(1).max(100).default(10),
+      /** How long opening a connection, or waiting for a free one in the pool, may take. */
+      connectTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
+      /**
+       * How long one statement may run: PostgreSQL cancels it after this, and the client gives up
+       * a second later when the server does not answer at all (a frozen or unreachable host).
+       */
+      statementTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
     })
     .strict(),
 ]);

@@ -105,6 +105,7 @@ export const FAILURE_TITLES: Readonly<Record<ErrorCode, string>> = {
   ATTEMPT_STATE: 'This attempt has ended',
   PROOF_INVALID: 'This Smartcard cannot be unlocked here',
   MAIL_UNAVAILABLE: 'The email could not be sent',
+  SERVICE_UNAVAILABLE: 'The Smartcard Unlock Service is unavailable',
   PUK_RELEASE_LIMIT: 'Your Smartcard has been unlocked too often today',
   RATE_LIMITED: 'Too many requests',
   VALIDATION_FAILED: 'There is a problem',

@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'ATTEMPT_STATE',
   'PROOF_INVALID',
   'MAIL_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
   'PUK_RELEASE_LIMIT',
   'RATE_LIMITED',
   'VALIDATION_FAILED',
@@ -82,8 +83,9 @@ interface Wording {
   readonly nextStep: string;
 }
 
-const callDesk =
-  'Call the IT service desk on x4050 or visit the IT walk in centres at City or Sandwell site.';
+const desk =
+  'the IT service desk on x4050 or visit the IT walk in centres at City or Sandwell site.';
+const callDesk = `Call ${desk}`;
 const tries = (d: ErrorDetails, what: string): string =>
   d.triesLeft === undefined
     ? ''
@@ -213,6 +215,11 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   MAIL_UNAVAILABLE: {
     message: 'The email with your code could not be sent just now.',
     nextStep: 'Wait a minute and press Resend code. Your answers are kept.',
+  },
+  SERVICE_UNAVAILABLE: {
+    // The server's database is down or not answering: a wait, not a bug (that is INTERNAL).
+    message: 'The Smartcard Unlock Service is unavailable just now.',
+    nextStep: `Try again in a few minutes. If it goes on, call ${desk}`,
   },
   PUK_RELEASE_LIMIT: {
     message: 'This smartcard has been unlocked too many times today.',

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,16 @@ export interface PostgresServer {
   createDatabase(name: string): Promise<string>;
   /** Runs SQL as the superuser in a database (for assertions that read tables directly). */
   query<T extends pg.QueryResultRow>(databaseUrl: string, text: string): Promise<T[]>;
+  /** Stops PostgreSQL as a restart does (`pg_ctl -m fast stop`); `start` brings it back. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port after `pause`. */
+  start(): Promise<void>;
+  /**
+   * Freezes the postmaster and every backend with SIGSTOP, as a hung host would look: connections
+   * are accepted by the kernel and never answered. `thaw` sends SIGCONT; call it in a finally.
+   */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -83,18 +93,46 @@ export async function startPostgres(): Promise<PostgresAvailability> {
     '--no-sync',
   ]);
   const port = await freePort();
-  await exec('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'server.log'),
-    '-w',
-    '-t',
-    '60',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`,
-    'start',
-  ]);
+  const pgStart = () =>
+    exec('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`,
+      'start',
+    ]);
+  await pgStart();
+  // The postmaster and its children (backends and workers), postmaster first, from /proc.
+  const processes = (): number[] => {
+    const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          // Fields after the command, which may hold spaces: state, then the parent's pid.
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+        } catch {
+          return false; // Ended meanwhile.
+        }
+      })
+      .map(Number);
+    return [postmaster, ...children];
+  };
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const pid of processes()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Ended meanwhile.
+      }
+    }
+  };
   // If the test process dies without stop(), take the cluster down with it: no orphan postmaster.
   const stopNow = () => {
     const args = ['-D', data, '-m', 'immediate', '-w', 'stop'];
@@ -127,8 +165,18 @@ export async function startPostgres(): Promise<PostgresAvailability> {
         return urlOf(name);
       },
       query,
+      pause: () => exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+      start: pgStart,
+      freeze: () => signalAll('SIGSTOP'),
+      thaw: () => signalAll('SIGCONT'),
       async stop() {
         process.off('exit', stopNow);
+        // A frozen cluster would not act on pg_ctl's signal.
+        try {
+          signalAll('SIGCONT');
+        } catch {
+          // Not running (no postmaster.pid).
+        }
         await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
         await rm(dir, { recursive: true, force: true });
       },

@@ -41,6 +41,8 @@ export async function storageEngines(
         kind: 'postgres',
         url: await server.createDatabase(`${topic.replace(/\W/g, '_')}_${++n}`),
         poolSize: options.poolSize ?? 8,
+        connectTimeoutMs: 3000,
+        statementTimeoutMs: 5000,
       }),
     ]);
   } else {

@@ -17,7 +17,10 @@ export function transportError(code: string | undefined, causeCode?: string): Ap
 }
 
 /** Server error codes a 5xx may carry that mean more to the holder than "the service had a problem". */
-const PASSED_THROUGH_5XX: ReadonlySet<string> = new Set(['MAIL_UNAVAILABLE']);
+const PASSED_THROUGH_5XX: ReadonlySet<string> = new Set([
+  'MAIL_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+]);
 
 /**
  * The error for an HTTP failure status: 5xx and unreadable bodies are the server's problem;
@@ -27,7 +30,8 @@ export function statusError(status: number, body: unknown): AppError {
   const parsed = errorResponseSchema.safeParse(body);
   if (status >= 500) {
     // A 5xx means the server had a problem, except when it names a dependency the holder can wait
-    // for: mail down (503) keeps the attempt, and the screen must say so and offer the resend.
+    // for: mail down (503) keeps the attempt, and the screen must say so and offer the resend; the
+    // service's database down (503) is a wait of minutes, not a fault to report.
     const code = parsed.success ? parsed.data.error.code : undefined;
     return code !== undefined && PASSED_THROUGH_5XX.has(code)
       ? appError(code, parsed.success ? parsed.data.error.details : undefined)
@@ -42,5 +46,10 @@ export function statusError(status: number, body: unknown): AppError {
 
 /** Whether repeating a request after this error could help (the server or the network was down). */
 export function isTransient(error: AppError): boolean {
-  return error.code === 'SERVER_UNREACHABLE' || error.code === 'SERVER_ERROR';
+  // SERVICE_UNAVAILABLE too: an outcome report must get through a database failover if it can.
+  return (
+    error.code === 'SERVER_UNREACHABLE' ||
+    error.code === 'SERVER_ERROR' ||
+    error.code === 'SERVICE_UNAVAILABLE'
+  );
 }

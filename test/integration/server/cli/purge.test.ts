@@ -55,7 +55,13 @@ if (pg.available) {
       const url = await server.createDatabase(`purge_cli_${++n}`);
       return {
         env: { ...base(`p${n}`), DATABASE_URL: url },
-        storage: { kind: 'postgres', url, poolSize: 2 },
+        storage: {
+          kind: 'postgres',
+          url,
+          poolSize: 2,
+          connectTimeoutMs: 3000,
+          statementTimeoutMs: 5000,
+        },
       };
     },
   ]);

@@ -21,6 +21,8 @@ if (pg.available) {
       kind: 'postgres',
       url: await server.createDatabase(`domain_${++n}`),
       poolSize: 5,
+      connectTimeoutMs: 3000,
+      statementTimeoutMs: 5000,
     }),
     async dumpAll(storage) {
       const url = urlOf(storage);

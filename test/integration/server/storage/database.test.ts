@@ -213,7 +213,13 @@ describe('SQLite', () => {
 describe('opening a database that cannot be reached', () => {
   it('when PostgreSQL refuses the connection, then opening fails with the cause', async () => {
     await expect(
-      openDatabase({ kind: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none', poolSize: 1 }),
+      openDatabase({
+        kind: 'postgres',
+        url: 'postgres://nobody@127.0.0.1:1/none',
+        poolSize: 1,
+        connectTimeoutMs: 3000,
+        statementTimeoutMs: 5000,
+      }),
     ).rejects.toThrow(/PostgreSQL|postgres|ECONNREFUSED/);
   });
 });

@@ -122,6 +122,22 @@ describe('server client: failures become typed errors', () => {
     expect(result).toEqual({ ok: false, error: appError('MAIL_UNAVAILABLE') });
   });
 
+  it('when the service is unavailable (503 SERVICE_UNAVAILABLE), then the holder is told so, and a repeatable step is repeated', async () => {
+    const down = { code: 'SERVICE_UNAVAILABLE', message: 'x', nextStep: 'y' };
+    const server = await serve((_req, res) => json(res, 503, { error: down }));
+    expect(await client(server.url).client.unlockStart(cardId)).toEqual({
+      ok: false,
+      error: appError('SERVICE_UNAVAILABLE'),
+    });
+    expect(server.seen).toHaveLength(1);
+    const outcome = await client(server.url).client.unlockOutcome(attemptId, {
+      outcome: 'unlocked',
+      pukOnCard: 'next',
+    });
+    expect(outcome).toEqual({ ok: false, error: appError('SERVICE_UNAVAILABLE') });
+    expect(server.seen.length).toBeGreaterThan(2);
+  });
+
   it('when a 5xx names any other code, then it is still SERVER_ERROR', async () => {
     const internal = { code: 'INTERNAL', message: 'x', nextStep: 'y' };
     const server = await serve((_req, res) => json(res, 500, { error: internal }));

@@ -210,7 +210,11 @@ describe('loading the server settings', () => {
     const file = writeConfig({ storage: { kind: 'sqlite', file: 'x.sqlite' } });
     const s = settings(
       load(
-        { DATABASE_URL: 'postgres://scu:secret@db.local:5432/scu', DATABASE_POOL_SIZE: '4' },
+        {
+          DATABASE_URL: 'postgres://scu:secret@db.local:5432/scu',
+          DATABASE_POOL_SIZE: '4',
+          DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+        },
         { configFile: file, development: true },
       ),
     );
@@ -218,6 +222,8 @@ describe('loading the server settings', () => {
       kind: 'postgres',
       url: 'postgres://scu:secret@db.local:5432/scu',
       poolSize: 4,
+      connectTimeoutMs: 3000,
+      statementTimeoutMs: 2500,
     });
     expect(JSON.stringify(describeSettings(s))).not.toContain('secret');
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Response } from 'express';
-import { errorBody, sendDomainFailure, toHttpFailure } from '../../../../server/http/errors';
+import type { Logger } from 'pino';
+import {
+  errorBody,
+  errorMiddleware,
+  sendDomainFailure,
+  toHttpFailure,
+} from '../../../../server/http/errors';
 
 /** The parts of a response that sendFailure writes, recorded. */
 function recordingResponse() {
@@ -71,6 +77,30 @@ describe('turning thrown errors into responses', () => {
     sendDomainFailure(res, { code: 'MAIL_UNAVAILABLE' });
     expect(written.status).toBe(503);
     expect(written.headers['retry-after']).toBe('60');
+  });
+
+  it('when the database is unreachable, then it is 503 SERVICE_UNAVAILABLE with Retry-After, logged at warn with the code', () => {
+    const { res, written } = recordingResponse();
+    const logged: { level: string; fields: Record<string, unknown> }[] = [];
+    const logger = {
+      warn: (fields: Record<string, unknown>) => logged.push({ level: 'warn', fields }),
+      error: (fields: Record<string, unknown>) => logged.push({ level: 'error', fields }),
+    } as unknown as Logger;
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    errorMiddleware(logger)(error, { id: 'r1' } as never, res, () => undefined);
+    expect(written.status).toBe(503);
+    expect(written.headers['retry-after']).toBe('30');
+    expect(written.body).toMatchObject({
+      error: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The Smartcard Unlock Service is unavailable just now.',
+      },
+    });
+    expect(logged).toEqual([
+      { level: 'warn', fields: expect.objectContaining({ code: 'ECONNREFUSED', requestId: 'r1' }) },
+    ]);
   });
 
   it('when an error body is built, then it carries the catalogue wording and next step', () => {
