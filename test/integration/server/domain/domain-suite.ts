@@ -22,6 +22,8 @@ import {
   capturingLogger,
   codeThenUnblock,
   ctx,
+  givenAgain,
+  importOf,
   makeCard,
   must,
   proof,
@@ -531,11 +533,7 @@ export function domainSuite(backend: Backend): void {
         expect(first).toMatchObject({ puk: card.puk, unconfirmedPuk: null });
         // Asked again (its answer lost on the way), the same release comes back, not counted twice:
         // the card holds the current PUK or, had the app rotated it, the next one.
-        expect(must(await services.unlock.unblock(attemptId, ctx))).toEqual({
-          puk: card.puk,
-          unconfirmedPuk: first.nextPuk,
-          nextPuk: first.nextPuk,
-        });
+        expect(must(await services.unlock.unblock(attemptId, ctx))).toEqual(givenAgain(first));
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
         must(
           await services.unlock.reportOutcome(
@@ -612,11 +610,7 @@ export function domainSuite(backend: Backend): void {
               await lockWaitOn(watcher, '%puk_releases%');
             });
             const first = must(await firstInstance.unlock.unblock(attemptId, ctx));
-            expect(must(await retry!)).toEqual({
-              puk: first.puk,
-              unconfirmedPuk: first.nextPuk,
-              nextPuk: first.nextPuk,
-            });
+            expect(must(await retry!)).toEqual(givenAgain(first));
             expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
             must(
               await services.unlock.reportOutcome(
@@ -984,17 +978,7 @@ export function domainSuite(backend: Backend): void {
           const { services } = await world();
           const c = makeCard();
           const r = await services.admin.importCards(
-            [
-              {
-                cardId: c.cardId,
-                holderName: c.holderName,
-                email: c.email,
-                pivAuthentication: c.pivSpki,
-                cardAuthentication: c.cardSpki,
-                puk: c.puk,
-                [field]: value,
-              },
-            ],
+            [{ ...importOf(c), [field]: value }],
             'tester',
           );
           expect(r).toEqual({
@@ -1105,11 +1089,7 @@ export function domainSuite(backend: Backend): void {
         const k2 = Buffer.alloc(32, 11).toString('base64');
         const both = await second({ keys: withActiveKey(keys, 'k2', k2) });
         expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(2);
-        expect(must(await both.unlock.unblock(first.attemptId, ctx))).toEqual({
-          puk: card.puk,
-          unconfirmedPuk: a1.nextPuk,
-          nextPuk: a1.nextPuk,
-        });
+        expect(must(await both.unlock.unblock(first.attemptId, ctx))).toEqual(givenAgain(a1));
         await expectRotationCommitted(both, both, card, first.attemptId, a1.nextPuk);
       });
 
@@ -1298,11 +1278,7 @@ export function domainSuite(backend: Backend): void {
         const made = auths.filter((a) => a.unconfirmedPuk === null);
         expect(made).toHaveLength(1);
         for (const again of auths.filter((a) => a.unconfirmedPuk !== null)) {
-          expect(again).toEqual({
-            puk: made[0]!.puk,
-            unconfirmedPuk: made[0]!.nextPuk,
-            nextPuk: made[0]!.nextPuk,
-          });
+          expect(again).toEqual(givenAgain(made[0]!));
         }
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
       });

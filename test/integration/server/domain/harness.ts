@@ -7,6 +7,7 @@ import {
   type ServerCoreSettings,
 } from '../../../../server/domain/create-services';
 import type {
+  CardImport,
   DomainEvents,
   DomainLogger,
   DomainResult,
@@ -46,6 +47,23 @@ export function makeCard(
     email: overrides.email ?? 'john.rigby@nhs.net',
     holderName: overrides.holderName ?? 'Mr John Rigby',
   };
+}
+
+/** A test card as the issuing system's export gives it to the admin service. */
+export function importOf(c: TestCard): CardImport {
+  return {
+    cardId: c.cardId,
+    holderName: c.holderName,
+    email: c.email,
+    pivAuthentication: c.pivSpki,
+    cardAuthentication: c.cardSpki,
+    puk: c.puk,
+  };
+}
+
+/** The release an attempt is given again: the PUK, with the next one as both unconfirmed and next. */
+export function givenAgain(first: UnblockAuthorisation): UnblockAuthorisation {
+  return { puk: first.puk, unconfirmedPuk: first.nextPuk, nextPuk: first.nextPuk };
 }
 
 /** The card's signature over the proof message, as the card would make it. */
@@ -131,17 +149,7 @@ export class Driver {
 
   /** Imports cards through the admin service. */
   async importCards(...cards: readonly TestCard[]): Promise<void> {
-    const r = await this.services.admin.importCards(
-      cards.map((c) => ({
-        cardId: c.cardId,
-        holderName: c.holderName,
-        email: c.email,
-        pivAuthentication: c.pivSpki,
-        cardAuthentication: c.cardSpki,
-        puk: c.puk,
-      })),
-      'tester',
-    );
+    const r = await this.services.admin.importCards(cards.map(importOf), 'tester');
     if (!r.ok) throw new Error(`import failed: ${JSON.stringify(r.error)}`);
   }
 
