@@ -93,6 +93,7 @@ export async function startEmbeddedDemo(root: string): Promise<EmbeddedDemo> {
     services,
     logger: createServerLogger('warn'),
     http: settings.http,
+    help: settings.core.help,
   });
   const running = await listen(app, settings);
   const outbox = join(dir, 'outbox');

@@ -1,10 +1,23 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createAppServices } from '../src/main/app-services';
-import { rendererBuildDir, startBrowserBridge } from '../src/main/browser-bridge/bridge-server';
+import { rendererBuildDir } from '../src/main/browser-bridge/bridge-server';
 import { createConsoleLogger } from '../src/main/logging/logger';
-import { loadSettings, processSettingsInputs } from '../src/main/settings/load-settings';
+import { openReaders } from '../src/main/reader/open-readers';
+import {
+  describeSource,
+  loadSettings,
+  processSettingsInputs,
+} from '../src/main/settings/load-settings';
 import { ok } from '../src/shared/result';
+import {
+  CONFIGURED_FLAG,
+  demoSettings,
+  demoSettingsEnvironment,
+  demoSettingsInputs,
+  describeStartupProblem,
+  startBrowserMode,
+  type BrowserModeOptions,
+} from './browser-mode';
 import { findElectronBinary } from './electron-binary';
 import { ensureRendererBuilt } from './renderer-build';
 import { DEMO, DemoError, startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo';
@@ -12,7 +25,8 @@ import { DEMO, DemoError, startEmbeddedDemo, type EmbeddedDemo } from './embedde
 /**
  * `npm start`: the embedded server with the demo holder and a locked virtual card, and the app in
  * mock reader mode. Runs Electron where its binary is available; otherwise, and with `--browser`
- * (`npm run start:browser`), serves the same app to a browser on 127.0.0.1.
+ * (`npm run start:browser`), serves the same app to a browser on 127.0.0.1. With `--configured`,
+ * no demo: browser mode on this computer's settings, to check a workstation against a real server.
  */
 
 const root = join(import.meta.dirname, '..');
@@ -29,56 +43,76 @@ function printDemo(demo: EmbeddedDemo): void {
   );
   console.log(`  and written to ${demo.outbox}.`);
   console.log('  Mock reader panel: insert, remove and lock the card from the app.');
+  console.log(
+    `  Settings:      the demo's server and card, over this computer's (${CONFIGURED_FLAG} uses this computer's alone)`,
+  );
   console.log('');
 }
 
-async function browserMode(demo: EmbeddedDemo): Promise<void> {
+/** Builds the screens when they are missing or stale. */
+function buildScreens(): void {
   const failed = ensureRendererBuilt(root, {
     onBuild: () => console.log('Building the screens (electron-vite build)...'),
   });
   if (failed !== undefined) {
     throw new DemoError('the screens could not be built (npx electron-vite build).');
   }
-  const logger = createConsoleLogger('warn');
-  const settings = loadSettings({
-    ...processSettingsInputs(),
-    argv: [
-      `--server-url=${demo.serverUrl}`,
-      '--mock-reader',
-      '--development',
-      `--mock-card-profile=${demo.cardProfile}`,
-    ],
-  });
-  const runtime = await createAppServices({
-    settings,
-    version: process.env['npm_package_version'] ?? '0.0.0',
-    logger,
-    // The demo's card, already in its reader: the same object the registration used.
-    openReaders: () => Promise.resolve(ok({ backend: demo.backend, mock: demo.backend })),
-  });
-  const problem = runtime.startupError;
-  if (problem !== null) {
-    console.error(
-      problem.code === 'SETTINGS_INVALID'
-        ? `Settings problem: ${problem.details?.field ?? ''} from ${problem.details?.source ?? ''}: ${problem.details?.fix ?? ''}`
-        : `${problem.code}: ${problem.message} ${problem.nextStep}`,
-    );
-  }
-  const bridge = await startBrowserBridge({
-    handlers: runtime.handlers,
-    events: runtime.events,
+}
+
+/** Serves the app in browser mode until Ctrl+C. */
+async function serveInBrowser(
+  options: Omit<BrowserModeOptions, 'rendererDir' | 'version'>,
+): Promise<void> {
+  buildScreens();
+  const mode = await startBrowserMode({
+    ...options,
     rendererDir: rendererBuildDir(root),
-    logger,
+    version: process.env['npm_package_version'] ?? '0.0.0',
   });
+  const problem = mode.runtime.startupError;
+  if (problem !== null) console.error(describeStartupProblem(problem));
   console.log('Open this address in a browser on this computer (it carries a one-run key):');
-  console.log(`  ${bridge.url}`);
+  console.log(`  ${mode.bridge.url}`);
   console.log('Press Ctrl+C to stop.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await bridge.close();
-  await runtime.close();
+  await mode.close();
+}
+
+/** The demo in browser mode: the demo's settings over this computer's, and its card. */
+function demoInBrowser(demo: EmbeddedDemo): Promise<void> {
+  return serveInBrowser({
+    settings: loadSettings(demoSettingsInputs(demoSettings(demo), processSettingsInputs())),
+    logger: createConsoleLogger('warn'),
+    // The demo's card, already in its reader: the same object the registration used.
+    openReaders: () => Promise.resolve(ok({ backend: demo.backend, mock: demo.backend })),
+  });
+}
+
+/** `--configured`: this computer's settings, as the installed app reads them; no demo server. */
+function configuredInBrowser(): Promise<void> {
+  const settings = loadSettings(processSettingsInputs());
+  const logger = createConsoleLogger(settings.ok ? settings.value.settings.logLevel : 'info');
+  console.log('');
+  console.log("Smartcard Unlock in browser mode on this computer's settings (no demo server)");
+  if (settings.ok) {
+    const { settings: s, sources } = settings.value;
+    console.log(`  Server:        ${s.serverUrl} (from ${describeSource(sources.serverUrl)})`);
+    if (s.caCertificateFile !== null) console.log(`  Pinned CA:     ${s.caCertificateFile}`);
+    console.log(`  Card readers:  ${s.mockReader ? 'the mock reader (virtual card)' : 'PC/SC'}`);
+  }
+  console.log('');
+  return serveInBrowser({
+    settings,
+    logger,
+    openReaders: (s) =>
+      openReaders(s, {
+        defaultMockProfilePath: join(root, 'data', 'browser-mode', 'mock-card.json'),
+        logger,
+      }),
+  });
 }
 
 function electronMode(demo: EmbeddedDemo): Promise<number> {
@@ -88,19 +122,17 @@ function electronMode(demo: EmbeddedDemo): Promise<number> {
     const child = spawn('npx', ['electron-vite', 'preview'], {
       cwd: root,
       stdio: 'inherit',
-      env: {
-        ...process.env,
-        SMARTCARD_UNLOCK_SERVER_URL: demo.serverUrl,
-        SMARTCARD_UNLOCK_MOCK_READER: 'true',
-        SMARTCARD_UNLOCK_MOCK_CARD_PROFILE: demo.cardProfile,
-        SMARTCARD_UNLOCK_DEVELOPMENT: 'true',
-      },
+      env: { ...process.env, ...demoSettingsEnvironment(demoSettings(demo)) },
     });
     child.on('exit', (code) => resolve(code ?? 0));
   });
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes(CONFIGURED_FLAG)) {
+    await configuredInBrowser();
+    return 0;
+  }
   const wantBrowser = process.argv.includes('--browser');
   let electron: ReturnType<typeof findElectronBinary> | null = null;
   if (!wantBrowser) {
@@ -115,7 +147,7 @@ async function main(): Promise<number> {
   printDemo(demo);
   try {
     if (electron?.found) return await electronMode(demo);
-    await browserMode(demo);
+    await demoInBrowser(demo);
     return 0;
   } finally {
     await demo.close();
@@ -127,7 +159,7 @@ main().then(
   (error: unknown) => {
     const reason =
       error instanceof DemoError ? error.message : String((error as Error).message ?? error);
-    console.error(`npm start could not start the demo: ${reason}`);
+    console.error(`npm start could not start: ${reason}`);
     console.error(
       'Run `npm test` to see which part is failing; docs/desktop-app.md explains the pieces.',
     );

@@ -2,16 +2,22 @@ import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { DEMO_HELP_CONTACTS, type HelpContacts } from '../src/shared/help';
 import { API_ROUTES, type ApiRoute } from '../src/shared/http-api';
 import type { HealthProbe, RegistrationService, UnlockService } from './domain/ports';
 import type { RateLimitStoreFactory } from './http/rate-limit-store';
 import type { HttpSettings } from './http/settings';
-import { errorMiddleware, HttpFailure } from './http/errors';
+import { errorMiddleware, HttpFailure, namingHelpContacts } from './http/errors';
 import { createMetrics, metricsMiddleware, type HttpMetrics } from './http/metrics';
 import { refuseDeepJson, requireJsonBody } from './http/validate';
 import { httpLogger } from './logging';
 import { openApiDocument } from './openapi';
-import { documentationRoutes, liveness, operatorRoutes } from './routes/operations';
+import {
+  documentationRoutes,
+  liveness,
+  operatorRoutes,
+  publicReadiness,
+} from './routes/operations';
 import { expressPath } from './routes/mount';
 import { registrationRoutes } from './routes/registration';
 import { unlockRoutes } from './routes/unlock';
@@ -32,6 +38,8 @@ export interface AppDeps {
    * counts together. Without it each app counts in its own memory (tests with fake services).
    */
   readonly rateLimitStore?: RateLimitStoreFactory;
+  /** The desk every error's next step names: the `help` setting; the demo's when not given (tests). */
+  readonly help?: HelpContacts;
 }
 
 /** A per-address limiter whose refusals are RATE_LIMITED errors like every other failure. */
@@ -80,8 +88,9 @@ function methodNotAllowed(routes: readonly ApiRoute[]): express.Router {
 /**
  * Builds the public Express app without listening: security headers, liveness (ahead of logs and
  * metrics, see `liveness`), request ids and logs, metrics, the OpenAPI document, then /v1 behind
- * the per-address limits, JSON parsing and the flow routes, then 405/404 and the one error
- * middleware. Readiness and metrics are on the operator app (`createOperatorApp`), not here.
+ * the per-address limits, JSON parsing, the public readiness (`/v1/status`) and the flow routes,
+ * then 405/404 and the one error middleware. The operator app (`createOperatorApp`) has /readyz
+ * and metrics.
  */
 export function createApp(deps: AppDeps): Express {
   const { services, logger, http } = deps;
@@ -92,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   app.use(helmet());
+  app.use(namingHelpContacts(deps.help ?? DEMO_HELP_CONTACTS));
   app.get('/healthz', liveness);
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
@@ -116,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
       verify: refuseDeepJson,
     }),
   );
+  v1.use(publicReadiness(services.health));
   v1.use(unlockRoutes(services.unlock, metrics));
   v1.use(registrationRoutes(services.registration, metrics));
   v1.use(methodNotAllowed(routes));
@@ -136,9 +147,9 @@ export interface OperatorAppDeps {
 }
 
 /**
- * Builds the operator listener's app: liveness, readiness and metrics, then 404. Its own requests
- * are logged but not counted: probes and scrapes (a 503 readiness among them) would skew the
- * public traffic's figures and error ratio.
+ * Builds the operator listener's app: liveness, readiness and metrics, then 404. Its requests are
+ * not counted (a 503 readiness would skew the public error ratio), and only readiness changes and
+ * unknown paths are logged.
  */
 export function createOperatorApp(deps: OperatorAppDeps): Express {
   const app = express();
@@ -146,13 +157,14 @@ export function createOperatorApp(deps: OperatorAppDeps): Express {
   app.set('etag', false);
   app.use(helmet());
   app.get('/healthz', liveness);
-  app.use(httpLogger(deps.logger));
   app.use(
     operatorRoutes({
       health: deps.services.health,
+      logger: deps.logger,
       metrics: deps.http.metricsEnabled ? deps.metrics : undefined,
     }),
   );
+  app.use(httpLogger(deps.logger));
   app.use((_req, _res, next) => next(new HttpFailure('NOT_FOUND', 404)));
   app.use(errorMiddleware(deps.logger));
   return app;

@@ -4,10 +4,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../src/shared/result';
+import { settingIssuesOf, type IssueContext } from './config-issues';
 import { serverCoreSettingsSchema, type ServerCoreSettings } from './domain/create-services';
 import { httpSettingsSchema, type HttpSettings } from './http/settings';
 import { logLevelSchema, type LogLevel } from './logging';
 import { keySettingsSchema, type KeySettings } from './security/key-settings';
+import { postgresTarget } from './storage/storage-settings';
 import {
   DEFAULT_RETENTION,
   retentionSettingsSchema,
@@ -55,6 +57,7 @@ const topLevelSchema = z
     storage: z.unknown().optional(),
     mail: z.unknown().optional(),
     keys: z.unknown().optional(),
+    help: z.unknown().optional(),
   })
   .strict();
 
@@ -90,6 +93,8 @@ export interface ServerSettings {
   readonly core: ServerCoreSettings;
   /** Set when the keys are the generated development keys (to warn about them). */
   readonly developmentKeysFile: string | undefined;
+  /** Where a setting's value came from, e.g. for a database that refuses storage.url at start. */
+  readonly sourceOf: (setting: string) => string;
 }
 
 /** One setting at fault: its dotted name, where its value came from, and what is wrong. */
@@ -173,6 +178,8 @@ export const ENVIRONMENT: readonly {
   { name: 'SCU_KEY_ENCRYPTION_KEYS', path: ['keys', 'keyEncryptionKeys'], kind: 'keyList' },
   { name: 'SCU_ACTIVE_KEY_ID', path: ['keys', 'activeKeyId'], kind: 'string' },
   { name: 'SCU_ANSWER_PEPPER', path: ['keys', 'answerPepper'], kind: 'string' },
+  { name: 'SCU_HELP_PHONE', path: ['help', 'phone'], kind: 'string' },
+  { name: 'SCU_HELP_WALK_IN', path: ['help', 'walkIn'], kind: 'string' },
 ];
 
 /** A number when the text is one; otherwise the text, so zod reports the type with its source. */
@@ -237,7 +244,12 @@ class Sources {
     }
     const children = [...this.byPath].filter(([k]) => k.startsWith(`${path}.`)).map(([, s]) => s);
     const unique = [...new Set(children)];
-    return unique.length > 0 ? unique.join(', ') : 'not set, and it has no default';
+    return unique.length > 0 ? unique.join(', ') : 'not set';
+  }
+
+  /** The settings under a section that have a source. */
+  setUnder(section: string): string[] {
+    return [...this.byPath.keys()].filter((k) => k.startsWith(`${section}.`));
   }
 }
 
@@ -314,19 +326,28 @@ function readConfigFile(file: string, source: string): Result<Json, SettingIssue
   }
 }
 
-/** zod issues as setting issues, each with its source. */
-function issuesOf(error: z.ZodError, prefix: readonly string[], sources: Sources): SettingIssue[] {
-  return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path.map(String)];
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const setting =
-      keys.length > 0 ? [...path, keys[0]].join('.') : path.join('.') || '(top level)';
-    const message =
-      keys.length > 0
-        ? `unknown setting${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}.`
-        : issue.message;
-    return { setting, source: sources.describe(setting), message };
-  });
+/** What the issue wording (config-issues.ts) needs: the parsed input and where each value came from. */
+function issueContext(
+  input: unknown,
+  sources: Sources,
+  configFile: string | undefined,
+): IssueContext {
+  return {
+    input,
+    configFile,
+    sourceOf: (setting) => sources.describe(setting),
+    setUnder: (section) => sources.setUnder(section),
+    // The variable that sets the setting, or the whole value holding it (SCU_KEY_ENCRYPTION_KEYS).
+    variableOf: (setting) =>
+      ENVIRONMENT.find((v) => {
+        const path = v.path.join('.');
+        return setting === path || setting.startsWith(`${path}.`);
+      })?.name,
+    kindChosenBy: (section) =>
+      ENVIRONMENT.flatMap((v) =>
+        v.implies?.section === section ? [{ name: v.name, kind: v.implies.kind }] : [],
+      ),
+  };
 }
 
 /** Resolves a path from the settings against the working directory. */
@@ -433,6 +454,9 @@ const MAIL_NEEDED =
 const PRINT_CODES_REFUSED =
   'printing unlock codes is for development only: it would put every code in the server log. Remove mail.printCodes, or start with --dev (or SCU_DEVELOPMENT=true).';
 
+const HELP_NEEDED =
+  'production names its own IT service desk in every error and email: set SCU_HELP_PHONE (the number staff call, such as x4050) and SCU_HELP_WALK_IN (where they can go, worded to follow "visit", such as "the IT walk in centres at City or Sandwell site"), or "help": {"phone": ..., "walkIn": ...} in the config file. The built-in contacts are only for the demo: they name the desk of another trust.';
+
 const KEYS_NEEDED =
   'production needs its own key-encryption key and answer pepper. Set SCU_KEY_ENCRYPTION_KEYS=main=<key>, SCU_ACTIVE_KEY_ID=main and SCU_ANSWER_PEPPER=<key> (each key from `openssl rand -base64 32`), or "keys" in the config file. For development only, --dev generates them.';
 
@@ -469,8 +493,10 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
   const sources = new Sources();
   const configFile = input.configFile ?? input.env.SCU_CONFIG;
   let merged: Json = {};
+  let fileInUse: string | undefined;
   if (configFile !== undefined && configFile !== '') {
     const file = absolute(input.cwd, configFile);
+    fileInUse = file;
     const fileSource = `config file ${file}`;
     const read = readConfigFile(
       file,
@@ -508,7 +534,11 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
   }
 
   const top = topLevelSchema.safeParse(merged);
-  if (!top.success) return err(new ConfigError(issuesOf(top.error, [], sources)));
+  if (!top.success) {
+    return err(
+      new ConfigError(settingIssuesOf(top.error, issueContext(merged, sources, fileInUse))),
+    );
+  }
   const t = top.data;
   const dataDir = absolute(input.cwd, t.dataDir);
   const issues: SettingIssue[] = [];
@@ -544,6 +574,9 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
   if (t.mail === undefined && !t.development && input.purpose === 'server') {
     issues.push({ setting: 'mail', source: sources.describe('mail'), message: MAIL_NEEDED });
   }
+  if (t.help === undefined && !t.development && input.purpose === 'server') {
+    issues.push({ setting: 'help', source: sources.describe('help'), message: HELP_NEEDED });
+  }
   if (isObject(t.mail) && t.mail.printCodes === true && !t.development) {
     issues.push({
       setting: 'mail.printCodes',
@@ -574,15 +607,17 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     }
   }
 
-  const core = serverCoreSettingsSchema.safeParse({
+  const coreInput = {
     ...(t.security === undefined ? {} : { security: t.security }),
     storage,
     mail,
     keys,
-  });
+    ...(t.help === undefined ? {} : { help: t.help }),
+  };
+  const core = serverCoreSettingsSchema.safeParse(coreInput);
   if (!core.success) {
     issues.push(
-      ...issuesOf(core.error, [], sources).filter(
+      ...settingIssuesOf(core.error, issueContext(coreInput, sources, fileInUse)).filter(
         (i) => !(i.setting.startsWith('keys') && keys === undefined),
       ),
     );
@@ -602,6 +637,7 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     retention: t.retention,
     core: core.data,
     developmentKeysFile,
+    sourceOf: (setting) => sources.describe(setting),
   });
 }
 
@@ -629,15 +665,14 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
     trustProxy: settings.http.trustProxy,
     connections: settings.http.connections,
     retention: settings.retention,
+    help: settings.core.help,
   };
 }
 
 /** The host and database of a PostgreSQL URL, without user or password. */
 function safeHost(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-  } catch {
-    return '(unparsable URL)';
-  }
+  const target = postgresTarget(url);
+  return target === undefined
+    ? '(unparsable URL)'
+    : `${target.host}:${target.port}/${target.database}`;
 }

@@ -7,6 +7,7 @@ import { createMetrics, domainEventsOf } from './http/metrics';
 import { databaseRateLimitStores } from './http/rate-limit-store';
 import { listen, type RunningServer } from './http/server';
 import { createLogger } from './logging';
+import { DatabaseOpenError, databaseOpenFault } from './storage/database-open-fault';
 import { startPurgeSchedule } from './storage/purge-schedule';
 import { purgeExpired } from './storage/retention';
 
@@ -15,7 +16,7 @@ import { purgeExpired } from './storage/retention';
  * SIGTERM or SIGINT. `npm run server` starts it in development mode on the embedded defaults.
  */
 
-const USAGE = `Usage: tsx server/index.ts [--config FILE] [--dev]
+const USAGE = `Usage: node out/server/index.js [--config FILE] [--dev]   (from source: tsx server/index.ts)
 
   --config FILE  JSON settings file (also SCU_CONFIG); environment variables override it
   --dev          development mode: plain HTTP allowed, codes printed, development keys generated
@@ -89,8 +90,16 @@ async function main(
   try {
     services = await createServices(settings.core, { logger, events: domainEventsOf(metrics) });
   } catch (error) {
-    logger.fatal({ err: error }, 'the server could not open its database or mail transport');
-    return EXIT.failed;
+    if (!(error instanceof DatabaseOpenError)) {
+      logger.fatal({ err: error }, 'the server could not open its database or mail transport');
+      return EXIT.failed;
+    }
+    const { storage } = settings.core;
+    const setting = storage.kind === 'postgres' ? 'storage.url' : 'storage.file';
+    const fault = databaseOpenFault(error, storage, settings.sourceOf(setting));
+    logger.fatal({ err: error, systemCode: fault.code }, fault.message);
+    // A refused user, password or database name is a settings fault: restarting cannot cure it.
+    return fault.kind === 'settings' ? EXIT.settings : EXIT.failed;
   }
 
   const { db } = services.database;
@@ -114,6 +123,7 @@ async function main(
     http: settings.http,
     metrics,
     rateLimitStore: databaseRateLimitStores(db),
+    help: settings.core.help,
   });
   let running: RunningServer | undefined;
   let operator: RunningServer | undefined;

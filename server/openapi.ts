@@ -216,6 +216,23 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
+  paths['/v1/status'] = {
+    get: {
+      summary:
+        'Readiness for the workstation: the database answers, so holders can be served. Under /v1 and its limits.',
+      tags: ['operations'],
+      responses: {
+        '200': {
+          description: 'Ready.',
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/HealthResponse' } },
+          },
+        },
+        '429': { ...errorRef, description: 'RATE_LIMITED' },
+        '503': { ...errorRef, description: 'SERVICE_UNAVAILABLE: the database is not answering.' },
+      },
+    },
+  };
   paths['/openapi.json'] = {
     get: {
       summary: 'This document.',
@@ -245,7 +262,7 @@ export function openApiDocument(): Record<string, unknown> {
       {
         name: 'operations',
         description:
-          'Liveness and this document. Readiness and metrics are on the operator listener, not here (docs/operations.md).',
+          'Liveness, readiness for workstations (/v1/status) and this document. /readyz and metrics are on the operator listener, not here (docs/operations.md).',
       },
     ],
     paths,

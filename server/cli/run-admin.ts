@@ -8,12 +8,20 @@ import { cardIdSchema } from '../../src/shared/card-identity';
 import { appError } from '../../src/shared/errors';
 import { pukSchema } from '../../src/shared/http-api';
 import { loadConfig, type ServerSettings } from '../config';
-import type { AdminService, AuditEntry, CardState, DomainError } from '../domain/ports';
+import { adminActorSchema, adminSource } from '../domain/admin-actor';
+import type {
+  AdminService,
+  AuditEntry,
+  CardState,
+  DomainError,
+  LockoutCleared,
+} from '../domain/ports';
 import { appendAudit } from '../storage/audit-repository';
 import type { OpenDatabase } from '../storage/database';
 import { countPurgeable, purgeExpired, type PurgeCounts } from '../storage/retention';
 import { readCardIdentity, type OpenLocalCard } from './enrol';
 import { holderEmailSchema, holderNameSchema } from '../domain/holder-fields';
+import { withoutHiddenCharacters } from '../../src/shared/hidden-characters';
 import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
 import {
   escapeTerminalOutput,
@@ -86,8 +94,8 @@ interface Command {
   readonly summary: string;
   readonly details: string;
   readonly options: Options;
-  /** Positional arguments after the command name. */
-  readonly positionals: number;
+  /** The names of the positional arguments after the command name, as the usage gives them. */
+  readonly positionals: readonly string[];
   run(args: CommandArgs): Promise<number>;
 }
 
@@ -112,16 +120,27 @@ const GLOBAL_OPTIONS: Options = {
 const GLOBAL_HELP = `Options for every command:
   --config FILE   settings file (also SCU_CONFIG); environment variables override it
   --dev           development settings (the data folder's generated development keys)
-  --actor NAME    who is acting, for the audit trail (default: the login name)
+  --actor NAME    who is acting, for the audit trail (default: SUDO_USER, the login name
+                  that ran sudo, else the login name); at most 100 characters on one line
   --help          help for the command`;
 
-/** A domain error as the operator reads it. */
-function describeDomainError(error: DomainError): string {
+/**
+ * A domain refusal as the operator reads it. An unknown card is named, with where to check its ID:
+ * the catalogue's wording is the holder's ("That was not found."), which tells IT nothing.
+ */
+function describeDomainError(error: DomainError, cardId: string | undefined): string {
+  if (cardId !== undefined && (error.code === 'NOT_FOUND' || error.code === 'CARD_UNKNOWN')) {
+    return `${error.code}: No card with ID ${shown(cardId)} is on this server. Check the ID against the caller's diagnostics report (the card ID, 32 hexadecimal digits); a card comes in with \`import\` or \`enrol\`.`;
+  }
   const e = appError(error.code, error.details);
-  return shown(`${e.code}: ${e.message}`);
+  const field = e.details?.field === undefined ? '' : ` (${e.details.field})`;
+  return shown(`${e.code}: ${e.message}${field}`);
 }
 
-/** Runs an operation on the core and closes it, mapping a domain refusal to exit 1. */
+/**
+ * Runs an operation on the core and closes it, mapping a domain refusal to exit 1. `cardId` is the
+ * card the command acts on, named when the server does not know it.
+ */
 async function withCore<T>(
   args: CommandArgs,
   operation: (
@@ -129,20 +148,23 @@ async function withCore<T>(
     settings: ServerSettings,
   ) => Promise<{ ok: true; value: T } | { ok: false; error: DomainError }>,
   report: (value: T) => void,
-  precheck?: (settings: ServerSettings) => string | undefined,
+  options: {
+    readonly cardId?: string;
+    readonly precheck?: (settings: ServerSettings) => string | undefined;
+  } = {},
 ): Promise<number> {
   const opened = await args.core();
   if (typeof opened === 'number') return opened;
   const { core, settings } = opened;
   try {
-    const problem = precheck?.(settings);
+    const problem = options.precheck?.(settings);
     if (problem !== undefined) {
       args.io.err(problem);
       return EXIT.usage;
     }
     const result = await operation(core, settings);
     if (!result.ok) {
-      args.io.err(describeDomainError(result.error));
+      args.io.err(describeDomainError(result.error, options.cardId));
       return EXIT.refused;
     }
     report(result.value);
@@ -191,6 +213,15 @@ export function formatCardState(s: CardState): string {
   ].join('\n');
 }
 
+/** What clear-lockout did: lifted a lockout, or found none (and reset a count, if any). */
+export function lockoutReport(cardId: string, r: LockoutCleared): string {
+  if (r.wasLocked) return `The self-service lockout of card ${cardId} was cleared.`;
+  const n = r.wrongAnswerSubmissions;
+  return n === 0
+    ? `Card ${cardId} was not locked out of self-service; nothing to clear.`
+    : `Card ${cardId} was not locked out of self-service; its ${n} wrong answer submission${n === 1 ? ' was' : 's were'} set back to zero.`;
+}
+
 /** What a purge removed (or would remove), one table a line. */
 export function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
   const verb = dryRun ? 'Would delete' : 'Deleted';
@@ -205,10 +236,10 @@ export function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
   ].join('\n');
 }
 
-/** The audit trail as aligned columns. */
+/** The audit trail as aligned columns, in the order given (the newest first). */
 export function formatAudit(entries: readonly AuditEntry[]): string {
   if (entries.length === 0) return 'No audit entries.';
-  const header = ['TIME', 'ACTION', 'OUTCOME', 'CARD', 'ATTEMPT', 'SOURCE', 'REQUEST'];
+  const header = ['TIME', 'ACTION', 'OUTCOME', 'CARD', 'ATTEMPT', 'SOURCE', 'REQUEST', 'DETAIL'];
   const rows = entries.map((e) =>
     [
       e.at,
@@ -218,6 +249,7 @@ export function formatAudit(entries: readonly AuditEntry[]): string {
       e.attemptId ?? '-',
       e.sourceAddress,
       e.requestId ?? '-',
+      e.detail ?? '',
     ].map(shown),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -243,7 +275,7 @@ Every bad row is reported with its line number, and then nothing is imported.
   --format csv|json  the file's format (default: from its extension)
   --dry-run          check the file only; the database is not opened`,
     options: { format: { type: 'string' }, 'dry-run': { type: 'boolean' } },
-    positionals: 1,
+    positionals: ['FILE'],
     async run(args) {
       const file = resolve(args.io.cwd, args.positionals[0]!);
       const format = z
@@ -296,7 +328,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
   --email EMAIL    the holder's registered email address
   --reader READER  the reader to use (default: the only reader holding a card)`,
     options: { name: { type: 'string' }, email: { type: 'string' }, reader: { type: 'string' } },
-    positionals: 0,
+    positionals: [],
     async run(args) {
       const { name, email, reader } = args.values;
       if (typeof name !== 'string' || typeof email !== 'string') {
@@ -371,7 +403,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
     details: `CARD_ID is the card's GUID, 32 hexadecimal digits.
   --json  print JSON instead of text`,
     options: { json: { type: 'boolean' } },
-    positionals: 1,
+    positionals: ['CARD_ID'],
     async run(args) {
       const cardId = cardIdArg(args.positionals[0], args.io);
       if (cardId === undefined) return EXIT.usage;
@@ -380,6 +412,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
         (core) => core.admin.showCard(cardId),
         (state) =>
           args.io.out(args.values.json === true ? jsonForTerminal(state) : formatCardState(state)),
+        { cardId },
       );
     },
   },
@@ -391,7 +424,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
     details:
       "CARD_ID is the card's GUID, 32 hexadecimal digits. The audit trail records who did it.",
     options: {},
-    positionals: 1,
+    positionals: ['CARD_ID'],
     async run(args) {
       const cardId = cardIdArg(args.positionals[0], args.io);
       if (cardId === undefined) return EXIT.usage;
@@ -399,6 +432,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
         args,
         (core) => core.admin.resetRegistration(cardId, args.actor),
         () => args.io.out(`The registration of card ${cardId} was reset.`),
+        { cardId },
       );
     },
   },
@@ -406,17 +440,18 @@ is read from standard input (pipe it in, so it is not in the shell history).
     name: 'clear-lockout',
     usage: 'clear-lockout CARD_ID',
     summary: 'Clear a self-service lockout after the service desk has checked the holder.',
-    details:
-      "CARD_ID is the card's GUID, 32 hexadecimal digits. The wrong-answer count starts again at zero.",
+    details: `CARD_ID is the card's GUID, 32 hexadecimal digits. The wrong-answer count starts again at
+zero. On a card that is not locked out it says so (exit 0); the audit trail records wasLocked=false.`,
     options: {},
-    positionals: 1,
+    positionals: ['CARD_ID'],
     async run(args) {
       const cardId = cardIdArg(args.positionals[0], args.io);
       if (cardId === undefined) return EXIT.usage;
       return withCore(
         args,
         (core) => core.admin.clearLockout(cardId, args.actor),
-        () => args.io.out(`The self-service lockout of card ${cardId} was cleared.`),
+        (r) => args.io.out(lockoutReport(cardId, r)),
+        { cardId },
       );
     },
   },
@@ -424,11 +459,13 @@ is read from standard input (pipe it in, so it is not in the shell history).
     name: 'audit',
     usage: 'audit [--card CARD_ID] [--limit N] [--json]',
     summary: 'Print the audit trail, newest first (all cards, or one).',
-    details: `  --card CARD_ID  only this card's entries
+    details: `Newest first. Admin actions show SOURCE admin:ACTOR (see --actor); an import writes one row
+per card (DETAIL card=new or card=updated).
+  --card CARD_ID  only this card's entries
   --limit N       at most N entries (default 100, at most 10000)
   --json          print JSON instead of columns`,
     options: { card: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
-    positionals: 0,
+    positionals: [],
     async run(args) {
       const { card, limit, json } = args.values;
       const cardId = card === undefined ? undefined : cardIdArg(String(card), args.io);
@@ -460,17 +497,19 @@ restart them; run this command. It prints how many PUKs are still under other ke
 are may the old key be removed.
 A server refuses to start while a stored PUK needs a key it does not have.`,
     options: {},
-    positionals: 1,
+    positionals: ['NEW_KEY_ID'],
     async run(args) {
       const keyId = args.positionals[0]!;
       return withCore(
         args,
         (c) => c.admin.rotateKeyEncryptionKey(keyId, args.actor),
         (r) => args.io.out(rotationReport(keyId, r.rotated, r.remaining)),
-        (settings) =>
-          Object.hasOwn(settings.core.keys.keyEncryptionKeys, keyId)
-            ? undefined
-            : `Key "${shown(keyId)}" is not among the configured key-encryption keys (${shown(Object.keys(settings.core.keys.keyEncryptionKeys).join(', '))}). Add it to SCU_KEY_ENCRYPTION_KEYS (or keys.keyEncryptionKeys) first.`,
+        {
+          precheck: (settings) =>
+            Object.hasOwn(settings.core.keys.keyEncryptionKeys, keyId)
+              ? undefined
+              : `Key "${shown(keyId)}" is not among the configured key-encryption keys (${shown(Object.keys(settings.core.keys.keyEncryptionKeys).join(', '))}). Add it to SCU_KEY_ENCRYPTION_KEYS (or keys.keyEncryptionKeys) first.`,
+        },
       );
     },
   },
@@ -487,7 +526,7 @@ retention.purgeIntervalMinutes (default 60): run it by hand to see what is waiti
 lowering the retention. The database refuses any other change to the audit trail.
   --dry-run  count only; nothing is deleted`,
     options: { 'dry-run': { type: 'boolean' } },
-    positionals: 0,
+    positionals: [],
     async run(args) {
       const dryRun = args.values['dry-run'] === true;
       return withCore(
@@ -500,6 +539,8 @@ lowering the retention. The database refuses any other change to the audit trail
               value: await countPurgeable(core.database.db, now, settings.retention),
             };
           }
+          const source = adminSource(args.actor);
+          if (!source.ok) return source;
           const counts = await purgeExpired(core.database.db, now, settings.retention);
           await appendAudit(core.database.db, {
             at: now.toISOString(),
@@ -507,8 +548,7 @@ lowering the retention. The database refuses any other change to the audit trail
             attemptId: null,
             action: 'admin.purge',
             outcome: 'ok',
-            sourceAddress: `admin:${args.actor.slice(0, 100)}`,
-            requestId: null,
+            ...source.value,
             detail: `attempts=${counts.attempts};rateLimitWindows=${counts.rateLimitWindows};pukReleaseDays=${counts.pukReleaseDays};auditRows=${counts.auditRows ?? 'kept'}`,
           });
           return { ok: true, value: counts };
@@ -523,6 +563,9 @@ lowering the retention. The database refuses any other change to the audit trail
 function overview(): string {
   return [
     'Usage: npm run admin -- <command> [options]',
+    '',
+    'It needs the server’s settings and secrets: on a server, run it under sudo (the audit trail',
+    'then names SUDO_USER; see --actor and docs/operations.md).',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(20)}${c.summary}`),
@@ -580,16 +623,23 @@ export async function runAdmin(caller: AdminIo): Promise<number> {
     return EXIT.ok;
   }
   const positionals = parsed.positionals.slice(1);
-  if (positionals.length !== command.positionals) {
+  const expected = command.positionals.length;
+  if (positionals.length !== expected) {
     io.err(
-      `${command.name} takes ${command.positionals === 0 ? 'no arguments' : `${command.positionals} argument`}.\n\n${commandHelp(command)}`,
+      `${command.name} takes ${expected === 0 ? 'no arguments' : `${expected} argument`}.\n\n${commandHelp(command)}`,
     );
     return EXIT.usage;
   }
-  const actor =
-    typeof values.actor === 'string' && values.actor.trim() !== ''
-      ? values.actor.trim()
-      : defaultActor();
+  const problem = hiddenCharacterProblem(values, command.positionals, positionals);
+  if (problem !== undefined) {
+    io.err(problem);
+    return EXIT.usage;
+  }
+  const actor = resolveActor(values.actor, io.env);
+  if (!actor.ok) {
+    io.err(actor.error);
+    return EXIT.usage;
+  }
   const core = async (): Promise<{ core: AdminCore; settings: ServerSettings } | number> => {
     const settings = loadConfig({
       env: io.env,
@@ -604,14 +654,59 @@ export async function runAdmin(caller: AdminIo): Promise<number> {
     }
     return { core: await io.openCore(settings.value), settings: settings.value };
   };
-  return command.run({ values, positionals, io, actor, core });
+  return command.run({ values, positionals, io, actor: actor.value, core });
 }
 
-/** The login name, for the audit trail. */
-function defaultActor(): string {
+/**
+ * The one check of every argument the CLI may store or print back (card IDs, names, addresses,
+ * the actor, file paths): a control, line-break or bidi character is refused, named by its option.
+ */
+function hiddenCharacterProblem(
+  values: Values,
+  names: readonly string[],
+  positionals: readonly string[],
+): string | undefined {
+  const given: [string, unknown][] = [
+    ...Object.entries(values).map(([option, v]): [string, unknown] => [`--${option}`, v]),
+    ...positionals.map((v, i): [string, unknown] => [names[i] ?? `argument ${i + 1}`, v]),
+  ];
+  for (const [name, value] of given) {
+    if (typeof value !== 'string') continue;
+    const checked = withoutHiddenCharacters.safeParse(value);
+    if (!checked.success) return `${name}: ${shown(checked.error.issues[0]?.message ?? '')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Who is acting, for the audit trail: `--actor`, else the user who ran sudo (SUDO_USER: the docs
+ * run the tool under `sudo -s`, where the login name is root), else the login name.
+ */
+function resolveActor(
+  option: string | boolean | undefined,
+  env: AdminIo['env'],
+): { ok: true; value: string } | { ok: false; error: string } {
+  const sudoUser = env.SUDO_USER;
+  const [source, text] =
+    typeof option === 'string'
+      ? ['--actor', option]
+      : sudoUser !== undefined && sudoUser !== ''
+        ? ['SUDO_USER (the default for --actor)', sudoUser]
+        : ['the login name (the default for --actor)', loginName()];
+  const parsed = adminActorSchema.safeParse(text);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const why = shown(parsed.error.issues[0]?.message ?? 'is not valid.');
+  return {
+    ok: false,
+    error: `${source}: ${why}${source === '--actor' ? '' : ' Name yourself with --actor NAME.'}`,
+  };
+}
+
+/** The login name of the process; its user id where it has no name (a container's random uid). */
+function loginName(): string {
   try {
     return userInfo().username;
   } catch {
-    return 'unknown';
+    return process.getuid === undefined ? 'unknown' : `uid ${process.getuid()}`;
   }
 }

@@ -16,6 +16,7 @@ import {
 import { retargetRotation } from '../storage/attempt-repository';
 import { listAudit } from '../storage/audit-repository';
 import { type DomainDeps, audit, fail, isLocked, rotationRefOf, utcDay } from './context';
+import { adminSource } from './admin-actor';
 import { maskEmail } from './mask-email';
 import { holderEmailSchema, holderNameSchema } from './holder-fields';
 import type { AdminService, CardImport } from './ports';
@@ -39,16 +40,12 @@ const cardImportSchema = z
   })
   .strict();
 
-/** Who did it, in the audit trail's source column. */
-const adminSource = (actor: string) => ({
-  sourceAddress: `admin:${actor.slice(0, 100)}`,
-  requestId: null,
-});
-
 /** IT's operations: import, inspect, reset, clear, audit, rotate the key-encryption key. */
 export function createAdminService(deps: DomainDeps): AdminService {
   return {
     async importCards(cards: readonly CardImport[], actor: string) {
+      const source = adminSource(actor);
+      if (!source.ok) return source;
       const parsed: z.infer<typeof cardImportSchema>[] = [];
       const seen = new Set<string>();
       for (const [index, card] of cards.entries()) {
@@ -64,7 +61,8 @@ export function createAdminService(deps: DomainDeps): AdminService {
         parsed.push(result.data);
       }
       const now = deps.now().toISOString();
-      // All or nothing: one transaction for the batch.
+      // All or nothing: one transaction for the batch and its audit rows, one per card so that
+      // `audit --card` shows when the card arrived or changed.
       const counts = await deps.db.transaction().execute(async (trx) => {
         let imported = 0;
         let updated = 0;
@@ -83,15 +81,20 @@ export function createAdminService(deps: DomainDeps): AdminService {
           );
           if (outcome === 'inserted') imported++;
           else updated++;
+          await audit(
+            deps,
+            source.value,
+            {
+              cardId: card.cardId,
+              attemptId: null,
+              action: 'admin.import',
+              outcome: 'ok',
+              detail: outcome === 'inserted' ? 'card=new' : 'card=updated',
+            },
+            trx,
+          );
         }
         return { imported, updated };
-      });
-      await audit(deps, adminSource(actor), {
-        cardId: null,
-        attemptId: null,
-        action: 'admin.import',
-        outcome: 'ok',
-        detail: `imported=${counts.imported};updated=${counts.updated}`,
       });
       return ok(counts);
     },
@@ -114,8 +117,10 @@ export function createAdminService(deps: DomainDeps): AdminService {
     },
 
     async resetRegistration(cardId, actor) {
+      const source = adminSource(actor);
+      if (!source.ok) return source;
       const found = await clearRegistration(deps.db, cardId, deps.now().toISOString());
-      await audit(deps, adminSource(actor), {
+      await audit(deps, source.value, {
         cardId,
         attemptId: null,
         action: 'admin.reset-registration',
@@ -125,14 +130,27 @@ export function createAdminService(deps: DomainDeps): AdminService {
     },
 
     async clearLockout(cardId, actor) {
-      const found = await clearFailures(deps.db, cardId, deps.now().toISOString());
-      await audit(deps, adminSource(actor), {
+      const source = adminSource(actor);
+      if (!source.ok) return source;
+      // The state before clearing, read in the same transaction, so the report says what it did.
+      const before = await deps.db.transaction().execute(async (trx) => {
+        const card = await findCard(trx, cardId);
+        if (card === undefined) return undefined;
+        await clearFailures(trx, cardId, deps.now().toISOString());
+        return { wasLocked: isLocked(deps, card), wrongAnswerSubmissions: card.failures };
+      });
+      await audit(deps, source.value, {
         cardId,
         attemptId: null,
         action: 'admin.clear-lockout',
-        outcome: found ? 'ok' : 'NOT_FOUND',
+        outcome: before === undefined ? 'NOT_FOUND' : 'ok',
+        ...(before === undefined
+          ? {}
+          : {
+              detail: `wasLocked=${before.wasLocked};wrongAnswerSubmissions=${before.wrongAnswerSubmissions}`,
+            }),
       });
-      return found ? ok(undefined) : fail('NOT_FOUND');
+      return before === undefined ? fail('NOT_FOUND') : ok(before);
     },
 
     async auditTrail(filter) {
@@ -146,6 +164,8 @@ export function createAdminService(deps: DomainDeps): AdminService {
     },
 
     async rotateKeyEncryptionKey(newKeyId, actor) {
+      const source = adminSource(actor);
+      if (!source.ok) return source;
       if (!deps.keyRing.has(newKeyId)) {
         return fail('VALIDATION_FAILED', { field: 'keys.keyEncryptionKeys' });
       }
@@ -176,7 +196,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
           if (done) rotated++;
         }
       }
-      await audit(deps, adminSource(actor), {
+      await audit(deps, source.value, {
         cardId: null,
         attemptId: null,
         action: 'admin.rotate-kek',

@@ -17,6 +17,7 @@ import {
   recordWrongCode,
   releaseSend,
   reserveSend,
+  restoreCode,
   storeCode,
 } from '../storage/attempt-repository';
 import { appendAudit } from '../storage/audit-repository';
@@ -31,6 +32,7 @@ import type {
   RequestContext,
 } from './ports';
 import { registrationCodeMail, unlockCodeMail } from '../mail/templates';
+import type { HelpContacts } from '../../src/shared/help';
 
 /** What every domain service works with; built once by createServices. */
 export interface DomainDeps {
@@ -40,6 +42,8 @@ export interface DomainDeps {
   readonly answerHasher: AnswerHasher;
   readonly codeHasher: CodeHasher;
   readonly mailer: Mailer;
+  /** The desk every email names (the `help` setting). */
+  readonly help: HelpContacts;
   readonly now: () => Date;
   readonly logger: DomainLogger;
   /** Counters for monitoring: a no-op unless the server connects its metrics. */
@@ -194,8 +198,8 @@ export const isLocked = (deps: DomainDeps, card: CardRecord): boolean =>
 
 /**
  * Sends a fresh code for an answered attempt: reserves a send (limit and spacing enforced in the
- * database), mails the code, and only then makes it valid. A send that fails is released, so no
- * code counts as sent that was not, and the attempt stays as it was.
+ * database), stores the code, then mails it. A mail certainly not sent gives back the send and the
+ * code before it; one whose outcome is unknown keeps both, since the code may still arrive.
  */
 export async function sendCode(
   deps: DomainDeps,
@@ -207,6 +211,7 @@ export async function sendCode(
   const now = deps.now();
   const nowIso = now.toISOString();
   const action = `${attempt.kind}.code-send`;
+  const base = { cardId: card.cardId, attemptId: attempt.attemptId, action };
   const reserved = await reserveSend(
     deps.db,
     attempt.attemptId,
@@ -216,54 +221,51 @@ export async function sendCode(
   );
   if (reserved === undefined) {
     const why = await whyNoSend(deps, attempt.attemptId, attempt.kind, now);
-    await audit(deps, ctx, {
-      cardId: card.cardId,
-      attemptId: attempt.attemptId,
-      action,
-      outcome: why.code,
-    });
+    await audit(deps, ctx, { ...base, outcome: why.code });
     return err(why);
   }
   const code = generateCode(rules.length);
+  const codeHash = deps.codeHasher.hash(attempt.attemptId, code);
+  if (
+    !(await storeCode(
+      deps.db,
+      attempt.attemptId,
+      reserved,
+      codeHash,
+      isoAfter(now, rules.validSeconds),
+    ))
+  ) {
+    // Cancelled or ended between the reservation and now: nothing to send.
+    await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
+    return fail('ATTEMPT_STATE');
+  }
   const minutes = Math.round(rules.validSeconds / 60);
   const content =
     attempt.kind === 'unlock'
-      ? unlockCodeMail(card.holderName, code, minutes)
-      : registrationCodeMail(card.holderName, code, minutes);
-  const sent = await deps.mailer.send({
+      ? unlockCodeMail(card.holderName, code, minutes, deps.help)
+      : registrationCodeMail(card.holderName, code, minutes, deps.help);
+  const outcome = await deps.mailer.send({
     ...content,
     to: card.email,
     purpose: attempt.kind === 'unlock' ? 'unlock-code' : 'registration-code',
     code,
   });
-  if (!sent) {
+  if (outcome === 'not-sent') {
+    await restoreCode(deps.db, attempt.attemptId, codeHash);
     await releaseSend(deps.db, attempt.attemptId, reserved, nowIso);
-    await audit(deps, ctx, {
-      cardId: card.cardId,
-      attemptId: attempt.attemptId,
-      action,
-      outcome: 'MAIL_UNAVAILABLE',
-    });
+    await audit(deps, ctx, { ...base, outcome: 'MAIL_UNAVAILABLE' });
     return fail('MAIL_UNAVAILABLE');
   }
-  await storeCode(
-    deps.db,
-    attempt.attemptId,
-    reserved,
-    deps.codeHasher.hash(attempt.attemptId, code),
-    isoAfter(now, rules.validSeconds),
-  );
   await audit(deps, ctx, {
-    cardId: card.cardId,
-    attemptId: attempt.attemptId,
-    action,
+    ...base,
     outcome: 'ok',
-    detail: `send=${reserved}`,
+    detail: outcome === 'sent' ? `send=${reserved}` : `send=${reserved};mail=unconfirmed`,
   });
   return ok({
     maskedEmail: maskEmail(card.email),
     resendAvailableAt: isoAfter(now, rules.resendIntervalSeconds),
     sendsLeft: rules.maxSendsPerAttempt - reserved,
+    ...(outcome === 'unknown' ? { delayed: true } : {}),
   });
 }
 

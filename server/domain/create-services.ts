@@ -48,7 +48,12 @@ export async function createServices(
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
   const database = await openDatabase(settings.storage, {
-    onError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
+    // The message and code only: the driver's error carries its whole client object.
+    onError: (error) =>
+      logger.warn(
+        { database: error.message, systemCode: (error as { code?: unknown }).code },
+        'a pooled database connection failed',
+      ),
   });
   const mailer = createMailer(settings.mail, logger, now);
   const deps: DomainDeps = {
@@ -58,6 +63,7 @@ export async function createServices(
     answerHasher: new AnswerHasher(settings.keys.answerPepper, settings.security.answers.argon2),
     codeHasher: new CodeHasher(settings.keys.answerPepper),
     mailer,
+    help: settings.help,
     now,
     logger,
     events: options.events ?? uncounted,

@@ -128,6 +128,12 @@ export interface AuditEntry {
   readonly detail?: string | null;
 }
 
+/** What clearing a self-service lockout found: whether there was one, and the count it reset. */
+export interface LockoutCleared {
+  readonly wasLocked: boolean;
+  readonly wrongAnswerSubmissions: number;
+}
+
 /** IT's operations (product brief, "Enrolment and support"). */
 export interface AdminService {
   /** Imports all or nothing: one bad card rejects the batch. */
@@ -137,7 +143,8 @@ export interface AdminService {
   ): Promise<DomainResult<{ readonly imported: number; readonly updated: number }>>;
   showCard(cardId: string): Promise<DomainResult<CardState>>;
   resetRegistration(cardId: string, actor: string): Promise<DomainResult<void>>;
-  clearLockout(cardId: string, actor: string): Promise<DomainResult<void>>;
+  /** Sets the wrong-answer count back to zero; says whether that lifted a lockout. */
+  clearLockout(cardId: string, actor: string): Promise<DomainResult<LockoutCleared>>;
   auditTrail(filter: {
     readonly cardId?: string;
     readonly limit?: number;
@@ -154,9 +161,13 @@ export interface AdminService {
   >;
 }
 
+/** A readiness check's answer; `reason` is for the server's log, never for a client. */
+export type DependencyCheck =
+  { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
 /** Readiness of what the server depends on. */
 export interface HealthProbe {
-  checkDatabase(): Promise<boolean>;
+  checkDatabase(): Promise<DependencyCheck>;
 }
 
 /**

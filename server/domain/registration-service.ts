@@ -133,11 +133,12 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
       const card = await findCard(deps.db, attempt.cardId);
       if (card !== undefined) {
         const sent = await deps.mailer.send({
-          ...registeredNoticeMail(card.holderName),
+          ...registeredNoticeMail(card.holderName, deps.help),
           to: card.email,
           purpose: 'registered-notice',
         });
-        if (!sent) deps.logger.warn({ attemptId }, 'the registration notice could not be sent');
+        if (sent === 'not-sent')
+          deps.logger.warn({ attemptId }, 'the registration notice could not be sent');
       }
       return ok(undefined);
     },

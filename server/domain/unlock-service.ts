@@ -332,11 +332,12 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       if (outcome.outcome === 'unlocked') {
         await recordUnlock(deps.db, cardBefore.cardId, nowIso);
         const sent = await deps.mailer.send({
-          ...unlockedNoticeMail(cardBefore.holderName, now),
+          ...unlockedNoticeMail(cardBefore.holderName, now, deps.help),
           to: cardBefore.email,
           purpose: 'unlocked-notice',
         });
-        if (!sent) deps.logger.warn({ attemptId }, 'the unlock notice could not be sent');
+        if (sent === 'not-sent')
+          deps.logger.warn({ attemptId }, 'the unlock notice could not be sent');
       }
       await audit(deps, ctx, {
         ...base,

@@ -1,4 +1,5 @@
-import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode } from '../../src/shared/errors';
+import { DEMO_HELP_CONTACTS } from '../../src/shared/help';
+import { appError, ERROR_CATALOGUE, ERROR_CODES, type ErrorCode } from '../../src/shared/errors';
 import { API_ROUTES, type ApiRoute } from '../../src/shared/http-api';
 import { COMMON_ERRORS, openApiDocument, ROUTE_ERRORS } from '../openapi';
 import { ERROR_STATUS, successStatusOf } from './status';
@@ -105,11 +106,12 @@ function routesSection(): string {
     '| Listener | Method | Path | What it does |',
     '| --- | --- | --- | --- |',
     '| public and operator | GET | `/healthz` | Liveness: `200 {"status":"ok"}` while the process serves requests. |',
+    '| public | GET | `/v1/status` | Readiness for workstations (`npm run diagnostics`): `200 {"status":"ok"}` when the database answers, else `503 SERVICE_UNAVAILABLE` with `Retry-After`, as every `/v1` step answers then. Under `/v1` and its rate limits. |',
     '| public | GET | `/openapi.json` | The OpenAPI 3.1 document. |',
     '| operator | GET | `/readyz` | Readiness: `200` when the database answers, else `503` with `checks.database: "failed"`. |',
     '| operator | GET | `/metrics` | Prometheus metrics: `scu_http_requests_total` and `scu_http_request_duration_seconds` (public listener requests) by method, route template and status; `scu_flow_steps_total` by flow, step and outcome (`ok` or the error code); process metrics. |',
     '',
-    'These are outside `/v1` and its rate limits. `/readyz` and `/metrics` are served only on the operator listener (`operator.host`, `operator.port`: 127.0.0.1 and the public port + 1 by default); on the public listener they answer 404. See docs/operations.md.',
+    'Apart from `/v1/status`, these are outside `/v1` and its rate limits. `/readyz` and `/metrics` are served only on the operator listener (`operator.host`, `operator.port`: 127.0.0.1 and the public port + 1 by default); on the public listener they answer 404. See docs/operations.md.',
     '',
   ].join('\n');
 }
@@ -124,13 +126,15 @@ function codesSection(): string {
     '',
     'The status of each code is fixed by `server/http/status.ts` (see',
     '`docs/decisions/0007-http-errors.md` for the reasons). Messages are shown to the user as they',
-    'are; the placeholders for tries left and seconds are filled from `details`.',
+    'are; the placeholders for tries left and seconds are filled from `details`. Next steps name the',
+    "server's `help` setting (the IT service desk's number and where to go in person); the table",
+    `shows the demo's: ${DEMO_HELP_CONTACTS.phone} and ${DEMO_HELP_CONTACTS.walkIn}.`,
     '',
     '| Code | Status | Message | Next step |',
     '| --- | --- | --- | --- |',
     ...SERVER_CODES.map(
       (code) =>
-        `| \`${code}\` | ${ERROR_STATUS[code]} | ${cell(wording(code))} | ${cell(ERROR_CATALOGUE[code].nextStep)} |`,
+        `| \`${code}\` | ${ERROR_STATUS[code]} | ${cell(wording(code))} | ${cell(appError(code).nextStep)} |`,
     ),
     '',
     'Malformed JSON, a wrong content type, an oversized body, an unknown path and a wrong method',

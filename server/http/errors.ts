@@ -1,6 +1,7 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { appError, type ErrorCode, type ErrorDetails } from '../../src/shared/errors';
+import type { HelpContacts } from '../../src/shared/help';
 import type { ErrorResponse } from '../../src/shared/http-api';
 import type { DomainError } from '../domain/ports';
 import { databaseUnavailableCode } from '../storage/database-unavailable';
@@ -34,9 +35,26 @@ export function validationFailure(field: string, status = 400): HttpFailure {
   return new HttpFailure('VALIDATION_FAILED', status, { field });
 }
 
-/** The error body for a code, worded by the shared catalogue. */
-export function errorBody(code: ErrorCode, details?: ErrorDetails): ErrorResponse {
-  return { error: appError(code, details) };
+/** The error body for a code, worded by the shared catalogue; `null` names no desk's number. */
+export function errorBody(
+  code: ErrorCode,
+  details?: ErrorDetails,
+  help: HelpContacts | null = null,
+): ErrorResponse {
+  return { error: appError(code, details, help) };
+}
+
+/** Gives every response of an app the desk its failures name (the server's `help` setting). */
+export function namingHelpContacts(help: HelpContacts): RequestHandler {
+  return (_req, res, next) => {
+    (res.locals as { helpContacts?: HelpContacts }).helpContacts = help;
+    next();
+  };
+}
+
+/** The desk set by `namingHelpContacts`, or none (the operator listener, which people do not read). */
+function helpContactsOf(res: Response): HelpContacts | null {
+  return (res.locals as { helpContacts?: HelpContacts }).helpContacts ?? null;
 }
 
 /** The request id `httpLogger` assigned (always a string behind it: see logging.ts). */
@@ -64,7 +82,7 @@ export function sendFailure(
   const retryAfter =
     failure.details?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[failure.code];
   if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-  res.status(failure.status).json(errorBody(failure.code, failure.details));
+  res.status(failure.status).json(errorBody(failure.code, failure.details, helpContactsOf(res)));
 }
 
 /** What body-parser and Express attach to the errors they raise. */

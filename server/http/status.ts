@@ -50,6 +50,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   SERVER_UNREACHABLE: 500,
   TLS_ERROR: 500,
   SETTINGS_INVALID: 500,
+  BRIDGE_UNAUTHORISED: 500,
+  BRIDGE_ORIGIN_REFUSED: 500,
+  BRIDGE_HOST_REFUSED: 500,
 };
 
 /** The status for a code. */

@@ -24,10 +24,17 @@ export const mailSettingsSchema = z.discriminatedUnion('kind', [
         .strict()
         .optional(),
       from: address,
-      /** Give up on an unresponsive server after this long, so a holder is told promptly. */
+      /** How long the relay may take to accept a connection and greet, and to answer each command. */
       timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+      /** Bound on a whole send, waiting for a free connection included, so a holder is told promptly. */
+      sendTimeoutMs: z.number().int().min(1_000).max(120_000).default(20_000),
     })
-    .strict(),
+    .strict()
+    .refine((s) => s.sendTimeoutMs > s.timeoutMs, {
+      path: ['sendTimeoutMs'],
+      message:
+        'mail.sendTimeoutMs must be longer than mail.timeoutMs: a send includes connecting to the relay and its greeting.',
+    }),
   z
     .object({
       kind: z.literal('outbox'),

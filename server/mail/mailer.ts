@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type { DomainLogger } from '../domain/ports';
 import type { MailSettings } from './mail-settings';
@@ -14,9 +15,15 @@ export interface OutgoingMail extends MailContent {
   readonly code?: string;
 }
 
-/** Sends mail; `send` resolves false (never throws) when the message could not be handed over. */
+/**
+ * What became of a send: handed over, certainly not handed over, or unknown because the relay
+ * had the message but had not answered when the send's time ran out (it may still deliver it).
+ */
+export type SendOutcome = 'sent' | 'not-sent' | 'unknown';
+
+/** Sends mail; `send` never throws and resolves within the mail settings' bound. */
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<boolean>;
+  send(mail: OutgoingMail): Promise<SendOutcome>;
   close(): void;
 }
 
@@ -31,6 +38,9 @@ export function createMailer(
     : outboxMailer(settings, logger, now);
 }
 
+/** Connections to the relay at once; sends beyond them wait in `SendSlots`. */
+const RELAY_CONNECTIONS = 3;
+
 function smtpMailer(
   settings: Extract<MailSettings, { kind: 'smtp' }>,
   logger: DomainLogger,
@@ -38,7 +48,7 @@ function smtpMailer(
   const transport = nodemailer.createTransport({
     // Pooled connections: a busy server does not open one connection (and handshake) per code.
     pool: true,
-    maxConnections: 3,
+    maxConnections: RELAY_CONNECTIONS,
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
@@ -50,8 +60,31 @@ function smtpMailer(
     greetingTimeout: settings.timeoutMs,
     socketTimeout: settings.timeoutMs,
   });
+  const slots = new SendSlots(RELAY_CONNECTIONS);
+  // A message's stream is read only once a connection is greeted and ready for it: from then on
+  // the relay may have it, so a send that runs out of time there has an unknown outcome.
+  const handedOver = new WeakMap<AbortSignal, () => void>();
+  transport.use('stream', (message, done) => {
+    const signal: unknown = message.data.signal;
+    const onRead = signal instanceof AbortSignal ? handedOver.get(signal) : undefined;
+    if (onRead !== undefined) message.message.transform(() => readTap(onRead));
+    done();
+  });
   return {
     async send(mail) {
+      const deadline = AbortSignal.timeout(settings.sendTimeoutMs);
+      let relayHasIt = false;
+      handedOver.set(deadline, () => {
+        relayHasIt = true;
+      });
+      const release = await slots.acquire(deadline);
+      if (release === undefined) {
+        logger.warn(
+          { purpose: mail.purpose, smtpError: 'no connection to the mail server was free in time' },
+          'mail could not be sent',
+        );
+        return 'not-sent';
+      }
       try {
         await transport.sendMail({
           from: settings.from,
@@ -59,20 +92,96 @@ function smtpMailer(
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
+          signal: deadline,
         });
         logger.info({ purpose: mail.purpose }, 'mail sent');
-        return true;
+        return 'sent';
       } catch (e) {
+        const outcome = relayHasIt && (deadline.aborted || unanswered(e)) ? 'unknown' : 'not-sent';
+        // A relay that cannot be reached fails every waiting send now, not one round at a time.
+        if (!relayHasIt && unanswered(e)) slots.failWaiting();
         // The error names the server and the failure, never the message body.
         logger.warn(
           { purpose: mail.purpose, smtpError: e instanceof Error ? e.message : String(e) },
-          'mail could not be sent',
+          outcome === 'unknown'
+            ? 'mail server did not answer in time: the mail may still arrive'
+            : 'mail could not be sent',
         );
-        return false;
+        return outcome;
+      } finally {
+        release();
       }
     },
     close: () => transport.close(),
   };
+}
+
+/** Passes a message through, calling `onRead` as its first bytes go. */
+const readTap = (onRead: () => void): Transform =>
+  new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      onRead();
+      callback(null, chunk);
+    },
+  });
+
+/** True when the relay went silent or away rather than answering: a timeout or a lost connection. */
+function unanswered(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, responseCode } = e as { code?: unknown; responseCode?: unknown };
+  if (typeof responseCode === 'number') return false;
+  return code === 'ETIMEDOUT' || code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS';
+}
+
+/**
+ * The sends that may use the relay at once, and the rest waiting in order. nodemailer's own queue
+ * cannot tell a caller whether its message was ever handed over; this one can.
+ */
+class SendSlots {
+  private free: number;
+  private readonly waiting: ((granted: boolean) => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  /** Resolves a release function, or undefined when the deadline passed or waiting sends failed. */
+  async acquire(deadline: AbortSignal): Promise<(() => void) | undefined> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return this.releaser();
+    }
+    const granted = await new Promise<boolean>((resolve) => {
+      const wake = (ok: boolean) => {
+        deadline.removeEventListener('abort', onAbort);
+        resolve(ok);
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(wake);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(false);
+      };
+      this.waiting.push(wake);
+      deadline.addEventListener('abort', onAbort, { once: true });
+    });
+    return granted ? this.releaser() : undefined;
+  }
+
+  /** Fails every waiting send. */
+  failWaiting(): void {
+    for (const wake of this.waiting.splice(0)) wake(false);
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next === undefined) this.free += 1;
+      else next(true);
+    };
+  }
 }
 
 function outboxMailer(
@@ -109,13 +218,13 @@ function outboxMailer(
           // Development only (mail.printCodes): lets a tester without a mailbox find the code.
           console.log(`[outbox] ${mail.purpose} for ${mail.to}: ${mail.code}`);
         }
-        return true;
+        return 'sent';
       } catch (e) {
         logger.warn(
           { purpose: mail.purpose, outboxError: e instanceof Error ? e.message : String(e) },
           'mail could not be written to the outbox',
         );
-        return false;
+        return 'not-sent';
       }
     },
     close: () => undefined,

@@ -1,4 +1,4 @@
-import { HELP_CONTACTS } from '../../src/shared/help';
+import { helpWording, type HelpContacts } from '../../src/shared/help';
 
 /** A message's subject and its two bodies. */
 export interface MailContent {
@@ -20,14 +20,16 @@ function render(
   subject: string,
   greeting: string,
   paragraphs: readonly string[],
+  help: HelpContacts,
   code?: string,
 ): MailContent {
+  const { sentence } = helpWording(help);
   const text = [
     greeting,
     '',
     ...paragraphs.flatMap((p) => [p, '']),
     ...(code === undefined ? [] : [`Smartcard Unlock Code: ${spaced(code)}`, '']),
-    HELP_CONTACTS.sentence,
+    sentence,
     '',
     'Smartcard Service Centre',
   ].join('\n');
@@ -40,18 +42,19 @@ function render(
       : [
           `<p>Smartcard Unlock Code:</p><p style="font-size: 1.5em; font-family: monospace; letter-spacing: 0.2em"><strong>${escapeHtml(spaced(code))}</strong></p>`,
         ]),
-    `<p>${escapeHtml(HELP_CONTACTS.sentence)}</p>`,
+    `<p>${escapeHtml(sentence)}</p>`,
     '<p>Smartcard Service Centre</p>',
     '</body></html>',
   ].join('\n');
   return { subject, text, html };
 }
 
-/** The email that carries the Smartcard Unlock Code during an unlock. */
+/** The email that carries the Smartcard Unlock Code during an unlock; `help` is the server's desk. */
 export function unlockCodeMail(
   holderName: string,
   code: string,
   validMinutes: number,
+  help: HelpContacts,
 ): MailContent {
   return render(
     'Your Smartcard Unlock Code',
@@ -61,6 +64,7 @@ export function unlockCodeMail(
       `Enter the Smartcard Unlock Code below and press the Next button. This will take you to a screen where you will be able to set a new passcode for your Smartcard. The code can be used once and expires in ${validMinutes} minutes.`,
       'If this was not you, do not share this code and contact the IT service desk straight away.',
     ],
+    help,
     code,
   );
 }
@@ -70,6 +74,7 @@ export function registrationCodeMail(
   holderName: string,
   code: string,
   validMinutes: number,
+  help: HelpContacts,
 ): MailContent {
   return render(
     'Confirm your email address for the Smartcard Unlock Service',
@@ -79,23 +84,34 @@ export function registrationCodeMail(
       `The code can be used once and expires in ${validMinutes} minutes.`,
       'If this was not you, do not share this code and contact the IT service desk straight away.',
     ],
+    help,
     code,
   );
 }
 
 /** The notice sent once a card has been unlocked. */
-export function unlockedNoticeMail(holderName: string, at: Date): MailContent {
+export function unlockedNoticeMail(holderName: string, at: Date, help: HelpContacts): MailContent {
   const when = at.toISOString().replace('T', ' ').slice(0, 16);
-  return render('Your Smartcard has been unlocked', `Dear ${holderName},`, [
-    `Your Smartcard was unlocked and given a new passcode with the Smartcard Unlock Service at ${when} UTC.`,
-    'If this was not you, contact the IT service desk straight away.',
-  ]);
+  return render(
+    'Your Smartcard has been unlocked',
+    `Dear ${holderName},`,
+    [
+      `Your Smartcard was unlocked and given a new passcode with the Smartcard Unlock Service at ${when} UTC.`,
+      'If this was not you, contact the IT service desk straight away.',
+    ],
+    help,
+  );
 }
 
 /** The notice sent once a registration has been saved. */
-export function registeredNoticeMail(holderName: string): MailContent {
-  return render('You are registered for the Smartcard Unlock Service', `Dear ${holderName},`, [
-    'Your security questions and this email address are now registered for the Smartcard Unlock Service. If your Smartcard locks, you can unlock it yourself and set a new passcode.',
-    'If this was not you, contact the IT service desk straight away.',
-  ]);
+export function registeredNoticeMail(holderName: string, help: HelpContacts): MailContent {
+  return render(
+    'You are registered for the Smartcard Unlock Service',
+    `Dear ${holderName},`,
+    [
+      'Your security questions and this email address are now registered for the Smartcard Unlock Service. If your Smartcard locks, you can unlock it yourself and set a new passcode.',
+      'If this was not you, contact the IT service desk straight away.',
+    ],
+    help,
+  );
 }

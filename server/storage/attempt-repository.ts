@@ -251,8 +251,8 @@ export async function markAnswered(
 
 /**
  * Reserves one send: succeeds while the attempt has sends left and the last send is older than
- * `notAfter`. Returns the reserved send number. The reservation is confirmed by `storeCode` once
- * the mail went out, or released by `releaseSend` when it did not.
+ * `notAfter`. Returns the reserved send number. `storeCode` then stores the code to send, and
+ * `releaseSend` with `restoreCode` undo both when its mail was certainly not sent.
  */
 export async function reserveSend(
   db: Kysely<Database>,
@@ -294,7 +294,10 @@ export async function releaseSend(
     .execute();
 }
 
-/** Makes the code just sent the attempt's only valid code, with fresh tries. */
+/**
+ * Makes the code about to be sent the attempt's only valid code, with fresh tries, and keeps the
+ * one it replaces for `restoreCode`. False when the attempt moved on since the reservation.
+ */
 export async function storeCode(
   db: Kysely<Database>,
   attemptId: string,
@@ -304,12 +307,44 @@ export async function storeCode(
 ): Promise<boolean> {
   const r = await db
     .updateTable('attempts')
-    .set({ code_hash: codeHash, code_expires_at: expiresAt, code_tries: 0, code_used_at: null })
+    .set((eb) => ({
+      prev_code_hash: eb.ref('code_hash'),
+      prev_code_expires_at: eb.ref('code_expires_at'),
+      prev_code_tries: eb.ref('code_tries'),
+      prev_code_used_at: eb.ref('code_used_at'),
+      code_hash: codeHash,
+      code_expires_at: expiresAt,
+      code_tries: 0,
+      code_used_at: null,
+    }))
     .where('attempt_id', '=', attemptId)
     .where('sends', '=', reserved)
     .where('state', '=', 'answered')
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Puts back the code that `codeHash` replaced, when its mail was certainly not sent. Wrong tries
+ * made against the unsent code meanwhile count against the one put back.
+ */
+export async function restoreCode(
+  db: Kysely<Database>,
+  attemptId: string,
+  codeHash: string,
+): Promise<void> {
+  await db
+    .updateTable('attempts')
+    .set((eb) => ({
+      code_hash: eb.ref('prev_code_hash'),
+      code_expires_at: eb.ref('prev_code_expires_at'),
+      code_tries: eb('prev_code_tries', '+', eb.ref('code_tries')),
+      code_used_at: eb.ref('prev_code_used_at'),
+    }))
+    .where('attempt_id', '=', attemptId)
+    .where('code_hash', '=', codeHash)
+    .where('code_used_at', 'is', null)
+    .execute();
 }
 
 /**

@@ -3,17 +3,19 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { DatabaseOpenError } from './database-open-fault';
 import { type DialectKind, migrationProvider } from './migrations';
 import type { Database } from './schema';
 import { withStatementCache } from './statement-cache';
+import type { DependencyCheck } from '../domain/ports';
 import type { StorageSettings } from './storage-settings';
 
 /** An open database with its schema up to date. */
 export interface OpenDatabase {
   readonly db: Kysely<Database>;
   readonly kind: DialectKind;
-  /** True when a trivial query answers: for the readiness probe. */
-  ping(): Promise<boolean>;
+  /** Whether a trivial query answers in time, and why not: for the readiness probe. */
+  ping(): Promise<DependencyCheck>;
   close(): Promise<void>;
 }
 
@@ -103,12 +105,17 @@ function postgresPool(
     statement_timeout: settings.statementTimeoutMs,
     query_timeout: settings.statementTimeoutMs + 1_000,
   });
-  // Without a listener, an idle connection's error (a restart) is an unhandled 'error' event.
+  // Without a listener, a connection's error (a restart) is an unhandled 'error' event: the pool
+  // listens only while a connection is idle, so each one also gets its own for when it is lent out.
   pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }
 
-/** Opens the configured database and applies every pending migration before returning. */
+/**
+ * Opens the configured database and applies every pending migration before returning; a failure
+ * is a DatabaseOpenError with the driver's error as its cause.
+ */
 export async function openDatabase(
   settings: StorageSettings,
   options: OpenDatabaseOptions = {},
@@ -138,25 +145,25 @@ export async function openDatabase(
       provider: migrationProvider(settings.kind),
     }).migrateToLatest();
     if (error !== undefined) {
-      throw new Error(`Could not bring the ${settings.kind} database schema up to date.`, {
+      throw new Error(`Could not bring the ${settings.kind} database schema up to date`, {
         cause: error,
       });
     }
   } catch (e) {
     await db.destroy();
-    throw e;
+    throw new DatabaseOpenError(settings.kind, e);
   }
   return {
     db,
     kind: settings.kind,
     ping: () =>
-      within(
+      within<DependencyCheck>(
         sql`select 1`.execute(db).then(
-          () => true,
-          () => false,
+          () => ({ ok: true }),
+          (e: unknown) => ({ ok: false, reason: e instanceof Error ? e.message : String(e) }),
         ),
         PING_TIMEOUT_MS,
-        false,
+        { ok: false, reason: `no answer within ${PING_TIMEOUT_MS} ms` },
       ),
     close: () => db.destroy(),
   };

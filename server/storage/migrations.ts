@@ -258,6 +258,24 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         });
       },
     },
+    '0005-code-before-send': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // A code is stored before its mail goes, so one a slow relay delivers late still works;
+        // the code it replaced is kept to put back if the mail was certainly not sent.
+        const columns: [string, 'text' | 'integer'][] = [
+          ['prev_code_hash', 'text'],
+          ['prev_code_expires_at', 'text'],
+          ['prev_code_tries', 'integer'],
+          ['prev_code_used_at', 'text'],
+        ];
+        for (const [name, type] of columns) {
+          await db.schema
+            .alterTable('attempts')
+            .addColumn(name, type, (c) => (type === 'integer' ? c.notNull().defaultTo(0) : c))
+            .execute();
+        }
+      },
+    },
   };
 }
 

@@ -66,6 +66,11 @@ export interface AttemptsTable {
   code_expires_at: string | null;
   code_tries: number;
   code_used_at: string | null;
+  /** The code before the latest send, put back when that send's mail was certainly not sent. */
+  prev_code_hash: string | null;
+  prev_code_expires_at: string | null;
+  prev_code_tries: Generated<number>;
+  prev_code_used_at: string | null;
   puk_released_at: string | null;
   /** Fingerprint of the pending PUK ciphertext this attempt released, to tie its outcome to it. */
   rotation_ref: string | null;

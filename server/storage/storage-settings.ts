@@ -1,5 +1,41 @@
 import { z } from 'zod';
 
+/** How a PostgreSQL URL is written, for a URL that does not parse (the driver could not use it). */
+const POSTGRES_URL_FORM =
+  'is not a URL the database driver can read: write it as postgres://user:password@host:5432/database, with any @ : / # % in the user or password percent-encoded (%40 %3A %2F %23 %25)';
+
+/** What of a PostgreSQL URL may be shown in a message or a log: never the password. */
+export interface PostgresTarget {
+  readonly host: string;
+  readonly port: string;
+  readonly database: string;
+  readonly user: string;
+}
+
+const decoded = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/** The host, port, database and user of a PostgreSQL URL, as the driver reads them; undefined when it does not parse. */
+export function postgresTarget(url: string): PostgresTarget | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return {
+    host: u.hostname === '' ? 'localhost' : u.hostname,
+    port: u.port === '' ? '5432' : u.port,
+    database: decoded(u.pathname.slice(1)),
+    user: decoded(u.username),
+  };
+}
+
 /**
  * Where the server keeps its data: an embedded SQLite file (one instance) or a PostgreSQL
  * database shared by several stateless instances.
@@ -22,7 +58,14 @@ export const storageSettingsSchema = z.discriminatedUnion('kind', [
         .string()
         .min(1)
         .max(4096)
-        .refine((u) => /^postgres(ql)?:\/\//.test(u), 'A PostgreSQL URL starts with postgres://'),
+        .superRefine((u, ctx) => {
+          const problem = !/^postgres(ql)?:\/\//.test(u)
+            ? 'A PostgreSQL URL starts with postgres://'
+            : postgresTarget(u) === undefined
+              ? POSTGRES_URL_FORM
+              : undefined;
+          if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+        }),
       poolSize: z.number().int().min(1).max(100).default(10),
       /** How long opening a connection, or waiting for a free one in the pool, may take. */
       connectTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),

@@ -67,6 +67,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       passcodePolicy: DEFAULT_SETTINGS.passcodePolicy,
       mockReader: false,
       development: false,
+      // Unknown: the screens name the desk without a number rather than the demo's.
+      help: null,
     };
     // The report reads the readers the way `--diagnostics` does: the app opened none.
     const diagnostics = {
@@ -87,6 +89,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     passcodePolicy: settings.passcodePolicy,
     mockReader: settings.mockReader,
     development: settings.development,
+    help: { phone: settings.helpPhone, walkIn: settings.helpWalkIn },
   };
   const opened = await options.openReaders(settings);
   if (!opened.ok) {

@@ -43,6 +43,8 @@ export const CODE_WORDING = {
   heading: 'Smartcard Unlock Code',
   lead: 'We have sent a Smartcard Unlock Code to your registered email address. Once you receive the code, enter it below and press the Next button. This will take you to a screen where you will be able to set a new passcode for your Smartcard.',
   junk: 'If the email is not in your inbox, please check your junk folder.',
+  delayed:
+    'The email service is slow just now, so it may take a few minutes for the email to arrive. If it has not arrived by the time you can ask for a new code, press Resend code.',
 } as const;
 
 /** The seed's new passcode instructions. */
@@ -114,5 +116,8 @@ export const FAILURE_TITLES: Readonly<Record<ErrorCode, string>> = {
   SERVER_ERROR: 'The Smartcard Unlock Service had a problem',
   TLS_ERROR: 'The connection is not secure',
   SETTINGS_INVALID: 'Smartcard Unlock is not set up correctly',
+  BRIDGE_UNAUTHORISED: 'This page is not connected to Smartcard Unlock',
+  BRIDGE_ORIGIN_REFUSED: 'A request from another page was refused',
+  BRIDGE_HOST_REFUSED: 'Wrong address for Smartcard Unlock',
   INTERNAL: 'Something went wrong',
 };

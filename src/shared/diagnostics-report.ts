@@ -65,15 +65,18 @@ export const diagnosticsCardServiceSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('down'), mock: z.boolean(), problem: text }).strict(),
 ]);
 
-/** The server check: reachable (with its health answer and certificate) or not. */
+/** The server check: reachable (with its readiness answer and certificate) or not. */
 export const diagnosticsServerSchema = z
   .object({
     url: text,
     reachable: z.boolean(),
-    /** The HTTP status of GET /healthz. */
+    /** The HTTP status of GET /v1/status; absent when the certificate is not trusted. */
     status: z.number().int().optional(),
+    /** The server can serve holders: it answered that its database is ready. */
     healthy: z.boolean(),
     milliseconds: z.number().int().optional(),
+    /** What the server said of its database (200 ok, 503 SERVICE_UNAVAILABLE), if it said. */
+    database: z.enum(['ok', 'unavailable']).optional(),
     problem: text.optional(),
     certificate: certificateSchema.optional(),
   })
@@ -141,14 +144,57 @@ export function describeCardService(service: CardServiceReport): string {
     : `Card service (${kind}): running, ${service.readers.length} reader(s)`;
 }
 
+/** The one verdict on the server: an untrusted certificate leaves its health unknown. */
+export type ServerVerdict =
+  'unreachable' | 'untrusted' | 'healthy' | 'database-unavailable' | 'not-healthy';
+
+/** The verdict, and the words the text report and the screen both show beside it. */
+export function serverVerdict(server: ServerReport): {
+  readonly verdict: ServerVerdict;
+  readonly detail: string;
+} {
+  if (!server.reachable) return { verdict: 'unreachable', detail: server.problem ?? 'no answer' };
+  if (server.certificate?.trusted === false) {
+    return {
+      verdict: 'untrusted',
+      detail:
+        'its certificate is not trusted by this computer, so its answer was not believed and its health is unknown',
+    };
+  }
+  if (server.healthy) {
+    return { verdict: 'healthy', detail: `HTTP ${server.status}, ${server.milliseconds} ms` };
+  }
+  if (server.database === 'unavailable') {
+    return {
+      verdict: 'database-unavailable',
+      detail: `HTTP ${server.status} SERVICE_UNAVAILABLE: the server runs but its database does not answer, so no card can be unlocked until it is back`,
+    };
+  }
+  const status = server.status === undefined ? [] : [`HTTP ${server.status}`];
+  return {
+    verdict: 'not-healthy',
+    detail:
+      [...status, ...(server.problem === undefined ? [] : [server.problem])].join(': ') ||
+      'no usable answer',
+  };
+}
+
+const VERDICT_TEXT: Readonly<Record<ServerVerdict, string>> = {
+  unreachable: 'NOT REACHABLE',
+  untrusted: 'reachable, but NOT TRUSTED',
+  healthy: 'reachable and healthy',
+  'database-unavailable': 'reachable, but its DATABASE IS NOT AVAILABLE',
+  'not-healthy': 'reachable but NOT HEALTHY',
+};
+
 /** The server check as a sentence (without its certificate). */
 export function describeServer(server: ServerReport | null): string {
   if (server === null) return 'Server: not checked (the settings are not valid)';
-  const state = !server.reachable
-    ? `NOT REACHABLE: ${server.problem ?? 'no answer'}`
-    : server.healthy
-      ? `reachable and healthy (HTTP ${server.status}, ${server.milliseconds} ms)`
-      : `reachable but NOT HEALTHY (HTTP ${server.status})`;
+  const { verdict, detail } = serverVerdict(server);
+  const state =
+    verdict === 'unreachable'
+      ? `${VERDICT_TEXT[verdict]}: ${detail}`
+      : `${VERDICT_TEXT[verdict]} (${detail})`;
   return `Server ${server.url}: ${state}`;
 }
 

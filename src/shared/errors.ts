@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMO_HELP_CONTACTS, helpWording, type HelpContacts, type HelpWording } from './help';
 
 /**
  * Every failure the user can meet, as a stable code. The code is what logs, the HTTP API and IPC
@@ -45,6 +46,10 @@ export const ERROR_CODES = [
   'SERVER_ERROR',
   'TLS_ERROR',
   'SETTINGS_INVALID',
+  // Browser mode's loopback bridge (development and tests only)
+  'BRIDGE_UNAUTHORISED',
+  'BRIDGE_ORIGIN_REFUSED',
+  'BRIDGE_HOST_REFUSED',
   'INTERNAL',
 ] as const;
 
@@ -80,12 +85,11 @@ export type AppError = z.infer<typeof appErrorSchema>;
 
 interface Wording {
   readonly message: string | ((d: ErrorDetails) => string);
-  readonly nextStep: string;
+  /** A function where it names the desk: each trust words it with its own help contacts. */
+  readonly nextStep: string | ((help: HelpWording) => string);
 }
 
-const desk =
-  'the IT service desk on x4050 or visit the IT walk in centres at City or Sandwell site.';
-const callDesk = `Call ${desk}`;
+const callDesk = (w: HelpWording): string => `Call ${w.deskOrVisit}.`;
 const tries = (d: ErrorDetails, what: string): string =>
   d.triesLeft === undefined
     ? ''
@@ -95,14 +99,14 @@ const tries = (d: ErrorDetails, what: string): string =>
 export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   CARD_SERVICE_DOWN: {
     message: 'The smartcard service on this computer is not running.',
-    nextStep:
-      'Wait a moment: this screen updates by itself when the service is back. If it does not, restart the computer or call x4050.',
+    nextStep: (w) =>
+      `Wait a moment: this screen updates by itself when the service is back. If it does not, restart the computer or call ${w.phone}.`,
   },
   CARD_SUPPORT_MISSING: {
     message:
       'Smartcard support is not installed correctly on this computer, so Smartcard Unlock cannot use the card reader.',
-    nextStep:
-      'This will not fix itself. Call the IT service desk on x4050 and say that Smartcard Unlock cannot load its smartcard support; the About and diagnostics screen has a report you can copy for them.',
+    nextStep: (w) =>
+      `This will not fix itself. Call ${w.desk} and say that Smartcard Unlock cannot load its smartcard support; the About and diagnostics screen has a report you can copy for them.`,
   },
   READER_MISSING: {
     message: 'No smartcard reader was found.',
@@ -150,7 +154,8 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   },
   PASSCODE_REJECTED: {
     message: 'Your smartcard did not accept the new passcode.',
-    nextStep: 'Choose a different passcode and try again. If it happens again, call x4050.',
+    nextStep: (w) =>
+      `Choose a different passcode and try again. If it happens again, call ${w.phone}.`,
   },
   CARD_IO: {
     message: 'The smartcard could not be read.',
@@ -158,7 +163,8 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   },
   CARD_NOT_REGISTERED: {
     message: 'Your smartcard is not registered for the Smartcard Unlock Service.',
-    nextStep: `To register, insert your card while it is not locked and choose Register. To unlock it now: ${callDesk}`,
+    nextStep: (w) =>
+      `To register, insert your card while it is not locked and choose Register. To unlock it now: ${callDesk(w)}`,
   },
   CARD_UNKNOWN: {
     message: 'This smartcard is not known to the Smartcard Unlock Service.',
@@ -167,7 +173,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   SELF_SERVICE_LOCKED: {
     message:
       'Self-service unlock is locked for this smartcard after too many wrong answers or codes.',
-    nextStep: `${callDesk} They can unlock your card and clear the lock.`,
+    nextStep: (w) => `${callDesk(w)} They can unlock your card and clear the lock.`,
   },
   ANSWERS_WRONG: {
     message: (d) => `One or more answers did not match the ones you registered.${tries(d, 'more')}`,
@@ -192,7 +198,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   },
   RESEND_LIMIT: {
     message: 'No more codes can be sent for this attempt.',
-    nextStep: 'Start again, or call x4050.',
+    nextStep: (w) => `Start again, or call ${w.phone}.`,
   },
   ATTEMPT_EXPIRED: {
     message: 'This attempt has timed out.',
@@ -219,7 +225,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   SERVICE_UNAVAILABLE: {
     // The server's database is down or not answering: a wait, not a bug (that is INTERNAL).
     message: 'The Smartcard Unlock Service is unavailable just now.',
-    nextStep: `Try again in a few minutes. If it goes on, call ${desk}`,
+    nextStep: (w) => `Try again in a few minutes. If it goes on, call ${w.deskOrVisit}.`,
   },
   PUK_RELEASE_LIMIT: {
     message: 'This smartcard has been unlocked too many times today.',
@@ -243,7 +249,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   },
   SERVER_ERROR: {
     message: 'The Smartcard Unlock Service had a problem.',
-    nextStep: 'Press Retry in a minute. If it keeps happening, call x4050.',
+    nextStep: (w) => `Press Retry in a minute. If it keeps happening, call ${w.phone}.`,
   },
   TLS_ERROR: {
     message: 'The connection to the Smartcard Unlock Service is not secure, so it was stopped.',
@@ -251,20 +257,59 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, Wording>> = {
   },
   SETTINGS_INVALID: {
     message: 'Smartcard Unlock is not set up correctly on this computer.',
-    nextStep: 'Call x4050 and read out the setting named on this screen.',
+    nextStep: (w) => `Call ${w.phone} and read out the setting named on this screen.`,
+  },
+  BRIDGE_UNAUTHORISED: {
+    message:
+      'This page is not connected to Smartcard Unlock: its one-run key is missing or out of date.',
+    nextStep:
+      'Open the address Smartcard Unlock printed when it started (it ends with #token=), in a browser on this computer.',
+  },
+  BRIDGE_ORIGIN_REFUSED: {
+    message: 'Smartcard Unlock refused a request that came from another web page.',
+    nextStep:
+      'Use Smartcard Unlock only from the address it printed when it started. If you did not open another page, close it.',
+  },
+  BRIDGE_HOST_REFUSED: {
+    message: 'Smartcard Unlock does not answer at the address this page used.',
+    nextStep:
+      'Open the address Smartcard Unlock printed when it started: it begins with http://127.0.0.1:',
   },
   INTERNAL: {
     message: 'Something went wrong in Smartcard Unlock.',
-    nextStep: 'Close Smartcard Unlock and open it again. If it keeps happening, call x4050.',
+    nextStep: (w) =>
+      `Close Smartcard Unlock and open it again. If it keeps happening, call ${w.phone}.`,
   },
 };
 
-/** Builds the error value for a code, with the catalogue's wording. */
-export function appError(code: ErrorCode, details?: ErrorDetails): AppError {
+/** The catalogue's next step for a code, naming these help contacts. */
+function nextStepOf(code: ErrorCode, help: HelpContacts | null): string {
+  const { nextStep } = ERROR_CATALOGUE[code];
+  return typeof nextStep === 'function' ? nextStep(helpWording(help)) : nextStep;
+}
+
+/**
+ * Builds the error value for a code, with the catalogue's wording. The server passes its `help`
+ * setting; the desktop's main process words with the demo's, which its screens re-word (below).
+ */
+export function appError(
+  code: ErrorCode,
+  details?: ErrorDetails,
+  help: HelpContacts | null = DEMO_HELP_CONTACTS,
+): AppError {
   const wording = ERROR_CATALOGUE[code];
   const d = details ?? {};
   const message = typeof wording.message === 'function' ? wording.message(d) : wording.message;
-  return details === undefined
-    ? { code, message, nextStep: wording.nextStep }
-    : { code, message, nextStep: wording.nextStep, details };
+  const nextStep = nextStepOf(code, help);
+  return details === undefined ? { code, message, nextStep } : { code, message, nextStep, details };
+}
+
+/**
+ * The next step a screen shows, naming the app's own help contacts: a next step the catalogue
+ * worded with the demo's is worded again; any other text (the browser bridge's own) is kept.
+ */
+export function nextStepFor(error: AppError, help: HelpContacts | null): string {
+  return error.nextStep === nextStepOf(error.code, DEMO_HELP_CONTACTS)
+    ? nextStepOf(error.code, help)
+    : error.nextStep;
 }

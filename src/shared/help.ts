@@ -1,7 +1,74 @@
-/** Where staff get help; shown on every error screen and in every email (wording from the service description). */
-export const HELP_CONTACTS = {
+import { z } from 'zod';
+import { withoutHiddenCharacters } from './hidden-characters';
+
+/**
+ * Where staff get help: the service desk's number and a place to go in person. They are settings
+ * on the server (`help`) and the desktop (`helpPhone`, `helpWalkIn`), and every sentence that
+ * names them is composed here, so each trust's screens, API errors and emails name its own desk.
+ */
+
+/** Each contact sits inside a sentence, so a full stop of its own would double the sentence's. */
+const contactText = (max: number) =>
+  withoutHiddenCharacters
+    .trim()
+    .min(1, 'is empty.')
+    .max(max)
+    .refine((text) => !text.endsWith('.'), 'must not end with a full stop: it goes mid-sentence.');
+
+/** The desk's number as staff dial it: an extension such as x4050, or a full number. */
+export const helpPhoneSchema = contactText(40);
+
+/** Where to go in person, worded to follow "visit": "the IT walk in centres at City or Sandwell site". */
+export const helpWalkInSchema = contactText(200);
+
+/** The contacts as the server's `help` section holds them. */
+export const helpContactsSchema = z
+  .object({ phone: helpPhoneSchema, walkIn: helpWalkInSchema })
+  .strict();
+export type HelpContacts = z.infer<typeof helpContactsSchema>;
+
+/** The demo's contacts: the service description's own (the seed's last sentence). */
+export const DEMO_HELP_CONTACTS: HelpContacts = {
   phone: 'x4050',
   walkIn: 'the IT walk in centres at City or Sandwell site',
-  sentence:
-    'If you require additional help with the smartcard please let us know on x4050 or by visiting the IT walk in centres at City or Sandwell site.',
-} as const;
+};
+
+/** The phrases that name the desk, for the sentences that need them. */
+export interface HelpWording {
+  /** The seed's closing sentence: in every screen's footer and every email. */
+  readonly sentence: string;
+  /** Whom to call, after "call": "x4050". */
+  readonly phone: string;
+  /** "the IT service desk on x4050" */
+  readonly desk: string;
+  /** "the IT service desk on x4050 or visit the IT walk in centres at City or Sandwell site" */
+  readonly deskOrVisit: string;
+  /** "the IT service desk on x4050 or at the IT walk in centres at City or Sandwell site" */
+  readonly deskOrAt: string;
+}
+
+const DESK = 'the IT service desk';
+
+/**
+ * The phrases for these contacts. `null` (the app could not read its settings) names the desk
+ * without a number: better no number than the demo's, which would be another trust's desk.
+ */
+export function helpWording(help: HelpContacts | null): HelpWording {
+  if (help === null) {
+    return {
+      sentence: `If you require additional help with the smartcard please contact ${DESK}.`,
+      phone: DESK,
+      desk: DESK,
+      deskOrVisit: DESK,
+      deskOrAt: DESK,
+    };
+  }
+  const desk = `${DESK} on ${help.phone}`;
+  return {
+    sentence: `If you require additional help with the smartcard please let us know on ${help.phone} or by visiting ${help.walkIn}.`,
+    phone: help.phone,
+    desk,
+    deskOrVisit: `${desk} or visit ${help.walkIn}`,
+    deskOrAt: `${desk} or at ${help.walkIn}`,
+  };
+}

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Characters not shown as themselves: controls and DEL, format controls (bidi, zero-width, BOM),
  * line and paragraph separators, lone surrogates. One in a name could rewrite a terminal.
@@ -17,3 +19,18 @@ export function firstHiddenCharacter(text: string): string | undefined {
   const found = HIDDEN_CHARACTER.exec(text);
   return found === null ? undefined : visibleCharacter(found[0]);
 }
+
+/**
+ * No control, line-break, tab or bidi character, checked before trimming: such a value (a holder's
+ * name, an admin argument, a help contact) could rewrite the terminal or screen that shows it.
+ */
+export const withoutHiddenCharacters = z.string().superRefine((text, ctx) => {
+  const hidden = firstHiddenCharacter(text);
+  if (hidden !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      abort: true,
+      message: `contains the character ${hidden}; control, line-break, tab and bidi characters are not allowed.`,
+    });
+  }
+});

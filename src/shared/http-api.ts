@@ -42,6 +42,8 @@ export const codeDeliverySchema = z
     maskedEmail: z.string().min(3).max(320),
     resendAvailableAt: z.iso.datetime(),
     sendsLeft: z.number().int().nonnegative(),
+    /** The mail server took the code but had not confirmed it in time: it may take a while. */
+    delayed: z.literal(true).optional(),
   })
   .strict();
 export type CodeDelivery = z.infer<typeof codeDeliverySchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { diagnosticsReportSchema } from './diagnostics-report';
 import { appErrorSchema } from './errors';
+import { helpContactsSchema } from './help';
 import { codeDeliverySchema, questionSchema } from './http-api';
 import { passcodePolicyNameSchema } from './passcode-policy';
 
@@ -99,6 +100,8 @@ export const appInfoSchema = z
     passcodePolicy: passcodePolicyNameSchema,
     mockReader: z.boolean(),
     development: z.boolean(),
+    /** The desk the screens name (helpPhone, helpWalkIn); null when the settings could not be read. */
+    help: helpContactsSchema.nullable(),
   })
   .strict();
 export type AppInfo = z.infer<typeof appInfoSchema>;

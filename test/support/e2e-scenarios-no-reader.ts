@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { HELP_CONTACTS } from '../../src/shared/help';
+import { DEMO_HELP_CONTACTS, helpWording } from '../../src/shared/help';
 import { screen, waitForCardReady } from './e2e-flow';
 import type { E2eScenarioGroup } from './e2e-scenarios';
 import { SCREEN_WAIT_MS } from './e2e-stack';
@@ -23,7 +23,9 @@ export const noReaderScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
         .toContain('No smartcard reader was found.');
       const status = await page.getByTestId('reader-status').innerText();
       expect(status).toContain('Plug in the smartcard reader you normally log in with.');
-      expect(await page.getByRole('contentinfo').innerText()).toContain(HELP_CONTACTS.sentence);
+      expect(await page.getByRole('contentinfo').innerText()).toContain(
+        helpWording(DEMO_HELP_CONTACTS).sentence,
+      );
       await screen(page, prefix, 'no-reader');
 
       // Start anyway: the screen says why it cannot go on, and stays on the start screen.

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,15 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/** What a test file may ask of its cluster. */
+export interface PostgresOptions {
+  /**
+   * Roles that must log in with a password over TCP (scram-sha-256) rather than be trusted, so a
+   * test can give a wrong one. Create each with `CREATE ROLE name LOGIN PASSWORD '...'`.
+   */
+  readonly passwordRoles?: readonly string[];
+}
+
 /** Either a running server or why there is none here. */
 export type PostgresAvailability =
   | { readonly available: true; readonly server: PostgresServer }
@@ -53,7 +62,7 @@ function findBinaries(): string | undefined {
  * as root the binaries run as the `postgres` user through runuser. Where PostgreSQL is not
  * installed the test skips with a printed reason, except under CI, where that is a failure.
  */
-export async function startPostgres(): Promise<PostgresAvailability> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresAvailability> {
   const bin = findBinaries();
   if (bin === undefined) {
     const reason =
@@ -92,6 +101,16 @@ export async function startPostgres(): Promise<PostgresAvailability> {
     '--locale=C',
     '--no-sync',
   ]);
+  const passwordRoles = options.passwordRoles ?? [];
+  if (passwordRoles.length > 0) {
+    // pg_hba.conf's first matching line wins: these go above initdb's trust lines, before start.
+    const hba = join(data, 'pg_hba.conf');
+    const lines = passwordRoles.map((role) => {
+      if (!/^[a-z_][a-z0-9_]{0,40}$/.test(role)) throw new Error(`Bad role name ${role}`);
+      return `host all ${role} 127.0.0.1/32 scram-sha-256\n`;
+    });
+    writeFileSync(hba, `${lines.join('')}${readFileSync(hba, 'utf8')}`);
+  }
   const port = await freePort();
   const pgStart = () =>
     exec('pg_ctl', [

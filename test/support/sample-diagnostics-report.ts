@@ -48,6 +48,7 @@ export const SAMPLE_DIAGNOSTICS_REPORT: DiagnosticsReport = {
     status: 200,
     healthy: true,
     milliseconds: 42,
+    database: 'ok',
     certificate: {
       subject: 'CN=smartcard-unlock.example.nhs.uk',
       issuer: 'CN=Example NHS Issuing CA',

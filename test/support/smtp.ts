@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 /** A message the test SMTP server received, decoded enough to assert on. */
@@ -20,6 +21,15 @@ export interface TestSmtpServer {
   down(): Promise<void>;
   /** Listens again on the same port. */
   up(): Promise<void>;
+  /** Hangs like a relay that accepts connections and never greets, until `up`. */
+  hang(): Promise<void>;
+  /** Connections the hung relay accepted since `hang`. */
+  hungConnections(): number;
+  /**
+   * Receives each message but holds its reply, as a slow relay does, until the returned function
+   * is called; messages that end meanwhile count as received.
+   */
+  holdReplies(): () => void;
   stop(): Promise<void>;
 }
 
@@ -74,6 +84,8 @@ export async function startSmtpServer(auth?: {
 }): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const waiters: { afterCount: number; resolve: (m: ReceivedMail) => void }[] = [];
+  let replyGate: Promise<void> = Promise.resolve();
+  let hung: { server: Server; sockets: Socket[] } | undefined;
   const make = () =>
     new SMTPServer({
       secure: false,
@@ -104,7 +116,7 @@ export async function startSmtpServer(auth?: {
             if (received.length > w.afterCount) w.resolve(received[w.afterCount]!);
             else waiters.push(w);
           }
-          callback();
+          void replyGate.then(() => callback());
         });
       },
     });
@@ -120,6 +132,25 @@ export async function startSmtpServer(auth?: {
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   const port = await listen(0);
   let running = true;
+  const down = async () => {
+    if (!running) return;
+    running = false;
+    await close();
+  };
+  const endHang = async () => {
+    if (hung === undefined) return;
+    const { server: silent, sockets } = hung;
+    hung = undefined;
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  };
+  const up = async () => {
+    await endHang();
+    if (running) return;
+    server = make();
+    await listen(port);
+    running = true;
+  };
   return {
     port,
     received,
@@ -127,20 +158,35 @@ export async function startSmtpServer(auth?: {
       if (received.length > afterCount) return Promise.resolve(received[afterCount]!);
       return new Promise((resolve) => waiters.push({ afterCount, resolve }));
     },
-    async down() {
-      if (!running) return;
-      running = false;
-      await close();
+    down,
+    up,
+    async hang() {
+      await down();
+      const sockets: Socket[] = [];
+      const silent = createServer((socket) => {
+        sockets.push(socket);
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve, reject) => {
+        silent.once('error', reject);
+        silent.listen(port, '127.0.0.1', () => resolve());
+      });
+      hung = { server: silent, sockets };
     },
-    async up() {
-      if (running) return;
-      server = make();
-      await listen(port);
-      running = true;
+    hungConnections: () => hung?.sockets.length ?? 0,
+    holdReplies() {
+      let release = () => undefined as void;
+      replyGate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        replyGate = Promise.resolve();
+        release();
+      };
     },
     async stop() {
-      if (running) await close();
-      running = false;
+      await endHang();
+      await down();
     },
   };
 }

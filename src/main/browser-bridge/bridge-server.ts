@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import { appError } from '../../shared/errors';
+import { appError, type ErrorCode } from '../../shared/errors';
 import { jsonTextExceedsLimits } from '../../shared/json-limits';
 import { dispatchInvoke, type InvokeHandlers } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/event-hub';
@@ -66,21 +66,32 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-const refuse = (res: ServerResponse, status: number): void =>
-  send(
-    res,
-    status,
-    'application/json',
-    JSON.stringify({ ok: false, error: appError(status === 404 ? 'NOT_FOUND' : 'INTERNAL') }),
-  );
+/** Each refusal's status and code; the page shows the code's wording (src/shared/errors.ts). */
+const REFUSALS = {
+  invalid: [400, 'VALIDATION_FAILED'],
+  unauthorised: [401, 'BRIDGE_UNAUTHORISED'],
+  foreignOrigin: [403, 'BRIDGE_ORIGIN_REFUSED'],
+  notFound: [404, 'NOT_FOUND'],
+  method: [405, 'NOT_FOUND'],
+  tooLarge: [413, 'VALIDATION_FAILED'],
+  notJson: [415, 'VALIDATION_FAILED'],
+  foreignHost: [421, 'BRIDGE_HOST_REFUSED'],
+  failed: [500, 'INTERNAL'],
+} as const satisfies Record<string, readonly [number, ErrorCode]>;
 
-const refuseInvalid = (res: ServerResponse): void =>
-  send(
-    res,
-    400,
-    'application/json',
-    JSON.stringify({ ok: false, error: appError('VALIDATION_FAILED') }),
-  );
+function refuse(res: ServerResponse, refusal: keyof typeof REFUSALS): void {
+  const [status, code] = REFUSALS[refusal];
+  send(res, status, 'application/json', JSON.stringify({ ok: false, error: appError(code) }));
+}
+
+/** The request's path, decoded; null when its URL or percent-encoding is malformed. */
+function pathOf(req: IncomingMessage, origin: string): string | null {
+  try {
+    return decodeURIComponent(new URL(req.url ?? '/', origin).pathname);
+  } catch {
+    return null;
+  }
+}
 
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolveBody) => {
@@ -134,7 +145,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
 
   async function serveFile(res: ServerResponse, path: string): Promise<void> {
     const file = resolve(root, `.${path}`);
-    if (file !== root && !file.startsWith(root + sep)) return refuse(res, 404);
+    if (file !== root && !file.startsWith(root + sep)) return refuse(res, 'notFound');
     try {
       const body = await readFile(file);
       if (extname(file) === '.html') {
@@ -143,41 +154,43 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
       send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', body);
     } catch {
       if (path === '/index.html') return send(res, 200, TYPES['.html']!, NOT_BUILT);
-      refuse(res, 404);
+      refuse(res, 'notFound');
     }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Only this server's own name: a page on another name that resolves here is refused.
-    if (req.headers.host !== host) return refuse(res, 421);
-    const url = new URL(req.url ?? '/', origin);
-    const path = decodeURIComponent(url.pathname);
+    if (req.headers.host !== host) return refuse(res, 'foreignHost');
+    const path = pathOf(req, origin);
+    if (path === null) return refuse(res, 'invalid');
 
     if (req.method === 'POST' && path.startsWith('/ipc/')) {
-      if (req.headers.origin !== origin) return refuse(res, 403);
-      if (!authorised(req)) return refuse(res, 401);
+      if (req.headers.origin !== origin) return refuse(res, 'foreignOrigin');
+      if (!authorised(req)) return refuse(res, 'unauthorised');
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return refuse(res, 415);
+        return refuse(res, 'notJson');
       }
       const text = await readBody(req);
-      if (text === null) return refuse(res, 413);
+      if (text === null) return refuse(res, 'tooLarge');
       // Nesting is counted in one pass before the parse, whose cost grows faster than the text.
-      if (jsonTextExceedsLimits(text)) return refuseInvalid(res);
+      if (jsonTextExceedsLimits(text)) return refuse(res, 'invalid');
       let body: unknown;
       try {
         body = text === '' ? {} : JSON.parse(text);
       } catch {
-        return refuseInvalid(res);
+        return refuse(res, 'invalid');
       }
       const result = await dispatchInvoke(options.handlers, path.slice('/ipc/'.length), body);
       return send(res, 200, 'application/json', JSON.stringify(result));
     }
 
-    if (req.method !== 'GET') return refuse(res, 405);
-    if (req.headers.origin !== undefined && req.headers.origin !== origin) return refuse(res, 403);
+    if (req.method !== 'GET') return refuse(res, 'method');
+    if (req.headers.origin !== undefined && req.headers.origin !== origin) {
+      return refuse(res, 'foreignOrigin');
+    }
 
     if (path === '/bridge/events') {
-      if (!authorised(req)) return refuse(res, 401);
+      if (!authorised(req)) return refuse(res, 'unauthorised');
       res.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-store',
@@ -196,7 +209,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error('bridge request failed', { error });
-      if (!res.headersSent) refuse(res, 500);
+      if (!res.headersSent) refuse(res, 'failed');
       else res.end();
     });
   });

@@ -5,11 +5,12 @@ import type { TLSSocket } from 'node:tls';
 import { PivClient } from '../card/piv-client';
 import type { ReaderBackend, ReaderInfo } from '../card/types';
 import type { Settings } from '../settings/settings-schema';
+import { errorResponseSchema, healthResponseSchema } from '../../shared/http-api';
 import type { CardReport, CardServiceReport, ServerReport } from './diagnostics-report';
 
 /**
  * The real probes behind the diagnostics report: the card service through any ReaderBackend
- * (PC/SC or the mock reader), and the server's /healthz with its TLS certificate. Only read-only
+ * (PC/SC or the mock reader), and the server's public readiness with its TLS certificate. Only read-only
  * card commands are sent (SELECT, GET DATA, VERIFY without data, which spends no try).
  */
 
@@ -82,14 +83,45 @@ function distinguishedName(name: unknown): string {
     .join(', ');
 }
 
+/** The most of an answer's body the probe reads: a status or error body is a few hundred bytes. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
 /**
- * GET {serverUrl}/healthz with the app's certificate rules (the pinned authority when set). The
- * certificate is reported even when it is not trusted, so the desk can tell the two failures apart;
- * nothing is sent but the GET.
+ * What the answer says: the database ready (200 ok) or down (503 SERVICE_UNAVAILABLE), or else
+ * what is wrong with the answer.
+ */
+function readAnswer(
+  status: number,
+  body: string,
+): { database: 'ok' | 'unavailable' } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  if (status === 200 && healthResponseSchema.safeParse(json).data?.status === 'ok') {
+    return { database: 'ok' };
+  }
+  const code = errorResponseSchema.safeParse(json).data?.error.code;
+  if (status === 503 && code === 'SERVICE_UNAVAILABLE') return { database: 'unavailable' };
+  return {
+    problem:
+      code === undefined
+        ? 'not an answer of the Smartcard Unlock Service (check the address; an older server has no /v1/status)'
+        : `the server answered ${code}`,
+  };
+}
+
+/**
+ * GET {serverUrl}/v1/status (public readiness: 503 SERVICE_UNAVAILABLE while the server's database
+ * is down) with the app's certificate rules (the pinned authority when set). The certificate is
+ * reported even when it is not trusted; the answer of an untrusted server is then not believed, so
+ * its health is left unknown. Nothing is sent but the GET.
  */
 export function probeServer(settings: Settings): Promise<ServerReport> {
   const url = new URL(
-    'healthz',
+    'v1/status',
     settings.serverUrl.endsWith('/') ? settings.serverUrl : `${settings.serverUrl}/`,
   );
   const started = Date.now();
@@ -112,9 +144,11 @@ export function probeServer(settings: Settings): Promise<ServerReport> {
     const onResponse = (res: IncomingMessage): void => {
       let certificate: ServerReport['certificate'];
       let trusted = true;
+      let authorizationError = '';
       if (https) {
         const socket = res.socket as TLSSocket;
         trusted = socket.authorized;
+        authorizationError = String(socket.authorizationError);
         const peer = socket.getPeerCertificate() as Partial<
           ReturnType<TLSSocket['getPeerCertificate']>
         >;
@@ -127,21 +161,41 @@ export function probeServer(settings: Settings): Promise<ServerReport> {
             validTo: String(peer.valid_to),
             fingerprint256: peer.fingerprint256,
             trusted,
-            ...(trusted ? {} : { problem: String(socket.authorizationError) }),
+            ...(trusted ? {} : { problem: authorizationError }),
           };
         }
       }
-      res.resume();
-      res.on('end', () =>
+      const withCertificate = certificate === undefined ? {} : { certificate };
+      if (!trusted) {
+        res.resume();
         resolve({
           ...base,
           reachable: true,
-          status: res.statusCode ?? 0,
-          healthy: res.statusCode === 200 && trusted,
+          ...(certificate === undefined
+            ? { problem: `its certificate is not trusted (${authorizationError})` }
+            : { certificate }),
+        });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+      });
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const answer = readAnswer(status, Buffer.concat(chunks).toString('utf8'));
+        resolve({
+          ...base,
+          reachable: true,
+          status,
+          healthy: 'database' in answer && answer.database === 'ok',
           milliseconds: Date.now() - started,
-          ...(certificate === undefined ? {} : { certificate }),
-        }),
-      );
+          ...answer,
+          ...withCertificate,
+        });
+      });
     };
     // No agent: a fresh connection and a full TLS handshake every time. A pooled or resumed
     // session sends no certificate, and a second check (Check again) would have none to show.

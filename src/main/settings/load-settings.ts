@@ -304,6 +304,17 @@ function checkCombined(resolved: ResolvedSettings): Result<ResolvedSettings, Set
       });
     }
   }
+  // Pointed at a server elsewhere, the app is deployed: the demo's desk would be another trust's.
+  if (!settings.development && !LOOPBACK_HOSTS.has(url.hostname)) {
+    for (const name of ['helpPhone', 'helpWalkIn'] as const) {
+      if (sources[name].kind !== 'default') continue;
+      return err({
+        setting: name,
+        source: sources[name],
+        fix: `This computer uses the server ${shown(settings.serverUrl)}, so it must name your own IT service desk. Set ${name} to ${SETTINGS[name].expected}, in the machine-wide settings file or by Group Policy. The built-in value is only for the demo.`,
+      });
+    }
+  }
   return ok(resolved);
 }
 

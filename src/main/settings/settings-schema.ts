@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMO_HELP_CONTACTS, helpPhoneSchema, helpWalkInSchema } from '../../shared/help';
 import { passcodePolicyNameSchema } from '../../shared/passcode-policy';
 
 /**
@@ -97,6 +98,23 @@ export const SETTINGS = {
     flag: '--log-level',
     coerce: 'string',
     expected: 'one of debug, info, warn, error',
+  }),
+  // The desk every screen names; the defaults are the demo's, so a deployment must set its own.
+  helpPhone: define({
+    schema: helpPhoneSchema,
+    default: DEMO_HELP_CONTACTS.phone,
+    env: 'SMARTCARD_UNLOCK_HELP_PHONE',
+    flag: '--help-phone',
+    coerce: 'string',
+    expected: `the number staff call for the IT service desk, such as ${DEMO_HELP_CONTACTS.phone} (up to 40 characters, with no full stop at the end)`,
+  }),
+  helpWalkIn: define({
+    schema: helpWalkInSchema,
+    default: DEMO_HELP_CONTACTS.walkIn,
+    env: 'SMARTCARD_UNLOCK_HELP_WALK_IN',
+    flag: '--help-walk-in',
+    coerce: 'string',
+    expected: `where staff can go for help in person, worded to follow "visit", such as "${DEMO_HELP_CONTACTS.walkIn}" (up to 200 characters, with no full stop at the end)`,
   }),
 } as const;
 

@@ -2,8 +2,11 @@ import { useState, type ReactNode } from 'react';
 import {
   describeCard,
   formatDiagnosticsText,
+  serverVerdict,
   type DiagnosticsReport,
+  type ServerVerdict,
 } from '../../shared/diagnostics-report';
+import { SettingProblem } from './setting-problem';
 
 /** Where the copied text goes; the browser clipboard by default, injected in tests. */
 export type WriteClipboard = (text: string) => Promise<void>;
@@ -51,8 +54,7 @@ function SettingsSection({ settings }: { readonly settings: DiagnosticsReport['s
       <h2 className="nhsuk-heading-m">Settings</h2>
       {problem === undefined ? null : (
         <p>
-          <Tag good={false}>Problem</Tag> The setting <strong>{problem.setting}</strong> in{' '}
-          {problem.source} is not valid. {problem.fix}
+          <Tag good={false}>Problem</Tag> <SettingProblem {...problem} />
         </p>
       )}
       {settings.values.length === 0 ? null : (
@@ -133,6 +135,14 @@ function CardSection({ service }: { readonly service: DiagnosticsReport['cardSer
   );
 }
 
+/** The health check's tag for each verdict; the words beside it are the text report's. */
+const VERDICT_TAGS: Readonly<Record<Exclude<ServerVerdict, 'unreachable'>, string>> = {
+  untrusted: 'Unknown',
+  healthy: 'Healthy',
+  'database-unavailable': 'Database unavailable',
+  'not-healthy': 'Not healthy',
+};
+
 function ServerSection({ server }: { readonly server: DiagnosticsReport['server'] }) {
   if (server === null) {
     return (
@@ -143,6 +153,7 @@ function ServerSection({ server }: { readonly server: DiagnosticsReport['server'
     );
   }
   const certificate = server.certificate;
+  const { verdict, detail } = serverVerdict(server);
   return (
     <>
       <h2 className="nhsuk-heading-m">Smartcard Unlock Service</h2>
@@ -157,13 +168,11 @@ function ServerSection({ server }: { readonly server: DiagnosticsReport['server'
             </>
           )}
         </Row>
-        {server.reachable ? (
+        {verdict === 'unreachable' ? null : (
           <Row label="Health check">
-            {server.healthy ? <Tag good>Healthy</Tag> : <Tag good={false}>Not healthy</Tag>} HTTP{' '}
-            {server.status}
-            {server.milliseconds === undefined ? '' : `, ${server.milliseconds} ms`}
+            <Tag good={verdict === 'healthy'}>{VERDICT_TAGS[verdict]}</Tag> {detail}
           </Row>
-        ) : null}
+        )}
         {certificate === undefined ? null : (
           <>
             <Row label="Certificate">

@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { HELP_CONTACTS } from '../../shared/help';
 import { useWizardStore } from '../store/wizard-store';
 import { SERVICE_NAME } from '../wording';
 import { DiagnosticsPanel, type WriteClipboard } from './diagnostics-panel';
+import { useHelpWording, useNextStep } from './use-help';
 
 /** The screen's heading, and the footer button's name. */
 export const DIAGNOSTICS_TITLE = 'About and diagnostics';
@@ -27,6 +27,8 @@ export function DiagnosticsScreen({
     })),
   );
   const heading = useRef<HTMLHeadingElement>(null);
+  const { desk } = useHelpWording();
+  const nextStep = useNextStep();
   useEffect(() => {
     document.title = `${DIAGNOSTICS_TITLE} - ${SERVICE_NAME}`;
     heading.current?.focus();
@@ -42,9 +44,8 @@ export function DiagnosticsScreen({
         {DIAGNOSTICS_TITLE}
       </h1>
       <p>
-        If you call the IT service desk on {HELP_CONTACTS.phone}, they may ask you to read this page
-        out, or to copy the report into an email. It contains no passcode, PUK, security answer or
-        Smartcard Unlock Code.
+        If you call {desk}, they may ask you to read this page out, or to copy the report into an
+        email. It contains no passcode, PUK, security answer or Smartcard Unlock Code.
       </p>
       <div role="status" aria-live="polite">
         {loading ? (
@@ -66,7 +67,7 @@ export function DiagnosticsScreen({
         <div role="alert">
           <h2 className="nhsuk-heading-m">The report could not be made</h2>
           <p>{diagnostics.error.message}</p>
-          <p>{diagnostics.error.nextStep}</p>
+          <p>{nextStep(diagnostics.error)}</p>
         </div>
       ) : null}
       {diagnostics.status === 'ready' ? (

@@ -1,15 +1,16 @@
 import { useId } from 'react';
-import { HELP_CONTACTS } from '../../shared/help';
+import { useHelpWording } from './use-help';
 
-/** Where to get help, in the seed's words; on every failure screen and in the footer. */
+/** Where to get help, in the seed's words with this app's desk; on failure screens and the footer. */
 export function HelpContacts() {
   const titleId = useId();
+  const { sentence } = useHelpWording();
   return (
     <section className="app-help" aria-labelledby={titleId}>
       <h2 className="nhsuk-heading-s" id={titleId}>
         Get help
       </h2>
-      <p>{HELP_CONTACTS.sentence}</p>
+      <p>{sentence}</p>
     </section>
   );
 }

@@ -1,26 +1,30 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { appError } from '../../shared/errors';
+import { appError, type AppError } from '../../shared/errors';
 import type { ReaderStatus } from '../../shared/ipc-contract';
 import { useWizardStore } from '../store/wizard-store';
+import { useNextStep } from './use-help';
 
-/** The sentence and next step for each reader state. */
-function describe(status: ReaderStatus | null): { readonly text: string; readonly next?: string } {
+/** The sentence and next step for each reader state; `nextStep` words it with this app's desk. */
+function describe(
+  status: ReaderStatus | null,
+  nextStep: (error: AppError) => string,
+): { readonly text: string; readonly next?: string } {
   if (status === null) return { text: 'Checking the Smartcard reader…' };
   switch (status.state) {
     case 'service-down': {
       const e = appError('CARD_SERVICE_DOWN');
-      return { text: e.message, next: e.nextStep };
+      return { text: e.message, next: nextStep(e) };
     }
     case 'no-reader': {
       const e = appError('READER_MISSING');
-      return { text: e.message, next: e.nextStep };
+      return { text: e.message, next: nextStep(e) };
     }
     case 'no-card':
       return { text: 'There is no Smartcard in the reader.', next: 'Insert your Smartcard.' };
     case 'choose-reader': {
       const e = appError('READER_CHOICE_NEEDED');
-      return { text: e.message, next: e.nextStep };
+      return { text: e.message, next: nextStep(e) };
     }
     case 'card-present':
       return {
@@ -85,7 +89,8 @@ export function ReaderStatusPanel() {
   const { reader, readerError } = useWizardStore(
     useShallow((s) => ({ reader: s.reader, readerError: s.readerError })),
   );
-  const { text, next } = describe(reader);
+  const nextStep = useNextStep();
+  const { text, next } = describe(reader, nextStep);
   return (
     <section className="app-reader-status" aria-labelledby="reader-status-title">
       <h2 className="nhsuk-heading-s" id="reader-status-title">
@@ -101,7 +106,7 @@ export function ReaderStatusPanel() {
         {next === undefined ? null : <p>{next}</p>}
         {readerError === null ? null : (
           <p className="app-reader-status__error">
-            {readerError.message} {readerError.nextStep}
+            {readerError.message} {nextStep(readerError)}
           </p>
         )}
       </div>

@@ -6,6 +6,7 @@ import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { TextField } from '../components/text-field';
 import { useSecondsUntil } from '../components/use-seconds-until';
 import { HelpContacts } from '../components/help-contacts';
+import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
 import { useWizardStore } from '../store/wizard-store';
@@ -67,13 +68,18 @@ function NotSent({ error }: { readonly error: AppError | undefined }) {
   const { resendCode, pending } = useWizardStore(
     useShallow((s) => ({ resendCode: s.resendCode, pending: s.pending })),
   );
+  const nextStep = useNextStep();
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
         {title}
       </h1>
       <p>{error?.message ?? 'The email with your code could not be sent just now.'}</p>
-      <p>{error?.nextStep ?? 'Wait a minute and press Resend code. Your answers are kept.'}</p>
+      <p>
+        {error === undefined
+          ? 'Wait a minute and press Resend code. Your answers are kept.'
+          : nextStep(error)}
+      </p>
       <div className="nhsuk-button-group">
         <button
           className="nhsuk-button"
@@ -124,6 +130,7 @@ function CodeForm({
   const title = journey === 'unlock' ? CODE_WORDING.heading : 'Confirm your email address';
   const heading = useStepHeading(title);
   const submitCode = useWizardStore((s) => s.submitCode);
+  const nextStep = useNextStep();
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -150,7 +157,7 @@ function CodeForm({
     <>
       <ErrorSummary
         items={items}
-        description={problem === null && error !== undefined ? error.nextStep : undefined}
+        description={problem === null && error !== undefined ? nextStep(error) : undefined}
       />
       <h1 ref={heading} tabIndex={-1}>
         {title}
@@ -165,6 +172,7 @@ function CodeForm({
         <p>
           We sent the code to <strong>{delivery.maskedEmail}</strong>.
         </p>
+        {delivery.delayed === true && <p id="code-delayed">{CODE_WORDING.delayed}</p>}
         <p>{CODE_WORDING.junk}</p>
       </div>
       <form noValidate onSubmit={onSubmit}>

@@ -1,4 +1,4 @@
-import { HELP_CONTACTS } from '../../shared/help';
+import { useHelpWording } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
 import { useWizardStore } from '../store/wizard-store';
@@ -27,6 +27,7 @@ export function DoneStep({
   const wording = DONE[journey];
   const heading = useStepHeading(wording.title);
   const cancel = useWizardStore((s) => s.cancel);
+  const { sentence } = useHelpWording();
   return (
     <>
       <div className="nhsuk-panel">
@@ -38,7 +39,7 @@ export function DoneStep({
         </div>
       </div>
       <p>{wording.next}</p>
-      <p>{HELP_CONTACTS.sentence}</p>
+      <p>{sentence}</p>
       <button className="nhsuk-button" type="button" onClick={() => void cancel()}>
         Finish
       </button>

@@ -1,22 +1,22 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AppError, ErrorCode } from '../../shared/errors';
-import { HELP_CONTACTS } from '../../shared/help';
 import { HelpContacts } from '../components/help-contacts';
+import { SettingsErrorDetails } from '../components/setting-problem';
+import { useHelpContacts, useHelpWording, useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { FAILURE_TITLES } from '../wording';
 
 /** Extra guidance some failures need beyond the catalogue's next step. */
 function Guidance({ code }: { readonly code: ErrorCode }) {
+  const help = useHelpContacts();
+  const { deskOrAt } = useHelpWording();
   if (code === 'CARD_NOT_REGISTERED') {
     return (
       <>
         <h2 className="nhsuk-heading-m">How to register</h2>
         <ol>
-          <li>
-            Get your Smartcard unlocked by the IT service desk on {HELP_CONTACTS.phone} or at{' '}
-            {HELP_CONTACTS.walkIn}.
-          </li>
+          <li>Get your Smartcard unlocked by {deskOrAt}.</li>
           <li>Insert your unlocked Smartcard and choose Register for Smartcard Unlock.</li>
           <li>Log in with your passcode, choose and answer your security questions.</li>
           <li>Confirm your email address with the code we send you.</li>
@@ -28,7 +28,14 @@ function Guidance({ code }: { readonly code: ErrorCode }) {
   if (code === 'SELF_SERVICE_LOCKED') {
     return (
       <p className="app-callout-phone">
-        Call the IT service desk on <strong>{HELP_CONTACTS.phone}</strong>.
+        Call the IT service desk
+        {help === null ? null : (
+          <>
+            {' '}
+            on <strong>{help.phone}</strong>
+          </>
+        )}
+        .
       </p>
     );
   }
@@ -56,6 +63,7 @@ export function FailureStep({
       pending: s.pending,
     })),
   );
+  const nextStep = useNextStep();
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
@@ -63,8 +71,9 @@ export function FailureStep({
       </h1>
       <p>{error.message}</p>
       <h2 className="nhsuk-heading-m">What to do next</h2>
-      <p>{error.nextStep}</p>
+      <p>{nextStep(error)}</p>
       <Guidance code={error.code} />
+      <SettingsErrorDetails error={error} />
       <div className="nhsuk-button-group">
         {canRetry ? (
           <button

@@ -10,6 +10,7 @@ import {
 } from '../../shared/passcode-policy';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { PasscodeField } from '../components/passcode-field';
+import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { PASSCODE_WORDING } from '../wording';
@@ -61,6 +62,7 @@ export function NewPasscodeStep({
   const policy = PASSCODE_POLICIES[policyName];
   const heading = useStepHeading(PASSCODE_WORDING.heading);
   const setPasscode = useWizardStore((s) => s.setPasscode);
+  const nextStep = useNextStep();
   const [passcode, setPasscodeText] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [submitted, setSubmitted] = useState(false);
@@ -95,7 +97,7 @@ export function NewPasscodeStep({
 
   return (
     <>
-      <ErrorSummary items={items} description={fromServer ? error.nextStep : undefined} />
+      <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
       <h1 ref={heading} tabIndex={-1}>
         {PASSCODE_WORDING.heading}
       </h1>

@@ -3,6 +3,7 @@ import type { AppError } from '../../shared/errors';
 import type { Question } from '../../shared/http-api';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { TextField } from '../components/text-field';
+import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { QUESTIONS_WORDING } from '../wording';
@@ -46,6 +47,7 @@ export function QuestionsStep({
 }) {
   const heading = useStepHeading(QUESTIONS_WORDING.heading);
   const submitAnswers = useWizardStore((s) => s.submitAnswers);
+  const nextStep = useNextStep();
   const [answers, setAnswers] = useState<readonly string[]>(() => questions.map(() => ''));
   const [problems, setProblems] = useState<readonly (string | null)[]>([]);
 
@@ -67,7 +69,7 @@ export function QuestionsStep({
 
   return (
     <>
-      <ErrorSummary items={items} description={fromServer ? error.nextStep : undefined} />
+      <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
       <h1 ref={heading} tabIndex={-1}>
         {QUESTIONS_WORDING.heading}
       </h1>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { PasscodeField } from '../components/passcode-field';
+import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { LOGIN_WORDING } from '../wording';
@@ -14,6 +15,7 @@ import { CancelButton } from '../components/cancel-button';
 export function RegisterLoginStep({ error }: { readonly error: AppError | undefined }) {
   const heading = useStepHeading(LOGIN_WORDING.heading);
   const logIn = useWizardStore((s) => s.logIn);
+  const nextStep = useNextStep();
   const [passcode, setPasscode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -40,7 +42,7 @@ export function RegisterLoginStep({ error }: { readonly error: AppError | undefi
     <>
       <ErrorSummary
         items={items}
-        description={problem === null && error !== undefined ? error.nextStep : undefined}
+        description={problem === null && error !== undefined ? nextStep(error) : undefined}
       />
       <h1 ref={heading} tabIndex={-1}>
         {LOGIN_WORDING.heading}

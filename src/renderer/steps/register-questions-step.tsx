@@ -4,6 +4,7 @@ import type { Question } from '../../shared/http-api';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { describedBy, ErrorMessage } from '../components/field-parts';
 import { TextField } from '../components/text-field';
+import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { answerProblem } from './questions-step';
@@ -42,6 +43,7 @@ export function RegisterQuestionsStep({
 }) {
   const heading = useStepHeading('Choose your security questions');
   const submitRegistration = useWizardStore((s) => s.submitRegistration);
+  const nextStep = useNextStep();
   const slots = Array.from({ length: questionsRequired }, (_, i) => i);
   const [picks, setPicks] = useState<readonly Pick[]>(() =>
     slots.map(() => ({ questionId: '', answer: '' })),
@@ -75,7 +77,7 @@ export function RegisterQuestionsStep({
 
   return (
     <>
-      <ErrorSummary items={items} description={fromServer ? error.nextStep : undefined} />
+      <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
       <h1 ref={heading} tabIndex={-1}>
         Choose your security questions
       </h1>

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorSummary } from '../components/error-summary';
 import { ReaderStatusPanel } from '../components/reader-status-panel';
+import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { SERVICE_NAME, START_WORDING } from '../wording';
@@ -16,12 +17,13 @@ export function StartStep() {
       beginRegistration: s.beginRegistration,
     })),
   );
+  const nextStep = useNextStep();
   return (
     <>
       {actionError === null ? null : (
         <ErrorSummary
           items={[{ text: actionError.message, targetId: choosing ? 'reader-0' : 'start-button' }]}
-          description={actionError.nextStep}
+          description={nextStep(actionError)}
         />
       )}
       <h1 ref={heading} tabIndex={-1}>

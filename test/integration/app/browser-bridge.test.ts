@@ -21,6 +21,7 @@ const info = {
   passcodePolicy: 'printable-4-8',
   mockReader: true,
   development: true,
+  help: null,
 } as const;
 const calls: string[] = [];
 
@@ -113,6 +114,12 @@ afterAll(async () => {
   await bridge.close();
 });
 
+/** The status and error code of a refusal. */
+const refusal = (response: { status: number; body: string }): [number, unknown] => [
+  response.status,
+  (JSON.parse(response.body) as { error?: { code?: unknown } }).error?.code,
+];
+
 const call = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
   raw(`${bridge.origin}/ipc/${channel}`, {
     method: 'POST',
@@ -137,16 +144,22 @@ describe('browser bridge over real HTTP', () => {
 
   it('when the token is missing or wrong, then the call is refused and nothing runs', async () => {
     calls.length = 0;
-    expect((await call('unlock:start', {}, { authorization: '' })).status).toBe(401);
+    expect(refusal(await call('unlock:start', {}, { authorization: '' }))).toEqual([
+      401,
+      'BRIDGE_UNAUTHORISED',
+    ]);
     expect(
-      (await call('unlock:start', {}, { authorization: `Bearer ${'x'.repeat(43)}` })).status,
-    ).toBe(401);
+      refusal(await call('unlock:start', {}, { authorization: `Bearer ${'x'.repeat(43)}` })),
+    ).toEqual([401, 'BRIDGE_UNAUTHORISED']);
     expect(calls).toEqual([]);
   });
 
   it('when the Origin is another site or absent, then the call is refused', async () => {
     calls.length = 0;
-    expect((await call('unlock:start', {}, { origin: 'http://evil.example' })).status).toBe(403);
+    expect(refusal(await call('unlock:start', {}, { origin: 'http://evil.example' }))).toEqual([
+      403,
+      'BRIDGE_ORIGIN_REFUSED',
+    ]);
     expect((await call('unlock:start', {}, { origin: 'http://localhost:1' })).status).toBe(403);
     const noOrigin = await raw(`${bridge.origin}/ipc/unlock:start`, {
       method: 'POST',
@@ -159,8 +172,26 @@ describe('browser bridge over real HTTP', () => {
 
   it('when the Host is another name (DNS rebinding), then everything is refused', async () => {
     const response = await raw(`${bridge.origin}/`, { headers: { host: 'attacker.example' } });
-    expect(response.status).toBe(421);
-    expect((await call('app:get-info', {}, { host: 'attacker.example' })).status).toBe(421);
+    expect(refusal(response)).toEqual([421, 'BRIDGE_HOST_REFUSED']);
+    expect(refusal(await call('app:get-info', {}, { host: 'attacker.example' }))).toEqual([
+      421,
+      'BRIDGE_HOST_REFUSED',
+    ]);
+  });
+
+  it('when a path has a malformed percent-encoding, then it is 400 VALIDATION_FAILED, not a 500', async () => {
+    expect(refusal(await raw(`${bridge.origin}/%E0%A4%A`))).toEqual([400, 'VALIDATION_FAILED']);
+    calls.length = 0;
+    expect(refusal(await call('unlock:start%', {}))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(calls).toEqual([]);
+  });
+
+  it('when the method or the content type is wrong, then the refusal says so in its code, not INTERNAL', async () => {
+    expect(refusal(await raw(`${bridge.origin}/`, { method: 'PUT' }))).toEqual([405, 'NOT_FOUND']);
+    expect(refusal(await call('app:get-info', {}, { 'content-type': 'text/plain' }))).toEqual([
+      415,
+      'VALIDATION_FAILED',
+    ]);
   });
 
   it('when the payload is malformed, then the contract refuses it, as over Electron IPC', async () => {
@@ -213,7 +244,10 @@ describe('browser bridge over real HTTP', () => {
   });
 
   it('when the event stream has the token, then events arrive; without it, it is refused', async () => {
-    expect((await raw(`${bridge.origin}/bridge/events`)).status).toBe(401);
+    expect(refusal(await raw(`${bridge.origin}/bridge/events`))).toEqual([
+      401,
+      'BRIDGE_UNAUTHORISED',
+    ]);
     const received = await new Promise<string>((resolve, reject) => {
       const req = request(
         `${bridge.origin}/bridge/events`,

@@ -123,7 +123,12 @@ describe('diagnostics report against the virtual card and the embedded server', 
       mock: false,
       readers: [{ hasCard: true, card: { kind: 'piv', cardId: GUID, locked: true } }],
     });
-    expect(report.server).toMatchObject({ reachable: true, status: 200, healthy: true });
+    expect(report.server).toMatchObject({
+      reachable: true,
+      status: 200,
+      healthy: true,
+      database: 'ok',
+    });
     expect(report.server?.certificate).toMatchObject({ subject: 'CN=localhost', trusted: true });
     expect(formatDiagnosticsText(report)).toContain(`PIV card ${GUID}, LOCKED`);
     expectNoSecret(report, Object.values(profile.keys));
@@ -142,6 +147,24 @@ describe('diagnostics report against the virtual card and the embedded server', 
     expect(report.server?.certificate?.problem).toMatch(/SELF_SIGNED|self.signed/i);
     expect(report.cardService).toMatchObject({ readers: [{ hasCard: false }] });
     expect(formatDiagnosticsText(report)).toContain('Trusted by this workstation: NO');
+  });
+
+  it('when a wrong CA is pinned, then the one verdict is "not trusted", with no health status beside it', async () => {
+    const wrong = makeTestCertificate(dir, 'other-ca');
+    const { card } = makeCard({ guid: GUID, pin: PIN, puk: PUK });
+    const report = await collectDiagnostics({
+      inputs: flags(`--server-url=${server.url}`, `--ca-certificate-file=${wrong.certFile}`),
+      version: '1.0.0',
+      openBackend: () => Promise.resolve(ok(new MockReaderBackend(card))),
+    });
+    expect(report.server).toMatchObject({ reachable: true, healthy: false });
+    expect(report.server?.status).toBeUndefined();
+    expect(report.server?.database).toBeUndefined();
+    expect(report.server?.certificate).toMatchObject({ subject: 'CN=localhost', trusted: false });
+    const text = formatDiagnosticsText(report);
+    expect(text).toContain(`Server ${server.url}: reachable, but NOT TRUSTED`);
+    expect(text).toMatch(/Trusted by this workstation: NO \(\w+\)/);
+    expect(text).not.toMatch(/HEALTHY|HTTP \d/);
   });
 
   it('when the settings are wrong, then the report names the problem and still checks the readers', async () => {

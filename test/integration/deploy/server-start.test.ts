@@ -21,7 +21,8 @@ import { makeTestCertificate } from '../../unit/server/config/test-certificate';
 
 /**
  * The server starts as IT will start it: from the systemd unit's ExecStart and from the container
- * definition's CMD, parsed from the files, with only the install paths swapped for temp ones.
+ * definition's CMD, parsed from the files, with only the install paths swapped for temp ones. Here
+ * in this checkout after `npm run build:server`; server-install.test.ts installs it in a clean folder.
  */
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,9 +38,11 @@ const secrets = {
   SCU_ANSWER_PEPPER: randomBytes(32).toString('base64'),
 };
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scu-deploy-'));
   tls = makeTestCertificate(dir);
+  // Both command lines run the built server (out/server), as a release has it.
+  await run('npm', ['run', 'build:server'], { cwd: root });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -237,6 +240,9 @@ describe('container definition', () => {
       // Production needs a mail relay; nothing is sent in this test.
       SMTP_HOST: 'smtp.trust.test',
       MAIL_FROM: 'smartcard-unlock@trust.test',
+      // and the trust's own IT service desk, which its errors and emails name.
+      SCU_HELP_PHONE: '0121 496 0000',
+      SCU_HELP_WALK_IN: 'the IT service desk at the main entrance of Example Hospital',
       ...secrets,
     };
     const [node, ...args] = container.cmd;

@@ -63,19 +63,65 @@ describe('Group Policy template', () => {
   const adml = parseXml(join(deploy, 'windows', 'en-US', 'smartcard-unlock.adml'));
   const policies = all(admx, 'policy');
 
+  /** Each policy's registry value names: its own (on/off policies) and its elements'. */
+  const valueNamesOf = (policy: Element): string[] => [
+    ...(policy.hasAttribute('valueName') ? [policy.getAttribute('valueName')!] : []),
+    ...[...(policy.getElementsByTagName('elements')[0]?.children ?? [])].map((e) =>
+      e.getAttribute('valueName')!,
+    ),
+  ];
+
   it('when Group Policy writes a value, then it is under the key the app reads and names a setting', () => {
     expect(policies.length).toBeGreaterThanOrEqual(5);
     for (const policy of policies) {
       expect(`HKLM\\${policy.getAttribute('key')}`).toBe(POLICY_KEY);
       expect(policy.getAttribute('class')).toBe('Machine');
-      for (const element of [...policy.getElementsByTagName('elements')[0]!.children]) {
-        expect(SETTING_NAMES).toContain(element.getAttribute('valueName'));
-      }
+      expect(valueNamesOf(policy)).toHaveLength(1);
+      for (const name of valueNamesOf(policy)) expect(SETTING_NAMES).toContain(name);
     }
-    const valueNames = policies.flatMap((p) =>
-      [...p.getElementsByTagName('elements')[0]!.children].map((e) => e.getAttribute('valueName')),
+  });
+
+  it('when the app has a setting, then exactly one policy writes it, so IT can enforce every one', () => {
+    const written = policies.flatMap(valueNamesOf);
+    expect([...written].sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it('when a policy is on/off, then it writes DWORD 1 and 0 to a true-or-false setting', () => {
+    const onOff = policies.filter((p) => p.hasAttribute('valueName'));
+    expect(onOff.map((p) => p.getAttribute('valueName'))).toEqual(
+      expect.arrayContaining(['development', 'mockReader']),
     );
-    expect(valueNames).toContain('serverUrl');
+    for (const policy of onOff) {
+      const name = policy.getAttribute('valueName') as keyof typeof SETTINGS;
+      expect(SETTINGS[name].coerce, name).toBe('boolean');
+      const decimal = (tag: string) =>
+        policy.getElementsByTagName(tag)[0]?.getElementsByTagName('decimal')[0];
+      expect(decimal('enabledValue')?.getAttribute('value'), name).toBe('1');
+      expect(decimal('disabledValue')?.getAttribute('value'), name).toBe('0');
+    }
+  });
+
+  it("when a text policy has a length limit, then it is the setting's own", () => {
+    const schema = JSON.parse(read(SCHEMA_FILE)) as {
+      properties: Record<string, { maxLength?: number; anyOf?: { maxLength?: number }[] }>;
+    };
+    const texts = all(admx, 'text');
+    expect(texts.length).toBeGreaterThanOrEqual(5);
+    for (const text of texts) {
+      const name = text.getAttribute('valueName')!;
+      const property = schema.properties[name];
+      const max = property?.maxLength ?? property?.anyOf?.[0]?.maxLength;
+      expect(text.getAttribute('maxLength'), name).toBe(String(max));
+    }
+  });
+
+  it('when the ADMX declares a namespace it uses from elsewhere, then it uses it', () => {
+    const text = read(join(deploy, 'windows', 'smartcard-unlock.admx'));
+    for (const using of all(admx, 'using')) {
+      expect(text, `unused <using prefix="${using.getAttribute('prefix')}">`).toContain(
+        `"${using.getAttribute('prefix')}:`,
+      );
+    }
   });
 
   it('when an enum policy offers choices, then each is a value the settings schema accepts', () => {
@@ -103,7 +149,9 @@ describe('Group Policy template', () => {
     }
     const elementIds = new Set(
       policies.flatMap((p) =>
-        [...p.getElementsByTagName('elements')[0]!.children].map((e) => e.getAttribute('id')),
+        [...(p.getElementsByTagName('elements')[0]?.children ?? [])].map((e) =>
+          e.getAttribute('id'),
+        ),
       ),
     );
     for (const control of all(adml, 'presentation').flatMap((p) => [...p.children])) {

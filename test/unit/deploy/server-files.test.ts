@@ -42,6 +42,8 @@ describe('server deployment samples', () => {
     // Readiness and metrics on loopback at the public port + 1 unless IT opens them up.
     expect(result.value.operator).toEqual({ host: '127.0.0.1', port: 8444 });
     expect(result.value.http.connections.headersTimeoutMs).toBe(10_000);
+    // The trust's own desk, which production requires (the built-in one is the demo's).
+    expect(result.value.core.help.phone).toBe('0121 496 0000');
   });
 
   it('when the secrets sample is read, then every variable it sets is one the server knows', () => {

@@ -68,6 +68,27 @@ describe('app services', () => {
       ok: true,
       value: { kind: 'failed', error: { code: 'SETTINGS_INVALID' }, canRetry: false },
     });
+    // The desk is not known either: the screens name it without a number, not the demo's.
+    expect(await dispatchInvoke(runtime.handlers, 'app:get-info', {})).toMatchObject({
+      ok: true,
+      value: { help: null },
+    });
+  });
+
+  it('when the settings name a desk, then the screens are told it', async () => {
+    const runtime = await createAppServices({
+      settings: loadSettings({
+        ...noFiles,
+        argv: ['--help-phone=0121 496 0000', '--help-walk-in=the IT office in Block B'],
+      }),
+      version: '9.9.9',
+      logger: createMemoryLogger().logger,
+      openReaders: () => Promise.resolve(err(appError('CARD_SUPPORT_MISSING'))),
+    });
+    expect(await dispatchInvoke(runtime.handlers, 'app:get-info', {})).toMatchObject({
+      ok: true,
+      value: { help: { phone: '0121 496 0000', walkIn: 'the IT office in Block B' } },
+    });
   });
 
   it('when no reader backend can be opened, then every flow shows why, with no Retry, and diagnostics still answer', async () => {
@@ -99,6 +120,7 @@ describe('app services', () => {
         passcodePolicy: 'printable-4-8',
         mockReader: true,
         development: false,
+        help: { phone: 'x4050', walkIn: 'the IT walk in centres at City or Sandwell site' },
       },
     });
     expect(await dispatchInvoke(runtime.handlers, 'reader:get-status', {})).toMatchObject({

@@ -40,4 +40,37 @@ describe('the shared diagnostics report', () => {
     );
     expect(text).toContain('  Trusted by this workstation: yes');
   });
+
+  it('when the certificate is not trusted, then the one verdict is "not trusted, health unknown", with no HTTP status', () => {
+    const server = {
+      url: 'https://smartcard-unlock.example.nhs.uk',
+      reachable: true,
+      healthy: false,
+      certificate: {
+        ...REPORT.server!.certificate!,
+        trusted: false,
+        problem: 'SELF_SIGNED_CERT_IN_CHAIN',
+      },
+    };
+    const text = formatDiagnosticsText(diagnosticsReportSchema.parse({ ...REPORT, server }));
+    expect(text).toContain(
+      'Server https://smartcard-unlock.example.nhs.uk: reachable, but NOT TRUSTED (its certificate is not trusted by this computer, so its answer was not believed and its health is unknown)',
+    );
+    expect(text).toContain('  Trusted by this workstation: NO (SELF_SIGNED_CERT_IN_CHAIN)');
+    expect(text).not.toMatch(/HEALTHY|HTTP \d/);
+  });
+
+  it('when the server says its database is unavailable, then the text says the server runs but its database does not', () => {
+    const server = {
+      ...REPORT.server!,
+      status: 503,
+      healthy: false,
+      database: 'unavailable' as const,
+    };
+    const text = formatDiagnosticsText(diagnosticsReportSchema.parse({ ...REPORT, server }));
+    expect(text).toContain(
+      'Server https://smartcard-unlock.example.nhs.uk: reachable, but its DATABASE IS NOT AVAILABLE (HTTP 503 SERVICE_UNAVAILABLE: the server runs but its database does not answer, so no card can be unlocked until it is back)',
+    );
+    expect(text).not.toContain('healthy');
+  });
 });

@@ -105,11 +105,85 @@ describe('the admin CLI on a real SQLite database', () => {
     const audit = await admin(env, 'audit', '--card', id(7), '--json');
     expect(audit.status).toBe(0);
     const entries = JSON.parse(audit.out) as { action: string; sourceAddress: string }[];
+    // The newest first, as the help and docs/operations.md say; the import names the card too.
     expect(entries.map((e) => [e.action, e.sourceAddress])).toEqual([
       ['admin.clear-lockout', 'admin:carol'],
       ['admin.reset-registration', 'admin:carol'],
+      ['admin.import', 'admin:carol'],
     ]);
     expect(audit.out).not.toContain('10000007');
+  });
+
+  it('when cards are imported, then each card has its own audit row, new or updated, under `audit --card`', async () => {
+    const env = envFor('import-audit');
+    const csv = file('import-audit.csv', [HEADER, row(1), row(2)].join('\n'));
+    expect((await admin(env, 'import', csv, '--actor', 'dave')).status).toBe(0);
+    expect((await admin(env, 'import', csv, '--actor', 'erin')).status).toBe(0);
+    const audit = await admin(env, 'audit', '--card', id(2), '--json');
+    const entries = JSON.parse(audit.out) as {
+      cardId: string;
+      action: string;
+      sourceAddress: string;
+      detail: string;
+    }[];
+    expect(entries.map((e) => [e.cardId, e.action, e.sourceAddress, e.detail])).toEqual([
+      [id(2), 'admin.import', 'admin:erin', 'card=updated'],
+      [id(2), 'admin.import', 'admin:dave', 'card=new'],
+    ]);
+    const text = await admin(env, 'audit', '--card', id(1));
+    expect(text.out.split('\n')).toHaveLength(3);
+    expect(text.out).toMatch(
+      new RegExp(`admin\\.import\\s+ok\\s+${id(1)}\\s.*admin:dave\\s.*card=new`),
+    );
+  });
+
+  it('when clear-lockout is run on a card that is not locked out, or on an unknown card, then it says which, and the trail records it', async () => {
+    const env = envFor('clear');
+    await admin(env, 'import', file('clear.csv', [HEADER, row(3)].join('\n')));
+    const clear = await admin(env, 'clear-lockout', id(3), '--actor', 'frank');
+    expect(clear).toMatchObject({
+      status: 0,
+      out: `Card ${id(3)} was not locked out of self-service; nothing to clear.`,
+    });
+    const unknown = await admin(env, 'clear-lockout', id(9), '--actor', 'frank');
+    expect(unknown.status).toBe(1);
+    expect(unknown.err).toContain(`No card with ID ${id(9)} is on this server.`);
+    const trail = JSON.parse((await admin(env, 'audit', '--json')).out) as {
+      cardId: string;
+      action: string;
+      outcome: string;
+      detail: string | null;
+    }[];
+    expect(trail.slice(0, 2).map((e) => [e.cardId, e.action, e.outcome, e.detail])).toEqual([
+      [id(9), 'admin.clear-lockout', 'NOT_FOUND', null],
+      [id(3), 'admin.clear-lockout', 'ok', 'wasLocked=false;wrongAnswerSubmissions=0'],
+    ]);
+  });
+
+  it('when the tool runs under sudo without --actor, then the trail names SUDO_USER, not root', async () => {
+    const env = envFor('sudo');
+    await admin(env, 'import', file('sudo.csv', [HEADER, row(4)].join('\n')));
+    const sudo = { ...env, SUDO_USER: 'grace' };
+    expect((await admin(sudo, 'reset-registration', id(4))).status).toBe(0);
+    const [latest] = JSON.parse((await admin(env, 'audit', '--limit', '1', '--json')).out) as {
+      action: string;
+      sourceAddress: string;
+    }[];
+    expect(latest).toMatchObject({
+      action: 'admin.reset-registration',
+      sourceAddress: 'admin:grace',
+    });
+  });
+
+  it('when --actor holds a line break and ANSI escapes, then it exits 2 and the trail gains no row', async () => {
+    const env = envFor('forged');
+    await admin(env, 'import', file('forged.csv', [HEADER, row(5)].join('\n')));
+    const before = await admin(env, 'audit', '--json');
+    const forged = `mallory\n2026-11-28T10:00:00.000Z  admin.clear-lockout  ok  ${id(5)}  \x1b[32m`;
+    const r = await admin(env, 'clear-lockout', id(5), '--actor', forged);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/^--actor: contains the character \\x0a;/);
+    expect((await admin(env, 'audit', '--json')).out).toBe(before.out);
   });
 
   it('when the key-encryption key is rotated, then every PUK is re-encrypted and the server still works with the new key alone', async () => {

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../server/config';
 import { createServices } from '../../../../server/domain/create-services';
+import { appendAudit } from '../../../../server/storage/audit-repository';
 import { csvField, importFixtures } from '../../../unit/server/cli/import-fixtures';
 import { runAdminInProcess } from '../../../support/admin-cli';
+import { must } from '../domain/harness';
 
 const HEADER = 'cardId,holderName,email,pivAuthentication,cardAuthentication,puk';
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
@@ -56,8 +58,7 @@ describe('the admin CLI given hostile text', () => {
     const row = (n: number, name: string, email = `h${n}@nhs.net`) =>
       [id(n), csvField(name), email, csvField(f.pem), f.spkiDer64, `1000000${n}`].join(',');
     const csv = file(
-      // The file's own name is echoed too.
-      `cards${ESCAPES}.csv`,
+      'cards.csv',
       [
         HEADER,
         row(1, `${ESCAPES}Holder 1`),
@@ -70,7 +71,7 @@ describe('the admin CLI given hostile text', () => {
     const line = (n: number) => 2 + (n - 1) * pemLines;
     const result = await admin(env, 'import', csv);
     expect(result.status).toBe(3);
-    expect(result.err).toContain(`cards\\x1b[2J\\x1b]0;owned\\x07\\x1b[31m.csv: 4 problems`);
+    expect(result.err).toContain('cards.csv: 4 problems');
     expect(result.err).toContain(`line ${line(1)}: holderName: contains the character \\x1b;`);
     expect(result.err).toContain(`line ${line(2)}: holderName: contains the character \\u202e;`);
     // The CR/LF is reported as its LF; the lines after it count it once, as an editor does.
@@ -79,6 +80,15 @@ describe('the admin CLI given hostile text', () => {
     expect(result.err).toContain(`line ${line(4) + 1}: email: contains the character \\u202e;`);
     expectNoRawHidden(result);
     expect((await admin(env, 'show', id(5))).status).toBe(1);
+  });
+
+  it('when the file name given holds escape sequences, then it is refused by name, escaped, before the file is read', async () => {
+    const env = envFor('csv-name');
+    const csv = file(`cards${ESCAPES}.csv`, 'not read');
+    const result = await admin(env, 'import', csv);
+    expect(result.status).toBe(2);
+    expect(result.err).toMatch(/^FILE: contains the character \\x1b;/);
+    expectNoRawHidden(result);
   });
 
   it('when a JSON file holds a hostile field name and value, then both are echoed escaped', async () => {
@@ -158,8 +168,29 @@ describe('the admin CLI given hostile text', () => {
     expectNoRawHidden(json);
     expect((JSON.parse(json.out) as { holderName: string }).holderName).toBe(holderName);
 
+    // Every way in refuses such an actor now (the CLI and the domain); an older version stored it.
     const actor = `${ESCAPES}it${RLO}desk`;
-    expect((await admin(env, 'clear-lockout', id(7), '--actor', actor)).status).toBe(0);
+    const refused = await admin(env, 'clear-lockout', id(7), '--actor', actor);
+    expect(refused.status).toBe(2);
+    expectNoRawHidden(refused);
+    const direct = await createServices(settings.value.core);
+    expect(await direct.admin.clearLockout(id(7), actor)).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { field: 'actor' } },
+    });
+    expect(must(await direct.admin.auditTrail({ cardId: id(7) })).map((e) => e.action)).toEqual([
+      'admin.import',
+    ]);
+    await appendAudit(direct.database.db, {
+      at: new Date().toISOString(),
+      cardId: id(7),
+      attemptId: null,
+      action: 'admin.clear-lockout',
+      outcome: 'ok',
+      sourceAddress: `admin:${actor}`,
+      requestId: null,
+    });
+    await direct.close();
     const audit = await admin(env, 'audit', '--card', id(7));
     expect(audit.status).toBe(0);
     expect(audit.out).toContain('admin:\\x1b[2J\\x1b]0;owned\\x07\\x1b[31mit\\u202edesk');

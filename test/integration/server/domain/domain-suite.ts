@@ -827,6 +827,29 @@ export function domainSuite(backend: Backend): void {
         const code = await driver.nextCode(before);
         expect((await services.unlock.submitCode(attemptId, code, ctx)).ok).toBe(true);
       });
+
+      it('when a resend certainly fails, then the code mailed before still works, with the tries it had', async () => {
+        const { services, driver, card, clock } = await world();
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        expect(await services.unlock.submitCode(attemptId, 'WRONG234', ctx)).toMatchObject({
+          error: { code: 'CODE_WRONG', details: { triesLeft: 4 } },
+        });
+        clock.advance(61);
+        await smtp.down();
+        try {
+          expect(await services.unlock.resendCode(attemptId, ctx)).toMatchObject({
+            error: { code: 'MAIL_UNAVAILABLE' },
+          });
+        } finally {
+          await smtp.up();
+        }
+        // The unsent code was stored before the send and is gone again: the first one is back.
+        expect(await services.unlock.submitCode(attemptId, 'WRONG567', ctx)).toMatchObject({
+          error: { code: 'CODE_WRONG', details: { triesLeft: 3 } },
+        });
+        expect((await services.unlock.submitCode(attemptId, code, ctx)).ok).toBe(true);
+      });
     });
 
     describe('registration', () => {

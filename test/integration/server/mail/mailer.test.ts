@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMailer, type OutgoingMail } from '../../../../server/mail/mailer';
 import { mailSettingsSchema } from '../../../../server/mail/mail-settings';
 import { unlockCodeMail } from '../../../../server/mail/templates';
+import { DEMO_HELP_CONTACTS } from '../../../../src/shared/help';
 import { decodeMail, startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import { capturingLogger } from '../domain/harness';
 
 const codeMail = (code: string): OutgoingMail => ({
-  ...unlockCodeMail('Mr John Rigby', code, 10),
+  ...unlockCodeMail('Mr John Rigby', code, 10, DEMO_HELP_CONTACTS),
   to: 'john.rigby@nhs.net',
   purpose: 'unlock-code',
   code,
@@ -43,7 +44,7 @@ describe('the SMTP mailer', () => {
   it('when a code is mailed, then the server receives text and HTML bodies with the code and help contacts', async () => {
     const { mailer } = makeMailer();
     const before = smtp.received.length;
-    expect(await mailer.send(codeMail('ABCD2345'))).toBe(true);
+    expect(await mailer.send(codeMail('ABCD2345'))).toBe('sent');
     const mail = await smtp.nextMail(before);
     expect(mail.from).toBe('smartcard-unlock@trust.nhs.net');
     expect(mail.to).toEqual(['john.rigby@nhs.net']);
@@ -58,7 +59,7 @@ describe('the SMTP mailer', () => {
     const { mailer, logger } = makeMailer({
       auth: { user: 'unlock-service', pass: 'wrong-password' },
     });
-    expect(await mailer.send(codeMail('WXYZ6789'))).toBe(false);
+    expect(await mailer.send(codeMail('WXYZ6789'))).toBe('not-sent');
     const logs = logger.lines.join('\n');
     expect(logs).toContain('mail could not be sent');
     expect(logs).not.toContain('WXYZ6789');
@@ -70,12 +71,12 @@ describe('the SMTP mailer', () => {
     const { mailer } = makeMailer();
     await smtp.down();
     try {
-      expect(await mailer.send(codeMail('DOWN2345'))).toBe(false);
+      expect(await mailer.send(codeMail('DOWN2345'))).toBe('not-sent');
     } finally {
       await smtp.up();
     }
     const before = smtp.received.length;
-    expect(await mailer.send(codeMail('BACK2345'))).toBe(true);
+    expect(await mailer.send(codeMail('BACK2345'))).toBe('sent');
     expect((await smtp.nextMail(before)).text).toContain('BACK 2345');
     mailer.close();
   });
@@ -94,7 +95,7 @@ describe('the outbox mailer', () => {
     );
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      expect(await mailer.send(codeMail('ABCD2345'))).toBe(true);
+      expect(await mailer.send(codeMail('ABCD2345'))).toBe('sent');
       expect(log).not.toHaveBeenCalled();
     } finally {
       log.mockRestore();
@@ -133,6 +134,6 @@ describe('the outbox mailer', () => {
       mailSettingsSchema.parse({ kind: 'outbox', dir: join(blocked, 'outbox') }),
       capturingLogger(),
     );
-    expect(await mailer.send(codeMail('FAIL2345'))).toBe(false);
+    expect(await mailer.send(codeMail('FAIL2345'))).toBe('not-sent');
   });
 });

@@ -72,6 +72,8 @@ export interface RealServerOptions {
   readonly storage?: StorageSettings;
   /** A real SMTP server that receives every mail; the development outbox otherwise. */
   readonly smtp?: TestSmtpServer;
+  /** Mail settings over the test's SMTP defaults, such as shorter timeouts. */
+  readonly smtpSettings?: Record<string, unknown>;
 }
 
 /** The code in a mail's text, without its space. */
@@ -104,6 +106,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
           requireStartTls: false,
           from: 'smartcard-unlock@trust.nhs.net',
           timeoutMs: 5_000,
+          ...options.smtpSettings,
         });
   const settings: ServerSettings = {
     ...loaded.value,
@@ -124,7 +127,13 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
   // Wired as the server wires it: the domain's counters land in the app's metrics.
   const metrics = createMetrics({ processMetrics: false });
   const core = await createServices(settings.core, { logger, events: domainEventsOf(metrics) });
-  const app = createApp({ services: core, logger, http: settings.http, metrics });
+  const app = createApp({
+    services: core,
+    logger,
+    http: settings.http,
+    metrics,
+    help: settings.core.help,
+  });
   const running: RunningServer = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });
   const operator: RunningServer = await listen(
     createOperatorApp({ services: core, logger, http: settings.http, metrics }),

@@ -26,6 +26,7 @@ function handlers(calls: unknown[] = []): InvokeHandlers {
         passcodePolicy: 'printable-4-8',
         mockReader: true,
         development: true,
+        help: null,
       }),
     'app:get-diagnostics': () => ok(SAMPLE_DIAGNOSTICS_REPORT),
     'reader:get-status': () => ok(reader),

@@ -20,6 +20,7 @@ function recordingHandlers(calls: string[]): InvokeHandlers {
       passcodePolicy: 'printable-4-8',
       mockReader: false,
       development: false,
+      help: null,
     },
     readers: {
       status: () => ({ state: 'no-card', readers: [], selectedReader: null, mock: false }),

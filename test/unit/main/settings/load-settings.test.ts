@@ -28,6 +28,9 @@ function inputs(
   return { machineFile, userFile, env, argv };
 }
 
+/** A trust's own desk: a workstation using a server elsewhere must name one. */
+const DESK = { helpPhone: 'x2222', helpWalkIn: 'the IT office in Block B' };
+
 function problemOf(result: ReturnType<typeof loadSettings>) {
   if (result.ok) throw new Error('expected a settings problem');
   return result.error;
@@ -41,7 +44,7 @@ describe('settings sources and precedence', () => {
   });
 
   it('when every source sets the server, then the flag wins, then the environment, then the user file, then the machine file', () => {
-    const machine = { serverUrl: 'https://machine.example' };
+    const machine = { serverUrl: 'https://machine.example', ...DESK };
     const user = { serverUrl: 'https://user.example' };
     const env = { SMARTCARD_UNLOCK_SERVER_URL: 'https://env.example' };
     const flag = ['--server-url=https://flag.example'];
@@ -68,7 +71,9 @@ describe('settings sources and precedence', () => {
   it('keeps each setting from the source that set it, so sources mix', () => {
     const result = loadSettings(
       inputs(
-        { machine: { serverUrl: 'https://machine.example', passcodePolicy: 'digits-6-8' } },
+        {
+          machine: { serverUrl: 'https://machine.example', passcodePolicy: 'digits-6-8', ...DESK },
+        },
         { SMARTCARD_UNLOCK_REQUEST_TIMEOUT_SECONDS: '5' },
         ['--mock-reader'],
       ),
@@ -218,6 +223,67 @@ describe('settings errors name the setting, its source and the fix', () => {
       },
     });
     expect(error.details?.fix).toContain('ftp://x');
+  });
+});
+
+describe('the help contacts the screens name', () => {
+  it("when nothing sets them, then the demo's are used, so the demo on this computer needs no set-up", () => {
+    const result = loadSettings(inputs());
+    expect(result.ok && result.value.settings).toMatchObject({
+      helpPhone: 'x4050',
+      helpWalkIn: 'the IT walk in centres at City or Sandwell site',
+    });
+  });
+
+  it("when the app uses a server on another computer and a contact is not set, then it refuses, naming the contact: the demo's desk is another trust's", () => {
+    const problem = problemOf(
+      loadSettings(inputs({ machine: { serverUrl: 'https://unlock.example.nhs.uk' } })),
+    );
+    expect(problem).toMatchObject({ setting: 'helpPhone', source: { kind: 'default' } });
+    expect(problem.fix).toContain('https://unlock.example.nhs.uk');
+    expect(problem.fix).toContain('Group Policy');
+    const walkIn = problemOf(
+      loadSettings(
+        inputs({ machine: { serverUrl: 'https://unlock.example.nhs.uk', helpPhone: 'x2222' } }),
+      ),
+    );
+    expect(walkIn.setting).toBe('helpWalkIn');
+    // Development, and a server on this computer, keep the demo's.
+    expect(
+      loadSettings(
+        inputs({ machine: { serverUrl: 'https://unlock.example.nhs.uk', development: true } }),
+      ).ok,
+    ).toBe(true);
+    expect(loadSettings(inputs({ machine: { serverUrl: 'https://127.0.0.1:8443' } })).ok).toBe(
+      true,
+    );
+  });
+
+  it('when the machine file sets them and a flag overrides one, then each comes from its source', () => {
+    const result = loadSettings(
+      inputs({ machine: { serverUrl: 'https://unlock.example.nhs.uk', ...DESK } }, {}, [
+        '--help-phone=0121 496 0000',
+      ]),
+    );
+    expect(result.ok && result.value.settings).toMatchObject({
+      helpPhone: '0121 496 0000',
+      helpWalkIn: DESK.helpWalkIn,
+    });
+    expect(result.ok && result.value.sources.helpPhone).toEqual({
+      kind: 'command-line',
+      flag: '--help-phone',
+    });
+  });
+
+  it.each([
+    ['SMARTCARD_UNLOCK_HELP_PHONE', 'x2222\u202e', 'helpPhone'],
+    ['SMARTCARD_UNLOCK_HELP_PHONE', '0'.repeat(41), 'helpPhone'],
+    ['SMARTCARD_UNLOCK_HELP_WALK_IN', 'the IT office.', 'helpWalkIn'],
+    ['SMARTCARD_UNLOCK_HELP_WALK_IN', 'the IT\toffice', 'helpWalkIn'],
+  ])('when %s is %j, then it is refused, naming %s and the variable', (variable, value, name) => {
+    const problem = problemOf(loadSettings(inputs({}, { [variable]: value })));
+    expect(problem).toMatchObject({ setting: name, source: { kind: 'environment', variable } });
+    expect(problem.fix).toContain('no full stop at the end');
   });
 });
 

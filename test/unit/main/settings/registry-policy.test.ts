@@ -25,6 +25,9 @@ const dword = (name: string, value: number): RegistryValue => ({
   data: `0x${value.toString(16)}`,
 });
 
+/** A trust's own desk: a workstation using a server elsewhere must name one. */
+const DESK = { helpPhone: 'x2222', helpWalkIn: 'the IT office in Block B' };
+
 /** Temp machine and user files with the given contents. */
 function files(machine: unknown, user: unknown): { machineFile: string; userFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'policy-'));
@@ -97,7 +100,7 @@ describe('precedence of every source', () => {
   it('when all six sources set the server address, then policy wins, then flags, env, user file, machine file, default', () => {
     const url = (who: string) => `https://${who}.example.nhs.uk`;
     const all = {
-      ...files({ serverUrl: url('machine') }, { serverUrl: url('user') }),
+      ...files({ serverUrl: url('machine'), ...DESK }, { serverUrl: url('user') }),
       env: { SMARTCARD_UNLOCK_SERVER_URL: url('env') },
       argv: [`--server-url=${url('flag')}`],
     };
@@ -114,7 +117,7 @@ describe('precedence of every source', () => {
     const noEnv = loadSettings({ ...all, argv: [], env: {} });
     expect(noEnv.ok && noEnv.value.settings.serverUrl).toBe(url('user'));
     const machineOnly = loadSettings({
-      ...files({ serverUrl: url('machine') }, {}),
+      ...files({ serverUrl: url('machine'), ...DESK }, {}),
       env: {},
       argv: [],
     });
@@ -125,7 +128,7 @@ describe('precedence of every source', () => {
 
   it('when policy sets one setting, then the others keep their own sources', () => {
     const result = loadSettings({
-      ...files({ logLevel: 'warn' }, {}),
+      ...files({ logLevel: 'warn', ...DESK }, {}),
       env: {},
       argv: ['--log-level', 'debug'],
       policy: fakeRegistry([sz('serverUrl', 'https://policy.example.nhs.uk')]),
@@ -139,6 +142,50 @@ describe('precedence of every source', () => {
     });
     expect(result.value.settings.logLevel).toBe('debug');
     expect(result.value.sources.logLevel).toEqual({ kind: 'command-line', flag: '--log-level' });
+  });
+
+  it('when policy turns development and the virtual reader off, then no flag or variable turns them on', () => {
+    const result = loadSettings({
+      ...files({ mockReader: true }, {}),
+      env: { SMARTCARD_UNLOCK_DEVELOPMENT: 'true' },
+      argv: ['--development', '--mock-reader'],
+      policy: fakeRegistry([dword('development', 0), dword('mockReader', 0)]),
+    });
+    expect(result.ok && result.value.settings).toMatchObject({
+      development: false,
+      mockReader: false,
+    });
+    expect(result.ok && result.value.sources.development).toEqual({
+      kind: 'policy',
+      key: POLICY_KEY,
+      value: 'development',
+    });
+  });
+
+  it('when policy names the help contacts, then they win over the files, and satisfy a server elsewhere', () => {
+    const result = loadSettings({
+      ...files({ serverUrl: 'https://unlock.example.nhs.uk', helpPhone: 'x4050' }, {}),
+      env: {},
+      argv: [],
+      policy: fakeRegistry([
+        sz('helpPhone', '0121 496 0000'),
+        sz('helpWalkIn', 'the IT office in Block B'),
+      ]),
+    });
+    expect(result.ok && result.value.settings).toMatchObject({
+      helpPhone: '0121 496 0000',
+      helpWalkIn: 'the IT office in Block B',
+    });
+    const bad = loadSettings({
+      ...files({}, {}),
+      env: {},
+      argv: [],
+      policy: fakeRegistry([sz('helpWalkIn', 'the IT office.')]),
+    });
+    expect(!bad.ok && bad.error).toMatchObject({
+      setting: 'helpWalkIn',
+      source: { kind: 'policy', value: 'helpWalkIn' },
+    });
   });
 
   it('when policy sets plain http for a remote server, then the combined check blames policy', () => {

@@ -47,6 +47,34 @@ describe('diagnostics panel', () => {
     expect(server).toMatch(/Trusted by this computer\s*Yes/);
   });
 
+  it('when the certificate is not trusted or the database is down, then the health check says so and nothing else', () => {
+    const untrusted: DiagnosticsReport = {
+      ...REPORT,
+      server: {
+        url: REPORT.server!.url,
+        reachable: true,
+        healthy: false,
+        certificate: { ...REPORT.server!.certificate!, trusted: false, problem: 'CERT_UNTRUSTED' },
+      },
+    };
+    const { unmount } = render(<DiagnosticsPanel report={untrusted} />);
+    const server = section('Smartcard Unlock Service').textContent;
+    expect(server).toMatch(/Health check\s*Unknown its certificate is not trusted/);
+    expect(server).not.toMatch(/Healthy|Not healthy|HTTP/);
+    unmount();
+    render(
+      <DiagnosticsPanel
+        report={{
+          ...REPORT,
+          server: { ...REPORT.server!, status: 503, healthy: false, database: 'unavailable' },
+        }}
+      />,
+    );
+    expect(section('Smartcard Unlock Service').textContent).toMatch(
+      /Health check\s*Database unavailable HTTP 503 SERVICE_UNAVAILABLE: the server runs but its database does not answer/,
+    );
+  });
+
   it('when a setting is invalid and the card service is down, then both problems are stated', () => {
     const broken: DiagnosticsReport = {
       ...REPORT,

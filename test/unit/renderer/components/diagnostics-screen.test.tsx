@@ -7,7 +7,7 @@ import {
 } from '../../../../src/shared/diagnostics-report';
 import type { IpcResult } from '../../../../src/shared/ipc-contract';
 import { SAMPLE_DIAGNOSTICS_REPORT as REPORT } from '../../../support/sample-diagnostics-report';
-import { failure, ok, type FakeApi } from '../support/fake-api';
+import { failure, INFO, ok, type FakeApi } from '../support/fake-api';
 import { renderApp } from '../support/render-app';
 import { QUESTIONS, questionsView } from '../support/views';
 
@@ -27,6 +27,16 @@ const footerButton = () => screen.getByRole('button', { name: 'About and diagnos
 const focused = () => document.activeElement;
 
 describe('the About and diagnostics screen', () => {
+  it('when the app is set with its own desk, then the screen says to call that desk', async () => {
+    const { user } = await renderApp({
+      info: { ...INFO, help: { phone: '0121 496 0000', walkIn: 'the IT office in Block B' } },
+    });
+    await user.click(footerButton());
+    expect(
+      screen.getByText(/^If you call the IT service desk on 0121 496 0000, they may ask you/),
+    ).toBeDefined();
+  });
+
   it('when opened from the footer with the keyboard, then it takes focus, shows progress while the report is collected, then the report', async () => {
     const { api, user } = await renderApp();
     const done = slowReport(api);

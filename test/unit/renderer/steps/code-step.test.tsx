@@ -33,6 +33,20 @@ describe('Smartcard Unlock Code', () => {
     expect(codeBox().getAttribute('autocomplete')).toBe('one-time-code');
   });
 
+  it('when the mail server had not confirmed the send, then the holder is told it may take a few minutes, not that it failed', async () => {
+    const view = codeView();
+    if (view.kind !== 'unlock-code' || view.delivery === null) throw new Error('not a code view');
+    await renderApp({ view: { ...view, delivery: { ...view.delivery, delayed: true } } });
+    expect(screen.getByText(/it may take a few minutes for the email to arrive/)).toBeDefined();
+    expect(codeBox()).toBeDefined();
+    expect(domText()).not.toContain('could not be sent');
+  });
+
+  it('when the mail was sent as usual, then no delay is mentioned', async () => {
+    await renderApp({ view: codeView() });
+    expect(screen.queryByText(/may take a few minutes/)).toBeNull();
+  });
+
   it('when the code was just sent, then Resend is disabled with a countdown that reaches zero', async () => {
     const { api, user } = await renderApp({ view: codeView(60, 2) });
     expect(resendButton().hasAttribute('disabled')).toBe(true);

@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { INFO } from '../support/fake-api';
 import { renderApp } from '../support/render-app';
 
 describe('done', () => {
@@ -26,5 +27,19 @@ describe('done', () => {
       screen.getByRole('heading', { level: 1, name: 'You are registered for Smartcard Unlock' }),
     ).toBeDefined();
     expect(screen.getByText(/you can unlock it yourself here/)).toBeDefined();
+  });
+
+  it('when the app is set with its own desk, then the help line names it', async () => {
+    await renderApp({
+      info: { ...INFO, help: { phone: '0121 496 0000', walkIn: 'the IT office in Block B' } },
+      view: { kind: 'unlock-done', holderName: 'Mr John Rigby' },
+    });
+    // The panel's own line and the footer's: both name this trust's desk.
+    expect(
+      screen.getAllByText(
+        'If you require additional help with the smartcard please let us know on 0121 496 0000 or by visiting the IT office in Block B.',
+      ),
+    ).toHaveLength(2);
+    expect(document.body.textContent).not.toContain('x4050');
   });
 });

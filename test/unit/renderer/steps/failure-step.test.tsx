@@ -1,8 +1,10 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { settingsProblemToAppError } from '../../../../src/main/settings/load-settings';
+import { POLICY_KEY } from '../../../../src/main/settings/registry-policy';
 import { appError, type ErrorCode } from '../../../../src/shared/errors';
 import { FAILURE_TITLES } from '../../../../src/renderer/wording';
-import { ok } from '../support/fake-api';
+import { INFO, ok } from '../support/fake-api';
 import { renderApp } from '../support/render-app';
 import { questionsView } from '../support/views';
 
@@ -78,5 +80,73 @@ describe('failure screens', () => {
     expect(
       await screen.findByRole('heading', { level: 1, name: 'Log in with Smartcard' }),
     ).toBeDefined();
+  });
+
+  it('when a setting is not valid, then the screen names the setting, where it was set and the fix, with the help contacts and no Retry', async () => {
+    const error = settingsProblemToAppError({
+      setting: 'serverUrl',
+      source: { kind: 'policy', key: POLICY_KEY, value: 'serverUrl' },
+      fix: 'The value "htp://unlock" is not valid here. Set it to the server\'s https:// address.',
+    });
+    await renderApp({ view: { kind: 'failed', error, canRetry: false } });
+    const heading = screen.getByRole('heading', { level: 2, name: 'The setting at fault' });
+    const problem = heading.nextElementSibling as HTMLElement;
+    expect(problem.textContent).toBe(
+      'The setting serverUrl in the Group Policy value serverUrl under HKLM\\SOFTWARE\\Policies\\smartcard-unlock is not valid. The value "htp://unlock" is not valid here. Set it to the server\'s https:// address.',
+    );
+    expect(within(problem).getByText('serverUrl').tagName).toBe('STRONG');
+    const main = document.querySelector('main') as HTMLElement;
+    expect(within(main).getByRole('region', { name: 'Get help' })).toBeDefined();
+    expect(main.textContent).toContain('SETTINGS_INVALID');
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('when a settings error names no setting, then no empty setting section is shown', async () => {
+    await renderApp({ view: failed('SETTINGS_INVALID') });
+    expect(
+      screen.getByRole('heading', { level: 1, name: FAILURE_TITLES.SETTINGS_INVALID }),
+    ).toBeDefined();
+    expect(screen.queryByRole('heading', { name: 'The setting at fault' })).toBeNull();
+  });
+});
+
+describe("the desk a screen names: the app's own settings, not the demo's", () => {
+  const trust = {
+    ...INFO,
+    help: { phone: '0121 496 0000', walkIn: 'the IT office in Block B' },
+  };
+
+  it.each<ErrorCode>(['SELF_SERVICE_LOCKED', 'CARD_NOT_REGISTERED', 'SERVER_ERROR'])(
+    'when the flow fails with %s on an app set with its own desk, then every line names that desk',
+    async (code) => {
+      await renderApp({ info: trust, view: failed(code) });
+      const page = document.body.textContent ?? '';
+      expect(page).toContain('0121 496 0000');
+      expect(page).toContain(
+        'If you require additional help with the smartcard please let us know on 0121 496 0000 or by visiting the IT office in Block B.',
+      );
+      expect(page).not.toContain('x4050');
+      expect(page).not.toContain('Sandwell');
+    },
+  );
+
+  it('when self-service is locked, then the callout and the next step name the configured number', async () => {
+    await renderApp({ info: trust, view: failed('SELF_SERVICE_LOCKED') });
+    expect(document.querySelector('.app-callout-phone')?.textContent).toBe(
+      'Call the IT service desk on 0121 496 0000.',
+    );
+    expect(
+      screen.getByText(
+        'Call the IT service desk on 0121 496 0000 or visit the IT office in Block B. They can unlock your card and clear the lock.',
+      ),
+    ).toBeDefined();
+  });
+
+  it('when the settings could not be read, then the screen names the desk without a number', async () => {
+    await renderApp({ info: { ...INFO, help: null }, view: failed('SETTINGS_INVALID') });
+    expect(
+      screen.getByText('Call the IT service desk and read out the setting named on this screen.'),
+    ).toBeDefined();
+    expect(document.body.textContent).not.toContain('x4050');
   });
 });

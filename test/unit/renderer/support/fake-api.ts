@@ -1,5 +1,6 @@
 import { vi, type Mock } from 'vitest';
 import type { AppError } from '../../../../src/shared/errors';
+import { DEMO_HELP_CONTACTS } from '../../../../src/shared/help';
 import type {
   AppInfo,
   FlowView,
@@ -25,6 +26,7 @@ export const INFO: AppInfo = {
   passcodePolicy: 'printable-4-8',
   mockReader: false,
   development: false,
+  help: DEMO_HELP_CONTACTS,
 };
 
 export const CARD_PRESENT: ReaderStatus = {

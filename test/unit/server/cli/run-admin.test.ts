@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdmin, type AdminIo } from '../../../../server/cli/run-admin';
+import { formatAudit, runAdmin, type AdminIo } from '../../../../server/cli/run-admin';
 import type { OpenLocalCard } from '../../../../server/cli/enrol';
 import type {
   AdminService,
@@ -30,6 +30,10 @@ afterAll(async () => {
 });
 
 const CARD = 'ab'.repeat(16);
+// Known cards that are not locked out: one with no wrong answers, one with a wrong answer.
+const CLEAN_CARD = 'cd'.repeat(16);
+const ONE_WRONG_CARD = 'ef'.repeat(16);
+const UNKNOWN_CARD = 'ee'.repeat(16);
 const HEADER = 'cardId,holderName,email,pivAuthentication,cardAuthentication,puk';
 
 /** An AdminService that remembers what it was asked. */
@@ -58,22 +62,27 @@ function fakeAdmin() {
     sourceAddress: '10.0.0.7',
     requestId: 'r-1',
   };
+  const wrongAnswers: Record<string, number> = { [CARD]: 3, [CLEAN_CARD]: 0, [ONE_WRONG_CARD]: 1 };
   const known = (cardId: string) =>
-    cardId === CARD ? ok(undefined) : err({ code: 'CARD_UNKNOWN' as const });
+    cardId in wrongAnswers ? ok(undefined) : err({ code: 'NOT_FOUND' as const });
   const admin: AdminService = {
     importCards: (cards, actor) => {
       imports.push({ cards, actor });
       return Promise.resolve(ok({ imported: cards.length, updated: 0 }));
     },
-    showCard: (cardId) =>
-      Promise.resolve(cardId === CARD ? ok(state) : err({ code: 'CARD_UNKNOWN' })),
+    showCard: (cardId) => Promise.resolve(cardId === CARD ? ok(state) : err({ code: 'NOT_FOUND' })),
     resetRegistration: (cardId, actor) => {
       actions.push(`reset ${cardId} ${actor}`);
       return Promise.resolve(known(cardId));
     },
     clearLockout: (cardId, actor) => {
       actions.push(`clear ${cardId} ${actor}`);
-      return Promise.resolve(known(cardId));
+      const count = wrongAnswers[cardId];
+      return Promise.resolve(
+        count === undefined
+          ? err({ code: 'NOT_FOUND' as const })
+          : ok({ wasLocked: count >= 3, wrongAnswerSubmissions: count }),
+      );
     },
     auditTrail: (filter) => {
       actions.push(`audit ${JSON.stringify(filter)}`);
@@ -215,23 +224,114 @@ describe('the admin CLI', () => {
     expect(JSON.parse(json.out)).toMatchObject({ cardId: CARD, selfServiceLocked: true });
   });
 
-  it('when the card is unknown, then it exits 1 with the code and message', async () => {
-    const r = await run(['show', 'ee'.repeat(16)]);
-    expect(r.status).toBe(1);
-    expect(r.err).toBe(
-      'CARD_UNKNOWN: This smartcard is not known to the Smartcard Unlock Service.',
-    );
-    expect(r.closed).toBe(1);
-  });
+  it.each([['show'], ['reset-registration'], ['clear-lockout']])(
+    'when %s is given a card the server does not know, then it exits 1 naming the card and where to check its ID',
+    async (command) => {
+      const r = await run([command, UNKNOWN_CARD.toUpperCase()]);
+      expect(r.status).toBe(1);
+      expect(r.err).toBe(
+        `NOT_FOUND: No card with ID ${UNKNOWN_CARD} is on this server. Check the ID against the caller's diagnostics report (the card ID, 32 hexadecimal digits); a card comes in with \`import\` or \`enrol\`.`,
+      );
+      expect(r.out).toBe('');
+      expect(r.closed).toBe(1);
+    },
+  );
 
   it('when a registration is reset or a lockout cleared, then the domain is told who did it', async () => {
     const reset = await run(['reset-registration', CARD, '--actor', 'bob']);
     expect(reset.status).toBe(0);
     expect(reset.fake.actions).toEqual([`reset ${CARD} bob`]);
     const clear = await run(['clear-lockout', CARD, '--actor', 'bob']);
-    expect(clear.out).toContain('was cleared');
+    expect(clear).toMatchObject({
+      status: 0,
+      out: `The self-service lockout of card ${CARD} was cleared.`,
+    });
     expect(clear.fake.actions).toEqual([`clear ${CARD} bob`]);
   });
+
+  it('when clear-lockout is run on a card that is not locked out, then it says so rather than "cleared"', async () => {
+    const clean = await run(['clear-lockout', CLEAN_CARD]);
+    expect(clean).toMatchObject({
+      status: 0,
+      out: `Card ${CLEAN_CARD} was not locked out of self-service; nothing to clear.`,
+    });
+    const oneWrong = await run(['clear-lockout', ONE_WRONG_CARD]);
+    expect(oneWrong).toMatchObject({
+      status: 0,
+      out: `Card ${ONE_WRONG_CARD} was not locked out of self-service; its 1 wrong answer submission was set back to zero.`,
+    });
+  });
+
+  it('when no --actor is given, then the actor is SUDO_USER, else the login name', async () => {
+    const sudo = await run(['reset-registration', CARD], { env: { SUDO_USER: 'alice' } });
+    expect(sudo.status).toBe(0);
+    expect(sudo.fake.actions).toEqual([`reset ${CARD} alice`]);
+    const login = await run(['reset-registration', CARD]);
+    expect(login.fake.actions).toEqual([`reset ${CARD} ${userInfo().username}`]);
+    const given = await run(['reset-registration', CARD, '--actor', ' carol '], {
+      env: { SUDO_USER: 'alice' },
+    });
+    expect(given.fake.actions).toEqual([`reset ${CARD} carol`]);
+  });
+
+  it.each([
+    ['a line break', 'bob\n2026-11-28T10:00:00.000Z  admin.import', '\\x0a'],
+    ['an ANSI escape', '\x1b[31mbob', '\\x1b'],
+    ['a bidi override', 'bob\u202e', '\\u202e'],
+  ])(
+    'when --actor holds %s, then it exits 2 naming --actor and the character, and nothing is opened or stored',
+    async (_what, actor, shownAs) => {
+      const r = await run(['clear-lockout', CARD, '--actor', actor]);
+      expect(r.status).toBe(2);
+      expect(r.err).toBe(
+        `--actor: contains the character ${shownAs}; control, line-break, tab and bidi characters are not allowed.`,
+      );
+      expect(r.opened).toBe(0);
+      expect(r.fake.actions).toEqual([]);
+    },
+  );
+
+  it('when --actor is empty or too long, then it exits 2 and nothing is opened', async () => {
+    const empty = await run(['clear-lockout', CARD, '--actor', '  ']);
+    expect(empty).toMatchObject({ status: 2, err: '--actor: is empty.', opened: 0 });
+    const long = await run(['clear-lockout', CARD, '--actor', 'x'.repeat(101)]);
+    expect(long).toMatchObject({
+      status: 2,
+      err: '--actor: is longer than 100 characters.',
+      opened: 0,
+    });
+  });
+
+  it('when SUDO_USER holds a control character, then it exits 2 naming SUDO_USER and --actor', async () => {
+    const r = await run(['clear-lockout', CARD], { env: { SUDO_USER: 'eve\x1b]0;owned\x07' } });
+    expect(r.status).toBe(2);
+    expect(r.err).toBe(
+      'SUDO_USER (the default for --actor): contains the character \\x1b; control, line-break, tab and bidi characters are not allowed. Name yourself with --actor NAME.',
+    );
+    expect(r.opened).toBe(0);
+    const named = await run(['clear-lockout', CARD, '--actor', 'eve'], {
+      env: { SUDO_USER: 'eve\x1b]0;owned\x07' },
+    });
+    expect(named.status).toBe(0);
+  });
+
+  it.each([
+    ['FILE: contains the character \\x1b;', ['import', 'cards\x1b[2J.csv']],
+    ['CARD_ID: contains the character \\u200b;', ['show', `${CARD}\u200b`]],
+    [
+      '--reader: contains the character \\x0d;',
+      ['enrol', '--name', 'A', '--email', 'a@nhs.net', '--reader', 'r\r'],
+    ],
+    ['--card: contains the character \\u2066;', ['audit', '--card', `\u2066${CARD}`]],
+  ])(
+    'when an argument holds a hidden character, then it is refused by name before anything is read: %s',
+    async (message, argv) => {
+      const r = await run(argv);
+      expect(r.status).toBe(2);
+      expect(r.err.startsWith(message)).toBe(true);
+      expect(r.opened).toBe(0);
+    },
+  );
 
   it('when the audit trail is asked for one card, then the filter reaches the domain and columns are printed', async () => {
     const r = await run(['audit', '--card', CARD, '--limit', '5']);
@@ -239,8 +339,36 @@ describe('the admin CLI', () => {
     expect(r.fake.actions).toEqual([`audit {"cardId":"${CARD}","limit":5}`]);
     expect(r.out.split('\n')[0]).toMatch(/^TIME\s+ACTION\s+OUTCOME\s+CARD/);
     expect(r.out).toContain('unlock.answers');
+    expect(r.out.split('\n')[0]).toMatch(/REQUEST\s+DETAIL$/);
     const bad = await run(['audit', '--limit', 'lots']);
     expect(bad.status).toBe(2);
+  });
+
+  it('when audit entries are formatted, then they keep the order given (the newest first) and show their detail', () => {
+    const base = { cardId: CARD, attemptId: null, sourceAddress: 'admin:carol', requestId: null };
+    const text = formatAudit([
+      {
+        ...base,
+        id: 2,
+        at: '2026-11-28T10:01:00.000Z',
+        action: 'admin.clear-lockout',
+        outcome: 'ok',
+        detail: 'wasLocked=false;wrongAnswerSubmissions=0',
+      },
+      {
+        ...base,
+        id: 1,
+        at: '2026-11-28T10:00:00.000Z',
+        action: 'admin.import',
+        outcome: 'ok',
+        detail: 'card=new',
+      },
+    ]).split('\n');
+    expect(text).toHaveLength(3);
+    expect(text[1]).toMatch(
+      /^2026-11-28T10:01:00\.000Z\s+admin\.clear-lockout\s.*\sadmin:carol\s+-\s+wasLocked=false;wrongAnswerSubmissions=0$/,
+    );
+    expect(text[2]).toMatch(/^2026-11-28T10:00:00\.000Z\s+admin\.import\s.*\scard=new$/);
   });
 
   it('when the key is rotated to a configured key, then PUKs are re-encrypted and the next steps are printed', async () => {

@@ -9,6 +9,7 @@ import {
   type ConfigInput,
   type ServerSettings,
 } from '../../../../server/config';
+import { DEMO_HELP_CONTACTS } from '../../../../src/shared/help';
 import { makeTestCertificate } from './test-certificate';
 
 let dir: string;
@@ -24,6 +25,8 @@ const productionKeys = {
   SCU_ANSWER_PEPPER: key(2),
   SMTP_HOST: 'smtp.trust.test',
   MAIL_FROM: 'smartcard-unlock@trust.test',
+  SCU_HELP_PHONE: '0121 496 0000',
+  SCU_HELP_WALK_IN: 'the IT service desk at the main entrance of Example Hospital',
 };
 
 function load(
@@ -453,6 +456,253 @@ describe('the listeners and their connection limits', () => {
       'http.connections.idleTimeoutMs',
       'http.connections.keepAliveTimeoutMs',
       'http.connections.maxConnections',
+    ]);
+  });
+});
+
+/** zod's own wording, which no settings message may show. */
+const VALIDATOR_WORDING =
+  /Invalid (input|option|discriminator)|expected \w+, received|Unrecognized key|Too (small|big)/;
+
+/** The variables `deploy/server/secrets.env.sample` sets, with its placeholder values. */
+function secretsSample(): Record<string, string> {
+  const text = readFileSync(
+    join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'server', 'secrets.env.sample'),
+    'utf8',
+  );
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+describe('the wording of settings faults', () => {
+  it('when the answer pepper is missing, then it says so, naming SCU_ANSWER_PEPPER, keys.answerPepper and the keys set beside it', () => {
+    const { SCU_ANSWER_PEPPER: _pepper, ...noPepper } = productionKeys;
+    const error = failure(load(noPepper, { purpose: 'admin' }));
+    expect(error.issues).toEqual([
+      {
+        setting: 'keys.answerPepper',
+        source: 'not set',
+        message:
+          'set SCU_ANSWER_PEPPER, or keys.answerPepper in a config file (--config FILE). It goes with keys.keyEncryptionKeys (environment variable SCU_KEY_ENCRYPTION_KEYS) and keys.activeKeyId (environment variable SCU_ACTIVE_KEY_ID), which are set.',
+      },
+    ]);
+    expect(error.message).toContain('  - keys.answerPepper (not set): set SCU_ANSWER_PEPPER');
+  });
+
+  it('when the keys come from a config file without the pepper, then the fix names that file', () => {
+    const file = writeConfig({
+      keys: { keyEncryptionKeys: { main: key(1) }, activeKeyId: 'main' },
+    });
+    const error = failure(load({}, { configFile: file, purpose: 'admin' }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'keys.answerPepper',
+        message: expect.stringContaining(
+          `set SCU_ANSWER_PEPPER, or keys.answerPepper in the config file ${file}.`,
+        ) as unknown,
+      }),
+    ]);
+    expect(error.message).not.toContain(key(1));
+  });
+
+  it('when only TLS_KEY_FILE is set, then it asks for TLS_CERT_FILE (tls.certFile) beside tls.keyFile (TLS_KEY_FILE)', () => {
+    const error = failure(load({ ...productionKeys, TLS_KEY_FILE: 'key.pem' }));
+    expect(error.issues).toEqual([
+      {
+        setting: 'tls.certFile',
+        source: 'not set',
+        message:
+          'set TLS_CERT_FILE, or tls.certFile in a config file (--config FILE). It goes with tls.keyFile (environment variable TLS_KEY_FILE), which is set.',
+      },
+    ]);
+  });
+
+  it('when the secrets sample is used as it is, without a config file, then it says SMTP_HOST or mail.kind must be set, in words of its own', () => {
+    const sample = secretsSample();
+    expect(Object.keys(sample)).toEqual(expect.arrayContaining(['SMTP_USER', 'SMTP_PASS']));
+    expect(sample.SMTP_HOST).toBeUndefined();
+    const cert = makeTestCertificate(dir, 'sample');
+    const error = failure(
+      load({ ...sample, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile }),
+    );
+    expect(error.issues).toContainEqual({
+      setting: 'mail.kind',
+      source: 'not set',
+      message:
+        'mail.auth.user (environment variable SMTP_USER) and mail.auth.pass (environment variable SMTP_PASS) are set, but nothing chooses mail.kind: set SMTP_HOST (for "smtp"), or set mail.kind ("smtp" or "outbox") in a config file (--config FILE).',
+    });
+    // Its placeholder keys are refused with how to make real ones, and no value is echoed.
+    expect(error.issues).toContainEqual(
+      expect.objectContaining({
+        setting: 'keys.answerPepper',
+        source: 'environment variable SCU_ANSWER_PEPPER',
+        message: expect.stringContaining('openssl rand -base64 32') as unknown,
+      }),
+    );
+    expect(error.message).not.toMatch(VALIDATOR_WORDING);
+    expect(error.message).not.toContain('REPLACE_PASSWORD');
+  });
+
+  it('when a value has the wrong type, then it says what it must be and where to change it', () => {
+    expect(failure(load({ PORT: 'eighty' }, { development: true })).issues).toEqual([
+      {
+        setting: 'port',
+        source: 'environment variable PORT',
+        message: 'must be a number. Change PORT.',
+      },
+    ]);
+    const file = writeConfig({ port: '8443', http: { metricsEnabled: 'yes' } });
+    const error = failure(load({}, { configFile: file, development: true }));
+    expect(error.issues).toEqual([
+      {
+        setting: 'port',
+        source: `config file ${file}`,
+        message: `must be a number. Change it in ${file}, or set PORT.`,
+      },
+      {
+        setting: 'http.metricsEnabled',
+        source: `config file ${file}`,
+        message: `must be true or false. Change it in ${file}.`,
+      },
+    ]);
+  });
+
+  it('when a value is out of range or not one of the choices, then the bound or the choices are named', () => {
+    const error = failure(
+      load(
+        {
+          LOG_LEVEL: 'loud',
+          DATABASE_URL: 'postgres://scu@db.local/scu',
+          DATABASE_POOL_SIZE: '0',
+        },
+        { development: true },
+      ),
+    );
+    expect(error.issues).toEqual([
+      {
+        setting: 'logLevel',
+        source: 'environment variable LOG_LEVEL',
+        message:
+          'must be "fatal", "error", "warn", "info", "debug", "trace" or "silent". Change LOG_LEVEL.',
+      },
+    ]);
+    const pool = failure(
+      load(
+        { DATABASE_URL: 'postgres://scu@db.local/scu', DATABASE_POOL_SIZE: '0' },
+        { development: true },
+      ),
+    );
+    expect(pool.issues).toEqual([
+      {
+        setting: 'storage.poolSize',
+        source: 'environment variable DATABASE_POOL_SIZE',
+        message: 'must be at least 1. Change DATABASE_POOL_SIZE.',
+      },
+    ]);
+  });
+
+  it('when DATABASE_URL cannot be read as a URL, then it names DATABASE_URL and how to write one, without the password', () => {
+    const error = failure(
+      load({ DATABASE_URL: 'postgres://scu:pa/ss-Word@db.local/scu' }, { development: true }),
+    );
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'storage.url',
+        source: 'environment variable DATABASE_URL',
+        message: expect.stringMatching(/percent-encoded.*Change DATABASE_URL\.$/) as unknown,
+      }),
+    ]);
+    expect(error.message).not.toContain('pa/ss-Word');
+  });
+
+  it('when a setting belongs to another kind of section, then it says so rather than "unknown"', () => {
+    const file = writeConfig({ mail: { kind: 'outbox', dir: 'outbox' } });
+    const error = failure(load({ SMTP_PORT: '25' }, { configFile: file, development: true }));
+    expect(error.issues).toEqual([
+      {
+        setting: 'mail.port',
+        source: 'environment variable SMTP_PORT',
+        message:
+          'is not a setting of mail when mail.kind is "outbox": remove it, or change mail.kind.',
+      },
+    ]);
+  });
+});
+
+describe('the help contacts every error and email names', () => {
+  const cert = () => makeTestCertificate(dir, 'help');
+  const tlsOf = (c: { certFile: string; keyFile: string }) => ({
+    TLS_CERT_FILE: c.certFile,
+    TLS_KEY_FILE: c.keyFile,
+  });
+
+  it("when started with --dev and no help set, then the demo's contacts are used", () => {
+    expect(settings(load({}, { development: true })).core.help).toEqual(DEMO_HELP_CONTACTS);
+  });
+
+  it("when production has no help contacts, then it refuses, naming both variables and why the demo's will not do", () => {
+    const { SCU_HELP_PHONE: _phone, SCU_HELP_WALK_IN: _walkIn, ...noHelp } = productionKeys;
+    const error = failure(load({ ...noHelp, ...tlsOf(cert()) }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'help',
+        message: expect.stringMatching(
+          /SCU_HELP_PHONE.*SCU_HELP_WALK_IN.*another trust/,
+        ) as unknown,
+      }),
+    ]);
+    // The admin tool sends no email and answers no holder: it needs none.
+    expect(load(noHelp, { purpose: 'admin' }).ok).toBe(true);
+  });
+
+  it('when the environment sets the contacts, then they are the ones the server names', () => {
+    const s = settings(load({ ...productionKeys, ...tlsOf(cert()) }));
+    expect(s.core.help).toEqual({
+      phone: '0121 496 0000',
+      walkIn: 'the IT service desk at the main entrance of Example Hospital',
+    });
+    expect(describeSettings(s)).toMatchObject({ help: s.core.help });
+  });
+
+  it('when the config file sets the contacts, then they are taken from it', () => {
+    const file = writeConfig({ help: { phone: 'x2222', walkIn: 'the IT office in Block B' } });
+    const s = settings(load({}, { configFile: file, development: true }));
+    expect(s.core.help).toEqual({ phone: 'x2222', walkIn: 'the IT office in Block B' });
+  });
+
+  it('when only the number is set, then it asks for the walk-in place beside it', () => {
+    const error = failure(load({ SCU_HELP_PHONE: 'x2222' }, { development: true }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'help.walkIn',
+        source: 'not set',
+        message: expect.stringContaining('set SCU_HELP_WALK_IN, or help.walkIn') as unknown,
+      }),
+    ]);
+  });
+
+  it('when a contact holds a hidden character or ends with a full stop, then it is refused by name and source', () => {
+    const error = failure(
+      load(
+        { SCU_HELP_PHONE: 'x2222\u202e', SCU_HELP_WALK_IN: 'the IT office.' },
+        { development: true },
+      ),
+    );
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'help.phone',
+        source: 'environment variable SCU_HELP_PHONE',
+        message: expect.stringContaining('\\u202e') as unknown,
+      }),
+      expect.objectContaining({
+        setting: 'help.walkIn',
+        source: 'environment variable SCU_HELP_WALK_IN',
+        message: expect.stringContaining('full stop') as unknown,
+      }),
     ]);
   });
 });

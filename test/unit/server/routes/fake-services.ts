@@ -173,6 +173,13 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
       confirmCode: (id, code, ctx) => checkCode(id, code, ctx, undefined),
       cancel: done,
     },
-    health: { checkDatabase: () => Promise.resolve(options.databaseUp?.() ?? true) },
+    health: {
+      checkDatabase: () =>
+        Promise.resolve(
+          (options.databaseUp?.() ?? true)
+            ? { ok: true as const }
+            : { ok: false as const, reason: 'connection refused' },
+        ),
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { Writable } from 'node:stream';
 import { createApp, createOperatorApp } from '../../../../server/app';
+import type { HelpContacts } from '../../../../src/shared/help';
 import { httpSettingsSchema, type HttpSettings } from '../../../../server/http/settings';
 import { createLogger } from '../../../../server/logging';
 import { createMetrics } from '../../../../server/http/metrics';
@@ -35,7 +36,7 @@ export interface Harness {
 /** Starts the real app over real HTTP on a free port. */
 export async function startHarness(
   settings: Partial<HttpSettings> = {},
-  options: { readonly databaseUp?: () => boolean } = {},
+  options: { readonly databaseUp?: () => boolean; readonly help?: HelpContacts } = {},
 ): Promise<Harness> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -54,7 +55,8 @@ export async function startHarness(
     ...settings,
   };
   const metrics = createMetrics({ processMetrics: false });
-  const server = await serve(createApp({ services, logger, http, metrics }));
+  const help = options.help === undefined ? {} : { help: options.help };
+  const server = await serve(createApp({ services, logger, http, metrics, ...help }));
   const operator = await serve(createOperatorApp({ services, logger, http, metrics }));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const operatorUrl = `http://127.0.0.1:${(operator.address() as AddressInfo).port}`;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthResponseSchema } from '../../../../src/shared/http-api';
+import { errorResponseSchema, healthResponseSchema } from '../../../../src/shared/http-api';
 import { GOOD_SIGNATURE, KNOWN_CARD } from './fake-services';
 import { startHarness, type Harness } from './harness';
 
@@ -46,6 +46,20 @@ describe('the operations routes', () => {
       checks: { database: 'failed' },
     });
     databaseUp = true;
+  });
+
+  it('when the database answers, then the public /v1/status is 200; when it does not, the 503 SERVICE_UNAVAILABLE holders get', async () => {
+    databaseUp = true;
+    const up = await h.request('GET', '/v1/status');
+    expect([up.status, healthResponseSchema.parse(up.body)]).toEqual([200, { status: 'ok' }]);
+    databaseUp = false;
+    const down = await h.request('GET', '/v1/status');
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('30');
+    expect(errorResponseSchema.parse(down.body).error.code).toBe('SERVICE_UNAVAILABLE');
+    databaseUp = true;
+    const post = await h.request('POST', '/v1/status', {});
+    expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET']);
   });
 
   it('when requests and flow steps happen, then /metrics counts them by route template and outcome', async () => {

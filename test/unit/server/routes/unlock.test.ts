@@ -214,3 +214,25 @@ describe('the unlock routes', () => {
     expect(errorResponseSchema.parse(res.body).error.details).toEqual({ field: 'outcome' });
   });
 });
+
+describe('the desk an API error names', () => {
+  it("when the server is given a trust's help contacts, then an error's next step names them and not the demo's", async () => {
+    const trust = await startHarness(
+      {},
+      { help: { phone: '0121 496 0000', walkIn: 'the IT office in Block B' } },
+    );
+    try {
+      const started = await trust.request('POST', '/v1/unlock/attempts', { cardId: KNOWN_CARD });
+      const { attemptId } = startAttemptResponseSchema.parse(started.body);
+      const res = await trust.request('POST', `/v1/unlock/attempts/${attemptId}/card-proof`, {
+        signature: Buffer.from('forged').toString('base64'),
+      });
+      expect(errorResponseSchema.parse(res.body).error).toMatchObject({
+        code: 'PROOF_INVALID',
+        nextStep: 'Call the IT service desk on 0121 496 0000 or visit the IT office in Block B.',
+      });
+    } finally {
+      await trust.close();
+    }
+  });
+});

@@ -19,6 +19,7 @@ function handlersWith(collect: DiagnosticsPort['collect']): InvokeHandlers {
       passcodePolicy: 'printable-4-8',
       mockReader: false,
       development: false,
+      help: null,
     },
     readers: {
       status: () => ({ state: 'no-card', readers: [], selectedReader: null, mock: false }),

@@ -12,7 +12,13 @@ describe('handlers when the settings are bad', () => {
     fix: 'Set it to https://...',
   });
   const handlers = createStartupErrorHandlers(
-    { version: '0.1.0', passcodePolicy: 'printable-4-8', mockReader: false, development: false },
+    {
+      version: '0.1.0',
+      passcodePolicy: 'printable-4-8',
+      mockReader: false,
+      development: false,
+      help: null,
+    },
     error,
     { collect: () => Promise.resolve(SAMPLE_DIAGNOSTICS_REPORT) },
   );
