@@ -13,7 +13,7 @@ import { purgeExpired } from './storage/retention';
 
 /**
  * The verification server's process: settings, services, app, listen, and a graceful stop on
- * SIGTERM or SIGINT. `npm run server` starts it in development mode on the embedded defaults.
+ * SIGTERM, SIGINT or SIGHUP. `npm run server` starts it in development mode on the embedded defaults.
  */
 
 const USAGE = `Usage: node out/server/index.js [--config FILE] [--dev]   (from source: tsx server/index.ts)
@@ -149,9 +149,11 @@ async function main(
     'listening',
   );
 
+  // There is no reload: SIGHUP (a closed terminal, a stray reload) stops as gently as SIGTERM.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    for (const name of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      process.once(name, () => resolve(name));
+    }
   });
   logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
   try {

@@ -1,3 +1,4 @@
+import { DatabaseOpenError, databaseOpenFault } from '../storage/database-open-fault';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { extname, resolve } from 'node:path';
@@ -652,7 +653,17 @@ export async function runAdmin(caller: AdminIo): Promise<number> {
       io.err(settings.error.message);
       return EXIT.settings;
     }
-    return { core: await io.openCore(settings.value), settings: settings.value };
+    try {
+      return { core: await io.openCore(settings.value), settings: settings.value };
+    } catch (error) {
+      if (!(error instanceof DatabaseOpenError)) throw error;
+      // Worded as the server words it at start: the setting, its source, never the password.
+      const { storage } = settings.value.core;
+      const setting = storage.kind === 'postgres' ? 'storage.url' : 'storage.file';
+      const fault = databaseOpenFault(error, storage, settings.value.sourceOf(setting));
+      io.err(shown(fault.message));
+      return fault.kind === 'settings' ? EXIT.settings : EXIT.internal;
+    }
   };
   return command.run({ values, positionals, io, actor: actor.value, core });
 }

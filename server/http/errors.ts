@@ -147,7 +147,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     };
     const unavailable = databaseUnavailableCode(error);
     if (unavailable !== undefined) {
-      logger.warn({ ...where, code: unavailable }, 'database unavailable');
+      // `systemCode`: a field named `code` is redacted everywhere as a possible unlock code.
+      logger.warn({ ...where, systemCode: unavailable }, 'database unavailable');
       sendFailure(res, new HttpFailure('SERVICE_UNAVAILABLE'));
       return;
     }

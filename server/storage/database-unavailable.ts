@@ -17,9 +17,20 @@ const SOCKET_CODES: ReadonlySet<string> = new Set([
 
 /**
  * PostgreSQL SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now (starting or stopping),
- * query_canceled (statement_timeout), too_many_connections; class 08 is connection exceptions.
+ * query_canceled (statement_timeout), too_many_connections, read_only_sql_transaction (a demoted
+ * primary after a failover), and a password or role changed under a running server (28P01, 28000);
+ * class 08 is connection exceptions. At start the last two are settings faults instead.
  */
-const POSTGRES_CODES: ReadonlySet<string> = new Set(['57P01', '57P02', '57P03', '57014', '53300']);
+const POSTGRES_CODES: ReadonlySet<string> = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  '53300',
+  '25006',
+  '28P01',
+  '28000',
+]);
 
 /** The pg driver's own messages for a lost connection or a wait that ran out; they carry no code. */
 const DRIVER_MESSAGES: readonly RegExp[] = [

@@ -47,6 +47,21 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
   }
 }
 
+const READ_ONLY =
+  'the database is read-only: a standby, or a primary demoted by a failover (check DATABASE_URL)';
+
+/** Whether the database takes writes: after a failover, a stale address can lead to a standby. */
+async function writable(db: Kysely<Database>, kind: DialectKind): Promise<boolean> {
+  if (kind === 'sqlite') {
+    await sql`select 1`.execute(db);
+    return true;
+  }
+  const { rows } = await sql<{
+    ro: string;
+  }>`select current_setting('transaction_read_only') as ro`.execute(db);
+  return rows[0]?.ro === 'off';
+}
+
 /** The mode of the SQLite file and its side files: they hold PUKs (sealed) and the audit trail. */
 const OWNER_ONLY = 0o600;
 
@@ -158,8 +173,8 @@ export async function openDatabase(
     kind: settings.kind,
     ping: () =>
       within<DependencyCheck>(
-        sql`select 1`.execute(db).then(
-          () => ({ ok: true }),
+        writable(db, settings.kind).then(
+          (yes) => (yes ? { ok: true } : { ok: false, reason: READ_ONLY }),
           (e: unknown) => ({ ok: false, reason: e instanceof Error ? e.message : String(e) }),
         ),
         PING_TIMEOUT_MS,

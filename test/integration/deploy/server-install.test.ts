@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../unit/server/config/test-certificate';
 import { parseContainerfile, type Copy, type Stage } from './support/containerfile';
+import { parseUnit } from './support/systemd-unit';
 
 /**
  * The server installed the documented way into a clean folder: the Containerfile's stages replayed
@@ -143,7 +144,7 @@ interface Started {
   readonly listening: Promise<{ url: string; operatorUrl: string }>;
   readonly exit: Promise<number | null>;
   readonly lines: string[];
-  stop(): void;
+  stop(signal: NodeJS.Signals): void;
 }
 
 /** Spawns the server and resolves both its URLs from its `listening` log line. */
@@ -174,7 +175,7 @@ function start(args: readonly string[], env: Record<string, string>): Started {
       resolve(code);
     }),
   );
-  return { listening, exit, lines, stop: () => child.kill('SIGTERM') };
+  return { listening, exit, lines, stop: (signal) => child.kill(signal) };
 }
 
 /** The status of a GET over HTTPS, trusting the test certificate. */
@@ -199,11 +200,12 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
-/** Starts the server, checks both listeners, stops it with SIGTERM and checks it went cleanly. */
+/** Starts the server, checks both listeners, stops it with `signal` and checks it went cleanly. */
 async function startAndStop(
   args: readonly string[],
   env: Record<string, string>,
   whileRunning: (port: number) => Promise<void> = () => Promise.resolve(),
+  signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<void> {
   const server = start(args, env);
   const { url, operatorUrl } = await server.listening;
@@ -211,8 +213,9 @@ async function startAndStop(
   expect(await status(operatorUrl, '/readyz')).toBe(200);
   const port = Number(new URL(url).port);
   await whileRunning(port);
-  server.stop();
+  server.stop(signal);
   expect(await server.exit, server.lines.join('\n')).toBe(0);
+  expect(server.lines.some((l) => l.includes(`"signal":"${signal}"`))).toBe(true);
   expect(server.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   expect(await refused(port)).toBe(true);
   expect(await refused(Number(new URL(operatorUrl).port))).toBe(true);
@@ -267,6 +270,8 @@ describe('the server installed the documented way, in a clean folder', () => {
     expect(existsSync(join(dir, 'container-data', 'smartcard-unlock.sqlite'))).toBe(true);
     // With the server gone, the same health check fails.
     await expect(healthcheck(stoppedPort)).rejects.toThrow();
+    // There is no reload: SIGHUP (a closed terminal, a stray reload) stops it as gently.
+    await startAndStop(runtime.cmd!.slice(1), env, undefined, 'SIGHUP');
   });
 
   it("when the systemd unit's ExecStart runs in the install with the sample config on SQLite, then it answers and SIGTERM stops it", async () => {
@@ -321,16 +326,3 @@ describe('the server installed the documented way, in a clean folder', () => {
     expect(stdout).toContain('rotate-key');
   });
 });
-
-/** The unit's [Service] directives, each with every value it was given. */
-function parseUnit(text: string): Map<string, string[]> {
-  const directives = new Map<string, string[]>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('[')) continue;
-    const eq = line.indexOf('=');
-    const key = line.slice(0, eq);
-    directives.set(key, [...(directives.get(key) ?? []), line.slice(eq + 1)]);
-  }
-  return directives;
-}

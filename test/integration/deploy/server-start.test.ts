@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../../../server/config';
 import { makeTestCertificate } from '../../unit/server/config/test-certificate';
+import { parseUnit } from './support/systemd-unit';
 
 /**
  * The server starts as IT will start it: from the systemd unit's ExecStart and from the container
@@ -122,19 +123,6 @@ function testConfig(name: string): string {
     }),
   );
   return file;
-}
-
-/** The unit's [Service] directives, each with every value it was given. */
-function parseUnit(text: string): Map<string, string[]> {
-  const directives = new Map<string, string[]>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('[')) continue;
-    const eq = line.indexOf('=');
-    const key = line.slice(0, eq);
-    directives.set(key, [...(directives.get(key) ?? []), line.slice(eq + 1)]);
-  }
-  return directives;
 }
 
 describe('systemd unit', () => {

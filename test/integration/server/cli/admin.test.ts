@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,16 @@ function file(name: string, text: string): string {
 }
 
 describe('the admin CLI on a real SQLite database', () => {
+  it('when the database cannot be opened as set, then it names the setting and exits 78, not 70 with a stack trace', async () => {
+    // The database file's place is taken by a folder: SQLite cannot open it.
+    mkdirSync(join(dir, 'blocked', 'smartcard-unlock.sqlite'), { recursive: true });
+    const res = await admin(envFor('blocked'), 'audit');
+    expect(res.status).toBe(78);
+    expect(res.err).toContain('storage.file');
+    expect(res.err).toContain('DATA_DIR');
+    expect(res.err).not.toMatch(/\n\s+at /);
+  });
+
   it('when a CSV is good, then its cards are stored and shown; importing it again updates them', async () => {
     const env = envFor('good');
     const csv = file('good.csv', [HEADER, row(1), row(2)].join('\n'));

@@ -175,6 +175,31 @@ if (pg.available) {
       await expectRecovered();
     });
 
+    it('when the database turns read-only (a primary demoted by a failover), then both answer 503 and say why, and recover when it takes writes again', async () => {
+      /** New connections take the database's default: drop the old ones so both servers reconnect. */
+      const setReadOnly = async (on: boolean) => {
+        await postgres.query(
+          postgres.url,
+          `ALTER DATABASE outage SET default_transaction_read_only = ${on ? 'on' : 'off'}`,
+        );
+        await postgres.query(
+          postgres.url,
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'outage'",
+        );
+      };
+      await setReadOnly(true);
+      try {
+        for (const server of servers) {
+          await until(503, readyz(server));
+          await expectUnavailable(await until(503, () => startAttempt(server.url)));
+          expect(server.process.lines.join('\n')).toContain('the database is read-only');
+        }
+      } finally {
+        await setReadOnly(false);
+      }
+      await expectRecovered();
+    });
+
     it('when PostgreSQL restarts under load, then holders get 503 SERVICE_UNAVAILABLE meanwhile, both recover by themselves, and nothing acknowledged is lost', async () => {
       const holders = holdersAtWork(urls());
       let answers: Map<string, number>;
