@@ -2,10 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 /**
- * The verification server built to plain JavaScript in out/server (`npm run build:server`), so
- * production runs `node out/server/index.js` with no TypeScript loader between the signals and Node.
- * A bundle rather than tsc: the sources import each other without file extensions, which Node's
- * ESM loader cannot resolve. Every package stays external and loads from node_modules.
+ * The server as plain JavaScript in out/server, run by `node out/server/index.js` with no loader
+ * between the signals and Node. A bundle, since the sources' extensionless imports need resolving.
  */
 export default defineConfig({
   publicDir: false,

@@ -18,6 +18,7 @@ import {
   startBrowserMode,
   type BrowserModeOptions,
 } from './browser-mode';
+import { escapeTerminalText as shown } from '../server/cli/terminal-text';
 import { findElectronBinary } from './electron-binary';
 import { ensureRendererBuilt } from './renderer-build';
 import { DEMO, DemoError, startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo';
@@ -99,8 +100,10 @@ function configuredInBrowser(): Promise<void> {
   console.log("Smartcard Unlock in browser mode on this computer's settings (no demo server)");
   if (settings.ok) {
     const { settings: s, sources } = settings.value;
-    console.log(`  Server:        ${s.serverUrl} (from ${describeSource(sources.serverUrl)})`);
-    if (s.caCertificateFile !== null) console.log(`  Pinned CA:     ${s.caCertificateFile}`);
+    // From a settings file: escaped, so a control character in it cannot drive the terminal.
+    const from = describeSource(sources.serverUrl);
+    console.log(`  Server:        ${shown(s.serverUrl)} (from ${shown(from)})`);
+    if (s.caCertificateFile !== null) console.log(`  Pinned CA:     ${shown(s.caCertificateFile)}`);
     console.log(`  Card readers:  ${s.mockReader ? 'the mock reader (virtual card)' : 'PC/SC'}`);
   }
   console.log('');

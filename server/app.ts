@@ -7,7 +7,7 @@ import { API_ROUTES, type ApiRoute } from '../src/shared/http-api';
 import type { HealthProbe, RegistrationService, UnlockService } from './domain/ports';
 import type { RateLimitStoreFactory } from './http/rate-limit-store';
 import type { HttpSettings } from './http/settings';
-import { errorMiddleware, HttpFailure, namingHelpContacts } from './http/errors';
+import { errorMiddleware, HttpFailure, namingHelpContacts } from './http/http-failures';
 import { createMetrics, metricsMiddleware, type HttpMetrics } from './http/metrics';
 import { refuseDeepJson, requireJsonBody } from './http/validate';
 import { httpLogger } from './logging';
@@ -23,7 +23,7 @@ import { registrationRoutes } from './routes/registration';
 import { unlockRoutes } from './routes/unlock';
 
 /** What the HTTP edge needs: the domain's services, a logger and the HTTP settings. */
-export interface AppDeps {
+interface AppDeps {
   readonly services: {
     readonly unlock: UnlockService;
     readonly registration: RegistrationService;
@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** What the operator listener's app needs. */
-export interface OperatorAppDeps {
+interface OperatorAppDeps {
   readonly services: { readonly health: HealthProbe };
   readonly logger: Logger;
   readonly http: Pick<HttpSettings, 'metricsEnabled'>;

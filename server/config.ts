@@ -70,7 +70,7 @@ export interface TlsMaterial {
 }
 
 /** Where the operator listener listens (same TLS as the public one). */
-export interface OperatorListenerSettings {
+interface OperatorListenerSettings {
   readonly host: string;
   /** 0: any free port (when the public port is 0 too, as in tests). */
   readonly port: number;
@@ -361,7 +361,7 @@ const newKey = (): string => randomBytes(32).toString('base64');
  * The development keys under the data folder: read when present, generated (mode 0600) when not.
  * Never used outside development mode.
  */
-export function developmentKeys(
+function developmentKeys(
   dataDir: string,
 ): Result<{ keys: KeySettings; file: string }, SettingIssue> {
   const file = join(dataDir, 'development-keys.json');

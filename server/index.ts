@@ -7,7 +7,7 @@ import { createMetrics, domainEventsOf } from './http/metrics';
 import { databaseRateLimitStores } from './http/rate-limit-store';
 import { listen, type RunningServer } from './http/server';
 import { createLogger } from './logging';
-import { DatabaseOpenError, databaseOpenFault } from './storage/database-open-fault';
+import { DatabaseOpenError, configuredDatabaseFault } from './storage/database-open-fault';
 import { startPurgeSchedule } from './storage/purge-schedule';
 import { purgeExpired } from './storage/retention';
 
@@ -94,9 +94,7 @@ async function main(
       logger.fatal({ err: error }, 'the server could not open its database or mail transport');
       return EXIT.failed;
     }
-    const { storage } = settings.core;
-    const setting = storage.kind === 'postgres' ? 'storage.url' : 'storage.file';
-    const fault = databaseOpenFault(error, storage, settings.sourceOf(setting));
+    const fault = configuredDatabaseFault(error, settings);
     logger.fatal({ err: error, systemCode: fault.code }, fault.message);
     // A refused user, password or database name is a settings fault: restarting cannot cure it.
     return fault.kind === 'settings' ? EXIT.settings : EXIT.failed;

@@ -65,7 +65,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The request id: the caller's X-Request-Id when acceptable, else a fresh UUID; echoed back. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
   const id =
     typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();

@@ -3,6 +3,7 @@ import { ERROR_CODES, type ErrorCode } from '../src/shared/errors';
 import {
   answersRequestSchema,
   API_ROUTES,
+  ATTEMPT_ID_PATTERN,
   cardProofRequestSchema,
   codeDeliverySchema,
   codeRequestSchema,
@@ -185,7 +186,7 @@ export function openApiDocument(): Record<string, unknown> {
           name: 'attemptId',
           in: 'path',
           required: true,
-          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
+          schema: { type: 'string', pattern: ATTEMPT_ID_PATTERN.source },
         },
       ];
     }

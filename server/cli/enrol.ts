@@ -5,14 +5,14 @@ import type { CardResult, PivCard, ReaderInfo } from '../../src/main/card/types'
 import { err, ok } from '../../src/shared/result';
 
 /** What enrolment reads from a card: its identifier and the certificates of slots 9A and 9E. */
-export interface CardIdentity {
+interface CardIdentity {
   readonly cardId: string;
   readonly pivAuthentication: Uint8Array;
   readonly cardAuthentication: Uint8Array;
 }
 
 /** A card in a local reader, opened for the admin CLI. */
-export interface LocalCard {
+interface LocalCard {
   readonly card: PivCard;
   readonly reader: string;
   close(): Promise<void>;

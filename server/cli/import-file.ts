@@ -15,7 +15,7 @@ import { holderEmailSchema, holderNameSchema } from '../domain/holder-fields';
  */
 
 /** The columns (CSV) or fields (JSON) of one card, in the order the documentation lists them. */
-export const IMPORT_FIELDS = [
+const IMPORT_FIELDS = [
   'cardId',
   'holderName',
   'email',
@@ -77,7 +77,7 @@ const certificateField = z.string().transform((text, ctx) => {
 });
 
 /** One row, as the issuing system exports it. */
-export const importRowSchema = z
+const importRowSchema = z
   .object({
     cardId: cardIdSchema,
     holderName: holderNameSchema,

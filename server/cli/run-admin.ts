@@ -1,4 +1,4 @@
-import { DatabaseOpenError, databaseOpenFault } from '../storage/database-open-fault';
+import { DatabaseOpenError, configuredDatabaseFault } from '../storage/database-open-fault';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { extname, resolve } from 'node:path';
@@ -49,7 +49,7 @@ function rotationReport(
 }
 
 /** Exit statuses of the admin CLI (documented in its --help and docs/decisions/0008). */
-export const EXIT = {
+const EXIT = {
   ok: 0,
   /** The server refused the operation (unknown card, nothing to reset...). */
   refused: 1,
@@ -66,7 +66,7 @@ export const EXIT = {
 } as const;
 
 /** What the CLI needs from the server's core. */
-export interface AdminCore {
+interface AdminCore {
   readonly admin: AdminService;
   /** The database itself, for housekeeping outside the domain (the retention purge). */
   readonly database: Pick<OpenDatabase, 'db'>;
@@ -186,7 +186,7 @@ function cardIdArg(text: string | undefined, io: AdminIo): string | undefined {
 }
 
 /** Issues as the operator reads them, one a line, in file order. */
-export function formatIssues(file: string, issues: readonly ImportIssue[]): string {
+function formatIssues(file: string, issues: readonly ImportIssue[]): string {
   const rows = [...issues]
     .sort((a, b) => a.line - b.line)
     .map(
@@ -200,7 +200,7 @@ export function formatIssues(file: string, issues: readonly ImportIssue[]): stri
 }
 
 /** A card's state, one fact a line. */
-export function formatCardState(s: CardState): string {
+function formatCardState(s: CardState): string {
   const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
   return [
     `Card                  ${shown(s.cardId)}`,
@@ -215,7 +215,7 @@ export function formatCardState(s: CardState): string {
 }
 
 /** What clear-lockout did: lifted a lockout, or found none (and reset a count, if any). */
-export function lockoutReport(cardId: string, r: LockoutCleared): string {
+function lockoutReport(cardId: string, r: LockoutCleared): string {
   if (r.wasLocked) return `The self-service lockout of card ${cardId} was cleared.`;
   const n = r.wrongAnswerSubmissions;
   return n === 0
@@ -224,7 +224,7 @@ export function lockoutReport(cardId: string, r: LockoutCleared): string {
 }
 
 /** What a purge removed (or would remove), one table a line. */
-export function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
+function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
   const verb = dryRun ? 'Would delete' : 'Deleted';
   return [
     `${verb} ${counts.attempts} finished attempt${counts.attempts === 1 ? '' : 's'} (with their nonces and code hashes)`,
@@ -650,7 +650,7 @@ export async function runAdmin(caller: AdminIo): Promise<number> {
       purpose: 'admin',
     });
     if (!settings.ok) {
-      io.err(settings.error.message);
+      io.err(escapeTerminalOutput(settings.error.message));
       return EXIT.settings;
     }
     try {
@@ -658,9 +658,7 @@ export async function runAdmin(caller: AdminIo): Promise<number> {
     } catch (error) {
       if (!(error instanceof DatabaseOpenError)) throw error;
       // Worded as the server words it at start: the setting, its source, never the password.
-      const { storage } = settings.value.core;
-      const setting = storage.kind === 'postgres' ? 'storage.url' : 'storage.file';
-      const fault = databaseOpenFault(error, storage, settings.value.sourceOf(setting));
+      const fault = configuredDatabaseFault(error, settings.value);
       io.err(shown(fault.message));
       return fault.kind === 'settings' ? EXIT.settings : EXIT.internal;
     }

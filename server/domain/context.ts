@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { err, ok } from '../../src/shared/result';
 import type { ErrorCode } from '../../src/shared/errors';
 import type { CodeDelivery } from '../../src/shared/http-api';
-import type { Mailer } from '../mail/mailer';
+import type { Mailer, OutgoingMail } from '../mail/mailer';
 import type { AnswerHasher } from '../security/answer-hasher';
 import type { KeyRing } from '../security/key-ring';
 import { type CodeHasher, generateCode } from '../security/secrets';
@@ -15,10 +15,9 @@ import {
   endAttempt,
   findAttempt,
   recordWrongCode,
-  releaseSend,
   reserveSend,
-  restoreCode,
   storeCode,
+  undoSend,
 } from '../storage/attempt-repository';
 import { appendAudit } from '../storage/audit-repository';
 import type { Database } from '../storage/schema';
@@ -251,8 +250,7 @@ export async function sendCode(
     code,
   });
   if (outcome === 'not-sent') {
-    await restoreCode(deps.db, attempt.attemptId, codeHash);
-    await releaseSend(deps.db, attempt.attemptId, reserved, nowIso);
+    await undoSend(deps.db, attempt.attemptId, reserved, nowIso, codeHash);
     await audit(deps, ctx, { ...base, outcome: 'MAIL_UNAVAILABLE' });
     return fail('MAIL_UNAVAILABLE');
   }
@@ -263,9 +261,22 @@ export async function sendCode(
   });
   return ok({
     maskedEmail: maskEmail(card.email),
+    codeLength: code.length,
     resendAvailableAt: isoAfter(now, rules.resendIntervalSeconds),
     sendsLeft: rules.maxSendsPerAttempt - reserved,
     ...(outcome === 'unknown' ? { delayed: true } : {}),
+  });
+}
+
+/**
+ * Sends a courtesy notice (unlocked, registered) without making the holder's request wait for the
+ * relay: the step is done whatever becomes of the mail, and a failure is only logged.
+ */
+export function sendNotice(deps: DomainDeps, attemptId: string, mail: OutgoingMail): void {
+  void deps.mailer.send(mail).then((outcome) => {
+    if (outcome === 'not-sent') {
+      deps.logger.warn({ attemptId, purpose: mail.purpose }, 'a notice could not be sent');
+    }
   });
 }
 

@@ -1,5 +1,5 @@
 import type { KyselyPlugin } from 'kysely';
-import { createMailer } from '../mail/mailer';
+import { createMailer, type Mailer } from '../mail/mailer';
 import { AnswerHasher } from '../security/answer-hasher';
 import { KeyRing } from '../security/key-ring';
 import { CodeHasher } from '../security/secrets';
@@ -32,7 +32,7 @@ export interface ServerRuntime extends ServerCore {
 }
 
 const silentLogger: DomainLogger = { info: () => {}, warn: () => {}, error: () => {} };
-const uncounted: DomainEvents = { unknownAttempt: () => {} };
+const uncounted: DomainEvents = { unknownAttempt: () => {}, mailSent: () => {} };
 
 /** Unknown-attempt requests are audited once a minute per address, for this many addresses. */
 const UNKNOWN_ATTEMPT_AUDIT = { intervalMs: 60_000, maxSources: 4096 } as const;
@@ -55,7 +55,16 @@ export async function createServices(
         'a pooled database connection failed',
       ),
   });
-  const mailer = createMailer(settings.mail, logger, now);
+  const events = options.events ?? uncounted;
+  const transport = createMailer(settings.mail, logger, now);
+  const mailer: Mailer = {
+    async send(mail) {
+      const outcome = await transport.send(mail);
+      events.mailSent(mail.purpose, outcome);
+      return outcome;
+    },
+    close: () => transport.close(),
+  };
   const deps: DomainDeps = {
     db: (options.queryPlugins ?? []).reduce((db, plugin) => db.withPlugin(plugin), database.db),
     policy: settings.security,
@@ -66,7 +75,7 @@ export async function createServices(
     help: settings.help,
     now,
     logger,
-    events: options.events ?? uncounted,
+    events,
     unknownAttemptAudits: new SourceThrottle(
       UNKNOWN_ATTEMPT_AUDIT.intervalMs,
       UNKNOWN_ATTEMPT_AUDIT.maxSources,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CODE_LENGTH, PUK_LENGTH, QUESTIONS_REQUIRED } from '../../src/shared/limits';
 
 /**
  * The security rules of the product brief, each a validated setting with the brief's default.
@@ -11,7 +12,12 @@ export const securityPolicySchema = z
         /** Wrong answer submissions per card, across sessions and instances, before self-service locks. */
         maxWrongSubmissions: z.number().int().min(1).max(10).default(3),
         /** Questions asked at unlock, and chosen at registration. */
-        questionsRequired: z.number().int().min(1).max(5).default(2),
+        questionsRequired: z
+          .number()
+          .int()
+          .min(QUESTIONS_REQUIRED.min)
+          .max(QUESTIONS_REQUIRED.max)
+          .default(QUESTIONS_REQUIRED.default),
         argon2: z
           .object({
             memoryKiB: z
@@ -29,12 +35,18 @@ export const securityPolicySchema = z
       .strict()
       .default({
         maxWrongSubmissions: 3,
-        questionsRequired: 2,
+        questionsRequired: QUESTIONS_REQUIRED.default,
         argon2: { memoryKiB: 19 * 1024, passes: 2, parallelism: 1 },
       }),
     code: z
       .object({
-        length: z.number().int().min(8).max(12).default(8),
+        /** Characters per code; the screen is told the length in each delivery. */
+        length: z
+          .number()
+          .int()
+          .min(CODE_LENGTH.min)
+          .max(CODE_LENGTH.max)
+          .default(CODE_LENGTH.default),
         validSeconds: z.number().int().min(60).max(3600).default(600),
         triesPerCode: z.number().int().min(1).max(10).default(5),
         maxSendsPerAttempt: z.number().int().min(1).max(10).default(3),
@@ -42,7 +54,7 @@ export const securityPolicySchema = z
       })
       .strict()
       .default({
-        length: 8,
+        length: CODE_LENGTH.default,
         validSeconds: 600,
         triesPerCode: 5,
         maxSendsPerAttempt: 3,
@@ -71,10 +83,15 @@ export const securityPolicySchema = z
         /** PUK releases per card per UTC day. */
         maxReleasesPerDay: z.number().int().min(1).max(20).default(3),
         /** Length of the server-chosen next PUK (digits). */
-        length: z.number().int().min(6).max(8).default(8),
+        length: z
+          .number()
+          .int()
+          .min(PUK_LENGTH.min)
+          .max(PUK_LENGTH.max)
+          .default(PUK_LENGTH.default),
       })
       .strict()
-      .default({ maxReleasesPerDay: 3, length: 8 }),
+      .default({ maxReleasesPerDay: 3, length: PUK_LENGTH.default }),
   })
   .strict();
 

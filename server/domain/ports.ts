@@ -1,3 +1,4 @@
+import type { OutgoingMail, SendOutcome } from '../mail/mailer';
 import type { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from '../../src/shared/errors';
 import type {
@@ -187,6 +188,8 @@ export interface DomainLogger {
 export interface DomainEvents {
   /** A request named an attempt the server does not know; counted every time, audited rarely. */
   unknownAttempt(action: string): void;
+  /** A mail's outcome: sent, certainly not sent, or unknown (the relay had it but went silent). */
+  mailSent(purpose: OutgoingMail['purpose'], outcome: SendOutcome): void;
 }
 
 /** Everything the server's core builds from its settings, ready for routes and the admin CLI. */

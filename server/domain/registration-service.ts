@@ -4,7 +4,15 @@ import { registeredNoticeMail } from '../mail/templates';
 import { normaliseAnswer } from '../security/answer-hasher';
 import { endAttempt, markAnswered, spendCode } from '../storage/attempt-repository';
 import { findCard, replaceRegistration } from '../storage/card-repository';
-import { type DomainDeps, audit, checkCode, fail, loadLiveAttempt, sendCode } from './context';
+import {
+  type DomainDeps,
+  audit,
+  checkCode,
+  fail,
+  loadLiveAttempt,
+  sendCode,
+  sendNotice,
+} from './context';
 import { maskEmail } from './mask-email';
 import type { RegistrationService } from './ports';
 import { QUESTION_CATALOGUE, findQuestion } from './question-catalogue';
@@ -132,13 +140,11 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
       await audit(deps, ctx, { ...base, action: 'register.complete', outcome: 'ok' });
       const card = await findCard(deps.db, attempt.cardId);
       if (card !== undefined) {
-        const sent = await deps.mailer.send({
+        sendNotice(deps, attemptId, {
           ...registeredNoticeMail(card.holderName, deps.help),
           to: card.email,
           purpose: 'registered-notice',
         });
-        if (sent === 'not-sent')
-          deps.logger.warn({ attemptId }, 'the registration notice could not be sent');
       }
       return ok(undefined);
     },

@@ -32,6 +32,7 @@ import {
   isLocked,
   loadLiveAttempt,
   sendCode,
+  sendNotice,
   utcDay,
   rotationRefOf,
 } from './context';
@@ -331,13 +332,11 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       }
       if (outcome.outcome === 'unlocked') {
         await recordUnlock(deps.db, cardBefore.cardId, nowIso);
-        const sent = await deps.mailer.send({
+        sendNotice(deps, attemptId, {
           ...unlockedNoticeMail(cardBefore.holderName, now, deps.help),
           to: cardBefore.email,
           purpose: 'unlocked-notice',
         });
-        if (sent === 'not-sent')
-          deps.logger.warn({ attemptId }, 'the unlock notice could not be sent');
       }
       await audit(deps, ctx, {
         ...base,

@@ -1,5 +1,5 @@
 import { DEMO_HELP_CONTACTS } from '../../src/shared/help';
-import { appError, ERROR_CATALOGUE, ERROR_CODES, type ErrorCode } from '../../src/shared/errors';
+import { appError, ERROR_CODES, type ErrorCode } from '../../src/shared/errors';
 import { API_ROUTES, type ApiRoute } from '../../src/shared/http-api';
 import { COMMON_ERRORS, openApiDocument, ROUTE_ERRORS } from '../openapi';
 import { ERROR_STATUS, successStatusOf } from './status';
@@ -31,10 +31,11 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
 - **Strict bodies.** Every object is strict: an unknown field is refused with \`400\` and
   \`details.field\` naming it. Strings must be well-formed Unicode. Steps without a body accept
   none or \`{}\`.
-- **Errors.** Every failure has the same body, worded by \`src/shared/errors.ts\`:
-  \`{ "error": { "code", "message", "nextStep", "details"? } }\`. \`details\` carries facts such as
-  \`triesLeft\`, \`retryAfterSeconds\` or the \`field\` at fault, never a secret. A client mistake is
-  always a 4xx; a 5xx means the server (or its mail relay) is at fault.
+- **Errors.** Every failure has the same body, worded by the wording catalogue
+  (\`src/shared/wording-en.ts\`): \`{ "error": { "code", "message", "nextStep", "details"? } }\`.
+  \`details\` carries facts such as \`triesLeft\`, \`retryAfterSeconds\` or the \`field\` at fault,
+  never a secret. A client mistake is always a 4xx; a 5xx means the server (or its mail relay) is
+  at fault.
 - **Request ids.** Send \`X-Request-Id\` (up to 128 letters, digits and \`._:-\`) to correlate
   logs; the server echoes it, or makes a UUID. The id is written to the logs and the audit trail.
 - **Rate limits.** On top of the per-card rules, each client address may make
@@ -117,10 +118,6 @@ function routesSection(): string {
 }
 
 function codesSection(): string {
-  const wording = (code: ErrorCode): string => {
-    const m = ERROR_CATALOGUE[code].message;
-    return typeof m === 'function' ? m({}) : m;
-  };
   return [
     '## Status codes and error codes',
     '',
@@ -134,7 +131,7 @@ function codesSection(): string {
     '| --- | --- | --- | --- |',
     ...SERVER_CODES.map(
       (code) =>
-        `| \`${code}\` | ${ERROR_STATUS[code]} | ${cell(wording(code))} | ${cell(appError(code).nextStep)} |`,
+        `| \`${code}\` | ${ERROR_STATUS[code]} | ${cell(appError(code).message)} | ${cell(appError(code).nextStep)} |`,
     ),
     '',
     'Malformed JSON, a wrong content type, an oversized body, an unknown path and a wrong method',

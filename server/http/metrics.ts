@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { DomainEvents } from '../domain/ports';
-import { errorCodeOf } from './errors';
+import { errorCodeOf } from './http-failures';
 
 /** The server's Prometheus metrics, in a registry of its own so several apps can share a process. */
 export interface HttpMetrics {
@@ -12,6 +12,7 @@ export interface HttpMetrics {
   readonly flowSteps: Counter<'flow' | 'step' | 'outcome'>;
   /** Requests naming an attempt the server does not know, by the step's audit action. */
   readonly unknownAttempts: Counter<'action'>;
+  readonly mailSends: Counter<'purpose' | 'outcome'>;
 }
 
 /** Creates the registry and the metrics; process metrics are included unless turned off. */
@@ -40,6 +41,12 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
       labelNames: ['flow', 'step', 'outcome'],
       registers: [registry],
     }),
+    mailSends: new Counter({
+      name: 'scu_mail_sends_total',
+      help: 'Mails by purpose and outcome: sent, not-sent, or unknown (the relay had it but did not confirm in time).',
+      labelNames: ['purpose', 'outcome'],
+      registers: [registry],
+    }),
     unknownAttempts: new Counter({
       name: 'scu_unknown_attempt_requests_total',
       help: 'Requests naming an unknown attempt, by step action (each counted; audited at most once a minute per address).',
@@ -51,7 +58,10 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
 
 /** The domain's counters on these metrics: pass to createServices as `events`. */
 export function domainEventsOf(metrics: HttpMetrics): DomainEvents {
-  return { unknownAttempt: (action) => metrics.unknownAttempts.inc({ action }) };
+  return {
+    unknownAttempt: (action) => metrics.unknownAttempts.inc({ action }),
+    mailSent: (purpose, outcome) => metrics.mailSends.inc({ purpose, outcome }),
+  };
 }
 
 /** The route label: the matched template (never the raw URL, which carries attempt ids). */

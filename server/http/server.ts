@@ -22,7 +22,7 @@ export interface RunningServer {
 }
 
 /** Where and how to listen. */
-export interface ListenOptions {
+interface ListenOptions {
   readonly host: string;
   readonly port: number;
   /** HTTPS when present; plain HTTP only when the settings allowed it. */

@@ -18,7 +18,7 @@ function isContiguousMask(mask: string): boolean {
  * or undefined when it is. Checked at start, so a typo is a settings error naming the entry
  * rather than a crash (or, worse, a proxy silently not trusted and every client sharing its address).
  */
-export function trustProxyEntryProblem(entry: string): string | undefined {
+function trustProxyEntryProblem(entry: string): string | undefined {
   if (NAMED_RANGES.has(entry)) return undefined;
   const [address = '', range, extra] = entry.split('/');
   const family = isIP(address);

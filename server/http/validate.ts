@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { jsonTextExceedsLimits } from '../../src/shared/json-limits';
-import { HttpFailure, validationFailure } from './errors';
+import { HttpFailure, validationFailure } from './http-failures';
 
 /** A UTF-16 surrogate without its partner: text that is not well-formed Unicode. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -54,12 +54,12 @@ export function findIllFormedString(value: unknown): string | undefined {
 }
 
 /** A JSON path as the error's `field`: `answers.0.answer`, or `body` for the whole body. */
-export function fieldName(path: readonly PropertyKey[]): string {
+function fieldName(path: readonly PropertyKey[]): string {
   return path.length === 0 ? 'body' : path.map(String).join('.');
 }
 
 /** The field a zod error points at; for unknown keys, the first unknown key. */
-export function fieldOfZodError(error: z.ZodError, root = 'body'): string {
+function fieldOfZodError(error: z.ZodError, root = 'body'): string {
   const issue = error.issues[0];
   if (issue === undefined) return root;
   if (issue.path.length === 0 && issue.code !== 'unrecognized_keys') return root;

@@ -26,8 +26,11 @@ export const mailSettingsSchema = z.discriminatedUnion('kind', [
       from: address,
       /** How long the relay may take to accept a connection and greet, and to answer each command. */
       timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
-      /** Bound on a whole send, waiting for a free connection included, so a holder is told promptly. */
-      sendTimeoutMs: z.number().int().min(1_000).max(120_000).default(20_000),
+      /**
+       * Bound on a whole send, waiting for a free connection included: below the app's request
+       * timeout (20 s) less the answer check, so the holder hears the server's own answer.
+       */
+      sendTimeoutMs: z.number().int().min(1_000).max(120_000).default(12_000),
     })
     .strict()
     .refine((s) => s.sendTimeoutMs > s.timeoutMs, {

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type { DomainLogger } from '../domain/ports';
 import type { MailSettings } from './mail-settings';
@@ -61,13 +60,18 @@ function smtpMailer(
     socketTimeout: settings.timeoutMs,
   });
   const slots = new SendSlots(RELAY_CONNECTIONS);
-  // A message's stream is read only once a connection is greeted and ready for it: from then on
+  // The connection starts reading the message only after the relay's 354 to DATA: from then on
   // the relay may have it, so a send that runs out of time there has an unknown outcome.
   const handedOver = new WeakMap<AbortSignal, () => void>();
   transport.use('stream', (message, done) => {
     const signal: unknown = message.data.signal;
     const onRead = signal instanceof AbortSignal ? handedOver.get(signal) : undefined;
-    if (onRead !== undefined) message.message.transform(() => readTap(onRead));
+    if (onRead !== undefined) {
+      message.message.processFunc((output) => {
+        output.once('resume', onRead);
+        return output;
+      });
+    }
     done();
   });
   return {
@@ -115,15 +119,6 @@ function smtpMailer(
     close: () => transport.close(),
   };
 }
-
-/** Passes a message through, calling `onRead` as its first bytes go. */
-const readTap = (onRead: () => void): Transform =>
-  new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      onRead();
-      callback(null, chunk);
-    },
-  });
 
 /** True when the relay went silent or away rather than answering: a timeout or a lost connection. */
 function unanswered(e: unknown): boolean {

@@ -1,4 +1,5 @@
 import { helpWording, type HelpContacts } from '../../src/shared/help';
+import { wording } from '../../src/shared/wording';
 
 /** A message's subject and its two bodies. */
 export interface MailContent {
@@ -24,6 +25,8 @@ function render(
   code?: string,
 ): MailContent {
   const { sentence } = helpWording(help);
+  // The sign-off is the name in every screen's header.
+  const { centre } = wording().service;
   const text = [
     greeting,
     '',
@@ -31,7 +34,7 @@ function render(
     ...(code === undefined ? [] : [`Smartcard Unlock Code: ${spaced(code)}`, '']),
     sentence,
     '',
-    'Smartcard Service Centre',
+    centre,
   ].join('\n');
   const html = [
     '<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif">',
@@ -43,7 +46,7 @@ function render(
           `<p>Smartcard Unlock Code:</p><p style="font-size: 1.5em; font-family: monospace; letter-spacing: 0.2em"><strong>${escapeHtml(spaced(code))}</strong></p>`,
         ]),
     `<p>${escapeHtml(sentence)}</p>`,
-    '<p>Smartcard Service Centre</p>',
+    `<p>${escapeHtml(centre)}</p>`,
     '</body></html>',
   ].join('\n');
   return { subject, text, html };
@@ -61,7 +64,7 @@ export function unlockCodeMail(
     `Dear ${holderName},`,
     [
       'Someone, hopefully you, is unlocking your Smartcard with the Smartcard Unlock Service.',
-      `Enter the Smartcard Unlock Code below and press the Next button. This will take you to a screen where you will be able to set a new passcode for your Smartcard. The code can be used once and expires in ${validMinutes} minutes.`,
+      `Enter the Smartcard Unlock Code below and press the Next button. ${wording().code.leadsToPasscode} The code can be used once and expires in ${validMinutes} minutes.`,
       'If this was not you, do not share this code and contact the IT service desk straight away.',
     ],
     help,

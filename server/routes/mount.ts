@@ -2,25 +2,30 @@ import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { attemptIdSchema, type ApiRoute } from '../../src/shared/http-api';
 import type { DomainResult, RequestContext } from '../domain/ports';
-import { HttpFailure, requestIdOf, sendDomainFailure, validationFailure } from '../http/errors';
+import {
+  HttpFailure,
+  requestIdOf,
+  sendDomainFailure,
+  validationFailure,
+} from '../http/http-failures';
 import { recordFlowStep, type HttpMetrics } from '../http/metrics';
 import { successStatusOf } from '../http/status';
 import { parseWith } from '../http/validate';
 
 /** What a route handler receives: the parsed body, the path's attempt id and the audit context. */
-export interface RouteInput<Body> {
+interface RouteInput<Body> {
   readonly body: Body;
   readonly attemptId: string;
   readonly ctx: RequestContext;
 }
 
 /** The body type a route's request schema parses to (`undefined` for routes without a body). */
-export type BodyOf<R extends ApiRoute> = R extends { readonly request: infer S extends z.ZodType }
+type BodyOf<R extends ApiRoute> = R extends { readonly request: infer S extends z.ZodType }
   ? z.output<S>
   : undefined;
 
 /** A route's handler: calls one domain service and returns its result. */
-export type RouteHandler<R extends ApiRoute> = (
+type RouteHandler<R extends ApiRoute> = (
   input: RouteInput<BodyOf<R>>,
 ) => Promise<DomainResult<unknown>>;
 
@@ -30,7 +35,7 @@ export function expressPath(path: string): string {
 }
 
 /** The audit context of a request: the client address (after `trust proxy`) and the request id. */
-export function requestContext(req: Request): RequestContext {
+function requestContext(req: Request): RequestContext {
   return {
     sourceAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     requestId: requestIdOf(req),

@@ -1,11 +1,11 @@
 import { type RequestHandler, Router } from 'express';
 import type { HealthProbe } from '../domain/ports';
-import { HttpFailure } from '../http/errors';
+import { HttpFailure } from '../http/http-failures';
 import type { HttpMetrics } from '../http/metrics';
 import type { Logger } from 'pino';
 
 /** What the operator listener's routes read. */
-export interface OperatorRoutesDeps {
+interface OperatorRoutesDeps {
   readonly health: HealthProbe;
   /** Told when readiness changes, with the database's error. */
   readonly logger: Pick<Logger, 'info' | 'warn'>;

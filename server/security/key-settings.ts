@@ -9,7 +9,7 @@ const key32 = z
   });
 
 /** A key-encryption key's identifier, stored beside each ciphertext so keys can rotate. */
-export const keyIdSchema = z
+const keyIdSchema = z
   .string()
   .regex(
     /^[A-Za-z0-9._-]{1,32}$/,

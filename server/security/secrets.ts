@@ -1,10 +1,5 @@
 import { createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-
-/**
- * Upper-case letters and digits without the look-alikes 0/O and 1/I: 32 symbols, 5 bits each, so
- * the default 8 characters carry 40 bits.
- */
-export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+import { CODE_ALPHABET } from '../../src/shared/limits';
 
 /** A random identifier or nonce: `bytes` from the CSPRNG, base64url. */
 export function randomToken(bytes: number): string {

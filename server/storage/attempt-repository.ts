@@ -252,7 +252,7 @@ export async function markAnswered(
 /**
  * Reserves one send: succeeds while the attempt has sends left and the last send is older than
  * `notAfter`. Returns the reserved send number. `storeCode` then stores the code to send, and
- * `releaseSend` with `restoreCode` undo both when its mail was certainly not sent.
+ * `undoSend` undoes both when its mail was certainly not sent.
  */
 export async function reserveSend(
   db: Kysely<Database>,
@@ -278,25 +278,9 @@ export async function reserveSend(
   return row?.sends;
 }
 
-/** Undoes a reservation whose mail was not sent, so it is not counted. */
-export async function releaseSend(
-  db: Kysely<Database>,
-  attemptId: string,
-  reserved: number,
-  reservedAt: string,
-): Promise<void> {
-  await db
-    .updateTable('attempts')
-    .set((eb) => ({ sends: eb('sends', '-', 1), last_sent_at: eb.ref('prev_sent_at') }))
-    .where('attempt_id', '=', attemptId)
-    .where('sends', '=', reserved)
-    .where('last_sent_at', '=', reservedAt)
-    .execute();
-}
-
 /**
  * Makes the code about to be sent the attempt's only valid code, with fresh tries, and keeps the
- * one it replaces for `restoreCode`. False when the attempt moved on since the reservation.
+ * one it replaces for `undoSend`. False when the attempt moved on since the reservation.
  */
 export async function storeCode(
   db: Kysely<Database>,
@@ -325,31 +309,43 @@ export async function storeCode(
 }
 
 /**
- * Puts back the code that `codeHash` replaced, when its mail was certainly not sent. Wrong tries
- * made against the unsent code meanwhile count against the one put back.
+ * Undoes a send whose mail was certainly not sent, in one step: the send is not counted and the
+ * code `codeHash` replaced is valid again, with the wrong tries made meanwhile. Only while this
+ * send is still the latest, so an overlapping send is never undone by another's failure.
  */
-export async function restoreCode(
+export async function undoSend(
   db: Kysely<Database>,
   attemptId: string,
+  reserved: number,
+  reservedAt: string,
   codeHash: string,
 ): Promise<void> {
   await db
     .updateTable('attempts')
     .set((eb) => ({
+      sends: eb('sends', '-', 1),
+      last_sent_at: eb.ref('prev_sent_at'),
       code_hash: eb.ref('prev_code_hash'),
       code_expires_at: eb.ref('prev_code_expires_at'),
       code_tries: eb('prev_code_tries', '+', eb.ref('code_tries')),
       code_used_at: eb.ref('prev_code_used_at'),
+      prev_code_hash: null,
+      prev_code_expires_at: null,
+      prev_code_tries: 0,
+      prev_code_used_at: null,
     }))
     .where('attempt_id', '=', attemptId)
+    .where('sends', '=', reserved)
+    .where('last_sent_at', '=', reservedAt)
     .where('code_hash', '=', codeHash)
     .where('code_used_at', 'is', null)
     .execute();
 }
 
 /**
- * Counts a wrong try against the code with this hash (not a newer one) unless it has `max`.
- * Returns the new count, or undefined when nothing was counted.
+ * Counts a wrong try against the code with this hash (not a newer one) unless it has `max`, also
+ * while a send has put it aside (so the try still counts if `undoSend` puts it back). Returns the
+ * code's new count, or undefined when nothing was counted.
  */
 export async function recordWrongCode(
   db: Kysely<Database>,
@@ -359,14 +355,39 @@ export async function recordWrongCode(
 ): Promise<number | undefined> {
   const row = await db
     .updateTable('attempts')
-    .set((eb) => ({ code_tries: eb('code_tries', '+', 1) }))
+    .set((eb) => ({
+      code_tries: eb
+        .case()
+        .when('code_hash', '=', codeHash)
+        .then(eb('code_tries', '+', 1))
+        .else(eb.ref('code_tries'))
+        .end(),
+      prev_code_tries: eb
+        .case()
+        .when('prev_code_hash', '=', codeHash)
+        .then(eb('prev_code_tries', '+', 1))
+        .else(eb.ref('prev_code_tries'))
+        .end(),
+    }))
     .where('attempt_id', '=', attemptId)
-    .where('code_hash', '=', codeHash)
-    .where('code_used_at', 'is', null)
-    .where('code_tries', '<', max)
-    .returning('code_tries')
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('code_hash', '=', codeHash),
+          eb('code_used_at', 'is', null),
+          eb('code_tries', '<', max),
+        ]),
+        eb.and([
+          eb('prev_code_hash', '=', codeHash),
+          eb('prev_code_used_at', 'is', null),
+          eb('prev_code_tries', '<', max),
+        ]),
+      ]),
+    )
+    .returning(['code_hash', 'code_tries', 'prev_code_tries'])
     .executeTakeFirst();
-  return row?.code_tries;
+  if (row === undefined) return undefined;
+  return row.code_hash === codeHash ? row.code_tries : row.prev_code_tries;
 }
 
 /**

@@ -161,3 +161,19 @@ export function databaseOpenFault(
     ? postgresFault(error, settings, source)
     : sqliteFault(error, settings, source);
 }
+
+/** The settings a start-up fault is worded from: the storage, and where each setting came from. */
+export interface StorageSettingsWithSources {
+  readonly core: { readonly storage: StorageSettings };
+  sourceOf(setting: string): string;
+}
+
+/** `databaseOpenFault` for the configured storage, naming the source of its setting. */
+export function configuredDatabaseFault(
+  error: unknown,
+  settings: StorageSettingsWithSources,
+): DatabaseOpenFault {
+  const { storage } = settings.core;
+  const setting = storage.kind === 'postgres' ? 'storage.url' : 'storage.file';
+  return databaseOpenFault(error, storage, settings.sourceOf(setting));
+}

@@ -268,12 +268,17 @@ function migrations(kind: DialectKind): Record<string, Migration> {
           ['prev_code_tries', 'integer'],
           ['prev_code_used_at', 'text'],
         ];
-        for (const [name, type] of columns) {
-          await db.schema
-            .alterTable('attempts')
-            .addColumn(name, type, (c) => (type === 'integer' ? c.notNull().defaultTo(0) : c))
-            .execute();
-        }
+        const add = async (trx: Kysely<unknown>) => {
+          for (const [name, type] of columns) {
+            await trx.schema
+              .alterTable('attempts')
+              .addColumn(name, type, (c) => (type === 'integer' ? c.notNull().defaultTo(0) : c))
+              .execute();
+          }
+        };
+        // PostgreSQL runs the pending migrations in one transaction already; SQLite needs its own,
+        // or a crash between two columns would leave a schema no later start can migrate.
+        await (kind === 'sqlite' ? db.transaction().execute(add) : add(db));
       },
     },
   };

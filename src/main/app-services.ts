@@ -6,7 +6,7 @@ import { collectDiagnostics, lendBackend } from './diagnostics/collect-diagnosti
 import { FlowRunner } from './flows/flow-runner';
 import type { InvokeHandlers } from './ipc/dispatch';
 import { EventHub } from './ipc/event-hub';
-import { createInvokeHandlers, createStartupErrorHandlers } from './ipc/handlers';
+import { createInvokeHandlers, createStartupErrorHandlers } from './ipc/handlers/create-handlers';
 import type { MockReaderControls } from './ipc/handlers/mock-handlers';
 import type { Logger } from './logging/logger';
 import { ReaderMonitor } from './reader/reader-monitor';

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { wording } from '../shared/wording';
 import { DevPanel } from './components/dev-panel';
 import { DiagnosticsLink, DiagnosticsScreen } from './components/diagnostics-screen';
 import { HelpContacts } from './components/help-contacts';
@@ -7,7 +8,6 @@ import { selectDiagnosticsOpen } from './store/diagnostics-slice';
 import { useWizardStore } from './store/wizard-store';
 import { StepRouter } from './step-router';
 import { FailureStep } from './steps/failure-step';
-import { SERVICE_NAME } from './wording';
 
 /**
  * The page frame: the NHS header, the current step, the development panel and the footer. The
@@ -24,6 +24,7 @@ export function App() {
     })),
   );
   const diagnosticsOpen = useWizardStore(selectDiagnosticsOpen);
+  const service = wording().service;
 
   useEffect(() => {
     const disconnect = connect();
@@ -36,7 +37,7 @@ export function App() {
       <header className="nhsuk-header" role="banner">
         <div className="nhsuk-header__container nhsuk-width-container">
           <div className="nhsuk-header__service">
-            <span className="nhsuk-header__service-name">Smartcard Service Centre</span>
+            <span className="nhsuk-header__service-name">{service.centre}</span>
           </div>
         </div>
       </header>
@@ -49,7 +50,7 @@ export function App() {
                 {connection === 'failed' && connectionError !== null ? (
                   <FailureStep error={connectionError} canRetry={false} />
                 ) : connection === 'loading' ? (
-                  <p role="status">Loading {SERVICE_NAME}…</p>
+                  <p role="status">{service.loading}</p>
                 ) : (
                   <StepRouter />
                 )}
@@ -67,8 +68,8 @@ export function App() {
             <HelpContacts />
             <DiagnosticsLink />
             <p className="nhsuk-body-s">
-              {SERVICE_NAME}
-              {version === undefined ? '' : ` version ${version}`}
+              {service.name}
+              {version === undefined ? '' : service.version(version)}
             </p>
           </div>
         </div>

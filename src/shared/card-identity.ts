@@ -6,7 +6,6 @@ export const cardIdSchema = z
   .trim()
   .toLowerCase()
   .regex(/^[0-9a-f]{32}$/, 'A card identifier is 32 hexadecimal digits (the CHUID GUID).');
-export type CardId = z.infer<typeof cardIdSchema>;
 
 /** Which signature a card proof carries: 9A (after the passcode) or 9E (no passcode). */
 export const proofPurposeSchema = z.enum(['unlock', 'register']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wording } from './wording';
 
 /**
  * The service desk's diagnostics report: what a caller reads out or pastes into a ticket. The
@@ -26,7 +27,7 @@ const certificateSchema = z
   .strict();
 
 /** What was found in one reader. */
-export const diagnosticsCardSchema = z.discriminatedUnion('kind', [
+const diagnosticsCardSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('piv'),
@@ -43,7 +44,7 @@ export const diagnosticsCardSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** The card service's answer: running with readers, or down. */
-export const diagnosticsCardServiceSchema = z.discriminatedUnion('state', [
+const diagnosticsCardServiceSchema = z.discriminatedUnion('state', [
   z
     .object({
       state: z.literal('running'),
@@ -66,7 +67,7 @@ export const diagnosticsCardServiceSchema = z.discriminatedUnion('state', [
 ]);
 
 /** The server check: reachable (with its readiness answer and certificate) or not. */
-export const diagnosticsServerSchema = z
+const diagnosticsServerSchema = z
   .object({
     url: text,
     reachable: z.boolean(),
@@ -115,33 +116,22 @@ export type ServerReport = z.infer<typeof diagnosticsServerSchema>;
 export type CardReport = z.infer<typeof diagnosticsCardSchema>;
 
 /** One card as a sentence, for the text report and the screen. */
-export function describeCard(card: CardReport | undefined): string {
-  if (card === undefined) return '';
-  switch (card.kind) {
-    case 'piv': {
-      const lock =
-        card.locked === null
-          ? 'lock state unknown'
-          : card.locked
-            ? 'LOCKED'
-            : `not locked, ${card.passcodeTriesLeft ?? '?'} passcode tries left`;
-      return `PIV card ${card.cardId ?? '(identifier unreadable)'}, ${lock}`;
-    }
-    case 'not-piv':
-      return 'a card without the PIV application (not a staff smartcard)';
-    case 'unreadable':
-      return `a card that cannot be read: ${card.problem}`;
-    case 'in-use':
-      return 'in use by the unlock or registration in progress (not read, so as not to disturb it)';
-  }
+function describeCard(card: CardReport | undefined): string {
+  return card === undefined ? '' : wording().diagnostics.report.card(card);
+}
+
+/** What a reader holds, as the text report and the screen say it. */
+export function describeReaderCard(reader: { hasCard: boolean; card?: CardReport }): string {
+  return wording().diagnostics.report.readerCard(reader.hasCard ? describeCard(reader.card) : null);
 }
 
 /** The card service as a sentence (without its readers). */
-export function describeCardService(service: CardServiceReport): string {
-  const kind = service.mock ? 'mock reader (virtual card)' : 'PC/SC';
+function describeCardService(service: CardServiceReport): string {
+  const words = wording().diagnostics.report;
+  const kind = words.cardServiceKind(service.mock);
   return service.state === 'down'
-    ? `Card service (${kind}): NOT RUNNING: ${service.problem}`
-    : `Card service (${kind}): running, ${service.readers.length} reader(s)`;
+    ? words.cardServiceDown(kind, service.problem)
+    : words.cardServiceRunning(kind, service.readers.length);
 }
 
 /** The one verdict on the server: an untrusted certificate leaves its health unknown. */
@@ -153,74 +143,62 @@ export function serverVerdict(server: ServerReport): {
   readonly verdict: ServerVerdict;
   readonly detail: string;
 } {
-  if (!server.reachable) return { verdict: 'unreachable', detail: server.problem ?? 'no answer' };
+  const words = wording().diagnostics.report;
+  if (!server.reachable) {
+    return { verdict: 'unreachable', detail: server.problem ?? words.noAnswer };
+  }
   if (server.certificate?.trusted === false) {
-    return {
-      verdict: 'untrusted',
-      detail:
-        'its certificate is not trusted by this computer, so its answer was not believed and its health is unknown',
-    };
+    return { verdict: 'untrusted', detail: words.untrusted };
   }
   if (server.healthy) {
-    return { verdict: 'healthy', detail: `HTTP ${server.status}, ${server.milliseconds} ms` };
+    return { verdict: 'healthy', detail: words.healthy(server.status, server.milliseconds) };
   }
   if (server.database === 'unavailable') {
-    return {
-      verdict: 'database-unavailable',
-      detail: `HTTP ${server.status} SERVICE_UNAVAILABLE: the server runs but its database does not answer, so no card can be unlocked until it is back`,
-    };
+    return { verdict: 'database-unavailable', detail: words.databaseUnavailable(server.status) };
   }
-  const status = server.status === undefined ? [] : [`HTTP ${server.status}`];
+  const status = server.status === undefined ? [] : [words.httpStatus(server.status)];
   return {
     verdict: 'not-healthy',
     detail:
       [...status, ...(server.problem === undefined ? [] : [server.problem])].join(': ') ||
-      'no usable answer',
+      words.noUsableAnswer,
   };
 }
 
-const VERDICT_TEXT: Readonly<Record<ServerVerdict, string>> = {
-  unreachable: 'NOT REACHABLE',
-  untrusted: 'reachable, but NOT TRUSTED',
-  healthy: 'reachable and healthy',
-  'database-unavailable': 'reachable, but its DATABASE IS NOT AVAILABLE',
-  'not-healthy': 'reachable but NOT HEALTHY',
-};
-
 /** The server check as a sentence (without its certificate). */
-export function describeServer(server: ServerReport | null): string {
-  if (server === null) return 'Server: not checked (the settings are not valid)';
+function describeServer(server: ServerReport | null): string {
+  const words = wording().diagnostics.report;
+  if (server === null) return words.serverNotChecked;
   const { verdict, detail } = serverVerdict(server);
-  const state =
-    verdict === 'unreachable'
-      ? `${VERDICT_TEXT[verdict]}: ${detail}`
-      : `${VERDICT_TEXT[verdict]} (${detail})`;
-  return `Server ${server.url}: ${state}`;
+  return words.server(server.url, verdict, detail);
 }
 
 /** The report as plain text, for reading out over the phone or pasting into a ticket. */
 export function formatDiagnosticsText(report: DiagnosticsReport): string {
+  const words = wording().diagnostics.report;
+  const { app } = report;
   const lines = [
-    'Smartcard Unlock diagnostics',
-    `Generated: ${report.generatedAt}`,
+    words.title,
+    words.generated(report.generatedAt),
     '',
-    `App version: ${report.app.version} (${report.app.platform} ${report.app.arch}, ${report.app.runtime})`,
+    words.app(app.version, app.platform, app.arch, app.runtime),
     '',
-    'Settings:',
+    words.settings,
   ];
-  if (report.settings.problem !== undefined) {
-    const p = report.settings.problem;
-    lines.push(`  PROBLEM with ${p.setting} in ${p.source}: ${p.fix}`);
+  const problem = report.settings.problem;
+  if (problem !== undefined) {
+    lines.push(`  ${words.settingProblem(problem.setting, problem.source, problem.fix)}`);
   }
-  for (const s of report.settings.values)
-    lines.push(`  ${s.name} = ${s.value}  (from ${s.source})`);
+  for (const s of report.settings.values) {
+    lines.push(`  ${words.settingValue(s.name, s.value, s.source)}`);
+  }
   lines.push('');
   const service = report.cardService;
   lines.push(describeCardService(service));
   if (service.state === 'running') {
     for (const reader of service.readers) {
-      const card = reader.hasCard ? `card present: ${describeCard(reader.card)}` : 'no card';
-      lines.push(`  ${reader.name}: ${card}${reader.atr ? ` (ATR ${reader.atr})` : ''}`);
+      const atr = reader.atr ? words.atr(reader.atr) : '';
+      lines.push(`  ${reader.name}: ${describeReaderCard(reader)}${atr}`);
     }
   }
   lines.push('');
@@ -228,12 +206,10 @@ export function formatDiagnosticsText(report: DiagnosticsReport): string {
   lines.push(describeServer(server));
   const c = server?.certificate;
   if (c !== undefined) {
-    lines.push(`  Certificate: ${c.subject}, issued by ${c.issuer}`);
-    lines.push(`  Valid ${c.validFrom} to ${c.validTo}`);
-    lines.push(`  SHA-256 ${c.fingerprint256}`);
-    lines.push(
-      `  Trusted by this workstation: ${c.trusted ? 'yes' : `NO (${c.problem ?? 'unknown'})`}`,
-    );
+    lines.push(`  ${words.certificate(c.subject, c.issuer)}`);
+    lines.push(`  ${words.validity(c.validFrom, c.validTo)}`);
+    lines.push(`  ${words.fingerprint(c.fingerprint256)}`);
+    lines.push(`  ${words.trusted(c.trusted, c.problem)}`);
   }
   return `${lines.join('\n')}\n`;
 }

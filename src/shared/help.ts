@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { withoutHiddenCharacters } from './hidden-characters';
+import { wording } from './wording';
 
 /**
  * Where staff get help: the service desk's number and a place to go in person. They are settings
  * on the server (`help`) and the desktop (`helpPhone`, `helpWalkIn`), and every sentence that
- * names them is composed here, so each trust's screens, API errors and emails name its own desk.
+ * names them is composed from the phrases below, so each trust's screens, API errors and emails
+ * name its own desk.
  */
 
 /** Each contact sits inside a sentence, so a full stop of its own would double the sentence's. */
@@ -47,28 +49,10 @@ export interface HelpWording {
   readonly deskOrAt: string;
 }
 
-const DESK = 'the IT service desk';
-
 /**
- * The phrases for these contacts. `null` (the app could not read its settings) names the desk
- * without a number: better no number than the demo's, which would be another trust's desk.
+ * The phrases for these contacts, in the wording catalogue's words. `null` (the app could not
+ * read its settings) names the desk without a number: better no number than the demo's.
  */
 export function helpWording(help: HelpContacts | null): HelpWording {
-  if (help === null) {
-    return {
-      sentence: `If you require additional help with the smartcard please contact ${DESK}.`,
-      phone: DESK,
-      desk: DESK,
-      deskOrVisit: DESK,
-      deskOrAt: DESK,
-    };
-  }
-  const desk = `${DESK} on ${help.phone}`;
-  return {
-    sentence: `If you require additional help with the smartcard please let us know on ${help.phone} or by visiting ${help.walkIn}.`,
-    phone: help.phone,
-    desk,
-    deskOrVisit: `${desk} or visit ${help.walkIn}`,
-    deskOrAt: `${desk} or at ${help.walkIn}`,
-  };
+  return wording().help(help);
 }

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { cardIdSchema } from './card-identity';
 import { appErrorSchema } from './errors';
+import {
+  ANSWER_MAX_LENGTH,
+  CODE_LENGTH,
+  EMAIL_MAX_LENGTH,
+  HOLDER_NAME_MAX_LENGTH,
+  PUK_LENGTH,
+  QUESTION_CATALOGUE_SIZE,
+  QUESTION_ID_MAX_LENGTH,
+  QUESTION_TEXT_MAX_LENGTH,
+  QUESTIONS_REQUIRED,
+} from './limits';
 
 /**
  * The verification server's HTTP API, version 1: one zod schema per body, shared by the server
@@ -11,35 +22,62 @@ import { appErrorSchema } from './errors';
 /** Base64 (standard alphabet) of DER bytes: a signature or a certificate. */
 const base64Der = z.base64().max(8192);
 
-/** An attempt's opaque identifier, chosen by the server. */
+/** An attempt's opaque identifier, chosen by the server; the pattern is also the OpenAPI path's. */
+export const ATTEMPT_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 export const attemptIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'An attempt identifier is 16 to 64 URL-safe characters.');
+  .regex(ATTEMPT_ID_PATTERN, 'An attempt identifier is 16 to 64 URL-safe characters.');
 
 /** A single-use challenge nonce, base64url, at least 128 bits. */
-export const nonceSchema = z.base64url().min(22).max(128);
+const nonceSchema = z.base64url().min(22).max(128);
+
+/** A question's stable identifier. */
+export const questionIdSchema = z.string().min(1).max(QUESTION_ID_MAX_LENGTH);
 
 /** A question from the catalogue. */
 export const questionSchema = z
-  .object({ id: z.string().min(1).max(64), text: z.string().min(1).max(300) })
+  .object({ id: questionIdSchema, text: z.string().min(1).max(QUESTION_TEXT_MAX_LENGTH) })
   .strict();
 export type Question = z.infer<typeof questionSchema>;
 
 /** One answer to one question; normalised and hashed by the server, never stored in clear. */
 export const answerSchema = z
-  .object({ questionId: z.string().min(1).max(64), answer: z.string().trim().min(1).max(200) })
+  .object({
+    questionId: questionIdSchema,
+    answer: z.string().trim().min(1).max(ANSWER_MAX_LENGTH),
+  })
   .strict();
+export type Answer = z.infer<typeof answerSchema>;
 
-/** The one-time Smartcard Unlock Code as typed: spaces and hyphens ignored, case-insensitive. */
+/** How many questions are asked, and so answered, in one go. */
+const questionCount = <T extends z.ZodArray>(items: T): T =>
+  items.min(QUESTIONS_REQUIRED.min).max(QUESTIONS_REQUIRED.max);
+
+/**
+ * The one-time Smartcard Unlock Code as typed: spaces and hyphens ignored, case-insensitive, any
+ * length the server may be set to use (the screen checks the length it was told in CodeDelivery).
+ */
 export const unlockCodeSchema = z
   .string()
   .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
-  .pipe(z.string().regex(/^[A-Z0-9]{6,12}$/, 'A Smartcard Unlock Code is 8 letters and numbers.'));
+  .pipe(
+    z
+      .string()
+      .regex(
+        new RegExp(`^[A-Z0-9]{${CODE_LENGTH.min},${CODE_LENGTH.max}}$`),
+        `A Smartcard Unlock Code is ${CODE_LENGTH.min} to ${CODE_LENGTH.max} letters and numbers.`,
+      ),
+  );
 
-/** Where a code was sent and when another can be asked for. */
+/** An address as the screen shows it (`j****y@nhs.net`); the server masks it. */
+const maskedEmailSchema = z.string().min(3).max(EMAIL_MAX_LENGTH);
+
+/** Where a code was sent, how long it is, and when another can be asked for. */
 export const codeDeliverySchema = z
   .object({
-    maskedEmail: z.string().min(3).max(320),
+    maskedEmail: maskedEmailSchema,
+    /** Characters in the code sent (the server's `security.code.length`), for the screen's hint. */
+    codeLength: z.number().int().min(CODE_LENGTH.min).max(CODE_LENGTH.max),
     resendAvailableAt: z.iso.datetime(),
     sendsLeft: z.number().int().nonnegative(),
     /** The mail server took the code but had not confirmed it in time: it may take a while. */
@@ -48,8 +86,16 @@ export const codeDeliverySchema = z
   .strict();
 export type CodeDelivery = z.infer<typeof codeDeliverySchema>;
 
-/** A PUK in transit from server to app (8 ASCII characters, usually digits). */
-export const pukSchema = z.string().regex(/^[\x21-\x7e]{6,8}$/, 'A PUK is 6 to 8 characters.');
+/** A PUK in transit from server to app (printable ASCII, usually digits). */
+export const pukSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[\\x21-\\x7e]{${PUK_LENGTH.min},${PUK_LENGTH.max}}$`),
+    `A PUK is ${PUK_LENGTH.min} to ${PUK_LENGTH.max} characters.`,
+  );
+
+/** A holder's name as the server gives it. */
+const holderNameSchema = z.string().min(1).max(HOLDER_NAME_MAX_LENGTH);
 
 // --- Unlock -----------------------------------------------------------------------------------
 
@@ -68,14 +114,14 @@ export const cardProofRequestSchema = z.object({ signature: base64Der }).strict(
 
 export const unlockProofResponseSchema = z
   .object({
-    holderName: z.string().min(1).max(200),
-    questions: z.array(questionSchema).min(1).max(5),
+    holderName: holderNameSchema,
+    questions: questionCount(z.array(questionSchema)),
     answerTriesLeft: z.number().int().nonnegative(),
   })
   .strict();
 
 export const answersRequestSchema = z
-  .object({ answers: z.array(answerSchema).min(1).max(5) })
+  .object({ answers: questionCount(z.array(answerSchema)) })
   .strict();
 
 export const codeRequestSchema = z.object({ code: unlockCodeSchema }).strict();
@@ -116,10 +162,13 @@ export const outcomeRequestSchema = z
 
 export const registrationProofResponseSchema = z
   .object({
-    holderName: z.string().min(1).max(200),
-    maskedEmail: z.string().min(3).max(320),
-    catalogue: z.array(questionSchema).min(2).max(50),
-    questionsRequired: z.number().int().min(1).max(5),
+    holderName: holderNameSchema,
+    maskedEmail: maskedEmailSchema,
+    catalogue: z
+      .array(questionSchema)
+      .min(QUESTION_CATALOGUE_SIZE.min)
+      .max(QUESTION_CATALOGUE_SIZE.max),
+    questionsRequired: z.number().int().min(QUESTIONS_REQUIRED.min).max(QUESTIONS_REQUIRED.max),
   })
   .strict();
 

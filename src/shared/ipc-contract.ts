@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { diagnosticsReportSchema } from './diagnostics-report';
-import { appErrorSchema } from './errors';
+import { appErrorSchema, type AppError } from './errors';
 import { helpContactsSchema } from './help';
-import { codeDeliverySchema, questionSchema } from './http-api';
+import { codeDeliverySchema, questionIdSchema, questionSchema } from './http-api';
+import { ANSWER_MAX_LENGTH, QUESTIONS_REQUIRED } from './limits';
 import { passcodePolicyNameSchema } from './passcode-policy';
+import type { Result } from './result';
 
 /**
  * The contract between the renderer and the main process: every channel once, as
@@ -14,7 +16,7 @@ import { passcodePolicyNameSchema } from './passcode-policy';
  */
 
 /** The reader and card as the start screen shows them. */
-export const readerStatusSchema = z
+const readerStatusSchema = z
   .object({
     state: z.enum(['service-down', 'no-reader', 'no-card', 'choose-reader', 'card-present']),
     readers: z
@@ -26,12 +28,23 @@ export const readerStatusSchema = z
   .strict();
 export type ReaderStatus = z.infer<typeof readerStatusSchema>;
 
+/**
+ * One answer as the holder typed it: the main process trims and checks it with the HTTP API's
+ * `answerSchema` before it leaves, and names the field at fault.
+ */
 const answerInputSchema = z
-  .object({ questionId: z.string().min(1).max(64), answer: z.string().max(200) })
+  .object({ questionId: questionIdSchema, answer: z.string().max(ANSWER_MAX_LENGTH) })
+  .strict();
+export type AnswerInput = z.infer<typeof answerInputSchema>;
+
+const answersInputSchema = z
+  .object({
+    answers: z.array(answerInputSchema).min(QUESTIONS_REQUIRED.min).max(QUESTIONS_REQUIRED.max),
+  })
   .strict();
 
 /** A long-running step the screen shows progress for. */
-export const progressStepSchema = z.enum([
+const progressStepSchema = z.enum([
   'reading-card',
   'proving-card',
   'checking-answers',
@@ -41,6 +54,7 @@ export const progressStepSchema = z.enum([
   'checking-passcode',
   'registering',
 ]);
+export type ProgressStep = z.infer<typeof progressStepSchema>;
 
 /** What the wizard shows: one step of a flow, as data. Secrets never appear here. */
 export const flowViewSchema = z.discriminatedUnion('kind', [
@@ -77,7 +91,7 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
       holderName: z.string(),
       maskedEmail: z.string(),
       catalogue: z.array(questionSchema),
-      questionsRequired: z.number().int().positive(),
+      questionsRequired: z.number().int().min(QUESTIONS_REQUIRED.min).max(QUESTIONS_REQUIRED.max),
       error: appErrorSchema.optional(),
     })
     .strict(),
@@ -94,7 +108,7 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
 export type FlowView = z.infer<typeof flowViewSchema>;
 
 /** Facts about the app the screens need. */
-export const appInfoSchema = z
+const appInfoSchema = z
   .object({
     version: z.string(),
     passcodePolicy: passcodePolicyNameSchema,
@@ -127,7 +141,7 @@ export const IPC_INVOKE = {
   'unlock:start': { method: 'unlockStart', request: empty, response: flowViewSchema },
   'unlock:answer': {
     method: 'unlockAnswer',
-    request: z.object({ answers: z.array(answerInputSchema).min(1).max(5) }).strict(),
+    request: answersInputSchema,
     response: flowViewSchema,
   },
   'unlock:resend-code': { method: 'unlockResendCode', request: empty, response: flowViewSchema },
@@ -148,7 +162,7 @@ export const IPC_INVOKE = {
   },
   'register:answer': {
     method: 'registerAnswer',
-    request: z.object({ answers: z.array(answerInputSchema).min(1).max(5) }).strict(),
+    request: answersInputSchema,
     response: flowViewSchema,
   },
   'register:resend-code': {
@@ -182,17 +196,7 @@ export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof IPC_INVOK
 export type EventPayload<C extends EventChannel> = z.output<(typeof IPC_EVENTS)[C]['payload']>;
 
 /** What every invoke returns: a value, or an error as a value (never a thrown error across IPC). */
-export type IpcResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: z.infer<typeof appErrorSchema> };
-
-/** The schema of an invoke's result envelope. */
-export function ipcResultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }).strict(),
-    z.object({ ok: z.literal(false), error: appErrorSchema }).strict(),
-  ]);
-}
+export type IpcResult<T> = Result<T, AppError>;
 
 /**
  * The API the preload exposes on `window.api`: one named function per invoke channel (for example

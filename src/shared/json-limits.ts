@@ -15,7 +15,7 @@ export const FILE_JSON_LIMITS = {
 } as const;
 
 /** The limits a check applies. */
-export type JsonLimits = { readonly maxDepth: number; readonly maxItems: number };
+type JsonLimits = { readonly maxDepth: number; readonly maxItems: number };
 
 const OPEN_OBJECT = 0x7b; // {
 const OPEN_ARRAY = 0x5b; // [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wording } from './wording';
 
 /**
  * The card passcode policy. The default follows the service description: 4 to 8 characters,
@@ -14,8 +15,6 @@ export interface PasscodePolicy {
   readonly minLength: number;
   readonly maxLength: number;
   readonly digitsOnly: boolean;
-  /** One sentence for the screen, describing what is allowed. */
-  readonly description: string;
 }
 
 export const PASSCODE_POLICIES: Readonly<Record<PasscodePolicyName, PasscodePolicy>> = {
@@ -24,15 +23,12 @@ export const PASSCODE_POLICIES: Readonly<Record<PasscodePolicyName, PasscodePoli
     minLength: 4,
     maxLength: 8,
     digitsOnly: false,
-    description:
-      'Your passcode must be 4 to 8 characters long. You can use letters, numbers or special characters, or a mixture of them. Spaces and accented letters are not allowed.',
   },
   'digits-6-8': {
     name: 'digits-6-8',
     minLength: 6,
     maxLength: 8,
     digitsOnly: true,
-    description: 'Your passcode must be 6 to 8 numbers long, using the numbers 0 to 9 only.',
   },
 };
 
@@ -68,29 +64,12 @@ export function confirmationProblems(
   return passcode === confirmation ? [] : ['mismatch'];
 }
 
-/** The sentence shown for each problem. */
+/** The sentence shown for each problem (the wording catalogue's). */
 export function passcodeProblemMessage(
   problem: PasscodeProblem | ConfirmationProblem,
   policy: PasscodePolicy,
 ): string {
-  switch (problem) {
-    case 'empty':
-      return 'Enter a new passcode.';
-    case 'too-short':
-      return `Your passcode must be at least ${policy.minLength} characters long.`;
-    case 'too-long':
-      return `Your passcode must be no more than ${policy.maxLength} characters long.`;
-    case 'not-allowed-character':
-      return policy.digitsOnly
-        ? 'Your passcode must use the numbers 0 to 9 only.'
-        : 'Your passcode can only use letters A to Z, numbers and the special characters on a UK keyboard. Spaces and accented letters are not allowed.';
-    case 'digits-only':
-      return 'Your passcode must use the numbers 0 to 9 only.';
-    case 'confirmation-empty':
-      return 'Enter your new passcode again to confirm it.';
-    case 'mismatch':
-      return 'The two passcodes are not the same. Type the same passcode in both boxes.';
-  }
+  return wording().passcode.problem(problem, policy);
 }
 
 /** A zod schema accepting exactly the passcodes the policy allows (used at the IPC boundary). */

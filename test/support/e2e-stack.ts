@@ -251,7 +251,7 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
     const codeFromMail = async (since: number) => {
       // Bounded, so a mail that never comes fails with this sentence, not a bare test timeout.
       const mail = await withinBound(
-        smtp.nextMail(since),
+        smtp.nextCodeMail(since),
         () =>
           `no mail reached the test SMTP server (${smtp.received.length} received in all, waiting for mail number ${since + 1})`,
       );

@@ -11,6 +11,7 @@ export interface Call {
 
 const delivery = {
   maskedEmail: 'j****y@nhs.net',
+  codeLength: 8,
   resendAvailableAt: '2026-11-28T12:01:00.000Z',
   sendsLeft: 2,
 };

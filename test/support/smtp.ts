@@ -17,6 +17,8 @@ export interface TestSmtpServer {
   readonly received: ReceivedMail[];
   /** Resolves with the next message (or one already received beyond `afterCount`). */
   nextMail(afterCount?: number): Promise<ReceivedMail>;
+  /** The next message with a code, passing over notices, which are sent without being awaited. */
+  nextCodeMail(afterCount?: number): Promise<ReceivedMail>;
   /** Stops listening: connections are refused, as when the mail server is down. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -30,6 +32,8 @@ export interface TestSmtpServer {
    * is called; messages that end meanwhile count as received.
    */
   holdReplies(): () => void;
+  /** Holds its answer to MAIL FROM, as a relay that stalls before taking any message, until called. */
+  holdEnvelopes(): () => void;
   stop(): Promise<void>;
 }
 
@@ -85,6 +89,7 @@ export async function startSmtpServer(auth?: {
   const received: ReceivedMail[] = [];
   const waiters: { afterCount: number; resolve: (m: ReceivedMail) => void }[] = [];
   let replyGate: Promise<void> = Promise.resolve();
+  let envelopeGate: Promise<void> = Promise.resolve();
   let hung: { server: Server; sockets: Socket[] } | undefined;
   const make = () =>
     new SMTPServer({
@@ -99,6 +104,9 @@ export async function startSmtpServer(auth?: {
         if (auth !== undefined && a.username === auth.user && a.password === auth.pass) {
           callback(null, { user: a.username });
         } else callback(new Error('Invalid username or password'));
+      },
+      onMailFrom(_address, _session, callback) {
+        void envelopeGate.then(() => callback());
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
@@ -151,12 +159,19 @@ export async function startSmtpServer(auth?: {
     await listen(port);
     running = true;
   };
+  const nextMail = (afterCount = received.length): Promise<ReceivedMail> => {
+    if (received.length > afterCount) return Promise.resolve(received[afterCount]!);
+    return new Promise((resolve) => waiters.push({ afterCount, resolve }));
+  };
   return {
     port,
     received,
-    nextMail(afterCount = received.length) {
-      if (received.length > afterCount) return Promise.resolve(received[afterCount]!);
-      return new Promise((resolve) => waiters.push({ afterCount, resolve }));
+    nextMail,
+    async nextCodeMail(afterCount = received.length) {
+      for (let at = afterCount; ; at += 1) {
+        const mail = await nextMail(at);
+        if (/Smartcard Unlock Code: [A-Z0-9]/.test(mail.text)) return mail;
+      }
     },
     down,
     up,
@@ -181,6 +196,16 @@ export async function startSmtpServer(auth?: {
       });
       return () => {
         replyGate = Promise.resolve();
+        release();
+      };
+    },
+    holdEnvelopes() {
+      let release = () => undefined as void;
+      envelopeGate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        envelopeGate = Promise.resolve();
         release();
       };
     },

@@ -28,7 +28,7 @@ export interface BrowserBridge {
 }
 
 /** What the bridge serves and calls. */
-export interface BrowserBridgeOptions {
+interface BrowserBridgeOptions {
   readonly handlers: InvokeHandlers;
   readonly events: EventHub;
   /** The built renderer (out/renderer). */
@@ -112,7 +112,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 /** Puts the shim before the page's own scripts, so `window.api` exists when they run. */
-export function injectShim(html: string): string {
+function injectShim(html: string): string {
   const tag = '<script src="/bridge/shim.js"></script>';
   const head = /<head[^>]*>/i.exec(html);
   if (head === null) return tag + html;

@@ -1,4 +1,5 @@
 import { IPC_EVENTS, IPC_INVOKE } from '../../shared/ipc-contract';
+import { wording } from '../../shared/wording';
 
 /**
  * The browser side of the bridge, served as /bridge/shim.js (a file of its own, so the page's CSP
@@ -13,6 +14,7 @@ export function bridgeShimSource(): string {
   const events = Object.fromEntries(
     Object.entries(IPC_EVENTS).map(([channel, spec]) => [spec.method, channel]),
   );
+  const lost = { ok: false, error: { code: 'INTERNAL', ...wording().bridgeLost } };
   return `'use strict';
 (() => {
   const INVOKE = ${JSON.stringify(invoke)};
@@ -24,14 +26,7 @@ export function bridgeShimSource(): string {
     history.replaceState(null, '', location.pathname + location.search);
   }
   const token = fromHash || sessionStorage.getItem(KEY) || '';
-  const lost = {
-    ok: false,
-    error: {
-      code: 'INTERNAL',
-      message: 'The connection to Smartcard Unlock was lost.',
-      nextStep: 'Reload the page. If it keeps happening, close Smartcard Unlock and open it again.',
-    },
-  };
+  const lost = ${JSON.stringify(lost)};
   const listeners = new Map();
   async function invoke(channel, request) {
     try {

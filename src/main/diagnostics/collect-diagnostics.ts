@@ -11,11 +11,8 @@ import {
 } from '../settings/load-settings';
 import { DEFAULT_SETTINGS as FALLBACK, type Settings } from '../settings/settings-schema';
 import { err, ok, type Result } from '../../shared/result';
-import {
-  buildDiagnosticsReport,
-  type CardServiceReport,
-  type DiagnosticsReport,
-} from './diagnostics-report';
+import type { CardServiceReport, DiagnosticsReport } from '../../shared/diagnostics-report';
+import { buildDiagnosticsReport } from './build-diagnostics-report';
 import { probeCardService, probeServer } from './probes';
 
 /**
@@ -26,10 +23,10 @@ import { probeCardService, probeServer } from './probes';
  */
 
 /** Opens the reader backend the settings ask for; the caller closes it. */
-export type OpenBackend = (settings: Settings) => Promise<Result<ReaderBackend, string>>;
+type OpenBackend = (settings: Settings) => Promise<Result<ReaderBackend, string>>;
 
 /** The backend the app itself would use. */
-export const openSettingsBackend: OpenBackend = async (settings) => {
+const openSettingsBackend: OpenBackend = async (settings) => {
   if (settings.mockReader) {
     if (settings.mockCardProfile === null) {
       return err('mock reader mode is on but mockCardProfile names no virtual card profile');
@@ -56,12 +53,12 @@ export function lendBackend(backend: ReaderBackend): OpenBackend {
  * Where the settings come from: their sources, read now (the command line), or the result the app
  * loaded at start (the screen), which is what the running app uses even if a file changed since.
  */
-export type SettingsOrigin =
+type SettingsOrigin =
   | { readonly inputs: SettingsInputs }
   | { readonly loaded: Result<ResolvedSettings, SettingsProblem> };
 
 /** Everything the collector needs from its surroundings. */
-export type CollectOptions = SettingsOrigin & {
+type CollectOptions = SettingsOrigin & {
   readonly version: string;
   readonly openBackend?: OpenBackend | undefined;
   /** True while a flow's step is using the card: the cards are then listed but not read. */

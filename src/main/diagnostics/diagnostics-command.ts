@@ -1,6 +1,6 @@
 import type { SettingsInputs } from '../settings/load-settings';
 import { collectDiagnostics } from './collect-diagnostics';
-import { formatDiagnosticsText } from './diagnostics-report';
+import { formatDiagnosticsText } from '../../shared/diagnostics-report';
 
 /**
  * The `--diagnostics [--json]` command, shared by the packaged app (`smartcard-unlock --diagnostics`)

@@ -6,7 +6,7 @@ import { PivClient } from '../card/piv-client';
 import type { ReaderBackend, ReaderInfo } from '../card/types';
 import type { Settings } from '../settings/settings-schema';
 import { errorResponseSchema, healthResponseSchema } from '../../shared/http-api';
-import type { CardReport, CardServiceReport, ServerReport } from './diagnostics-report';
+import type { CardReport, CardServiceReport, ServerReport } from '../../shared/diagnostics-report';
 
 /**
  * The real probes behind the diagnostics report: the card service through any ReaderBackend
@@ -114,10 +114,8 @@ function readAnswer(
 }
 
 /**
- * GET {serverUrl}/v1/status (public readiness: 503 SERVICE_UNAVAILABLE while the server's database
- * is down) with the app's certificate rules (the pinned authority when set). The certificate is
- * reported even when it is not trusted; the answer of an untrusted server is then not believed, so
- * its health is left unknown. Nothing is sent but the GET.
+ * GET {serverUrl}/v1/status (503 while the server's database is down) with the app's certificate
+ * rules. An untrusted server's certificate is reported but its answer is not believed.
  */
 export function probeServer(settings: Settings): Promise<ServerReport> {
   const url = new URL(

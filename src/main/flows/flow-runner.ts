@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { cardProofMessage, type ProofPurpose } from '../../shared/card-identity';
 import { appError, type AppError } from '../../shared/errors';
-import { answerSchema, unlockCodeSchema } from '../../shared/http-api';
-import type { FlowView } from '../../shared/ipc-contract';
+import { answerSchema, unlockCodeSchema, type Answer } from '../../shared/http-api';
+import type { AnswerInput, FlowView } from '../../shared/ipc-contract';
 import {
   confirmationProblems,
   PASSCODE_POLICIES,
@@ -15,9 +15,10 @@ import {
   type CardError,
   type CardResult,
   type PivCard,
+  type PivUnlockCard,
 } from '../card/types';
 import type { Logger } from '../logging/logger';
-import type { AnswerInput, Outcome, ServerClient } from '../server-client/server-client';
+import type { Outcome, ServerClient } from '../server-client/server-client';
 import { flowView, type ActiveFlow } from './flow-view';
 import {
   isRegistrationBusy,
@@ -44,7 +45,7 @@ import {
 
 /** A card opened for one step; `close` leaves it in the reader. */
 export interface CardHandle {
-  readonly card: PivCard;
+  readonly card: PivUnlockCard;
   close(): Promise<void>;
 }
 
@@ -54,7 +55,7 @@ export interface CardAccess {
 }
 
 /** What the runner needs. */
-export interface FlowRunnerDeps {
+interface FlowRunnerDeps {
   readonly cards: CardAccess;
   readonly server: ServerClient;
   readonly logger: Logger;
@@ -64,13 +65,13 @@ export interface FlowRunnerDeps {
 }
 
 /** A request refused before it changed anything (wrong step, malformed input). */
-export type FlowResult = Result<FlowView, AppError>;
+type FlowResult = Result<FlowView, AppError>;
 
 const sha256 = (text: string): Uint8Array =>
   new Uint8Array(createHash('sha256').update(text, 'utf8').digest());
 
 /** The user-facing error for a card error, with its tries left. */
-export function cardErrorToAppError(error: CardError): AppError {
+function cardErrorToAppError(error: CardError): AppError {
   const code = CARD_ERROR_TO_APP_ERROR[error.code];
   return error.triesLeft === undefined
     ? appError(code)
@@ -583,13 +584,21 @@ export class FlowRunner {
       }
       const auth = authorisation.value;
 
-      let rotated = await card.changePuk(auth.puk, auth.nextPuk);
-      if (!rotated.ok && rotated.error.code === 'puk-wrong' && auth.unconfirmedPuk !== null) {
-        // A previous rotation may have reached the card without its confirmation reaching the server.
-        rotated = await card.changePuk(auth.unconfirmedPuk, auth.nextPuk);
-      }
-      if (!rotated.ok) {
-        const e = rotated.error;
+      // One card operation: the PUK rotated (the unconfirmed PUK tried after a wrong one), the
+      // passcode reset with the new PUK, then verified.
+      const unblocked = await card.unblock(
+        { puk: auth.puk, unconfirmedPuk: auth.unconfirmedPuk, nextPuk: auth.nextPuk, passcode },
+        (step) => {
+          if (step === 'puk-rotated') {
+            logger.info('unlock: PUK rotated', { attemptId: attempt.attemptId });
+            return;
+          }
+          logger.info('unlock: passcode reset', { attemptId: attempt.attemptId });
+          this.unlock(epoch, { type: 'unblock-progress', step: 'checking-passcode' });
+        },
+      );
+      if (unblocked.done === 'nothing') {
+        const e = unblocked.error;
         pukOnCard =
           cardAnswered(e) && e.code !== 'puk-wrong' && e.code !== 'puk-blocked'
             ? 'previous'
@@ -600,22 +609,15 @@ export class FlowRunner {
         );
       }
       pukOnCard = 'next';
-      logger.info('unlock: PUK rotated', { attemptId: attempt.attemptId });
-
-      const reset = await card.resetRetryCounter(auth.nextPuk, passcode);
-      if (!reset.ok) {
-        const e = reset.error;
+      if (unblocked.done === 'puk-rotated') {
+        const e = unblocked.error;
         return await failWith(
           cardGone(e) ? appError('CARD_REMOVED') : cardErrorToAppError(e),
           `reset:${e.code}`,
         );
       }
-
-      logger.info('unlock: passcode reset', { attemptId: attempt.attemptId });
-      this.unlock(epoch, { type: 'unblock-progress', step: 'checking-passcode' });
-      const verified = await card.verifyPasscode(passcode);
-      if (!verified.ok && !cardGone(verified.error)) {
-        return await failWith(appError('PASSCODE_REJECTED'), `verify:${verified.error.code}`);
+      if (unblocked.done === 'passcode-reset' && !cardGone(unblocked.error)) {
+        return await failWith(appError('PASSCODE_REJECTED'), `verify:${unblocked.error.code}`);
       }
       // Pulled after a successful reset, the card is unlocked all the same.
       await report('unlocked');
@@ -627,8 +629,8 @@ export class FlowRunner {
 }
 
 /** Checks the answers before they leave: each trimmed and non-empty, no question twice. */
-function checkAnswers(answers: readonly AnswerInput[]): Result<AnswerInput[], AppError> {
-  const out: AnswerInput[] = [];
+function checkAnswers(answers: readonly AnswerInput[]): Result<Answer[], AppError> {
+  const out: Answer[] = [];
   const seen = new Set<string>();
   for (const [index, answer] of answers.entries()) {
     const parsed = answerSchema.safeParse(answer);

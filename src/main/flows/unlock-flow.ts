@@ -17,7 +17,7 @@ export interface AttemptRef {
 }
 
 /** The unblock's sub-steps, shown as progress. */
-export type UnblockStep = 'unlocking-card' | 'checking-passcode';
+type UnblockStep = 'unlocking-card' | 'checking-passcode';
 
 /** Every state of the unlock flow. */
 export type UnlockState =

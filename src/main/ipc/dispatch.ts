@@ -9,7 +9,7 @@ import { appError, type AppError } from '../../shared/errors';
 import { valueExceedsLimits } from '../../shared/json-limits';
 
 /** A handler for one channel: parsed input in, plain data or an error value out. */
-export type InvokeHandler<C extends InvokeChannel> = (
+type InvokeHandler<C extends InvokeChannel> = (
   request: InvokeRequest<C>,
 ) => Promise<IpcResult<InvokeResponse<C>>> | IpcResult<InvokeResponse<C>>;
 

@@ -1,7 +1,7 @@
 import { IPC_EVENTS, type EventChannel, type EventPayload } from '../../shared/ipc-contract';
 
 /** A subscriber to main-to-renderer events: Electron's webContents.send or the bridge's stream. */
-export type EventListener = (channel: EventChannel, payload: unknown) => void;
+type EventListener = (channel: EventChannel, payload: unknown) => void;
 
 /**
  * The main process's events for the renderer, whatever carries them. Payloads are checked against

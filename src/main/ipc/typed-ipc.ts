@@ -1,10 +1,5 @@
 import { ipcMain, type WebContents } from 'electron';
-import {
-  IPC_EVENTS,
-  IPC_INVOKE,
-  type EventChannel,
-  type EventPayload,
-} from '../../shared/ipc-contract';
+import { IPC_INVOKE } from '../../shared/ipc-contract';
 import type { InvokeHandlers } from './dispatch';
 import type { EventHub } from './event-hub';
 import { guardedInvoke } from './guarded-invoke';
@@ -26,16 +21,6 @@ export function registerInvokeHandlers(
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel);
   };
-}
-
-/** Sends an event to the renderer after checking its payload against the contract. */
-export function emitEvent<C extends EventChannel>(
-  target: WebContents,
-  channel: C,
-  payload: EventPayload<C>,
-): void {
-  const parsed = IPC_EVENTS[channel].payload.parse(payload);
-  if (!target.isDestroyed()) target.send(channel, parsed);
 }
 
 /** Forwards every event of the hub to a window until it closes. */

@@ -7,13 +7,13 @@ import { redact } from '../../shared/redact';
  */
 
 /** Structured facts attached to a log line. */
-export type LogFields = Readonly<Record<string, unknown>>;
+type LogFields = Readonly<Record<string, unknown>>;
 
 /** Severity, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** One log line after redaction. */
-export interface LogRecord {
+interface LogRecord {
   readonly level: LogLevel;
   readonly event: string;
   readonly fields: LogFields;

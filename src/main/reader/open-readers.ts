@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger';
 import type { Settings } from '../settings/settings-schema';
 
 /** The profile a first run of mock reader mode creates: an unlocked card with a known passcode. */
-export function defaultMockProfile(): Record<string, unknown> {
+function defaultMockProfile(): Record<string, unknown> {
   return {
     guid: randomBytes(16).toString('hex'),
     holderName: 'Mr John Rigby',

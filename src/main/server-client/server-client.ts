@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { appError, type AppError } from '../../shared/errors';
 import {
   API_ROUTES,
+  type Answer,
   type CodeDelivery,
   type CodeVerified,
   type UnblockAuthorisation,
@@ -21,24 +22,16 @@ import { isTransient, statusError, transportError } from './server-errors';
 /** A server call's outcome: the parsed response, or an error value worded for the screen. */
 export type ServerResult<T> = Result<T, AppError>;
 
-export type StartAttempt = z.infer<typeof startAttemptResponseSchema>;
-export type UnlockProof = z.infer<typeof unlockProofResponseSchema>;
-export type RegistrationProof = z.infer<typeof registrationProofResponseSchema>;
+type StartAttempt = z.infer<typeof startAttemptResponseSchema>;
+type UnlockProof = z.infer<typeof unlockProofResponseSchema>;
+type RegistrationProof = z.infer<typeof registrationProofResponseSchema>;
 export type Outcome = z.infer<typeof outcomeRequestSchema>;
-/** One answer as the server takes it. */
-export interface AnswerInput {
-  readonly questionId: string;
-  readonly answer: string;
-}
 
 /** The verification server's API as the flows use it: one function per route of `API_ROUTES`. */
 export interface ServerClient {
   unlockStart(cardId: string): Promise<ServerResult<StartAttempt>>;
   unlockProof(attemptId: string, signatureDer: Uint8Array): Promise<ServerResult<UnlockProof>>;
-  unlockAnswers(
-    attemptId: string,
-    answers: readonly AnswerInput[],
-  ): Promise<ServerResult<CodeDelivery>>;
+  unlockAnswers(attemptId: string, answers: readonly Answer[]): Promise<ServerResult<CodeDelivery>>;
   unlockResend(attemptId: string): Promise<ServerResult<CodeDelivery>>;
   unlockCode(attemptId: string, code: string): Promise<ServerResult<CodeVerified>>;
   unlockUnblock(attemptId: string): Promise<ServerResult<UnblockAuthorisation>>;
@@ -51,7 +44,7 @@ export interface ServerClient {
   ): Promise<ServerResult<RegistrationProof>>;
   registerAnswers(
     attemptId: string,
-    answers: readonly AnswerInput[],
+    answers: readonly Answer[],
   ): Promise<ServerResult<CodeDelivery>>;
   registerResend(attemptId: string): Promise<ServerResult<CodeDelivery>>;
   registerCode(attemptId: string, code: string): Promise<ServerResult<void>>;

@@ -30,7 +30,7 @@ export interface PolicySource {
 }
 
 /** A setting's value from policy, checked against its zod schema. */
-export interface PolicyLayer {
+interface PolicyLayer {
   readonly values: { readonly [K in SettingName]?: unknown };
   readonly sourceOf: (name: SettingName) => SettingSource;
 }
@@ -49,7 +49,7 @@ export function parseRegQueryOutput(text: string): readonly RegistryValue[] {
 }
 
 /** The real source: `reg query` on Windows (64-bit view, so a 32-bit build reads the same key). */
-export function regQueryPolicySource(key: string = POLICY_KEY): PolicySource {
+function regQueryPolicySource(key: string = POLICY_KEY): PolicySource {
   return {
     key,
     read() {

@@ -3,7 +3,7 @@ import { CONTENT_SECURITY_POLICY } from './content-security-policy';
 import { isPermissionAllowed } from './permissions';
 
 /** Where the renderer comes from: a dev server in development, the packaged files otherwise. */
-export type RendererSource =
+type RendererSource =
   { readonly kind: 'url'; readonly url: string } | { readonly kind: 'file'; readonly path: string };
 
 /**

@@ -1,3 +1,4 @@
+import { wording } from '../../shared/wording';
 import { useWizardStore } from '../store/wizard-store';
 
 /** Ends the flow in progress (the attempt is cancelled on the server) and goes back to the start. */
@@ -9,7 +10,7 @@ export function CancelButton() {
       type="button"
       onClick={() => void cancel()}
     >
-      Cancel
+      {wording().common.cancel}
     </button>
   );
 }

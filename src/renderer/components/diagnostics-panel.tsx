@@ -1,11 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import {
-  describeCard,
+  describeReaderCard,
   formatDiagnosticsText,
   serverVerdict,
   type DiagnosticsReport,
-  type ServerVerdict,
 } from '../../shared/diagnostics-report';
+import { wording } from '../../shared/wording';
 import { SettingProblem } from './setting-problem';
 
 /** Where the copied text goes; the browser clipboard by default, injected in tests. */
@@ -32,46 +32,48 @@ function Tag({ good, children }: { readonly good: boolean; readonly children: Re
 }
 
 function AppSection({ report }: { readonly report: DiagnosticsReport }) {
+  const words = wording().diagnostics.panel;
   return (
     <>
-      <h2 className="nhsuk-heading-m">App</h2>
+      <h2 className="nhsuk-heading-m">{words.app}</h2>
       <dl className="nhsuk-summary-list">
-        <Row label="Version">{report.app.version}</Row>
-        <Row label="Computer">
+        <Row label={words.version}>{report.app.version}</Row>
+        <Row label={words.computer}>
           {report.app.platform} {report.app.arch}
         </Row>
-        <Row label="Runtime">{report.app.runtime}</Row>
-        <Row label="Report made">{report.generatedAt}</Row>
+        <Row label={words.runtime}>{report.app.runtime}</Row>
+        <Row label={words.made}>{report.generatedAt}</Row>
       </dl>
     </>
   );
 }
 
 function SettingsSection({ settings }: { readonly settings: DiagnosticsReport['settings'] }) {
+  const words = wording().diagnostics.panel;
   const problem = settings.problem;
   return (
     <>
-      <h2 className="nhsuk-heading-m">Settings</h2>
+      <h2 className="nhsuk-heading-m">{words.settings}</h2>
       {problem === undefined ? null : (
         <p>
-          <Tag good={false}>Problem</Tag> <SettingProblem {...problem} />
+          <Tag good={false}>{words.problem}</Tag> <SettingProblem {...problem} />
         </p>
       )}
       {settings.values.length === 0 ? null : (
         <table className="nhsuk-table app-diagnostics__table">
           <caption className="nhsuk-table__caption nhsuk-table__caption--s">
-            The settings in force, and where each one came from
+            {words.settingsCaption}
           </caption>
           <thead className="nhsuk-table__head">
             <tr className="nhsuk-table__row">
               <th scope="col" className="nhsuk-table__header">
-                Setting
+                {words.setting}
               </th>
               <th scope="col" className="nhsuk-table__header">
-                Value
+                {words.value}
               </th>
               <th scope="col" className="nhsuk-table__header">
-                Set by
+                {words.setBy}
               </th>
             </tr>
           </thead>
@@ -93,36 +95,35 @@ function SettingsSection({ settings }: { readonly settings: DiagnosticsReport['s
 }
 
 function CardSection({ service }: { readonly service: DiagnosticsReport['cardService'] }) {
+  const words = wording().diagnostics.panel;
+  const report = wording().diagnostics.report;
   return (
     <>
-      <h2 className="nhsuk-heading-m">Card reader</h2>
+      <h2 className="nhsuk-heading-m">{words.cardReader}</h2>
       <dl className="nhsuk-summary-list">
-        <Row label="Smart card service">
+        <Row label={words.cardService}>
           {service.state === 'running' ? (
-            <Tag good>Running</Tag>
+            <Tag good>{words.running}</Tag>
           ) : (
             <>
-              <Tag good={false}>Not running</Tag> {service.problem}
+              <Tag good={false}>{words.notRunning}</Tag> {service.problem}
             </>
           )}
         </Row>
-        <Row label="Reader type">
-          {service.mock ? 'Mock reader (virtual card, for testing)' : 'PC/SC card readers'}
-        </Row>
+        <Row label={words.readerType}>{service.mock ? words.mockReader : words.pcscReaders}</Row>
         {service.state === 'running' ? (
-          <Row label="Readers">
+          <Row label={words.readers}>
             {service.readers.length === 0 ? (
               <>
-                <Tag good={false}>None</Tag> No card reader is connected.
+                <Tag good={false}>{words.none}</Tag> {words.noReaders}
               </>
             ) : (
               <ul className="nhsuk-list app-diagnostics__readers">
                 {service.readers.map((reader) => (
                   <li key={reader.name}>
-                    <strong>{reader.name}</strong>:{' '}
-                    {reader.hasCard ? `card present: ${describeCard(reader.card)}` : 'no card'}
+                    <strong>{reader.name}</strong>: {describeReaderCard(reader)}
                     {reader.atr === undefined ? null : (
-                      <span className="app-diagnostics__atr"> (ATR {reader.atr})</span>
+                      <span className="app-diagnostics__atr">{report.atr(reader.atr)}</span>
                     )}
                   </li>
                 ))}
@@ -135,20 +136,13 @@ function CardSection({ service }: { readonly service: DiagnosticsReport['cardSer
   );
 }
 
-/** The health check's tag for each verdict; the words beside it are the text report's. */
-const VERDICT_TAGS: Readonly<Record<Exclude<ServerVerdict, 'unreachable'>, string>> = {
-  untrusted: 'Unknown',
-  healthy: 'Healthy',
-  'database-unavailable': 'Database unavailable',
-  'not-healthy': 'Not healthy',
-};
-
 function ServerSection({ server }: { readonly server: DiagnosticsReport['server'] }) {
+  const words = wording().diagnostics.panel;
   if (server === null) {
     return (
       <>
-        <h2 className="nhsuk-heading-m">Smartcard Unlock Service</h2>
-        <p>Not checked: the settings are not valid.</p>
+        <h2 className="nhsuk-heading-m">{words.server}</h2>
+        <p>{words.serverNotChecked}</p>
       </>
     );
   }
@@ -156,40 +150,41 @@ function ServerSection({ server }: { readonly server: DiagnosticsReport['server'
   const { verdict, detail } = serverVerdict(server);
   return (
     <>
-      <h2 className="nhsuk-heading-m">Smartcard Unlock Service</h2>
+      <h2 className="nhsuk-heading-m">{words.server}</h2>
       <dl className="nhsuk-summary-list">
-        <Row label="Address">{server.url}</Row>
-        <Row label="Reachable">
+        <Row label={words.address}>{server.url}</Row>
+        <Row label={words.reachable}>
           {server.reachable ? (
-            <Tag good>Yes</Tag>
+            <Tag good>{words.yes}</Tag>
           ) : (
             <>
-              <Tag good={false}>No</Tag> {server.problem ?? 'no answer'}
+              <Tag good={false}>{words.no}</Tag>{' '}
+              {server.problem ?? wording().diagnostics.report.noAnswer}
             </>
           )}
         </Row>
         {verdict === 'unreachable' ? null : (
-          <Row label="Health check">
-            <Tag good={verdict === 'healthy'}>{VERDICT_TAGS[verdict]}</Tag> {detail}
+          <Row label={words.healthCheck}>
+            <Tag good={verdict === 'healthy'}>{words.verdicts[verdict]}</Tag> {detail}
           </Row>
         )}
         {certificate === undefined ? null : (
           <>
-            <Row label="Certificate">
-              {certificate.subject}, issued by {certificate.issuer}
+            <Row label={words.certificate}>
+              {words.issuedBy(certificate.subject, certificate.issuer)}
             </Row>
-            <Row label="Certificate valid">
-              {certificate.validFrom} to {certificate.validTo}
+            <Row label={words.certificateValid}>
+              {words.validity(certificate.validFrom, certificate.validTo)}
             </Row>
-            <Row label="SHA-256 fingerprint">
+            <Row label={words.fingerprint}>
               <span className="app-diagnostics__fingerprint">{certificate.fingerprint256}</span>
             </Row>
-            <Row label="Trusted by this computer">
+            <Row label={words.trusted}>
               {certificate.trusted ? (
-                <Tag good>Yes</Tag>
+                <Tag good>{words.yes}</Tag>
               ) : (
                 <>
-                  <Tag good={false}>No</Tag> {certificate.problem ?? 'unknown reason'}
+                  <Tag good={false}>{words.no}</Tag> {certificate.problem ?? words.unknownReason}
                 </>
               )}
             </Row>
@@ -216,6 +211,7 @@ export function DiagnosticsPanel({
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const [showText, setShowText] = useState(false);
   const text = formatDiagnosticsText(report);
+  const words = wording().diagnostics.panel;
   const copy = () => {
     writeClipboard(text).then(
       () => setCopied('copied'),
@@ -232,14 +228,10 @@ export function DiagnosticsPanel({
       <CardSection service={report.cardService} />
       <ServerSection server={report.server} />
       <button className="nhsuk-button" type="button" onClick={copy}>
-        Copy report
+        {words.copy}
       </button>
       <p className="nhsuk-body-s" role="status">
-        {copied === 'copied'
-          ? 'Copied. Paste it into your email or ticket for the service desk.'
-          : copied === 'failed'
-            ? 'Copying did not work. The report is shown as text below: select it and copy it.'
-            : ''}
+        {copied === 'copied' ? words.copied : copied === 'failed' ? words.copyFailed : ''}
       </p>
       <details
         className="nhsuk-details"
@@ -247,10 +239,10 @@ export function DiagnosticsPanel({
         onToggle={(event) => setShowText(event.currentTarget.open)}
       >
         <summary className="nhsuk-details__summary">
-          <span className="nhsuk-details__summary-text">Show the report as text</span>
+          <span className="nhsuk-details__summary-text">{words.showText}</span>
         </summary>
         <div className="nhsuk-details__text">
-          <pre className="app-diagnostics__text" tabIndex={0} aria-label="Report text">
+          <pre className="app-diagnostics__text" tabIndex={0} aria-label={words.textLabel}>
             {text}
           </pre>
         </div>

@@ -1,12 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { wording } from '../../shared/wording';
 import { useWizardStore } from '../store/wizard-store';
-import { SERVICE_NAME } from '../wording';
 import { DiagnosticsPanel, type WriteClipboard } from './diagnostics-panel';
 import { useHelpWording, useNextStep } from './use-help';
-
-/** The screen's heading, and the footer button's name. */
-export const DIAGNOSTICS_TITLE = 'About and diagnostics';
 
 /**
  * The "About and diagnostics" screen, opened from the footer of any screen. It covers the wizard
@@ -29,8 +26,11 @@ export function DiagnosticsScreen({
   const heading = useRef<HTMLHeadingElement>(null);
   const { desk } = useHelpWording();
   const nextStep = useNextStep();
+  const words = wording().diagnostics;
+  const service = wording().service;
   useEffect(() => {
-    document.title = `${DIAGNOSTICS_TITLE} - ${SERVICE_NAME}`;
+    const catalogue = wording();
+    document.title = catalogue.service.pageTitle(catalogue.diagnostics.title);
     heading.current?.focus();
   }, []);
 
@@ -38,34 +38,25 @@ export function DiagnosticsScreen({
   return (
     <>
       <button className="nhsuk-back-link" type="button" onClick={close}>
-        Back
+        {words.back}
       </button>
       <h1 ref={heading} tabIndex={-1}>
-        {DIAGNOSTICS_TITLE}
+        {words.title}
       </h1>
-      <p>
-        If you call {desk}, they may ask you to read this page out, or to copy the report into an
-        email. It contains no passcode, PUK, security answer or Smartcard Unlock Code.
-      </p>
+      <p>{words.intro(desk)}</p>
       <div role="status" aria-live="polite">
         {loading ? (
           <>
-            <p>
-              Checking the card reader and the Smartcard Unlock Service. This can take a few
-              seconds.
-            </p>
-            <progress
-              className="app-busy__indicator"
-              aria-label="Checking the card reader and the Smartcard Unlock Service"
-            />
+            <p>{words.collecting}</p>
+            <progress className="app-busy__indicator" aria-label={words.collectingLabel} />
           </>
         ) : diagnostics.status === 'ready' ? (
-          <span className="nhsuk-u-visually-hidden">The report is ready.</span>
+          <span className="nhsuk-u-visually-hidden">{words.ready}</span>
         ) : null}
       </div>
       {diagnostics.status === 'failed' ? (
         <div role="alert">
-          <h2 className="nhsuk-heading-m">The report could not be made</h2>
+          <h2 className="nhsuk-heading-m">{words.failedHeading}</h2>
           <p>{diagnostics.error.message}</p>
           <p>{nextStep(diagnostics.error)}</p>
         </div>
@@ -82,10 +73,10 @@ export function DiagnosticsScreen({
           type="button"
           onClick={() => void refresh()}
         >
-          {diagnostics.status === 'failed' ? 'Try again' : 'Check again'}
+          {diagnostics.status === 'failed' ? words.tryAgain : words.checkAgain}
         </button>
         <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={close}>
-          Back to {SERVICE_NAME}
+          {words.backTo(service.name)}
         </button>
       </div>
     </>
@@ -101,12 +92,13 @@ export function DiagnosticsLink() {
     })),
   );
   if (open) return null;
+  const words = wording().diagnostics;
   return (
     <p className="nhsuk-body-s">
       <button className="app-link-button" type="button" onClick={() => void openDiagnostics()}>
-        {DIAGNOSTICS_TITLE}
+        {words.title}
       </button>{' '}
-      (for the IT service desk)
+      {words.forDesk}
     </p>
   );
 }

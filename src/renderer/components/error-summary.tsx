@@ -1,4 +1,5 @@
 import { useEffect, useRef, type MouseEvent } from 'react';
+import { wording } from '../../shared/wording';
 
 /** One problem in the summary; `targetId` is the field its link moves focus to. */
 export interface SummaryItem {
@@ -41,7 +42,7 @@ export function ErrorSummary({
     >
       <div role="alert">
         <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
-          There is a problem
+          {wording().common.errorSummaryTitle}
         </h2>
         <div className="nhsuk-error-summary__body">
           {description === undefined ? null : <p>{description}</p>}

@@ -1,3 +1,5 @@
+import { wording } from '../../shared/wording';
+
 /** The ids a field's aria-describedby names: its hint and its error message, when present. */
 export function describedBy(id: string, hasHint: boolean, hasError: boolean): string | undefined {
   const ids = [hasHint ? `${id}-hint` : null, hasError ? `${id}-error` : null].filter(
@@ -34,7 +36,7 @@ export function ErrorMessage({
     <span className="nhsuk-error-message" id={`${id}-error`}>
       {messages.map((message) => (
         <span key={message} className="app-error-line">
-          <span className="nhsuk-u-visually-hidden">Error: </span>
+          <span className="nhsuk-u-visually-hidden">{wording().common.errorPrefix}</span>
           {message}
         </span>
       ))}

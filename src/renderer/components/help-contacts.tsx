@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { wording } from '../../shared/wording';
 import { useHelpWording } from './use-help';
 
 /** Where to get help, in the seed's words with this app's desk; on failure screens and the footer. */
@@ -8,7 +9,7 @@ export function HelpContacts() {
   return (
     <section className="app-help" aria-labelledby={titleId}>
       <h2 className="nhsuk-heading-s" id={titleId}>
-        Get help
+        {wording().common.getHelp}
       </h2>
       <p>{sentence}</p>
     </section>

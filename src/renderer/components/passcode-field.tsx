@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { wording } from '../../shared/wording';
 import { describedBy, ErrorMessage, Hint } from './field-parts';
 
 /**
@@ -27,6 +28,8 @@ export function PasscodeField({
 }) {
   const [visible, setVisible] = useState(false);
   const hasError = errors.length > 0;
+  const words = wording().common;
+  const fieldName = typeof label === 'string' ? label : words.passcodeFieldName;
   return (
     <div
       className={`nhsuk-form-group nhsuk-password-input${hasError ? ' nhsuk-form-group--error' : ''}`}
@@ -56,14 +59,14 @@ export function PasscodeField({
           className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-password-input__toggle"
           type="button"
           aria-controls={id}
-          aria-label={`${visible ? 'Hide' : 'Show'} ${typeof label === 'string' ? label.toLowerCase() : 'passcode'}`}
+          aria-label={visible ? words.hide(fieldName) : words.show(fieldName)}
           onClick={() => setVisible((v) => !v)}
         >
-          {visible ? 'Hide' : 'Show'}
+          {visible ? words.hideButton : words.showButton}
         </button>
       </div>
       <span className="nhsuk-u-visually-hidden" aria-live="polite">
-        {visible ? 'Your passcode is visible' : ''}
+        {visible ? words.passcodeVisible : ''}
       </span>
     </div>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { appError, type AppError } from '../../shared/errors';
 import type { ReaderStatus } from '../../shared/ipc-contract';
+import { wording } from '../../shared/wording';
 import { useWizardStore } from '../store/wizard-store';
 import { useNextStep } from './use-help';
 
@@ -10,7 +11,8 @@ function describe(
   status: ReaderStatus | null,
   nextStep: (error: AppError) => string,
 ): { readonly text: string; readonly next?: string } {
-  if (status === null) return { text: 'Checking the Smartcard reader…' };
+  const words = wording().reader;
+  if (status === null) return { text: words.checking };
   switch (status.state) {
     case 'service-down': {
       const e = appError('CARD_SERVICE_DOWN');
@@ -21,16 +23,13 @@ function describe(
       return { text: e.message, next: nextStep(e) };
     }
     case 'no-card':
-      return { text: 'There is no Smartcard in the reader.', next: 'Insert your Smartcard.' };
+      return { text: words.noCard, next: words.noCardNext };
     case 'choose-reader': {
       const e = appError('READER_CHOICE_NEEDED');
       return { text: e.message, next: nextStep(e) };
     }
     case 'card-present':
-      return {
-        text: `Your Smartcard is in the reader${status.selectedReader === null ? '' : ` (${status.selectedReader})`}.`,
-        next: 'Press Start when you are ready.',
-      };
+      return { text: words.cardPresent(status.selectedReader), next: words.cardPresentNext };
     default: {
       const unreachable: never = status.state;
       return unreachable;
@@ -42,6 +41,7 @@ function describe(
 function ReaderChoice({ status }: { readonly status: ReaderStatus }) {
   const chooseReader = useWizardStore((s) => s.chooseReader);
   const [choice, setChoice] = useState<string>(status.selectedReader ?? '');
+  const words = wording().reader;
   return (
     <form
       className="app-reader-choice"
@@ -54,7 +54,7 @@ function ReaderChoice({ status }: { readonly status: ReaderStatus }) {
       <div className="nhsuk-form-group">
         <fieldset className="nhsuk-fieldset">
           <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
-            Which reader holds your Smartcard?
+            {words.chooseLegend}
           </legend>
           <div className="nhsuk-radios">
             {status.readers.map((reader, index) => (
@@ -69,8 +69,7 @@ function ReaderChoice({ status }: { readonly status: ReaderStatus }) {
                   onChange={() => setChoice(reader.name)}
                 />
                 <label className="nhsuk-label nhsuk-radios__label" htmlFor={`reader-${index}`}>
-                  {reader.name}
-                  {reader.hasCard ? ' (card inserted)' : ' (empty)'}
+                  {words.readerLabel(reader.name, reader.hasCard)}
                 </label>
               </div>
             ))}
@@ -78,7 +77,7 @@ function ReaderChoice({ status }: { readonly status: ReaderStatus }) {
         </fieldset>
       </div>
       <button className="nhsuk-button nhsuk-button--secondary" type="submit">
-        Use this reader
+        {words.useReader}
       </button>
     </form>
   );
@@ -94,7 +93,7 @@ export function ReaderStatusPanel() {
   return (
     <section className="app-reader-status" aria-labelledby="reader-status-title">
       <h2 className="nhsuk-heading-s" id="reader-status-title">
-        Smartcard reader
+        {wording().reader.heading}
       </h2>
       <div
         className={`nhsuk-inset-text app-reader-status__state app-reader-status__state--${reader?.state ?? 'unknown'}`}

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
+import { wording } from '../../shared/wording';
 import { selectDiagnosticsOpen } from '../store/diagnostics-slice';
 import { useWizardStore } from '../store/wizard-store';
-import { SERVICE_NAME } from '../wording';
 
 /**
  * Gives a step's h1 focus when the step appears, and names the window after it, so keyboard and
@@ -14,7 +14,7 @@ export function useStepHeading(title: string) {
   const covered = useWizardStore(selectDiagnosticsOpen);
   useEffect(() => {
     if (covered) return;
-    document.title = title === SERVICE_NAME ? SERVICE_NAME : `${title} - ${SERVICE_NAME}`;
+    document.title = wording().service.pageTitle(title);
   }, [title, covered]);
   useEffect(() => {
     if (covered) return;

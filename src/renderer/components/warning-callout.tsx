@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { wording } from '../../shared/wording';
 
 /** The design system's warning callout, its heading prefixed "Important" for screen readers. */
 export function WarningCallout({
@@ -13,7 +14,7 @@ export function WarningCallout({
       <div className="nhsuk-card__content">
         <h2 className="nhsuk-card__heading">
           <span role="text">
-            <span className="nhsuk-u-visually-hidden">Important: </span>
+            <span className="nhsuk-u-visually-hidden">{wording().common.importantPrefix}</span>
             {heading}
           </span>
         </h2>

@@ -1,10 +1,11 @@
-import type { FlowView } from '../../shared/ipc-contract';
+import type { ProgressStep } from '../../shared/ipc-contract';
+import { wording } from '../../shared/wording';
 import { useStepHeading } from '../components/use-step-heading';
-import { PROGRESS_WORDING } from '../wording';
 
 /** Progress for a slow step: a status region, a visible indicator and what is happening. */
-export function BusyStep({ step }: { readonly step: Extract<FlowView, { kind: 'busy' }>['step'] }) {
-  const text = PROGRESS_WORDING[step];
+export function BusyStep({ step }: { readonly step: ProgressStep }) {
+  const words = wording().progress;
+  const text = words.steps[step];
   const heading = useStepHeading(text);
   return (
     <div role="status" aria-live="polite" className="app-busy">
@@ -12,7 +13,7 @@ export function BusyStep({ step }: { readonly step: Extract<FlowView, { kind: 'b
         {text}
       </h1>
       <progress className="app-busy__indicator" aria-label={text} />
-      <p>Please wait. Do not remove your Smartcard.</p>
+      <p>{words.pleaseWait}</p>
     </div>
   );
 }

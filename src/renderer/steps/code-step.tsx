@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { AppError } from '../../shared/errors';
+import { appError, type AppError } from '../../shared/errors';
 import { unlockCodeSchema, type CodeDelivery } from '../../shared/http-api';
+import { wording } from '../../shared/wording';
+import { Emphasised } from '../components/emphasised';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { TextField } from '../components/text-field';
 import { useSecondsUntil } from '../components/use-seconds-until';
@@ -10,19 +12,20 @@ import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
 import { useWizardStore } from '../store/wizard-store';
-import { CODE_WORDING, FAILURE_TITLES } from '../wording';
 import { CancelButton } from '../components/cancel-button';
 
-/** The code as the server wants it, or the problem to show. */
-export function checkCode(typed: string): { readonly code: string } | { readonly problem: string } {
-  if (typed.trim() === '') return { problem: 'Enter your Smartcard Unlock Code' };
+/** The code as the server wants it, or the problem to show; `length` is the code's as sent. */
+function checkCode(
+  typed: string,
+  length: number,
+): { readonly code: string } | { readonly problem: string } {
+  const words = wording().code;
+  if (typed.trim() === '') return { problem: words.empty };
   const parsed = unlockCodeSchema.safeParse(typed);
-  return parsed.success
+  return parsed.success && parsed.data.length === length
     ? { code: parsed.data }
-    : { problem: 'A Smartcard Unlock Code is 8 letters and numbers. Check the code in the email.' };
+    : { problem: words.malformed(length) };
 }
-
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** Resend, disabled with a visible countdown until the server allows another send. */
 function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
@@ -30,20 +33,19 @@ function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
     useShallow((s) => ({ resendCode: s.resendCode, pending: s.pending })),
   );
   const seconds = useSecondsUntil(delivery.resendAvailableAt);
+  const words = wording().code;
   if (delivery.sendsLeft === 0) {
-    return <p id="resend-status">No more codes can be sent for this attempt.</p>;
+    return <p id="resend-status">{words.noMoreSends}</p>;
   }
   return (
     <div className="app-resend">
-      <h2 className="nhsuk-heading-s">Not received the email?</h2>
+      <h2 className="nhsuk-heading-s">{words.notReceived}</h2>
       <p id="resend-status">
-        {seconds > 0
-          ? `You can ask for a new code in ${plural(seconds, 'second', 'seconds')}.`
-          : 'You can ask for a new code now.'}{' '}
-        {`You can ask for ${plural(delivery.sendsLeft, 'more code', 'more codes')}.`}
+        {seconds > 0 ? words.resendIn(seconds) : words.resendNow}{' '}
+        {words.sendsLeft(delivery.sendsLeft)}
       </p>
       <span className="nhsuk-u-visually-hidden" aria-live="polite">
-        {seconds === 0 ? 'You can now ask for a new code.' : ''}
+        {seconds === 0 ? words.resendNowAnnounced : ''}
       </span>
       <button
         className="nhsuk-button nhsuk-button--secondary"
@@ -52,7 +54,7 @@ function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
         aria-describedby="resend-status"
         onClick={() => void resendCode()}
       >
-        Resend code
+        {words.resendButton}
       </button>
     </div>
   );
@@ -63,23 +65,21 @@ function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
  * send was counted) tries again. Shown in place of the code box, which would have nothing to take.
  */
 function NotSent({ error }: { readonly error: AppError | undefined }) {
-  const title = FAILURE_TITLES.MAIL_UNAVAILABLE;
+  const title = wording().errors.MAIL_UNAVAILABLE.title;
   const heading = useStepHeading(title);
   const { resendCode, pending } = useWizardStore(
     useShallow((s) => ({ resendCode: s.resendCode, pending: s.pending })),
   );
   const nextStep = useNextStep();
+  // With no error from the flow, the catalogue's own words for an unsent email.
+  const shown = error ?? appError('MAIL_UNAVAILABLE');
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
         {title}
       </h1>
-      <p>{error?.message ?? 'The email with your code could not be sent just now.'}</p>
-      <p>
-        {error === undefined
-          ? 'Wait a minute and press Resend code. Your answers are kept.'
-          : nextStep(error)}
-      </p>
+      <p>{shown.message}</p>
+      <p>{nextStep(shown)}</p>
       <div className="nhsuk-button-group">
         <button
           className="nhsuk-button"
@@ -87,7 +87,7 @@ function NotSent({ error }: { readonly error: AppError | undefined }) {
           disabled={pending}
           onClick={() => void resendCode()}
         >
-          Resend code
+          {wording().code.resendButton}
         </button>
         <CancelButton />
       </div>
@@ -127,7 +127,8 @@ function CodeForm({
   readonly delivery: CodeDelivery;
   readonly error: AppError | undefined;
 }) {
-  const title = journey === 'unlock' ? CODE_WORDING.heading : 'Confirm your email address';
+  const words = wording().code;
+  const title = journey === 'unlock' ? words.heading : words.registerHeading;
   const heading = useStepHeading(title);
   const submitCode = useWizardStore((s) => s.submitCode);
   const nextStep = useNextStep();
@@ -136,7 +137,7 @@ function CodeForm({
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkCode(typed);
+    const checked = checkCode(typed, delivery.codeLength);
     if ('problem' in checked) {
       setProblem(checked.problem);
       return;
@@ -162,24 +163,20 @@ function CodeForm({
       <h1 ref={heading} tabIndex={-1}>
         {title}
       </h1>
-      <p>
-        {journey === 'unlock'
-          ? CODE_WORDING.lead
-          : 'To confirm your email address, we have sent a code to it. Once you receive the code, enter it below and press the Next button to finish registering.'}
-      </p>
+      <p>{journey === 'unlock' ? words.lead : words.registerLead}</p>
       <div className="nhsuk-inset-text">
-        <span className="nhsuk-u-visually-hidden">Information: </span>
+        <span className="nhsuk-u-visually-hidden">{wording().common.informationPrefix}</span>
         <p>
-          We sent the code to <strong>{delivery.maskedEmail}</strong>.
+          <Emphasised parts={words.sentTo(delivery.maskedEmail)} />
         </p>
-        {delivery.delayed === true && <p id="code-delayed">{CODE_WORDING.delayed}</p>}
-        <p>{CODE_WORDING.junk}</p>
+        {delivery.delayed === true && <p id="code-delayed">{words.delayed}</p>}
+        <p>{words.junk}</p>
       </div>
       <form noValidate onSubmit={onSubmit}>
         <TextField
           id="code"
-          label={journey === 'unlock' ? CODE_WORDING.heading : 'Code from the email'}
-          hint="The code is 8 letters and numbers, for example AB3D5F7H."
+          label={journey === 'unlock' ? words.heading : words.registerLabel}
+          hint={words.hint(delivery.codeLength)}
           error={problem ?? (error?.code.startsWith('CODE_') === true ? error.message : undefined)}
           value={typed}
           onChange={setTyped}
@@ -188,7 +185,7 @@ function CodeForm({
         />
         <div className="nhsuk-button-group">
           <button className="nhsuk-button" type="submit">
-            Next
+            {wording().common.next}
           </button>
           <CancelButton />
         </div>

@@ -1,41 +1,39 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AppError, ErrorCode } from '../../shared/errors';
+import { wording } from '../../shared/wording';
+import { Emphasised } from '../components/emphasised';
 import { HelpContacts } from '../components/help-contacts';
 import { SettingsErrorDetails } from '../components/setting-problem';
 import { useHelpContacts, useHelpWording, useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
-import { FAILURE_TITLES } from '../wording';
 
 /** Extra guidance some failures need beyond the catalogue's next step. */
 function Guidance({ code }: { readonly code: ErrorCode }) {
   const help = useHelpContacts();
   const { deskOrAt } = useHelpWording();
+  const words = wording().failure;
   if (code === 'CARD_NOT_REGISTERED') {
     return (
       <>
-        <h2 className="nhsuk-heading-m">How to register</h2>
+        <h2 className="nhsuk-heading-m">{words.howToRegister}</h2>
         <ol>
-          <li>Get your Smartcard unlocked by {deskOrAt}.</li>
-          <li>Insert your unlocked Smartcard and choose Register for Smartcard Unlock.</li>
-          <li>Log in with your passcode, choose and answer your security questions.</li>
-          <li>Confirm your email address with the code we send you.</li>
+          {words.registerSteps(deskOrAt).map((step) => (
+            <li key={step}>{step}</li>
+          ))}
         </ol>
-        <p>Next time your Smartcard locks, you can unlock it yourself here.</p>
+        <p>{words.registerAfter}</p>
       </>
     );
   }
   if (code === 'SELF_SERVICE_LOCKED') {
     return (
       <p className="app-callout-phone">
-        Call the IT service desk
-        {help === null ? null : (
-          <>
-            {' '}
-            on <strong>{help.phone}</strong>
-          </>
+        {help === null ? (
+          words.callDeskWithoutNumber
+        ) : (
+          <Emphasised parts={words.callDesk(help.phone)} />
         )}
-        .
       </p>
     );
   }
@@ -53,7 +51,8 @@ export function FailureStep({
   readonly error: AppError;
   readonly canRetry: boolean;
 }) {
-  const title = FAILURE_TITLES[error.code];
+  const words = wording().failure;
+  const title = wording().errors[error.code].title;
   const heading = useStepHeading(title);
   const { retry, cancel, beginRegistration, pending } = useWizardStore(
     useShallow((s) => ({
@@ -70,7 +69,7 @@ export function FailureStep({
         {title}
       </h1>
       <p>{error.message}</p>
-      <h2 className="nhsuk-heading-m">What to do next</h2>
+      <h2 className="nhsuk-heading-m">{words.whatNext}</h2>
       <p>{nextStep(error)}</p>
       <Guidance code={error.code} />
       <SettingsErrorDetails error={error} />
@@ -82,12 +81,12 @@ export function FailureStep({
             disabled={pending}
             onClick={() => void retry()}
           >
-            Retry
+            {words.retry}
           </button>
         ) : null}
         {error.code === 'CARD_NOT_LOCKED' ? (
           <button className="nhsuk-button" type="button" onClick={() => void beginRegistration()}>
-            Register for Smartcard Unlock
+            {wording().start.registerButton}
           </button>
         ) : null}
         <button
@@ -99,12 +98,12 @@ export function FailureStep({
           type="button"
           onClick={() => void cancel()}
         >
-          Start again
+          {words.startAgain}
         </button>
       </div>
       <HelpContacts />
       <p className="nhsuk-body-s app-error-code">
-        If you call the service desk, tell them this error code: <strong>{error.code}</strong>
+        <Emphasised parts={words.errorCode(error.code)} />
       </p>
     </>
   );

@@ -8,23 +8,19 @@ import {
   type PasscodePolicy,
   type PasscodePolicyName,
 } from '../../shared/passcode-policy';
+import { wording } from '../../shared/wording';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { PasscodeField } from '../components/passcode-field';
 import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
-import { PASSCODE_WORDING } from '../wording';
 import { CancelButton } from '../components/cancel-button';
 
 /**
  * What to say about the first box while typing: every rule it breaks, but not "empty" (the
  * person has not started) until they press Confirm.
  */
-export function passcodeMessages(
-  passcode: string,
-  policy: PasscodePolicy,
-  submitted: boolean,
-): string[] {
+function passcodeMessages(passcode: string, policy: PasscodePolicy, submitted: boolean): string[] {
   return passcodeProblems(passcode, policy)
     .filter((p) => submitted || p !== 'empty')
     .map((p) => passcodeProblemMessage(p, policy));
@@ -34,7 +30,7 @@ export function passcodeMessages(
  * What to say about the second box while typing: a mismatch once it can no longer become the
  * first (it is not a prefix of it, or it is as long), and "empty" only after Confirm.
  */
-export function confirmationMessages(
+function confirmationMessages(
   passcode: string,
   confirmation: string,
   policy: PasscodePolicy,
@@ -60,7 +56,8 @@ export function NewPasscodeStep({
   readonly error: AppError | undefined;
 }) {
   const policy = PASSCODE_POLICIES[policyName];
-  const heading = useStepHeading(PASSCODE_WORDING.heading);
+  const words = wording().passcode;
+  const heading = useStepHeading(words.heading);
   const setPasscode = useWizardStore((s) => s.setPasscode);
   const nextStep = useNextStep();
   const [passcode, setPasscodeText] = useState('');
@@ -99,14 +96,14 @@ export function NewPasscodeStep({
     <>
       <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
       <h1 ref={heading} tabIndex={-1}>
-        {PASSCODE_WORDING.heading}
+        {words.heading}
       </h1>
-      <p>{PASSCODE_WORDING.reuse}</p>
+      <p>{words.reuse}</p>
       <form noValidate onSubmit={onSubmit}>
         <PasscodeField
           id="new-passcode"
-          label="New passcode"
-          hint={policy.description}
+          label={words.newLabel}
+          hint={words.policy(policy)}
           errors={first}
           liveErrors
           value={passcode}
@@ -115,8 +112,8 @@ export function NewPasscodeStep({
         />
         <PasscodeField
           id="confirm-passcode"
-          label="Confirm new passcode"
-          hint={PASSCODE_WORDING.confirmHint}
+          label={words.confirmLabel}
+          hint={words.confirmHint}
           errors={second}
           liveErrors
           value={confirmation}
@@ -125,7 +122,7 @@ export function NewPasscodeStep({
         />
         <div className="nhsuk-button-group">
           <button className="nhsuk-button" type="submit">
-            Confirm
+            {words.confirmButton}
           </button>
           <CancelButton />
         </div>

@@ -1,23 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
 import type { Question } from '../../shared/http-api';
+import { ANSWER_MAX_LENGTH } from '../../shared/limits';
+import { wording } from '../../shared/wording';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { TextField } from '../components/text-field';
 import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
-import { QUESTIONS_WORDING } from '../wording';
 import { HolderWarning } from './holder-step';
 import { CancelButton } from '../components/cancel-button';
 
-/** The longest answer the server accepts. */
-export const MAX_ANSWER_LENGTH = 200;
-
-/** The problem with one answer, or null. */
-export function answerProblem(answer: string, label: string): string | null {
-  if (answer.trim() === '') return `Enter your answer to ${label}`;
-  if (answer.length > MAX_ANSWER_LENGTH)
-    return `Your answer to ${label} must be ${MAX_ANSWER_LENGTH} characters or fewer`;
+/** The problem with one answer, or null; `question` names it ("question 1"). */
+export function answerProblem(answer: string, question: string): string | null {
+  const words = wording().questions;
+  if (answer.trim() === '') return words.answerEmpty(question);
+  if (answer.length > ANSWER_MAX_LENGTH) return words.answerTooLong(question, ANSWER_MAX_LENGTH);
   return null;
 }
 
@@ -25,7 +23,7 @@ export function answerProblem(answer: string, label: string): string | null {
 function serverSummary(error: AppError, triesLeft: number): SummaryItem {
   const tries =
     error.code === 'ANSWERS_WRONG' && error.details?.triesLeft === undefined
-      ? ` You have ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left.`
+      ? wording().questions.triesLeft(triesLeft)
       : '';
   return { text: `${error.message}${tries}`, targetId: 'answer-0' };
 }
@@ -45,7 +43,8 @@ export function QuestionsStep({
   readonly answerTriesLeft: number;
   readonly error: AppError | undefined;
 }) {
-  const heading = useStepHeading(QUESTIONS_WORDING.heading);
+  const words = wording().questions;
+  const heading = useStepHeading(words.heading);
   const submitAnswers = useWizardStore((s) => s.submitAnswers);
   const nextStep = useNextStep();
   const [answers, setAnswers] = useState<readonly string[]>(() => questions.map(() => ''));
@@ -53,7 +52,9 @@ export function QuestionsStep({
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const found = questions.map((_, i) => answerProblem(answers[i] ?? '', `question ${i + 1}`));
+    const found = questions.map((_, i) =>
+      answerProblem(answers[i] ?? '', words.questionName(i + 1)),
+    );
     setProblems(found);
     if (found.some((p) => p !== null)) return;
     const payload = questions.map((q, i) => ({ questionId: q.id, answer: answers[i] ?? '' }));
@@ -71,10 +72,10 @@ export function QuestionsStep({
     <>
       <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
       <h1 ref={heading} tabIndex={-1}>
-        {QUESTIONS_WORDING.heading}
+        {words.heading}
       </h1>
       <HolderWarning holderName={holderName} />
-      <p>{QUESTIONS_WORDING.lead}</p>
+      <p>{words.lead}</p>
       <form noValidate onSubmit={onSubmit}>
         {questions.map((question, i) => (
           <TextField
@@ -88,7 +89,7 @@ export function QuestionsStep({
         ))}
         <div className="nhsuk-button-group">
           <button className="nhsuk-button" type="submit">
-            Next
+            {wording().common.next}
           </button>
           <CancelButton />
         </div>

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
+import { wording } from '../../shared/wording';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { PasscodeField } from '../components/passcode-field';
 import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
-import { LOGIN_WORDING } from '../wording';
 import { CancelButton } from '../components/cancel-button';
 
 /**
@@ -13,7 +13,8 @@ import { CancelButton } from '../components/cancel-button';
  * and knowledge with the passcode. The passcode is wiped from the box when it is sent.
  */
 export function RegisterLoginStep({ error }: { readonly error: AppError | undefined }) {
-  const heading = useStepHeading(LOGIN_WORDING.heading);
+  const words = wording().login;
+  const heading = useStepHeading(words.heading);
   const logIn = useWizardStore((s) => s.logIn);
   const nextStep = useNextStep();
   const [passcode, setPasscode] = useState('');
@@ -22,7 +23,7 @@ export function RegisterLoginStep({ error }: { readonly error: AppError | undefi
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (passcode === '') {
-      setProblem('Enter your passcode');
+      setProblem(words.empty);
       return;
     }
     const typed = passcode;
@@ -45,17 +46,14 @@ export function RegisterLoginStep({ error }: { readonly error: AppError | undefi
         description={problem === null && error !== undefined ? nextStep(error) : undefined}
       />
       <h1 ref={heading} tabIndex={-1}>
-        {LOGIN_WORDING.heading}
+        {words.heading}
       </h1>
-      <p>
-        To register for the Smartcard Unlock Service, keep your Smartcard in the reader and log in
-        with your passcode. Your card must not be locked.
-      </p>
+      <p>{words.intro}</p>
       <form noValidate onSubmit={onSubmit}>
         <PasscodeField
           id="login-passcode"
-          label={LOGIN_WORDING.label}
-          hint={LOGIN_WORDING.terms}
+          label={words.label}
+          hint={words.terms}
           errors={problem === null ? [] : [problem]}
           value={passcode}
           onChange={setPasscode}
@@ -63,7 +61,7 @@ export function RegisterLoginStep({ error }: { readonly error: AppError | undefi
         />
         <div className="nhsuk-button-group">
           <button className="nhsuk-button" type="submit">
-            Log in
+            {words.button}
           </button>
           <CancelButton />
         </div>

@@ -1,6 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
 import type { Question } from '../../shared/http-api';
+import type { AnswerInput } from '../../shared/ipc-contract';
+import { wording } from '../../shared/wording';
+import { Emphasised } from '../components/emphasised';
 import { ErrorSummary, type SummaryItem } from '../components/error-summary';
 import { describedBy, ErrorMessage } from '../components/field-parts';
 import { TextField } from '../components/text-field';
@@ -10,17 +13,16 @@ import { useWizardStore } from '../store/wizard-store';
 import { answerProblem } from './questions-step';
 import { CancelButton } from '../components/cancel-button';
 
-interface Pick {
-  readonly questionId: string;
-  readonly answer: string;
-}
+/** One slot of the form: the question chosen (empty until one is) and its answer. */
+type Pick = AnswerInput;
 
 /** Problems with one chosen question: none chosen, or the same as an earlier one. */
-export function choiceProblem(picks: readonly Pick[], index: number): string | null {
+function choiceProblem(picks: readonly Pick[], index: number): string | null {
+  const words = wording().registerQuestions;
   const id = picks[index]?.questionId ?? '';
-  if (id === '') return `Choose security question ${index + 1}`;
+  if (id === '') return words.choiceEmpty(index + 1);
   if (picks.slice(0, index).some((p) => p.questionId === id))
-    return `Choose a different question for security question ${index + 1}`;
+    return words.choiceRepeated(index + 1);
   return null;
 }
 
@@ -41,7 +43,8 @@ export function RegisterQuestionsStep({
   readonly questionsRequired: number;
   readonly error: AppError | undefined;
 }) {
-  const heading = useStepHeading('Choose your security questions');
+  const words = wording().registerQuestions;
+  const heading = useStepHeading(words.heading);
   const submitRegistration = useWizardStore((s) => s.submitRegistration);
   const nextStep = useNextStep();
   const slots = Array.from({ length: questionsRequired }, (_, i) => i);
@@ -58,7 +61,7 @@ export function RegisterQuestionsStep({
     event.preventDefault();
     const choices = slots.map((i) => choiceProblem(picks, i));
     const answers = slots.map((i) =>
-      answerProblem(picks[i]?.answer ?? '', `security question ${i + 1}`),
+      answerProblem(picks[i]?.answer ?? '', words.questionName(i + 1)),
     );
     setChoiceProblems(choices);
     setAnswerProblems(answers);
@@ -79,16 +82,11 @@ export function RegisterQuestionsStep({
     <>
       <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
       <h1 ref={heading} tabIndex={-1}>
-        Choose your security questions
+        {words.heading}
       </h1>
+      <p>{words.lead(holderName, questionsRequired)}</p>
       <p>
-        {holderName}, choose {questionsRequired} different security{' '}
-        {questionsRequired === 1 ? 'question' : 'questions'} and answer them. You will be asked
-        these questions when you unlock your Smartcard, so choose answers you will remember.
-      </p>
-      <p>
-        We will then send a code to your registered email address, <strong>{maskedEmail}</strong>,
-        to confirm it.
+        <Emphasised parts={words.sendTo(maskedEmail)} />
       </p>
       <form noValidate onSubmit={onSubmit}>
         {slots.map((i) => {
@@ -99,13 +97,13 @@ export function RegisterQuestionsStep({
           return (
             <fieldset className="nhsuk-fieldset app-question-pair" key={i}>
               <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
-                Security question {i + 1}
+                {words.legend(i + 1)}
               </legend>
               <div
                 className={`nhsuk-form-group${choiceError === null ? '' : ' nhsuk-form-group--error'}`}
               >
                 <label className="nhsuk-label" htmlFor={selectId}>
-                  Question
+                  {words.questionLabel}
                 </label>
                 <ErrorMessage id={selectId} messages={choiceError === null ? [] : [choiceError]} />
                 <select
@@ -117,7 +115,7 @@ export function RegisterQuestionsStep({
                   aria-describedby={describedBy(selectId, false, choiceError !== null)}
                   aria-invalid={choiceError === null ? undefined : true}
                 >
-                  <option value="">Choose a question</option>
+                  <option value="">{words.choose}</option>
                   {catalogue
                     .filter((q) => !taken.has(q.id) || q.id === pick.questionId)
                     .map((q) => (
@@ -129,7 +127,7 @@ export function RegisterQuestionsStep({
               </div>
               <TextField
                 id={`register-answer-${i}`}
-                label="Your answer"
+                label={words.answerLabel}
                 error={answerProblems[i] ?? undefined}
                 value={pick.answer}
                 onChange={(answer) => update(i, { answer })}
@@ -139,7 +137,7 @@ export function RegisterQuestionsStep({
         })}
         <div className="nhsuk-button-group">
           <button className="nhsuk-button" type="submit">
-            Next
+            {wording().common.next}
           </button>
           <CancelButton />
         </div>

@@ -1,14 +1,16 @@
 import { useShallow } from 'zustand/react/shallow';
+import { wording } from '../../shared/wording';
 import { ErrorSummary } from '../components/error-summary';
 import { ReaderStatusPanel } from '../components/reader-status-panel';
 import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
-import { SERVICE_NAME, START_WORDING } from '../wording';
 
 /** The start screen: the seed's introduction, the live reader status, Start and Register. */
 export function StartStep() {
-  const heading = useStepHeading(SERVICE_NAME);
+  const { name } = wording().service;
+  const words = wording().start;
+  const heading = useStepHeading(name);
   const { actionError, choosing, startUnlock, beginRegistration } = useWizardStore(
     useShallow((s) => ({
       actionError: s.actionError,
@@ -27,17 +29,17 @@ export function StartStep() {
         />
       )}
       <h1 ref={heading} tabIndex={-1}>
-        {SERVICE_NAME}
+        {name}
       </h1>
-      <p>{START_WORDING.intro}</p>
-      <p>{START_WORDING.stepsLead}</p>
+      <p>{words.intro}</p>
+      <p>{words.stepsLead}</p>
       <ol>
-        {START_WORDING.steps.map((step) => (
+        {words.steps.map((step) => (
           <li key={step}>{step}</li>
         ))}
       </ol>
-      <p>{START_WORDING.duration}</p>
-      <p>{START_WORDING.instruction}</p>
+      <p>{words.duration}</p>
+      <p>{words.instruction}</p>
       <ReaderStatusPanel />
       <button
         className="nhsuk-button"
@@ -45,19 +47,16 @@ export function StartStep() {
         type="button"
         onClick={() => void startUnlock()}
       >
-        Start
+        {words.startButton}
       </button>
-      <h2 className="nhsuk-heading-m">Not registered yet?</h2>
-      <p>
-        If your Smartcard is not locked, you can register for the Smartcard Unlock Service now, so
-        that you can unlock it yourself if it ever locks.
-      </p>
+      <h2 className="nhsuk-heading-m">{words.notRegisteredHeading}</h2>
+      <p>{words.notRegistered}</p>
       <button
         className="nhsuk-button nhsuk-button--secondary"
         type="button"
         onClick={() => void beginRegistration()}
       >
-        Register for Smartcard Unlock
+        {words.registerButton}
       </button>
     </>
   );

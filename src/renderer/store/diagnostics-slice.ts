@@ -5,7 +5,7 @@ import { invoke } from '../api';
 import type { WizardState } from './wizard-store';
 
 /** The diagnostics screen: closed, collecting (seconds: the server check), shown, or failed. */
-export type DiagnosticsState =
+type DiagnosticsState =
   | { readonly status: 'closed' }
   | { readonly status: 'loading' }
   | { readonly status: 'ready'; readonly report: DiagnosticsReport }

@@ -1,19 +1,17 @@
 import type { StateCreator } from 'zustand';
 import { appError, type AppError, type ErrorCode } from '../../shared/errors';
-import type { FlowView, IpcResult, ReaderStatus } from '../../shared/ipc-contract';
+import type {
+  AnswerInput,
+  FlowView,
+  IpcResult,
+  ProgressStep,
+  ReaderStatus,
+} from '../../shared/ipc-contract';
 import { invoke } from '../api';
 import type { WizardState } from './wizard-store';
 
 /** Which of the two flows the person is in; decides what 'idle' and some failures show. */
 export type Journey = 'unlock' | 'register';
-
-/** One answer as the server wants it; passed through, never kept. */
-export interface AnswerInput {
-  readonly questionId: string;
-  readonly answer: string;
-}
-
-type ProgressStep = Extract<FlowView, { kind: 'busy' }>['step'];
 
 /**
  * The wizard's position: the main process's FlowView plus the few sub-steps only the renderer

@@ -1,11 +1,11 @@
 import type { StateCreator } from 'zustand';
 import type { AppError } from '../../shared/errors';
-import type { ReaderStatus } from '../../shared/ipc-contract';
+import type { InvokeRequest, ReaderStatus } from '../../shared/ipc-contract';
 import { invoke } from '../api';
 import type { WizardState } from './wizard-store';
 
 /** A development control of the in-process virtual card. */
-export type MockAction = 'insert' | 'remove' | 'lock';
+export type MockAction = InvokeRequest<'mock:control'>['action'];
 
 /** The card reader as the start screen shows it, live from the main process. */
 export interface ReaderSlice {

@@ -10,7 +10,7 @@ import {
 } from '../../../src/main/browser-bridge/bridge-server';
 import type { InvokeHandlers } from '../../../src/main/ipc/dispatch';
 import { EventHub } from '../../../src/main/ipc/event-hub';
-import { createInvokeHandlers } from '../../../src/main/ipc/handlers';
+import { createInvokeHandlers } from '../../../src/main/ipc/handlers/create-handlers';
 import { silentLogger } from '../../../src/main/logging/logger';
 import { IPC_EVENTS, IPC_INVOKE } from '../../../src/shared/ipc-contract';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../support/sample-diagnostics-report';

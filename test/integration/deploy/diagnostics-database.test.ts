@@ -11,7 +11,7 @@ import { httpSettingsSchema } from '../../../server/http/settings';
 import { listen, type RunningServer } from '../../../server/http/server';
 import { collectDiagnostics } from '../../../src/main/diagnostics/collect-diagnostics';
 import { runDiagnosticsCommand } from '../../../src/main/diagnostics/diagnostics-command';
-import { formatDiagnosticsText } from '../../../src/main/diagnostics/diagnostics-report';
+import { formatDiagnosticsText } from '../../../src/shared/diagnostics-report';
 import { startPostgres } from '../../support/postgres';
 
 // Issue 16 item 9: the workstation's report must tell a server whose database is down from a

@@ -19,7 +19,7 @@ import {
   diagnosticsReportSchema,
   formatDiagnosticsText,
   type DiagnosticsReport,
-} from '../../../src/main/diagnostics/diagnostics-report';
+} from '../../../src/shared/diagnostics-report';
 import { dispatchInvoke } from '../../../src/main/ipc/dispatch';
 import { guardedInvoke } from '../../../src/main/ipc/guarded-invoke';
 import { createMemoryLogger } from '../../../src/main/logging/logger';

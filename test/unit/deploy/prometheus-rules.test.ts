@@ -1,3 +1,4 @@
+import type { SendOutcome } from '../../../server/mail/mailer';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -58,9 +59,14 @@ function selectedMetrics(expr: string): string[] {
 }
 
 /** The values a label matcher accepts (`name="a"` or `name=~"a|b"`), in every expression. */
-function labelValues(label: string): string[] {
+function labelValues(label: string, metric?: string): string[] {
   const matcher = new RegExp(`\\b${label}\\s*=~?\\s*"([^"]*)"`, 'g');
-  return exprs.flatMap((e) => [...e.matchAll(matcher)].flatMap((m) => m[1]!.split('|')));
+  const selectors = exprs.flatMap((e) =>
+    metric === undefined
+      ? [e]
+      : [...e.matchAll(/\b(\w+)\{([^}]*)\}/g)].filter((m) => m[1] === metric).map((m) => m[2]!),
+  );
+  return selectors.flatMap((e) => [...e.matchAll(matcher)].flatMap((m) => m[1]!.split('|')));
 }
 
 describe('the Prometheus alerting rules sample', () => {
@@ -104,9 +110,13 @@ describe('the Prometheus alerting rules sample', () => {
   });
 
   it('when an expression matches outcomes, routes or flows, then each value is one the server records', () => {
-    const outcomes = labelValues('outcome');
+    const outcomes = labelValues('outcome', 'scu_flow_steps_total');
     expect(outcomes.length).toBeGreaterThan(0);
     for (const outcome of outcomes) expect(['ok', ...ERROR_CODES], outcome).toContain(outcome);
+    const mailOutcomes: readonly SendOutcome[] = ['sent', 'not-sent', 'unknown'];
+    for (const outcome of labelValues('outcome', 'scu_mail_sends_total')) {
+      expect(mailOutcomes, outcome).toContain(outcome);
+    }
     // The route label is a route template, or "unmatched" for a request no route took.
     const templates = [...Object.values(API_ROUTES).map((r) => r.path), '/v1/status'];
     for (const route of labelValues('route')) {

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ERROR_CATALOGUE,
-  ERROR_CODES,
-  appError,
-  nextStepFor,
-  type ErrorCode,
-} from '../../../src/shared/errors';
+import { ERROR_CODES, appError, nextStepFor, type ErrorCode } from '../../../src/shared/errors';
 import {
   DEMO_HELP_CONTACTS,
   helpContactsSchema,
   helpWording,
   type HelpContacts,
 } from '../../../src/shared/help';
+import { wording } from '../../../src/shared/wording';
 
 const trust: HelpContacts = {
   phone: '0121 496 0000',
@@ -20,7 +15,7 @@ const trust: HelpContacts = {
 
 /** The codes whose next step names the desk. */
 const deskCodes = ERROR_CODES.filter(
-  (code): code is ErrorCode => typeof ERROR_CATALOGUE[code].nextStep === 'function',
+  (code): code is ErrorCode => typeof wording().errors[code].nextStep === 'function',
 );
 
 describe('help contacts', () => {

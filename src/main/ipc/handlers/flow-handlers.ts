@@ -2,7 +2,7 @@ import type { FlowRunner } from '../../flows/flow-runner';
 import type { InvokeHandlers } from '../dispatch';
 
 /** The flow channels: `flow:`, `unlock:` and `register:`. */
-export type FlowChannels =
+type FlowChannels =
   | 'flow:get-view'
   | 'flow:cancel'
   | 'unlock:start'

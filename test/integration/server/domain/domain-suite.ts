@@ -197,7 +197,8 @@ export function domainSuite(backend: Backend): void {
         const delivery = must(await services.unlock.answer(started.attemptId, ANSWERS, ctx));
         expect(delivery.maskedEmail).toBe('j****y@nhs.net');
         expect(delivery.sendsLeft).toBe(2);
-        const mail = await smtp.nextMail(before);
+        expect(delivery.codeLength).toBe(8);
+        const mail = await smtp.nextCodeMail(before);
         expect(mail.to).toEqual(['john.rigby@nhs.net']);
         expect(mail.subject).toBe('Your Smartcard Unlock Code');
         expect(mail.text).toContain('Dear Mr John Rigby,');
@@ -205,6 +206,7 @@ export function domainSuite(backend: Backend): void {
         expect(mail.html).toContain('City or Sandwell site');
         const code = await driver.nextCode(before);
         expect(code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
+        expect(code).toHaveLength(delivery.codeLength);
         const auth = must(await codeThenUnblock(services, started.attemptId, code));
         expect(auth.puk).toBe(card.puk);
         expect(auth.unconfirmedPuk).toBeNull();
@@ -898,7 +900,7 @@ export function domainSuite(backend: Backend): void {
         );
         const before = smtp.received.length;
         must(await services.registration.answer(s.attemptId, ANSWERS, ctx));
-        const mail = await smtp.nextMail(before);
+        const mail = await smtp.nextCodeMail(before);
         expect(mail.subject).toContain('Confirm your email address');
         expect(await startAndProve(services, card)).toMatchObject({
           error: { code: 'CARD_NOT_REGISTERED' },

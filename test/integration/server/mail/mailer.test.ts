@@ -82,6 +82,56 @@ describe('the SMTP mailer', () => {
   });
 });
 
+describe('the SMTP mailer behind a relay that stalls', () => {
+  let smtp: TestSmtpServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+  });
+  afterAll(async () => {
+    await smtp?.stop();
+  });
+  const stalling = () =>
+    createMailer(
+      mailSettingsSchema.parse({
+        kind: 'smtp',
+        host: '127.0.0.1',
+        port: smtp.port,
+        requireStartTls: false,
+        from: 'smartcard-unlock@trust.nhs.net',
+        // Short, but long enough for a loaded machine to reach DATA on loopback.
+        timeoutMs: 3_000,
+        sendTimeoutMs: 6_000,
+      }),
+      capturingLogger(),
+    );
+
+  it('when the relay stalls before taking the message (at MAIL FROM), then the send is certainly not sent', async () => {
+    const mailer = stalling();
+    const release = smtp.holdEnvelopes();
+    const before = smtp.received.length;
+    try {
+      expect(await mailer.send(codeMail('STAL2345'))).toBe('not-sent');
+    } finally {
+      release();
+      mailer.close();
+    }
+    expect(smtp.received.length).toBe(before);
+  });
+
+  it('when the relay was sent the message but answers late, then the outcome is unknown and the message arrives', async () => {
+    const mailer = stalling();
+    const release = smtp.holdReplies();
+    const before = smtp.received.length;
+    try {
+      expect(await mailer.send(codeMail('LATE2345'))).toBe('unknown');
+    } finally {
+      release();
+      mailer.close();
+    }
+    expect((await smtp.nextMail(before)).text).toContain('LATE 2345');
+  });
+});
+
 describe('the outbox mailer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'smartcard-unlock-outbox-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

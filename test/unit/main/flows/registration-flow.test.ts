@@ -18,6 +18,7 @@ const catalogue = [
 ];
 const delivery = {
   maskedEmail: 'j****y@nhs.net',
+  codeLength: 8,
   resendAvailableAt: '2026-11-28T12:01:00.000Z',
   sendsLeft: 2,
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InvokeHandlers } from '../../../../src/main/ipc/dispatch';
 import { EventHub } from '../../../../src/main/ipc/event-hub';
 import { guardedInvoke } from '../../../../src/main/ipc/guarded-invoke';
-import { createInvokeHandlers } from '../../../../src/main/ipc/handlers';
+import { createInvokeHandlers } from '../../../../src/main/ipc/handlers/create-handlers';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../support/sample-diagnostics-report';
 
 const origins = ['app://renderer'];

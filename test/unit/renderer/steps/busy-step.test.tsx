@@ -1,14 +1,15 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { PROGRESS_WORDING } from '../../../../src/renderer/wording';
+import type { ProgressStep } from '../../../../src/shared/ipc-contract';
+import { wording } from '../../../../src/shared/wording';
 import { renderApp } from '../support/render-app';
 
 describe('progress', () => {
-  it.each(Object.entries(PROGRESS_WORDING))(
+  it.each(Object.entries(wording().progress.steps))(
     'when the step %s runs, then a status region shows a progress bar and says what is happening',
     async (step, text) => {
       await renderApp({
-        view: { kind: 'busy', step: step as keyof typeof PROGRESS_WORDING },
+        view: { kind: 'busy', step: step as ProgressStep },
       });
       const status = screen.getByRole('status');
       expect(status.getAttribute('aria-live')).toBe('polite');

@@ -31,6 +31,9 @@ describe('Smartcard Unlock Code', () => {
       screen.getByText('If the email is not in your inbox, please check your junk folder.'),
     ).toBeDefined();
     expect(codeBox().getAttribute('autocomplete')).toBe('one-time-code');
+    expect(
+      screen.getByText('The code is 8 letters and numbers, for example AB3D5F7H.'),
+    ).toBeDefined();
   });
 
   it('when the mail server had not confirmed the send, then the holder is told it may take a few minutes, not that it failed', async () => {
@@ -88,6 +91,27 @@ describe('Smartcard Unlock Code', () => {
       screen.getByRole('link', { name: /A Smartcard Unlock Code is 8 letters and numbers/ }),
     ).toBeDefined();
     expect(api.unlockSubmitCode).not.toHaveBeenCalled();
+  });
+
+  it('when the server sends longer codes, then the hint and the check say its length, not 8', async () => {
+    const view = codeView();
+    if (view.kind !== 'unlock-code' || view.delivery === null) throw new Error('not a code view');
+    const { api, user } = await renderApp({
+      view: { ...view, delivery: { ...view.delivery, codeLength: 10 } },
+    });
+    expect(
+      screen.getByText('The code is 10 letters and numbers, for example AB3D5F7HJK.'),
+    ).toBeDefined();
+    await user.type(codeBox(), 'ABCD-EFGH');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(
+      screen.getByRole('link', { name: /A Smartcard Unlock Code is 10 letters and numbers/ }),
+    ).toBeDefined();
+    expect(api.unlockSubmitCode).not.toHaveBeenCalled();
+    await user.clear(codeBox());
+    await user.type(codeBox(), 'abcd-efgh-jk');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(api.unlockSubmitCode).toHaveBeenCalledWith({ code: 'ABCDEFGHJK' });
   });
 
   it('when the code is wrong, then the error and its tries are shown on the field and the code is gone', async () => {

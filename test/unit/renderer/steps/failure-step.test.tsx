@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { settingsProblemToAppError } from '../../../../src/main/settings/load-settings';
 import { POLICY_KEY } from '../../../../src/main/settings/registry-policy';
 import { appError, type ErrorCode } from '../../../../src/shared/errors';
-import { FAILURE_TITLES } from '../../../../src/renderer/wording';
+import { wording } from '../../../../src/shared/wording';
 import { INFO, ok } from '../support/fake-api';
 import { renderApp } from '../support/render-app';
 import { questionsView } from '../support/views';
@@ -26,7 +26,7 @@ describe('failure screens', () => {
     async (code) => {
       await renderApp({ view: failed(code) });
       const error = appError(code);
-      const heading = screen.getByRole('heading', { level: 1, name: FAILURE_TITLES[code] });
+      const heading = screen.getByRole('heading', { level: 1, name: wording().errors[code].title });
       expect(document.activeElement).toBe(heading);
       expect(screen.getByText(error.message)).toBeDefined();
       expect(screen.getByText(error.nextStep)).toBeDefined();
@@ -104,7 +104,7 @@ describe('failure screens', () => {
   it('when a settings error names no setting, then no empty setting section is shown', async () => {
     await renderApp({ view: failed('SETTINGS_INVALID') });
     expect(
-      screen.getByRole('heading', { level: 1, name: FAILURE_TITLES.SETTINGS_INVALID }),
+      screen.getByRole('heading', { level: 1, name: wording().errors.SETTINGS_INVALID.title }),
     ).toBeDefined();
     expect(screen.queryByRole('heading', { name: 'The setting at fault' })).toBeNull();
   });

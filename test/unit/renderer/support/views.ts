@@ -26,6 +26,7 @@ export const codeView = (
   kind,
   delivery: {
     maskedEmail: 'j****y@nhs.net',
+    codeLength: 8,
     resendAvailableAt: new Date(Date.now() + seconds * 1000).toISOString(),
     sendsLeft,
   },

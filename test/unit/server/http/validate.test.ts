@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { findIllFormedString, isWellFormed, parseWith } from '../../../../server/http/validate';
-import { HttpFailure } from '../../../../server/http/errors';
+import { HttpFailure } from '../../../../server/http/http-failures';
 
 describe('request validation', () => {
   it('when a string has a lone surrogate, then it is not well-formed; a pair is', () => {

@@ -28,6 +28,7 @@ export const MALFORMED_ATTEMPT = 'malformed-malformed-1';
 
 const delivery = (): CodeDelivery => ({
   maskedEmail: 'j****y@nhs.net',
+  codeLength: 8,
   resendAvailableAt: new Date(Date.now() + 60_000).toISOString(),
   sendsLeft: 2,
 });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { unlockCodeSchema } from '../../../../src/shared/http-api';
+import { CODE_ALPHABET } from '../../../../src/shared/limits';
 import {
-  CODE_ALPHABET,
   CodeHasher,
   generateCode,
   generatePuk,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InvokeHandlers } from '../../../../../src/main/ipc/dispatch';
 import { guardedInvoke } from '../../../../../src/main/ipc/guarded-invoke';
-import { createInvokeHandlers } from '../../../../../src/main/ipc/handlers';
+import { createInvokeHandlers } from '../../../../../src/main/ipc/handlers/create-handlers';
 import type { DiagnosticsPort } from '../../../../../src/main/ipc/handlers/app-handlers';
 import type { DiagnosticsReport } from '../../../../../src/shared/diagnostics-report';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../../support/sample-diagnostics-report';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchInvoke } from '../../../../../src/main/ipc/dispatch';
-import { createStartupErrorHandlers } from '../../../../../src/main/ipc/handlers';
+import { createStartupErrorHandlers } from '../../../../../src/main/ipc/handlers/create-handlers';
 import { appError } from '../../../../../src/shared/errors';
 import { IPC_INVOKE } from '../../../../../src/shared/ipc-contract';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../../support/sample-diagnostics-report';

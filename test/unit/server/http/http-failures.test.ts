@@ -6,7 +6,7 @@ import {
   errorMiddleware,
   sendDomainFailure,
   toHttpFailure,
-} from '../../../../server/http/errors';
+} from '../../../../server/http/http-failures';
 
 /** The parts of a response that sendFailure writes, recorded. */
 function recordingResponse() {
@@ -99,7 +99,10 @@ describe('turning thrown errors into responses', () => {
       },
     });
     expect(logged).toEqual([
-      { level: 'warn', fields: expect.objectContaining({ code: 'ECONNREFUSED', requestId: 'r1' }) },
+      {
+        level: 'warn',
+        fields: expect.objectContaining({ systemCode: 'ECONNREFUSED', requestId: 'r1' }),
+      },
     ]);
   });
 

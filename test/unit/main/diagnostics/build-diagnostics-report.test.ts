@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildDiagnosticsReport,
-  formatDiagnosticsText,
   type DiagnosticsProbes,
-} from '../../../../src/main/diagnostics/diagnostics-report';
+} from '../../../../src/main/diagnostics/build-diagnostics-report';
+import { formatDiagnosticsText } from '../../../../src/shared/diagnostics-report';
 import { DEFAULT_SETTINGS, SETTING_NAMES } from '../../../../src/main/settings/settings-schema';
 
 const defaults = {

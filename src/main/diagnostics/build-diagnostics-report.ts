@@ -13,21 +13,10 @@ import { SETTING_NAMES } from '../settings/settings-schema';
 
 /**
  * Builds the service desk's diagnostics report (its schema and text form live in
- * src/shared/diagnostics-report.ts, re-exported here). A pure builder over injected probes, so the
- * same report comes from `npm run diagnostics`, the app's diagnostics screen and the tests. No
- * passcode, PUK, answer, code or key ever reaches a probe's result, and the settings table has no
- * secret in it.
+ * src/shared/diagnostics-report.ts). A pure builder over injected probes, so the same report
+ * comes from `npm run diagnostics`, the app's diagnostics screen and the tests. No passcode, PUK,
+ * answer, code or key ever reaches a probe's result, and the settings table has no secret in it.
  */
-
-export {
-  describeCard,
-  diagnosticsReportSchema,
-  formatDiagnosticsText,
-  type CardReport,
-  type CardServiceReport,
-  type DiagnosticsReport,
-  type ServerReport,
-} from '../../shared/diagnostics-report';
 
 /** What the builder asks; each probe reports its failures as data and never throws on purpose. */
 export interface DiagnosticsProbes {

@@ -74,7 +74,7 @@ const DEFAULT_RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
 };
 
 /** Writes a failure: status, Retry-After where it helps, and the JSON body. */
-export function sendFailure(
+function sendFailure(
   res: Response,
   failure: Pick<HttpFailure, 'code' | 'status' | 'details'>,
 ): void {

@@ -1,0 +1,42 @@
+/**
+ * Every limit and format a holder meets, written once. The server's policy bounds and defaults,
+ * the HTTP and IPC schemas, the code generator and the screens' checks and hints all read them
+ * from here, so a screen can never say a number the server does not enforce.
+ */
+
+/** The longest security answer, in characters, after trimming. */
+export const ANSWER_MAX_LENGTH = 200;
+
+/**
+ * Security questions asked at unlock and chosen at registration: the bounds of the server's
+ * `security.answers.questionsRequired` setting, and the seed's two as its default.
+ */
+export const QUESTIONS_REQUIRED = { min: 1, max: 5, default: 2 } as const;
+
+/** How many questions the registration catalogue may offer. */
+export const QUESTION_CATALOGUE_SIZE = { min: 2, max: 50 } as const;
+
+/** A question's stable identifier, and its text as shown. */
+export const QUESTION_ID_MAX_LENGTH = 64;
+export const QUESTION_TEXT_MAX_LENGTH = 300;
+
+/** A holder's name as the issuing system gives it. */
+export const HOLDER_NAME_MAX_LENGTH = 200;
+
+/** An email address (RFC 5321's limit), masked or not. */
+export const EMAIL_MAX_LENGTH = 320;
+
+/**
+ * The symbols of a Smartcard Unlock Code: upper-case letters and digits without the look-alikes
+ * 0/O and 1/I, so 32 symbols of 5 bits each.
+ */
+export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * Characters in a Smartcard Unlock Code: the bounds of the server's `security.code.length`
+ * setting and the brief's default (8, so 40 bits). The server tells the screen the length it uses.
+ */
+export const CODE_LENGTH = { min: 8, max: 12, default: 8 } as const;
+
+/** A PUK in transit (PIV pads it to 8 bytes), and the length of the fresh ones the server makes. */
+export const PUK_LENGTH = { min: 6, max: 8, default: 8 } as const;
