@@ -10,7 +10,7 @@ import {
   type AttemptRecord,
 } from '../storage/attempt-repository';
 import { type CardRecord, findCard } from '../storage/card-repository';
-import { type DomainDeps, audit, fail, loadLiveAttempt } from './context';
+import { type DomainDeps, audit, fail, loadLiveAttempt, refuse } from './context';
 import type { DomainResult, RequestContext } from './ports';
 
 /**
@@ -53,13 +53,11 @@ export async function checkCardProof(
   const now = deps.now().toISOString();
   const base = { cardId: attempt.cardId, attemptId, action };
   if (attempt.state !== 'started' || attempt.nonceUsedAt !== null) {
-    await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-    return fail('ATTEMPT_STATE');
+    return refuse(deps, ctx, base, 'ATTEMPT_STATE');
   }
   if (attempt.nonceExpiresAt <= now) {
     await endAttempt(deps.db, attemptId, 'expired', now);
-    await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_EXPIRED', detail: 'nonce' });
-    return fail('ATTEMPT_EXPIRED');
+    return refuse(deps, ctx, { ...base, detail: 'nonce' }, 'ATTEMPT_EXPIRED');
   }
   const card = await findCard(deps.db, attempt.cardId);
   const valid = verifyCardSignature(
@@ -69,8 +67,7 @@ export async function checkCardProof(
   );
   // The nonce is spent whatever the signature says: one proof per nonce.
   if (!(await spendNonce(deps.db, attemptId, valid && card !== undefined, now))) {
-    await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE', detail: 'nonce-spent' });
-    return fail('ATTEMPT_STATE');
+    return refuse(deps, ctx, { ...base, detail: 'nonce-spent' }, 'ATTEMPT_STATE');
   }
   if (card === undefined || !valid) {
     await audit(deps, ctx, {

@@ -141,6 +141,18 @@ export async function audit(
   });
 }
 
+/** Audits a refused step under its own outcome and returns the refusal: one shape for all. */
+export async function refuse(
+  deps: DomainDeps,
+  ctx: RequestContext,
+  entry: Omit<Parameters<typeof audit>[2], 'outcome'>,
+  code: ErrorCode,
+  details?: DomainError['details'],
+): Promise<DomainResult<never>> {
+  await audit(deps, ctx, { ...entry, outcome: code });
+  return fail(code, details);
+}
+
 /**
  * Loads an attempt for a step: unknown, ended and timed-out attempts become the matching error
  * (a timed-out attempt is ended on the way, so it stays ended). With `step`, a refusal is written
@@ -154,7 +166,10 @@ export async function loadLiveAttempt(
   step?: { readonly ctx: RequestContext; readonly action: string },
 ): Promise<DomainResult<AttemptRecord>> {
   const attempt = await findAttempt(deps.db, attemptId, kind);
-  const refuse = async (code: ErrorCode, detail?: string): Promise<DomainResult<AttemptRecord>> => {
+  const refused = async (
+    code: ErrorCode,
+    detail?: string,
+  ): Promise<DomainResult<AttemptRecord>> => {
     if (step !== undefined) {
       await audit(deps, step.ctx, {
         cardId: attempt?.cardId ?? null,
@@ -176,17 +191,17 @@ export async function loadLiveAttempt(
       deps.now().getTime(),
     );
     if (held === undefined) return fail('ATTEMPT_NOT_FOUND');
-    return refuse('ATTEMPT_NOT_FOUND', held > 0 ? `unaudited=${held}` : undefined);
+    return refused('ATTEMPT_NOT_FOUND', held > 0 ? `unaudited=${held}` : undefined);
   }
   const now = deps.now();
   if (attempt.state === 'ended') {
-    if (attempt.endReason === 'expired') return refuse('ATTEMPT_EXPIRED');
-    if (attempt.endReason === 'self-service-locked') return refuse('SELF_SERVICE_LOCKED');
-    return refuse('ATTEMPT_STATE');
+    if (attempt.endReason === 'expired') return refused('ATTEMPT_EXPIRED');
+    if (attempt.endReason === 'self-service-locked') return refused('SELF_SERVICE_LOCKED');
+    return refused('ATTEMPT_STATE');
   }
   if (attempt.expiresAt <= now.toISOString()) {
     await endAttempt(deps.db, attemptId, 'expired', now.toISOString());
-    return refuse('ATTEMPT_EXPIRED');
+    return refused('ATTEMPT_EXPIRED');
   }
   return ok(attempt);
 }
@@ -235,8 +250,7 @@ export async function sendCode(
     ))
   ) {
     // Cancelled or ended between the reservation and now: nothing to send.
-    await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-    return fail('ATTEMPT_STATE');
+    return refuse(deps, ctx, base, 'ATTEMPT_STATE');
   }
   const minutes = Math.round(rules.validSeconds / 60);
   const content =
@@ -251,8 +265,7 @@ export async function sendCode(
   });
   if (outcome === 'not-sent') {
     await undoSend(deps.db, attempt.attemptId, reserved, nowIso, codeHash);
-    await audit(deps, ctx, { ...base, outcome: 'MAIL_UNAVAILABLE' });
-    return fail('MAIL_UNAVAILABLE');
+    return refuse(deps, ctx, base, 'MAIL_UNAVAILABLE');
   }
   await audit(deps, ctx, {
     ...base,
@@ -320,16 +333,13 @@ export async function checkCode(
   const action = `${attempt.kind}.code`;
   const base = { cardId: attempt.cardId, attemptId: attempt.attemptId, action };
   if (attempt.state !== 'answered' || attempt.codeHash === null) {
-    await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-    return fail('ATTEMPT_STATE');
+    return refuse(deps, ctx, base, 'ATTEMPT_STATE');
   }
   if (attempt.codeTries >= rules.triesPerCode) {
-    await audit(deps, ctx, { ...base, outcome: 'CODE_TRIES_EXHAUSTED' });
-    return fail('CODE_TRIES_EXHAUSTED');
+    return refuse(deps, ctx, base, 'CODE_TRIES_EXHAUSTED');
   }
   if (attempt.codeExpiresAt === null || attempt.codeExpiresAt <= now.toISOString()) {
-    await audit(deps, ctx, { ...base, outcome: 'CODE_EXPIRED' });
-    return fail('CODE_EXPIRED');
+    return refuse(deps, ctx, base, 'CODE_EXPIRED');
   }
   if (deps.codeHasher.matches(attempt.attemptId, typed, attempt.codeHash)) {
     return ok(attempt.codeHash);
@@ -350,12 +360,10 @@ export async function checkCode(
       );
       if (failures === undefined || failures >= deps.policy.answers.maxWrongSubmissions) {
         await endAttempt(deps.db, attempt.attemptId, 'self-service-locked', now.toISOString());
-        await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
-        return fail('SELF_SERVICE_LOCKED');
+        return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
       }
     }
-    await audit(deps, ctx, { ...base, outcome: 'CODE_TRIES_EXHAUSTED' });
-    return fail('CODE_TRIES_EXHAUSTED');
+    return refuse(deps, ctx, base, 'CODE_TRIES_EXHAUSTED');
   }
   const triesLeft = rules.triesPerCode - tries;
   await audit(deps, ctx, { ...base, outcome: 'CODE_WRONG', detail: `triesLeft=${triesLeft}` });

@@ -12,6 +12,7 @@ import {
   loadLiveAttempt,
   sendCode,
   sendNotice,
+  refuse,
 } from './context';
 import { maskEmail } from './mask-email';
 import type { RegistrationService } from './ports';
@@ -65,8 +66,7 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
       const now = deps.now().toISOString();
       const base = { cardId: attempt.cardId, attemptId, action: 'register.answers' };
       if (attempt.state !== 'proved') {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
+        return refuse(deps, ctx, base, 'ATTEMPT_STATE');
       }
       const ids = new Set(answers.map((a) => a.questionId));
       const problem =
@@ -80,8 +80,9 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
                 ? 'answers.answer'
                 : undefined;
       if (problem !== undefined) {
-        await audit(deps, ctx, { ...base, outcome: 'VALIDATION_FAILED', detail: problem });
-        return fail('VALIDATION_FAILED', { field: problem });
+        return refuse(deps, ctx, { ...base, detail: problem }, 'VALIDATION_FAILED', {
+          field: problem,
+        });
       }
       const hashed = await Promise.all(
         answers.map(async (a) => ({
@@ -90,8 +91,7 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
         })),
       );
       if (!(await markAnswered(deps.db, attemptId, JSON.stringify(hashed), now))) {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
+        return refuse(deps, ctx, base, 'ATTEMPT_STATE');
       }
       const card = await findCard(deps.db, attempt.cardId);
       if (card === undefined) return fail('CARD_UNKNOWN');
@@ -131,8 +131,7 @@ export function createRegistrationService(deps: DomainDeps): RegistrationService
           now,
         ))
       ) {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
+        return refuse(deps, ctx, base, 'ATTEMPT_STATE');
       }
       const pending = pendingAnswersSchema.parse(JSON.parse(attempt.pendingAnswers ?? 'null'));
       await replaceRegistration(deps.db, attempt.cardId, pending, now);

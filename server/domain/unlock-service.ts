@@ -35,6 +35,7 @@ import {
   sendNotice,
   utcDay,
   rotationRefOf,
+  refuse,
 } from './context';
 import { findQuestion } from './question-catalogue';
 import { startAttempt } from './attempt-start';
@@ -92,21 +93,18 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       // What a start used to tell anyone is told only now, to the card that proved itself.
       if (isLocked(deps, card)) {
         await endAttempt(deps.db, attemptId, 'self-service-locked', now);
-        await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
-        return fail('SELF_SERVICE_LOCKED');
+        return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
       }
       const releasesToday = await pukReleasesOn(deps.db, card.cardId, utcDay(deps.now()));
       if (releasesToday >= policy.puk.maxReleasesPerDay) {
         await endAttempt(deps.db, attemptId, 'puk-release-limit', now);
-        await audit(deps, ctx, { ...base, outcome: 'PUK_RELEASE_LIMIT' });
-        return fail('PUK_RELEASE_LIMIT');
+        return refuse(deps, ctx, base, 'PUK_RELEASE_LIMIT');
       }
       const answers = await findAnswers(deps.db, card.cardId);
       const questions = answers.map((a) => findQuestion(a.questionId));
       if (answers.length === 0 || questions.some((q) => q === undefined)) {
         await endAttempt(deps.db, attemptId, 'not-registered', now);
-        await audit(deps, ctx, { ...base, outcome: 'CARD_NOT_REGISTERED' });
-        return fail('CARD_NOT_REGISTERED');
+        return refuse(deps, ctx, base, 'CARD_NOT_REGISTERED');
       }
       await audit(deps, ctx, { ...base, outcome: 'ok' });
       return ok({
@@ -126,16 +124,14 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       const now = deps.now().toISOString();
       const base = { cardId: attempt.cardId, attemptId, action: 'unlock.answers' };
       if (attempt.state !== 'proved') {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
+        return refuse(deps, ctx, base, 'ATTEMPT_STATE');
       }
       const cardResult = await cardOf(attempt.cardId);
       if (!cardResult.ok) return cardResult;
       const card = cardResult.value;
       if (isLocked(deps, card)) {
         await endAttempt(deps.db, attemptId, 'self-service-locked', now);
-        await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
-        return fail('SELF_SERVICE_LOCKED');
+        return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
       }
       const stored = await findAnswers(deps.db, card.cardId);
       const given = new Map(answers.map((a) => [a.questionId, a.answer]));
@@ -144,8 +140,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         given.size !== stored.length ||
         stored.some((s) => !given.has(s.questionId))
       ) {
-        await audit(deps, ctx, { ...base, outcome: 'VALIDATION_FAILED' });
-        return fail('VALIDATION_FAILED', { field: 'answers' });
+        return refuse(deps, ctx, base, 'VALIDATION_FAILED', { field: 'answers' });
       }
       // Every answer is checked, right or wrong, so timing says nothing about which one failed.
       const checks = await Promise.all(
@@ -155,8 +150,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         const failures = await recordFailure(deps.db, card.cardId, maxFailures, now);
         if (failures === undefined || failures >= maxFailures) {
           await endAttempt(deps.db, attemptId, 'self-service-locked', now);
-          await audit(deps, ctx, { ...base, outcome: 'SELF_SERVICE_LOCKED' });
-          return fail('SELF_SERVICE_LOCKED');
+          return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
         }
         const triesLeft = maxFailures - failures;
         await audit(deps, ctx, {
@@ -240,8 +234,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
       };
       if (attempt.state === 'authorised' && attempt.pukReleasedAt !== null) return giveAgain();
       if (attempt.state !== 'verified') {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
+        return refuse(deps, ctx, base, 'ATTEMPT_STATE');
       }
       // One transaction: the daily count, the release, the pending PUK, the attempt's rotation
       // and the audit row commit together or not at all, so a lost answer can be fetched again.
@@ -285,8 +278,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
         if (current?.state === 'authorised' && current.pukReleasedAt !== null) return giveAgain();
         if (e.reason === 'daily-cap') {
           await endAttempt(deps.db, attemptId, 'puk-release-limit', nowIso, ['verified']);
-          await audit(deps, ctx, { ...base, outcome: 'PUK_RELEASE_LIMIT' });
-          return fail('PUK_RELEASE_LIMIT');
+          return refuse(deps, ctx, base, 'PUK_RELEASE_LIMIT');
         }
         const why = await whyRefused(attempt.cardId, attemptId, nowIso);
         await audit(deps, ctx, { ...base, outcome: why });
@@ -312,8 +304,7 @@ export function createUnlockService(deps: DomainDeps): UnlockService {
           'authorised',
         ]))
       ) {
-        await audit(deps, ctx, { ...base, outcome: 'ATTEMPT_STATE' });
-        return fail('ATTEMPT_STATE');
+        return refuse(deps, ctx, base, 'ATTEMPT_STATE');
       }
       // Only the rotation this attempt released may be committed or dropped by its outcome.
       const pending =
