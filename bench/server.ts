@@ -8,7 +8,7 @@ import express from 'express';
 import { pino } from 'pino';
 import { createApp } from '../server/app';
 import { loadConfig, type ServerSettings } from '../server/config';
-import { createServices } from '../server/domain/create-services';
+import { createServices } from '../server/create-services';
 import { createMetrics } from '../server/http/metrics';
 import { databaseRateLimitStores } from '../server/http/rate-limit-store';
 import { listen, type RunningServer } from '../server/http/server';

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
-import { createServices } from '../server/domain/create-services';
+import { createServices } from '../server/create-services';
 import { listen } from '../server/http/server';
 import { createLogger as createServerLogger } from '../server/logging';
 import { MockReaderBackend } from '../src/main/card/virtual/mock-reader-backend';

@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../src/shared/result';
 import { settingIssuesOf, type IssueContext } from './config-issues';
-import { serverCoreSettingsSchema, type ServerCoreSettings } from './domain/create-services';
+import { serverCoreSettingsSchema, type ServerCoreSettings } from './create-services';
 import { httpSettingsSchema, type HttpSettings } from './http/settings';
 import { logLevelSchema, type LogLevel } from './logging';
 import { keySettingsSchema, type KeySettings } from './security/key-settings';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createApp, createOperatorApp } from './app';
 import { describeSettings, loadConfig } from './config';
-import { createServices } from './domain/create-services';
+import { createServices } from './create-services';
 import { keysMissingForStoredPuks, missingKeysMessage } from './storage/key-coverage';
 import { createMetrics, domainEventsOf } from './http/metrics';
 import { databaseRateLimitStores } from './http/rate-limit-store';

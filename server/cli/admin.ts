@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { inspect } from 'node:util';
 import { pino } from 'pino';
-import { createServices } from '../domain/create-services';
+import { createServices } from '../create-services';
 import { createLogger } from '../logging';
 import { openLocalCardPcsc } from './enrol';
 import { runAdmin } from './run-admin';

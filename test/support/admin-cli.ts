@@ -1,5 +1,5 @@
 import { runAdmin } from '../../server/cli/run-admin';
-import { createServices } from '../../server/domain/create-services';
+import { createServices } from '../../server/create-services';
 import { err } from '../../src/shared/result';
 
 /**

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import { createServices } from '../../server/domain/create-services';
+import { createServices } from '../../server/create-services';
 import type { ServerCore } from '../../server/domain/ports';
 import { listen, type RunningServer } from '../../server/http/server';
 import { createLogger as createServerLogger } from '../../server/logging';

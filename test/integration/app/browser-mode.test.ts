@@ -13,7 +13,7 @@ import {
 } from '../../../scripts/browser-mode';
 import { startEmbeddedDemo, type EmbeddedDemo } from '../../../scripts/embedded-demo';
 import { createApp } from '../../../server/app';
-import { createServices, serverCoreSettingsSchema } from '../../../server/domain/create-services';
+import { createServices, serverCoreSettingsSchema } from '../../../server/create-services';
 import type { ServerCore } from '../../../server/domain/ports';
 import { httpSettingsSchema } from '../../../server/http/settings';
 import { listen, type RunningServer } from '../../../server/http/server';

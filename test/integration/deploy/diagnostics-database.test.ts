@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app';
-import { createServices, serverCoreSettingsSchema } from '../../../server/domain/create-services';
+import { createServices, serverCoreSettingsSchema } from '../../../server/create-services';
 import { databaseRateLimitStores } from '../../../server/http/rate-limit-store';
 import { httpSettingsSchema } from '../../../server/http/settings';
 import { listen, type RunningServer } from '../../../server/http/server';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app';
-import { createServices, serverCoreSettingsSchema } from '../../../server/domain/create-services';
+import { createServices, serverCoreSettingsSchema } from '../../../server/create-services';
 import { httpSettingsSchema } from '../../../server/http/settings';
 import { listen, type RunningServer } from '../../../server/http/server';
 import type { ServerCore } from '../../../server/domain/ports';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { runAdmin } from '../../../../server/cli/run-admin';
-import { createServices } from '../../../../server/domain/create-services';
+import { createServices } from '../../../../server/create-services';
 import { fileURLToPath } from 'node:url';
 import { startCardStack, type CardStack } from '../../../support/card-stack';
 import { pcscSkipReason } from '../../../support/pcscd';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../server/config';
-import { createServices } from '../../../../server/domain/create-services';
+import { createServices } from '../../../../server/create-services';
 import { appendAudit } from '../../../../server/storage/audit-repository';
 import { csvField, importFixtures } from '../../../unit/server/cli/import-fixtures';
 import { runAdminInProcess } from '../../../support/admin-cli';

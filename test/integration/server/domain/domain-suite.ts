@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type ServerCoreSettings } from '../../../../server/domain/create-services';
+import { createServices, type ServerCoreSettings } from '../../../../server/create-services';
 import type {
   RequestContext,
   ServerCore,

@@ -5,7 +5,7 @@ import {
   createServices,
   serverCoreSettingsSchema,
   type ServerCoreSettings,
-} from '../../../../server/domain/create-services';
+} from '../../../../server/create-services';
 import type {
   CardImport,
   DomainEvents,

@@ -7,7 +7,7 @@ import {
   createServices,
   serverCoreSettingsSchema,
   type ServerRuntime,
-} from '../../../../server/domain/create-services';
+} from '../../../../server/create-services';
 import { createMetrics } from '../../../../server/http/metrics';
 import {
   DatabaseRateLimitStore,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, createOperatorApp } from '../../../../server/app';
 import { loadConfig, type ServerSettings } from '../../../../server/config';
-import { createServices } from '../../../../server/domain/create-services';
+import { createServices } from '../../../../server/create-services';
 import type { ServerCore } from '../../../../server/domain/ports';
 import { createMetrics, domainEventsOf } from '../../../../server/http/metrics';
 import { listen, type RunningServer } from '../../../../server/http/server';

@@ -1,17 +1,17 @@
 import type { KyselyPlugin } from 'kysely';
-import { createMailer, type Mailer } from '../mail/mailer';
-import { AnswerHasher } from '../security/answer-hasher';
-import { KeyRing } from '../security/key-ring';
-import { CodeHasher } from '../security/secrets';
-import { type OpenDatabase, openDatabase } from '../storage/database';
-import { createAdminService } from './admin-service';
-import { type DomainDeps, SourceThrottle } from './context';
-import type { DomainEvents, DomainLogger, ServerCore } from './ports';
-import { createRegistrationService } from './registration-service';
-import type { ServerCoreSettings } from './server-core-settings';
-import { createUnlockService } from './unlock-service';
+import { createMailer, type Mailer } from './mail/mailer';
+import { AnswerHasher } from './security/answer-hasher';
+import { KeyRing } from './security/key-ring';
+import { CodeHasher } from './security/secrets';
+import { type OpenDatabase, openDatabase } from './storage/database';
+import { createAdminService } from './domain/admin-service';
+import { type DomainDeps, SourceThrottle } from './domain/context';
+import type { DomainEvents, DomainLogger, ServerCore } from './domain/ports';
+import { createRegistrationService } from './domain/registration-service';
+import type { ServerCoreSettings } from './domain/server-core-settings';
+import { createUnlockService } from './domain/unlock-service';
 
-export { serverCoreSettingsSchema, type ServerCoreSettings } from './server-core-settings';
+export { serverCoreSettingsSchema, type ServerCoreSettings } from './domain/server-core-settings';
 
 /** What a caller may inject: a clock (tests move time without sleeping), a logger, plugins. */
 export interface CreateServicesOptions {
