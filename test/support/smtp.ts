@@ -81,6 +81,15 @@ export function decodeMail(raw: string): Omit<ReceivedMail, 'raw' | 'from' | 'to
   return { subject, text: text.trim(), html: html.trim() };
 }
 
+/** A promise that settles when `release` is called: what a held step waits on. */
+function closedGate(): { gate: Promise<void>; release: () => void } {
+  let release = () => undefined as void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { gate, release };
+}
+
 /** Starts a real SMTP server (no TLS, no auth unless `auth` is given) on a free port. */
 export async function startSmtpServer(auth?: {
   readonly user: string;
@@ -190,20 +199,16 @@ export async function startSmtpServer(auth?: {
     },
     hungConnections: () => hung?.sockets.length ?? 0,
     holdReplies() {
-      let release = () => undefined as void;
-      replyGate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const { gate, release } = closedGate();
+      replyGate = gate;
       return () => {
         replyGate = Promise.resolve();
         release();
       };
     },
     holdEnvelopes() {
-      let release = () => undefined as void;
-      envelopeGate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const { gate, release } = closedGate();
+      envelopeGate = gate;
       return () => {
         envelopeGate = Promise.resolve();
         release();
