@@ -2,19 +2,23 @@ import { createInterface } from 'node:readline';
 import * as smartcard from 'smartcard';
 
 /**
- * bench/card-rtt's diagnostic side: the round trip through the smartcard binding on a plain Node
- * thread (no worker, no hop between threads), in a process of its own because the binding must not
- * be loaded both here and in the card layer's worker. The same protocol as card-rtt-client.c:
- * arguments READER HEXAPDU; for each count N read on standard input, N round trips printed in
- * microseconds on one line.
+ * bench/card-rtt's baseline: the given APDUs through the `smartcard` binding on this process's main
+ * thread, in a process of its own (two binding contexts in one process crash Node). Arguments
+ * READER HEXAPDU...; for each count N read on standard input, N sequences timed in µs on one line.
  */
 
 const SELECT_PIV = Buffer.from('00a4040009a0000003080000100000', 'hex');
 
+/** What the unblock's answers may be: 90 00, or 63 Cx for the tries read. */
+const expected = (response: Uint8Array): boolean => {
+  const sw = (response.at(-2)! << 8) | response.at(-1)!;
+  return sw === 0x9000 || (sw & 0xfff0) === 0x63c0;
+};
+
 async function main(): Promise<void> {
-  const [reader, apdu] = process.argv.slice(2);
-  if (reader === undefined || apdu === undefined) {
-    throw new Error('usage: card-rtt-binding READER HEXAPDU');
+  const [reader, ...apdus] = process.argv.slice(2);
+  if (reader === undefined || apdus.length === 0) {
+    throw new Error('usage: card-rtt-binding READER HEXAPDU...');
   }
   const context = new smartcard.Context();
   const found = context.listReaders().find((r) => r.name === reader);
@@ -24,13 +28,17 @@ async function main(): Promise<void> {
     smartcard.SCARD_PROTOCOL_T0 | smartcard.SCARD_PROTOCOL_T1,
   );
   await card.transmit(SELECT_PIV);
-  const command = Buffer.from(apdu, 'hex');
+  const commands = apdus.map((apdu) => Buffer.from(apdu, 'hex'));
   for await (const line of createInterface({ input: process.stdin })) {
     const count = Number(line);
     const times: string[] = [];
     for (let i = 0; i < count; i += 1) {
       const start = performance.now();
-      await card.transmit(command);
+      for (const command of commands) {
+        // The card layer's receive buffer, so both ask pcsc-lite for the same.
+        const response = await card.transmit(command, { maxRecvLength: 65536 + 2 });
+        if (!expected(response)) throw new Error(`the card answered ${response.toString('hex')}`);
+      }
       times.push(((performance.now() - start) * 1000).toFixed(1));
     }
     process.stdout.write(`${times.join(' ')}\n`);

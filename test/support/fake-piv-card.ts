@@ -1,4 +1,12 @@
-import type { CardError, CardResult, PivCard, PivKeySlot } from '../../src/main/card/types';
+import { unblockSequence } from '../../src/main/card/piv-client';
+import type {
+  CardError,
+  CardResult,
+  PivKeySlot,
+  PivUnlockCard,
+  UnblockRequest,
+  UnblockStep,
+} from '../../src/main/card/types';
 import { err, ok } from '../../src/shared/result';
 
 type Command =
@@ -17,7 +25,7 @@ type Command =
  * blocking, PUK change and reset) and nothing else. Signatures are placeholders that record the
  * digest; the integration tests use card-core's virtual card, which signs for real.
  */
-export class FakePivCard implements PivCard {
+export class FakePivCard implements PivUnlockCard {
   pin: string;
   puk: string;
   pinTries: number;
@@ -107,6 +115,10 @@ export class FakePivCard implements PivCard {
       this.pinTries = 3;
       return ok(undefined);
     });
+  }
+  /** The card layer's own sequence over the commands above, so each is recorded. */
+  unblock(request: UnblockRequest, onStep?: (step: UnblockStep) => void) {
+    return unblockSequence(this, request, onStep);
   }
   sign(slot: PivKeySlot, digest: Uint8Array) {
     return this.run('sign', (): CardResult<Uint8Array> => {

@@ -22,6 +22,12 @@ import type {
   PasscodeStatus,
   PivCard,
   PivKeySlot,
+  PivOperation,
+  PivOutcomes,
+  PivUnlockCard,
+  UnblockOutcome,
+  UnblockRequest,
+  UnblockStep,
 } from './types';
 
 /** Options of the PIV client. */
@@ -54,19 +60,24 @@ function getDataCommand(object: number): CommandApdu {
   return command(0x00, INS.GET_DATA, 0x3f, 0xff, encodeTlv(TAG.TAG_LIST, tagBytes(object)), 256);
 }
 
-/** PivCard over any CardChannel: the profile's APDUs, with status words mapped to CardErrors. */
-export class PivClient implements PivCard {
-  private readonly triesWhenVerified: number;
+/**
+ * PivCard over any CardChannel: the profile's APDUs, with status words mapped to CardErrors. When
+ * the channel can run whole operations where the card is (`runPiv`), each call is sent there whole.
+ */
+export class PivClient implements PivUnlockCard {
+  private readonly options: { readonly passcodeTriesWhenVerified: number };
 
   constructor(
     private readonly channel: CardChannel,
     options: PivClientOptions = {},
   ) {
-    this.triesWhenVerified = options.passcodeTriesWhenVerified ?? 3;
+    this.options = { passcodeTriesWhenVerified: options.passcodeTriesWhenVerified ?? 3 };
   }
 
   /** SELECT the PIV application; a card without it is `not-piv`. */
   async select(): Promise<CardResult<void>> {
+    const elsewhere = this.elsewhere({ op: 'select' });
+    if (elsewhere !== undefined) return elsewhere;
     const response = await transceive(
       this.channel,
       command(0x00, INS.SELECT, 0x04, 0x00, PIV_AID, 256),
@@ -84,6 +95,8 @@ export class PivClient implements PivCard {
 
   /** Reads the CHUID and returns its GUID (tag 34) as 32 lowercase hex digits. */
   async readCardId(): Promise<CardResult<string>> {
+    const elsewhere = this.elsewhere({ op: 'readCardId' });
+    if (elsewhere !== undefined) return elsewhere;
     const chuid = await this.getData(OBJECT.CHUID);
     if (!chuid.ok) return chuid;
     const guid = findTlv(chuid.value, TAG.GUID);
@@ -96,6 +109,8 @@ export class PivClient implements PivCard {
 
   /** Reads the slot's certificate object and unwraps 53 { 70 cert, 71 info }. */
   async readCertificate(slot: PivKeySlot): Promise<CardResult<Uint8Array>> {
+    const elsewhere = this.elsewhere({ op: 'readCertificate', slot });
+    if (elsewhere !== undefined) return elsewhere;
     const object = await this.getData(CERT_OBJECT[slot]);
     if (!object.ok) return object;
     const items = decodeTlvs(object.value);
@@ -118,13 +133,17 @@ export class PivClient implements PivCard {
 
   /** VERIFY without data: the passcode's tries left, without spending one. */
   async passcodeStatus(): Promise<CardResult<PasscodeStatus>> {
+    const elsewhere = this.elsewhere({ op: 'passcodeStatus' });
+    if (elsewhere !== undefined) return elsewhere;
     const response = await transceive(
       this.channel,
       command(0x00, INS.VERIFY, 0x00, KEY_REF.PASSCODE),
     );
     if (!response.ok) return response;
     const { sw } = response.value;
-    if (sw === SW.OK) return ok({ blocked: false, triesLeft: this.triesWhenVerified });
+    if (sw === SW.OK) {
+      return ok({ blocked: false, triesLeft: this.options.passcodeTriesWhenVerified });
+    }
     if (sw === SW.BLOCKED) return ok({ blocked: true, triesLeft: 0 });
     if ((sw & 0xfff0) === 0x63c0) {
       const triesLeft = sw & 0x0f;
@@ -137,6 +156,8 @@ export class PivClient implements PivCard {
   async verifyPasscode(passcode: string): Promise<CardResult<void>> {
     const padded = padReference(passcode, 'passcode');
     if (!padded.ok) return padded;
+    const elsewhere = this.elsewhere({ op: 'verifyPasscode', passcode });
+    if (elsewhere !== undefined) return wiped(padded.value, elsewhere);
     const blocked = await this.refuseIfBlocked();
     if (!blocked.ok) return blocked;
     return this.run(command(0x00, INS.VERIFY, 0x00, KEY_REF.PASSCODE, padded.value), 'passcode');
@@ -146,6 +167,8 @@ export class PivClient implements PivCard {
   async changePasscode(current: string, next: string): Promise<CardResult<void>> {
     const data = this.pair(current, 'passcode', next, 'passcode');
     if (!data.ok) return data;
+    const elsewhere = this.elsewhere({ op: 'changePasscode', current, next });
+    if (elsewhere !== undefined) return wiped(data.value, elsewhere);
     const blocked = await this.refuseIfBlocked();
     if (!blocked.ok) return blocked;
     return this.run(
@@ -158,6 +181,8 @@ export class PivClient implements PivCard {
   changePuk(current: string, next: string): Promise<CardResult<void>> {
     const data = this.pair(current, 'PUK', next, 'PUK');
     if (!data.ok) return Promise.resolve(data);
+    const elsewhere = this.elsewhere({ op: 'changePuk', current, next });
+    if (elsewhere !== undefined) return wiped(data.value, elsewhere);
     return this.run(command(0x00, INS.CHANGE_REFERENCE_DATA, 0x00, KEY_REF.PUK, data.value), 'puk');
   }
 
@@ -165,9 +190,22 @@ export class PivClient implements PivCard {
   resetRetryCounter(puk: string, newPasscode: string): Promise<CardResult<void>> {
     const data = this.pair(puk, 'PUK', newPasscode, 'passcode');
     if (!data.ok) return Promise.resolve(data);
+    const elsewhere = this.elsewhere({ op: 'resetRetryCounter', puk, newPasscode });
+    if (elsewhere !== undefined) return wiped(data.value, elsewhere);
     return this.run(
       command(0x00, INS.RESET_RETRY_COUNTER, 0x00, KEY_REF.PASSCODE, data.value),
       'puk',
+    );
+  }
+
+  /** The unlock's card commands as one operation (see `PivUnlockCard`). */
+  unblock(request: UnblockRequest, onStep?: (step: UnblockStep) => void): Promise<UnblockOutcome> {
+    const refused = refuseUnblock(request);
+    if (refused !== undefined) return Promise.resolve(refused);
+    const { puk, unconfirmedPuk, nextPuk, passcode } = request;
+    return (
+      this.elsewhere({ op: 'unblock', puk, unconfirmedPuk, nextPuk, passcode }, onStep) ??
+      unblockSequence(this, request, onStep)
     );
   }
 
@@ -179,6 +217,8 @@ export class PivClient implements PivCard {
         detail: `a P-256 signature needs a 32-byte digest, got ${digest.length}`,
       });
     }
+    const elsewhere = this.elsewhere({ op: 'sign', slot, digest });
+    if (elsewhere !== undefined) return elsewhere;
     const template = encodeTlv(
       TAG.DYNAMIC_AUTH,
       encodeTlv(TAG.AUTH_RESPONSE),
@@ -204,6 +244,14 @@ export class PivClient implements PivCard {
     return ok(signature.value);
   }
 
+  /** The operation run where the card is, when the channel can; undefined to run it here. */
+  private elsewhere<O extends PivOperation>(
+    operation: O,
+    onStep?: (step: UnblockStep) => void,
+  ): Promise<PivOutcomes[O['op']]> | undefined {
+    return this.channel.runPiv?.(operation, this.options, onStep);
+  }
+
   /** GET DATA for an object, unwrapping the 53 container. */
   private async getData(object: number): Promise<CardResult<Uint8Array>> {
     const response = await transceive(this.channel, getDataCommand(object));
@@ -213,9 +261,10 @@ export class PivClient implements PivCard {
     return decodeSingle(response.value.data, TAG.DATA);
   }
 
-  /** Sends a command whose only answer is a status word. */
+  /** Sends a command carrying a passcode or PUK, whose only answer is a status word. */
   private async run(apdu: CommandApdu, reference: SecretReference): Promise<CardResult<void>> {
     const response = await transceive(this.channel, apdu);
+    apdu.data.fill(0);
     if (!response.ok) return response;
     return checkStatus(response.value.sw, reference);
   }
@@ -246,6 +295,86 @@ export class PivClient implements PivCard {
     if (!a.ok) return a;
     const b = padReference(second, secondWhat);
     if (!b.ok) return b;
-    return ok(concatBytes(a.value, b.value));
+    const both = concatBytes(a.value, b.value);
+    a.value.fill(0);
+    b.value.fill(0);
+    return ok(both);
+  }
+}
+
+/** Zeroes padded secrets that the operation sent elsewhere did not need here. */
+function wiped<T>(padded: Uint8Array, outcome: Promise<T>): Promise<T> {
+  padded.fill(0);
+  return outcome;
+}
+
+/** `wrong-data` before anything is sent when one of the unblock's secrets cannot be sent. */
+function refuseUnblock(request: UnblockRequest): UnblockOutcome | undefined {
+  const { puk, unconfirmedPuk, nextPuk, passcode } = request;
+  const checks = [
+    padReference(puk, 'PUK'),
+    padReference(nextPuk, 'PUK'),
+    padReference(unconfirmedPuk ?? puk, 'PUK'),
+    padReference(passcode, 'passcode'),
+  ];
+  for (const check of checks) {
+    if (!check.ok) return { done: 'nothing', error: check.error };
+    check.value.fill(0);
+  }
+  return undefined;
+}
+
+/** The unblock over any PivCard, one command after another, stopping at the first that fails. */
+export async function unblockSequence(
+  card: PivCard,
+  request: UnblockRequest,
+  onStep?: (step: UnblockStep) => void,
+): Promise<UnblockOutcome> {
+  const refused = refuseUnblock(request);
+  if (refused !== undefined) return refused;
+  let rotated = await card.changePuk(request.puk, request.nextPuk);
+  if (!rotated.ok && rotated.error.code === 'puk-wrong' && request.unconfirmedPuk !== null) {
+    // A previous rotation may have reached the card without its confirmation reaching the server.
+    rotated = await card.changePuk(request.unconfirmedPuk, request.nextPuk);
+  }
+  if (!rotated.ok) return { done: 'nothing', error: rotated.error };
+  onStep?.('puk-rotated');
+  const reset = await card.resetRetryCounter(request.nextPuk, request.passcode);
+  if (!reset.ok) return { done: 'puk-rotated', error: reset.error };
+  onStep?.('passcode-reset');
+  const verified = await card.verifyPasscode(request.passcode);
+  if (!verified.ok) return { done: 'passcode-reset', error: verified.error };
+  return { done: 'verified' };
+}
+
+/** Runs an operation on a card in this thread: what a channel's `runPiv` does where the card is. */
+export function performPivOperation<O extends PivOperation>(
+  card: PivUnlockCard,
+  operation: O,
+  onStep?: (step: UnblockStep) => void,
+): Promise<PivOutcomes[O['op']]> {
+  const op: PivOperation = operation;
+  type Outcome = Promise<PivOutcomes[O['op']]>;
+  switch (op.op) {
+    case 'select':
+      return card.select() as Outcome;
+    case 'readCardId':
+      return card.readCardId() as Outcome;
+    case 'readCertificate':
+      return card.readCertificate(op.slot) as Outcome;
+    case 'passcodeStatus':
+      return card.passcodeStatus() as Outcome;
+    case 'verifyPasscode':
+      return card.verifyPasscode(op.passcode) as Outcome;
+    case 'changePasscode':
+      return card.changePasscode(op.current, op.next) as Outcome;
+    case 'changePuk':
+      return card.changePuk(op.current, op.next) as Outcome;
+    case 'resetRetryCounter':
+      return card.resetRetryCounter(op.puk, op.newPasscode) as Outcome;
+    case 'sign':
+      return card.sign(op.slot, op.digest) as Outcome;
+    case 'unblock':
+      return card.unblock(op, onStep) as Outcome;
   }
 }

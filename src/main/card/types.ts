@@ -2,10 +2,8 @@ import type { ErrorCode } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 
 /**
- * The card layer's contracts. Everything above the card layer (the flows, the admin CLI's enrol
- * command) depends on these interfaces only; the PC/SC adapter and the in-process virtual card
- * both implement `ReaderBackend`, and `PivClient` implements `PivCard` over any `CardChannel`.
- * No Electron here: the card layer runs in Node, in worker threads and in tests.
+ * The card layer's contracts, which everything above it depends on: `ReaderBackend` (PC/SC or the
+ * mock reader) and `PivClient` over any `CardChannel`. No Electron: it runs in workers and tests.
  */
 
 /** Why a card operation failed: a stable code, and the facts that refine it. Never a secret. */
@@ -68,6 +66,11 @@ export interface CardChannel {
   transmit(command: Uint8Array): Promise<CardResult<Uint8Array>>;
   /** Ends the connection, leaving the card powered and in the reader. */
   close(): Promise<void>;
+  /**
+   * Present when the card is driven from another thread (the PC/SC worker): runs a whole PIV
+   * operation there, so it crosses threads once rather than once per APDU. PivClient uses it.
+   */
+  readonly runPiv?: PivRunner;
 }
 
 /** A reader as the start screen and diagnostics show it. */
@@ -137,3 +140,67 @@ export interface PivCard {
    */
   sign(slot: PivKeySlot, digest: Uint8Array): Promise<CardResult<Uint8Array>>;
 }
+
+/** The secrets of the unlock's card commands (docs/card-protocol.md, "Unlock"). */
+export interface UnblockRequest {
+  /** The PUK the server believes the card holds. */
+  readonly puk: string;
+  /** A rotation whose outcome never reached the server: tried after `puk` is refused. */
+  readonly unconfirmedPuk: string | null;
+  readonly nextPuk: string;
+  readonly passcode: string;
+}
+
+/** The unblock's steps, in order, as each is done. */
+export type UnblockStep = 'puk-rotated' | 'passcode-reset';
+
+/**
+ * How far the unblock got: `nothing` (the PUK change failed), `puk-rotated` (the reset failed),
+ * `passcode-reset` (the VERIFY of the new passcode failed), with the error that stopped it.
+ */
+export type UnblockOutcome =
+  | { readonly done: 'verified' }
+  | { readonly done: 'nothing' | UnblockStep; readonly error: CardError };
+
+/** A PIV card the unlock flow can unblock in one operation. */
+export interface PivUnlockCard extends PivCard {
+  /**
+   * CHANGE REFERENCE DATA 81 (again with the unconfirmed PUK after `puk-wrong`), RESET RETRY
+   * COUNTER with the new PUK, then VERIFY of the new passcode; `onStep` hears each step done.
+   */
+  unblock(request: UnblockRequest, onStep?: (step: UnblockStep) => void): Promise<UnblockOutcome>;
+}
+
+/** One PivUnlockCard call as data, for a channel that runs it where the card is. */
+export type PivOperation =
+  | { readonly op: 'select' }
+  | { readonly op: 'readCardId' }
+  | { readonly op: 'readCertificate'; readonly slot: PivKeySlot }
+  | { readonly op: 'passcodeStatus' }
+  | { readonly op: 'verifyPasscode'; readonly passcode: string }
+  | { readonly op: 'changePasscode'; readonly current: string; readonly next: string }
+  | { readonly op: 'changePuk'; readonly current: string; readonly next: string }
+  | { readonly op: 'resetRetryCounter'; readonly puk: string; readonly newPasscode: string }
+  | { readonly op: 'sign'; readonly slot: PivKeySlot; readonly digest: Uint8Array }
+  | ({ readonly op: 'unblock' } & UnblockRequest);
+
+/** What each operation answers. */
+export interface PivOutcomes {
+  readonly select: CardResult<void>;
+  readonly readCardId: CardResult<string>;
+  readonly readCertificate: CardResult<Uint8Array>;
+  readonly passcodeStatus: CardResult<PasscodeStatus>;
+  readonly verifyPasscode: CardResult<void>;
+  readonly changePasscode: CardResult<void>;
+  readonly changePuk: CardResult<void>;
+  readonly resetRetryCounter: CardResult<void>;
+  readonly sign: CardResult<Uint8Array>;
+  readonly unblock: UnblockOutcome;
+}
+
+/** Runs one operation where the card is, with the PIV client's options. */
+export type PivRunner = <O extends PivOperation>(
+  operation: O,
+  options: { readonly passcodeTriesWhenVerified: number },
+  onStep?: (step: UnblockStep) => void,
+) => Promise<PivOutcomes[O['op']]>;

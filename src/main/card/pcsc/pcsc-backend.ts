@@ -8,18 +8,25 @@ import type {
   CardChannel,
   CardError,
   CardResult,
+  PivOperation,
+  PivOutcomes,
   ReaderBackend,
   ReaderEvent,
   ReaderInfo,
+  UnblockStep,
 } from '../types';
-import { workerMessageSchema, type WorkerData, type WorkerMessage } from './protocol';
-import { createLaneBuffer, LaneCaller } from './transmit-lane';
+import {
+  MAX_COMMAND_BYTES,
+  pivOutcomeSchemas,
+  workerMessageSchema,
+  type WorkerData,
+  type WorkerMessage,
+  type WorkerRequest,
+} from './protocol';
 
 /**
- * The PC/SC reader backend: real readers through pcscd (or WinSCard), and the virtual card through
- * pcscd's vpcd driver. The native binding runs in a worker thread (./pcsc-worker.ts), so card I/O
- * never blocks the caller's event loop, which in the app is Electron's main thread. Requests and
- * events travel as messages; APDUs through each channel's transmit lane (./transmit-lane.ts).
+ * The PC/SC reader backend (docs/pcsc.md): the binding runs in a worker thread (./pcsc-worker.ts),
+ * so card I/O never blocks this thread; PIV operations run there whole, one message each way.
  */
 
 /** Why the PC/SC backend could not start. */
@@ -133,12 +140,23 @@ function spawnWorker(data: WorkerData, workerFile: string | undefined): Worker {
   return new Worker(bootstrap, { eval: true, workerData: data });
 }
 
-type Pending = (message: WorkerMessage | CardError) => void;
+type Reply = WorkerMessage | CardError;
+
+/** A request waiting for its reply; `handle` names the channel it belongs to. */
+interface Pending {
+  readonly settle: (reply: Reply) => void;
+  readonly handle?: number;
+  readonly onStep?: (step: UnblockStep) => void;
+}
+
+/** A request as the adapter writes it: the worker's request without its id. */
+type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+const CLOSED: CardError = { code: 'io', detail: 'the connection is closed' };
 
 class PcscBackend implements ReaderBackend {
   private readonly listeners = new Set<(event: ReaderEvent) => void>();
   private readonly pending = new Map<number, Pending>();
-  private readonly lanes = new Set<LaneCaller>();
   private nextId = 1;
   private stopped: CardError | undefined;
 
@@ -158,28 +176,44 @@ class PcscBackend implements ReaderBackend {
   }
 
   async connect(reader: string): Promise<CardResult<CardChannel>> {
-    const buffer = createLaneBuffer();
-    const reply = await this.request({ type: 'connect', reader, lane: buffer });
+    const reply = await this.request({ type: 'connect', reader });
     if (!reply.ok) return reply;
     if (reply.value.type !== 'connected') return err(unexpected(reply.value));
     const { handle, atr } = reply.value;
-    const lane = new LaneCaller(buffer);
-    this.lanes.add(lane);
-    if (this.stopped !== undefined) lane.abandon(this.stopped);
     let open = true;
+    const refused = (): CardError | undefined => this.stopped ?? (open ? undefined : CLOSED);
     return ok({
       atr,
-      transmit: (command) => {
-        if (this.stopped !== undefined) return Promise.resolve(err(this.stopped));
-        if (!open) return Promise.resolve(err({ code: 'io', detail: 'the connection is closed' }));
-        return lane.exchange(command);
+      transmit: async (command) => {
+        const refusal = refused();
+        if (refusal !== undefined) return err(refusal);
+        if (command.length === 0 || command.length > MAX_COMMAND_BYTES) {
+          return err({ code: 'io', detail: `a command APDU of ${command.length} bytes` });
+        }
+        const reply = await this.request({ type: 'transmit', handle, command }, { handle });
+        if (!reply.ok) return reply;
+        return reply.value.type === 'response'
+          ? ok(reply.value.response)
+          : err(unexpected(reply.value));
+      },
+      runPiv: <O extends PivOperation>(
+        operation: O,
+        options: { readonly passcodeTriesWhenVerified: number },
+        onStep?: (step: UnblockStep) => void,
+      ): Promise<PivOutcomes[O['op']]> => {
+        const refusal = refused();
+        if (refusal !== undefined) return Promise.resolve(failedOutcome(operation, refusal));
+        return this.runPiv(handle, operation, options, onStep);
       },
       close: async () => {
         if (!open) return;
         open = false;
-        // A command still in flight is answered now rather than whenever the card gives up.
-        lane.abandon({ code: 'io', detail: 'the connection is closed' });
-        this.lanes.delete(lane);
+        // Work still in flight is answered now rather than whenever the card gives up.
+        for (const [id, entry] of this.pending) {
+          if (entry.handle !== handle) continue;
+          this.pending.delete(id);
+          entry.settle(CLOSED);
+        }
         await this.request({ type: 'disconnect', handle });
       },
     });
@@ -194,26 +228,56 @@ class PcscBackend implements ReaderBackend {
     if (this.stopped !== undefined) return;
     await this.request({ type: 'close' });
     this.stopped = { code: 'io', detail: 'the PC/SC backend is closed' };
-    for (const lane of this.lanes) lane.abandon(this.stopped);
-    this.lanes.clear();
+    this.settleAll(this.stopped);
     this.listeners.clear();
     await this.worker.terminate();
   }
 
+  /** One PIV operation in the worker; the outcome is checked against the operation's schema. */
+  private async runPiv<O extends PivOperation>(
+    handle: number,
+    operation: O,
+    options: { readonly passcodeTriesWhenVerified: number },
+    onStep?: (step: UnblockStep) => void,
+  ): Promise<PivOutcomes[O['op']]> {
+    let reached: UnblockStep | undefined;
+    const heard = (step: UnblockStep): void => {
+      reached = step;
+      onStep?.(step);
+    };
+    const request: Request = {
+      type: 'piv',
+      handle,
+      operation,
+      passcodeTriesWhenVerified: options.passcodeTriesWhenVerified,
+    };
+    const reply = await this.request(request, { handle, onStep: heard });
+    if (!reply.ok) return failedOutcome(operation, reply.error, reached);
+    if (reply.value.type !== 'piv-done') {
+      return failedOutcome(operation, unexpected(reply.value), reached);
+    }
+    const outcome = pivOutcomeSchemas[operation.op].safeParse(reply.value.outcome);
+    if (!outcome.success) {
+      const error: CardError = { code: 'io', detail: `malformed ${operation.op} outcome` };
+      return failedOutcome(operation, error, reached);
+    }
+    return outcome.data as PivOutcomes[O['op']];
+  }
+
   private request(
-    message:
-      | { type: 'list' }
-      | { type: 'connect'; reader: string; lane: SharedArrayBuffer }
-      | { type: 'disconnect'; handle: number }
-      | { type: 'close' },
+    message: Request,
+    of: Omit<Pending, 'settle'> = {},
   ): Promise<CardResult<WorkerMessage>> {
     if (this.stopped !== undefined) return Promise.resolve(err(this.stopped));
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, (reply) => {
-        if ('code' in reply) resolve(err(reply));
-        else if (reply.type === 'failed') resolve(err(reply.error));
-        else resolve(ok(reply));
+      this.pending.set(id, {
+        ...of,
+        settle: (reply) => {
+          if ('code' in reply) resolve(err(reply));
+          else if (reply.type === 'failed') resolve(err(reply.error));
+          else resolve(ok(reply));
+        },
       });
       this.worker.postMessage({ ...message, id });
     });
@@ -233,23 +297,43 @@ class PcscBackend implements ReaderBackend {
       return;
     }
     if (!('id' in message)) return;
-    const settle = this.pending.get(message.id);
+    if (message.type === 'piv-step') {
+      this.pending.get(message.id)?.onStep?.(message.step);
+      return;
+    }
+    const entry = this.pending.get(message.id);
     this.pending.delete(message.id);
-    settle?.(message);
+    entry?.settle(message);
+  }
+
+  private settleAll(error: CardError): void {
+    for (const entry of this.pending.values()) entry.settle(error);
+    this.pending.clear();
   }
 
   private fail(detail: string): void {
     const unexpected = this.stopped === undefined;
     this.stopped ??= { code: 'io', detail };
-    for (const settle of this.pending.values()) settle(this.stopped);
-    this.pending.clear();
-    for (const lane of this.lanes) lane.abandon(this.stopped);
-    this.lanes.clear();
+    this.settleAll(this.stopped);
     // A dead worker is a card service that is not running, as far as the screens are concerned.
     if (unexpected) {
       for (const listener of [...this.listeners]) listener({ kind: 'service-down' });
     }
   }
+}
+
+/**
+ * An operation that failed on the way: its error as the operation's outcome. An unblock says how
+ * far it got by the steps heard, so a PUK rotated before the worker died is known to be.
+ */
+function failedOutcome<O extends PivOperation>(
+  operation: O,
+  error: CardError,
+  reached?: UnblockStep,
+): PivOutcomes[O['op']] {
+  const outcome: PivOutcomes[PivOperation['op']] =
+    operation.op === 'unblock' ? { done: reached ?? 'nothing', error } : err(error);
+  return outcome as PivOutcomes[O['op']];
 }
 
 function unexpected(message: WorkerMessage): CardError {

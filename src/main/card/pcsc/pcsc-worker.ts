@@ -1,7 +1,9 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { CardError, CardErrorCode, ReaderEvent } from '../types';
+import { performPivOperation, PivClient } from '../piv-client';
+import type { CardChannel, CardError, CardErrorCode, CardResult, ReaderEvent } from '../types';
 import {
   MAX_RESPONSE_BYTES,
+  requestIdSchema,
   workerDataSchema,
   workerRequestSchema,
   type WorkerData,
@@ -20,14 +22,10 @@ import {
   type PcscFailure,
   type ReaderSnapshot,
 } from './reader-state';
-import { LaneServer } from './transmit-lane';
 
 /**
- * The PC/SC worker thread: the only place the native `smartcard` binding is loaded. Some of the
- * binding's calls are synchronous (listReaders, disconnect), and pcsc-lite can stall on a hung
- * reader, so none of it runs on the caller's event loop. The worker watches readers on one PC/SC
- * context and talks to cards on another (a status wait holds its context), recreates both when
- * pcscd restarts, and answers requests by id. APDUs come through each card's transmit lane.
+ * The PC/SC worker thread, the only place the `smartcard` binding is loaded (docs/pcsc.md): it
+ * watches readers, answers requests by id, and runs whole PIV operations on open cards.
  */
 
 /** The parts of the binding this worker uses, checked when it loads (it is an optional dependency). */
@@ -80,11 +78,15 @@ interface OpenCard {
   readonly reader: string;
   /** pcsc-lite's event count for the reader when we connected: a different count is a different insertion. */
   readonly insertion: number;
-  /** Where the caller's commands arrive, one at a time, and the replies go. */
-  readonly lane: LaneServer;
+  /** The card's work in order: one command or operation at a time (APDU exchanges are stateful). */
+  queue: Promise<void>;
+  /** Set on disconnect: queued work is answered, not sent. */
+  closed: boolean;
   /** Set when the card or the service went away: every later command gets this error. */
   lost?: CardErrorCode;
 }
+
+type Outcome = WorkerMessage | { ok: false; error: CardError };
 
 class PcscService {
   private monitorContext: PcscContext | undefined;
@@ -117,13 +119,31 @@ class PcscService {
             : readers;
         });
       case 'connect':
-        return this.reply(request.id, () => this.connect(request.id, request.reader, request.lane));
+        return this.reply(request.id, () => this.connect(request.id, request.reader));
+      case 'transmit':
+        return this.onCard(request.id, request.handle, async (open) => {
+          const response = await this.transmit(open, request.command);
+          return response.ok
+            ? { type: 'response', id: request.id, response: response.value }
+            : response;
+        });
+      case 'piv':
+        return this.onCard(request.id, request.handle, async (open) => {
+          const outcome = await performPivOperation(
+            new PivClient(this.channelOf(open), {
+              passcodeTriesWhenVerified: request.passcodeTriesWhenVerified,
+            }),
+            request.operation,
+            (step) => this.send({ type: 'piv-step', id: request.id, step }),
+          );
+          return { type: 'piv-done', id: request.id, outcome };
+        });
       case 'disconnect':
         return this.reply(request.id, () => {
           const open = this.cards.get(request.handle);
           this.cards.delete(request.handle);
           if (open !== undefined) {
-            open.lane.close();
+            open.closed = true;
             disconnect(open.card, this.binding.SCARD_LEAVE_CARD);
           }
           return { type: 'done', id: request.id };
@@ -135,13 +155,7 @@ class PcscService {
     }
   }
 
-  private async reply(
-    id: number,
-    work: () =>
-      | WorkerMessage
-      | { ok: false; error: CardError }
-      | Promise<WorkerMessage | { ok: false; error: CardError }>,
-  ): Promise<void> {
+  private async reply(id: number, work: () => Outcome | Promise<Outcome>): Promise<void> {
     try {
       const outcome = await work();
       this.send('ok' in outcome ? { type: 'failed', id, error: outcome.error } : outcome);
@@ -171,11 +185,27 @@ class PcscService {
     return { ok: false, error: cardError('service-down') };
   }
 
-  private async connect(
-    id: number,
-    name: string,
-    lane: SharedArrayBuffer,
-  ): Promise<WorkerMessage | { ok: false; error: CardError }> {
+  /** Queues work on an open card, after what is already queued on it, and replies when it ends. */
+  private onCard(id: number, handle: number, work: (open: OpenCard) => Promise<Outcome>): void {
+    const open = this.cards.get(handle);
+    const closed = { ok: false as const, error: cardError('io', 'the connection is closed') };
+    if (open === undefined) {
+      void this.reply(id, () => closed);
+      return;
+    }
+    open.queue = open.queue.then(() => this.reply(id, () => (open.closed ? closed : work(open))));
+  }
+
+  /** The open card as a channel in this thread, for the PIV client that runs operations here. */
+  private channelOf(open: OpenCard): CardChannel {
+    return {
+      atr: new Uint8Array(0),
+      transmit: (command) => this.transmit(open, command),
+      close: () => Promise.resolve(),
+    };
+  }
+
+  private async connect(id: number, name: string): Promise<Outcome> {
     const readers = this.withOps((context) => context.listReaders());
     if (!readers.ok) return readers;
     const reader = readers.value.find((r) => r.name === name);
@@ -191,10 +221,10 @@ class PcscService {
         card,
         reader: name,
         insertion: eventCount(reader.state),
-        lane: new LaneServer(lane),
+        queue: Promise.resolve(),
+        closed: false,
       };
       this.cards.set(handle, open);
-      void this.serve(open);
       const atr = reader.atr ?? card.atr ?? new Uint8Array(0);
       return { type: 'connected', id, handle, atr: new Uint8Array(atr) };
     } catch (error) {
@@ -202,29 +232,8 @@ class PcscService {
     }
   }
 
-  /**
-   * Answers the commands of one open card until it is disconnected. The lane brings them one at a
-   * time, so a card never sees two at once: APDU exchanges are stateful (chaining, GET RESPONSE).
-   */
-  private async serve(open: OpenCard): Promise<void> {
-    for (;;) {
-      const command = await open.lane.next();
-      if (command === undefined) return;
-      try {
-        const outcome = await this.transmit(open, command);
-        if (outcome.ok) open.lane.respond(outcome.value);
-        else open.lane.fail(outcome.error);
-      } catch (error) {
-        // The caller waits for an answer: a bug here must not leave it waiting for ever.
-        open.lane.fail(cardError('io', failureDetail(error)));
-      }
-    }
-  }
-
-  private async transmit(
-    open: OpenCard,
-    command: Uint8Array,
-  ): Promise<{ ok: true; value: Uint8Array } | { ok: false; error: CardError }> {
+  /** One APDU; the command's bytes (a passcode, a PUK) are zeroed once the card has them. */
+  private async transmit(open: OpenCard, command: Uint8Array): Promise<CardResult<Uint8Array>> {
     if (open.lost !== undefined) return { ok: false, error: cardError(open.lost) };
     try {
       const response = await open.card.transmit(
@@ -235,9 +244,11 @@ class PcscService {
         // No status word: the card never answered (vpcd passes an aborted exchange on as empty).
         throw new Error('the card answered without a status word');
       }
-      return { ok: true, value: response };
+      return { ok: true, value: new Uint8Array(response) };
     } catch (error) {
       return { ok: false, error: await this.transmitError(open, error) };
+    } finally {
+      command.fill(0);
     }
   }
 
@@ -412,7 +423,7 @@ class PcscService {
     }
     await this.monitorDone;
     for (const open of this.cards.values()) {
-      open.lane.close();
+      open.closed = true;
       disconnect(open.card, this.binding.SCARD_LEAVE_CARD);
     }
     this.cards.clear();
@@ -479,8 +490,13 @@ async function main(port: MessagePort): Promise<void> {
   port.on('message', (raw: unknown) => {
     const request = workerRequestSchema.safeParse(raw);
     if (!request.success) {
-      // Without a valid id there is nobody to answer: the adapter times nothing out, so say so loudly.
-      console.error('PC/SC worker: ignored a malformed request', request.error.issues[0]?.message);
+      // Answered when it has an id, so the adapter never waits for ever; the values are not logged.
+      const known = requestIdSchema.safeParse(raw);
+      console.error('PC/SC worker: refused a malformed request', request.error.issues[0]?.path);
+      if (known.success) {
+        const error = cardError('io', 'the PC/SC worker refused a malformed request');
+        port.postMessage({ type: 'failed', id: known.data.id, error });
+      }
       return;
     }
     void service.handle(request.data).then(() => {

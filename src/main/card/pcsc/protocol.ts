@@ -3,15 +3,12 @@ import {
   CARD_ERROR_TO_APP_ERROR,
   type CardError,
   type CardErrorCode,
+  type PivOperation,
+  type PivOutcomes,
   type ReaderEvent,
 } from '../types';
 
-/**
- * The messages between the PC/SC adapter (caller's thread) and its worker thread, which owns the
- * native binding. Both sides parse what they receive: a message that does not parse is a bug
- * reported as an `io` error, never trusted. APDUs do not travel as messages: each open card has a
- * transmit lane in shared memory (./transmit-lane.ts), handed over with the connect request.
- */
+/** The messages between the PC/SC adapter and its worker thread; both sides parse what they receive. */
 
 const cardErrorCodes = Object.keys(CARD_ERROR_TO_APP_ERROR) as [CardErrorCode, ...CardErrorCode[]];
 
@@ -24,16 +21,15 @@ const readerName = z.string().min(1).max(400);
 export const MAX_COMMAND_BYTES = 4 + 3 + 65535 + 2;
 /** The longest response APDU: 65536 bytes of data (extended Le 0000) and the status word. */
 export const MAX_RESPONSE_BYTES = 65536 + 2;
-/** A transmit lane's header: its state and a byte length, two int32. */
-export const LANE_HEADER_BYTES = 8;
-/** The size of every transmit lane's memory: the header and room for the longest command. */
-export const LANE_BYTES = LANE_HEADER_BYTES + MAX_COMMAND_BYTES;
 
-/** Whether a value received from the other thread is a transmit lane's memory. */
-export function isLaneBuffer(value: unknown): value is SharedArrayBuffer {
-  return value instanceof SharedArrayBuffer && value.byteLength === LANE_BYTES;
-}
-const lane = z.custom<SharedArrayBuffer>(isLaneBuffer, 'expected a transmit lane');
+const commandBytes = bytes.refine(
+  (value) => value.length >= 1 && value.length <= MAX_COMMAND_BYTES,
+  'a command APDU is 1 to 65544 bytes',
+);
+const responseBytes = bytes.refine(
+  (value) => value.length >= 2 && value.length <= MAX_RESPONSE_BYTES,
+  'a response APDU is 2 to 65538 bytes',
+);
 
 /** A card error as it crosses the thread boundary. */
 export const cardErrorSchema: z.ZodType<CardError> = z
@@ -58,14 +54,92 @@ export const readerEventSchema: z.ZodType<ReaderEvent> = z.discriminatedUnion('k
   z.object({ kind: z.literal('card-removed'), reader: readerName }).strict(),
 ]);
 
+/** A passcode or PUK as PivClient sends it (it refuses others before they leave). */
+const reference = z.string().regex(/^[\x20-\x7e]{1,8}$/);
+const slot = z.enum(['9A', '9E']);
+
+/** A whole PIV operation for the worker to run on an open card. */
+export const pivOperationSchema: z.ZodType<PivOperation> = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('select') }).strict(),
+  z.object({ op: z.literal('readCardId') }).strict(),
+  z.object({ op: z.literal('readCertificate'), slot }).strict(),
+  z.object({ op: z.literal('passcodeStatus') }).strict(),
+  z.object({ op: z.literal('verifyPasscode'), passcode: reference }).strict(),
+  z.object({ op: z.literal('changePasscode'), current: reference, next: reference }).strict(),
+  z.object({ op: z.literal('changePuk'), current: reference, next: reference }).strict(),
+  z.object({ op: z.literal('resetRetryCounter'), puk: reference, newPasscode: reference }).strict(),
+  z
+    .object({
+      op: z.literal('sign'),
+      slot,
+      digest: bytes.refine((value) => value.length === 32, 'a SHA-256 digest'),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('unblock'),
+      puk: reference,
+      unconfirmedPuk: reference.nullable(),
+      nextPuk: reference,
+      passcode: reference,
+    })
+    .strict(),
+]);
+
+const result = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }).strict(),
+    z.object({ ok: z.literal(false), error: cardErrorSchema }).strict(),
+  ]);
+const done = result(z.undefined());
+
+/** What each operation may answer, checked when the answer arrives. */
+export const pivOutcomeSchemas: { readonly [K in keyof PivOutcomes]: z.ZodType<PivOutcomes[K]> } = {
+  select: done,
+  readCardId: result(z.string().regex(/^[0-9a-f]{32}$/)),
+  readCertificate: result(bytes),
+  passcodeStatus: result(
+    z.object({ blocked: z.boolean(), triesLeft: z.number().int().min(0).max(15) }).strict(),
+  ),
+  verifyPasscode: done,
+  changePasscode: done,
+  changePuk: done,
+  resetRetryCounter: done,
+  sign: result(bytes),
+  unblock: z.discriminatedUnion('done', [
+    z.object({ done: z.literal('verified') }).strict(),
+    z
+      .object({
+        done: z.enum(['nothing', 'puk-rotated', 'passcode-reset']),
+        error: cardErrorSchema,
+      })
+      .strict(),
+  ]),
+};
+
+const unblockStep = z.enum(['puk-rotated', 'passcode-reset']);
+
 /** What the adapter asks of the worker. */
 export const workerRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('list'), id }).strict(),
-  z.object({ type: z.literal('connect'), id, reader: readerName, lane }).strict(),
+  z.object({ type: z.literal('connect'), id, reader: readerName }).strict(),
+  z.object({ type: z.literal('transmit'), id, handle, command: commandBytes }).strict(),
+  z
+    .object({
+      type: z.literal('piv'),
+      id,
+      handle,
+      operation: pivOperationSchema,
+      passcodeTriesWhenVerified: z.number().int().min(0).max(15),
+    })
+    .strict(),
   z.object({ type: z.literal('disconnect'), id, handle }).strict(),
   z.object({ type: z.literal('close'), id }).strict(),
 ]);
 export type WorkerRequest = z.infer<typeof workerRequestSchema>;
+
+/** Only the id of a request, to answer one that does not parse. */
+export const requestIdSchema = z.object({ id });
 
 /** What the worker tells the adapter: start-up, replies by request id, and reader events. */
 export const workerMessageSchema = z.discriminatedUnion('type', [
@@ -73,6 +147,10 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('binding-missing'), detail: z.string().max(2000) }).strict(),
   z.object({ type: z.literal('readers'), id, readers: z.array(readerInfoSchema) }).strict(),
   z.object({ type: z.literal('connected'), id, handle, atr: bytes }).strict(),
+  z.object({ type: z.literal('response'), id, response: responseBytes }).strict(),
+  // The outcome is checked against the operation's schema (pivOutcomeSchemas) by the adapter.
+  z.object({ type: z.literal('piv-done'), id, outcome: z.unknown() }).strict(),
+  z.object({ type: z.literal('piv-step'), id, step: unblockStep }).strict(),
   z.object({ type: z.literal('done'), id }).strict(),
   z.object({ type: z.literal('failed'), id, error: cardErrorSchema }).strict(),
   // reportedAt: when the PC/SC status wait that revealed the event returned (epoch ms, bench/client).

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeResponse, parseCommand } from '../../../../src/main/card/apdu';
 import { hex } from '../../../../src/main/card/bytes';
-import { PivClient } from '../../../../src/main/card/piv-client';
+import { performPivOperation, PivClient } from '../../../../src/main/card/piv-client';
 import { encodeTlv } from '../../../../src/main/card/tlv';
 import type { CardChannel } from '../../../../src/main/card/types';
 import { err, ok } from '../../../../src/shared/result';
@@ -215,6 +215,143 @@ describe('PivClient against the virtual card', () => {
       error: { code: 'wrong-data' },
     });
     expect(sent).toEqual([]);
+  });
+});
+
+describe('PivClient: the unlock in one operation (unblock)', () => {
+  const request = { puk: '12345678', unconfirmedPuk: null, nextPuk: '24681357', passcode: 'N3w!' };
+
+  it('rotates the PUK, resets the passcode with the new PUK and verifies it, telling each step', async () => {
+    const { client, card, store, sent } = setup();
+    card.lock();
+    const steps: string[] = [];
+    expect(await client.unblock(request, (step) => steps.push(step))).toEqual({ done: 'verified' });
+    expect(steps).toEqual(['puk-rotated', 'passcode-reset']);
+    expect(sent.map((apdu) => [apdu.ins, apdu.p2, apdu.data.length])).toEqual([
+      [0x24, 0x81, 16],
+      [0x2c, 0x80, 16],
+      [0x20, 0x80, 0],
+      [0x20, 0x80, 8],
+    ]);
+    expect(store.saved).toMatchObject({ puk: '24681357', pin: 'N3w!', pinTriesLeft: 3 });
+  });
+
+  it('tries the unconfirmed PUK after the card refuses the first one', async () => {
+    const { client, card, store } = setup({ puk: '55554444' });
+    card.lock();
+    expect(await client.unblock({ ...request, unconfirmedPuk: '55554444' })).toEqual({
+      done: 'verified',
+    });
+    expect(store.saved).toMatchObject({ puk: '24681357', pukTriesLeft: 3 });
+  });
+
+  it('when the PUK is wrong and none is unconfirmed, then it stops there with the tries left', async () => {
+    const { client, card, sent } = setup({ puk: '55554444' });
+    card.lock();
+    expect(await client.unblock(request)).toEqual({
+      done: 'nothing',
+      error: { code: 'puk-wrong', triesLeft: 2, statusWord: 0x63c2 },
+    });
+    expect(sent.map((apdu) => apdu.ins)).toEqual([0x24]);
+  });
+
+  it('when the card goes during the reset, then it says the PUK was rotated all the same', async () => {
+    const pulled: CardChannel = {
+      atr: new Uint8Array(0),
+      transmit: (bytes) =>
+        Promise.resolve(bytes[1] === 0x2c ? err({ code: 'card-removed' }) : ok(hex('9000'))),
+      close: () => Promise.resolve(),
+    };
+    expect(await new PivClient(pulled).unblock(request)).toEqual({
+      done: 'puk-rotated',
+      error: { code: 'card-removed' },
+    });
+  });
+
+  it('refuses a secret that cannot be sent before anything reaches the card', async () => {
+    for (const bad of [
+      { passcode: 'pässcode' },
+      { nextPuk: '123456789' },
+      { unconfirmedPuk: '' },
+    ]) {
+      const { client, sent } = setup();
+      expect(await client.unblock({ ...request, ...bad })).toMatchObject({
+        done: 'nothing',
+        error: { code: 'wrong-data' },
+      });
+      expect(sent).toEqual([]);
+    }
+  });
+});
+
+describe('PivClient over a channel that runs operations where the card is', () => {
+  function remote() {
+    const { card } = makeCard();
+    const here = new PivClient(recordingChannel(card).channel);
+    const operations: unknown[] = [];
+    let transmitted = 0;
+    const channel: CardChannel = {
+      atr: card.atr,
+      transmit: () => {
+        transmitted += 1;
+        return Promise.resolve(err({ code: 'io' }));
+      },
+      close: () => Promise.resolve(),
+      runPiv: (operation, options, onStep) => {
+        operations.push({ operation, options });
+        return performPivOperation(here, operation, onStep);
+      },
+    };
+    return {
+      client: new PivClient(channel, { passcodeTriesWhenVerified: 5 }),
+      card,
+      operations,
+      transmitted: () => transmitted,
+    };
+  }
+
+  it('sends each call there whole, with the client options, and no APDU through transmit', async () => {
+    const { client, card, operations, transmitted } = remote();
+    expect(await client.verifyPasscode('123456')).toEqual({ ok: true, value: undefined });
+    card.lock();
+    const steps: string[] = [];
+    expect(
+      await client.unblock(
+        { puk: '12345678', unconfirmedPuk: null, nextPuk: '87654321', passcode: '2468' },
+        (step) => steps.push(step),
+      ),
+    ).toEqual({ done: 'verified' });
+    expect(steps).toEqual(['puk-rotated', 'passcode-reset']);
+    expect(operations).toEqual([
+      {
+        operation: { op: 'verifyPasscode', passcode: '123456' },
+        options: { passcodeTriesWhenVerified: 5 },
+      },
+      {
+        operation: {
+          op: 'unblock',
+          puk: '12345678',
+          unconfirmedPuk: null,
+          nextPuk: '87654321',
+          passcode: '2468',
+        },
+        options: { passcodeTriesWhenVerified: 5 },
+      },
+    ]);
+    expect(transmitted()).toBe(0);
+  });
+
+  it('refuses what cannot be sent here, before the operation leaves', async () => {
+    const { client, operations } = remote();
+    expect(await client.verifyPasscode('far too long')).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-data' },
+    });
+    expect(await client.sign('9E', new Uint8Array(20))).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-data' },
+    });
+    expect(operations).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPcscBackend } from '../../../../../src/main/card/pcsc/pcsc-backend';
+import { PivClient } from '../../../../../src/main/card/piv-client';
 import type { CardChannel, ReaderBackend, ReaderEvent } from '../../../../../src/main/card/types';
 
 // Each test starts a worker thread, which compiles the worker's TypeScript with tsx: seconds on a
@@ -101,5 +102,97 @@ describe('the PC/SC backend transmit path (a stand-in binding, no pcscd)', WORKE
     expect(await channel.transmit(echo(1))).toMatchObject({ ok: false, error: { code: 'io' } });
     await dying.close();
     expect(await channel.transmit(echo(1))).toMatchObject({ ok: false, error: { code: 'io' } });
+  });
+});
+
+describe('PIV operations run in the worker (a stand-in binding, no pcscd)', WORKER_TIMEOUT, () => {
+  const binding = pathToFileURL(fileURLToPath(new URL('./fake-binding.mjs', import.meta.url))).href;
+  const READER = 'Fake Reader 00 00';
+  const unblock = { puk: '12345678', unconfirmedPuk: null, nextPuk: '87654321', passcode: '2468' };
+
+  async function open(): Promise<{ backend: ReaderBackend; channel: CardChannel }> {
+    const created = await createPcscBackend({ bindingModule: binding });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const channel = await created.value.connect(READER);
+    if (!channel.ok) throw new Error(JSON.stringify(channel.error));
+    return { backend: created.value, channel: channel.value };
+  }
+
+  /** The channel with its transmit counted: a PIV client that ran APDUs here would use it. */
+  function counted(channel: CardChannel): { channel: CardChannel; transmits: () => number } {
+    let transmits = 0;
+    return {
+      channel: {
+        ...channel,
+        transmit: (command) => {
+          transmits += 1;
+          return channel.transmit(command);
+        },
+      },
+      transmits: () => transmits,
+    };
+  }
+
+  it('runs a verify with its tries read, and the whole unblock, there: no APDU crosses', async () => {
+    const { backend, channel } = await open();
+    const { channel: watched, transmits } = counted(channel);
+    const client = new PivClient(watched);
+    expect(await client.verifyPasscode('000000')).toEqual({
+      ok: false,
+      error: { code: 'passcode-wrong', triesLeft: 2, statusWord: 0x63c2 },
+    });
+    const steps: string[] = [];
+    expect(await client.unblock(unblock, (step) => steps.push(step))).toEqual({ done: 'verified' });
+    expect(steps).toEqual(['puk-rotated', 'passcode-reset']);
+    // The card kept the new PUK: rotating from the old one is now refused.
+    expect(await client.changePuk('12345678', '11112222')).toMatchObject({
+      ok: false,
+      error: { code: 'puk-wrong' },
+    });
+    expect(await client.passcodeStatus()).toEqual({
+      ok: true,
+      value: { blocked: false, triesLeft: 3 },
+    });
+    expect(transmits()).toBe(0);
+    await channel.close();
+    await backend.close();
+  });
+
+  it('answers an operation the worker refuses as malformed with an io error, not a hang', async () => {
+    const { backend, channel } = await open();
+    const operation = { op: 'verifyPasscode', passcode: 'nine chars' } as const;
+    expect(await channel.runPiv?.(operation, { passcodeTriesWhenVerified: 3 })).toEqual({
+      ok: false,
+      error: { code: 'io', detail: 'the PC/SC worker refused a malformed request' },
+    });
+    await backend.close();
+  });
+
+  it('when the worker dies after the PUK rotated, then the unblock says so with an io error', async () => {
+    const { backend, channel } = await open();
+    const steps: string[] = [];
+    const outcome = await new PivClient(channel).unblock(
+      { ...unblock, passcode: 'crash!' },
+      (step) => steps.push(step),
+    );
+    expect(outcome).toMatchObject({ done: 'puk-rotated', error: { code: 'io' } });
+    expect(steps).toEqual(['puk-rotated']);
+    await backend.close();
+  });
+
+  it('answers an operation in flight when its channel is closed, and refuses operations after', async () => {
+    const { backend, channel } = await open();
+    const client = new PivClient(channel);
+    let rotated: () => void = () => undefined;
+    const heard = new Promise<void>((resolve) => (rotated = resolve));
+    const hanging = client.unblock({ ...unblock, passcode: 'hang!' }, rotated);
+    await heard;
+    await channel.close();
+    expect(await hanging).toEqual({
+      done: 'puk-rotated',
+      error: { code: 'io', detail: 'the connection is closed' },
+    });
+    expect(await client.passcodeStatus()).toMatchObject({ ok: false, error: { code: 'io' } });
+    await backend.close();
   });
 });
