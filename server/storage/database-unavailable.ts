@@ -15,19 +15,15 @@ const SOCKET_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 
-/**
- * PostgreSQL SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now (starting or stopping),
- * query_canceled (statement_timeout), too_many_connections, read_only_sql_transaction (a demoted
- * primary after a failover), and a password or role changed under a running server (28P01, 28000);
- * class 08 is connection exceptions. At start the last two are settings faults instead.
- */
+/** PostgreSQL SQLSTATEs that mean the database cannot serve now; class 08 is also matched. */
 const POSTGRES_CODES: ReadonlySet<string> = new Set([
-  '57P01',
-  '57P02',
-  '57P03',
-  '57014',
-  '53300',
-  '25006',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting or stopping
+  '57014', // query_canceled: statement_timeout
+  '53300', // too_many_connections
+  '25006', // read_only_sql_transaction: a primary demoted by a failover
+  // A password or role changed under a running server; at start these are settings faults.
   '28P01',
   '28000',
 ]);

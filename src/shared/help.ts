@@ -3,10 +3,8 @@ import { withoutHiddenCharacters } from './hidden-characters';
 import { wording } from './wording';
 
 /**
- * Where staff get help: the service desk's number and a place to go in person. They are settings
- * on the server (`help`) and the desktop (`helpPhone`, `helpWalkIn`), and every sentence that
- * names them is composed from the phrases below, so each trust's screens, API errors and emails
- * name its own desk.
+ * Where staff get help: settings on the server (`help`) and the desktop (`helpPhone`,
+ * `helpWalkIn`), so each trust's screens, API errors and emails name its own desk (ADR 0016).
  */
 
 /** Each contact sits inside a sentence, so a full stop of its own would double the sentence's. */
