@@ -4,10 +4,8 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 
 /**
- * nhsuk-frontend's compiled CSS declares its Frutiger font on assets.nhs.uk. The app loads nothing
- * remote (its CSP allows fonts from itself only) and Chromium requests those fonts even when no
- * text uses them, so the `@font-face` rules are dropped at build time and the design system's own
- * fallback (Arial) is used.
+ * Drops nhsuk-frontend's remote Frutiger `@font-face` rules: the CSP allows local fonts only and
+ * Chromium would request them anyway; the design system's Arial fallback is used.
  */
 function withoutRemoteFonts(): Plugin {
   return {
@@ -28,7 +26,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
-          // The PC/SC worker thread is its own entry: the adapter starts it from out/main/pcsc-worker.js.
+          // The PC/SC worker thread is its own entry: the adapter starts it from
+          // out/main/pcsc-worker.js.
           'pcsc-worker': resolve(import.meta.dirname, 'src/main/card/pcsc/pcsc-worker.ts'),
         },
         // Native and optional modules stay outside the bundle and load from node_modules.

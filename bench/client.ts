@@ -19,35 +19,8 @@ import { CARD_LINES, spawnVirtualCard } from '../test/support/virtual-card-proce
 import { CHROMIUM_ARGS } from '../test/support/chromium';
 
 /**
- * bench/client (issue 5): the renderer's JavaScript size gzipped (target at most 200 KB), and in
- * browser mode on the real PC/SC stack, the median time from the reader reporting a card to the
- * screen showing it (target at most 50 ms). Each figure is printed with a ratio against a baseline
- * from the same run: React and ReactDOM alone for the size; for the latency, the same reader status
- * pushed straight onto the event stream, so the ratio shows what the card path adds to transport
- * and rendering.
- *
- * The latency setup is the app as staff run it, minus Electron: a private pcscd with the vpcd
- * driver (test/support/pcscd.ts, with the TCP_NODELAY shim), the virtual PIV card in a process of
- * its own driven through stdin, the app's services on the PC/SC backend with its default options,
- * the browser bridge, and Debian's Chromium through playwright-core.
- *
- * Where the clock starts: vpcd polls the card about every 400 ms, so when a card "arrives" depends
- * on that poll, which is not the app's doing. The clock starts when PC/SC reports the card: the
- * moment the worker's SCardGetStatusChange (the binding's waitForChange) returns, stamped in the
- * worker and handed over through the backend's `onEventReported` option. It stops when the page
- * has the text on screen: a MutationObserver sees "Your Smartcard is in the reader", and the next
- * requestAnimationFrame callback (the frame that paints it) reads the page's clock.
- *
- * Clocks: the start is taken in Node (worker thread) and the end in Chromium's renderer process.
- * Both read `performance.timeOrigin + performance.now()`: epoch milliseconds, monotonic after a
- * wall-clock reading at each one's origin, so two processes can disagree by a constant. That
- * constant is measured, not assumed: Node reads its clock, asks the page for its clock, reads its
- * clock again; the page's reading fell between the two, so page minus the midpoint is the offset
- * within half the round trip. The quickest of 100 round trips gives the offset (as NTP does); it
- * is measured before and after the rounds, and page times are converted to Node's clock with the
- * tighter of the two (both are printed, so drift would show). The worker thread and the main
- * thread share the process's monotonic clock, and their epoch clocks agreed within about 0.01 ms
- * when checked the same way here; the printed worker-to-backend hop, never negative, shows it.
+ * bench/client: the renderer's JavaScript gzipped, and card-to-screen latency in browser mode on
+ * the real PC/SC stack, each against a baseline from the same run (method: docs/desktop-app.md).
  */
 
 const root = join(import.meta.dirname, '..');
@@ -211,10 +184,8 @@ async function measureLatency(): Promise<boolean> {
     Object.assign(process.env, pcscd.env);
     const reader = pcscd.readerNames[0];
 
-    // The card's insertion as PC/SC reported it (worker stamp) and when the main thread received
-    // the first event of that report. The screen follows the new reader list, which comes before
-    // the insertion event itself, and on a loaded machine the page can show the card before the
-    // insertion event arrives: either event marks the report.
+    // When PC/SC reported the card (worker stamp) and when main received that report's first event:
+    // the screen may follow the reader list before the insertion event, so either marks it.
     let lastInsert: { reported: number; received: number } | undefined;
     let batch = { reported: Number.NaN, received: Number.NaN };
     const created = await createPcscBackend({
@@ -313,7 +284,8 @@ async function measureLatency(): Promise<boolean> {
         throw new Error('the app has not sent both a card-present and a no-card status');
       }
 
-      // The card path: vpcd sees the card, pcscd reports it, the worker, the monitor, the bridge, React.
+      // The card path: vpcd sees the card, pcscd reports it, the worker, the monitor, the bridge,
+      // React.
       lastInsert = undefined;
       await armWatch(page, PRESENT_TEXT);
       mark = card.mark();

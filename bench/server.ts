@@ -18,15 +18,8 @@ import { mainThreadCpuMs, rawConnection } from './raw-client';
 import { cardProofMessage, type ProofPurpose } from '../src/shared/card-identity';
 
 /**
- * bench/server (issue 4), on loopback against the real app and services on a temporary SQLite
- * file: (1) answer submissions per second (each runs one argon2id verification per question)
- * against raw argon2id verifications per second with the same parameters and pepper (target
- * ratio 0.9); (2) /healthz against a bare Express hello-world (target 0.5); (3) p50 and p99
- * latency of answer submissions at a fixed rate, half the measured capacity.
- *
- * Each pair is measured in interleaved rounds after a warm-up: baseline then server, server then
- * baseline, and so on, so both sides of a round see the same machine load. The figure reported is
- * the median of the per-round ratios, with their spread (lowest and highest).
+ * bench/server: answer submissions against raw argon2id, /healthz against bare Express, and latency
+ * at half capacity, in interleaved rounds (method and figures: docs/security-model.md#benchmark).
  */
 
 const SECONDS = 4;
@@ -39,7 +32,8 @@ const FIXED_RATE_SECONDS = 10;
 const CONNECTIONS = 4;
 const ANSWERS = { 'first-school': 'St Mary’s Primary', 'first-pet': 'Biscuit the Dog' };
 // The bench raises the per-card lockout to the policy's maximum so each card takes ten wrong
-// submissions (every one runs argon2id) before it locks; the per-address limits go to their maximum.
+// submissions (every one runs argon2id) before it locks; the per-address limits go to their
+// maximum.
 const MAX_WRONG = 10;
 
 interface Card {
@@ -219,11 +213,8 @@ interface Measure {
 }
 
 /**
- * Operations per second of a closed loop in its steady state: `concurrency` loops, each starting
- * its next operation (given the loop's number) when the last one finished. Completions are counted
- * only between two instants once every loop is running (after `RAMP_SECONDS`), so neither the
- * start nor the work still in flight at the end bends the figure; the loops then stop and drain,
- * uncounted.
+ * Operations per second of `concurrency` closed loops, counted only once all run (after
+ * `RAMP_SECONDS`) so neither the start nor the drain at the end bends the figure.
  */
 async function closedLoop(
   concurrency: number,

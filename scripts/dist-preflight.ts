@@ -15,11 +15,9 @@ const TARGET_FLAGS: Readonly<Record<string, NodeJS.Platform>> = {
 };
 
 /**
- * Why installers must not be built here, or undefined when they may. The `smartcard` binding has
- * no prebuilt binaries: `npm ci` compiles it for the machine it runs on, and, being optional, a
- * failed compile leaves `npm ci` green. An installer built without it, or for another operating
- * system than the build machine's, would carry no working card support, and every holder would
- * see "Smartcard support is missing" (docs/decisions/0004-smartcard-binding.md).
+ * Why installers must not be built here, or undefined when they may: without the compiled optional
+ * `smartcard` binding for this OS, every holder would see "Smartcard support is missing" (ADR
+ * 0004).
  */
 export function distPreflight(input: {
   readonly platform: NodeJS.Platform;

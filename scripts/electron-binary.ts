@@ -8,10 +8,8 @@ export type ElectronBinary =
   | { readonly found: false; readonly reason: string };
 
 /**
- * Finds the Electron binary without crashing. Electron 42+ downloads its binary on first use
- * rather than at install, so resolving it may download (on a user's machine) or fail (on machines
- * that cannot reach the download host). The attempt runs in a child process so its download
- * progress and stack trace do not reach the user; we print our own message instead.
+ * Finds the Electron binary without crashing: Electron 42+ downloads it on first use, so the lookup
+ * runs in a child process whose progress and stack trace stay hidden behind our own message.
  */
 export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): ElectronBinary {
   const require = createRequire(import.meta.url);

@@ -24,10 +24,9 @@ import { ensureRendererBuilt } from './renderer-build';
 import { DEMO, DemoError, startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo';
 
 /**
- * `npm start`: the embedded server with the demo holder and a locked virtual card, and the app in
- * mock reader mode. Runs Electron where its binary is available; otherwise, and with `--browser`
- * (`npm run start:browser`), serves the same app to a browser on 127.0.0.1. With `--configured`,
- * no demo: browser mode on this computer's settings, to check a workstation against a real server.
+ * `npm start`: the embedded server, demo holder and locked virtual card, with the app in Electron
+ * or (without its binary, or with `--browser`) browser mode; `--configured` checks this computer's
+ * settings.
  */
 
 const root = join(import.meta.dirname, '..');

@@ -18,10 +18,8 @@ export const logLevelSchema = z.enum([
 export type LogLevel = z.infer<typeof logLevelSchema>;
 
 /**
- * An error as logged: pino's standard fields, with the error's own `code` (ECONNREFUSED, EAUTH,
- * PostgreSQL's 28P01, SQLITE_BUSY...) as `systemCode`, since `code` is redacted everywhere as a
- * possible unlock code, and those codes are what IT needs to read. Its other fields are redacted
- * like the rest of the line.
+ * An error as logged, its own `code` (ECONNREFUSED, 28P01, SQLITE_BUSY...) kept as `systemCode` for
+ * IT, since `code` is redacted everywhere as a possible unlock code; its other fields redacted.
  */
 function serializeError(error: Error): unknown {
   const { code, ...rest } = pino.stdSerializers.err(error) as Record<string, unknown>;
@@ -36,9 +34,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     level,
     base: { service: 'smartcard-unlock-server' },
     formatters: {
-      // Each line's own fields are redacted as it is written (`redact`, shared with the desktop
-      // app's log, one pass over the line): pino's own path redaction walked its wildcard paths
-      // for every line and cost several times the rest of the logging (bench/server, issue 4).
+      // Each line's own fields are redacted as it is written (one pass, shared with the desktop
+      // log): pino's wildcard path redaction cost several times the rest of logging (bench/server).
       // The error under `err` is left to its serializer, which redacts what it keeps.
       log: (line: Record<string, unknown>) => {
         if (line.err === undefined) return redact(line) as Record<string, unknown>;
@@ -50,9 +47,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const root = destination === undefined ? pino(options) : pino(options, destination);
-  // A child's bindings are written into every line it logs without passing the line formatter, so
-  // they are redacted once, when the child is made. Children inherit this `child`, so it holds at
-  // every depth; pino's own is called with each logger's `this`, as it expects.
+  // A child's bindings skip the line formatter, so they are redacted once, when the child is made;
+  // children inherit this `child`, so that holds at every depth.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const plainChild = root.child;
   root.child = function child(this: Logger, bindings, childOptions) {
@@ -91,13 +87,9 @@ function requestFields(req: Request, id: string) {
 }
 
 /**
- * Logs one line per request when its response is written ("request completed") or its client
- * went away first ("request aborted"): id, method, path, address, status, time in ms and the error
- * code. No headers, no query, no body. 4xx lines are warnings, 5xx errors.
- *
- * It gives each request its id (`req.id`, echoed as X-Request-Id) and a `req.log` bound to the
- * request, made only when a handler logs. This replaces pino-http, whose per-request child logger
- * and serializers were a tenth of the answer path's main-thread time (bench/server, issue 4).
+ * One line per request, completed or aborted (id, method, path, address, status, ms, error code;
+ * no headers, query or body), with `req.id` and a lazy `req.log`: pino-http cost a tenth of the
+ * answer path.
  */
 export function httpLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {

@@ -13,10 +13,9 @@ import type { Database } from '../storage/schema';
 export type RateLimitStoreFactory = (limiter: string) => Store;
 
 /**
- * express-rate-limit's store on the server's own database (SQLite or PostgreSQL), so every
- * instance sharing the database counts a client's requests together. Windows are fixed and
- * aligned to the epoch (a 60 s window runs from one whole minute to the next), so instances agree
- * on them without talking to each other, as long as their clocks agree (keep NTP running).
+ * express-rate-limit's store on the shared database, so all instances count a client together.
+ * Windows are fixed and aligned to the epoch, so instances agree on them while their clocks do
+ * (NTP).
  */
 export class DatabaseRateLimitStore implements Store {
   /** Counts live in the database: one instance's keys do affect the others'. */

@@ -1,10 +1,9 @@
 import type { ErrorCode } from '../../src/shared/errors';
 
 /**
- * The HTTP status for every error code (docs/decisions/0007-http-errors.md). Client mistakes
- * and refusals are 4xx; only the server's own faults, its database and its mail relay are 5xx. Codes that
- * belong to the desktop app (card, reader, transport) never come from the domain: if one does,
- * it is a bug, so it maps to 500.
+ * The HTTP status of every error code (ADR 0007): refusals and mistakes 4xx, the server's own
+ * faults 5xx; a desktop-only code (card, reader, transport) from the domain would be a bug, so
+ * 500.
  */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   // The request itself

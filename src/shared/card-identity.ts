@@ -12,10 +12,8 @@ export const proofPurposeSchema = z.enum(['unlock', 'register']);
 export type ProofPurpose = z.infer<typeof proofPurposeSchema>;
 
 /**
- * The exact text the card signs (SHA-256 then ECDSA P-256) to prove it is present: bound to the
- * purpose, the attempt and the server's single-use nonce, so a signature cannot be replayed
- * elsewhere. Unlock proofs use the Card Authentication key (9E), registration proofs the PIV
- * Authentication key (9A), which needs the passcode.
+ * The text the card signs (SHA-256, ECDSA P-256) to prove presence, bound to purpose, attempt and
+ * nonce against replay: 9E signs unlock proofs, 9A (behind the passcode) registration proofs.
  */
 export function cardProofMessage(purpose: ProofPurpose, attemptId: string, nonce: string): string {
   return `smartcard-unlock/v1/${purpose}/${attemptId}/${nonce}`;

@@ -2,11 +2,8 @@ import { z } from 'zod';
 import { wording } from './wording';
 
 /**
- * The service desk's diagnostics report: what a caller reads out or pastes into a ticket. The
- * same value comes from `--diagnostics` (the command line) and from the app's diagnostics screen
- * (the `app:get-diagnostics` channel), so both are declared here, beside the IPC contract, with the
- * plain-text form both print. It holds facts only: no passcode, PUK, answer, code or key.
- * Strict objects, so nothing outside the schema (a secret added by mistake) can pass through.
+ * The service desk's diagnostics report, from `--diagnostics` and the diagnostics screen alike.
+ * Facts only, in strict objects so no secret added by mistake can pass through.
  */
 
 /** Generous caps: a report is small, but no field of it may be unbounded across IPC. */

@@ -13,10 +13,8 @@ import { e2eSkipReason, KNOWN_ANSWERS, startE2eStack, type E2eStack } from '../s
 import { pcscSkipReason } from '../support/pcscd';
 
 /**
- * The "About and diagnostics" screen in real Chromium, through the browser bridge, on the real
- * chain (pcscd with a virtual card, the server on SQLite, SMTP): opened from the footer in the
- * middle of an unlock, checked with axe, copied, and left with Back, after which the same unlock
- * goes on to the end.
+ * The diagnostics screen in real Chromium on the real chain: opened mid-unlock, checked with axe,
+ * copied, and left with Back, after which the same unlock goes on to the end.
  */
 const skip = pcscSkipReason() ?? e2eSkipReason();
 

@@ -6,10 +6,8 @@ import type { E2eScenarioGroup } from './e2e-scenarios';
 import { KNOWN_ANSWERS, SCREEN_WAIT_MS } from './e2e-stack';
 
 /**
- * The happy path with the keyboard only: no click, no fill, only Tab, Shift+Tab, Enter, Space and
- * typing through `page.keyboard`. Each step must put focus on its heading (so a screen reader
- * announces the new step), and one Tab from there must reach the step's first field or button,
- * with a visible focus indicator.
+ * The happy path by keyboard only (Tab, Shift+Tab, Enter, Space, typing): each step focuses its
+ * heading, and one Tab reaches its first control with a visible focus indicator.
  */
 
 /** What has focus, as `tag#id: name` (the label of a field, the text of a heading or button). */

@@ -39,10 +39,8 @@ export interface E2eScenarioContext {
 export type E2eScenarioGroup = (context: E2eScenarioContext) => void;
 
 /**
- * The end-to-end scenarios, defined once and run per database by the files in test/e2e. `full`
- * runs every scenario; otherwise only the happy path and the answer lockout (the parts where the
- * database matters most), to keep the CI budget. `more` adds groups from other files, run on the
- * same stack (one pcscd, Chromium and server per file) after those two.
+ * The end-to-end scenarios, run per database by test/e2e: `full` runs all, otherwise the happy path
+ * and the answer lockout (CI budget); `more` adds other files' groups on the same stack.
  */
 export function defineScenarios(
   database: E2eDatabase,

@@ -32,10 +32,8 @@ import { ensureRendererBuilt as buildIfStale } from '../../scripts/renderer-buil
 import { freePort } from '../../scripts/free-port';
 
 /**
- * The whole chain for end-to-end tests, with nothing faked that exists here: the verification
- * server (createApp + createServices) on SQLite or a private PostgreSQL, a real SMTP server in this
- * process, pcscd with vpcd and virtual cards in their own processes, the app's main-process
- * services in browser mode on the real PC/SC backend, and Debian's Chromium through playwright-core.
+ * The whole chain for end-to-end tests, nothing faked that exists here: the server on SQLite or
+ * PostgreSQL, SMTP, pcscd with virtual cards, the app's services in browser mode, and Chromium.
  */
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -372,7 +370,8 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
       const pageLog: string[] = [];
       page.on('console', (m) => pageLog.push(`[${m.type()}] ${m.text()}`));
       page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
-      // The resend countdown runs on the page's clock: a fake one is moved on instead of waited for.
+      // The resend countdown runs on the page's clock: a fake one is moved on instead of waited
+      // for.
       if (options.fakeBrowserClock === true) await page.clock.install();
       await page.goto(bridge.url);
       return {

@@ -3,10 +3,8 @@ import { ok } from '../../src/shared/result';
 import { echoCard } from './echo-card';
 
 /**
- * The virtual card CLI with the echo card in place of a PIV profile, run as its own process by the
- * PC/SC tests: same arguments, same stdin commands, same printed lines. `--profile` is required by
- * the CLI and ignored here. The PULL command (INS 0xEE) exits the process without answering, which
- * is a card pulled in the middle of a command.
+ * The virtual card CLI with the echo card in place of a PIV profile (same arguments and lines;
+ * `--profile` ignored); PULL (INS 0xEE) exits unanswered, a card pulled mid-command.
  */
 void runVirtualCard(process.argv.slice(2), {
   loadCard: () =>

@@ -1,10 +1,8 @@
 import type { VpcdCard } from '../../src/main/card/virtual/vpcd-link';
 
 /**
- * A tiny card for the PC/SC tests that do not need PIV: it answers SELECT with 90 00, echoes the
- * data of an ECHO command (INS 0xEC) back with 90 00, takes its time over SLOW (INS 0xE5), leaves
- * the reader on PULL (INS 0xEE), and says 6D 00 to anything else. Its ATR is
- * the minimal T=1 ATR.
+ * A tiny card for PC/SC tests without PIV: SELECT → 90 00, ECHO (0xEC) echoes, SLOW (0xE5) takes
+ * its time, PULL (0xEE) leaves the reader, anything else 6D 00; the minimal T=1 ATR.
  */
 export const ECHO_CARD_ATR = Uint8Array.of(0x3b, 0x80, 0x80, 0x01, 0x01);
 

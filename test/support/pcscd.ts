@@ -14,17 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Starts a real pcscd with the vpcd driver for a test file, and stops it after.
- *
- * pcscd's socket and pid file live at fixed paths (/run/pcscd), so a machine runs one daemon. When
- * mount namespaces are available (root, `unshare`), each test file gets its own daemon: a private
- * folder is bind-mounted over /run/pcscd in a namespace of its own, and the tests point libpcsclite
- * at it with PCSCLITE_CSOCK_NAME. Test files and concurrent test runs then never meet. Without
- * namespaces the daemon runs machine-wide: a stale pid file is cleaned, and a daemon someone else
- * runs is left alone (the tests skip, or fail in CI, saying so).
- *
- * Each daemon reads a private reader configuration with two vpcd readers on free ports, and runs
- * with an LD_PRELOAD shim that sets TCP_NODELAY on accepted sockets (see nodelay-shim.c).
+ * A real pcscd with two vpcd readers per test file, private under a mount namespace where it can
+ * (pcscd's paths are fixed), else machine-wide; see docs/testing.md#pcscd for the details.
  */
 
 const supportDir = dirname(fileURLToPath(import.meta.url));

@@ -3,10 +3,8 @@ import { openVirtualCardFile } from '../../src/main/card/virtual/virtual-piv-car
 import { err, ok } from '../../src/shared/result';
 
 /**
- * The virtual PIV card CLI, with the real card from `--profile`, that leaves the reader without
- * answering the first command whose instruction byte is `PULL_ON_INS` (hex, from the environment):
- * a holder pulling the card in the middle of that command. Every other command reaches the real
- * card, whose state stays in its profile file as usual.
+ * The virtual PIV card CLI that leaves the reader, unanswered, at the first command whose INS is
+ * `PULL_ON_INS` (hex, environment): a card pulled mid-command; all else reaches the real card.
  */
 const pullOn = Number.parseInt(process.env.PULL_ON_INS ?? '', 16);
 

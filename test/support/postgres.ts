@@ -57,10 +57,8 @@ function findBinaries(): string | undefined {
 }
 
 /**
- * Starts PostgreSQL for tests: initdb and pg_ctl into a temporary folder, listening on 127.0.0.1
- * on a free port, with durability off (it is thrown away). PostgreSQL refuses to run as root, so
- * as root the binaries run as the `postgres` user through runuser. Where PostgreSQL is not
- * installed the test skips with a printed reason, except under CI, where that is a failure.
+ * A throwaway PostgreSQL for tests (initdb, pg_ctl, 127.0.0.1, free port, durability off; as root
+ * through runuser). Not installed: the test skips with a reason, or fails under CI.
  */
 export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresAvailability> {
   const bin = findBinaries();

@@ -9,11 +9,8 @@ import { startPostgres } from './postgres';
 export type StorageEngine = readonly [name: string, fresh: () => Promise<StorageSettings>];
 
 /**
- * The engines a storage test runs on, each giving a fresh database per call: a real SQLite file in
- * a private folder (`dir`, free for the test's other files too), and a database on the private
- * PostgreSQL cluster when it can start (otherwise a skipped test says why; in CI `startPostgres`
- * fails instead). Call once at a test file's top level: the folder and the cluster are removed
- * after the file.
+ * The engines a storage test runs on, a fresh database per call: SQLite in a private `dir`, and the
+ * private PostgreSQL where it starts. Call once per file; both are removed after it.
  */
 export async function storageEngines(
   topic: string,

@@ -12,10 +12,8 @@ import { CONTENT_SECURITY_POLICY } from '../window/content-security-policy';
 import { bridgeShimSource } from './bridge-shim';
 
 /**
- * Browser mode: the same renderer and the same IPC contract, served to a browser on loopback.
- * Requests must carry the per-run token (Authorization: Bearer), name this server in Host (so a
- * DNS-rebinding page cannot reach it) and, for calls, come from this origin. The handlers are the
- * ones Electron IPC uses: they do not know which transport called them.
+ * Browser mode: the same renderer and IPC handlers served on loopback, to requests with the per-run
+ * token, this server's Host (against DNS rebinding) and, for calls, this origin (ADR 0010).
  */
 
 /** A running bridge. */

@@ -2,10 +2,9 @@ import { IPC_EVENTS, IPC_INVOKE } from '../../shared/ipc-contract';
 import { wording } from '../../shared/wording';
 
 /**
- * The browser side of the bridge, served as /bridge/shim.js (a file of its own, so the page's CSP
- * keeps `script-src 'self'`). It gives the page the same `window.api` as the preload, over
- * `POST /ipc/<channel>` and an event stream, with the per-run token from the URL fragment (never
- * sent in a URL, kept in sessionStorage for reloads, removed from the address bar).
+ * The page's `window.api` over the bridge, served as /bridge/shim.js so the CSP keeps `script-src
+ * 'self'`; the token comes from the URL fragment, is kept in sessionStorage and leaves the address
+ * bar.
  */
 export function bridgeShimSource(): string {
   const invoke = Object.fromEntries(

@@ -12,10 +12,9 @@ import {
 import { SETTING_NAMES } from '../settings/settings-schema';
 
 /**
- * Builds the service desk's diagnostics report (its schema and text form live in
- * src/shared/diagnostics-report.ts). A pure builder over injected probes, so the same report
- * comes from `npm run diagnostics`, the app's diagnostics screen and the tests. No passcode, PUK,
- * answer, code or key ever reaches a probe's result, and the settings table has no secret in it.
+ * Builds the service desk's diagnostics report from injected probes, so the command line, the
+ * screen and the tests give the same report; no secret reaches a probe's result or the settings
+ * table.
  */
 
 /** What the builder asks; each probe reports its failures as data and never throws on purpose. */

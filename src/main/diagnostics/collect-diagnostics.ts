@@ -16,10 +16,9 @@ import { buildDiagnosticsReport } from './build-diagnostics-report';
 import { probeCardService, probeServer } from './probes';
 
 /**
- * Collects the report the way the app runs: the settings from their real sources, the reader
- * backend the settings choose (PC/SC, or the mock reader with its profile file), the server from
- * the settings. The one collector behind `--diagnostics`, `npm run diagnostics` and the app's
- * diagnostics screen (`app:get-diagnostics`), so the desk hears the same facts from each.
+ * Collects the report as the app runs (real settings sources, the chosen reader backend, the
+ * server): the one collector behind `--diagnostics`, `npm run diagnostics` and the diagnostics
+ * screen.
  */
 
 /** Opens the reader backend the settings ask for; the caller closes it. */

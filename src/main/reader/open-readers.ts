@@ -23,10 +23,8 @@ function defaultMockProfile(): Record<string, unknown> {
 }
 
 /**
- * Opens the readers the settings ask for: the virtual card in process (mock reader mode, its
- * profile file standing for the chip) or PC/SC. Never throws: a failure is an error value (the
- * PC/SC support missing, or a mock card profile that cannot be used), which the app shows on a
- * screen of its own with the help contacts rather than crashing.
+ * Opens the readers the settings ask for (the in-process virtual card, or PC/SC). Never throws: a
+ * failure is a value the app shows on its own screen with the help contacts.
  */
 export async function openReaders(
   settings: Settings,

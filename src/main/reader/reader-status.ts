@@ -13,10 +13,9 @@ export interface ReaderFacts {
 }
 
 /**
- * The start screen's reader status, derived: the configured reader when it is attached; else the
- * chosen one; else the only reader with a card; several with cards and no choice means asking the
- * user. A configured reader that is not attached (renamed, moved to another port) does not stop a
- * holder whose card is in another reader: the rule then is the same as with none configured.
+ * The start screen's reader: the configured one when attached, else the chosen one, else the only
+ * one with a card; several with cards means asking. A configured reader gone missing counts as
+ * none.
  */
 export function readerStatusFrom(facts: ReaderFacts): ReaderStatus {
   const readers = facts.readers.slice(0, 16).map((r) => ({ name: r.name, hasCard: r.hasCard }));

@@ -66,10 +66,9 @@ export interface ServerClientOptions {
 type RouteName = keyof typeof API_ROUTES;
 
 /**
- * Routes whose repetition is harmless: reading, cancelling, the outcome report (the server
- * records one outcome per attempt) and the unblock (the server gives an attempt the same release
- * again, counted once). Everything else may have taken effect when the answer was lost (an
- * answer counted, a code sent), so it is never repeated behind the user's back.
+ * Routes safe to repeat when an answer is lost: reads, cancel, the outcome (one per attempt) and
+ * the unblock (same release again, counted once); any other may have taken effect, so never
+ * repeated.
  */
 const REPEATABLE: ReadonlySet<RouteName> = new Set([
   'unlockUnblock',

@@ -14,11 +14,8 @@ import {
 } from './settings-schema';
 
 /**
- * Reads the settings from their four sources, later ones winning: the machine-wide file IT
- * deploys, the per-user file, environment variables, command-line flags, and on Windows the Group
- * Policy key above them all (registry-policy.ts). Each value is validated
- * where it is read, so an error names the setting and the exact source; each active value
- * remembers where it came from, for the diagnostics screen and the error screen.
+ * Reads the settings, later sources winning: machine file, user file, environment, flags, and Group
+ * Policy above all (ADR 0011); each value is validated where read and remembers its source.
  */
 
 /** Where a value came from. */

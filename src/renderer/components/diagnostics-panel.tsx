@@ -196,10 +196,8 @@ function ServerSection({ server }: { readonly server: DiagnosticsReport['server'
 }
 
 /**
- * The diagnostics report as the service desk reads it: the app, each setting with where it came
- * from, the card service with its readers and cards, the server with its certificate. **Copy
- * report** puts the plain-text form (the same text `--diagnostics` prints) on the clipboard; if
- * the clipboard refuses, the text opens below to be selected by hand. The report holds no secret.
+ * The diagnostics report as the desk reads it; **Copy report** copies the same text `--diagnostics`
+ * prints, or opens it below to select by hand when the clipboard refuses. It holds no secret.
  */
 export function DiagnosticsPanel({
   report,

@@ -6,10 +6,8 @@ import { DiagnosticsPanel, type WriteClipboard } from './diagnostics-panel';
 import { useHelpWording, useNextStep } from './use-help';
 
 /**
- * The "About and diagnostics" screen, opened from the footer of any screen. It covers the wizard
- * (which stays mounted, hidden, with whatever was typed), takes focus on its heading, shows
- * progress while the report is collected (the server check can take seconds), and **Back**
- * returns to the step the person was on.
+ * The diagnostics screen over any step: the wizard stays mounted and hidden with what was typed,
+ * progress shows while the report is collected, and **Back** returns to the same step.
  */
 export function DiagnosticsScreen({
   writeClipboard,

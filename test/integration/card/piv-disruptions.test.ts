@@ -20,10 +20,8 @@ import { CARD_LINES, type VirtualCardProcess } from '../../support/virtual-card-
 const skip = pcscSkipReason();
 
 /**
- * The pulled card, two readers and a pcscd restart (issue 3), with the virtual PIV card in its own
- * process and the PIV client on the real PC/SC backend: what the holder's app meets, one layer
- * below the wizard. (`pcsc-backend.test.ts` and its neighbours test the same events on the
- * backend alone, with a card that only echoes.)
+ * The pulled card, two readers and a pcscd restart, as the PIV client on the real PC/SC backend
+ * meets them (pcsc-backend.test.ts covers the same events on the backend alone).
  */
 describe.skipIf(skip !== undefined)(
   'the PIV client when the card is pulled, two cards are in, or pcscd restarts',

@@ -49,10 +49,8 @@ export function toReaderInfo(readers: readonly ReaderSnapshot[]): ReaderInfo[] {
 }
 
 /**
- * The events between two snapshots: card removals first, then the new reader list, then
- * insertions, so a listener never sees a card in a reader that the last list did not have.
- * A card pulled and pushed back between two looks shows as a removal and an insertion, because
- * pcsc-lite's event count moved.
+ * The events between two snapshots: removals, then the reader list, then insertions, so no listener
+ * sees a card in an unlisted reader; a card pulled and pushed back between looks shows as both.
  */
 export function diffSnapshots(
   before: readonly ReaderSnapshot[],

@@ -7,10 +7,8 @@ import { openVirtualCardFile } from './virtual-piv-card';
 import { describeNotice, VPCD_DEFAULT_PORT, VpcdLink, type VpcdCard } from './vpcd-link';
 
 /**
- * `npm run virtual-card -- --profile FILE [--port 35963]`: puts the virtual PIV card into pcscd's
- * vpcd reader and keeps it there until stopped. Standard input takes `insert`, `remove` and `quit`
- * lines; SIGINT and SIGTERM remove the card cleanly. Each insertion and removal prints one line,
- * which tests wait on.
+ * `npm run virtual-card -- --profile FILE [--port 35963]`: the virtual card in pcscd's vpcd reader;
+ * stdin takes `insert`, `remove`, `quit`; each insertion and removal prints the line tests wait on.
  */
 
 /** The command line, validated. */

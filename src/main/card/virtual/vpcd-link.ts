@@ -1,10 +1,9 @@
 import { Socket } from 'node:net';
 
 /**
- * The card side of pcscd's vpcd driver (vsmartcard): vpcd listens on 127.0.0.1, the card connects
- * as a TCP client. Connecting is inserting the card, closing is removing it. Every message in both
- * directions is a 2-byte big-endian length and a payload; a 1-byte payload is a control code, a
- * longer one a command APDU that the card answers with data and SW1 SW2.
+ * The card side of pcscd's vpcd driver: a TCP client to 127.0.0.1 (connect = insert, close =
+ * remove); messages are a 2-byte length and a payload, 1 byte a control code, longer a command
+ * APDU.
  */
 
 /** The virtual card as vpcd needs it: an ATR and a function from command APDU to response APDU. */

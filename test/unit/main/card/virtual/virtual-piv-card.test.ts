@@ -386,10 +386,9 @@ describe('virtual PIV card: robustness', PROPERTY_TESTS, () => {
 });
 
 /**
- * Commands OpenSC 0.23's PIV driver (Debian 12) sent to this card through pcscd and vpcd while it
- * recognised it, listed its certificates, verified a wrong then the right passcode, and signed,
- * with the status words it accepted. Replayed here so a change that would break OpenSC shows up
- * in the unit tests; the integration tests run OpenSC itself.
+ * The commands OpenSC 0.23's PIV driver sent this card through pcscd (detect, list, wrong then
+ * right passcode, sign), replayed so a change that breaks OpenSC shows here; integration runs
+ * OpenSC itself.
  */
 describe('virtual PIV card: the session OpenSC had with it', () => {
   const recorded: readonly (readonly [string, number])[] = [
