@@ -8,8 +8,7 @@ export const cardIdSchema = z
   .regex(/^[0-9a-f]{32}$/, 'A card identifier is 32 hexadecimal digits (the CHUID GUID).');
 
 /** Which signature a card proof carries: 9A (after the passcode) or 9E (no passcode). */
-export const proofPurposeSchema = z.enum(['unlock', 'register']);
-export type ProofPurpose = z.infer<typeof proofPurposeSchema>;
+export type ProofPurpose = 'unlock' | 'register';
 
 /**
  * The text the card signs (SHA-256, ECDSA P-256) to prove presence, bound to purpose, attempt and

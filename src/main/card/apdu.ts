@@ -26,9 +26,9 @@ export interface ResponseApdu {
 }
 
 /** The largest command data a short APDU carries; longer data is chained or sent extended. */
-export const SHORT_MAX_DATA = 255;
+const SHORT_MAX_DATA = 255;
 /** The largest Le a short APDU can ask for. */
-export const SHORT_MAX_LE = 256;
+const SHORT_MAX_LE = 256;
 /** The chaining bit in CLA (ISO 7816-4 §5.4.1): more commands of the same chain follow. */
 export const CLA_CHAINING = 0x10;
 /** Success. */
@@ -52,7 +52,7 @@ const malformed = (detail: string): { ok: false; error: CardError } =>
 const isByte = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xff;
 
 /** Whether the command needs extended length fields (it cannot be said in a short APDU). */
-export function needsExtended(apdu: CommandApdu): boolean {
+function needsExtended(apdu: CommandApdu): boolean {
   return apdu.data.length > SHORT_MAX_DATA || apdu.le > SHORT_MAX_LE;
 }
 

@@ -31,7 +31,7 @@ import type {
 } from './types';
 
 /** Options of the PIV client. */
-export interface PivClientOptions {
+interface PivClientOptions {
   /**
    * Tries to report when VERIFY without data answers 9000 (already verified in this session):
    * the card then holds its reset value, which PIV does not let us read. Profile default 3.
@@ -43,7 +43,7 @@ export interface PivClientOptions {
 const REFERENCE_PATTERN = /^[\x20-\x7e]{1,8}$/;
 
 /** Pads a passcode or PUK with FF to 8 bytes; `wrong-data` (no secret in it) when it cannot be sent. */
-export function padReference(value: string, what: 'passcode' | 'PUK'): CardResult<Uint8Array> {
+function padReference(value: string, what: 'passcode' | 'PUK'): CardResult<Uint8Array> {
   if (!REFERENCE_PATTERN.test(value)) {
     return err({
       code: 'wrong-data',

@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../../shared/result';
 import type { CardError, ReaderInfo } from './types';
 
 /** Why no reader could be chosen; `candidates` lists the readers to offer when the user must choose. */
-export interface ReaderSelectionError extends CardError {
+interface ReaderSelectionError extends CardError {
   readonly code: 'reader-missing' | 'card-absent' | 'reader-choice-needed';
   readonly candidates?: readonly string[];
 }

@@ -9,7 +9,7 @@ import type { CardError, CardResult } from './types';
  */
 
 /** One decoded TLV: its tag number and its value bytes. */
-export interface Tlv {
+interface Tlv {
   readonly tag: number;
   readonly value: Uint8Array;
 }
@@ -45,12 +45,12 @@ export function isValidTag(tag: number): boolean {
 }
 
 /** Whether the tag is constructed (its value is itself TLVs), from bit 6 of its first byte. */
-export function isConstructed(tag: number): boolean {
+function isConstructed(tag: number): boolean {
   return (tagBytes(tag)[0]! & 0x20) !== 0;
 }
 
 /** The minimal BER length field for a value length. */
-export function encodeLength(length: number): Uint8Array {
+function encodeLength(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length);
   const bytes: number[] = [];
   for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);

@@ -199,7 +199,7 @@ export interface PivOutcomes {
 }
 
 /** Runs one operation where the card is, with the PIV client's options. */
-export type PivRunner = <O extends PivOperation>(
+type PivRunner = <O extends PivOperation>(
   operation: O,
   options: { readonly passcodeTriesWhenVerified: number },
   onStep?: (step: UnblockStep) => void,

@@ -30,7 +30,7 @@ import {
  */
 
 /** Why the PC/SC backend could not start. */
-export interface PcscStartError {
+interface PcscStartError {
   readonly code: 'pcsc-binding-missing' | 'pcsc-worker-failed';
   /** What to tell the person reading the log or the diagnostics screen. */
   readonly message: string;

@@ -32,7 +32,7 @@ const responseBytes = bytes.refine(
 );
 
 /** A card error as it crosses the thread boundary. */
-export const cardErrorSchema: z.ZodType<CardError> = z
+const cardErrorSchema: z.ZodType<CardError> = z
   .object({
     code: z.enum(cardErrorCodes),
     triesLeft: z.number().int().nonnegative().optional(),
@@ -46,7 +46,7 @@ const readerInfoSchema = z
   .strict();
 
 /** A reader event as it crosses the thread boundary. */
-export const readerEventSchema: z.ZodType<ReaderEvent> = z.discriminatedUnion('kind', [
+const readerEventSchema: z.ZodType<ReaderEvent> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('service-down') }).strict(),
   z.object({ kind: z.literal('service-up') }).strict(),
   z.object({ kind: z.literal('readers-changed'), readers: z.array(readerInfoSchema) }).strict(),
@@ -59,7 +59,7 @@ const reference = z.string().regex(/^[\x20-\x7e]{1,8}$/);
 const slot = z.enum(['9A', '9E']);
 
 /** A whole PIV operation for the worker to run on an open card. */
-export const pivOperationSchema: z.ZodType<PivOperation> = z.discriminatedUnion('op', [
+const pivOperationSchema: z.ZodType<PivOperation> = z.discriminatedUnion('op', [
   z.object({ op: z.literal('select') }).strict(),
   z.object({ op: z.literal('readCardId') }).strict(),
   z.object({ op: z.literal('readCertificate'), slot }).strict(),

@@ -59,7 +59,7 @@ function commonNameName(commonName: string): Uint8Array {
 }
 
 /** What a self-signed certificate says. */
-export interface SelfSignedOptions {
+interface SelfSignedOptions {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   readonly commonName: string;

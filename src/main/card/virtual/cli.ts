@@ -12,7 +12,7 @@ import { describeNotice, VPCD_DEFAULT_PORT, VpcdLink, type VpcdCard } from './vp
  */
 
 /** The command line, validated. */
-export const virtualCardArgsSchema = z
+const virtualCardArgsSchema = z
   .object({
     profile: z.string().min(1, 'give the card profile with --profile FILE'),
     port: z.coerce
@@ -23,7 +23,7 @@ export const virtualCardArgsSchema = z
       .default(VPCD_DEFAULT_PORT),
   })
   .strict();
-export type VirtualCardArgs = z.infer<typeof virtualCardArgsSchema>;
+type VirtualCardArgs = z.infer<typeof virtualCardArgsSchema>;
 
 const usage = 'Usage: npm run virtual-card -- --profile FILE [--port 35963]';
 
@@ -49,10 +49,10 @@ export function parseVirtualCardArgs(argv: readonly string[]): Result<VirtualCar
 }
 
 /** Loads the card from its profile; the error message names the faulty field. */
-export type CardLoader = (profilePath: string) => Promise<Result<VpcdCard, string>>;
+type CardLoader = (profilePath: string) => Promise<Result<VpcdCard, string>>;
 
 /** What the CLI touches outside itself, so tests can run it in-process or with their own card. */
-export interface VirtualCardIo {
+interface VirtualCardIo {
   readonly loadCard: CardLoader;
   readonly input: NodeJS.ReadableStream;
   readonly print: (line: string) => void;

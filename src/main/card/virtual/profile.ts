@@ -75,7 +75,7 @@ const certSchema = z.string(typeError('a string')).superRefine((b64, ctx) => {
 });
 
 /** The profile file, validated (zod, strict: unknown fields are errors). */
-export const virtualCardProfileSchema = z
+const virtualCardProfileSchema = z
   .strictObject(
     {
       guid: z
@@ -147,7 +147,7 @@ export const virtualCardProfileSchema = z
   });
 
 /** A validated profile. */
-export type VirtualCardProfile = z.infer<typeof virtualCardProfileSchema>;
+type VirtualCardProfile = z.infer<typeof virtualCardProfileSchema>;
 
 /** A profile with key material for both slots. */
 export type CompleteProfile = VirtualCardProfile & {

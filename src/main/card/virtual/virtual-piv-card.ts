@@ -48,7 +48,7 @@ const MAX_CHAINED_DATA = 4096;
 const SW_MEMORY_FAILURE = 0x6581;
 
 /** The state the card shows for tests and diagnostics (no secrets). */
-export interface VirtualCardStatus {
+interface VirtualCardStatus {
   readonly pinTriesLeft: number;
   readonly pukTriesLeft: number;
   readonly verified: boolean;

@@ -21,7 +21,7 @@ export const VPCD_CONTROL = { powerOff: 0x00, powerOn: 0x01, reset: 0x02, getAtr
 export const VPCD_DEFAULT_PORT = 35963;
 
 /** A frame payload can be at most 0xFFFF bytes: the length prefix has two bytes. */
-export const VPCD_MAX_PAYLOAD = 0xffff;
+const VPCD_MAX_PAYLOAD = 0xffff;
 
 /** Prefixes a payload with its 2-byte big-endian length. */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
@@ -97,7 +97,7 @@ export function answerPayload(card: VpcdCard, payload: Uint8Array): Uint8Array |
 }
 
 /** The link's state: whether the card should be in the reader, and whether it is. */
-export type VpcdLinkState = 'removed' | 'connecting' | 'inserted' | 'closed';
+type VpcdLinkState = 'removed' | 'connecting' | 'inserted' | 'closed';
 
 /** One line of progress for people and for tests that wait on it. */
 export type VpcdLinkNotice =
@@ -107,7 +107,7 @@ export type VpcdLinkNotice =
   | { readonly kind: 'lost'; readonly port: number };
 
 /** How to reach vpcd and how patiently to retry. */
-export interface VpcdLinkOptions {
+interface VpcdLinkOptions {
   readonly card: VpcdCard;
   readonly port?: number;
   /** First retry delay when vpcd is not listening; doubles up to `maxRetryDelayMs`. */
