@@ -24,6 +24,7 @@ const base64Der = z.base64().max(8192);
 
 /** An attempt's opaque identifier, chosen by the server; the pattern is also the OpenAPI path's. */
 export const ATTEMPT_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+/** An attempt identifier as a route parameter takes it. */
 export const attemptIdSchema = z
   .string()
   .regex(ATTEMPT_ID_PATTERN, 'An attempt identifier is 16 to 64 URL-safe characters.');
@@ -99,7 +100,9 @@ const holderNameSchema = z.string().min(1).max(HOLDER_NAME_MAX_LENGTH);
 
 // --- Unlock -----------------------------------------------------------------------------------
 
+/** Starts an attempt (unlock or registration) for the card in the reader. */
 export const startAttemptRequestSchema = z.object({ cardId: cardIdSchema }).strict();
+/** A new attempt and its challenge: the nonce the card signs, and when each runs out. */
 export const startAttemptResponseSchema = z
   .object({
     attemptId: attemptIdSchema,
@@ -112,6 +115,7 @@ export const startAttemptResponseSchema = z
 /** A card's proof of presence: an ECDSA P-256 signature (DER) over `cardProofMessage(...)`. */
 export const cardProofRequestSchema = z.object({ signature: base64Der }).strict();
 
+/** After the unlock proof: whose card it is, the holder's questions and the tries left. */
 export const unlockProofResponseSchema = z
   .object({
     holderName: holderNameSchema,
@@ -120,10 +124,12 @@ export const unlockProofResponseSchema = z
   })
   .strict();
 
+/** The holder's answers, one to each question asked. */
 export const answersRequestSchema = z
   .object({ answers: questionCount(z.array(answerSchema)) })
   .strict();
 
+/** The one-time code as the holder typed it. */
 export const codeRequestSchema = z.object({ code: unlockCodeSchema }).strict();
 
 /**
@@ -149,6 +155,7 @@ export const unblockAuthorisationSchema = z
   .strict();
 export type UnblockAuthorisation = z.infer<typeof unblockAuthorisationSchema>;
 
+/** What the card did with the unblock, so the server can confirm or keep the PUK rotation. */
 export const outcomeRequestSchema = z
   .object({
     outcome: z.enum(['unlocked', 'failed']),
@@ -160,6 +167,7 @@ export const outcomeRequestSchema = z
 
 // --- Registration -----------------------------------------------------------------------------
 
+/** After the registration proof: the holder, where the code goes, and the questions to choose from. */
 export const registrationProofResponseSchema = z
   .object({
     holderName: holderNameSchema,
@@ -178,6 +186,7 @@ export const registrationProofResponseSchema = z
 export const errorResponseSchema = z.object({ error: appErrorSchema }).strict();
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 
+/** Readiness and liveness: `ok`, or `unavailable` with the checks that failed. */
 export const healthResponseSchema = z
   .object({
     status: z.enum(['ok', 'unavailable']),

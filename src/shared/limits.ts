@@ -16,8 +16,9 @@ export const QUESTIONS_REQUIRED = { min: 1, max: 5, default: 2 } as const;
 /** How many questions the registration catalogue may offer. */
 export const QUESTION_CATALOGUE_SIZE = { min: 2, max: 50 } as const;
 
-/** A question's stable identifier, and its text as shown. */
+/** A question's stable identifier. */
 export const QUESTION_ID_MAX_LENGTH = 64;
+/** A question's text as shown. */
 export const QUESTION_TEXT_MAX_LENGTH = 300;
 
 /** A holder's name as the issuing system gives it. */

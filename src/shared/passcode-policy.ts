@@ -17,6 +17,7 @@ export interface PasscodePolicy {
   readonly digitsOnly: boolean;
 }
 
+/** Every policy's rules, by name. */
 export const PASSCODE_POLICIES: Readonly<Record<PasscodePolicyName, PasscodePolicy>> = {
   'printable-4-8': {
     name: 'printable-4-8',

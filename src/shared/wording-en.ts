@@ -40,6 +40,7 @@ const REPORT_VERDICTS = {
   'not-healthy': 'reachable but NOT HEALTHY',
 } as const;
 
+/** The English catalogue: every sentence a person reads, by stable id. */
 export const EN: Wording = {
   service: {
     name: SERVICE_NAME,

@@ -23,6 +23,7 @@ interface ErrorWording {
   readonly nextStep: string | ((help: HelpWording) => string);
 }
 
+/** The catalogue's shape: a second language is one more value of this type. */
 export interface Wording {
   readonly service: {
     /** The product's name, as the seed's heading has it; window titles end with it. */

@@ -17,6 +17,7 @@ export interface CardError {
   readonly detail?: string;
 }
 
+/** Why a card operation failed, as the flows and the screens tell it apart. */
 export type CardErrorCode =
   | 'service-down' // pcscd / the Smart Card service is not running
   | 'reader-missing' // no reader attached
