@@ -138,6 +138,33 @@ export default tseslint.config(
     },
   },
   {
+    // The domain depends on its ports only: storage, mail and Kysely are adapters wired in
+    // server/create-services.ts (docs/decisions/0017-attempt-engine.md).
+    files: ['server/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'The card layer and the server must not depend on Electron.',
+            },
+            { name: 'kysely', message: 'The domain reaches storage through its ports only.' },
+          ],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'Do not import the renderer.' },
+            {
+              group: ['**/storage/**', '**/mail/**', 'kysely/**'],
+              message:
+                'The domain depends on its own ports (server/domain/*port*.ts) only; adapters live outside it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: typedIpcWrappers,
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -19,8 +19,7 @@ import {
   publicReadiness,
 } from './routes/operations';
 import { expressPath } from './routes/mount';
-import { registrationRoutes } from './routes/registration';
-import { unlockRoutes } from './routes/unlock';
+import { attemptRoutes } from './routes/attempt-routes';
 
 /** What the HTTP edge needs: the domain's services, a logger and the HTTP settings. */
 interface AppDeps {
@@ -86,11 +85,9 @@ function methodNotAllowed(routes: readonly ApiRoute[]): express.Router {
 }
 
 /**
- * Builds the public Express app without listening: security headers, liveness (ahead of logs and
- * metrics, see `liveness`), request ids and logs, metrics, the OpenAPI document, then /v1 behind
- * the per-address limits, JSON parsing, the public readiness (`/v1/status`) and the flow routes,
- * then 405/404 and the one error middleware. The operator app (`createOperatorApp`) has /readyz
- * and metrics.
+ * Builds the public Express app without listening: headers, liveness, request logs, metrics and
+ * the OpenAPI document, then /v1 (per-address limits, JSON, `/v1/status`, the flow routes), then
+ * 405/404 and the one error middleware. Readiness and metrics are `createOperatorApp`'s.
  */
 export function createApp(deps: AppDeps): Express {
   const { services, logger, http } = deps;
@@ -127,8 +124,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   v1.use(publicReadiness(services.health));
-  v1.use(unlockRoutes(services.unlock, metrics));
-  v1.use(registrationRoutes(services.registration, metrics));
+  v1.use(attemptRoutes(services, metrics));
   v1.use(methodNotAllowed(routes));
   app.use(v1);
 

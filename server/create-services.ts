@@ -4,17 +4,20 @@ import { AnswerHasher } from './security/answer-hasher';
 import { KeyRing } from './security/key-ring';
 import { CodeHasher } from './security/secrets';
 import { type OpenDatabase, openDatabase } from './storage/database';
+import { mailDelivery } from './mail/holder-mail';
+import { kyselyRepositories, kyselyUnitOfWork } from './storage/repositories';
 import { createAdminService } from './domain/admin-service';
-import { type DomainDeps, SourceThrottle } from './domain/context';
+import { createAttemptService } from './domain/attempt/engine';
+import type { DomainDeps } from './domain/deps';
+import { REGISTRATION_FLOW, UNLOCK_FLOW } from './domain/attempt-flows';
 import type { DomainEvents, DomainLogger, ServerCore } from './domain/ports';
-import { createRegistrationService } from './domain/registration-service';
-import type { ServerCoreSettings } from './domain/server-core-settings';
-import { createUnlockService } from './domain/unlock-service';
+import { SourceThrottle } from './domain/source-throttle';
+import type { ServerCoreSettings } from './server-core-settings';
 
-export { serverCoreSettingsSchema, type ServerCoreSettings } from './domain/server-core-settings';
+export { serverCoreSettingsSchema, type ServerCoreSettings } from './server-core-settings';
 
 /** What a caller may inject: a clock (tests move time without sleeping), a logger, plugins. */
-export interface CreateServicesOptions {
+interface CreateServicesOptions {
   readonly now?: () => Date;
   readonly logger?: DomainLogger;
   /**
@@ -65,14 +68,18 @@ export async function createServices(
     },
     close: () => transport.close(),
   };
+  const db = (options.queryPlugins ?? []).reduce(
+    (db, plugin) => db.withPlugin(plugin),
+    database.db,
+  );
   const deps: DomainDeps = {
-    db: (options.queryPlugins ?? []).reduce((db, plugin) => db.withPlugin(plugin), database.db),
+    repos: kyselyRepositories(db),
+    unitOfWork: kyselyUnitOfWork(db),
     policy: settings.security,
     keyRing: new KeyRing(settings.keys),
     answerHasher: new AnswerHasher(settings.keys.answerPepper, settings.security.answers.argon2),
     codeHasher: new CodeHasher(settings.keys.answerPepper),
-    mailer,
-    help: settings.help,
+    mail: mailDelivery(mailer, settings.help),
     now,
     logger,
     events,
@@ -82,8 +89,8 @@ export async function createServices(
     ),
   };
   return {
-    unlock: createUnlockService(deps),
-    registration: createRegistrationService(deps),
+    unlock: createAttemptService(deps, UNLOCK_FLOW),
+    registration: createAttemptService(deps, REGISTRATION_FLOW),
     admin: createAdminService(deps),
     health: { checkDatabase: () => database.ping() },
     database,

@@ -1,4 +1,4 @@
-import { fail } from './context';
+import { fail } from './refusal';
 import { withoutHiddenCharacters } from '../../src/shared/hidden-characters';
 import { ok } from '../../src/shared/result';
 import type { DomainResult } from './ports';

@@ -3,19 +3,11 @@ import { cardIdSchema } from '../../src/shared/card-identity';
 import { pukSchema } from '../../src/shared/http-api';
 import { ok } from '../../src/shared/result';
 import { cardPublicKey } from '../security/card-proof';
-import {
-  clearFailures,
-  clearRegistration,
-  findCard,
-  listSealedPuks,
-  sealedPukCountsByKey,
-  pukReleasesOn,
-  resealPuk,
-  upsertCard,
-} from '../storage/card-repository';
-import { retargetRotation } from '../storage/attempt-repository';
-import { listAudit } from '../storage/audit-repository';
-import { type DomainDeps, audit, fail, isLocked, rotationRefOf, utcDay } from './context';
+import { isLocked } from './card-lock';
+import type { DomainDeps } from './deps';
+import { audit, fail } from './refusal';
+import { rotationRefOf } from './rotation-ref';
+import { utcDay } from './time';
 import { adminSource } from './admin-actor';
 import { maskEmail } from './mask-email';
 import { holderEmailSchema, holderNameSchema } from './holder-fields';
@@ -63,12 +55,11 @@ export function createAdminService(deps: DomainDeps): AdminService {
       const now = deps.now().toISOString();
       // All or nothing: one transaction for the batch and its audit rows, one per card so that
       // `audit --card` shows when the card arrived or changed.
-      const counts = await deps.db.transaction().execute(async (trx) => {
+      const counts = await deps.unitOfWork.run(async (trx) => {
         let imported = 0;
         let updated = 0;
         for (const card of parsed) {
-          const outcome = await upsertCard(
-            trx,
+          const outcome = await trx.cards.upsert(
             {
               cardId: card.cardId,
               holderName: card.holderName,
@@ -91,7 +82,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
               outcome: 'ok',
               detail: outcome === 'inserted' ? 'card=new' : 'card=updated',
             },
-            trx,
+            trx.audit,
           );
         }
         return { imported, updated };
@@ -100,7 +91,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
     },
 
     async showCard(cardId) {
-      const card = await findCard(deps.db, cardId);
+      const card = await deps.repos.cards.find(cardId);
       if (card === undefined) return fail('NOT_FOUND');
       return ok({
         cardId: card.cardId,
@@ -108,9 +99,9 @@ export function createAdminService(deps: DomainDeps): AdminService {
         maskedEmail: maskEmail(card.email),
         registered: card.registeredAt !== null,
         emailConfirmed: card.emailConfirmedAt !== null,
-        selfServiceLocked: isLocked(deps, card),
+        selfServiceLocked: isLocked(deps.policy, card),
         wrongAnswerSubmissions: card.failures,
-        pukReleasesToday: await pukReleasesOn(deps.db, cardId, utcDay(deps.now())),
+        pukReleasesToday: await deps.repos.cards.pukReleasesOn(cardId, utcDay(deps.now())),
         pendingPukRotation: card.pendingPuk !== null,
         lastUnlockAt: card.lastUnlockAt,
       });
@@ -119,7 +110,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
     async resetRegistration(cardId, actor) {
       const source = adminSource(actor);
       if (!source.ok) return source;
-      const found = await clearRegistration(deps.db, cardId, deps.now().toISOString());
+      const found = await deps.repos.cards.clearRegistration(cardId, deps.now().toISOString());
       await audit(deps, source.value, {
         cardId,
         attemptId: null,
@@ -133,11 +124,11 @@ export function createAdminService(deps: DomainDeps): AdminService {
       const source = adminSource(actor);
       if (!source.ok) return source;
       // The state before clearing, read in the same transaction, so the report says what it did.
-      const before = await deps.db.transaction().execute(async (trx) => {
-        const card = await findCard(trx, cardId);
+      const before = await deps.unitOfWork.run(async (trx) => {
+        const card = await trx.cards.find(cardId);
         if (card === undefined) return undefined;
-        await clearFailures(trx, cardId, deps.now().toISOString());
-        return { wasLocked: isLocked(deps, card), wrongAnswerSubmissions: card.failures };
+        await trx.cards.clearFailures(cardId, deps.now().toISOString());
+        return { wasLocked: isLocked(deps.policy, card), wrongAnswerSubmissions: card.failures };
       });
       await audit(deps, source.value, {
         cardId,
@@ -156,8 +147,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
     async auditTrail(filter) {
       const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
       return ok(
-        await listAudit(
-          deps.db,
+        await deps.repos.audit.list(
           filter.cardId === undefined ? { limit } : { cardId: filter.cardId, limit },
         ),
       );
@@ -170,7 +160,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
         return fail('VALIDATION_FAILED', { field: 'keys.keyEncryptionKeys' });
       }
       let rotated = 0;
-      for (const card of await listSealedPuks(deps.db)) {
+      for (const card of await deps.repos.cards.listSealedPuks()) {
         for (const [which, sealed] of [
           ['current', card.puk],
           ['pending', card.pendingPuk],
@@ -181,11 +171,10 @@ export function createAdminService(deps: DomainDeps): AdminService {
           // Conditional on the old ciphertext: an unlock committing meanwhile is not undone. An
           // unlock between its unblock and its outcome keeps the pending PUK's fingerprint, which
           // moves with the new ciphertext so that its outcome can still commit the rotation.
-          const done = await deps.db.transaction().execute(async (trx) => {
-            if (!(await resealPuk(trx, card.cardId, which, sealed, resealed))) return false;
+          const done = await deps.unitOfWork.run(async (trx) => {
+            if (!(await trx.cards.resealPuk(card.cardId, which, sealed, resealed))) return false;
             if (which === 'pending') {
-              await retargetRotation(
-                trx,
+              await trx.attempts.retargetRotation(
                 card.cardId,
                 rotationRefOf(sealed),
                 rotationRefOf(resealed),
@@ -205,7 +194,9 @@ export function createAdminService(deps: DomainDeps): AdminService {
       });
       // A server still sealing with an older active key may have added PUKs meanwhile.
       const remaining = Object.fromEntries(
-        Object.entries(await sealedPukCountsByKey(deps.db)).filter(([id]) => id !== newKeyId),
+        Object.entries(await deps.repos.cards.sealedPukCountsByKey()).filter(
+          ([id]) => id !== newKeyId,
+        ),
       );
       return ok({ rotated, remaining });
     },

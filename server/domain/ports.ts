@@ -1,4 +1,3 @@
-import type { OutgoingMail, SendOutcome } from '../mail/mailer';
 import type { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from '../../src/shared/errors';
 import type {
@@ -12,6 +11,7 @@ import type {
   unlockProofResponseSchema,
 } from '../../src/shared/http-api';
 import type { Result } from '../../src/shared/result';
+import type { MailPurpose, SendOutcome } from './delivery-port';
 
 /**
  * The domain's services as the HTTP routes and the admin CLI see them. Routes parse input with
@@ -31,63 +31,64 @@ export interface DomainError {
   readonly details?: ErrorDetails;
 }
 
+/** What a domain call gives: its value, or a DomainError. */
 export type DomainResult<T> = Result<T, DomainError>;
 
 export type StartAttemptResponse = z.infer<typeof startAttemptResponseSchema>;
 export type UnlockProofResponse = z.infer<typeof unlockProofResponseSchema>;
 export type RegistrationProofResponse = z.infer<typeof registrationProofResponseSchema>;
-export type AnswersRequest = z.infer<typeof answersRequestSchema>;
+type AnswersRequest = z.infer<typeof answersRequestSchema>;
 export type OutcomeRequest = z.infer<typeof outcomeRequestSchema>;
 
-/** The unlock flow (product brief, "Unlock"). */
-export interface UnlockService {
+/** What each step of a flow takes and gives, by the step's name. */
+export type StepShapes = Readonly<
+  Record<string, { readonly input: unknown; readonly output: unknown }>
+>;
+
+/** One flow as the routes see it: what the engine does for every flow, and the flow's steps. */
+export interface AttemptService<S extends StepShapes> {
+  /** Starts an attempt for any well-formed card id and hands out its challenge. */
   start(cardId: string, ctx: RequestContext): Promise<DomainResult<StartAttemptResponse>>;
-  /** Checks the 9E signature over `cardProofMessage('unlock', attemptId, nonce)`. */
-  proveCard(
+  /** Runs one of the flow's steps on a live attempt. */
+  step<K extends keyof S & string>(
+    name: K,
     attemptId: string,
-    signatureDer: Uint8Array,
+    input: S[K]['input'],
     ctx: RequestContext,
-  ): Promise<DomainResult<UnlockProofResponse>>;
-  answer(
-    attemptId: string,
-    answers: readonly AnswersRequest['answers'][number][],
-    ctx: RequestContext,
-  ): Promise<DomainResult<CodeDelivery>>;
+  ): Promise<DomainResult<S[K]['output']>>;
+  /** Sends a fresh code to an attempt waiting for one. */
   resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
-  /** Checks the code; a right one spends it and lets the attempt ask for the unblock. */
-  submitCode(
-    attemptId: string,
-    code: string,
-    ctx: RequestContext,
-  ): Promise<DomainResult<CodeVerified>>;
-  /** Releases the PUK (once per attempt, capped per card per day) and starts the rotation. */
-  unblock(attemptId: string, ctx: RequestContext): Promise<DomainResult<UnblockAuthorisation>>;
-  reportOutcome(
-    attemptId: string,
-    outcome: OutcomeRequest,
-    ctx: RequestContext,
-  ): Promise<DomainResult<void>>;
   cancel(attemptId: string, ctx: RequestContext): Promise<DomainResult<void>>;
 }
 
-/** The registration flow (product brief, "Registration"). */
-export interface RegistrationService {
-  start(cardId: string, ctx: RequestContext): Promise<DomainResult<StartAttemptResponse>>;
-  /** Checks the 9A signature over `cardProofMessage('register', attemptId, nonce)`. */
-  proveCard(
-    attemptId: string,
-    signatureDer: Uint8Array,
-    ctx: RequestContext,
-  ): Promise<DomainResult<RegistrationProofResponse>>;
-  answer(
-    attemptId: string,
-    answers: readonly AnswersRequest['answers'][number][],
-    ctx: RequestContext,
-  ): Promise<DomainResult<CodeDelivery>>;
-  resendCode(attemptId: string, ctx: RequestContext): Promise<DomainResult<CodeDelivery>>;
-  confirmCode(attemptId: string, code: string, ctx: RequestContext): Promise<DomainResult<void>>;
-  cancel(attemptId: string, ctx: RequestContext): Promise<DomainResult<void>>;
-}
+/** The answers as a request gives them. */
+export type GivenAnswers = readonly AnswersRequest['answers'][number][];
+
+/** The unlock flow's steps (product brief, "Unlock"). */
+export type UnlockSteps = {
+  /** The 9E signature over `cardProofMessage('unlock', attemptId, nonce)`. */
+  readonly proof: { readonly input: Uint8Array; readonly output: UnlockProofResponse };
+  readonly answers: { readonly input: GivenAnswers; readonly output: CodeDelivery };
+  /** A right code is spent and lets the attempt ask for the unblock. */
+  readonly code: { readonly input: string; readonly output: CodeVerified };
+  /** Releases the PUK (once per attempt, capped per card per day) and starts the rotation. */
+  readonly unblock: { readonly input: undefined; readonly output: UnblockAuthorisation };
+  readonly outcome: { readonly input: OutcomeRequest; readonly output: void };
+};
+
+/** The registration flow's steps (product brief, "Registration"). */
+export type RegistrationSteps = {
+  /** The 9A signature over `cardProofMessage('register', attemptId, nonce)`. */
+  readonly proof: { readonly input: Uint8Array; readonly output: RegistrationProofResponse };
+  readonly answers: { readonly input: GivenAnswers; readonly output: CodeDelivery };
+  /** The code that confirms the address; the registration then takes effect. */
+  readonly code: { readonly input: string; readonly output: void };
+};
+
+/** The unlock flow's service. */
+export type UnlockService = AttemptService<UnlockSteps>;
+/** The registration flow's service. */
+export type RegistrationService = AttemptService<RegistrationSteps>;
 
 /** A card and its holder as IT imports them from the issuing system. */
 export interface CardImport {
@@ -115,9 +116,8 @@ export interface CardState {
   readonly lastUnlockAt: string | null;
 }
 
-/** One line of the audit trail. */
-export interface AuditEntry {
-  readonly id: number;
+/** One line for the audit trail; `detail` holds facts such as tries left, never a secret. */
+export interface AuditRecord {
   readonly at: string;
   readonly cardId: string | null;
   readonly attemptId: string | null;
@@ -125,8 +125,12 @@ export interface AuditEntry {
   readonly outcome: string;
   readonly sourceAddress: string;
   readonly requestId: string | null;
-  /** Facts such as tries left; never a secret. */
   readonly detail?: string | null;
+}
+
+/** One line of the audit trail as IT reads it. */
+export interface AuditEntry extends AuditRecord {
+  readonly id: number;
 }
 
 /** What clearing a self-service lockout found: whether there was one, and the count it reset. */
@@ -189,7 +193,7 @@ export interface DomainEvents {
   /** A request named an attempt the server does not know; counted every time, audited rarely. */
   unknownAttempt(action: string): void;
   /** A mail's outcome: sent, certainly not sent, or unknown (the relay had it but went silent). */
-  mailSent(purpose: OutgoingMail['purpose'], outcome: SendOutcome): void;
+  mailSent(purpose: MailPurpose, outcome: SendOutcome): void;
 }
 
 /** Everything the server's core builds from its settings, ready for routes and the admin CLI. */

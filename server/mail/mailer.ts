@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import type { MailPurpose, SendOutcome } from '../domain/delivery-port';
 import type { DomainLogger } from '../domain/ports';
 import type { MailSettings } from './mail-settings';
 import type { MailContent } from './templates';
@@ -9,16 +10,13 @@ import type { MailContent } from './templates';
 export interface OutgoingMail extends MailContent {
   readonly to: string;
   /** What the message is, for logs and the outbox index: never its contents. */
-  readonly purpose: 'unlock-code' | 'registration-code' | 'unlocked-notice' | 'registered-notice';
+  readonly purpose: MailPurpose;
   /** The code the message carries, printed only by a development outbox. */
   readonly code?: string;
 }
 
-/**
- * What became of a send: handed over, certainly not handed over, or unknown because the relay
- * had the message but had not answered when the send's time ran out (it may still deliver it).
- */
-export type SendOutcome = 'sent' | 'not-sent' | 'unknown';
+/** What became of a send (declared beside the domain's mail port). */
+export type { SendOutcome };
 
 /** Sends mail; `send` never throws and resolves within the mail settings' bound. */
 export interface Mailer {

@@ -52,45 +52,30 @@ function render(
   return { subject, text, html };
 }
 
+/** A code email: its subject and lead, the code, and the warning every code email ends with. */
+const codeMailOf =
+  (subject: string, lead: (validMinutes: number) => readonly string[]) =>
+  (holderName: string, code: string, validMinutes: number, help: HelpContacts): MailContent => {
+    const warning =
+      'If this was not you, do not share this code and contact the IT service desk straight away.';
+    const paragraphs = [...lead(validMinutes), warning];
+    return render(subject, `Dear ${holderName},`, paragraphs, help, code);
+  };
+
 /** The email that carries the Smartcard Unlock Code during an unlock; `help` is the server's desk. */
-export function unlockCodeMail(
-  holderName: string,
-  code: string,
-  validMinutes: number,
-  help: HelpContacts,
-): MailContent {
-  return render(
-    'Your Smartcard Unlock Code',
-    `Dear ${holderName},`,
-    [
-      'Someone, hopefully you, is unlocking your Smartcard with the Smartcard Unlock Service.',
-      `Enter the Smartcard Unlock Code below and press the Next button. ${wording().code.leadsToPasscode} The code can be used once and expires in ${validMinutes} minutes.`,
-      'If this was not you, do not share this code and contact the IT service desk straight away.',
-    ],
-    help,
-    code,
-  );
-}
+export const unlockCodeMail = codeMailOf('Your Smartcard Unlock Code', (validMinutes) => [
+  'Someone, hopefully you, is unlocking your Smartcard with the Smartcard Unlock Service.',
+  `Enter the Smartcard Unlock Code below and press the Next button. ${wording().code.leadsToPasscode} The code can be used once and expires in ${validMinutes} minutes.`,
+]);
 
 /** The email that confirms the registered address during registration. */
-export function registrationCodeMail(
-  holderName: string,
-  code: string,
-  validMinutes: number,
-  help: HelpContacts,
-): MailContent {
-  return render(
-    'Confirm your email address for the Smartcard Unlock Service',
-    `Dear ${holderName},`,
-    [
-      'You are registering for the Smartcard Unlock Service. To confirm that this is your email address, enter the code below where you are registering.',
-      `The code can be used once and expires in ${validMinutes} minutes.`,
-      'If this was not you, do not share this code and contact the IT service desk straight away.',
-    ],
-    help,
-    code,
-  );
-}
+export const registrationCodeMail = codeMailOf(
+  'Confirm your email address for the Smartcard Unlock Service',
+  (validMinutes) => [
+    'You are registering for the Smartcard Unlock Service. To confirm that this is your email address, enter the code below where you are registering.',
+    `The code can be used once and expires in ${validMinutes} minutes.`,
+  ],
+);
 
 /** The notice sent once a card has been unlocked. */
 export function unlockedNoticeMail(holderName: string, at: Date, help: HelpContacts): MailContent {

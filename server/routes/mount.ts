@@ -13,14 +13,14 @@ import { successStatusOf } from '../http/status';
 import { parseWith } from '../http/validate';
 
 /** What a route handler receives: the parsed body, the path's attempt id and the audit context. */
-interface RouteInput<Body> {
+export interface RouteInput<Body> {
   readonly body: Body;
   readonly attemptId: string;
   readonly ctx: RequestContext;
 }
 
 /** The body type a route's request schema parses to (`undefined` for routes without a body). */
-type BodyOf<R extends ApiRoute> = R extends { readonly request: infer S extends z.ZodType }
+export type BodyOf<R extends ApiRoute> = R extends { readonly request: infer S extends z.ZodType }
   ? z.output<S>
   : undefined;
 

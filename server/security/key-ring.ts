@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SealedSecret } from '../storage/card-repository';
+import type { SealedSecret } from '../domain/repository-ports';
 import type { KeySettings } from './key-settings';
 
 const IV_BYTES = 12;

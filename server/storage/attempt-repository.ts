@@ -9,6 +9,12 @@ import {
 } from 'kysely';
 import { preparedQuery } from './prepared-query';
 import type { AttemptsTable, Database } from './schema';
+import type {
+  AttemptKind,
+  AttemptRecord,
+  AttemptState,
+  NewAttempt,
+} from '../domain/repository-ports';
 
 /**
  * Unlock and registration attempts. Every single-use rule (nonce, code, PUK release) and every
@@ -16,47 +22,8 @@ import type { AttemptsTable, Database } from './schema';
  * attempt, on one or several instances, cannot both win.
  */
 
-/** The kinds of attempt. */
-export type AttemptKind = AttemptsTable['kind'];
-/** Where an attempt is in its flow. */
-export type AttemptState = AttemptsTable['state'];
-
-/** An attempt as the domain sees it. */
-export interface AttemptRecord {
-  readonly attemptId: string;
-  readonly kind: AttemptKind;
-  readonly cardId: string;
-  readonly state: AttemptState;
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly nonce: string;
-  readonly nonceExpiresAt: string;
-  readonly nonceUsedAt: string | null;
-  readonly pendingAnswers: string | null;
-  readonly sends: number;
-  readonly lastSentAt: string | null;
-  readonly codeHash: string | null;
-  readonly codeExpiresAt: string | null;
-  readonly codeTries: number;
-  readonly codeUsedAt: string | null;
-  readonly pukReleasedAt: string | null;
-  readonly rotationRef: string | null;
-  readonly endReason: string | null;
-}
-
-/** What a new attempt starts with. */
-export interface NewAttempt {
-  readonly attemptId: string;
-  readonly kind: AttemptKind;
-  readonly cardId: string;
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly nonce: string;
-  readonly nonceExpiresAt: string;
-}
-
 /** A condition on an attempt: its card has fewer than `max` failures (self-service not locked). */
-const cardNotLocked =
+export const cardNotLocked =
   (max: number) =>
   (eb: ExpressionBuilder<Database, 'attempts'>): Expression<SqlBool> =>
     eb.exists(
@@ -248,177 +215,6 @@ export async function markAnswered(
   const r = await q.executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
-
-/**
- * Reserves one send: succeeds while the attempt has sends left and the last send is older than
- * `notAfter`. Returns the reserved send number. `storeCode` then stores the code to send, and
- * `undoSend` undoes both when its mail was certainly not sent.
- */
-export async function reserveSend(
-  db: Kysely<Database>,
-  attemptId: string,
-  maxSends: number,
-  notAfter: string,
-  now: string,
-): Promise<number | undefined> {
-  const row = await db
-    .updateTable('attempts')
-    .set((eb) => ({
-      sends: eb('sends', '+', 1),
-      prev_sent_at: eb.ref('last_sent_at'),
-      last_sent_at: now,
-    }))
-    .where('attempt_id', '=', attemptId)
-    .where('state', '=', 'answered')
-    .where('expires_at', '>', now)
-    .where('sends', '<', maxSends)
-    .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', notAfter)]))
-    .returning('sends')
-    .executeTakeFirst();
-  return row?.sends;
-}
-
-/**
- * Makes the code about to be sent the attempt's only valid code, with fresh tries, and keeps the
- * one it replaces for `undoSend`. False when the attempt moved on since the reservation.
- */
-export async function storeCode(
-  db: Kysely<Database>,
-  attemptId: string,
-  reserved: number,
-  codeHash: string,
-  expiresAt: string,
-): Promise<boolean> {
-  const r = await db
-    .updateTable('attempts')
-    .set((eb) => ({
-      prev_code_hash: eb.ref('code_hash'),
-      prev_code_expires_at: eb.ref('code_expires_at'),
-      prev_code_tries: eb.ref('code_tries'),
-      prev_code_used_at: eb.ref('code_used_at'),
-      code_hash: codeHash,
-      code_expires_at: expiresAt,
-      code_tries: 0,
-      code_used_at: null,
-    }))
-    .where('attempt_id', '=', attemptId)
-    .where('sends', '=', reserved)
-    .where('state', '=', 'answered')
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
-
-/**
- * Undoes a send whose mail was certainly not sent, in one step: the send is not counted and the
- * code `codeHash` replaced is valid again, with the wrong tries made meanwhile. Only while this
- * send is still the latest, so an overlapping send is never undone by another's failure.
- */
-export async function undoSend(
-  db: Kysely<Database>,
-  attemptId: string,
-  reserved: number,
-  reservedAt: string,
-  codeHash: string,
-): Promise<void> {
-  await db
-    .updateTable('attempts')
-    .set((eb) => ({
-      sends: eb('sends', '-', 1),
-      last_sent_at: eb.ref('prev_sent_at'),
-      code_hash: eb.ref('prev_code_hash'),
-      code_expires_at: eb.ref('prev_code_expires_at'),
-      code_tries: eb('prev_code_tries', '+', eb.ref('code_tries')),
-      code_used_at: eb.ref('prev_code_used_at'),
-      prev_code_hash: null,
-      prev_code_expires_at: null,
-      prev_code_tries: 0,
-      prev_code_used_at: null,
-    }))
-    .where('attempt_id', '=', attemptId)
-    .where('sends', '=', reserved)
-    .where('last_sent_at', '=', reservedAt)
-    .where('code_hash', '=', codeHash)
-    .where('code_used_at', 'is', null)
-    .execute();
-}
-
-/**
- * Counts a wrong try against the code with this hash (not a newer one) unless it has `max`, also
- * while a send has put it aside (so the try still counts if `undoSend` puts it back). Returns the
- * code's new count, or undefined when nothing was counted.
- */
-export async function recordWrongCode(
-  db: Kysely<Database>,
-  attemptId: string,
-  codeHash: string,
-  max: number,
-): Promise<number | undefined> {
-  const row = await db
-    .updateTable('attempts')
-    .set((eb) => ({
-      code_tries: eb
-        .case()
-        .when('code_hash', '=', codeHash)
-        .then(eb('code_tries', '+', 1))
-        .else(eb.ref('code_tries'))
-        .end(),
-      prev_code_tries: eb
-        .case()
-        .when('prev_code_hash', '=', codeHash)
-        .then(eb('prev_code_tries', '+', 1))
-        .else(eb.ref('prev_code_tries'))
-        .end(),
-    }))
-    .where('attempt_id', '=', attemptId)
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('code_hash', '=', codeHash),
-          eb('code_used_at', 'is', null),
-          eb('code_tries', '<', max),
-        ]),
-        eb.and([
-          eb('prev_code_hash', '=', codeHash),
-          eb('prev_code_used_at', 'is', null),
-          eb('prev_code_tries', '<', max),
-        ]),
-      ]),
-    )
-    .returning(['code_hash', 'code_tries', 'prev_code_tries'])
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
-  return row.code_hash === codeHash ? row.code_tries : row.prev_code_tries;
-}
-
-/**
- * Spends the code with this hash: once, while fresh and with tries left. A registration moves to
- * `authorised` (its address is confirmed); an unlock moves to `verified`, where it waits for the
- * new passcode before `releasePuk` hands out the PUK.
- */
-export async function spendCode(
-  db: Kysely<Database>,
-  attemptId: string,
-  codeHash: string,
-  maxTries: number,
-  next: 'verified' | 'authorised',
-  now: string,
-  maxFailures?: number,
-): Promise<boolean> {
-  let q = db
-    .updateTable('attempts')
-    .set({ code_used_at: now, state: next })
-    .where('attempt_id', '=', attemptId)
-    .where('state', '=', 'answered')
-    .where('code_hash', '=', codeHash)
-    .where('code_used_at', 'is', null)
-    .where('code_tries', '<', maxTries)
-    .where('code_expires_at', '>', now)
-    .where('expires_at', '>', now);
-  if (maxFailures !== undefined) q = q.where(cardNotLocked(maxFailures));
-  const r = await q.executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
-
 /**
  * Marks the PUK of a verified unlock attempt released, moving it to `authorised`: once per
  * attempt, while the attempt is live and the card's self-service is not locked.

@@ -1,19 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { AuditEntry } from '../domain/ports';
+import type { AuditEntry, AuditRecord } from '../domain/ports';
 import { preparedQuery } from './prepared-query';
 import type { Database } from './schema';
-
-/** One step to record; `detail` holds facts such as tries left, never a secret. */
-export interface AuditRecord {
-  readonly at: string;
-  readonly cardId: string | null;
-  readonly attemptId: string | null;
-  readonly action: string;
-  readonly outcome: string;
-  readonly sourceAddress: string;
-  readonly requestId: string | null;
-  readonly detail?: string | null;
-}
 
 const insertAudit = preparedQuery(
   (
@@ -62,7 +50,7 @@ export async function appendAudit(db: Kysely<Database>, entry: AuditRecord): Pro
 export async function listAudit(
   db: Kysely<Database>,
   filter: { readonly cardId?: string; readonly limit: number },
-): Promise<readonly (AuditEntry & { readonly detail: string | null })[]> {
+): Promise<readonly AuditEntry[]> {
   let q = db.selectFrom('audit_log').selectAll();
   if (filter.cardId !== undefined) q = q.where('card_id', '=', filter.cardId);
   const rows = await q.orderBy('id', 'desc').limit(filter.limit).execute();

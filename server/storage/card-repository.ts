@@ -1,52 +1,18 @@
 import type { Kysely, Selectable } from 'kysely';
 import { preparedQuery } from './prepared-query';
 import type { CardsTable, Database } from './schema';
+import type { CardRecord, CardUpsert, StoredAnswer } from '../domain/repository-ports';
 
 /**
- * Cards, holders, registered answers and PUK releases. Every counter changes in one conditional
+ * Cards, holders and registered answers (PUKs: puk-repository.ts). Every counter changes in one conditional
  * statement (`... WHERE count < max RETURNING`), so limits hold across connections and instances.
  */
 
-/** A secret encrypted under a named key-encryption key. */
-export interface SealedSecret {
-  readonly keyId: string;
-  readonly ciphertext: Uint8Array;
-}
+/** Bytes as the drivers take them, without a copy. */
+export const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
-/** A card as the domain sees it. */
-export interface CardRecord {
-  readonly cardId: string;
-  readonly holderName: string;
-  readonly email: string;
-  readonly pivAuthDer: Uint8Array;
-  readonly cardAuthDer: Uint8Array;
-  readonly puk: SealedSecret;
-  readonly pendingPuk: SealedSecret | null;
-  readonly failures: number;
-  readonly registeredAt: string | null;
-  readonly emailConfirmedAt: string | null;
-  readonly lastUnlockAt: string | null;
-}
-
-/** A card as imported, its PUK already sealed. */
-export interface CardUpsert {
-  readonly cardId: string;
-  readonly holderName: string;
-  readonly email: string;
-  readonly pivAuthDer: Uint8Array;
-  readonly cardAuthDer: Uint8Array;
-  readonly puk: SealedSecret;
-}
-
-/** A registered answer: the question and the answer's hash. */
-export interface StoredAnswer {
-  readonly questionId: string;
-  readonly hash: string;
-}
-
-const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
-function toRecord(row: Selectable<CardsTable>): CardRecord {
+/** A card row as the domain's record. */
+export function toCardRecord(row: Selectable<CardsTable>): CardRecord {
   return {
     cardId: row.card_id,
     holderName: row.holder_name,
@@ -78,50 +44,12 @@ export async function findCard(
   cardId: string,
 ): Promise<CardRecord | undefined> {
   const [row] = (await selectCard(db, { cardId })).rows;
-  return row === undefined ? undefined : toRecord(row);
+  return row === undefined ? undefined : toCardRecord(row);
 }
 
 /**
- * How many stored PUKs (current and pending) each key-encryption key seals, by key id: to see what
- * a rotation left behind, and to refuse to start without a key that some PUK still needs.
- */
-export async function sealedPukCountsByKey(
-  db: Kysely<Database>,
-): Promise<Readonly<Record<string, number>>> {
-  const [current, pending] = await Promise.all([
-    db
-      .selectFrom('cards')
-      .select(['puk_key_id as keyId', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .groupBy('puk_key_id')
-      .execute(),
-    db
-      .selectFrom('cards')
-      .select(['pending_puk_key_id as keyId', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('pending_puk_key_id', 'is not', null)
-      .groupBy('pending_puk_key_id')
-      .execute(),
-  ]);
-  const counts: Record<string, number> = {};
-  for (const row of [...current, ...pending]) {
-    if (row.keyId === null) continue;
-    counts[row.keyId] = (counts[row.keyId] ?? 0) + Number(row.n);
-  }
-  return counts;
-}
-
-/** Every card's sealed PUKs, for re-encryption under a new key. */
-export async function listSealedPuks(
-  db: Kysely<Database>,
-): Promise<readonly Pick<CardRecord, 'cardId' | 'puk' | 'pendingPuk'>[]> {
-  const rows = await db.selectFrom('cards').selectAll().orderBy('card_id').execute();
-  return rows.map(toRecord).map(({ cardId, puk, pendingPuk }) => ({ cardId, puk, pendingPuk }));
-}
-
-/**
- * Inserts a card, or updates a known card's holder, address and certificates (a correction from
- * the issuing system). A known card keeps its PUK: once the server has rotated it, the issuing
- * system's copy is stale, and overwriting it would make the card unrecoverable here. Registration
- * and counters are kept. Returns whether the card was new.
+ * Inserts a card, or corrects a known card's holder, address and certificates, keeping its PUK
+ * (the server's rotated one: the issuing system's copy is stale), registration and counters.
  */
 export async function upsertCard(
   db: Kysely<Database>,
@@ -248,15 +176,6 @@ export async function recordFailure(
   const [row] = (await countFailure(db, { cardId, max, now })).rows;
   return row?.failures;
 }
-
-/**
- * Stamps the card's `updated_at`: inside a transaction, its first statement, so that the card's
- * row is locked (SQLite: the database) until the transaction ends.
- */
-export async function touchCard(db: Kysely<Database>, cardId: string, now: string): Promise<void> {
-  await db.updateTable('cards').set({ updated_at: now }).where('card_id', '=', cardId).execute();
-}
-
 /** Resets the card's failure count (service desk, or a completed unlock). False when unknown. */
 export async function clearFailures(
   db: Kysely<Database>,
@@ -269,147 +188,4 @@ export async function clearFailures(
     .where('card_id', '=', cardId)
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
-}
-
-/** Records the next PUK as pending unless one is pending already. True when this call set it. */
-export async function setPendingPuk(
-  db: Kysely<Database>,
-  cardId: string,
-  sealed: SealedSecret,
-  now: string,
-): Promise<boolean> {
-  const r = await db
-    .updateTable('cards')
-    .set({
-      pending_puk_key_id: sealed.keyId,
-      pending_puk_ciphertext: buf(sealed.ciphertext),
-      updated_at: now,
-    })
-    .where('card_id', '=', cardId)
-    .where('pending_puk_ciphertext', 'is', null)
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
-
-/**
- * Makes the pending PUK current (the card confirmed the rotation) if it is still the one the
- * caller released, clears the failure count and stamps the unlock. True when committed.
- */
-export async function commitPendingPuk(
-  db: Kysely<Database>,
-  cardId: string,
-  expected: SealedSecret,
-  now: string,
-): Promise<boolean> {
-  const r = await db
-    .updateTable('cards')
-    .set((eb) => ({
-      puk_key_id: eb.ref('pending_puk_key_id').$notNull(),
-      puk_ciphertext: eb.ref('pending_puk_ciphertext').$notNull(),
-      pending_puk_key_id: null,
-      pending_puk_ciphertext: null,
-      failures: 0,
-      last_unlock_at: now,
-      updated_at: now,
-    }))
-    .where('card_id', '=', cardId)
-    .where('pending_puk_ciphertext', '=', buf(expected.ciphertext))
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
-
-/** Drops the pending PUK (the card kept its old one) if it is still the one released. */
-export async function discardPendingPuk(
-  db: Kysely<Database>,
-  cardId: string,
-  expected: SealedSecret,
-  now: string,
-): Promise<boolean> {
-  const r = await db
-    .updateTable('cards')
-    .set({ pending_puk_key_id: null, pending_puk_ciphertext: null, updated_at: now })
-    .where('card_id', '=', cardId)
-    .where('pending_puk_ciphertext', '=', buf(expected.ciphertext))
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
-
-/** Stamps a successful unlock and clears the failure count (used when no rotation was pending). */
-export async function recordUnlock(
-  db: Kysely<Database>,
-  cardId: string,
-  now: string,
-): Promise<void> {
-  await db
-    .updateTable('cards')
-    .set({ failures: 0, last_unlock_at: now, updated_at: now })
-    .where('card_id', '=', cardId)
-    .execute();
-}
-
-/** Replaces one sealed PUK with its re-encryption, if it has not changed meanwhile. */
-export async function resealPuk(
-  db: Kysely<Database>,
-  cardId: string,
-  which: 'current' | 'pending',
-  before: SealedSecret,
-  after: SealedSecret,
-): Promise<boolean> {
-  const r =
-    which === 'current'
-      ? await db
-          .updateTable('cards')
-          .set({ puk_key_id: after.keyId, puk_ciphertext: buf(after.ciphertext) })
-          .where('card_id', '=', cardId)
-          .where('puk_ciphertext', '=', buf(before.ciphertext))
-          .executeTakeFirst()
-      : await db
-          .updateTable('cards')
-          .set({
-            pending_puk_key_id: after.keyId,
-            pending_puk_ciphertext: buf(after.ciphertext),
-          })
-          .where('card_id', '=', cardId)
-          .where('pending_puk_ciphertext', '=', buf(before.ciphertext))
-          .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
-
-/**
- * Counts one PUK release for the card on `day` unless it already has `max`. Returns the new
- * count, or undefined when the cap was reached.
- */
-export async function reservePukRelease(
-  db: Kysely<Database>,
-  cardId: string,
-  day: string,
-  max: number,
-): Promise<number | undefined> {
-  const row = await db
-    .insertInto('puk_releases')
-    .values({ card_id: cardId, day, releases: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['card_id', 'day'])
-        .doUpdateSet((eb) => ({ releases: eb('puk_releases.releases', '+', 1) }))
-        .where('puk_releases.releases', '<', max),
-    )
-    .returning('releases')
-    .executeTakeFirst();
-  return row?.releases;
-}
-
-/** How many times the card's PUK was released on `day`. */
-export async function pukReleasesOn(
-  db: Kysely<Database>,
-  cardId: string,
-  day: string,
-): Promise<number> {
-  const row = await db
-    .selectFrom('puk_releases')
-    .select('releases')
-    .where('card_id', '=', cardId)
-    .where('day', '=', day)
-    .executeTakeFirst();
-  return row?.releases ?? 0;
 }

@@ -16,7 +16,7 @@ export class DatabaseOpenError extends Error {
 }
 
 /** What went wrong opening the database, and how the process should end. */
-export interface DatabaseOpenFault {
+interface DatabaseOpenFault {
   /**
    * `settings`: only a change of settings (or of the database's roles) fixes it; `unavailable`:
    * the database may come back, so a restart can help; `failed`: anything else.
@@ -163,7 +163,7 @@ export function databaseOpenFault(
 }
 
 /** The settings a start-up fault is worded from: the storage, and where each setting came from. */
-export interface StorageSettingsWithSources {
+interface StorageSettingsWithSources {
   readonly core: { readonly storage: StorageSettings };
   sourceOf(setting: string): string;
 }

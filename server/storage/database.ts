@@ -20,7 +20,7 @@ export interface OpenDatabase {
 }
 
 /** What openDatabase may be told besides the settings. */
-export interface OpenDatabaseOptions {
+interface OpenDatabaseOptions {
   /**
    * Errors of idle pooled PostgreSQL connections (a restart, `pg_terminate_backend`): the pool
    * drops the connection and the next query opens a new one, so they are reported, not thrown.
@@ -29,7 +29,7 @@ export interface OpenDatabaseOptions {
 }
 
 /** How long the readiness probe waits for its trivial query before it says "not ready". */
-export const PING_TIMEOUT_MS = 1_500;
+const PING_TIMEOUT_MS = 1_500;
 
 /**
  * Settles with the promise, or with `fallback` after `ms`: the probe answers in time even when the

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sealedPukCountsByKey } from './card-repository';
+import { sealedPukCountsByKey } from './puk-repository';
 import type { Database } from './schema';
 
 /**

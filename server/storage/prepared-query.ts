@@ -16,22 +16,12 @@ class Placeholder {
 }
 
 /** A query's values by name, as plain SQL parameters (no lists: `in (...)` needs one per item). */
-export type QueryValues = Readonly<Record<string, string | number | bigint | null>>;
+type QueryValues = Readonly<Record<string, string | number | bigint | null>>;
 
 /**
- * A query built and compiled once per database, then run with new values: Kysely's recipe for
- * splitting building from executing. Building a query and compiling it to SQL cost more
- * main-thread time than SQLite took to run it, and on the answer path (bench/server, issue 4)
- * that was the largest cost left beside the hash.
- *
- * `build` receives placeholders, not values: it must use each one only as a value Kysely binds as
- * a parameter (`where`, `values`, `set`), never decide anything from it, and never pass it as a
- * list. Compiling catches most misuse at the first run, so in any test that reaches the query: a
- * placeholder read but not bound, inlined as SQL text, compared or computed with throws. A test
- * against null (`v.x ?? ...`, `v.x === null`) it cannot see: a placeholder is never null.
- *
- * The SQL is kept per `Kysely` instance (its dialect decides the text); a transaction is its own
- * instance, so queries that run inside one compile afresh each time, as unprepared queries do.
+ * A query built and compiled once per `Kysely` instance (a transaction compiles afresh), then run
+ * with new values. `build` gets placeholders it may only bind, never decide from or pass as a list
+ * (docs/decisions/0005-storage-kysely-conditional-updates.md).
  */
 export function preparedQuery<V extends QueryValues, Row>(
   build: (db: Kysely<Database>, values: V) => Compilable<Row>,

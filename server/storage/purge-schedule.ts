@@ -1,13 +1,13 @@
 import type { PurgeCounts } from './retention';
 
 /** Where the schedule reports: a subset of pino's API. */
-export interface PurgeLogger {
+interface PurgeLogger {
   info(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
 
 /** A running purge schedule. */
-export interface PurgeSchedule {
+interface PurgeSchedule {
   /** The purge run at start (resolved once it has finished, failed or not). */
   readonly firstRun: Promise<void>;
   /** Stops the timer and waits for a purge in progress, so the database can close after it. */

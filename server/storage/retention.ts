@@ -4,12 +4,9 @@ import { countAuditBefore, purgeAuditBatch } from './audit-repository';
 import type { Database } from './schema';
 
 /**
- * How long the server keeps rows it no longer needs, and the purge that removes them: finished
- * attempts (with their nonces and code hashes), ended rate-limit windows, past days' PUK release
- * counts and, only when `auditDays` is set, audit rows older than that. The audit table refuses
- * every other delete (a trigger checks the purge's cut-off), and each batch of audit rows the
- * purge deletes leaves an audit row saying so. Unset, the trail is kept for good: archive it by
- * your own records policy.
+ * How long the server keeps finished attempts, ended rate-limit windows, past release counts and
+ * (only with `auditDays`) audit rows, and the purge that removes them, each audit batch leaving an
+ * audit row (docs/deployment.md, "Retention and the purge").
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -48,14 +45,14 @@ export interface PurgeCounts {
 }
 
 /** What the purge reads of the settings; without `auditDays` the audit trail is kept. */
-export type PurgeRetention = Pick<RetentionSettings, 'endedAttemptDays'> &
+type PurgeRetention = Pick<RetentionSettings, 'endedAttemptDays'> &
   Partial<Pick<RetentionSettings, 'auditDays'>>;
 
 /** Rows are deleted this many at a time, so a first purge of a big table holds no long lock. */
 const BATCH = 1000;
 
 /** The purge's cut-off times for `now`. */
-export function purgeCutoffs(
+function purgeCutoffs(
   now: Date,
   retention: PurgeRetention,
 ): {

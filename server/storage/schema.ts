@@ -38,7 +38,7 @@ export interface CardsTable {
 }
 
 /** A registered answer: only its argon2id hash. */
-export interface AnswersTable {
+interface AnswersTable {
   card_id: string;
   position: number;
   question_id: string;
@@ -79,7 +79,7 @@ export interface AttemptsTable {
 }
 
 /** PUK releases per card per UTC day. */
-export interface PukReleasesTable {
+interface PukReleasesTable {
   card_id: string;
   day: string;
   releases: number;
@@ -89,7 +89,7 @@ export interface PukReleasesTable {
  * The append-only audit trail: triggers refuse updates, truncation, and deletes other than the
  * retention purge's (see AuditPurgeControlTable).
  */
-export interface AuditLogTable {
+interface AuditLogTable {
   id: Generated<number>;
   at: string;
   card_id: string | null;
@@ -105,7 +105,7 @@ export interface AuditLogTable {
  * Per-address request counts in fixed windows, shared by every instance that uses the database
  * (express-rate-limit's store, server/http/rate-limit-store.ts).
  */
-export interface RateLimitsTable {
+interface RateLimitsTable {
   /** Which limit counts here, e.g. `requests` or `attempt-starts`. */
   limiter: string;
   /** The client's key: its address (an IPv6 address reduced to its subnet). */
@@ -120,7 +120,7 @@ export interface RateLimitsTable {
  * Fixed slots (rows 0 to 255) that card ids hash onto: a new attempt locks its card's slot, so
  * starts for one card take turns, whether or not the card has a row in `cards`.
  */
-export interface AttemptStartLocksTable {
+interface AttemptStartLocksTable {
   slot: number;
   last_start_at: string | null;
 }
@@ -130,7 +130,7 @@ export interface AttemptStartLocksTable {
  * The audit trail's delete trigger lets a row go only when it is older than this (on PostgreSQL,
  * only when set by the deleting transaction itself).
  */
-export interface AuditPurgeControlTable {
+interface AuditPurgeControlTable {
   id: number;
   purge_before: string | null;
 }

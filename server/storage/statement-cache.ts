@@ -2,16 +2,12 @@ import type SqliteDatabase from 'better-sqlite3';
 import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'kysely';
 
 /** Distinct SQL texts kept prepared; the server's queries number a few dozen. */
-export const STATEMENT_CACHE_SIZE = 200;
+const STATEMENT_CACHE_SIZE = 200;
 
 /**
- * The SQLite file as Kysely's driver sees it, with each distinct SQL text prepared once and
- * reused. Kysely's driver prepares every query afresh, and on the answer path that preparing cost
- * as much main-thread time as running the queries (bench/server, issue 4).
- *
- * The cache keeps the most recently used `size` statements. A statement still being iterated (a
- * streamed query) is busy and cannot run again, so that caller gets a fresh one. SQLite
- * re-prepares a cached statement by itself when a migration changes the schema under it.
+ * The SQLite file as Kysely's driver sees it, each SQL text prepared once (docs/decisions/0005):
+ * the `size` most recently used are kept; a busy (streamed) statement gets a fresh one, and
+ * SQLite re-prepares a cached one itself after a migration.
  */
 export function withStatementCache(
   file: SqliteDatabase.Database,

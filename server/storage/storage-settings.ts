@@ -5,7 +5,7 @@ const POSTGRES_URL_FORM =
   'is not a URL the database driver can read: write it as postgres://user:password@host:5432/database, with any @ : / # % in the user or password percent-encoded (%40 %3A %2F %23 %25)';
 
 /** What of a PostgreSQL URL may be shown in a message or a log: never the password. */
-export interface PostgresTarget {
+interface PostgresTarget {
   readonly host: string;
   readonly port: string;
   readonly database: string;

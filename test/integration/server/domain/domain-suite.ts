@@ -4,10 +4,13 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type ServerCoreSettings } from '../../../../server/create-services';
 import type {
+  DomainResult,
   RequestContext,
   ServerCore,
   StartAttemptResponse,
+  UnlockProofResponse,
 } from '../../../../server/domain/ports';
+import type { UnblockAuthorisation } from '../../../../src/shared/http-api';
 import { createMetrics, domainEventsOf, type HttpMetrics } from '../../../../server/http/metrics';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
@@ -35,9 +38,10 @@ import {
 async function startAndProve(
   services: ServerCore,
   card: ReturnType<typeof makeCard>,
-): ReturnType<ServerCore['unlock']['proveCard']> {
+): Promise<DomainResult<UnlockProofResponse>> {
   const started = must(await services.unlock.start(card.cardId, ctx));
-  return services.unlock.proveCard(
+  return services.unlock.step(
+    'proof',
     started.attemptId,
     proof(card.cardAuthentication, 'unlock', started.attemptId, started.nonce),
     ctx,
@@ -155,7 +159,8 @@ export function domainSuite(backend: Backend): void {
     nextPuk: string,
   ): Promise<void> {
     must(
-      await reporting.unlock.reportOutcome(
+      await reporting.unlock.step(
+        'outcome',
         attemptId,
         { outcome: 'unlocked', pukOnCard: 'next' },
         ctx,
@@ -176,7 +181,8 @@ export function domainSuite(backend: Backend): void {
         const started = must(await services.unlock.start(card.cardId, ctx));
         expect(started.nonce.length).toBeGreaterThanOrEqual(22);
         const proved = must(
-          await services.unlock.proveCard(
+          await services.unlock.step(
+            'proof',
             started.attemptId,
             proof(card.cardAuthentication, 'unlock', started.attemptId, started.nonce),
             ctx,
@@ -194,7 +200,9 @@ export function domainSuite(backend: Backend): void {
           answerTriesLeft: 3,
         });
         const before = smtp.received.length;
-        const delivery = must(await services.unlock.answer(started.attemptId, ANSWERS, ctx));
+        const delivery = must(
+          await services.unlock.step('answers', started.attemptId, ANSWERS, ctx),
+        );
         expect(delivery.maskedEmail).toBe('j****y@nhs.net');
         expect(delivery.sendsLeft).toBe(2);
         expect(delivery.codeLength).toBe(8);
@@ -216,7 +224,8 @@ export function domainSuite(backend: Backend): void {
 
         const beforeNotice = smtp.received.length;
         must(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             started.attemptId,
             { outcome: 'unlocked', pukOnCard: 'next' },
             ctx,
@@ -251,13 +260,15 @@ export function domainSuite(backend: Backend): void {
 
         // An unknown card's proof answers exactly as a known card's bad proof: nothing to learn.
         const u = must(unknown);
-        const unknownProof = await services.unlock.proveCard(
+        const unknownProof = await services.unlock.step(
+          'proof',
           u.attemptId,
           proof(stranger.cardAuthentication, 'unlock', u.attemptId, u.nonce),
           ctx,
         );
         const k = must(known);
-        const badProof = await services.unlock.proveCard(
+        const badProof = await services.unlock.step(
+          'proof',
           k.attemptId,
           proof(stranger.cardAuthentication, 'unlock', k.attemptId, k.nonce),
           ctx,
@@ -266,7 +277,7 @@ export function domainSuite(backend: Backend): void {
         expect(badProof).toEqual(unknownProof);
         // Both attempts are spent alike.
         for (const attemptId of [u.attemptId, k.attemptId]) {
-          expect(await services.unlock.answer(attemptId, ANSWERS, ctx)).toEqual({
+          expect(await services.unlock.step('answers', attemptId, ANSWERS, ctx)).toEqual({
             ok: false,
             error: { code: 'ATTEMPT_STATE' },
           });
@@ -275,7 +286,8 @@ export function domainSuite(backend: Backend): void {
         // The real holder of the unregistered card hears why, once the card has proved itself.
         const again = must(await services.unlock.start(card.cardId, ctx));
         expect(
-          await services.unlock.proveCard(
+          await services.unlock.step(
+            'proof',
             again.attemptId,
             proof(card.cardAuthentication, 'unlock', again.attemptId, again.nonce),
             ctx,
@@ -302,7 +314,8 @@ export function domainSuite(backend: Backend): void {
         ] as const) {
           const s = must(await services.registration.start(cardId, ctx));
           answers.push(
-            await services.registration.proveCard(
+            await services.registration.step(
+              'proof',
               s.attemptId,
               proof(key, 'register', s.attemptId, s.nonce),
               ctx,
@@ -324,11 +337,11 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const s = must(await services.unlock.start(card.cardId, ctx));
         const wrongKey = proof(card.pivAuthentication, 'unlock', s.attemptId, s.nonce);
-        expect(await services.unlock.proveCard(s.attemptId, wrongKey, ctx)).toMatchObject({
+        expect(await services.unlock.step('proof', s.attemptId, wrongKey, ctx)).toMatchObject({
           error: { code: 'PROOF_INVALID' },
         });
         const right = proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce);
-        expect(await services.unlock.proveCard(s.attemptId, right, ctx)).toMatchObject({
+        expect(await services.unlock.step('proof', s.attemptId, right, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
       });
@@ -338,12 +351,12 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const s = must(await services.unlock.start(card.cardId, ctx));
         const signature = proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce);
-        must(await services.unlock.proveCard(s.attemptId, signature, ctx));
-        expect(await services.unlock.proveCard(s.attemptId, signature, ctx)).toMatchObject({
+        must(await services.unlock.step('proof', s.attemptId, signature, ctx));
+        expect(await services.unlock.step('proof', s.attemptId, signature, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
         const other = must(await services.unlock.start(card.cardId, ctx));
-        expect(await services.unlock.proveCard(other.attemptId, signature, ctx)).toMatchObject({
+        expect(await services.unlock.step('proof', other.attemptId, signature, ctx)).toMatchObject({
           error: { code: 'PROOF_INVALID' },
         });
         const third = must(await services.unlock.start(card.cardId, ctx));
@@ -353,7 +366,9 @@ export function domainSuite(backend: Backend): void {
           third.attemptId,
           third.nonce,
         );
-        expect(await services.unlock.proveCard(third.attemptId, forRegister, ctx)).toMatchObject({
+        expect(
+          await services.unlock.step('proof', third.attemptId, forRegister, ctx),
+        ).toMatchObject({
           error: { code: 'PROOF_INVALID' },
         });
       });
@@ -364,7 +379,7 @@ export function domainSuite(backend: Backend): void {
         const s = must(await services.unlock.start(card.cardId, ctx));
         clock.advance(121);
         const signature = proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce);
-        expect(await services.unlock.proveCard(s.attemptId, signature, ctx)).toMatchObject({
+        expect(await services.unlock.step('proof', s.attemptId, signature, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_EXPIRED' },
         });
       });
@@ -377,7 +392,7 @@ export function domainSuite(backend: Backend): void {
           { questionId: 'childhood-phone', answer: ' 0121   555 0123. ' },
           { questionId: 'first-car', answer: 'FORD focus!' },
         ];
-        expect((await services.unlock.answer(attemptId, typed, ctx)).ok).toBe(true);
+        expect((await services.unlock.step('answers', attemptId, typed, ctx)).ok).toBe(true);
       });
 
       it('when answers are wrong three times across sessions, then self-service locks until IT clears it', async () => {
@@ -388,17 +403,17 @@ export function domainSuite(backend: Backend): void {
           { questionId: 'childhood-phone', answer: '999' },
         ];
         const first = await driver.provedUnlock(card);
-        expect(await services.unlock.answer(first, wrong, ctx)).toEqual({
+        expect(await services.unlock.step('answers', first, wrong, ctx)).toEqual({
           ok: false,
           error: { code: 'ANSWERS_WRONG', details: { triesLeft: 2 } },
         });
-        expect(await services.unlock.answer(first, wrong, ctx)).toEqual({
+        expect(await services.unlock.step('answers', first, wrong, ctx)).toEqual({
           ok: false,
           error: { code: 'ANSWERS_WRONG', details: { triesLeft: 1 } },
         });
         const second = await driver.provedUnlock(card);
-        expect((await services.unlock.answer(second, wrong, ctx)).ok).toBe(false);
-        expect(await services.unlock.answer(second, ANSWERS, ctx)).toMatchObject({
+        expect((await services.unlock.step('answers', second, wrong, ctx)).ok).toBe(false);
+        expect(await services.unlock.step('answers', second, ANSWERS, ctx)).toMatchObject({
           error: { code: 'SELF_SERVICE_LOCKED' },
         });
         expect(await startAndProve(services, card)).toMatchObject({
@@ -409,7 +424,7 @@ export function domainSuite(backend: Backend): void {
 
         must(await services.admin.clearLockout(card.cardId, 'desk-analyst'));
         const third = await driver.provedUnlock(card);
-        expect((await services.unlock.answer(third, ANSWERS, ctx)).ok).toBe(true);
+        expect((await services.unlock.step('answers', third, ANSWERS, ctx)).ok).toBe(true);
       });
 
       it('when the answers do not cover the registered questions, then nothing is counted', async () => {
@@ -417,7 +432,12 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const attemptId = await driver.provedUnlock(card);
         expect(
-          await services.unlock.answer(attemptId, [{ questionId: 'first-car', answer: 'x' }], ctx),
+          await services.unlock.step(
+            'answers',
+            attemptId,
+            [{ questionId: 'first-car', answer: 'x' }],
+            ctx,
+          ),
         ).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
         expect(must(await services.admin.showCard(card.cardId)).wrongAnswerSubmissions).toBe(0);
       });
@@ -428,15 +448,15 @@ export function domainSuite(backend: Backend): void {
         const { attemptId, code } = await driver.unlockToCode(card);
         const wrong = code === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA';
         for (const triesLeft of [4, 3, 2, 1]) {
-          expect(await services.unlock.submitCode(attemptId, wrong, ctx)).toEqual({
+          expect(await services.unlock.step('code', attemptId, wrong, ctx)).toEqual({
             ok: false,
             error: { code: 'CODE_WRONG', details: { triesLeft } },
           });
         }
-        expect(await services.unlock.submitCode(attemptId, wrong, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, wrong, ctx)).toMatchObject({
           error: { code: 'CODE_TRIES_EXHAUSTED' },
         });
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toMatchObject({
           error: { code: 'CODE_TRIES_EXHAUSTED' },
         });
         // An exhausted code counts against the card, and a new code does not undo that.
@@ -451,20 +471,20 @@ export function domainSuite(backend: Backend): void {
           { questionId: 'childhood-phone', answer: '0121 555 0123' },
         ];
         const attemptId = await driver.provedUnlock(card);
-        expect((await services.unlock.answer(attemptId, wrong, ctx)).ok).toBe(false);
+        expect((await services.unlock.step('answers', attemptId, wrong, ctx)).ok).toBe(false);
         const before = smtp.received.length;
-        must(await services.unlock.answer(attemptId, ANSWERS, ctx));
+        must(await services.unlock.step('answers', attemptId, ANSWERS, ctx));
         const oldCode = await driver.nextCode(before);
         clock.advance(60);
         const beforeResend = smtp.received.length;
         const delivery = must(await services.unlock.resendCode(attemptId, ctx));
         expect(delivery.sendsLeft).toBe(1);
         const newCode = await driver.nextCode(beforeResend);
-        expect(await services.unlock.submitCode(attemptId, oldCode, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, oldCode, ctx)).toMatchObject({
           error: { code: 'CODE_WRONG' },
         });
         expect(must(await services.admin.showCard(card.cardId)).wrongAnswerSubmissions).toBe(1);
-        expect((await services.unlock.submitCode(attemptId, newCode, ctx)).ok).toBe(true);
+        expect((await services.unlock.step('code', attemptId, newCode, ctx)).ok).toBe(true);
       });
 
       it('when resends come too soon or too often, then they are refused with the wait or the limit', async () => {
@@ -491,13 +511,13 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
         clock.advance(601);
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toMatchObject({
           error: { code: 'CODE_EXPIRED' },
         });
         const before = smtp.received.length;
         must(await services.unlock.resendCode(attemptId, ctx));
         const fresh = await driver.nextCode(before);
-        expect((await services.unlock.submitCode(attemptId, fresh, ctx)).ok).toBe(true);
+        expect((await services.unlock.step('code', attemptId, fresh, ctx)).ok).toBe(true);
       });
 
       it('when the card locks in another session after the answers, then the code releases nothing', async () => {
@@ -509,8 +529,8 @@ export function domainSuite(backend: Backend): void {
           { questionId: 'first-car', answer: 'Ford Focus' },
           { questionId: 'childhood-phone', answer: '1' },
         ];
-        for (let i = 0; i < 3; i++) await services.unlock.answer(other, wrong, ctx);
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+        for (let i = 0; i < 3; i++) await services.unlock.step('answers', other, wrong, ctx);
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toMatchObject({
           error: { code: 'SELF_SERVICE_LOCKED' },
         });
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
@@ -520,31 +540,34 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = await world();
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+        expect(await services.unlock.step('unblock', attemptId, undefined, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toEqual({
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toEqual({
           ok: true,
           value: { unblockBy: expect.any(String) },
         });
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
-        const first = must(await services.unlock.unblock(attemptId, ctx));
+        const first = must(await services.unlock.step('unblock', attemptId, undefined, ctx));
         expect(first).toMatchObject({ puk: card.puk, unconfirmedPuk: null });
         // Asked again (its answer lost on the way), the same release comes back, not counted twice:
         // the card holds the current PUK or, had the app rotated it, the next one.
-        expect(must(await services.unlock.unblock(attemptId, ctx))).toEqual(givenAgain(first));
+        expect(must(await services.unlock.step('unblock', attemptId, undefined, ctx))).toEqual(
+          givenAgain(first),
+        );
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
         must(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             attemptId,
             { outcome: 'unlocked', pukOnCard: 'next' },
             ctx,
           ),
         );
-        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+        expect(await services.unlock.step('unblock', attemptId, undefined, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
       });
@@ -553,11 +576,11 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card, clock } = await world({ puk: { maxReleasesPerDay: 1 } });
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        must(await services.unlock.submitCode(attemptId, code, ctx));
+        must(await services.unlock.step('code', attemptId, code, ctx));
         // The answer is dropped: the app never sees it, and asks again for the rest of the attempt.
-        must(await services.unlock.unblock(attemptId, ctx));
-        const again = must(await services.unlock.unblock(attemptId, ctx));
-        const third = must(await services.unlock.unblock(attemptId, ctx));
+        must(await services.unlock.step('unblock', attemptId, undefined, ctx));
+        const again = must(await services.unlock.step('unblock', attemptId, undefined, ctx));
+        const third = must(await services.unlock.step('unblock', attemptId, undefined, ctx));
         expect(third).toEqual(again);
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
         const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
@@ -570,7 +593,8 @@ export function domainSuite(backend: Backend): void {
         );
         expect(releases).toHaveLength(3);
         must(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             attemptId,
             { outcome: 'unlocked', pukOnCard: 'next' },
             ctx,
@@ -600,22 +624,25 @@ export function domainSuite(backend: Backend): void {
           });
           open.push(firstInstance);
           const { attemptId, code } = await driver.unlockToCode(card);
-          must(await services.unlock.submitCode(attemptId, code, ctx));
+          must(await services.unlock.step('code', attemptId, code, ctx));
           const watcher = new pg.Client({ connectionString: storage.url });
           await watcher.connect();
           try {
             // The first request is inside its transaction when the app, having lost patience,
             // asks again on another instance; the retry read the attempt before the commit.
-            let retry: ReturnType<typeof services.unlock.unblock> | undefined;
+            let retry: Promise<DomainResult<UnblockAuthorisation>> | undefined;
             pendingSet.arm(async () => {
-              retry = services.unlock.unblock(attemptId, ctx);
+              retry = services.unlock.step('unblock', attemptId, undefined, ctx);
               await lockWaitOn(watcher, '%puk_releases%');
             });
-            const first = must(await firstInstance.unlock.unblock(attemptId, ctx));
+            const first = must(
+              await firstInstance.unlock.step('unblock', attemptId, undefined, ctx),
+            );
             expect(must(await retry!)).toEqual(givenAgain(first));
             expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
             must(
-              await services.unlock.reportOutcome(
+              await services.unlock.step(
+                'outcome',
                 attemptId,
                 { outcome: 'unlocked', pukOnCard: 'next' },
                 ctx,
@@ -632,7 +659,7 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = w;
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        must(await services.unlock.submitCode(attemptId, code, ctx));
+        must(await services.unlock.step('code', attemptId, code, ctx));
         // The database fails once the next PUK is pending, after the count and the release.
         const hook = stepAfter(updatesPendingPuk);
         const failing = await createServices(w.settings, {
@@ -642,7 +669,9 @@ export function domainSuite(backend: Backend): void {
         });
         open.push(failing);
         hook.arm(() => Promise.reject(new Error('the database went away')));
-        await expect(failing.unlock.unblock(attemptId, ctx)).rejects.toThrow('went away');
+        await expect(failing.unlock.step('unblock', attemptId, undefined, ctx)).rejects.toThrow(
+          'went away',
+        );
         expect(must(await services.admin.showCard(card.cardId))).toMatchObject({
           pukReleasesToday: 0,
           pendingPukRotation: false,
@@ -650,7 +679,9 @@ export function domainSuite(backend: Backend): void {
         const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
         expect(trail.filter((e) => e.action === 'unlock.puk-release')).toEqual([]);
         // Nothing was released, so the attempt still may be: once, counted once.
-        expect(must(await services.unlock.unblock(attemptId, ctx)).puk).toBe(card.puk);
+        expect(must(await services.unlock.step('unblock', attemptId, undefined, ctx)).puk).toBe(
+          card.puk,
+        );
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(1);
       });
 
@@ -658,14 +689,14 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = await world();
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        must(await services.unlock.submitCode(attemptId, code, ctx));
+        must(await services.unlock.step('code', attemptId, code, ctx));
         const other = await driver.provedUnlock(card);
         const wrong = [
           { questionId: 'first-car', answer: 'Ford Focus' },
           { questionId: 'childhood-phone', answer: '1' },
         ];
-        for (let i = 0; i < 3; i++) await services.unlock.answer(other, wrong, ctx);
-        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+        for (let i = 0; i < 3; i++) await services.unlock.step('answers', other, wrong, ctx);
+        expect(await services.unlock.step('unblock', attemptId, undefined, ctx)).toMatchObject({
           error: { code: 'SELF_SERVICE_LOCKED' },
         });
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
@@ -675,9 +706,9 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card, clock } = await world();
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        const verified = must(await services.unlock.submitCode(attemptId, code, ctx));
+        const verified = must(await services.unlock.step('code', attemptId, code, ctx));
         clock.advance((Date.parse(verified.unblockBy) - clock.now().getTime()) / 1000);
-        expect(await services.unlock.unblock(attemptId, ctx)).toMatchObject({
+        expect(await services.unlock.step('unblock', attemptId, undefined, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_EXPIRED' },
         });
         expect(must(await services.admin.showCard(card.cardId)).pukReleasesToday).toBe(0);
@@ -688,7 +719,7 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
         clock.advance(900);
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_EXPIRED' },
         });
         expect(await services.unlock.resendCode(attemptId, ctx)).toMatchObject({
@@ -731,7 +762,8 @@ export function domainSuite(backend: Backend): void {
         const a2 = must(await codeThenUnblock(services, second.attemptId, second.code));
         expect(a2).toEqual({ puk: card.puk, unconfirmedPuk: a1.nextPuk, nextPuk: a1.nextPuk });
         must(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             second.attemptId,
             { outcome: 'unlocked', pukOnCard: 'next' },
             ctx,
@@ -743,7 +775,8 @@ export function domainSuite(backend: Backend): void {
         expect(a3.unconfirmedPuk).toBeNull();
         // The late outcome of the first visit is refused: its attempt is over.
         expect(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             first.attemptId,
             { outcome: 'unlocked', pukOnCard: 'next' },
             ctx,
@@ -757,7 +790,8 @@ export function domainSuite(backend: Backend): void {
         const first = await driver.unlockToCode(card);
         must(await codeThenUnblock(services, first.attemptId, first.code));
         must(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             first.attemptId,
             { outcome: 'failed', pukOnCard: 'previous', failureCode: 'CARD_REMOVED' },
             ctx,
@@ -777,7 +811,8 @@ export function domainSuite(backend: Backend): void {
           const u = await driver.unlockToCode(card);
           must(await codeThenUnblock(services, u.attemptId, u.code));
           must(
-            await services.unlock.reportOutcome(
+            await services.unlock.step(
+              'outcome',
               u.attemptId,
               { outcome: 'unlocked', pukOnCard: 'next' },
               ctx,
@@ -796,7 +831,7 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
         must(await services.unlock.cancel(attemptId, ctx));
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
         expect(await services.unlock.cancel('x'.repeat(32), ctx)).toMatchObject({
@@ -812,7 +847,7 @@ export function domainSuite(backend: Backend): void {
         const attemptId = await driver.provedUnlock(card);
         await smtp.down();
         try {
-          expect(await services.unlock.answer(attemptId, ANSWERS, ctx)).toEqual({
+          expect(await services.unlock.step('answers', attemptId, ANSWERS, ctx)).toEqual({
             ok: false,
             error: { code: 'MAIL_UNAVAILABLE' },
           });
@@ -827,14 +862,14 @@ export function domainSuite(backend: Backend): void {
         const delivery = must(await services.unlock.resendCode(attemptId, ctx));
         expect(delivery.sendsLeft).toBe(2);
         const code = await driver.nextCode(before);
-        expect((await services.unlock.submitCode(attemptId, code, ctx)).ok).toBe(true);
+        expect((await services.unlock.step('code', attemptId, code, ctx)).ok).toBe(true);
       });
 
       it('when a resend certainly fails, then the code mailed before still works, with the tries it had', async () => {
         const { services, driver, card, clock } = await world();
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        expect(await services.unlock.submitCode(attemptId, 'WRONG234', ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, 'WRONG234', ctx)).toMatchObject({
           error: { code: 'CODE_WRONG', details: { triesLeft: 4 } },
         });
         clock.advance(61);
@@ -847,10 +882,10 @@ export function domainSuite(backend: Backend): void {
           await smtp.up();
         }
         // The unsent code was stored before the send and is gone again: the first one is back.
-        expect(await services.unlock.submitCode(attemptId, 'WRONG567', ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, 'WRONG567', ctx)).toMatchObject({
           error: { code: 'CODE_WRONG', details: { triesLeft: 3 } },
         });
-        expect((await services.unlock.submitCode(attemptId, code, ctx)).ok).toBe(true);
+        expect((await services.unlock.step('code', attemptId, code, ctx)).ok).toBe(true);
       });
     });
 
@@ -863,10 +898,11 @@ export function domainSuite(backend: Backend): void {
           { questionId: 'first-school', answer: 'Holy Cross' },
         ]);
         const attemptId = await driver.provedUnlock(card);
-        expect(await services.unlock.answer(attemptId, ANSWERS, ctx)).toMatchObject({
+        expect(await services.unlock.step('answers', attemptId, ANSWERS, ctx)).toMatchObject({
           error: { code: 'VALIDATION_FAILED' },
         });
-        const ok = await services.unlock.answer(
+        const ok = await services.unlock.step(
+          'answers',
           attemptId,
           [
             { questionId: 'first-pet', answer: 'rex' },
@@ -881,7 +917,8 @@ export function domainSuite(backend: Backend): void {
         const { services, card } = await world();
         const s = must(await services.registration.start(card.cardId, ctx));
         const proved = must(
-          await services.registration.proveCard(
+          await services.registration.step(
+            'proof',
             s.attemptId,
             proof(card.pivAuthentication, 'register', s.attemptId, s.nonce),
             ctx,
@@ -899,22 +936,23 @@ export function domainSuite(backend: Backend): void {
           ]),
         );
         const before = smtp.received.length;
-        must(await services.registration.answer(s.attemptId, ANSWERS, ctx));
+        must(await services.registration.step('answers', s.attemptId, ANSWERS, ctx));
         const mail = await smtp.nextCodeMail(before);
         expect(mail.subject).toContain('Confirm your email address');
         expect(await startAndProve(services, card)).toMatchObject({
           error: { code: 'CARD_NOT_REGISTERED' },
         });
-        expect(await services.registration.confirmCode(s.attemptId, 'ZZZZZZZZ', ctx)).toMatchObject(
-          { error: { code: 'CODE_WRONG', details: { triesLeft: 4 } } },
-        );
+        expect(
+          await services.registration.step('code', s.attemptId, 'ZZZZZZZZ', ctx),
+        ).toMatchObject({ error: { code: 'CODE_WRONG', details: { triesLeft: 4 } } });
       });
 
       it('when the registration proof uses the card authentication key, then it is refused', async () => {
         const { services, card } = await world();
         const s = must(await services.registration.start(card.cardId, ctx));
         expect(
-          await services.registration.proveCard(
+          await services.registration.step(
+            'proof',
             s.attemptId,
             proof(card.cardAuthentication, 'register', s.attemptId, s.nonce),
             ctx,
@@ -954,13 +992,14 @@ export function domainSuite(backend: Backend): void {
           const { services, card } = await world();
           const s = must(await services.registration.start(card.cardId, ctx));
           must(
-            await services.registration.proveCard(
+            await services.registration.step(
+              'proof',
               s.attemptId,
               proof(card.pivAuthentication, 'register', s.attemptId, s.nonce),
               ctx,
             ),
           );
-          expect(await services.registration.answer(s.attemptId, answers, ctx)).toEqual({
+          expect(await services.registration.step('answers', s.attemptId, answers, ctx)).toEqual({
             ok: false,
             error: { code: 'VALIDATION_FAILED', details: { field } },
           });
@@ -1019,7 +1058,8 @@ export function domainSuite(backend: Backend): void {
         const first = await driver.unlockToCode(card);
         const a1 = must(await codeThenUnblock(services, first.attemptId, first.code));
         must(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             first.attemptId,
             { outcome: 'unlocked', pukOnCard: 'next' },
             ctx,
@@ -1114,7 +1154,9 @@ export function domainSuite(backend: Backend): void {
         const k2 = Buffer.alloc(32, 11).toString('base64');
         const both = await second({ keys: withActiveKey(keys, 'k2', k2) });
         expect(must(await both.admin.rotateKeyEncryptionKey('k2', 'kek-rotation')).rotated).toBe(2);
-        expect(must(await both.unlock.unblock(first.attemptId, ctx))).toEqual(givenAgain(a1));
+        expect(must(await both.unlock.step('unblock', first.attemptId, undefined, ctx))).toEqual(
+          givenAgain(a1),
+        );
         await expectRotationCommitted(both, both, card, first.attemptId, a1.nextPuk);
       });
 
@@ -1141,7 +1183,7 @@ export function domainSuite(backend: Backend): void {
             const earlier = await driver.unlockToCode(card);
             must(await codeThenUnblock(driver.services, earlier.attemptId, earlier.code));
             const first = await new Driver(unblocking, smtp).unlockToCode(card);
-            must(await unblocking.unlock.submitCode(first.attemptId, first.code, ctx));
+            must(await unblocking.unlock.step('code', first.attemptId, first.code, ctx));
             // Right after the unblock reads the pending PUK inside its transaction, the rotation
             // starts; the unblock goes on only once the rotation waits for the card's row.
             let rotation: Promise<unknown> | undefined;
@@ -1149,7 +1191,9 @@ export function domainSuite(backend: Backend): void {
               rotation = admin.admin.rotateKeyEncryptionKey('k2', 'kek-rotation');
               await lockWaitOn(watcher, '%update%cards%');
             });
-            const a1 = must(await unblocking.unlock.unblock(first.attemptId, ctx));
+            const a1 = must(
+              await unblocking.unlock.step('unblock', first.attemptId, undefined, ctx),
+            );
             expect(cardRead.fired()).toBe(true);
             expect(a1.unconfirmedPuk).not.toBeNull();
             expect(must((await rotation) as Parameters<typeof must>[0])).toMatchObject({
@@ -1166,7 +1210,7 @@ export function domainSuite(backend: Backend): void {
         const { services, driver, card } = await world();
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
-        await services.unlock.submitCode(attemptId, 'ZZZZZZZZ', ctx);
+        await services.unlock.step('code', attemptId, 'ZZZZZZZZ', ctx);
         const auth = must(await codeThenUnblock(services, attemptId, code));
         const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
         const steps = trail.map((e) => `${e.action}:${e.outcome}`).reverse();
@@ -1212,7 +1256,8 @@ export function domainSuite(backend: Backend): void {
         const { attemptId, code } = await driver.unlockToCode(card);
         const auth = must(await codeThenUnblock(services, attemptId, code));
         must(
-          await services.unlock.reportOutcome(
+          await services.unlock.step(
+            'outcome',
             attemptId,
             { outcome: 'unlocked', pukOnCard: 'next' },
             ctx,
@@ -1251,7 +1296,7 @@ export function domainSuite(backend: Backend): void {
         ];
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            (i % 2 === 0 ? services : other).unlock.answer(attempts[i % 3]!, wrong, ctx),
+            (i % 2 === 0 ? services : other).unlock.step('answers', attempts[i % 3]!, wrong, ctx),
           ),
         );
         const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
@@ -1271,13 +1316,13 @@ export function domainSuite(backend: Backend): void {
         const wrong = code === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA';
         const results = await Promise.all(
           Array.from({ length: 12 }, (_, i) =>
-            (i % 2 === 0 ? services : other).unlock.submitCode(attemptId, wrong, ctx),
+            (i % 2 === 0 ? services : other).unlock.step('code', attemptId, wrong, ctx),
           ),
         );
         const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
         expect(codes.filter((c) => c === 'CODE_WRONG')).toHaveLength(4);
         expect(codes.filter((c) => c === 'CODE_TRIES_EXHAUSTED')).toHaveLength(8);
-        expect(await services.unlock.submitCode(attemptId, code, ctx)).toMatchObject({
+        expect(await services.unlock.step('code', attemptId, code, ctx)).toMatchObject({
           error: { code: 'CODE_TRIES_EXHAUSTED' },
         });
       });
@@ -1289,13 +1334,13 @@ export function domainSuite(backend: Backend): void {
         const { attemptId, code } = await driver.unlockToCode(card);
         const results = await Promise.all(
           Array.from({ length: 8 }, (_, i) =>
-            (i % 2 === 0 ? services : other).unlock.submitCode(attemptId, code, ctx),
+            (i % 2 === 0 ? services : other).unlock.step('code', attemptId, code, ctx),
           ),
         );
         expect(results.filter((r) => r.ok)).toHaveLength(1);
         const unblocks = await Promise.all(
           Array.from({ length: 8 }, (_, i) =>
-            (i % 2 === 0 ? services : other).unlock.unblock(attemptId, ctx),
+            (i % 2 === 0 ? services : other).unlock.step('unblock', attemptId, undefined, ctx),
           ),
         );
         // One release, which every request gets: the first as made, the others as given again.
@@ -1361,17 +1406,17 @@ export function domainSuite(backend: Backend): void {
         const noProof = new Uint8Array([0x30, 0x00]);
         const outcome = { outcome: 'unlocked', pukOnCard: 'next' } as const;
         const steps: ((c: RequestContext) => Promise<{ ok: boolean }>)[] = [
-          (c) => services.unlock.proveCard(made(), noProof, c),
-          (c) => services.unlock.answer(made(), ANSWERS, c),
+          (c) => services.unlock.step('proof', made(), noProof, c),
+          (c) => services.unlock.step('answers', made(), ANSWERS, c),
           (c) => services.unlock.resendCode(made(), c),
-          (c) => services.unlock.submitCode(made(), 'AAAAAAAA', c),
-          (c) => services.unlock.unblock(made(), c),
-          (c) => services.unlock.reportOutcome(made(), outcome, c),
+          (c) => services.unlock.step('code', made(), 'AAAAAAAA', c),
+          (c) => services.unlock.step('unblock', made(), undefined, c),
+          (c) => services.unlock.step('outcome', made(), outcome, c),
           (c) => services.unlock.cancel(made(), c),
-          (c) => services.registration.proveCard(made(), noProof, c),
-          (c) => services.registration.answer(made(), ANSWERS, c),
+          (c) => services.registration.step('proof', made(), noProof, c),
+          (c) => services.registration.step('answers', made(), ANSWERS, c),
           (c) => services.registration.resendCode(made(), c),
-          (c) => services.registration.confirmCode(made(), 'AAAAAAAA', c),
+          (c) => services.registration.step('code', made(), 'AAAAAAAA', c),
           (c) => services.registration.cancel(made(), c),
         ];
         for (let i = 0; i < 60; i++) {
@@ -1439,7 +1484,8 @@ export function domainSuite(backend: Backend): void {
         }
         const [oldest, ...rest] = started;
         const prove = (s: StartAttemptResponse) =>
-          services.unlock.proveCard(
+          services.unlock.step(
+            'proof',
             s.attemptId,
             proof(card.cardAuthentication, 'unlock', s.attemptId, s.nonce),
             ctx,
@@ -1474,7 +1520,8 @@ export function domainSuite(backend: Backend): void {
             starts.push(must(await services.unlock.start(cardId, ctx)));
           }
           const first = starts[0]!;
-          return services.unlock.proveCard(
+          return services.unlock.step(
+            'proof',
             first.attemptId,
             proof(quiet.pivAuthentication, 'unlock', first.attemptId, first.nonce),
             ctx,
@@ -1509,7 +1556,7 @@ export function domainSuite(backend: Backend): void {
           [holder, ...others.slice(-2)].sort(),
         );
         const before = smtp.received.length;
-        must(await services.unlock.answer(holder, ANSWERS, ctx));
+        must(await services.unlock.step('answers', holder, ANSWERS, ctx));
         await driver.nextCode(before);
       });
 

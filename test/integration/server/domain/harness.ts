@@ -161,22 +161,24 @@ export class Driver {
     const reg = this.services.registration;
     const started = must(await reg.start(card.cardId, ctx));
     must(
-      await reg.proveCard(
+      await reg.step(
+        'proof',
         started.attemptId,
         proof(card.pivAuthentication, 'register', started.attemptId, started.nonce),
         ctx,
       ),
     );
     const before = this.smtp.received.length;
-    must(await reg.answer(started.attemptId, answers, ctx));
-    must(await reg.confirmCode(started.attemptId, await this.nextCode(before), ctx));
+    must(await reg.step('answers', started.attemptId, answers, ctx));
+    must(await reg.step('code', started.attemptId, await this.nextCode(before), ctx));
   }
 
   /** Starts an unlock and proves the card; returns the attempt id. */
   async provedUnlock(card: TestCard): Promise<string> {
     const started = must(await this.services.unlock.start(card.cardId, ctx));
     must(
-      await this.services.unlock.proveCard(
+      await this.services.unlock.step(
+        'proof',
         started.attemptId,
         proof(card.cardAuthentication, 'unlock', started.attemptId, started.nonce),
         ctx,
@@ -192,7 +194,7 @@ export class Driver {
   ): Promise<{ attemptId: string; code: string }> {
     const attemptId = await this.provedUnlock(card);
     const before = this.smtp.received.length;
-    must(await this.services.unlock.answer(attemptId, answers, ctx));
+    must(await this.services.unlock.step('answers', attemptId, answers, ctx));
     return { attemptId, code: await this.nextCode(before) };
   }
 }
@@ -205,8 +207,8 @@ export async function codeThenUnblock(
   attemptId: string,
   code: string,
 ): Promise<DomainResult<UnblockAuthorisation>> {
-  const verified = await services.unlock.submitCode(attemptId, code, ctx);
-  return verified.ok ? services.unlock.unblock(attemptId, ctx) : verified;
+  const verified = await services.unlock.step('code', attemptId, code, ctx);
+  return verified.ok ? services.unlock.step('unblock', attemptId, undefined, ctx) : verified;
 }
 
 /** The value of a successful result, or a thrown error naming the failure. */
@@ -238,10 +240,9 @@ export const readsCards = (node: RootOperationNode): boolean =>
   node.kind === 'SelectQueryNode' && JSON.stringify(node).includes('"cards"');
 
 /**
- * A Kysely plugin that, once armed, runs a step right after the services' first query that
- * `matches`, before their next statement: another instance's step at an exact point in the middle
- * of a flow. The step runs while the query's connection is held (inside a transaction, with its
- * locks), so it must not use the same services.
+ * A Kysely plugin that, once armed, runs another instance's step right after the services' first
+ * query that `matches`. It runs while that query's connection (and transaction, with its locks)
+ * is held, so it must not use the same services.
  */
 export function stepAfter(matches: (node: RootOperationNode) => boolean): {
   readonly plugin: KyselyPlugin;

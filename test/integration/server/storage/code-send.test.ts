@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { findAttempt, insertAttempt } from '../../../../server/storage/attempt-repository';
 import {
-  findAttempt,
-  insertAttempt,
   recordWrongCode,
   reserveSend,
   storeCode,
   undoSend,
-} from '../../../../server/storage/attempt-repository';
+} from '../../../../server/storage/code-repository';
 import { openDatabase } from '../../../../server/storage/database';
 import { storageEngines } from '../../../support/storage-engines';
 

@@ -7,11 +7,8 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../server/storage/database';
-import {
-  recordFailure,
-  reservePukRelease,
-  upsertCard,
-} from '../../../../server/storage/card-repository';
+import { recordFailure, upsertCard } from '../../../../server/storage/card-repository';
+import { reservePukRelease } from '../../../../server/storage/puk-repository';
 import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
 import { findAttempt, insertAttempt } from '../../../../server/storage/attempt-repository';
 import { migrationProvider } from '../../../../server/storage/migrations';

@@ -7,7 +7,8 @@ import {
   findAttempt,
   insertAttempt,
 } from '../../../../server/storage/attempt-repository';
-import { reservePukRelease, upsertCard } from '../../../../server/storage/card-repository';
+import { upsertCard } from '../../../../server/storage/card-repository';
+import { reservePukRelease } from '../../../../server/storage/puk-repository';
 import { openDatabase } from '../../../../server/storage/database';
 import { countHit } from '../../../../server/storage/rate-limit-repository';
 import {

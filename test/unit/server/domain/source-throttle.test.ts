@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SourceThrottle, sourceKey } from '../../../../server/domain/context';
+import { SourceThrottle, sourceKey } from '../../../../server/domain/source-throttle';
 
 const MINUTE = 60_000;
 

@@ -1,9 +1,13 @@
 import type {
+  AttemptService,
   DomainResult,
   HealthProbe,
   RegistrationService,
+  RegistrationSteps,
   RequestContext,
+  StepShapes,
   UnlockService,
+  UnlockSteps,
 } from '../../../../server/domain/ports';
 import type { CodeDelivery, UnblockAuthorisation } from '../../../../src/shared/http-api';
 import { err, ok } from '../../../../src/shared/result';
@@ -25,6 +29,20 @@ export const NEXT_PUK = '87654321';
 export const THROWING_ATTEMPT = 'throw-throw-throw-throw';
 /** An attempt id for which the fake returns a body that breaks the response schema. */
 export const MALFORMED_ATTEMPT = 'malformed-malformed-1';
+
+/** A fake flow: the shared operations, and one handler per step. */
+function fakeFlow<S extends StepShapes>(
+  shared: Omit<AttemptService<S>, 'step'>,
+  steps: {
+    readonly [K in keyof S]: (
+      attemptId: string,
+      input: S[K]['input'],
+      ctx: RequestContext,
+    ) => Promise<DomainResult<S[K]['output']>>;
+  },
+): AttemptService<S> {
+  return { ...shared, step: (name, attemptId, input, ctx) => steps[name](attemptId, input, ctx) };
+}
 
 const delivery = (): CodeDelivery => ({
   maskedEmail: 'j****y@nhs.net',
@@ -146,34 +164,34 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
 
   return {
     calls,
-    unlock: {
-      start,
-      proveCard: (id, sig, ctx) =>
-        prove(id, sig, ctx, { holderName: 'Mr John Rigby', questions, answerTriesLeft: 3 }),
-      answer,
-      resendCode: resend,
-      submitCode: (id, code, ctx) => checkCode(id, code, ctx, { unblockBy: UNBLOCK_BY }),
-      unblock: (id, ctx) => {
-        const found = find(id, ctx);
-        return Promise.resolve(found.ok ? ok(authorisation) : found);
+    unlock: fakeFlow<UnlockSteps>(
+      { start, resendCode: resend, cancel: done },
+      {
+        proof: (id, sig, ctx) =>
+          prove(id, sig, ctx, { holderName: 'Mr John Rigby', questions, answerTriesLeft: 3 }),
+        answers: answer,
+        code: (id, code, ctx) => checkCode(id, code, ctx, { unblockBy: UNBLOCK_BY }),
+        unblock: (id, _input, ctx) => {
+          const found = find(id, ctx);
+          return Promise.resolve(found.ok ? ok(authorisation) : found);
+        },
+        outcome: (id, _outcome, ctx) => done(id, ctx),
       },
-      reportOutcome: (id, _outcome, ctx) => done(id, ctx),
-      cancel: done,
-    },
-    registration: {
-      start,
-      proveCard: (id, sig, ctx) =>
-        prove(id, sig, ctx, {
-          holderName: 'Mr John Rigby',
-          maskedEmail: 'j****y@nhs.net',
-          catalogue: questions,
-          questionsRequired: 2,
-        }),
-      answer,
-      resendCode: resend,
-      confirmCode: (id, code, ctx) => checkCode(id, code, ctx, undefined),
-      cancel: done,
-    },
+    ),
+    registration: fakeFlow<RegistrationSteps>(
+      { start, resendCode: resend, cancel: done },
+      {
+        proof: (id, sig, ctx) =>
+          prove(id, sig, ctx, {
+            holderName: 'Mr John Rigby',
+            maskedEmail: 'j****y@nhs.net',
+            catalogue: questions,
+            questionsRequired: 2,
+          }),
+        answers: answer,
+        code: (id, code, ctx) => checkCode(id, code, ctx, undefined),
+      },
+    ),
     health: {
       checkDatabase: () =>
         Promise.resolve(

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { DEMO_HELP_CONTACTS, helpContactsSchema } from '../../src/shared/help';
-import { mailSettingsSchema } from '../mail/mail-settings';
-import { keySettingsSchema } from '../security/key-settings';
-import { storageSettingsSchema } from '../storage/storage-settings';
-import { securityPolicySchema } from './policy';
+import { DEMO_HELP_CONTACTS, helpContactsSchema } from '../src/shared/help';
+import { mailSettingsSchema } from './mail/mail-settings';
+import { keySettingsSchema } from './security/key-settings';
+import { storageSettingsSchema } from './storage/storage-settings';
+import { securityPolicySchema } from './domain/policy';
 
 /** The settings the server's core needs: the security rules, the database, mail, the keys and the desk. */
 export const serverCoreSettingsSchema = z

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SECURITY_POLICY } from '../../../../server/domain/policy';
-import { serverCoreSettingsSchema } from '../../../../server/domain/server-core-settings';
+import { DEFAULT_SECURITY_POLICY } from '../../../server/domain/policy';
+import { serverCoreSettingsSchema } from '../../../server/server-core-settings';
 
 const key = () => randomBytes(32).toString('base64');
 const minimal = () => ({

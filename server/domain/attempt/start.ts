@@ -1,8 +1,10 @@
-import { ok } from '../../src/shared/result';
-import { randomToken } from '../security/secrets';
-import { type AttemptKind, insertAttempt } from '../storage/attempt-repository';
-import { type DomainDeps, audit, isoAfter } from './context';
-import type { DomainResult, RequestContext, StartAttemptResponse } from './ports';
+import { ok } from '../../../src/shared/result';
+import { randomToken } from '../../security/secrets';
+import type { DomainDeps } from '../deps';
+import type { DomainResult, RequestContext, StartAttemptResponse } from '../ports';
+import { audit } from '../refusal';
+import type { AttemptKind } from '../repository-ports';
+import { isoAfter } from '../time';
 
 /**
  * Starts an attempt for any well-formed card id, known or not, with the same work and the same
@@ -25,11 +27,11 @@ export async function startAttempt(
     nonce: randomToken(deps.policy.nonce.bytes),
     nonceExpiresAt: isoAfter(now, deps.policy.nonce.validSeconds),
   };
-  const superseded = await insertAttempt(deps.db, attempt, deps.policy.attempt.maxOpenPerCard);
+  const superseded = await deps.repos.attempts.insert(attempt, deps.policy.attempt.maxOpenPerCard);
   await audit(deps, ctx, {
     cardId,
     attemptId: attempt.attemptId,
-    action: kind === 'unlock' ? 'unlock.start' : 'register.start',
+    action: `${kind}.start`,
     outcome: 'ok',
     ...(superseded.length === 0 ? {} : { detail: `superseded=${superseded.length}` }),
   });

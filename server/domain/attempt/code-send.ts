@@ -1,0 +1,107 @@
+import { err, ok } from '../../../src/shared/result';
+import type { CodeDelivery } from '../../../src/shared/http-api';
+import { generateCode } from '../../security/secrets';
+import type { DomainDeps } from '../deps';
+import type { HolderMail } from '../delivery-port';
+import { maskEmail } from '../mask-email';
+import type { DomainError, DomainResult, RequestContext } from '../ports';
+import { audit, refuse } from '../refusal';
+import type { AttemptKind, AttemptRecord, CardRecord } from '../repository-ports';
+import { isoAfter } from '../time';
+
+/**
+ * Sends a fresh code for an answered attempt: reserves a send (limit and spacing enforced in the
+ * database), stores the code, then mails it. A mail certainly not sent gives back the send and the
+ * code before it; one whose outcome is unknown keeps both, since the code may still arrive.
+ */
+export async function sendCode(
+  deps: DomainDeps,
+  ctx: RequestContext,
+  attempt: AttemptRecord,
+  card: CardRecord,
+): Promise<DomainResult<CodeDelivery>> {
+  const { code: rules } = deps.policy;
+  const { attempts } = deps.repos;
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  const base = {
+    cardId: card.cardId,
+    attemptId: attempt.attemptId,
+    action: `${attempt.kind}.code-send`,
+  };
+  const reserved = await attempts.reserveSend(
+    attempt.attemptId,
+    rules.maxSendsPerAttempt,
+    isoAfter(now, -rules.resendIntervalSeconds),
+    nowIso,
+  );
+  if (reserved === undefined) {
+    const why = await whyNoSend(deps, attempt.attemptId, attempt.kind, now);
+    await audit(deps, ctx, { ...base, outcome: why.code });
+    return err(why);
+  }
+  const code = generateCode(rules.length);
+  const codeHash = deps.codeHasher.hash(attempt.attemptId, code);
+  const expiresAt = isoAfter(now, rules.validSeconds);
+  if (!(await attempts.storeCode(attempt.attemptId, reserved, codeHash, expiresAt))) {
+    // Cancelled or ended between the reservation and now: nothing to send.
+    return refuse(deps, ctx, base, 'ATTEMPT_STATE');
+  }
+  const outcome = await deps.mail.send({
+    purpose: attempt.kind === 'unlock' ? 'unlock-code' : 'registration-code',
+    to: card.email,
+    holderName: card.holderName,
+    code,
+    validMinutes: Math.round(rules.validSeconds / 60),
+  });
+  if (outcome === 'not-sent') {
+    await attempts.undoSend(attempt.attemptId, reserved, nowIso, codeHash);
+    return refuse(deps, ctx, base, 'MAIL_UNAVAILABLE');
+  }
+  await audit(deps, ctx, {
+    ...base,
+    outcome: 'ok',
+    detail: outcome === 'sent' ? `send=${reserved}` : `send=${reserved};mail=unconfirmed`,
+  });
+  return ok({
+    maskedEmail: maskEmail(card.email),
+    codeLength: code.length,
+    resendAvailableAt: isoAfter(now, rules.resendIntervalSeconds),
+    sendsLeft: rules.maxSendsPerAttempt - reserved,
+    ...(outcome === 'unknown' ? { delayed: true } : {}),
+  });
+}
+
+/**
+ * Sends a courtesy notice (unlocked, registered) without making the holder's request wait for the
+ * relay: the step is done whatever becomes of the mail, and a failure is only logged.
+ */
+export function sendNotice(deps: DomainDeps, attemptId: string, mail: HolderMail): void {
+  void deps.mail.send(mail).then((outcome) => {
+    if (outcome === 'not-sent') {
+      deps.logger.warn({ attemptId, purpose: mail.purpose }, 'a notice could not be sent');
+    }
+  });
+}
+
+/** Explains a refused send from the attempt as it is now. */
+async function whyNoSend(
+  deps: DomainDeps,
+  attemptId: string,
+  kind: AttemptKind,
+  now: Date,
+): Promise<DomainError> {
+  const current = await deps.repos.attempts.find(attemptId, kind);
+  const { code: rules } = deps.policy;
+  if (current === undefined) return { code: 'ATTEMPT_NOT_FOUND' };
+  if (current.expiresAt <= now.toISOString()) return { code: 'ATTEMPT_EXPIRED' };
+  if (current.state !== 'answered') return { code: 'ATTEMPT_STATE' };
+  if (current.sends >= rules.maxSendsPerAttempt) return { code: 'RESEND_LIMIT' };
+  if (current.lastSentAt !== null) {
+    const wait = Math.ceil(
+      (Date.parse(current.lastSentAt) + rules.resendIntervalSeconds * 1000 - now.getTime()) / 1000,
+    );
+    return { code: 'RESEND_TOO_SOON', details: { retryAfterSeconds: Math.max(1, wait) } };
+  }
+  return { code: 'ATTEMPT_STATE' };
+}

@@ -1,0 +1,62 @@
+import { ok } from '../../../../src/shared/result';
+import type { OutcomeRequest } from '../../ports';
+import { audit, refuse } from '../../refusal';
+import { rotationRefOf } from '../../rotation-ref';
+import { sendNotice } from '../code-send';
+import type { Step } from '../step';
+
+/**
+ * Unlock's outcome: what the card now holds. It ends the attempt (single use), then commits or
+ * drops the rotation this attempt released; an unlock clears the card's failures and is notified.
+ */
+export const outcomeReport: Step<OutcomeRequest, void> = {
+  action: 'outcome',
+  async run({ deps, ctx, attempt, base }, outcome) {
+    const { attempts, cards } = deps.repos;
+    const now = deps.now();
+    const nowIso = now.toISOString();
+    const cardBefore = await cards.find(attempt.cardId);
+    // Ending the attempt first makes the outcome single use; if the server stops before the
+    // rotation is committed, the pending PUK stays pending and the next visit resumes it.
+    const reason = `outcome-${outcome.outcome}`;
+    if (
+      cardBefore === undefined ||
+      !(await attempts.end(attempt.attemptId, reason, nowIso, ['authorised']))
+    ) {
+      return refuse(deps, ctx, base, 'ATTEMPT_STATE');
+    }
+    // Only the rotation this attempt released may be committed or dropped by its outcome.
+    const pending =
+      cardBefore.pendingPuk !== null && rotationRefOf(cardBefore.pendingPuk) === attempt.rotationRef
+        ? cardBefore.pendingPuk
+        : null;
+    let rotation: string = pending === null ? 'not-pending' : 'kept-pending';
+    if (pending !== null && outcome.pukOnCard === 'next') {
+      rotation = (await cards.commitPendingPuk(cardBefore.cardId, pending, nowIso))
+        ? 'committed'
+        : 'already-committed';
+    } else if (pending !== null && outcome.pukOnCard === 'previous') {
+      await cards.discardPendingPuk(cardBefore.cardId, pending, nowIso);
+      rotation = 'discarded';
+    }
+    if (outcome.outcome === 'unlocked') {
+      await cards.recordUnlock(cardBefore.cardId, nowIso);
+      sendNotice(deps, attempt.attemptId, {
+        purpose: 'unlocked-notice',
+        to: cardBefore.email,
+        holderName: cardBefore.holderName,
+        at: now,
+      });
+    }
+    const failureCode =
+      outcome.failureCode === undefined
+        ? ''
+        : `;failureCode=${outcome.failureCode.replace(/[^A-Za-z0-9_-]/g, '')}`;
+    await audit(deps, ctx, {
+      ...base,
+      outcome: outcome.outcome === 'unlocked' ? 'ok' : 'failed',
+      detail: `pukOnCard=${outcome.pukOnCard};rotation=${rotation}${failureCode}`,
+    });
+    return ok(undefined);
+  },
+};

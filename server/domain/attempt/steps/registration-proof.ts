@@ -1,0 +1,28 @@
+import { ok } from '../../../../src/shared/result';
+import { maskEmail } from '../../mask-email';
+import type { DomainResult, RegistrationProofResponse } from '../../ports';
+import { QUESTION_CATALOGUE } from '../../question-catalogue';
+import { audit } from '../../refusal';
+import type { CardRecord } from '../../repository-ports';
+import type { Step, StepRun } from '../step';
+import { cardProofStep } from './proof';
+
+/** What a registration offers the card that proved possession and passcode: the catalogue. */
+async function offerQuestions(
+  s: StepRun,
+  card: CardRecord,
+): Promise<DomainResult<RegistrationProofResponse>> {
+  await audit(s.deps, s.ctx, { ...s.base, outcome: 'ok' });
+  return ok({
+    holderName: card.holderName,
+    maskedEmail: maskEmail(card.email),
+    catalogue: [...QUESTION_CATALOGUE],
+    questionsRequired: s.deps.policy.answers.questionsRequired,
+  });
+}
+
+/** Registration's proof: the 9A signature (the passcode entered), then the catalogue. */
+export const registrationProof: Step<Uint8Array, RegistrationProofResponse> = cardProofStep({
+  key: (card) => card.pivAuthDer,
+  then: offerQuestions,
+});

@@ -1,0 +1,54 @@
+import type { CodeDelivery } from '../../../../src/shared/http-api';
+import { isLocked } from '../../card-lock';
+import type { GivenAnswers } from '../../ports';
+import { audit, fail, refuse } from '../../refusal';
+import { sendCode } from '../code-send';
+import { loadLiveAttempt } from '../load';
+import type { Step } from '../step';
+
+/**
+ * Unlock's answers: every registered question answered, checked against the stored hashes; a
+ * wrong set counts one failure against the card, and the last one locks it. Right: a code is sent.
+ */
+export const unlockAnswers: Step<GivenAnswers, CodeDelivery> = {
+  action: 'answers',
+  from: 'proved',
+  async run({ deps, ctx, attempt, base }, answers) {
+    const { attemptId } = attempt;
+    const maxFailures = deps.policy.answers.maxWrongSubmissions;
+    const now = deps.now().toISOString();
+    const card = await deps.repos.cards.find(attempt.cardId);
+    if (card === undefined) return fail('CARD_UNKNOWN');
+    const lock = async () => {
+      await deps.repos.attempts.end(attemptId, 'self-service-locked', now);
+      return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
+    };
+    if (isLocked(deps.policy, card)) return lock();
+    const stored = await deps.repos.cards.findAnswers(card.cardId);
+    const given = new Map(answers.map((a) => [a.questionId, a.answer]));
+    if (
+      given.size !== answers.length ||
+      given.size !== stored.length ||
+      stored.some((s) => !given.has(s.questionId))
+    ) {
+      return refuse(deps, ctx, base, 'VALIDATION_FAILED', { field: 'answers' });
+    }
+    // Every answer is checked, right or wrong, so timing says nothing about which one failed.
+    const checks = await Promise.all(
+      stored.map((s) => deps.answerHasher.verify(s.hash, given.get(s.questionId) ?? '')),
+    );
+    if (checks.some((right) => !right)) {
+      const failures = await deps.repos.cards.recordFailure(card.cardId, maxFailures, now);
+      if (failures === undefined || failures >= maxFailures) return lock();
+      const triesLeft = maxFailures - failures;
+      const detail = `triesLeft=${triesLeft}`;
+      return refuse(deps, ctx, { ...base, detail }, 'ANSWERS_WRONG', { triesLeft });
+    }
+    if (!(await deps.repos.attempts.markAnswered(attemptId, null, now, maxFailures))) {
+      const again = await loadLiveAttempt(deps, attemptId, attempt.kind);
+      return refuse(deps, ctx, base, again.ok ? 'SELF_SERVICE_LOCKED' : again.error.code);
+    }
+    await audit(deps, ctx, { ...base, outcome: 'ok' });
+    return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card);
+  },
+};

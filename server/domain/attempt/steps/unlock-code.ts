@@ -1,0 +1,37 @@
+import type { CodeVerified } from '../../../../src/shared/http-api';
+import { ok } from '../../../../src/shared/result';
+import type { DomainResult } from '../../ports';
+import { audit, refuse } from '../../refusal';
+import type { Step, StepRun } from '../step';
+import { whyRefused } from '../why-refused';
+import { codeStep } from './code';
+
+/** Unlock spends a right code to `verified`, while the card is not locked: the unblock may follow. */
+async function verifyForUnblock(
+  { deps, ctx, attempt, base }: StepRun,
+  codeHash: string,
+): Promise<DomainResult<CodeVerified>> {
+  const nowIso = deps.now().toISOString();
+  const { policy } = deps;
+  const spent = await deps.repos.attempts.spendCode(
+    attempt.attemptId,
+    codeHash,
+    policy.code.triesPerCode,
+    'verified',
+    nowIso,
+    policy.answers.maxWrongSubmissions,
+  );
+  if (!spent) {
+    // Another request spent the code, the card locked, or time ran out meanwhile.
+    const why = await whyRefused(deps, attempt.kind, attempt.cardId, attempt.attemptId, nowIso);
+    return refuse(deps, ctx, base, why);
+  }
+  await audit(deps, ctx, { ...base, outcome: 'ok' });
+  return ok({ unblockBy: attempt.expiresAt });
+}
+
+/** Unlock's code: a wrong one also counts against the card at its last try. */
+export const unlockCode: Step<string, CodeVerified> = codeStep({
+  countsAgainstCard: true,
+  spend: verifyForUnblock,
+});

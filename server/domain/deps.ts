@@ -1,0 +1,24 @@
+import type { MailDelivery } from './delivery-port';
+import type { SecurityPolicy } from './policy';
+import type { DomainEvents, DomainLogger } from './ports';
+import type { Repositories, UnitOfWork } from './repository-ports';
+import type { AnswerHashing, Clock, CodeHashing, SecretSealer } from './security-ports';
+import type { SourceThrottle } from './source-throttle';
+
+/** What every domain service works with: ports only, wired by server/create-services.ts. */
+export interface DomainDeps {
+  /** The repositories outside any transaction. */
+  readonly repos: Repositories;
+  readonly unitOfWork: UnitOfWork;
+  readonly policy: SecurityPolicy;
+  readonly keyRing: SecretSealer;
+  readonly answerHasher: AnswerHashing;
+  readonly codeHasher: CodeHashing;
+  readonly mail: MailDelivery;
+  readonly now: Clock;
+  readonly logger: DomainLogger;
+  /** Counters for monitoring: a no-op unless the server connects its metrics. */
+  readonly events: DomainEvents;
+  /** When each address was last audited for naming an unknown attempt (this instance only). */
+  readonly unknownAttemptAudits: SourceThrottle;
+}

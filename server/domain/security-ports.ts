@@ -1,0 +1,23 @@
+import type { SealedSecret } from './repository-ports';
+
+/** The clock every step reads; tests pass one they move by hand. */
+export type Clock = () => Date;
+
+/** Slow, peppered hashes of registered answers (Argon2id in server/security). */
+export interface AnswerHashing {
+  hash(answer: string): Promise<string>;
+  verify(stored: string, answer: string): Promise<boolean>;
+}
+
+/** Keyed hashes of one-time codes, bound to their attempt. */
+export interface CodeHashing {
+  hash(attemptId: string, code: string): string;
+  matches(attemptId: string, code: string, stored: string): boolean;
+}
+
+/** Seals and opens PUKs under the key-encryption keys (server/security/key-ring.ts). */
+export interface SecretSealer {
+  has(keyId: string): boolean;
+  seal(cardId: string, secret: string, keyId?: string): SealedSecret;
+  open(cardId: string, sealed: SealedSecret): string;
+}
