@@ -1,26 +1,9 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { normaliseAnswer } from '../domain/answer-form';
 import type { SecurityPolicy } from '../domain/policy';
 
 /** @node-rs/argon2's Argon2id (its enum is const, which isolated modules cannot import). */
 const ARGON2ID = 2 as Algorithm;
-
-/**
- * An answer as compared: Unicode NFKC, case-folded, punctuation dropped, runs of white space
- * collapsed to one space, trimmed. "Ford  Focus." and "ford focus" are the same answer.
- */
-export function normaliseAnswer(answer: string): string {
-  return (
-    answer
-      .normalize('NFKC')
-      // Upper then lower approximates Unicode full case folding (ß and SS, ς and σ compare equal).
-      .toUpperCase()
-      .toLowerCase()
-      .normalize('NFKC')
-      .replace(/\p{P}+/gu, '')
-      .replace(/\s+/gu, ' ')
-      .trim()
-  );
-}
 
 /**
  * Hashes and checks security answers with argon2id at the policy's cost, keyed with the server's

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CodeDelivery } from '../../../../src/shared/http-api';
-import { normaliseAnswer } from '../../../security/answer-hasher';
+import { normaliseAnswer } from '../../answer-form';
 import type { GivenAnswers } from '../../ports';
 import { findQuestion } from '../../question-catalogue';
 import { audit, fail, refuse } from '../../refusal';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SECURITY_POLICY } from '../../../../server/domain/policy';
-import { AnswerHasher, normaliseAnswer } from '../../../../server/security/answer-hasher';
+import { normaliseAnswer } from '../../../../server/domain/answer-form';
+import { AnswerHasher } from '../../../../server/security/answer-hasher';
 
 const pepper = () => randomBytes(32).toString('base64');
 const cheap = { memoryKiB: 8192, passes: 1, parallelism: 1 };
