@@ -1,5 +1,12 @@
 import { appError, type AppError } from '../shared/errors';
-import type { IpcResult, RendererApi } from '../shared/ipc-contract';
+import type {
+  FlowAction,
+  FlowActionRequest,
+  FlowName,
+  FlowView,
+  IpcResult,
+  RendererApi,
+} from '../shared/ipc-contract';
 
 declare global {
   interface Window {
@@ -40,6 +47,30 @@ export async function invoke<T>(
     return { ok: false, error: internalError() };
   }
 }
+
+/**
+ * Sends a flow's action on its channel `<flow>:<action>`, whose preload function is the channel in
+ * camelCase (`register:submit-code` → `registerSubmitCode`); a flow without it is ATTEMPT_STATE.
+ */
+export function invokeFlow<A extends FlowAction>(
+  flow: FlowName,
+  action: A,
+  request: FlowActionRequest<A>,
+): Promise<IpcResult<FlowView>> {
+  const method = `${flow}-${action}`.replace(/-([a-z])/g, (_, letter: string) =>
+    letter.toUpperCase(),
+  );
+  return invoke((api) => {
+    const call = (api as unknown as Record<string, FlowCall<A> | undefined>)[method];
+    return call === undefined
+      ? Promise.resolve({ ok: false, error: appError('ATTEMPT_STATE') })
+      : call(request);
+  });
+}
+
+type FlowCall<A extends FlowAction> = (
+  request: FlowActionRequest<A>,
+) => Promise<IpcResult<FlowView>>;
 
 function internalError(): AppError {
   return appError('INTERNAL');

@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { firstStepOf, stepOf } from './store/flow-slice';
 import { useWizardStore } from './store/wizard-store';
 import { BusyStep } from './steps/busy-step';
 import { CodeStep } from './steps/code-step';
@@ -12,48 +13,44 @@ import { RegisterQuestionsStep } from './steps/register-questions-step';
 import { StartStep } from './steps/start-step';
 
 /**
- * Picks the step component for the current FlowView. The renderer's own sub-steps are derived
- * here: the holder warning before the questions, and the passcode log-in that stands for 'idle'
- * (and for a wrong passcode) during registration. Ends with an exhaustiveness check, so a new
- * FlowView kind fails the type check until it has a screen.
+ * Picks the screen for the current FlowView, in the order of the flow's step list from the main
+ * process: the holder confirmation a step asks for first, and the passcode log-in a first step
+ * needs (for 'idle', and again after a wrong passcode). Ends with an exhaustiveness check.
  */
 export function StepRouter() {
-  const { view, journey, holderConfirmed, actionError } = useWizardStore(
+  const { view, journey, holderConfirmed, actionError, first, step } = useWizardStore(
     useShallow((s) => ({
       view: s.view,
       journey: s.journey,
       holderConfirmed: s.holderConfirmed,
       actionError: s.actionError,
+      first: firstStepOf(s.journey, s.flows),
+      step: stepOf(s.view, s.flows),
     })),
   );
   const error = (fromView: typeof actionError | undefined) => actionError ?? fromView ?? undefined;
+  const logIn = (fromView: typeof actionError | undefined) => (
+    <RegisterLoginStep key="register-login" error={error(fromView)} />
+  );
+  if (step?.confirmHolder === true && !holderConfirmed && 'holderName' in view) {
+    return <HolderStep key="holder" holderName={view.holderName} />;
+  }
 
   switch (view.kind) {
     case 'idle':
-      return journey === 'register' ? (
-        <RegisterLoginStep key="register-login" error={error(undefined)} />
-      ) : (
-        <StartStep key="start" />
-      );
+      return first?.input === 'passcode' ? logIn(undefined) : <StartStep key="start" />;
     case 'busy':
       return <BusyStep key={`busy-${view.step}`} step={view.step} />;
     case 'unlock-questions':
-      return holderConfirmed ? (
-        <QuestionsStep
-          key="unlock-questions"
-          holderName={view.holderName}
-          questions={view.questions}
-          answerTriesLeft={view.answerTriesLeft}
-          error={error(view.error)}
-        />
-      ) : (
-        <HolderStep key="unlock-holder" holderName={view.holderName} />
-      );
+      return <QuestionsStep key={view.kind} view={view} error={error(view.error)} />;
+    case 'register-questions':
+      return <RegisterQuestionsStep key={view.kind} view={view} error={error(view.error)} />;
     case 'unlock-code':
+    case 'register-code':
       return (
         <CodeStep
-          key="unlock-code"
-          journey="unlock"
+          key={view.kind}
+          journey={journey}
           delivery={view.delivery}
           error={error(view.error)}
         />
@@ -67,32 +64,11 @@ export function StepRouter() {
         />
       );
     case 'unlock-done':
-      return <DoneStep key="unlock-done" journey="unlock" holderName={view.holderName} />;
-    case 'register-questions':
-      return (
-        <RegisterQuestionsStep
-          key="register-questions"
-          holderName={view.holderName}
-          maskedEmail={view.maskedEmail}
-          catalogue={view.catalogue}
-          questionsRequired={view.questionsRequired}
-          error={error(view.error)}
-        />
-      );
-    case 'register-code':
-      return (
-        <CodeStep
-          key="register-code"
-          journey="register"
-          delivery={view.delivery}
-          error={error(view.error)}
-        />
-      );
     case 'register-done':
-      return <DoneStep key="register-done" journey="register" holderName={view.holderName} />;
+      return <DoneStep key={view.kind} journey={journey} holderName={view.holderName} />;
     case 'failed':
-      return journey === 'register' && view.error.code === 'PASSCODE_WRONG' ? (
-        <RegisterLoginStep key="register-login" error={error(view.error)} />
+      return first?.input === 'passcode' && view.error.code === 'PASSCODE_WRONG' ? (
+        logIn(view.error)
       ) : (
         <FailureStep
           key={`failed-${view.error.code}`}

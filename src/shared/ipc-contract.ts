@@ -7,13 +7,9 @@ import { ANSWER_MAX_LENGTH, QUESTIONS_REQUIRED } from './limits';
 import { passcodePolicyNameSchema } from './passcode-policy';
 import type { Result } from './result';
 
-/**
- * The contract between the renderer and the main process: every channel once, as
- * `namespace:action` with its zod request and response. Both sides parse with these schemas, and
- * the same contract is carried by Electron IPC in the app and by the loopback bridge in browser
- * mode. The renderer never sees the card or a secret after use: it sees names, questions,
- * progress and errors.
- */
+// The renderer–main contract: every channel once, as `namespace:action` with its zod request and
+// response, parsed on both sides and carried by Electron IPC or the browser bridge alike. The
+// renderer sees names, questions, progress and errors: never the card or a secret after use.
 
 /** The reader and card as the start screen shows them. */
 const readerStatusSchema = z
@@ -107,6 +103,43 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
 ]);
 export type FlowView = z.infer<typeof flowViewSchema>;
 
+/** The flows the app runs; each is a list of steps (`flow:get-steps`). */
+const flowNameSchema = z.enum(['unlock', 'register']);
+export type FlowName = z.infer<typeof flowNameSchema>;
+
+/** One step of a flow as the screens follow it, in the order the main process runs them. */
+const flowStepSchema = z
+  .object({
+    /** The view that asks for the step; null for a flow's first step, asked for from no view. */
+    view: z
+      .enum([
+        'unlock-questions',
+        'unlock-code',
+        'unlock-new-passcode',
+        'register-questions',
+        'register-code',
+      ])
+      .nullable(),
+    /** What the screen collects before sending the step: nothing, or the card's passcode. */
+    input: z.enum(['none', 'passcode']),
+    /** Whether the holder confirms the card is theirs on a screen of its own before the form. */
+    confirmHolder: z.boolean(),
+    /** The progress shown as soon as the step is sent, until the main process shows its own. */
+    progress: progressStepSchema,
+  })
+  .strict();
+export type FlowStep = z.infer<typeof flowStepSchema>;
+
+/** A flow's steps in order, and the view that ends it. */
+const flowStepListSchema = z
+  .object({
+    flow: flowNameSchema,
+    steps: z.array(flowStepSchema).min(1).max(12),
+    done: z.enum(['unlock-done', 'register-done']),
+  })
+  .strict();
+export type FlowStepList = z.infer<typeof flowStepListSchema>;
+
 /** Facts about the app the screens need. */
 const appInfoSchema = z
   .object({
@@ -138,6 +171,12 @@ export const IPC_INVOKE = {
     response: readerStatusSchema,
   },
   'flow:get-view': { method: 'flowGetView', request: empty, response: flowViewSchema },
+  /** Every flow's list of steps: the screens follow it rather than an order of their own. */
+  'flow:get-steps': {
+    method: 'flowGetSteps',
+    request: empty,
+    response: z.array(flowStepListSchema).max(8),
+  },
   'unlock:start': { method: 'unlockStart', request: empty, response: flowViewSchema },
   'unlock:answer': {
     method: 'unlockAnswer',
@@ -189,11 +228,28 @@ export const IPC_EVENTS = {
   'flow:view-changed': { method: 'onFlowViewChanged', payload: flowViewSchema },
 } as const;
 
+/** Every invoke channel's name. */
 export type InvokeChannel = keyof typeof IPC_INVOKE;
+/** Every event channel's name. */
 export type EventChannel = keyof typeof IPC_EVENTS;
+/** What a channel's caller sends (before parsing). */
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof IPC_INVOKE)[C]['request']>;
+/** What a channel answers (after parsing). */
 export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof IPC_INVOKE)[C]['response']>;
+/** What an event carries (after parsing). */
 export type EventPayload<C extends EventChannel> = z.output<(typeof IPC_EVENTS)[C]['payload']>;
+
+/** A flow step's action: its channel after `<flow>:` (`unlock:submit-code` → `submit-code`). */
+export type FlowAction = InvokeChannel extends infer C
+  ? C extends `${FlowName}:${infer A}`
+    ? A
+    : never
+  : never;
+
+/** The request of a flow's action, whichever flow sends it. */
+export type FlowActionRequest<A extends FlowAction> = InvokeRequest<
+  Extract<InvokeChannel, `${FlowName}:${A}`>
+>;
 
 /** What every invoke returns: a value, or an error as a value (never a thrown error across IPC). */
 export type IpcResult<T> = Result<T, AppError>;

@@ -1,5 +1,4 @@
 import type { AppError, ErrorCode } from '../../shared/errors';
-import type { AttemptRef } from './unlock-flow';
 
 /**
  * Errors after which starting again can help (the card came out, the network dropped); the others
@@ -49,26 +48,3 @@ export const RESEND_PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SERVER_UNREACHABLE',
   'SERVER_ERROR',
 ]);
-
-/**
- * The code screen after right answers whose email could not be sent: no delivery yet, the error
- * says to press Resend (no send was counted, and the answers are kept on the attempt).
- */
-export function codeNotSent(
-  from: { readonly attempt: AttemptRef; readonly holderName: string },
-  error: AppError,
-): {
-  readonly kind: 'code';
-  readonly attempt: AttemptRef;
-  readonly holderName: string;
-  readonly delivery: null;
-  readonly error: AppError;
-} {
-  return {
-    kind: 'code',
-    attempt: from.attempt,
-    holderName: from.holderName,
-    delivery: null,
-    error,
-  };
-}

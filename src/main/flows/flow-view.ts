@@ -1,102 +1,68 @@
-import type { FlowView } from '../../shared/ipc-contract';
+import type { FlowView, ProgressStep } from '../../shared/ipc-contract';
 import type { PasscodePolicyName } from '../../shared/passcode-policy';
+import type { OuterState } from './attempt-states';
 import type { RegistrationState } from './registration-flow';
 import type { UnlockState } from './unlock-flow';
 
-/**
- * What the renderer sees of a flow: derived from the state, never stored. The card identifier and
- * the attempt stay in the main process; no state holds a secret, and nothing here adds one.
- */
-
-/** The active flow, if any. */
-export type ActiveFlow =
-  | { readonly flow: 'none' }
-  | { readonly flow: 'unlock'; readonly state: UnlockState }
-  | { readonly flow: 'register'; readonly state: RegistrationState };
+// What the renderer sees of a flow: derived from the state, never stored. The card identifier and
+// the attempt stay in the main process; no state holds a secret, and nothing here adds one.
 
 const withError = <T extends object>(view: T, error: unknown): T =>
   error === undefined ? view : { ...view, error };
 
+/** The view of the busy states and the endings every flow shares. */
+function sharedView(
+  state: OuterState | { readonly kind: string },
+  progress: Readonly<Record<string, ProgressStep>>,
+  done: 'unlock-done' | 'register-done',
+): FlowView {
+  const step = progress[state.kind];
+  if (step !== undefined) return { kind: 'busy', step };
+  const outer = state as OuterState;
+  if (outer.kind === 'done') return { kind: done, holderName: outer.holderName };
+  if (outer.kind === 'failed')
+    return { kind: 'failed', error: outer.error, canRetry: outer.canRetry };
+  return { kind: 'idle' };
+}
+
+const UNLOCK_PROGRESS: Readonly<Record<string, ProgressStep>> = {
+  'reading-card': 'reading-card',
+  'proving-card': 'proving-card',
+  'checking-answers': 'checking-answers',
+  'sending-code': 'sending-code',
+  'checking-code': 'checking-code',
+};
+
 /** The view of an unlock state. */
 export function unlockView(state: UnlockState, policy: PasscodePolicyName): FlowView {
-  switch (state.kind) {
-    case 'idle':
-      return { kind: 'idle' };
-    case 'reading-card':
-      return { kind: 'busy', step: 'reading-card' };
-    case 'proving-card':
-      return { kind: 'busy', step: 'proving-card' };
-    case 'checking-answers':
-      return { kind: 'busy', step: 'checking-answers' };
-    case 'sending-code':
-      return { kind: 'busy', step: 'sending-code' };
-    case 'checking-code':
-      return { kind: 'busy', step: 'checking-code' };
-    case 'unblocking':
-      return { kind: 'busy', step: state.step };
-    case 'questions':
-      return withError(
-        {
-          kind: 'unlock-questions',
-          holderName: state.holderName,
-          questions: [...state.questions],
-          answerTriesLeft: state.answerTriesLeft,
-        },
-        state.error,
-      );
-    case 'code':
-      return withError({ kind: 'unlock-code', delivery: state.delivery }, state.error);
-    case 'new-passcode':
-      return withError({ kind: 'unlock-new-passcode', policy }, state.error);
-    case 'done':
-      return { kind: 'unlock-done', holderName: state.holderName };
-    case 'failed':
-      return { kind: 'failed', error: state.error, canRetry: state.canRetry };
+  if (state.kind === 'unblocking') return { kind: 'busy', step: state.step };
+  if (state.kind === 'new-passcode') {
+    return withError({ kind: 'unlock-new-passcode', policy }, state.error);
   }
+  if (state.kind === 'code') {
+    return withError({ kind: 'unlock-code', delivery: state.delivery }, state.error);
+  }
+  if (state.kind !== 'questions') return sharedView(state, UNLOCK_PROGRESS, 'unlock-done');
+  const { holderName, questions, answerTriesLeft } = state;
+  const view = { holderName, questions: [...questions], answerTriesLeft };
+  return withError({ kind: 'unlock-questions', ...view } as const, state.error);
 }
+
+const REGISTRATION_PROGRESS: Readonly<Record<string, ProgressStep>> = {
+  'reading-card': 'reading-card',
+  'proving-card': 'proving-card',
+  'saving-answers': 'sending-code',
+  'sending-code': 'sending-code',
+  confirming: 'registering',
+};
 
 /** The view of a registration state. */
 export function registrationView(state: RegistrationState): FlowView {
-  switch (state.kind) {
-    case 'idle':
-      return { kind: 'idle' };
-    case 'reading-card':
-      return { kind: 'busy', step: 'reading-card' };
-    case 'proving-card':
-      return { kind: 'busy', step: 'proving-card' };
-    case 'saving-answers':
-    case 'sending-code':
-      return { kind: 'busy', step: 'sending-code' };
-    case 'confirming':
-      return { kind: 'busy', step: 'registering' };
-    case 'questions':
-      return withError(
-        {
-          kind: 'register-questions',
-          holderName: state.holderName,
-          maskedEmail: state.maskedEmail,
-          catalogue: [...state.catalogue],
-          questionsRequired: state.questionsRequired,
-        },
-        state.error,
-      );
-    case 'code':
-      return withError({ kind: 'register-code', delivery: state.delivery }, state.error);
-    case 'done':
-      return { kind: 'register-done', holderName: state.holderName };
-    case 'failed':
-      return { kind: 'failed', error: state.error, canRetry: state.canRetry };
+  if (state.kind === 'code') {
+    return withError({ kind: 'register-code', delivery: state.delivery }, state.error);
   }
-}
-
-/** The view of whatever flow is active. */
-export function flowView(active: ActiveFlow, policy: PasscodePolicyName): FlowView {
-  switch (active.flow) {
-    case 'none':
-      return { kind: 'idle' };
-    case 'unlock':
-      return unlockView(active.state, policy);
-    case 'register':
-      return registrationView(active.state);
-  }
+  if (state.kind !== 'questions') return sharedView(state, REGISTRATION_PROGRESS, 'register-done');
+  const { holderName, maskedEmail, catalogue, questionsRequired } = state;
+  const view = { holderName, maskedEmail, catalogue: [...catalogue], questionsRequired };
+  return withError({ kind: 'register-questions', ...view } as const, state.error);
 }

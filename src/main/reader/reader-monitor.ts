@@ -2,7 +2,7 @@ import type { ReaderStatus } from '../../shared/ipc-contract';
 import { err, ok } from '../../shared/result';
 import { PivClient } from '../card/piv-client';
 import type { CardResult, ReaderBackend, ReaderEvent, ReaderInfo } from '../card/types';
-import type { CardAccess, CardHandle } from '../flows/flow-runner';
+import type { CardAccess, CardHandle } from '../flows/card-work';
 import type { Logger } from '../logging/logger';
 import { readerStatusFrom, unavailableReason } from './reader-status';
 

@@ -51,6 +51,9 @@ export interface ServerClient {
   registerCancel(attemptId: string): Promise<ServerResult<void>>;
 }
 
+/** The routes every attempt flow has, after its name (`unlockStart`, `registerStart`, …). */
+type AttemptAction = 'Start' | 'Proof' | 'Answers' | 'Resend' | 'Code' | 'Cancel';
+
 /** How to reach the server. */
 export interface ServerClientOptions {
   readonly baseUrl: string;
@@ -176,22 +179,27 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     (attemptId: string | null, body?: unknown): Promise<ServerResult<T>> =>
       call(route, attemptId, body) as Promise<ServerResult<T>>;
 
+  /** The calls every attempt flow has, on the API routes its name begins (`unlock` → `unlockStart`). */
+  const attemptCalls = <F extends 'unlock' | 'register'>(flow: F) => {
+    const route = (action: AttemptAction): RouteName => `${flow}${action}`;
+    const calls: Record<AttemptAction, (...args: never[]) => Promise<ServerResult<unknown>>> = {
+      Start: (cardId: string) => call(route('Start'), null, { cardId }),
+      Proof: (id: string, signature: Uint8Array) =>
+        call(route('Proof'), id, { signature: toBase64(signature) }),
+      Answers: (id: string, answers: readonly Answer[]) => call(route('Answers'), id, { answers }),
+      Resend: (id: string) => call(route('Resend'), id),
+      Code: (id: string, code: string) => call(route('Code'), id, { code }),
+      Cancel: (id: string) => call(route('Cancel'), id),
+    };
+    // `call` parsed each response with its route's schema: the method's name gives its type.
+    const named = Object.entries(calls).map(([action, fn]) => [`${flow}${action}`, fn]);
+    return Object.fromEntries(named) as Pick<ServerClient, `${F}${AttemptAction}`>;
+  };
+
   return {
-    unlockStart: (cardId) => typed<StartAttempt>('unlockStart')(null, { cardId }),
-    unlockProof: (id, signature) =>
-      typed<UnlockProof>('unlockProof')(id, { signature: toBase64(signature) }),
-    unlockAnswers: (id, answers) => typed<CodeDelivery>('unlockAnswers')(id, { answers }),
-    unlockResend: (id) => typed<CodeDelivery>('unlockResend')(id),
-    unlockCode: (id, code) => typed<CodeVerified>('unlockCode')(id, { code }),
+    ...attemptCalls('unlock'),
     unlockUnblock: (id) => typed<UnblockAuthorisation>('unlockUnblock')(id),
     unlockOutcome: (id, outcome) => typed<void>('unlockOutcome')(id, outcome),
-    unlockCancel: (id) => typed<void>('unlockCancel')(id),
-    registerStart: (cardId) => typed<StartAttempt>('registerStart')(null, { cardId }),
-    registerProof: (id, signature) =>
-      typed<RegistrationProof>('registerProof')(id, { signature: toBase64(signature) }),
-    registerAnswers: (id, answers) => typed<CodeDelivery>('registerAnswers')(id, { answers }),
-    registerResend: (id) => typed<CodeDelivery>('registerResend')(id),
-    registerCode: (id, code) => typed<void>('registerCode')(id, { code }),
-    registerCancel: (id) => typed<void>('registerCancel')(id),
+    ...attemptCalls('register'),
   };
 }

@@ -14,3 +14,15 @@ export function CancelButton() {
     </button>
   );
 }
+
+/** A form's buttons: submit (Next, unless named) and Cancel. */
+export function FormButtons({ submit }: { readonly submit?: string }) {
+  return (
+    <div className="nhsuk-button-group">
+      <button className="nhsuk-button" type="submit">
+        {submit ?? wording().common.next}
+      </button>
+      <CancelButton />
+    </div>
+  );
+}

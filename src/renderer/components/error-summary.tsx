@@ -7,6 +7,16 @@ export interface SummaryItem {
   readonly targetId?: string;
 }
 
+/** The summary of a one-field form: the problem found on the page, else the main process's. */
+export function fieldSummary(
+  problem: string | null,
+  error: { readonly message: string } | undefined,
+  targetId: string,
+): SummaryItem[] {
+  const text = problem ?? error?.message;
+  return text === undefined ? [] : [{ text, targetId }];
+}
+
 /** Moves focus to a field by id, as the design system's error summary links do. */
 function focusField(event: MouseEvent<HTMLAnchorElement>, targetId: string): void {
   event.preventDefault();

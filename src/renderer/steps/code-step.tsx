@@ -4,15 +4,16 @@ import { appError, type AppError } from '../../shared/errors';
 import { unlockCodeSchema, type CodeDelivery } from '../../shared/http-api';
 import { wording } from '../../shared/wording';
 import { Emphasised } from '../components/emphasised';
-import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import { fieldSummary } from '../components/error-summary';
 import { TextField } from '../components/text-field';
 import { useSecondsUntil } from '../components/use-seconds-until';
 import { HelpContacts } from '../components/help-contacts';
 import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
+import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
-import { CancelButton } from '../components/cancel-button';
+import { CancelButton, FormButtons } from '../components/cancel-button';
 
 /** The code as the server wants it, or the problem to show; `length` is the code's as sent. */
 function checkCode(
@@ -129,9 +130,7 @@ function CodeForm({
 }) {
   const words = wording().code;
   const title = journey === 'unlock' ? words.heading : words.registerHeading;
-  const heading = useStepHeading(title);
   const submitCode = useWizardStore((s) => s.submitCode);
-  const nextStep = useNextStep();
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -147,22 +146,11 @@ function CodeForm({
     void submitCode(checked.code);
   };
 
-  const items: SummaryItem[] =
-    problem !== null
-      ? [{ text: problem, targetId: 'code' }]
-      : error !== undefined
-        ? [{ text: error.message, targetId: 'code' }]
-        : [];
+  const items = fieldSummary(problem, error, 'code');
 
   return (
     <>
-      <ErrorSummary
-        items={items}
-        description={problem === null && error !== undefined ? nextStep(error) : undefined}
-      />
-      <h1 ref={heading} tabIndex={-1}>
-        {title}
-      </h1>
+      <StepHead title={title} items={items} error={problem === null ? error : undefined} />
       <p>{journey === 'unlock' ? words.lead : words.registerLead}</p>
       <div className="nhsuk-inset-text">
         <span className="nhsuk-u-visually-hidden">{wording().common.informationPrefix}</span>
@@ -183,12 +171,7 @@ function CodeForm({
           autoComplete="one-time-code"
           widthClass="nhsuk-input--width-10"
         />
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit">
-            {wording().common.next}
-          </button>
-          <CancelButton />
-        </div>
+        <FormButtons />
       </form>
       <Resend delivery={delivery} />
     </>

@@ -9,12 +9,11 @@ import {
   type PasscodePolicyName,
 } from '../../shared/passcode-policy';
 import { wording } from '../../shared/wording';
-import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import type { SummaryItem } from '../components/error-summary';
 import { PasscodeField } from '../components/passcode-field';
-import { useNextStep } from '../components/use-help';
-import { useStepHeading } from '../components/use-step-heading';
+import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
-import { CancelButton } from '../components/cancel-button';
+import { FormButtons } from '../components/cancel-button';
 
 /**
  * What to say about the first box while typing: every rule it breaks, but not "empty" (the
@@ -44,6 +43,9 @@ function confirmationMessages(
   return confirmationProblems(passcode, confirmation).map((p) => passcodeProblemMessage(p, policy));
 }
 
+/** Both boxes hold a new passcode: problems shown as typed, and the browser may suggest one. */
+const NEW_PASSCODE = { liveErrors: true, autoComplete: 'new-password' } as const;
+
 /**
  * The new passcode, typed twice and checked against the policy as it is typed, with Show/Hide.
  * Both boxes live in this component only and are wiped when Confirm sends them.
@@ -57,9 +59,7 @@ export function NewPasscodeStep({
 }) {
   const policy = PASSCODE_POLICIES[policyName];
   const words = wording().passcode;
-  const heading = useStepHeading(words.heading);
   const setPasscode = useWizardStore((s) => s.setPasscode);
-  const nextStep = useNextStep();
   const [passcode, setPasscodeText] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [submitted, setSubmitted] = useState(false);
@@ -94,10 +94,7 @@ export function NewPasscodeStep({
 
   return (
     <>
-      <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
-      <h1 ref={heading} tabIndex={-1}>
-        {words.heading}
-      </h1>
+      <StepHead title={words.heading} items={items} error={fromServer ? error : undefined} />
       <p>{words.reuse}</p>
       <form noValidate onSubmit={onSubmit}>
         <PasscodeField
@@ -105,27 +102,20 @@ export function NewPasscodeStep({
           label={words.newLabel}
           hint={words.policy(policy)}
           errors={first}
-          liveErrors
+          {...NEW_PASSCODE}
           value={passcode}
           onChange={setPasscodeText}
-          autoComplete="new-password"
         />
         <PasscodeField
           id="confirm-passcode"
           label={words.confirmLabel}
           hint={words.confirmHint}
           errors={second}
-          liveErrors
+          {...NEW_PASSCODE}
           value={confirmation}
           onChange={setConfirmation}
-          autoComplete="new-password"
         />
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit">
-            {words.confirmButton}
-          </button>
-          <CancelButton />
-        </div>
+        <FormButtons submit={words.confirmButton} />
       </form>
     </>
   );

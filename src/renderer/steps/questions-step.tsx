@@ -1,15 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
-import type { Question } from '../../shared/http-api';
+import type { FlowView } from '../../shared/ipc-contract';
 import { ANSWER_MAX_LENGTH } from '../../shared/limits';
 import { wording } from '../../shared/wording';
-import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import type { SummaryItem } from '../components/error-summary';
 import { TextField } from '../components/text-field';
-import { useNextStep } from '../components/use-help';
-import { useStepHeading } from '../components/use-step-heading';
+import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
 import { HolderWarning } from './holder-step';
-import { CancelButton } from '../components/cancel-button';
+import { FormButtons } from '../components/cancel-button';
 
 /** The problem with one answer, or null; `question` names it ("question 1"). */
 export function answerProblem(answer: string, question: string): string | null {
@@ -33,20 +32,15 @@ function serverSummary(error: AppError, triesLeft: number): SummaryItem {
  * component only and are wiped as soon as they are submitted.
  */
 export function QuestionsStep({
-  holderName,
-  questions,
-  answerTriesLeft,
+  view,
   error,
 }: {
-  readonly holderName: string;
-  readonly questions: readonly Question[];
-  readonly answerTriesLeft: number;
+  readonly view: Extract<FlowView, { kind: 'unlock-questions' }>;
   readonly error: AppError | undefined;
 }) {
+  const { holderName, questions, answerTriesLeft } = view;
   const words = wording().questions;
-  const heading = useStepHeading(words.heading);
   const submitAnswers = useWizardStore((s) => s.submitAnswers);
-  const nextStep = useNextStep();
   const [answers, setAnswers] = useState<readonly string[]>(() => questions.map(() => ''));
   const [problems, setProblems] = useState<readonly (string | null)[]>([]);
 
@@ -70,10 +64,7 @@ export function QuestionsStep({
 
   return (
     <>
-      <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
-      <h1 ref={heading} tabIndex={-1}>
-        {words.heading}
-      </h1>
+      <StepHead title={words.heading} items={items} error={fromServer ? error : undefined} />
       <HolderWarning holderName={holderName} />
       <p>{words.lead}</p>
       <form noValidate onSubmit={onSubmit}>
@@ -87,12 +78,7 @@ export function QuestionsStep({
             onChange={(value) => setAnswers((all) => all.map((a, j) => (j === i ? value : a)))}
           />
         ))}
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit">
-            {wording().common.next}
-          </button>
-          <CancelButton />
-        </div>
+        <FormButtons />
       </form>
     </>
   );

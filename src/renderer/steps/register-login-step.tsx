@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
 import { wording } from '../../shared/wording';
-import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import { fieldSummary } from '../components/error-summary';
 import { PasscodeField } from '../components/passcode-field';
-import { useNextStep } from '../components/use-help';
-import { useStepHeading } from '../components/use-step-heading';
+import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
-import { CancelButton } from '../components/cancel-button';
+import { FormButtons } from '../components/cancel-button';
 
 /**
  * The seed's "Log in with Smartcard" page, which begins registration: the card proves possession
@@ -14,9 +13,7 @@ import { CancelButton } from '../components/cancel-button';
  */
 export function RegisterLoginStep({ error }: { readonly error: AppError | undefined }) {
   const words = wording().login;
-  const heading = useStepHeading(words.heading);
   const logIn = useWizardStore((s) => s.logIn);
-  const nextStep = useNextStep();
   const [passcode, setPasscode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -32,22 +29,11 @@ export function RegisterLoginStep({ error }: { readonly error: AppError | undefi
     void logIn(typed);
   };
 
-  const items: SummaryItem[] =
-    problem !== null
-      ? [{ text: problem, targetId: 'login-passcode' }]
-      : error !== undefined
-        ? [{ text: error.message, targetId: 'login-passcode' }]
-        : [];
+  const items = fieldSummary(problem, error, 'login-passcode');
 
   return (
     <>
-      <ErrorSummary
-        items={items}
-        description={problem === null && error !== undefined ? nextStep(error) : undefined}
-      />
-      <h1 ref={heading} tabIndex={-1}>
-        {words.heading}
-      </h1>
+      <StepHead title={words.heading} items={items} error={problem === null ? error : undefined} />
       <p>{words.intro}</p>
       <form noValidate onSubmit={onSubmit}>
         <PasscodeField
@@ -59,12 +45,7 @@ export function RegisterLoginStep({ error }: { readonly error: AppError | undefi
           onChange={setPasscode}
           autoComplete="current-password"
         />
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit">
-            {words.button}
-          </button>
-          <CancelButton />
-        </div>
+        <FormButtons submit={words.button} />
       </form>
     </>
   );

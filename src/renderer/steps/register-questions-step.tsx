@@ -1,17 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
-import type { Question } from '../../shared/http-api';
+import type { FlowView } from '../../shared/ipc-contract';
 import type { AnswerInput } from '../../shared/ipc-contract';
 import { wording } from '../../shared/wording';
 import { Emphasised } from '../components/emphasised';
-import { ErrorSummary, type SummaryItem } from '../components/error-summary';
+import type { SummaryItem } from '../components/error-summary';
 import { describedBy, ErrorMessage } from '../components/field-parts';
 import { TextField } from '../components/text-field';
-import { useNextStep } from '../components/use-help';
-import { useStepHeading } from '../components/use-step-heading';
+import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
 import { answerProblem } from './questions-step';
-import { CancelButton } from '../components/cancel-button';
+import { FormButtons } from '../components/cancel-button';
 
 /** One slot of the form: the question chosen (empty until one is) and its answer. */
 type Pick = AnswerInput;
@@ -31,22 +30,15 @@ function choiceProblem(picks: readonly Pick[], index: number): string | null {
  * this component and are wiped when sent.
  */
 export function RegisterQuestionsStep({
-  holderName,
-  maskedEmail,
-  catalogue,
-  questionsRequired,
+  view,
   error,
 }: {
-  readonly holderName: string;
-  readonly maskedEmail: string;
-  readonly catalogue: readonly Question[];
-  readonly questionsRequired: number;
+  readonly view: Extract<FlowView, { kind: 'register-questions' }>;
   readonly error: AppError | undefined;
 }) {
+  const { holderName, maskedEmail, catalogue, questionsRequired } = view;
   const words = wording().registerQuestions;
-  const heading = useStepHeading(words.heading);
-  const submitRegistration = useWizardStore((s) => s.submitRegistration);
-  const nextStep = useNextStep();
+  const submitAnswers = useWizardStore((s) => s.submitAnswers);
   const slots = Array.from({ length: questionsRequired }, (_, i) => i);
   const [picks, setPicks] = useState<readonly Pick[]>(() =>
     slots.map(() => ({ questionId: '', answer: '' })),
@@ -68,7 +60,7 @@ export function RegisterQuestionsStep({
     if ([...choices, ...answers].some((p) => p !== null)) return;
     const payload = picks.map((p) => ({ questionId: p.questionId, answer: p.answer }));
     setPicks((all) => all.map((p) => ({ ...p, answer: '' })));
-    void submitRegistration(payload);
+    void submitAnswers(payload);
   };
 
   const local: SummaryItem[] = slots.flatMap((i) => [
@@ -80,10 +72,7 @@ export function RegisterQuestionsStep({
 
   return (
     <>
-      <ErrorSummary items={items} description={fromServer ? nextStep(error) : undefined} />
-      <h1 ref={heading} tabIndex={-1}>
-        {words.heading}
-      </h1>
+      <StepHead title={words.heading} items={items} error={fromServer ? error : undefined} />
       <p>{words.lead(holderName, questionsRequired)}</p>
       <p>
         <Emphasised parts={words.sendTo(maskedEmail)} />
@@ -135,12 +124,7 @@ export function RegisterQuestionsStep({
             </fieldset>
           );
         })}
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit">
-            {wording().common.next}
-          </button>
-          <CancelButton />
-        </div>
+        <FormButtons />
       </form>
     </>
   );

@@ -10,7 +10,7 @@ export interface AppSlice {
   /** 'failed' when the first load could not reach the main process. */
   readonly connection: 'loading' | 'ready' | 'failed';
   readonly connectionError: AppError | null;
-  /** Reads the app facts, the reader status and the current step from the main process. */
+  /** Reads the app facts, the flows' steps, the reader status and the current view from main. */
   readonly load: () => Promise<void>;
   /** Subscribes to the main process's events; returns the unsubscribe function. */
   readonly connect: () => () => void;
@@ -26,8 +26,9 @@ export const createAppSlice: StateCreator<WizardState, [], [], AppSlice> = (set,
       set({ connection: 'failed', connectionError: appError('INTERNAL') });
       return;
     }
-    const [info, reader, view] = await Promise.all([
+    const [info, flows, reader, view] = await Promise.all([
       invoke((api) => api.appGetInfo({})),
+      invoke((api) => api.flowGetSteps({})),
       invoke((api) => api.readerGetStatus({})),
       invoke((api) => api.flowGetView({})),
     ]);
@@ -35,7 +36,12 @@ export const createAppSlice: StateCreator<WizardState, [], [], AppSlice> = (set,
       set({ connection: 'failed', connectionError: info.error });
       return;
     }
-    set({ info: info.value, connection: 'ready', connectionError: null });
+    // Without the flows' step lists no screen knows what comes next: as bad as no app facts.
+    if (!flows.ok) {
+      set({ connection: 'failed', connectionError: flows.error });
+      return;
+    }
+    set({ info: info.value, flows: flows.value, connection: 'ready', connectionError: null });
     if (reader.ok) get().setReaderStatus(reader.value);
     if (view.ok) get().showView(view.value);
   },

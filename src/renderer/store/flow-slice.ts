@@ -2,26 +2,33 @@ import type { StateCreator } from 'zustand';
 import { appError, type AppError, type ErrorCode } from '../../shared/errors';
 import type {
   AnswerInput,
+  FlowAction,
+  FlowActionRequest,
+  FlowName,
+  FlowStep,
+  FlowStepList,
   FlowView,
   IpcResult,
   ProgressStep,
   ReaderStatus,
 } from '../../shared/ipc-contract';
-import { invoke } from '../api';
+import { invoke, invokeFlow } from '../api';
 import type { WizardState } from './wizard-store';
 
-/** Which of the two flows the person is in; decides what 'idle' and some failures show. */
-export type Journey = 'unlock' | 'register';
+/** Which flow the person is in; decides what 'idle' and some failures show. */
+export type Journey = FlowName;
 
 /**
- * The wizard's position: the main process's FlowView plus the few sub-steps only the renderer
- * has (the holder warning before the questions, the passcode log-in before registration).
+ * The wizard's position: the main process's FlowView, the flows' step lists it follows, and the
+ * few sub-steps only the renderer has (the holder confirmation and the log-in a list asks for).
  * Secrets (answers, codes, passcodes) are arguments of actions, never state.
  */
 export interface FlowSlice {
   readonly view: FlowView;
+  /** Every flow's steps as the main process runs them (`flow:get-steps`); empty until loaded. */
+  readonly flows: readonly FlowStepList[];
   readonly journey: Journey;
-  /** The holder pressed "This is my Smartcard" on the warning before the questions. */
+  /** The holder pressed "This is my Smartcard" on the confirmation a step asks for first. */
   readonly holderConfirmed: boolean;
   /** A failure of the last action that did not come with a view (shown on the current screen). */
   readonly actionError: AppError | null;
@@ -32,6 +39,7 @@ export interface FlowSlice {
   /** Start pressed: begins an unlock, unless the reader plainly has no card. */
   readonly startUnlock: () => Promise<void>;
   readonly confirmHolder: () => void;
+  /** Sends the answers of the questions step, whichever flow asks them. */
   readonly submitAnswers: (answers: readonly AnswerInput[]) => Promise<void>;
   readonly submitCode: (code: string) => Promise<void>;
   readonly resendCode: () => Promise<void>;
@@ -39,7 +47,6 @@ export interface FlowSlice {
   /** Register pressed: shows the passcode log-in. */
   readonly beginRegistration: () => Promise<void>;
   readonly logIn: (passcode: string) => Promise<void>;
-  readonly submitRegistration: (answers: readonly AnswerInput[]) => Promise<void>;
   /** Ends the attempt (Cancel, Start again, Finish) and returns to the start screen. */
   readonly cancel: () => Promise<void>;
   /** Retry on a failure the main process marked retryable: begins the same journey again. */
@@ -48,27 +55,29 @@ export interface FlowSlice {
   readonly reset: () => void;
 }
 
-/** The journey a view belongs to, or null for the shared kinds. */
-export function journeyOf(view: FlowView): Journey | null {
-  switch (view.kind) {
-    case 'unlock-questions':
-    case 'unlock-code':
-    case 'unlock-new-passcode':
-    case 'unlock-done':
-      return 'unlock';
-    case 'register-questions':
-    case 'register-code':
-    case 'register-done':
-      return 'register';
-    case 'idle':
-    case 'busy':
-    case 'failed':
-      return null;
-    default: {
-      const unreachable: never = view;
-      return unreachable;
-    }
+/** The flow a view belongs to by the lists (one of its steps asks with it, or it ends it). */
+export function journeyOf(view: FlowView, flows: readonly FlowStepList[]): Journey | null {
+  const list = flows.find(
+    (f) => f.done === view.kind || f.steps.some((step) => step.view === view.kind),
+  );
+  return list?.flow ?? null;
+}
+
+/** The step of the lists that a view asks for; null for idle, busy, done and failed. */
+export function stepOf(view: FlowView, flows: readonly FlowStepList[]): FlowStep | null {
+  for (const list of flows) {
+    const step = list.steps.find((s) => s.view === view.kind);
+    if (step !== undefined) return step;
   }
+  return null;
+}
+
+/** A flow's first step: what its start screen asks for (nothing, or the card's passcode). */
+export function firstStepOf(
+  journey: Journey,
+  flows: readonly FlowStepList[],
+): FlowStep | undefined {
+  return flows.find((f) => f.flow === journey)?.steps[0];
 }
 
 /** The error Start reports without asking the main process, when the reader shows no card. */
@@ -108,9 +117,21 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
       set({ actionError: result.error });
     }
   };
+  /** Sends an action of the step on screen, with the progress its list entry names. */
+  const send = <A extends FlowAction>(action: A, request: FlowActionRequest<A>) => {
+    const { view, flows, journey } = get();
+    return run(stepOf(view, flows)?.progress ?? null, () => invokeFlow(journey, action, request));
+  };
+  /** Begins a journey at the first step of its list. */
+  const begin = (journey: Journey, request: FlowActionRequest<'start'>) => {
+    set({ journey });
+    const progress = firstStepOf(journey, get().flows)?.progress ?? null;
+    return run(progress, () => invokeFlow(journey, 'start', request));
+  };
 
   return {
     view: { kind: 'idle' },
+    flows: [],
     journey: 'unlock',
     holderConfirmed: false,
     actionError: null,
@@ -118,10 +139,12 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
     showView: (view) =>
       set((state) => ({
         view,
-        journey: journeyOf(view) ?? state.journey,
-        // The confirmation holds through the busy steps between questions and their answer.
+        journey: journeyOf(view, state.flows) ?? state.journey,
+        // The confirmation holds through the busy steps between the form and its answer.
         holderConfirmed:
-          view.kind === 'unlock-questions' || view.kind === 'busy' ? state.holderConfirmed : false,
+          view.kind === 'busy' || stepOf(view, state.flows)?.confirmHolder === true
+            ? state.holderConfirmed
+            : false,
         actionError: view.kind === state.view.kind ? state.actionError : null,
       })),
     startUnlock: async () => {
@@ -130,44 +153,18 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
         set({ actionError: problem });
         return;
       }
-      set({ journey: 'unlock' });
-      await run('reading-card', () => invoke((api) => api.unlockStart({})));
+      await begin('unlock', {});
     },
     confirmHolder: () => set({ holderConfirmed: true }),
-    submitAnswers: (answers) =>
-      run('checking-answers', () =>
-        invoke((api) => api.unlockAnswer({ answers: answers.map((a) => ({ ...a })) })),
-      ),
-    submitCode: (code) =>
-      run('checking-code', () =>
-        invoke((api) =>
-          get().journey === 'register'
-            ? api.registerSubmitCode({ code })
-            : api.unlockSubmitCode({ code }),
-        ),
-      ),
-    resendCode: () =>
-      run(null, () =>
-        invoke((api) =>
-          get().journey === 'register' ? api.registerResendCode({}) : api.unlockResendCode({}),
-        ),
-      ),
-    setPasscode: (passcode, confirmation) =>
-      run('unlocking-card', () =>
-        invoke((api) => api.unlockSetPasscode({ passcode, confirmation })),
-      ),
+    submitAnswers: (answers) => send('answer', { answers: answers.map((a) => ({ ...a })) }),
+    submitCode: (code) => send('submit-code', { code }),
+    resendCode: () => run(null, () => invokeFlow(get().journey, 'resend-code', {})),
+    setPasscode: (passcode, confirmation) => send('set-passcode', { passcode, confirmation }),
     beginRegistration: async () => {
       if (get().view.kind !== 'idle') await get().cancel();
       set({ journey: 'register', actionError: null });
     },
-    logIn: async (passcode) => {
-      set({ journey: 'register' });
-      await run('reading-card', () => invoke((api) => api.registerStart({ passcode })));
-    },
-    submitRegistration: (answers) =>
-      run('registering', () =>
-        invoke((api) => api.registerAnswer({ answers: answers.map((a) => ({ ...a })) })),
-      ),
+    logIn: (passcode) => begin('register', { passcode }),
     cancel: async () => {
       const result = await invoke((api) => api.flowCancel({}));
       set({ journey: 'unlock', pending: false });
@@ -175,13 +172,15 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
       if (!result.ok) set({ actionError: result.error });
     },
     retry: async () => {
-      if (get().journey === 'register') {
+      const { journey, flows } = get();
+      if (firstStepOf(journey, flows)?.input === 'passcode') {
+        // The passcode the failed step sent is gone: back to the screen that asks for it.
         await get().cancel();
-        set({ journey: 'register' });
+        set({ journey });
         return;
       }
       set({ actionError: null });
-      await run('reading-card', () => invoke((api) => api.unlockStart({})));
+      await begin(journey, {});
     },
     reset: () => set(store.getInitialState()),
   };

@@ -1,5 +1,6 @@
 import type { AppError } from '../../../shared/errors';
 import type { AppInfo, FlowView, ReaderStatus } from '../../../shared/ipc-contract';
+import { flowStepLists } from '../../flows/flows';
 import type { InvokeHandlers } from '../dispatch';
 import { appHandlers, type DiagnosticsPort } from './app-handlers';
 import { flowHandlers, type FlowPort } from './flow-handlers';
@@ -46,6 +47,7 @@ export function createStartupErrorHandlers(
     'reader:choose': () => ({ ok: true, value: status }),
     'mock:control': () => ({ ok: false, error }),
     'flow:get-view': view,
+    'flow:get-steps': () => ({ ok: true, value: flowStepLists() }),
     'flow:cancel': view,
     'unlock:start': view,
     'unlock:answer': view,

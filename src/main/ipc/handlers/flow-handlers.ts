@@ -1,9 +1,11 @@
 import type { FlowRunner } from '../../flows/flow-runner';
+import { flowStepLists } from '../../flows/flows';
 import type { InvokeHandlers } from '../dispatch';
 
 /** The flow channels: `flow:`, `unlock:` and `register:`. */
 type FlowChannels =
   | 'flow:get-view'
+  | 'flow:get-steps'
   | 'flow:cancel'
   | 'unlock:start'
   | 'unlock:answer'
@@ -35,6 +37,7 @@ export type FlowPort = Pick<
 export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels> {
   return {
     'flow:get-view': () => ({ ok: true, value: flows.view() }),
+    'flow:get-steps': () => ({ ok: true, value: flowStepLists() }),
     'flow:cancel': () => flows.cancel(),
     'unlock:start': () => flows.unlockStart(),
     'unlock:answer': ({ answers }) => flows.unlockAnswer(answers),

@@ -585,6 +585,13 @@ describe('flow runner: registration', () => {
     expect(t.server.calls.at(-1)?.method).toBe('registerCancel');
   });
 
+  it('when a registration is cancelled, then its attempt is cancelled on the registration route', async () => {
+    const t = setup({ locked: false });
+    await t.runner.registerStart(secrets.oldPin);
+    expect(t.runner.cancel()).toEqual(ok({ kind: 'idle' }));
+    expect(t.server.calls.at(-1)?.method).toBe('registerCancel');
+  });
+
   it('when an unlock is started while a registration is on its questions, then ATTEMPT_STATE', async () => {
     const t = setup({ locked: false });
     await t.runner.registerStart(secrets.oldPin);

@@ -32,6 +32,7 @@ function handlers(calls: unknown[] = []): InvokeHandlers {
     'reader:get-status': () => ok(reader),
     'reader:choose': () => ok(reader),
     'flow:get-view': flow,
+    'flow:get-steps': () => ok([]),
     'unlock:start': flow,
     'unlock:answer': flow,
     'unlock:resend-code': flow,

@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { STEP_LISTS } from '../support/fake-api';
 import { questionsView } from '../support/views';
 import { renderApp } from '../support/render-app';
 
@@ -22,6 +23,15 @@ describe('who the card belongs to', () => {
     await user.keyboard('{Tab}{Enter}');
     const heading = screen.getByRole('heading', { level: 1, name: 'Security Questions' });
     expect(document.activeElement).toBe(heading);
+  });
+
+  it('when the flow lists no holder confirmation, then the questions come at once', async () => {
+    const steps = STEP_LISTS.map((list) => ({
+      ...list,
+      steps: list.steps.map((step) => ({ ...step, confirmHolder: false })),
+    }));
+    await renderApp({ view: questionsView(), steps });
+    expect(screen.getByRole('heading', { level: 1, name: 'Security Questions' })).toBeDefined();
   });
 
   it('when it is not their card, then the attempt is cancelled', async () => {

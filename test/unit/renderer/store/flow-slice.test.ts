@@ -11,6 +11,7 @@ import {
   failure,
   installApi,
   ok,
+  STEP_LISTS,
   uninstallApi,
   type FakeApi,
 } from '../support/fake-api';
@@ -19,9 +20,11 @@ import { codeView, questionsView } from '../support/views';
 const store = () => useWizardStore.getState();
 let api: FakeApi;
 
-beforeEach(() => {
+beforeEach(async () => {
   api = createFakeApi();
   installApi(api);
+  // The store follows the flows' step lists, which the main process gives on load.
+  await store().load();
 });
 afterEach(() => {
   store().reset();
@@ -41,7 +44,7 @@ describe('journeyOf', () => {
     ['busy', null],
     ['failed', null],
   ])('when the view is %s, then the journey is %s', (kind, journey) => {
-    expect(journeyOf({ kind } as FlowView)).toBe(journey);
+    expect(journeyOf({ kind } as FlowView, STEP_LISTS)).toBe(journey);
   });
 });
 
@@ -101,6 +104,32 @@ describe('flow actions', () => {
     store().showView({ kind: 'idle' });
     store().showView(questionsView());
     expect(store().holderConfirmed).toBe(false);
+  });
+
+  it('when a step is sent, then the progress its list entry names shows at once', async () => {
+    useWizardStore.setState({
+      flows: STEP_LISTS.map((list) => ({
+        ...list,
+        steps: list.steps.map((step) => ({ ...step, progress: 'registering' as const })),
+      })),
+    });
+    store().showView(codeView());
+    let release: () => void = () => undefined;
+    api.unlockSubmitCode.mockImplementationOnce(
+      () => new Promise((resolve) => (release = () => resolve(ok(codeView())))),
+    );
+    const sent = store().submitCode('ABCD2345');
+    expect(store().view).toEqual({ kind: 'busy', step: 'registering' });
+    release();
+    await sent;
+  });
+
+  it('when the step lists cannot be read, then the app reports the failure instead of guessing', async () => {
+    store().reset();
+    api.flowGetSteps.mockResolvedValueOnce(failure(appError('INTERNAL')));
+    await store().load();
+    expect(store().connection).toBe('failed');
+    expect(store().connectionError?.code).toBe('INTERNAL');
   });
 
   it('when in registration, then the code goes to the register channel', async () => {

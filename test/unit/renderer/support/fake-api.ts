@@ -1,8 +1,10 @@
 import { vi, type Mock } from 'vitest';
+import { flowStepLists } from '../../../../src/main/flows/flows';
 import type { AppError } from '../../../../src/shared/errors';
 import { DEMO_HELP_CONTACTS } from '../../../../src/shared/help';
 import type {
   AppInfo,
+  FlowStepList,
   FlowView,
   IpcResult,
   ReaderStatus,
@@ -20,6 +22,9 @@ export type FakeApi = { [K in keyof RendererApi]: Mock<RendererApi[K]> } & {
 
 export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
 export const failure = <T>(error: AppError): IpcResult<T> => ({ ok: false, error });
+
+/** The flows' step lists exactly as the main process reports them. */
+export const STEP_LISTS: FlowStepList[] = flowStepLists();
 
 export const INFO: AppInfo = {
   version: '0.1.0',
@@ -49,6 +54,7 @@ export function createFakeApi(
     readonly info?: AppInfo;
     readonly reader?: ReaderStatus;
     readonly view?: FlowView;
+    readonly steps?: FlowStepList[];
   } = {},
 ): FakeApi {
   const readerListeners = new Set<(s: ReaderStatus) => void>();
@@ -65,6 +71,7 @@ export function createFakeApi(
       ),
     ),
     flowGetView: vi.fn(() => Promise.resolve(ok(options.view ?? idle))),
+    flowGetSteps: vi.fn(() => Promise.resolve(ok(options.steps ?? STEP_LISTS))),
     unlockStart: vi.fn(() => Promise.resolve(ok(idle))),
     unlockAnswer: vi.fn(() => Promise.resolve(ok(idle))),
     unlockResendCode: vi.fn(() => Promise.resolve(ok(idle))),

@@ -1,7 +1,12 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, vi } from 'vitest';
-import type { AppInfo, FlowView, ReaderStatus } from '../../../../src/shared/ipc-contract';
+import type {
+  AppInfo,
+  FlowStepList,
+  FlowView,
+  ReaderStatus,
+} from '../../../../src/shared/ipc-contract';
 import { App } from '../../../../src/renderer/app';
 import { useWizardStore } from '../../../../src/renderer/store/wizard-store';
 import { createFakeApi, installApi, uninstallApi, type FakeApi } from './fake-api';
@@ -27,6 +32,7 @@ export async function renderApp(
     readonly info?: AppInfo;
     readonly reader?: ReaderStatus;
     readonly view?: FlowView;
+    readonly steps?: FlowStepList[];
     readonly advanceTimers?: (ms: number) => void;
   } = {},
 ): Promise<{ readonly api: FakeApi; readonly user: ReturnType<typeof userEvent.setup> }> {

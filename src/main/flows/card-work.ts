@@ -1,0 +1,53 @@
+import { appError, type AppError } from '../../shared/errors';
+import { err, ok, type Result } from '../../shared/result';
+import {
+  CARD_ERROR_TO_APP_ERROR,
+  type CardError,
+  type CardResult,
+  type PivCard,
+  type PivUnlockCard,
+} from '../card/types';
+
+/** A card opened for one step; `close` leaves it in the reader. */
+export interface CardHandle {
+  readonly card: PivUnlockCard;
+  close(): Promise<void>;
+}
+
+/** Opens the card in the selected reader. */
+export interface CardAccess {
+  open(): Promise<CardResult<CardHandle>>;
+}
+
+/** The user-facing error for a card error, with its tries left. */
+export function cardErrorToAppError(error: CardError): AppError {
+  const code = CARD_ERROR_TO_APP_ERROR[error.code];
+  return error.triesLeft === undefined
+    ? appError(code)
+    : appError(code, { triesLeft: error.triesLeft });
+}
+
+/** During the unblock, a card that went away is a removed card, whatever the reader said. */
+export const cardGone = (error: CardError): boolean =>
+  error.code === 'card-removed' || error.code === 'card-absent' || error.code === 'reader-missing';
+
+/** Whether the card answered (so we know what it did) rather than the transport failing. */
+export const cardAnswered = (error: CardError): boolean =>
+  error.statusWord !== undefined && !cardGone(error) && error.code !== 'io';
+
+/** What a card read tells a step: its identifier, and whether the passcode is blocked. */
+interface CardRead {
+  readonly cardId: string;
+  readonly blocked: boolean;
+}
+
+/** SELECT, the card identifier, and whether the passcode is blocked (without spending a try). */
+export async function readCard(card: PivCard): Promise<Result<CardRead, AppError>> {
+  const selected = await card.select();
+  if (!selected.ok) return err(cardErrorToAppError(selected.error));
+  const cardId = await card.readCardId();
+  if (!cardId.ok) return err(cardErrorToAppError(cardId.error));
+  const status = await card.passcodeStatus();
+  if (!status.ok) return err(cardErrorToAppError(status.error));
+  return ok({ cardId: cardId.value, blocked: status.value.blocked });
+}

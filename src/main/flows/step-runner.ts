@@ -1,0 +1,246 @@
+import { appError, type AppError } from '../../shared/errors';
+import type {
+  AnswerInput,
+  FlowAction,
+  FlowName,
+  FlowStep,
+  FlowStepList,
+  FlowView,
+  InvokeRequest,
+} from '../../shared/ipc-contract';
+import type { PasscodePolicyName } from '../../shared/passcode-policy';
+import { err, ok, type Result } from '../../shared/result';
+import type { Logger } from '../logging/logger';
+import type { ServerClient } from '../server-client/server-client';
+import type { AttemptRef } from './attempt-states';
+import type { CardAccess } from './card-work';
+
+// Drives whatever steps a flow lists, knowing nothing of which flow it is: one active flow at a
+// time, one action at a time, and the attempt's endings (cancel, a removed card) in one place.
+
+/** An action of a step: the `<flow>:<action>` channel of the IPC contract that asks for it. */
+type ActionName = FlowAction;
+
+/** Each action's input: the request of its channel, as the runner's callers hold it. */
+interface ActionInputs {
+  readonly start: { readonly passcode?: string };
+  readonly answer: { readonly answers: readonly AnswerInput[] };
+  readonly 'resend-code': InvokeRequest<'unlock:resend-code'>;
+  readonly 'submit-code': InvokeRequest<'unlock:submit-code'>;
+  readonly 'set-passcode': InvokeRequest<'unlock:set-passcode'>;
+}
+
+/** What a step's work may do: feed events to its flow, reach card and server, end the attempt. */
+export interface StepContext<E> {
+  readonly cards: CardAccess;
+  readonly server: ServerClient;
+  readonly logger: Logger;
+  readonly passcodePolicy: PasscodePolicyName;
+  /** The attempt the step works in; empty identifiers for a flow's first step. */
+  readonly attempt: AttemptRef;
+  /** Feeds an event to the flow and shows the new view, unless the attempt ended meanwhile. */
+  emit(event: E): void;
+  /** Whether the attempt is still the one the step began in (not cancelled, card not removed). */
+  current(): boolean;
+  /** The kind of the flow's state now, for a step that goes on only where the flow let it. */
+  stateKind(): string;
+  /** Cancels an attempt on the server in the background; failures are only logged. */
+  endAttempt(attempt: AttemptRef): void;
+  /** After a refusal ended the flow, cancels the attempt too (harmless if already gone). */
+  endIfFailed(): void;
+}
+
+/** An action's work, once its input has passed its check. */
+type Work<E> = (context: StepContext<E>) => Promise<void>;
+
+/** One action: the states it may begin from ('none' for a flow's first) and its checked work. */
+interface Action<E, A extends ActionName> {
+  readonly from: readonly string[];
+  /** Checks the input before anything changes: a refusal is returned as it is. */
+  readonly prepare: (input: ActionInputs[A]) => Result<Work<E>, AppError>;
+}
+
+/** One entry of a flow's list: how the screens ask for it (a FlowStep), and its actions. */
+export interface Step<E> extends FlowStep {
+  readonly actions: { readonly [A in ActionName]?: Action<E, A> };
+}
+
+/** A flow: its list of steps over a pure state machine, its view, and how its attempt ends. */
+export interface Flow<S extends { readonly kind: string }, E> {
+  readonly name: FlowName;
+  /** How the logs name it. */
+  readonly logName: string;
+  readonly idle: S;
+  readonly transition: (state: S, event: E) => S;
+  readonly view: (state: S, policy: PasscodePolicyName) => FlowView;
+  readonly attemptOf: (state: S) => AttemptRef | null;
+  readonly isBusy: (state: S) => boolean;
+  /** States neither Cancel nor a removed card may interrupt: the step reports its own end. */
+  readonly holds: ReadonlySet<string>;
+  readonly cancelAttempt: (
+    server: ServerClient,
+    attemptId: string,
+  ) => Promise<Result<void, AppError>>;
+  readonly steps: readonly Step<E>[];
+  /** The view kind that ends the flow. */
+  readonly done: FlowStepList['done'];
+}
+
+type State = { readonly kind: string };
+/** A flow as the runner holds it: its own types are checked where it is defined. */
+export type AnyFlow = Flow<State, unknown>;
+
+/** Hides a flow's own state and event types from the runner (the one cast between them). */
+export const anyFlow = <S extends State, E>(flow: Flow<S, E>): AnyFlow =>
+  flow as unknown as AnyFlow;
+
+/** What the runner needs. */
+interface StepRunnerDeps {
+  readonly cards: CardAccess;
+  readonly server: ServerClient;
+  readonly logger: Logger;
+  readonly passcodePolicy: PasscodePolicyName;
+  /** Called on every change of view, including the busy steps, for the flow:view-changed event. */
+  readonly onView: (view: FlowView) => void;
+}
+
+/** A request refused before it changed anything (wrong step, bad input), or the view it ends on. */
+type FlowResult = Result<FlowView, AppError>;
+
+const NO_ATTEMPT: AttemptRef = { attemptId: '', cardId: '' };
+
+/** Runs the actions of any flow's steps against its state machine. */
+export class StepRunner {
+  private active: { readonly flow: AnyFlow; state: State } | null = null;
+  /** Bumped when an attempt is ended from outside (cancel, card removed): late results drop. */
+  private epoch = 0;
+  private running = false;
+
+  constructor(private readonly deps: StepRunnerDeps) {}
+
+  /** The current view. */
+  view(): FlowView {
+    if (this.active === null) return { kind: 'idle' };
+    return this.active.flow.view(this.active.state, this.deps.passcodePolicy);
+  }
+
+  /**
+   * Runs one action of `flow`: refuses it unless the flow is where one of its steps takes it,
+   * ignores it while another runs (a double click), and returns the view it ends on.
+   */
+  async act<A extends ActionName>(
+    flow: AnyFlow,
+    name: A,
+    input: ActionInputs[A],
+  ): Promise<FlowResult> {
+    const action = flow.steps.map((step) => step.actions[name]).find((a) => a !== undefined) as
+      Action<unknown, A> | undefined;
+    if (action === undefined) return err(appError('ATTEMPT_STATE'));
+    const work = action.prepare(input);
+    if (!work.ok) return work;
+    if (this.running || this.isBusy()) return ok(this.view());
+    const starting = action.from.includes('none');
+    const kind = this.active?.state.kind ?? 'none';
+    if (!action.from.includes(kind) || !(starting || this.active?.flow === flow)) {
+      return err(appError('ATTEMPT_STATE'));
+    }
+    const attempt = this.attempt();
+    if (!starting && attempt === null) return err(appError('ATTEMPT_STATE'));
+    this.running = true;
+    const epoch = this.epoch;
+    if (starting) this.active = { flow, state: flow.idle };
+    const context = this.context(flow, epoch, attempt ?? NO_ATTEMPT);
+    try {
+      await work.value(context);
+    } catch (error) {
+      // The steps return errors as values; a throw is a bug, reported without its detail.
+      this.deps.logger.error('flow step threw', { error });
+      context.emit({ type: 'failed', error: appError('INTERNAL') });
+    } finally {
+      if (epoch === this.epoch) this.running = false;
+    }
+    return ok(this.view());
+  }
+
+  /** The user ends the flow: the attempt is cancelled on the server. Not while a step holds it. */
+  cancel(): FlowResult {
+    const active = this.active;
+    if (active !== null && active.flow.holds.has(active.state.kind)) {
+      // Stopping half-way through the card commands would leave the PUK rotation unknown.
+      return err(appError('ATTEMPT_STATE'));
+    }
+    const attempt = this.attempt();
+    this.end(null);
+    if (active !== null && attempt !== null) this.endAttempt(active.flow, attempt);
+    return ok(this.view());
+  }
+
+  /** The card left the reader (or the reader went away): the attempt ends safely. */
+  cardRemoved(): void {
+    const active = this.active;
+    // A holding step (the unblock) sees the removal in its own card commands and reports it.
+    if (active === null || active.flow.holds.has(active.state.kind)) return;
+    const attempt = this.attempt();
+    const next = active.flow.transition(active.state, { type: 'card-removed' });
+    if (next === active.state) return; // idle, done or failed already
+    this.end({ flow: active.flow, state: next });
+    this.deps.logger.info('card removed: attempt ended', { flow: active.flow.name });
+    if (attempt !== null) this.endAttempt(active.flow, attempt);
+  }
+
+  /** Ends whatever runs now: late results are dropped, and the new view is shown. */
+  private end(next: StepRunner['active']): void {
+    this.epoch += 1;
+    this.running = false;
+    this.active = next;
+    this.deps.onView(this.view());
+  }
+
+  private attempt(): AttemptRef | null {
+    return this.active === null ? null : this.active.flow.attemptOf(this.active.state);
+  }
+
+  private isBusy(): boolean {
+    return this.active !== null && this.active.flow.isBusy(this.active.state);
+  }
+
+  private endAttempt(flow: AnyFlow, attempt: AttemptRef): void {
+    if (attempt.attemptId === '') return;
+    void flow.cancelAttempt(this.deps.server, attempt.attemptId).then((result) => {
+      if (!result.ok) {
+        this.deps.logger.warn('attempt not cancelled', {
+          attemptId: attempt.attemptId,
+          errorCode: result.error.code,
+        });
+      }
+    });
+  }
+
+  private context(flow: AnyFlow, epoch: number, attempt: AttemptRef): StepContext<unknown> {
+    const { cards, server, logger, passcodePolicy } = this.deps;
+    const current = () => epoch === this.epoch;
+    const failed = () => this.active?.flow === flow && this.active.state.kind === 'failed';
+    return {
+      cards,
+      server,
+      logger,
+      passcodePolicy,
+      attempt,
+      current,
+      stateKind: () => this.active?.state.kind ?? 'none',
+      emit: (event) => {
+        if (!current() || this.active?.flow !== flow) return;
+        this.active.state = flow.transition(this.active.state, event);
+        if (failed()) {
+          const { error } = this.active.state as unknown as { readonly error: AppError };
+          logger.info(`${flow.logName} failed`, { errorCode: error.code });
+        }
+        this.deps.onView(this.view());
+      },
+      endAttempt: (ref) => this.endAttempt(flow, ref),
+      endIfFailed: () => {
+        if (failed()) this.endAttempt(flow, attempt);
+      },
+    };
+  }
+}
