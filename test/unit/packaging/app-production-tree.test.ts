@@ -147,6 +147,17 @@ describe("the desktop app's production dependency tree (what electron-builder pa
     expect(production(app).sort()).toEqual(runtime);
   });
 
+  it('when the server imports a package, then the server workspace declares it, and nothing else, for production', () => {
+    // The server's install is its workspace's alone (docs/deployment.md); the admin tool's enrol
+    // loads the card layer, whose worker loads `smartcard` by name.
+    const loaded = new Set([...importedPackages('server'), ...importedPackages('src/shared')]);
+    loaded.add('smartcard');
+    const runtime = [...loaded].filter((name) => !name.startsWith('node:'));
+    expect(runtime.filter((name) => !production(server).includes(name))).toEqual([]);
+    expect(production(server).sort()).toEqual(runtime.sort());
+    expect(productionTree('server').has('express')).toBe(true);
+  });
+
   it("when electron-builder's own collector lists the node_modules it would pack, then they are the lockfile's tree", async () => {
     const { getCollectorByPackageManager } = builderLib('./out/node-module-collector/index.js') as {
       getCollectorByPackageManager(
