@@ -229,7 +229,7 @@ const stage = (name: string): Stage => {
 const commands = (s: Stage) => s.steps.flatMap((step) => ('run' in step ? step.run : []));
 
 describe('the server installed the documented way, in a clean folder', () => {
-  it('when the docs give the systemd install, then it is the image build: the same build and the same npm ci, keeping the optional packages', () => {
+  it('when the docs give the systemd install, then it is the image build: the same build and the same npm ci of the server workspace, keeping the optional packages', () => {
     const docs = readFileSync(join(root, 'docs', 'deployment.md'), 'utf8');
     const systemd = docs.slice(
       docs.indexOf('### Linux with systemd'),
@@ -239,8 +239,21 @@ describe('the server installed the documented way, in a clean folder', () => {
     expect(build).toEqual(['npm ci --ignore-scripts', 'npm run build:server']);
     for (const command of build) expect(systemd).toContain(command);
     const runtimeInstall = commands(stage('dependencies')).filter((c) => c.startsWith('npm ci'));
-    expect(runtimeInstall).toEqual(['npm ci --omit=dev']);
+    expect(runtimeInstall).toEqual(['npm ci --omit=dev --workspace server']);
     expect(systemd).toContain(`sudo ${runtimeInstall[0]!}\n`);
+  });
+
+  it("when the runtime packages are installed, then they are the server workspace's: none of the desktop app's, none of the development tools", () => {
+    const installed = (name: string) =>
+      existsSync(join(install, 'node_modules', name, 'package.json'));
+    const server = JSON.parse(readFileSync(join(root, 'server', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    for (const name of Object.keys(server.dependencies)) expect(installed(name), name).toBe(true);
+    const desktop = ['axios', 'electron-log', 'react', 'react-dom', 'zustand', 'nhsuk-frontend'];
+    for (const name of desktop) expect(installed(name), `the app's ${name}`).toBe(false);
+    const tools = ['tsx', 'esbuild', 'vite', 'electron', 'typescript', 'vitest'];
+    for (const name of tools) expect(installed(name), `the tool ${name}`).toBe(false);
   });
 
   it("when the image's CMD runs in the install, then /healthz and /readyz answer, the HEALTHCHECK passes, and SIGTERM stops it and closes its ports", async () => {
