@@ -30,9 +30,9 @@ const rawIpc = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
   message:
-    'Use the typed IPC wrappers (src/main/ipc/typed-ipc.ts, src/preload/typed-ipc.ts) instead of raw ipcMain/ipcRenderer.',
+    'Use the typed IPC wrappers (src/main/ipc/ipc-main-transport.ts, src/preload/ipc-renderer-transport.ts) instead of raw ipcMain/ipcRenderer.',
 };
-const typedIpcWrappers = ['src/main/ipc/typed-ipc.ts', 'src/preload/typed-ipc.ts'];
+const typedIpcWrappers = ['src/main/ipc/ipc-main-transport.ts', 'src/preload/ipc-renderer-transport.ts'];
 
 export default tseslint.config(
   {

@@ -20,7 +20,7 @@ import { DEFAULT_SETTINGS } from './settings/settings-schema';
 
 /**
  * The app's services, built the same way for Electron and for browser mode: settings in, IPC
- * handlers and an event hub out. The transports (typed-ipc.ts, the browser bridge) only carry them.
+ * handlers and an event hub out. The transports (ipc-main-transport.ts, the browser bridge) only carry them.
  */
 
 /** A reader backend and, in mock reader mode, its controls. */

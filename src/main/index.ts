@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { app, type BrowserWindow } from 'electron';
 import { createAppServices } from './app-services';
-import { forwardEvents, registerInvokeHandlers } from './ipc/typed-ipc';
+import { forwardEvents, registerInvokeHandlers } from './ipc/ipc-main-transport';
 import { runDiagnosticsCommand } from './diagnostics/diagnostics-command';
 import { createElectronLogger } from './logging/electron-logger';
 import { openReaders } from './reader/open-readers';

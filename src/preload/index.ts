@@ -1,4 +1,4 @@
 import { contextBridge } from 'electron';
-import { buildElectronRendererApi } from './typed-ipc';
+import { buildElectronRendererApi } from './ipc-renderer-transport';
 
 contextBridge.exposeInMainWorld('api', buildElectronRendererApi());

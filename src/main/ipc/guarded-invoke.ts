@@ -5,7 +5,7 @@ import { isTrustedSenderUrl } from './trusted-sender';
 
 /**
  * One Electron invoke, without Electron: refuses a sender that is not our renderer before
- * anything is parsed or called, then dispatches through the contract. typed-ipc.ts passes the
+ * anything is parsed or called, then dispatches through the contract. ipc-main-transport.ts passes the
  * sending frame's URL; tests pass any URL.
  */
 export function guardedInvoke(
