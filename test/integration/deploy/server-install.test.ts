@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -16,13 +16,13 @@ import { get } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../unit/server/config/test-certificate';
 import { parseContainerfile, type Copy, type Stage } from './support/containerfile';
 import { parseUnit } from './support/systemd-unit';
+import { spawnServer, type ServerProcess } from '../../support/server-process';
 
 /**
  * The server installed the documented way into a clean folder: the Containerfile's stages replayed
@@ -140,42 +140,12 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Started {
-  readonly listening: Promise<{ url: string; operatorUrl: string }>;
-  readonly exit: Promise<number | null>;
-  readonly lines: string[];
-  stop(signal: NodeJS.Signals): void;
-}
-
-/** Spawns the server and resolves both its URLs from its `listening` log line. */
-function start(args: readonly string[], env: Record<string, string>): Started {
-  const child = spawn(process.execPath, args, {
+/** Spawns the installed server with only `env` and PATH. */
+function start(args: readonly string[], env: Record<string, string>): ServerProcess {
+  return spawnServer(process.execPath, args, {
     cwd: install,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: string[] = [];
-  let found: (urls: { url: string; operatorUrl: string }) => void = () => undefined;
-  let failed: (error: Error) => void = () => undefined;
-  const listening = new Promise<{ url: string; operatorUrl: string }>((resolve, reject) => {
-    found = resolve;
-    failed = reject;
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      if (line.includes('"msg":"listening"')) {
-        found(JSON.parse(line) as { url: string; operatorUrl: string });
-      }
-    });
-  }
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      failed(new Error(`the server exited (${code}) before listening:\n${lines.join('\n')}`));
-      resolve(code);
-    }),
-  );
-  return { listening, exit, lines, stop: (signal) => child.kill(signal) };
 }
 
 /** The status of a GET over HTTPS, trusting the test certificate. */
@@ -208,13 +178,14 @@ async function startAndStop(
   signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<void> {
   const server = start(args, env);
-  const { url, operatorUrl } = await server.listening;
+  const { url, operatorUrl } = await server.listened();
+  if (operatorUrl === undefined) throw new Error('the operator listener is off');
   expect(await status(url, '/healthz')).toBe(200);
   expect(await status(operatorUrl, '/readyz')).toBe(200);
   const port = Number(new URL(url).port);
   await whileRunning(port);
-  server.stop(signal);
-  expect(await server.exit, server.lines.join('\n')).toBe(0);
+  server.kill(signal);
+  expect((await server.exit).code, server.lines.join('\n')).toBe(0);
   expect(server.lines.some((l) => l.includes(`"signal":"${signal}"`))).toBe(true);
   expect(server.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   expect(await refused(port)).toBe(true);

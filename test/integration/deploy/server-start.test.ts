@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -12,12 +12,12 @@ import {
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../../../server/config';
 import { makeTestCertificate } from '../../unit/server/config/test-certificate';
+import { spawnServer, type ServerProcess } from '../../support/server-process';
 import { parseUnit } from './support/systemd-unit';
 
 /**
@@ -47,43 +47,9 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Started {
-  readonly port: Promise<number>;
-  readonly exit: Promise<number | null>;
-  readonly lines: string[];
-  stop(): void;
-}
-
-/** Spawns a command and resolves its port from the server's `listening` log line. */
-function start(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  env: Record<string, string>,
-): Started {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let found: (port: number) => void = () => undefined;
-  let failed: (error: Error) => void = () => undefined;
-  const port = new Promise<number>((resolve, reject) => {
-    found = resolve;
-    failed = reject;
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      if (line.includes('"msg":"listening"')) {
-        found(Number(new URL((JSON.parse(line) as { url: string }).url).port));
-      }
-    });
-  }
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      failed(new Error(`the server exited (${code}) before listening:\n${lines.join('\n')}`));
-      resolve(code);
-    }),
-  );
-  return { port, exit, lines, stop: () => child.kill('SIGTERM') };
+/** The port of a started server's `listening` line. */
+async function portOf(server: ServerProcess): Promise<number> {
+  return Number(new URL((await server.listened()).url).port);
 }
 
 /** GET /healthz over HTTPS, trusting the test CA. */
@@ -169,12 +135,12 @@ describe('systemd unit', () => {
     const [node, ...args] = swap(one('ExecStart')).split(/\s+/);
     expect(node).toBe('/usr/bin/node');
 
-    const server = start(process.execPath, args, root, env);
-    const port = await server.port;
+    const server = spawnServer(process.execPath, args, { cwd: root, env });
+    const port = await portOf(server);
     expect(await healthz(port)).toEqual({ status: 200, body: '{"status":"ok"}' });
     expect(existsSync(join(dir, 'systemd.sqlite'))).toBe(true);
-    server.stop();
-    expect(await server.exit).toBe(0);
+    server.kill();
+    expect((await server.exit).code).toBe(0);
     expect(server.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   });
 });
@@ -235,8 +201,8 @@ describe('container definition', () => {
     };
     const [node, ...args] = container.cmd;
     expect(node).toBe('node');
-    const server = start(process.execPath, args, root, env);
-    const port = await server.port;
+    const server = spawnServer(process.execPath, args, { cwd: root, env });
+    const port = await portOf(server);
     expect((await healthz(port)).status).toBe(200);
 
     const [checkNode, ...checkArgs] = container.healthcheck;
@@ -244,8 +210,8 @@ describe('container definition', () => {
     await expect(
       run(process.execPath, checkArgs, { cwd: root, env: { ...env, PORT: String(port) } }),
     ).resolves.toBeDefined();
-    server.stop();
-    expect(await server.exit).toBe(0);
+    server.kill();
+    expect((await server.exit).code).toBe(0);
     // With the server gone, the same health check fails.
     await expect(
       run(process.execPath, checkArgs, { cwd: root, env: { ...env, PORT: String(port) } }),

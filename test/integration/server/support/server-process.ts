@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { spawnServer } from '../../../support/server-process';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -33,31 +32,15 @@ export interface Started {
 /** Starts `npm run server` (or `args`) with only `env` and PATH and HOME, capturing its output. */
 export function startServerProcess(env: Record<string, string>, args?: string[]): Started {
   const { command, args: defaultArgs } = serverCommand();
-  const child = spawn(command, args ?? defaultArgs, {
+  const server = spawnServer(command, args ?? defaultArgs, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: string[] = [];
-  let found: (line: { url?: string; operatorUrl?: string }) => void = () => undefined;
-  const line = new Promise<{ url?: string; operatorUrl?: string }>((resolve) => (found = resolve));
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (text) => {
-      lines.push(text);
-      if (text.includes('"msg":"listening"')) found(JSON.parse(text) as { url: string });
-    });
-  }
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      found({});
-      resolve({ code, signal });
-    }),
-  );
   return {
-    exit,
-    lines,
-    listening: line.then((l) => l.url),
-    operatorUrl: line.then((l) => l.operatorUrl),
-    kill: (signal) => child.kill(signal),
+    exit: server.exit,
+    lines: server.lines,
+    listening: server.listening.then((l) => l?.url),
+    operatorUrl: server.listening.then((l) => l?.operatorUrl),
+    kill: (signal) => server.kill(signal),
   };
 }
