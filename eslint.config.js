@@ -32,7 +32,10 @@ const rawIpc = {
   message:
     'Use the typed IPC wrappers (src/main/ipc/ipc-main-transport.ts, src/preload/ipc-renderer-transport.ts) instead of raw ipcMain/ipcRenderer.',
 };
-const typedIpcWrappers = ['src/main/ipc/ipc-main-transport.ts', 'src/preload/ipc-renderer-transport.ts'];
+const typedIpcWrappers = [
+  'src/main/ipc/ipc-main-transport.ts',
+  'src/preload/ipc-renderer-transport.ts',
+];
 
 export default tseslint.config(
   {
