@@ -142,17 +142,18 @@ async function main(
     return EXIT.failed;
   }
   const listeners = operator === undefined ? [running] : [running, operator];
-  logger.info(
-    { url: running.url, operatorUrl: operator?.url, settings: describeSettings(settings) },
-    'listening',
-  );
-
   // There is no reload: SIGHUP (a closed terminal, a stray reload) stops as gently as SIGTERM.
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Handlers first: whoever waits for `listening` may signal at once (tsx relays only to a listener).
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     for (const name of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
       process.once(name, () => resolve(name));
     }
   });
+  logger.info(
+    { url: running.url, operatorUrl: operator?.url, settings: describeSettings(settings) },
+    'listening',
+  );
+  const signal = await stopped;
   logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
   try {
     await Promise.all(listeners.map((l) => l.close(settings.shutdownGraceSeconds * 1000)));

@@ -6,7 +6,10 @@ import { spawnServer } from '../../../support/server-process';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** `npm run server`'s command, run with the local tsx (no npm in between, so signals reach it). */
+/**
+ * `npm run server`'s command as node with tsx's loader: no npm or tsx parent in between to relay
+ * signals, so a signal sent the moment the server listens reaches the server itself.
+ */
 function serverCommand(): { command: string; args: string[] } {
   const scripts = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -15,7 +18,7 @@ function serverCommand(): { command: string; args: string[] } {
   ).scripts;
   const [tool, ...args] = scripts.server!.split(' ');
   expect(tool).toBe('tsx');
-  return { command: join(root, 'node_modules', '.bin', 'tsx'), args };
+  return { command: process.execPath, args: ['--import', 'tsx', ...args] };
 }
 
 /** A server process started by `startServerProcess`: its output, URLs and end. */
