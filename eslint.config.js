@@ -158,7 +158,7 @@ export default tseslint.config(
           patterns: [
             { group: ['**/renderer/**'], message: 'Do not import the renderer.' },
             {
-              group: ['**/storage/**', '**/mail/**', 'kysely/**'],
+              group: ['**/storage/**', '**/mail/**', '**/delivery/**', 'kysely/**'],
               message:
                 'The domain depends on its own ports (server/domain/*port*.ts) only; adapters live outside it.',
             },

@@ -58,6 +58,8 @@ const topLevelSchema = z
     mail: z.unknown().optional(),
     keys: z.unknown().optional(),
     help: z.unknown().optional(),
+    delivery: z.unknown().optional(),
+    notify: z.unknown().optional(),
   })
   .strict();
 
@@ -178,6 +180,7 @@ export const ENVIRONMENT: readonly {
   { name: 'SCU_KEY_ENCRYPTION_KEYS', path: ['keys', 'keyEncryptionKeys'], kind: 'keyList' },
   { name: 'SCU_ACTIVE_KEY_ID', path: ['keys', 'activeKeyId'], kind: 'string' },
   { name: 'SCU_ANSWER_PEPPER', path: ['keys', 'answerPepper'], kind: 'string' },
+  { name: 'SCU_NOTIFY_API_KEY', path: ['notify', 'apiKey'], kind: 'string' },
   { name: 'SCU_HELP_PHONE', path: ['help', 'phone'], kind: 'string' },
   { name: 'SCU_HELP_WALK_IN', path: ['help', 'walkIn'], kind: 'string' },
 ];
@@ -571,7 +574,9 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
   if (isObject(storage) && storage.kind === 'sqlite' && typeof storage.file === 'string') {
     storage = { ...storage, file: absolute(input.cwd, storage.file) };
   }
-  if (t.mail === undefined && !t.development && input.purpose === 'server') {
+  // Email through Notify needs no SMTP server: the outbox default then carries nothing.
+  const emailByNotify = isObject(t.delivery) && t.delivery.email === 'notify';
+  if (t.mail === undefined && !t.development && input.purpose === 'server' && !emailByNotify) {
     issues.push({ setting: 'mail', source: sources.describe('mail'), message: MAIL_NEEDED });
   }
   if (t.help === undefined && !t.development && input.purpose === 'server') {
@@ -613,6 +618,8 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     mail,
     keys,
     ...(t.help === undefined ? {} : { help: t.help }),
+    ...(t.delivery === undefined ? {} : { delivery: t.delivery }),
+    ...(t.notify === undefined ? {} : { notify: t.notify }),
   };
   const core = serverCoreSettingsSchema.safeParse(coreInput);
   if (!core.success) {
@@ -645,6 +652,7 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
 export function describeSettings(settings: ServerSettings): Record<string, unknown> {
   const storage = settings.core.storage;
   const mail = settings.core.mail;
+  const notify = settings.core.notify;
   return {
     development: settings.development,
     listen: `${settings.tls ? 'https' : 'http'}://${settings.host}:${settings.port}`,
@@ -661,6 +669,17 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
       mail.kind === 'smtp'
         ? { kind: 'smtp', host: mail.host, port: mail.port }
         : { kind: 'outbox', dir: mail.dir },
+    delivery: settings.core.delivery,
+    // Where Notify is and which templates are set; never the API key.
+    ...(notify === undefined
+      ? {}
+      : {
+          notify: {
+            baseUrl: notify.baseUrl,
+            timeoutMs: notify.timeoutMs,
+            templates: Object.keys(notify.templates),
+          },
+        }),
     activeKeyId: settings.core.keys.activeKeyId,
     trustProxy: settings.http.trustProxy,
     connections: settings.http.connections,

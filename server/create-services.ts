@@ -4,7 +4,8 @@ import { AnswerHasher } from './security/answer-hasher';
 import { KeyRing } from './security/key-ring';
 import { CodeHasher } from './security/secrets';
 import { type OpenDatabase, openDatabase } from './storage/database';
-import { mailDelivery } from './mail/holder-mail';
+import { holderDelivery } from './delivery/holder-delivery';
+import { createNotifySender } from './delivery/notify-sender';
 import { kyselyRepositories, kyselyUnitOfWork } from './storage/repositories';
 import { createAdminService } from './domain/admin-service';
 import { createAttemptService } from './domain/attempt/engine';
@@ -61,13 +62,19 @@ export async function createServices(
   const events = options.events ?? uncounted;
   const transport = createMailer(settings.mail, logger, now);
   const mailer: Mailer = {
-    async send(mail) {
-      const outcome = await transport.send(mail);
-      events.mailSent(mail.purpose, outcome);
-      return outcome;
-    },
+    send: (mail) => transport.send(mail),
     close: () => transport.close(),
   };
+  const routed = holderDelivery({
+    mailer,
+    emailVia: settings.delivery.email,
+    notify:
+      settings.notify === undefined
+        ? undefined
+        : { sender: createNotifySender(settings.notify, logger), settings: settings.notify },
+    help: settings.help,
+    logger,
+  });
   const db = (options.queryPlugins ?? []).reduce(
     (db, plugin) => db.withPlugin(plugin),
     database.db,
@@ -79,7 +86,14 @@ export async function createServices(
     keyRing: new KeyRing(settings.keys),
     answerHasher: new AnswerHasher(settings.keys.answerPepper, settings.security.answers.argon2),
     codeHasher: new CodeHasher(settings.keys.answerPepper),
-    mail: mailDelivery(mailer, settings.help),
+    delivery: {
+      async send(message) {
+        const outcome = await routed.send(message);
+        events.mailSent(message.purpose, outcome, message.channel);
+        return outcome;
+      },
+    },
+    channels: settings.delivery.channels,
     now,
     logger,
     events,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEMO_HELP_CONTACTS, helpContactsSchema } from '../src/shared/help';
+import { deliverySettingsSchema, notifySettingsSchema } from './delivery/delivery-settings';
 import { mailSettingsSchema } from './mail/mail-settings';
 import { keySettingsSchema } from './security/key-settings';
 import { storageSettingsSchema } from './storage/storage-settings';
@@ -14,8 +15,36 @@ export const serverCoreSettingsSchema = z
     keys: keySettingsSchema,
     /** The desk every API error and email names; production must set it (server/config.ts). */
     help: helpContactsSchema.default(DEMO_HELP_CONTACTS),
+    /** Which channels carry codes, and whether email goes by SMTP or Notify. */
+    delivery: deliverySettingsSchema.default(deliverySettingsSchema.parse({})),
+    /** GOV.UK Notify: needed when a channel uses it. */
+    notify: notifySettingsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Each channel that goes through Notify needs the key and that channel's templates.
+    const needs: (readonly ['sms' | 'email', string])[] = [
+      ...(s.delivery.channels.includes('sms')
+        ? [['sms', 'delivery.channels offers "sms"'] as const]
+        : []),
+      ...(s.delivery.email === 'notify' ? [['email', 'delivery.email is "notify"'] as const] : []),
+    ];
+    for (const [channel, why] of needs) {
+      if (s.notify === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notify', 'apiKey'],
+          message: `${why}, and that goes through GOV.UK Notify, which needs its API key: set SCU_NOTIFY_API_KEY, or notify.apiKey in the config file, with notify.templates.${channel} (docs/deployment.md, "GOV.UK Notify"). Otherwise take it out.`,
+        });
+      } else if (s.notify.templates[channel] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notify', 'templates', channel],
+          message: `${why}, so Notify needs the ${channel} templates' ids: set notify.templates.${channel} to {"code": ..., "unlockedNotice": ..., "registeredNotice": ...} in the config file (docs/deployment.md, "GOV.UK Notify").`,
+        });
+      }
+    }
+  });
 
 /** The parsed core settings. */
 export type ServerCoreSettings = z.infer<typeof serverCoreSettingsSchema>;

@@ -6,7 +6,7 @@ import { pukSchema } from '../../src/shared/http-api';
 import { FILE_JSON_LIMITS, jsonTextExceedsLimits } from '../../src/shared/json-limits';
 import { err, ok, type Result } from '../../src/shared/result';
 import type { CardImport } from '../domain/ports';
-import { holderEmailSchema, holderNameSchema } from '../domain/holder-fields';
+import { holderEmailSchema, holderMobileSchema, holderNameSchema } from '../domain/holder-fields';
 
 /**
  * Reads the issuing system's export (CSV with a header row, or a JSON array of objects) into
@@ -23,6 +23,9 @@ const IMPORT_FIELDS = [
   'cardAuthentication',
   'puk',
 ] as const;
+
+/** Columns a file may leave out: without `mobile`, a known card keeps the number it has. */
+const OPTIONAL_FIELDS = ['mobile'] as const;
 
 /** One problem in the file: where, which field, and what is wrong. */
 export interface ImportIssue {
@@ -76,12 +79,27 @@ const certificateField = z.string().transform((text, ctx) => {
   return der;
 });
 
+// Empty (a CSV cell) or null: the holder has no mobile; otherwise a UK mobile, made E.164.
+const mobileField = z
+  .union([z.null(), z.string()])
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    if (text === null || text.trim() === '') return null;
+    const parsed = holderMobileSchema.safeParse(text);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  });
+
 /** One row, as the issuing system exports it. */
 const importRowSchema = z
   .object({
     cardId: cardIdSchema,
     holderName: holderNameSchema,
     email: holderEmailSchema,
+    mobile: mobileField,
     pivAuthentication: certificateField,
     cardAuthentication: certificateField,
     puk: pukSchema,
@@ -118,6 +136,7 @@ function checkRows(
       cardId: parsed.data.cardId,
       holderName: parsed.data.holderName,
       email: parsed.data.email,
+      ...(parsed.data.mobile === undefined ? {} : { mobile: parsed.data.mobile }),
       pivAuthentication: parsed.data.pivAuthentication,
       cardAuthentication: parsed.data.cardAuthentication,
       puk: parsed.data.puk,
@@ -138,7 +157,8 @@ function csvStartLine(endLine: number, raw: string): number {
 export function parseImportCsv(text: string): Result<CardImport[], ImportIssue[]> {
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const header = firstLine.split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
-  const unknown = header.filter((h) => !(IMPORT_FIELDS as readonly string[]).includes(h));
+  const known: readonly string[] = [...IMPORT_FIELDS, ...OPTIONAL_FIELDS];
+  const unknown = header.filter((h) => !known.includes(h));
   const missing = IMPORT_FIELDS.filter((f) => !header.includes(f));
   if (unknown.length > 0 || missing.length > 0) {
     return err([
@@ -147,7 +167,7 @@ export function parseImportCsv(text: string): Result<CardImport[], ImportIssue[]
         message: [
           unknown.length > 0 ? `unknown columns: ${unknown.join(', ')}.` : '',
           missing.length > 0 ? `missing columns: ${missing.join(', ')}.` : '',
-          `The header row must name ${IMPORT_FIELDS.join(', ')}.`,
+          `The header row must name ${IMPORT_FIELDS.join(', ')}, and may name ${OPTIONAL_FIELDS.join(', ')}.`,
         ]
           .filter(Boolean)
           .join(' '),

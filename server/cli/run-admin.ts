@@ -21,7 +21,7 @@ import { appendAudit } from '../storage/audit-repository';
 import type { OpenDatabase } from '../storage/database';
 import { countPurgeable, purgeExpired, type PurgeCounts } from '../storage/retention';
 import { readCardIdentity, type OpenLocalCard } from './enrol';
-import { holderEmailSchema, holderNameSchema } from '../domain/holder-fields';
+import { holderEmailSchema, holderMobileSchema, holderNameSchema } from '../domain/holder-fields';
 import { withoutHiddenCharacters } from '../../src/shared/hidden-characters';
 import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
 import {
@@ -206,6 +206,7 @@ function formatCardState(s: CardState): string {
     `Card                  ${shown(s.cardId)}`,
     `Holder                ${shown(s.holderName)}`,
     `Email                 ${shown(s.maskedEmail)}`,
+    `Mobile                ${shown(s.maskedMobile ?? 'none')}`,
     `Registered            ${yesNo(s.registered)}${s.registered ? ` (email ${s.emailConfirmed ? 'confirmed' : 'not confirmed'})` : ''}`,
     `Self-service locked   ${yesNo(s.selfServiceLocked)} (wrong answer submissions: ${s.wrongAnswerSubmissions})`,
     `PUK releases today    ${s.pukReleasesToday}`,
@@ -271,7 +272,9 @@ const COMMANDS: readonly Command[] = [
     summary: 'Import cards and holders from the issuing system’s export.',
     details: `FILE is CSV with a header row, or a JSON array of objects, with the fields
   cardId, holderName, email, pivAuthentication, cardAuthentication, puk
-(certificates or public keys as PEM or base64 DER; ECC P-256). A card already known is updated.
+(certificates or public keys as PEM or base64 DER; ECC P-256), and optionally
+  mobile (a UK mobile number, stored as +447700900123; empty for none).
+A card already known is updated; without a mobile field it keeps the number it has.
 Every bad row is reported with its line number, and then nothing is imported.
   --format csv|json  the file's format (default: from its extension)
   --dry-run          check the file only; the database is not opened`,
@@ -320,18 +323,24 @@ Every bad row is reported with its line number, and then nothing is imported.
   },
   {
     name: 'enrol',
-    usage: 'enrol --name NAME --email EMAIL [--reader READER]',
+    usage: 'enrol --name NAME --email EMAIL [--mobile NUMBER] [--reader READER]',
     summary: 'Enrol the card in a local reader (reads its GUID and 9A/9E certificates).',
     details: `Reads the card identifier and the certificates of slots 9A and 9E from the card (no
 passcode needed) and imports the card with the holder's name and email. The card's current PUK
 is read from standard input (pipe it in, so it is not in the shell history).
   --name NAME      the holder's name as shown to them, e.g. "Mr John Rigby"
   --email EMAIL    the holder's registered email address
+  --mobile NUMBER  the holder's UK mobile number, for codes by text (07700 900123 or +44…)
   --reader READER  the reader to use (default: the only reader holding a card)`,
-    options: { name: { type: 'string' }, email: { type: 'string' }, reader: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      email: { type: 'string' },
+      mobile: { type: 'string' },
+      reader: { type: 'string' },
+    },
     positionals: [],
     async run(args) {
-      const { name, email, reader } = args.values;
+      const { name, email, mobile, reader } = args.values;
       if (typeof name !== 'string' || typeof email !== 'string') {
         args.io.err('enrol needs --name and --email.');
         return EXIT.usage;
@@ -339,11 +348,16 @@ is read from standard input (pipe it in, so it is not in the shell history).
       // The import's rules for names and addresses, checked before the card is read.
       const holderName = holderNameSchema.safeParse(name);
       const address = holderEmailSchema.safeParse(email);
+      const number = typeof mobile === 'string' ? holderMobileSchema.safeParse(mobile) : undefined;
       if (!holderName.success || !address.success) {
         const [option, issues] = !holderName.success
           ? ['--name', holderName.error.issues]
           : ['--email', address.error?.issues ?? []];
         args.io.err(`${option}: ${shown(issues[0]?.message ?? 'not valid.')}`);
+        return EXIT.usage;
+      }
+      if (number?.success === false) {
+        args.io.err(`--mobile: ${shown(number.error.issues[0]?.message ?? 'not valid.')}`);
         return EXIT.usage;
       }
       const opened = await args.io.openLocalCard(typeof reader === 'string' ? reader : undefined);
@@ -385,6 +399,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
         ...identity.value,
         holderName: holderName.data,
         email: address.data,
+        ...(number === undefined ? {} : { mobile: number.data }),
         puk: puk.data,
       };
       return withCore(

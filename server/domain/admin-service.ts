@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardIdSchema } from '../../src/shared/card-identity';
 import { pukSchema } from '../../src/shared/http-api';
+import { e164UkMobileSchema, maskPhoneNumber } from '../../src/shared/phone-number';
 import { ok } from '../../src/shared/result';
 import { cardPublicKey } from '../security/card-proof';
 import { isLocked } from './card-lock';
@@ -26,6 +27,7 @@ const cardImportSchema = z
     cardId: cardIdSchema,
     holderName: holderNameSchema,
     email: holderEmailSchema,
+    mobile: e164UkMobileSchema.nullable().optional(),
     pivAuthentication: p256Key,
     cardAuthentication: p256Key,
     puk: pukSchema,
@@ -64,6 +66,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
               cardId: card.cardId,
               holderName: card.holderName,
               email: card.email,
+              ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
               pivAuthDer: card.pivAuthentication,
               cardAuthDer: card.cardAuthentication,
               puk: deps.keyRing.seal(card.cardId, card.puk),
@@ -97,6 +100,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
         cardId: card.cardId,
         holderName: card.holderName,
         maskedEmail: maskEmail(card.email),
+        ...(card.mobile === null ? {} : { maskedMobile: maskPhoneNumber(card.mobile) }),
         registered: card.registeredAt !== null,
         emailConfirmed: card.emailConfirmedAt !== null,
         selfServiceLocked: isLocked(deps.policy, card),

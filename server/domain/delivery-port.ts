@@ -1,11 +1,17 @@
 /**
- * How the domain reaches a holder: it says what to tell whom, and the mail adapter
- * (server/mail/holder-mail.ts) words and sends it.
+ * How the domain reaches a holder: it says what to tell whom and on which channel, and the
+ * delivery adapter (server/delivery/holder-delivery.ts) words and sends it.
  */
 
 /** What a message is, for logs, counters and the outbox index: never its contents. */
 export type MailPurpose =
   'unlock-code' | 'registration-code' | 'unlocked-notice' | 'registered-notice';
+
+/** How a message travels: email (SMTP, or GOV.UK Notify) or text message (GOV.UK Notify). */
+export type DeliveryChannel = 'email' | 'sms';
+
+/** Every channel, in the default order a code is offered on. */
+export const DELIVERY_CHANNELS = ['email', 'sms'] as const satisfies readonly DeliveryChannel[];
 
 /**
  * What became of a send: handed over, certainly not handed over, or unknown because the relay
@@ -13,24 +19,32 @@ export type MailPurpose =
  */
 export type SendOutcome = 'sent' | 'not-sent' | 'unknown';
 
-/** One message to one holder, as the domain decides it. */
-export type HolderMail =
-  | {
-      readonly purpose: 'unlock-code' | 'registration-code';
-      readonly to: string;
-      readonly holderName: string;
-      readonly code: string;
-      readonly validMinutes: number;
-    }
-  | {
-      readonly purpose: 'unlocked-notice';
-      readonly to: string;
-      readonly holderName: string;
-      readonly at: Date;
-    }
-  | { readonly purpose: 'registered-notice'; readonly to: string; readonly holderName: string };
+/** Where a message goes: a channel and that channel's address (an email, or a mobile in E.164). */
+export interface Recipient {
+  readonly channel: DeliveryChannel;
+  readonly to: string;
+}
 
-/** Sends holder mail; `send` never throws and resolves within the mail settings' bound. */
-export interface MailDelivery {
-  send(mail: HolderMail): Promise<SendOutcome>;
+/** One message to one holder, as the domain decides it. */
+export type HolderMessage = Recipient &
+  (
+    | {
+        readonly purpose: 'unlock-code' | 'registration-code';
+        readonly holderName: string;
+        readonly code: string;
+        readonly validMinutes: number;
+        /** The request's id (never a secret), so a provider's record matches the audit trail. */
+        readonly reference?: string;
+      }
+    | {
+        readonly purpose: 'unlocked-notice';
+        readonly holderName: string;
+        readonly at: Date;
+      }
+    | { readonly purpose: 'registered-notice'; readonly holderName: string }
+  );
+
+/** Sends holder messages; `send` never throws and resolves within its channel's bound. */
+export interface HolderDelivery {
+  send(message: HolderMessage): Promise<SendOutcome>;
 }

@@ -1,4 +1,4 @@
-import type { MailDelivery } from './delivery-port';
+import type { DeliveryChannel, HolderDelivery } from './delivery-port';
 import type { SecurityPolicy } from './policy';
 import type { DomainEvents, DomainLogger } from './ports';
 import type { Repositories, UnitOfWork } from './repository-ports';
@@ -14,7 +14,9 @@ export interface DomainDeps {
   readonly keyRing: SecretSealer;
   readonly answerHasher: AnswerHashing;
   readonly codeHasher: CodeHashing;
-  readonly mail: MailDelivery;
+  readonly delivery: HolderDelivery;
+  /** The channels an unlock's code may go on, in order (`delivery.channels`): first the holder has. */
+  readonly channels: readonly DeliveryChannel[];
   readonly now: Clock;
   readonly logger: DomainLogger;
   /** Counters for monitoring: a no-op unless the server connects its metrics. */

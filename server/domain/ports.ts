@@ -11,7 +11,7 @@ import type {
   unlockProofResponseSchema,
 } from '../../src/shared/http-api';
 import type { Result } from '../../src/shared/result';
-import type { MailPurpose, SendOutcome } from './delivery-port';
+import type { DeliveryChannel, MailPurpose, SendOutcome } from './delivery-port';
 
 /**
  * The domain's services as the HTTP routes and the admin CLI see them. Routes parse input with
@@ -95,6 +95,8 @@ export interface CardImport {
   readonly cardId: string;
   readonly holderName: string;
   readonly email: string;
+  /** UK mobile in E.164; left out keeps a known card's number, null removes it. */
+  readonly mobile?: string | null;
   /** DER certificates (or SubjectPublicKeyInfo) for slots 9A and 9E. */
   readonly pivAuthentication: Uint8Array;
   readonly cardAuthentication: Uint8Array;
@@ -107,6 +109,8 @@ export interface CardState {
   readonly cardId: string;
   readonly holderName: string;
   readonly maskedEmail: string;
+  /** The mobile as `07*** ***123`; absent when the card has none. */
+  readonly maskedMobile?: string;
   readonly registered: boolean;
   readonly emailConfirmed: boolean;
   readonly selfServiceLocked: boolean;
@@ -192,8 +196,8 @@ export interface DomainLogger {
 export interface DomainEvents {
   /** A request named an attempt the server does not know; counted every time, audited rarely. */
   unknownAttempt(action: string): void;
-  /** A mail's outcome: sent, certainly not sent, or unknown (the relay had it but went silent). */
-  mailSent(purpose: MailPurpose, outcome: SendOutcome): void;
+  /** A message's outcome on its channel: sent, certainly not, or unknown (taken, then silence). */
+  mailSent(purpose: MailPurpose, outcome: SendOutcome, channel: DeliveryChannel): void;
 }
 
 /** Everything the server's core builds from its settings, ready for routes and the admin CLI. */

@@ -55,6 +55,8 @@ export interface CardRecord {
   readonly cardId: string;
   readonly holderName: string;
   readonly email: string;
+  /** UK mobile in E.164, for codes by text message; null when the issuing system gave none. */
+  readonly mobile: string | null;
   readonly pivAuthDer: Uint8Array;
   readonly cardAuthDer: Uint8Array;
   readonly puk: SealedSecret;
@@ -65,11 +67,11 @@ export interface CardRecord {
   readonly lastUnlockAt: string | null;
 }
 
-/** A card as imported, its PUK already sealed. */
+/** A card as imported, its PUK already sealed; a `mobile` left out keeps a known card's number. */
 export type CardUpsert = Pick<
   CardRecord,
   'cardId' | 'holderName' | 'email' | 'pivAuthDer' | 'cardAuthDer' | 'puk'
->;
+> & { readonly mobile?: string | null };
 
 /** A registered answer: the question and the answer's hash. */
 export interface StoredAnswer {
@@ -150,6 +152,13 @@ interface CardRepository {
   upsert(card: CardUpsert, now: string): Promise<'inserted' | 'updated'>;
   findAnswers(cardId: string): Promise<readonly StoredAnswer[]>;
   replaceRegistration(cardId: string, answers: readonly StoredAnswer[], now: string): Promise<void>;
+  /** Swaps one answer's hash for `after` if it is still `before` (false: changed meanwhile). */
+  replaceAnswerHash(
+    cardId: string,
+    questionId: string,
+    before: string,
+    after: string,
+  ): Promise<boolean>;
   clearRegistration(cardId: string, now: string): Promise<boolean>;
   /** Counts a failure unless the card has `max`; undefined when it was already locked. */
   recordFailure(cardId: string, max: number, now: string): Promise<number | undefined>;

@@ -5,8 +5,12 @@ export type Clock = () => Date;
 
 /** Slow, peppered hashes of registered answers (Argon2id in server/security). */
 export interface AnswerHashing {
+  /** A hash of the answer in today's form (docs/decisions/0021-answer-form.md). */
   hash(answer: string): Promise<string>;
+  /** Whether the answer matches the stored hash, in whichever form that was made. */
   verify(stored: string, answer: string): Promise<boolean>;
+  /** Whether the stored hash is of an older form, to be hashed again once its answer is right. */
+  isOutdated(stored: string): boolean;
 }
 
 /** Keyed hashes of one-time codes, bound to their attempt. */

@@ -12,7 +12,8 @@ export interface HttpMetrics {
   readonly flowSteps: Counter<'flow' | 'step' | 'outcome'>;
   /** Requests naming an attempt the server does not know, by the step's audit action. */
   readonly unknownAttempts: Counter<'action'>;
-  readonly mailSends: Counter<'purpose' | 'outcome'>;
+  /** Holder messages by purpose, outcome and channel (`email` or `sms`: the name predates texts). */
+  readonly mailSends: Counter<'purpose' | 'outcome' | 'channel'>;
 }
 
 /** Creates the registry and the metrics; process metrics are included unless turned off. */
@@ -43,8 +44,8 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
     }),
     mailSends: new Counter({
       name: 'scu_mail_sends_total',
-      help: 'Mails by purpose and outcome: sent, not-sent, or unknown (the relay had it but did not confirm in time).',
-      labelNames: ['purpose', 'outcome'],
+      help: 'Holder messages (emails and text messages) by purpose, channel and outcome: sent, not-sent, or unknown (the relay or Notify had it but did not confirm in time).',
+      labelNames: ['purpose', 'outcome', 'channel'],
       registers: [registry],
     }),
     unknownAttempts: new Counter({
@@ -60,7 +61,7 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
 export function domainEventsOf(metrics: HttpMetrics): DomainEvents {
   return {
     unknownAttempt: (action) => metrics.unknownAttempts.inc({ action }),
-    mailSent: (purpose, outcome) => metrics.mailSends.inc({ purpose, outcome }),
+    mailSent: (purpose, outcome, channel) => metrics.mailSends.inc({ purpose, outcome, channel }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { HelpContacts } from '../../src/shared/help';
-import type { HolderMail, MailDelivery } from '../domain/delivery-port';
+import type { HolderDelivery, HolderMessage } from '../domain/delivery-port';
 import type { Mailer } from './mailer';
 import {
   registeredNoticeMail,
@@ -9,29 +9,29 @@ import {
   type MailContent,
 } from './templates';
 
-/** The words of one holder message, each naming the desk. */
-function contentOf(mail: HolderMail, help: HelpContacts): MailContent {
-  switch (mail.purpose) {
+/** The words of one holder email, each naming the desk (also the body of a Notify email). */
+export function mailContentOf(message: HolderMessage, help: HelpContacts): MailContent {
+  switch (message.purpose) {
     case 'unlock-code':
-      return unlockCodeMail(mail.holderName, mail.code, mail.validMinutes, help);
+      return unlockCodeMail(message.holderName, message.code, message.validMinutes, help);
     case 'registration-code':
-      return registrationCodeMail(mail.holderName, mail.code, mail.validMinutes, help);
+      return registrationCodeMail(message.holderName, message.code, message.validMinutes, help);
     case 'unlocked-notice':
-      return unlockedNoticeMail(mail.holderName, mail.at, help);
+      return unlockedNoticeMail(message.holderName, message.at, help);
     case 'registered-notice':
-      return registeredNoticeMail(mail.holderName, help);
+      return registeredNoticeMail(message.holderName, help);
   }
 }
 
-/** The domain's mail delivery over a mailer: words each message, then sends it. */
-export function mailDelivery(mailer: Mailer, help: HelpContacts): MailDelivery {
+/** Holder email over a mailer (SMTP or the outbox): words each message, then sends it. */
+export function mailDelivery(mailer: Mailer, help: HelpContacts): HolderDelivery {
   return {
-    send: (mail) =>
+    send: (message) =>
       mailer.send({
-        ...contentOf(mail, help),
-        to: mail.to,
-        purpose: mail.purpose,
-        ...('code' in mail ? { code: mail.code } : {}),
+        ...mailContentOf(message, help),
+        to: message.to,
+        purpose: message.purpose,
+        ...('code' in message ? { code: message.code } : {}),
       }),
   };
 }

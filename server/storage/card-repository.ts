@@ -17,6 +17,7 @@ export function toCardRecord(row: Selectable<CardsTable>): CardRecord {
     cardId: row.card_id,
     holderName: row.holder_name,
     email: row.email,
+    mobile: row.mobile,
     pivAuthDer: new Uint8Array(row.piv_auth_der),
     cardAuthDer: new Uint8Array(row.card_auth_der),
     puk: { keyId: row.puk_key_id, ciphertext: new Uint8Array(row.puk_ciphertext) },
@@ -48,7 +49,7 @@ export async function findCard(
 }
 
 /**
- * Inserts a card, or corrects a known card's holder, address and certificates, keeping its PUK
+ * Inserts a card, or corrects a known card's holder, contacts and certificates, keeping its PUK
  * (the server's rotated one: the issuing system's copy is stale), registration and counters.
  */
 export async function upsertCard(
@@ -61,6 +62,8 @@ export async function upsertCard(
     .set({
       holder_name: card.holderName,
       email: card.email,
+      // A mobile not given (an import without the column) leaves the stored one as it is.
+      ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),
       updated_at: now,
@@ -74,6 +77,7 @@ export async function upsertCard(
       card_id: card.cardId,
       holder_name: card.holderName,
       email: card.email,
+      ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),
       puk_key_id: card.puk.keyId,
@@ -135,6 +139,27 @@ export async function replaceRegistration(
       )
       .execute();
   });
+}
+
+/**
+ * Replaces one answer's hash (an outdated form hashed again), only while it is still `before`, so
+ * a registration that replaced the answers meanwhile is never overwritten.
+ */
+export async function replaceAnswerHash(
+  db: Kysely<Database>,
+  cardId: string,
+  questionId: string,
+  before: string,
+  after: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('answers')
+    .set({ answer_hash: after })
+    .where('card_id', '=', cardId)
+    .where('question_id', '=', questionId)
+    .where('answer_hash', '=', before)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
 /** Forgets the card's registration (answers and confirmed address). False when the card is unknown. */

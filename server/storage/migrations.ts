@@ -281,6 +281,12 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         await (kind === 'sqlite' ? db.transaction().execute(add) : add(db));
       },
     },
+    '0006-card-mobile': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // A holder's UK mobile in E.164, for codes by text message (issue 18); null when unknown.
+        await db.schema.alterTable('cards').addColumn('mobile', 'text').execute();
+      },
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import {
   findAnswers,
   findCard,
   recordFailure,
+  replaceAnswerHash,
   replaceRegistration,
   upsertCard,
 } from './card-repository';
@@ -66,6 +67,8 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
       upsert: (card, now) => upsertCard(db, card, now),
       findAnswers: (cardId) => findAnswers(db, cardId),
       replaceRegistration: (cardId, answers, now) => replaceRegistration(db, cardId, answers, now),
+      replaceAnswerHash: (cardId, questionId, before, after) =>
+        replaceAnswerHash(db, cardId, questionId, before, after),
       clearRegistration: (cardId, now) => clearRegistration(db, cardId, now),
       recordFailure: (cardId, max, now) => recordFailure(db, cardId, max, now),
       clearFailures: (cardId, now) => clearFailures(db, cardId, now),

@@ -21,6 +21,8 @@ export interface CardsTable {
   card_id: string;
   holder_name: string;
   email: string;
+  /** The holder's UK mobile number in E.164 (`+447700900123`), or null. */
+  mobile: string | null;
   piv_auth_der: Buffer;
   card_auth_der: Buffer;
   puk_key_id: string;

@@ -77,6 +77,8 @@ const maskedEmailSchema = z.string().min(3).max(EMAIL_MAX_LENGTH);
 export const codeDeliverySchema = z
   .object({
     maskedEmail: maskedEmailSchema,
+    /** Present when the code went by text message instead (`07*** ***321`). */
+    maskedMobile: z.string().min(3).max(20).optional(),
     /** Characters in the code sent (the server's `security.code.length`), for the screen's hint. */
     codeLength: z.number().int().min(CODE_LENGTH.min).max(CODE_LENGTH.max),
     resendAvailableAt: z.iso.datetime(),

@@ -32,6 +32,12 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'cookie',
   'set-cookie',
   'body',
+  // GOV.UK Notify's key, the holder's mobile, and a template's values (they carry the code).
+  'apikey',
+  'mobile',
+  'phonenumber',
+  'phone_number',
+  'personalisation',
 ]);
 
 /** What a secret value is replaced with. */

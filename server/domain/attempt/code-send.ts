@@ -2,7 +2,9 @@ import { err, ok } from '../../../src/shared/result';
 import type { CodeDelivery } from '../../../src/shared/http-api';
 import { generateCode } from '../../security/secrets';
 import type { DomainDeps } from '../deps';
-import type { HolderMail } from '../delivery-port';
+import { maskPhoneNumber } from '../../../src/shared/phone-number';
+import { chooseRecipient } from '../delivery-channel';
+import type { HolderMessage, Recipient } from '../delivery-port';
 import { maskEmail } from '../mask-email';
 import type { DomainError, DomainResult, RequestContext } from '../ports';
 import { audit, refuse } from '../refusal';
@@ -29,6 +31,15 @@ export async function sendCode(
     attemptId: attempt.attemptId,
     action: `${attempt.kind}.code-send`,
   };
+  const recipient = codeRecipient(deps, attempt.kind, card);
+  if (recipient === undefined) {
+    // No address on any channel the settings allow: nothing is reserved, nothing is spent.
+    deps.logger.warn(
+      { attemptId: attempt.attemptId, channels: deps.channels.join(',') },
+      'the holder has no address on any channel in delivery.channels',
+    );
+    return refuse(deps, ctx, { ...base, detail: 'channel=none' }, 'MAIL_UNAVAILABLE');
+  }
   const reserved = await attempts.reserveSend(
     attempt.attemptId,
     rules.maxSendsPerAttempt,
@@ -47,24 +58,33 @@ export async function sendCode(
     // Cancelled or ended between the reservation and now: nothing to send.
     return refuse(deps, ctx, base, 'ATTEMPT_STATE');
   }
-  const outcome = await deps.mail.send({
+  const outcome = await deps.delivery.send({
+    ...recipient,
     purpose: attempt.kind === 'unlock' ? 'unlock-code' : 'registration-code',
-    to: card.email,
     holderName: card.holderName,
     code,
     validMinutes: Math.round(rules.validSeconds / 60),
+    reference: ctx.requestId,
   });
+  // Email is today's channel: its audit detail stays as it was; another channel is named.
+  const via = recipient.channel === 'email' ? '' : `;channel=${recipient.channel}`;
   if (outcome === 'not-sent') {
     await attempts.undoSend(attempt.attemptId, reserved, nowIso, codeHash);
-    return refuse(deps, ctx, base, 'MAIL_UNAVAILABLE');
+    return refuse(
+      deps,
+      ctx,
+      via === '' ? base : { ...base, detail: via.slice(1) },
+      'MAIL_UNAVAILABLE',
+    );
   }
   await audit(deps, ctx, {
     ...base,
     outcome: 'ok',
-    detail: outcome === 'sent' ? `send=${reserved}` : `send=${reserved};mail=unconfirmed`,
+    detail: `send=${reserved}${via}${outcome === 'sent' ? '' : ';mail=unconfirmed'}`,
   });
   return ok({
     maskedEmail: maskEmail(card.email),
+    ...(recipient.channel === 'sms' ? { maskedMobile: maskPhoneNumber(recipient.to) } : {}),
     codeLength: code.length,
     resendAvailableAt: isoAfter(now, rules.resendIntervalSeconds),
     sendsLeft: rules.maxSendsPerAttempt - reserved,
@@ -73,13 +93,30 @@ export async function sendCode(
 }
 
 /**
+ * The channel and address a code goes to: a registration's confirms the email address, so it goes
+ * there; an unlock's goes by the policy (`delivery.channels`), until the holder's choice exists.
+ */
+function codeRecipient(
+  deps: DomainDeps,
+  kind: AttemptKind,
+  card: CardRecord,
+): Recipient | undefined {
+  return kind === 'register'
+    ? { channel: 'email', to: card.email }
+    : chooseRecipient(deps.channels, card);
+}
+
+/**
  * Sends a courtesy notice (unlocked, registered) without making the holder's request wait for the
  * relay: the step is done whatever becomes of the mail, and a failure is only logged.
  */
-export function sendNotice(deps: DomainDeps, attemptId: string, mail: HolderMail): void {
-  void deps.mail.send(mail).then((outcome) => {
+export function sendNotice(deps: DomainDeps, attemptId: string, message: HolderMessage): void {
+  void deps.delivery.send(message).then((outcome) => {
     if (outcome === 'not-sent') {
-      deps.logger.warn({ attemptId, purpose: mail.purpose }, 'a notice could not be sent');
+      deps.logger.warn(
+        { attemptId, purpose: message.purpose, channel: message.channel },
+        'a notice could not be sent',
+      );
     }
   });
 }

@@ -99,6 +99,7 @@ const SERVER_ONLY = [
   'helmet',
   'kysely',
   'nodemailer',
+  'notifications-node-client',
   'pg',
   'pino',
   'prom-client',

@@ -224,6 +224,25 @@ describe('secrets in log lines', () => {
     expect(failure.response.password).toBe('PASS2222');
   });
 
+  it('when a Notify key, a mobile number or a template’s values are logged, then none is written', () => {
+    const { logger, written } = capture();
+    logger.warn(
+      {
+        notify: { apiKey: 'live-KEY12345', baseUrl: 'https://api.notifications.service.gov.uk' },
+        card: { mobile: '+447700900321', holderName: 'Mr John Rigby' },
+        request: { phone_number: '+447700900322', personalisation: { body: 'CODE5555' } },
+        phoneNumber: '+447700900323',
+      },
+      'settings',
+    );
+    const text = written.join('');
+    for (const secret of ['KEY12345', '7700900321', '7700900322', '7700900323', 'CODE5555']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('api.notifications.service.gov.uk');
+    expect(text).toContain('Mr John Rigby');
+  });
+
   it('when a logged value refers to itself, then the line is still written, without the secret', () => {
     const { logger, written } = capture();
     const loop: Record<string, unknown> = { name: 'loop', code: 'CODE9999' };

@@ -3,6 +3,7 @@ import type { OutcomeRequest } from '../../ports';
 import { audit, refuse } from '../../refusal';
 import { rotationRefOf } from '../../rotation-ref';
 import { sendNotice } from '../code-send';
+import { chooseRecipient } from '../../delivery-channel';
 import type { Step } from '../step';
 
 /**
@@ -42,8 +43,11 @@ export const outcomeReport: Step<OutcomeRequest, void> = {
     if (outcome.outcome === 'unlocked') {
       await cards.recordUnlock(cardBefore.cardId, nowIso);
       sendNotice(deps, attempt.attemptId, {
+        ...(chooseRecipient(deps.channels, cardBefore) ?? {
+          channel: 'email',
+          to: cardBefore.email,
+        }),
         purpose: 'unlocked-notice',
-        to: cardBefore.email,
         holderName: cardBefore.holderName,
         at: now,
       });

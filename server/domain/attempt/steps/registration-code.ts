@@ -35,8 +35,9 @@ async function confirmAddress(
   const card = await cards.find(cardId);
   if (card !== undefined) {
     sendNotice(deps, attemptId, {
-      purpose: 'registered-notice',
+      channel: 'email',
       to: card.email,
+      purpose: 'registered-notice',
       holderName: card.holderName,
     });
   }

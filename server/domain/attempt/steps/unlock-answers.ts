@@ -1,10 +1,47 @@
 import type { CodeDelivery } from '../../../../src/shared/http-api';
 import { isLocked } from '../../card-lock';
+import type { DomainDeps } from '../../deps';
 import type { GivenAnswers } from '../../ports';
 import { audit, fail, refuse } from '../../refusal';
+import type { StoredAnswer } from '../../repository-ports';
 import { sendCode } from '../code-send';
 import { loadLiveAttempt } from '../load';
 import type { Step } from '../step';
+
+/**
+ * Moves the attempt to answered and, in the same transaction, stores each right answer whose hash
+ * is of an older form hashed in today's; returns how many (undefined: the attempt did not move).
+ */
+async function moveToAnswered(
+  deps: DomainDeps,
+  at: { attemptId: string; cardId: string; now: string; maxFailures: number },
+  outdated: readonly (StoredAnswer & { readonly answer: string })[],
+): Promise<number | undefined> {
+  if (outdated.length === 0) {
+    const moved = await deps.repos.attempts.markAnswered(
+      at.attemptId,
+      null,
+      at.now,
+      at.maxFailures,
+    );
+    return moved ? 0 : undefined;
+  }
+  // Hashed before the transaction, so argon2 never holds SQLite's write lock or a row lock.
+  const fresh = await Promise.all(
+    outdated.map(async (s) => ({ ...s, after: await deps.answerHasher.hash(s.answer) })),
+  );
+  return deps.unitOfWork.run(async (repos) => {
+    if (!(await repos.attempts.markAnswered(at.attemptId, null, at.now, at.maxFailures))) {
+      return undefined;
+    }
+    let replaced = 0;
+    // A hash changed since it was read (registered again meanwhile) is kept.
+    for (const s of fresh) {
+      if (await repos.cards.replaceAnswerHash(at.cardId, s.questionId, s.hash, s.after)) replaced++;
+    }
+    return replaced;
+  });
+}
 
 /**
  * Unlock's answers: every registered question answered, checked against the stored hashes; a
@@ -44,11 +81,18 @@ export const unlockAnswers: Step<GivenAnswers, CodeDelivery> = {
       const detail = `triesLeft=${triesLeft}`;
       return refuse(deps, ctx, { ...base, detail }, 'ANSWERS_WRONG', { triesLeft });
     }
-    if (!(await deps.repos.attempts.markAnswered(attemptId, null, now, maxFailures))) {
+    const outdated = stored.filter((s) => deps.answerHasher.isOutdated(s.hash));
+    const rehashed = await moveToAnswered(
+      deps,
+      { attemptId, cardId: card.cardId, now, maxFailures },
+      outdated.map((s) => ({ ...s, answer: given.get(s.questionId) ?? '' })),
+    );
+    if (rehashed === undefined) {
       const again = await loadLiveAttempt(deps, attemptId, attempt.kind);
       return refuse(deps, ctx, base, again.ok ? 'SELF_SERVICE_LOCKED' : again.error.code);
     }
-    await audit(deps, ctx, { ...base, outcome: 'ok' });
+    const detail = rehashed === 0 ? {} : { detail: `rehashed=${rehashed}` };
+    await audit(deps, ctx, { ...base, ...detail, outcome: 'ok' });
     return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card);
   },
 };

@@ -74,6 +74,9 @@ export interface RealServerOptions {
   readonly smtp?: TestSmtpServer;
   /** Mail settings over the test's SMTP defaults, such as shorter timeouts. */
   readonly smtpSettings?: Record<string, unknown>;
+  /** More environment variables (such as SCU_NOTIFY_API_KEY) and a config file, as IT sets them. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly configFile?: string;
 }
 
 /** The code in a mail's text, without its space. */
@@ -86,8 +89,9 @@ function codeIn(text: string): string[] {
 export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
   const dir = mkdtempSync(join(tmpdir(), 'scu-real-'));
   const loaded = loadConfig({
-    env: { DATA_DIR: dir },
+    env: { DATA_DIR: dir, ...options.env },
     cwd: dir,
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
     development: true,
     purpose: 'server',
   });

@@ -175,3 +175,76 @@ describe('certificates and keys', () => {
     expect(certificateOrKeyDer('')).toBeUndefined();
   });
 });
+
+describe('mobile numbers in an export', () => {
+  const withMobile = (n: number, mobile: string) => `${row(n)},${csvField(mobile)}`;
+
+  it('when the CSV has a mobile column, then each number is normalised to E.164 and an empty cell means none', () => {
+    const result = parseImportCsv(
+      [
+        `${HEADER},mobile`,
+        withMobile(1, '07700 900123'),
+        withMobile(2, '+44 (0)7700-900124'),
+        withMobile(3, ''),
+      ].join('\n'),
+    );
+    expect(result.ok && result.value.map((c) => c.mobile)).toEqual([
+      '+447700900123',
+      '+447700900124',
+      null,
+    ]);
+  });
+
+  it('when the CSV has no mobile column, then the cards carry no mobile (a known card keeps its own)', () => {
+    const result = parseImportCsv([HEADER, row(1)].join('\n'));
+    expect(result.ok && 'mobile' in result.value[0]!).toBe(false);
+  });
+
+  it('when a number is not a UK mobile, then its line and field say why and nothing is imported', () => {
+    const result = parseImportCsv(
+      [
+        `${HEADER},mobile`,
+        withMobile(1, '0121 496 0000'),
+        withMobile(2, '+33 6 12 34 56 78'),
+        withMobile(3, '07700 90012'),
+      ].join('\n'),
+    );
+    expect(!result.ok && result.error).toEqual([
+      {
+        line: 2,
+        field: 'mobile',
+        message:
+          'is not a UK mobile number: mobile numbers start with 071 to 075, 077 to 079, or 07624.',
+      },
+      {
+        line: 3,
+        field: 'mobile',
+        message:
+          'is not a UK number: codes are texted only to UK mobile numbers (07…, or +44 7… from abroad).',
+      },
+      {
+        line: 4,
+        field: 'mobile',
+        message: 'has too few digits for a UK mobile number (07 and 9 more digits).',
+      },
+    ]);
+  });
+
+  it('when a JSON card has a mobile, then it is normalised; null means none', () => {
+    const base = (n: number) => ({
+      cardId: id(n),
+      holderName: `Holder ${n}`,
+      email: `holder${n}@nhs.net`,
+      pivAuthentication: f.pem,
+      cardAuthentication: f.certDer64,
+      puk: '87654321',
+    });
+    const result = parseImportJson(
+      JSON.stringify([
+        { ...base(1), mobile: '447700900123' },
+        { ...base(2), mobile: null },
+      ]),
+    );
+    expect(result.ok && result.value.map((c) => c.mobile)).toEqual(['+447700900123', null]);
+  });
+});

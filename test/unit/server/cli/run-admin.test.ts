@@ -488,6 +488,49 @@ describe('the admin CLI', () => {
     });
   });
 
+  it('when enrol is given --mobile, then the number is imported in E.164 with the card', async () => {
+    const der = new Uint8Array(Buffer.from(f.certDer64, 'base64'));
+    const card = {
+      select: () => Promise.resolve(ok(undefined)),
+      readCardId: () => Promise.resolve(ok(CARD)),
+      readCertificate: () => Promise.resolve(ok(der)),
+    } as unknown as PivCard;
+    const r = await run(
+      ['enrol', '--name', 'A', '--email', 'a@nhs.net', '--mobile', '07700 900123'],
+      {
+        stdin: '24681357',
+        openLocalCard: () =>
+          Promise.resolve(ok({ card, reader: 'r', close: () => Promise.resolve() })),
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(r.fake.imports[0]!.cards[0]).toMatchObject({ cardId: CARD, mobile: '+447700900123' });
+  });
+
+  it('when enrol is given a --mobile that is not a UK mobile, then it exits 2 saying why and reads no card', async () => {
+    let opened = false;
+    const r = await run(
+      ['enrol', '--name', 'A', '--email', 'a@nhs.net', '--mobile', '0121 496 0000'],
+      {
+        openLocalCard: () => {
+          opened = true;
+          return Promise.resolve(err({ code: 'service-down' as const }));
+        },
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.err).toBe(
+      '--mobile: is not a UK mobile number: mobile numbers start with 071 to 075, 077 to 079, or 07624.',
+    );
+    expect(opened).toBe(false);
+    expect(r.fake.imports).toHaveLength(0);
+  });
+
+  it('when a card without a mobile is shown, then the mobile line says none', async () => {
+    const text = await run(['show', CARD]);
+    expect(text.out).toContain('Mobile                none');
+  });
+
   it('when enrol is given a PUK that is not valid, then it exits 2 and imports nothing', async () => {
     const der = new Uint8Array(Buffer.from(f.certDer64, 'base64'));
     const card = {

@@ -706,3 +706,105 @@ describe('the help contacts every error and email names', () => {
     ]);
   });
 });
+
+describe('the text message and GOV.UK Notify settings', () => {
+  const serviceId = '0b9c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d';
+  const secret = '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d';
+  const apiKey = `smartcard-unlock-live-${serviceId}-${secret}`;
+  const templates = {
+    code: '11111111-2222-4333-8444-555555555555',
+    unlockedNotice: '21111111-2222-4333-8444-555555555555',
+    registeredNotice: '31111111-2222-4333-8444-555555555555',
+  };
+  const production = () => {
+    const cert = makeTestCertificate(dir, 'notify');
+    return { ...productionKeys, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile };
+  };
+
+  it('when nothing about delivery is set, then codes go by email over SMTP as before, and no Notify is configured', () => {
+    const s = settings(load(production()));
+    expect(s.core.delivery).toEqual({ channels: ['email'], email: 'smtp' });
+    expect(s.core.notify).toBeUndefined();
+  });
+
+  it('when production offers text messages without an API key, then it refuses to start naming notify.apiKey and SCU_NOTIFY_API_KEY', () => {
+    const file = writeConfig({ delivery: { channels: ['email', 'sms'] } });
+    const error = failure(load(production(), { configFile: file }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'notify.apiKey',
+        message: expect.stringContaining(
+          'delivery.channels offers "sms", and that goes through GOV.UK Notify, which needs its API key: set SCU_NOTIFY_API_KEY',
+        ) as unknown,
+      }),
+    ]);
+  });
+
+  it('when the key and the sms templates are set, then Notify is configured with its production URL and the key is never described', () => {
+    const file = writeConfig({
+      delivery: { channels: ['email', 'sms'] },
+      notify: { templates: { sms: templates } },
+    });
+    const s = settings(load({ ...production(), SCU_NOTIFY_API_KEY: apiKey }, { configFile: file }));
+    expect(s.core.notify).toMatchObject({
+      apiKey,
+      baseUrl: 'https://api.notifications.service.gov.uk',
+      timeoutMs: 10_000,
+      templates: { sms: templates },
+      personalisation: { body: 'body', code: 'code', holderName: 'name' },
+    });
+    const described = JSON.stringify(describeSettings(s));
+    expect(described).toContain('"templates":["sms"]');
+    expect(described).not.toContain(secret);
+    expect(described).not.toContain(serviceId);
+  });
+
+  it('when the API key is not in Notify’s form, then the message says what a key looks like and never echoes it', () => {
+    const file = writeConfig({
+      delivery: { channels: ['sms'] },
+      notify: { templates: { sms: templates } },
+    });
+    const error = failure(
+      load({ ...production(), SCU_NOTIFY_API_KEY: 'not-a-key-but-a-secret' }, { configFile: file }),
+    );
+    expect(error.issues).toEqual([
+      {
+        setting: 'notify.apiKey',
+        source: 'environment variable SCU_NOTIFY_API_KEY',
+        message: expect.stringContaining('is not a GOV.UK Notify API key') as unknown,
+      },
+    ]);
+    expect(error.message).not.toContain('not-a-key-but-a-secret');
+  });
+
+  it('when sms is offered with a key but no sms templates, or a channel is named twice, then each is named', () => {
+    const file = writeConfig({
+      delivery: { channels: ['sms', 'sms'] },
+      notify: { templates: { sms: templates } },
+    });
+    const error = failure(
+      load({ ...production(), SCU_NOTIFY_API_KEY: apiKey }, { configFile: file }),
+    );
+    expect(error.issues.map((i) => i.setting)).toEqual(['delivery.channels']);
+    const file2 = writeConfig({ delivery: { channels: ['sms'] }, notify: { templates: {} } });
+    const error2 = failure(
+      load({ ...production(), SCU_NOTIFY_API_KEY: apiKey }, { configFile: file2 }),
+    );
+    expect(error2.issues).toEqual([
+      expect.objectContaining({
+        setting: 'notify.templates.sms',
+        message: expect.stringContaining('set notify.templates.sms') as unknown,
+      }),
+    ]);
+  });
+
+  it('when email goes through Notify, then production needs no SMTP server', () => {
+    const { SMTP_HOST: _host, MAIL_FROM: _from, ...noSmtp } = production();
+    const file = writeConfig({
+      delivery: { email: 'notify' },
+      notify: { templates: { email: templates } },
+    });
+    const s = settings(load({ ...noSmtp, SCU_NOTIFY_API_KEY: apiKey }, { configFile: file }));
+    expect(s.core.delivery.email).toBe('notify');
+  });
+});
