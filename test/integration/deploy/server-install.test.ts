@@ -137,7 +137,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scu-install-'));
   tls = makeTestCertificate(dir);
   install = await replayStages(join(dir, 'stages'));
-}, 600_000);
+}, 900_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Spawns the installed server with only `env` and PATH. */
