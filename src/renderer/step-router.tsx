@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { firstStepOf, stepOf } from './store/flow-slice';
 import { useWizardStore } from './store/wizard-store';
 import { BusyStep } from './steps/busy-step';
+import { ChangePasscodeStep } from './steps/change-passcode-step';
 import { CodeStep } from './steps/code-step';
 import { DoneStep } from './steps/done-step';
 import { FailureStep } from './steps/failure-step';
@@ -50,7 +51,7 @@ export function StepRouter() {
       return (
         <CodeStep
           key={view.kind}
-          journey={journey}
+          journey={view.kind === 'register-code' ? 'register' : 'unlock'}
           delivery={view.delivery}
           error={error(view.error)}
         />
@@ -66,6 +67,10 @@ export function StepRouter() {
     case 'unlock-done':
     case 'register-done':
       return <DoneStep key={view.kind} journey={journey} holderName={view.holderName} />;
+    case 'change-passcode':
+      return <ChangePasscodeStep key={view.kind} view={view} error={error(view.error)} />;
+    case 'change-done':
+      return <DoneStep key={view.kind} journey="change" holderName="" />;
     case 'failed':
       return first?.input === 'passcode' && view.error.code === 'PASSCODE_WRONG' ? (
         logIn(view.error)

@@ -49,6 +49,7 @@ const progressStepSchema = z.enum([
   'unlocking-card',
   'checking-passcode',
   'registering',
+  'changing-passcode',
 ]);
 export type ProgressStep = z.infer<typeof progressStepSchema>;
 
@@ -99,12 +100,22 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('register-done'), holderName: z.string() }).strict(),
+  z
+    .object({
+      kind: z.literal('change-passcode'),
+      policy: passcodePolicyNameSchema,
+      /** The card's passcode tries left, read without spending one: at 1 the holder is warned. */
+      triesLeft: z.number().int().min(1).max(15),
+      error: appErrorSchema.optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('change-done') }).strict(),
   z.object({ kind: z.literal('failed'), error: appErrorSchema, canRetry: z.boolean() }).strict(),
 ]);
 export type FlowView = z.infer<typeof flowViewSchema>;
 
 /** The flows the app runs; each is a list of steps (`flow:get-steps`). */
-const flowNameSchema = z.enum(['unlock', 'register']);
+const flowNameSchema = z.enum(['unlock', 'register', 'change', 'forgotten']);
 export type FlowName = z.infer<typeof flowNameSchema>;
 
 /** One step of a flow as the screens follow it, in the order the main process runs them. */
@@ -118,6 +129,7 @@ const flowStepSchema = z
         'unlock-new-passcode',
         'register-questions',
         'register-code',
+        'change-passcode',
       ])
       .nullable(),
     /** What the screen collects before sending the step: nothing, or the card's passcode. */
@@ -135,7 +147,7 @@ const flowStepListSchema = z
   .object({
     flow: flowNameSchema,
     steps: z.array(flowStepSchema).min(1).max(12),
-    done: z.enum(['unlock-done', 'register-done']),
+    done: z.enum(['unlock-done', 'register-done', 'change-done']),
   })
   .strict();
 export type FlowStepList = z.infer<typeof flowStepListSchema>;
@@ -212,6 +224,42 @@ export const IPC_INVOKE = {
   'register:submit-code': {
     method: 'registerSubmitCode',
     request: z.object({ code: z.string().max(64) }).strict(),
+    response: flowViewSchema,
+  },
+  /** A forgotten passcode on a card that is not locked: the unlock's verification, then the reset. */
+  'forgotten:start': { method: 'forgottenStart', request: empty, response: flowViewSchema },
+  'forgotten:answer': {
+    method: 'forgottenAnswer',
+    request: answersInputSchema,
+    response: flowViewSchema,
+  },
+  'forgotten:resend-code': {
+    method: 'forgottenResendCode',
+    request: empty,
+    response: flowViewSchema,
+  },
+  'forgotten:submit-code': {
+    method: 'forgottenSubmitCode',
+    request: z.object({ code: z.string().max(64) }).strict(),
+    response: flowViewSchema,
+  },
+  'forgotten:set-passcode': {
+    method: 'forgottenSetPasscode',
+    request: z.object({ passcode: z.string().max(64), confirmation: z.string().max(64) }).strict(),
+    response: flowViewSchema,
+  },
+  'change:start': { method: 'changeStart', request: empty, response: flowViewSchema },
+  /** The current passcode and the new one twice; `spendLastTry` is the holder's consent at 1 try. */
+  'change:submit-passcodes': {
+    method: 'changeSubmitPasscodes',
+    request: z
+      .object({
+        current: z.string().max(64),
+        passcode: z.string().max(64),
+        confirmation: z.string().max(64),
+        spendLastTry: z.boolean(),
+      })
+      .strict(),
     response: flowViewSchema,
   },
   'flow:cancel': { method: 'flowCancel', request: empty, response: flowViewSchema },

@@ -334,6 +334,10 @@ export const EN: Wording = {
     notRegistered:
       'If your Smartcard is not locked, you can register for the Smartcard Unlock Service now, so that you can unlock it yourself if it ever locks.',
     registerButton: REGISTER_BUTTON,
+    changeHeading: 'Want a new passcode?',
+    change:
+      'If your Smartcard is not locked and you know your passcode, you can change it here. You do not need to be registered.',
+    changeButton: 'Change your passcode',
   },
 
   reader: {
@@ -448,6 +452,31 @@ export const EN: Wording = {
     },
   },
 
+  change: {
+    heading: 'Change your passcode',
+    intro:
+      'Keep your Smartcard in the reader. Enter the passcode you use now, then choose a new one and type it twice.',
+    currentLabel: 'Current passcode',
+    currentEmpty: 'Enter your current passcode.',
+    confirmHint:
+      'Please confirm your new passcode by filling both boxes, then press Change passcode.',
+    button: 'Change passcode',
+    lastTryConfirm:
+      'I am sure of my current passcode. I understand that my Smartcard will be locked if it is wrong.',
+    lastTryRequired:
+      'Confirm that you are sure of your current passcode, or use the forgotten passcode route instead.',
+  },
+
+  rescue: {
+    heading: 'Your Smartcard has 1 passcode try left',
+    body: 'If you enter a wrong passcode again, your Smartcard will be locked. If you are not sure of your passcode, do not try it.',
+    forgotten:
+      'If you have forgotten your passcode, you can set a new one by answering your security questions and entering a Smartcard Unlock Code, without locking your Smartcard first.',
+    forgottenButton: 'I have forgotten my passcode',
+    desk: (deskOrAt) =>
+      `If you have forgotten your passcode, do not guess: contact ${deskOrAt} to set a new one.`,
+  },
+
   login: {
     heading: 'Log in with Smartcard',
     intro:
@@ -470,6 +499,16 @@ export const EN: Wording = {
       body: (holderName) => `${holderName}, your security questions and email address are saved.`,
       next: 'If your Smartcard is ever locked after three wrong passcodes, you can unlock it yourself here by answering your security questions.',
     },
+    forgotten: {
+      title: 'Your new passcode is set',
+      body: (holderName) => `${holderName}, your Smartcard now works with your new passcode.`,
+      next: 'We have sent a notice to your registered email address. You can remove your Smartcard, or keep it in and log in as usual.',
+    },
+    change: {
+      title: 'Your passcode is changed',
+      body: () => 'Your Smartcard now works with your new passcode.',
+      next: 'You can remove your Smartcard, or keep it in and log in as usual with your new passcode.',
+    },
     finish: 'Finish',
   },
 
@@ -483,6 +522,7 @@ export const EN: Wording = {
       'unlocking-card': 'Unlocking your Smartcard',
       'checking-passcode': 'Checking your new passcode on your Smartcard',
       registering: 'Registering your security questions',
+      'changing-passcode': 'Changing your passcode on your Smartcard',
     },
     pleaseWait: 'Please wait. Do not remove your Smartcard.',
   },

@@ -65,6 +65,10 @@ export interface Wording {
     readonly notRegisteredHeading: string;
     readonly notRegistered: string;
     readonly registerButton: string;
+    /** The change of passcode, offered for a card that is not locked. */
+    readonly changeHeading: string;
+    readonly change: string;
+    readonly changeButton: string;
   };
   readonly reader: {
     readonly heading: string;
@@ -142,6 +146,27 @@ export interface Wording {
       policy: PasscodePolicy,
     ) => string;
   };
+  /** The change of passcode: the current passcode, then the new one twice (card only). */
+  readonly change: {
+    readonly heading: string;
+    readonly intro: string;
+    readonly currentLabel: string;
+    readonly currentEmpty: string;
+    readonly confirmHint: string;
+    readonly button: string;
+    /** The holder's consent to spend the card's last try. */
+    readonly lastTryConfirm: string;
+    readonly lastTryRequired: string;
+  };
+  /** One passcode try left: said before any guess, with the way round it. */
+  readonly rescue: {
+    readonly heading: string;
+    readonly body: string;
+    readonly forgotten: string;
+    readonly forgottenButton: string;
+    /** Before the forgotten-passcode route exists: the desk (`HelpWording.deskOrAt`). */
+    readonly desk: (deskOrAt: string) => string;
+  };
   readonly login: {
     readonly heading: string;
     readonly intro: string;
@@ -152,7 +177,7 @@ export interface Wording {
   };
   readonly done: Readonly<
     Record<
-      'unlock' | 'register',
+      'unlock' | 'register' | 'change' | 'forgotten',
       {
         readonly title: string;
         readonly body: (holderName: string) => string;

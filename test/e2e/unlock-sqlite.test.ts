@@ -1,7 +1,13 @@
 import { defineScenarios } from '../support/e2e-scenarios';
 import { keyboardScenarios } from '../support/e2e-scenarios-keyboard';
 import { noReaderScenarios } from '../support/e2e-scenarios-no-reader';
+import { passcodeScenarios } from '../support/e2e-scenarios-passcode';
 import { registrationScenarios } from '../support/e2e-scenarios-registration';
 
 // Every scenario on SQLite, the server's single-instance database.
-defineScenarios('sqlite', true, [registrationScenarios, keyboardScenarios, noReaderScenarios]);
+defineScenarios('sqlite', true, [
+  registrationScenarios,
+  keyboardScenarios,
+  noReaderScenarios,
+  passcodeScenarios,
+]);

@@ -87,10 +87,21 @@ export class FakePivCard implements PivUnlockCard {
       return ok(undefined);
     });
   }
-  changePasscode(current: string, next: string) {
+  changePasscode(current: string, next: string, spendLastTry = true) {
     return this.run('changePasscode', (): CardResult<void> => {
-      if (current !== this.pin) return this.wrong('passcode-wrong', --this.pinTries);
+      if (this.pinTries === 0) return err({ code: 'passcode-blocked', statusWord: 0x6983 });
+      if (this.pinTries === 1 && !spendLastTry) return err({ code: 'last-try', triesLeft: 1 });
+      if (next.length < 4 || next.length > 8)
+        return err({ code: 'wrong-data', statusWord: 0x6a80 });
+      if (current !== this.pin) {
+        this.pinTries -= 1;
+        return this.pinTries === 0
+          ? err({ code: 'passcode-blocked', triesLeft: 0, statusWord: 0x63c0 })
+          : this.wrong('passcode-wrong', this.pinTries);
+      }
       this.pin = next;
+      this.pinTries = 3;
+      this.verified = true;
       return ok(undefined);
     });
   }

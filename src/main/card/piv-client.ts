@@ -163,14 +163,24 @@ export class PivClient implements PivUnlockCard {
     return this.run(command(0x00, INS.VERIFY, 0x00, KEY_REF.PASSCODE, padded.value), 'passcode');
   }
 
-  /** CHANGE REFERENCE DATA on the passcode; also refused locally when the card is blocked. */
-  async changePasscode(current: string, next: string): Promise<CardResult<void>> {
+  /**
+   * CHANGE REFERENCE DATA on the passcode; refused locally when the card is blocked, and when one
+   * try is left unless `spendLastTry` (the status and the change are one operation in the worker).
+   */
+  async changePasscode(
+    current: string,
+    next: string,
+    spendLastTry = true,
+  ): Promise<CardResult<void>> {
     const data = this.pair(current, 'passcode', next, 'passcode');
     if (!data.ok) return data;
-    const elsewhere = this.elsewhere({ op: 'changePasscode', current, next });
+    const elsewhere = this.elsewhere({ op: 'changePasscode', current, next, spendLastTry });
     if (elsewhere !== undefined) return wiped(data.value, elsewhere);
-    const blocked = await this.refuseIfBlocked();
-    if (!blocked.ok) return blocked;
+    const blocked = await this.refuseIfBlocked(spendLastTry ? 0 : 1);
+    if (!blocked.ok) {
+      data.value.fill(0);
+      return blocked;
+    }
     return this.run(
       command(0x00, INS.CHANGE_REFERENCE_DATA, 0x00, KEY_REF.PASSCODE, data.value),
       'passcode',
@@ -269,10 +279,21 @@ export class PivClient implements PivUnlockCard {
     return checkStatus(response.value.sw, reference);
   }
 
-  /** Fails with `passcode-blocked` when the card says so, or with the error that stopped the check. */
-  private async refuseIfBlocked(): Promise<CardResult<void>> {
+  /**
+   * Fails with `passcode-blocked` when the card says so, `last-try` when no more than `keep` tries
+   * are left, or with the error that stopped the check.
+   */
+  private async refuseIfBlocked(keep = 0): Promise<CardResult<void>> {
     const status = await this.passcodeStatus();
     if (!status.ok) return status;
+    if (!status.value.blocked && status.value.triesLeft <= keep) {
+      const error: CardError = {
+        code: 'last-try',
+        triesLeft: status.value.triesLeft,
+        detail: 'not sent: one try left, not agreed to spend',
+      };
+      return err(error);
+    }
     if (status.value.blocked) {
       const error: CardError = {
         code: 'passcode-blocked',
@@ -367,7 +388,7 @@ export function performPivOperation<O extends PivOperation>(
     case 'verifyPasscode':
       return card.verifyPasscode(op.passcode) as Outcome;
     case 'changePasscode':
-      return card.changePasscode(op.current, op.next) as Outcome;
+      return card.changePasscode(op.current, op.next, op.spendLastTry) as Outcome;
     case 'changePuk':
       return card.changePuk(op.current, op.next) as Outcome;
     case 'resetRetryCounter':

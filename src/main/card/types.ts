@@ -27,6 +27,7 @@ export type CardErrorCode =
   | 'not-piv' // SELECT of the PIV application failed
   | 'passcode-wrong' // 63 Cx on VERIFY (triesLeft = x)
   | 'passcode-blocked' // 69 83 on VERIFY
+  | 'last-try' // not sent: one passcode try left, and the caller did not agree to spend it
   | 'puk-wrong' // 63 Cx on RESET RETRY COUNTER or CHANGE REFERENCE DATA 81
   | 'puk-blocked' // 69 83 on RESET RETRY COUNTER or CHANGE REFERENCE DATA 81
   | 'security-status' // 69 82: the command needs VERIFY first
@@ -46,6 +47,7 @@ export const CARD_ERROR_TO_APP_ERROR: Readonly<Record<CardErrorCode, ErrorCode>>
   'not-piv': 'CARD_NOT_PIV',
   'passcode-wrong': 'PASSCODE_WRONG',
   'passcode-blocked': 'CARD_LOCKED',
+  'last-try': 'VALIDATION_FAILED',
   'puk-wrong': 'PUK_WRONG',
   'puk-blocked': 'PUK_BLOCKED',
   'security-status': 'CARD_IO',
@@ -129,8 +131,11 @@ export interface PivCard {
   passcodeStatus(): Promise<CardResult<PasscodeStatus>>;
   /** VERIFY the passcode. */
   verifyPasscode(passcode: string): Promise<CardResult<void>>;
-  /** CHANGE REFERENCE DATA on the passcode (80). */
-  changePasscode(current: string, next: string): Promise<CardResult<void>>;
+  /**
+   * CHANGE REFERENCE DATA on the passcode (80). With `spendLastTry` false, a card with one try left
+   * gets nothing and the answer is `last-try`: the holder must agree to risk the lock first.
+   */
+  changePasscode(current: string, next: string, spendLastTry?: boolean): Promise<CardResult<void>>;
   /** CHANGE REFERENCE DATA on the PUK (81). */
   changePuk(current: string, next: string): Promise<CardResult<void>>;
   /** RESET RETRY COUNTER: unblocks the passcode with the PUK and sets a new passcode. */
@@ -179,7 +184,12 @@ export type PivOperation =
   | { readonly op: 'readCertificate'; readonly slot: PivKeySlot }
   | { readonly op: 'passcodeStatus' }
   | { readonly op: 'verifyPasscode'; readonly passcode: string }
-  | { readonly op: 'changePasscode'; readonly current: string; readonly next: string }
+  | {
+      readonly op: 'changePasscode';
+      readonly current: string;
+      readonly next: string;
+      readonly spendLastTry: boolean;
+    }
   | { readonly op: 'changePuk'; readonly current: string; readonly next: string }
   | { readonly op: 'resetRetryCounter'; readonly puk: string; readonly newPasscode: string }
   | { readonly op: 'sign'; readonly slot: PivKeySlot; readonly digest: Uint8Array }

@@ -51,7 +51,13 @@ export type AttemptStates<F, Answering extends string, Checking extends string> 
 /** The events every flow shares; `P` is what the server sends once the card is proved. */
 export type AttemptEvent<P> =
   | { readonly type: 'start' }
-  | { readonly type: 'card-read'; readonly cardId: string; readonly blocked: boolean }
+  | {
+      readonly type: 'card-read';
+      readonly cardId: string;
+      readonly blocked: boolean;
+      /** The passcode tries left, read without spending one. */
+      readonly triesLeft?: number;
+    }
   | ({ readonly type: 'card-proved'; readonly attempt: AttemptRef } & P)
   | { readonly type: 'answers-submitted' }
   | { readonly type: 'answers-accepted'; readonly delivery: CodeDelivery }
@@ -144,15 +150,15 @@ const endings =
 
 /**
  * Reading and proving the card. `locked` is what the flow needs the card to be; any other card
- * ends it with `refusal` before a passcode or a proof is tried.
+ * ends it with `refusal` before a passcode or a proof is tried (a card not locked says its tries).
  */
 export const proveReducer = <S, E>(locked: boolean, refusal: ErrorCode): StepReducer<S, E> =>
   typed(['reading-card', 'proving-card'], (state, event) => {
     if (event.type === 'card-read') {
       if (state.kind !== 'reading-card') return state;
-      return event.blocked === locked
-        ? { kind: 'proving-card', cardId: event.cardId }
-        : failedState(appError(refusal));
+      if (event.blocked === locked) return { kind: 'proving-card', cardId: event.cardId };
+      const { triesLeft } = event;
+      return failedState(appError(refusal, locked && triesLeft ? { triesLeft } : undefined));
     }
     if (event.type !== 'card-proved') return undefined;
     if (state.kind !== 'proving-card' || event.attempt.cardId !== state.cardId) return state;

@@ -35,13 +35,14 @@ export const cardGone = (error: CardError): boolean =>
 export const cardAnswered = (error: CardError): boolean =>
   error.statusWord !== undefined && !cardGone(error) && error.code !== 'io';
 
-/** What a card read tells a step: its identifier, and whether the passcode is blocked. */
+/** What a card read tells a step: its identifier, whether the passcode is blocked, tries left. */
 interface CardRead {
   readonly cardId: string;
   readonly blocked: boolean;
+  readonly triesLeft: number;
 }
 
-/** SELECT, the card identifier, and whether the passcode is blocked (without spending a try). */
+/** SELECT, the card identifier, and the passcode's state (without spending a try). */
 export async function readCard(card: PivCard): Promise<Result<CardRead, AppError>> {
   const selected = await card.select();
   if (!selected.ok) return err(cardErrorToAppError(selected.error));
@@ -49,5 +50,5 @@ export async function readCard(card: PivCard): Promise<Result<CardRead, AppError
   if (!cardId.ok) return err(cardErrorToAppError(cardId.error));
   const status = await card.passcodeStatus();
   if (!status.ok) return err(cardErrorToAppError(status.error));
-  return ok({ cardId: cardId.value, blocked: status.value.blocked });
+  return ok({ cardId: cardId.value, ...status.value });
 }

@@ -1,8 +1,8 @@
-import type { AnswerInput } from '../../shared/ipc-contract';
+import type { AnswerInput, InvokeRequest } from '../../shared/ipc-contract';
 import { FLOWS } from './flows';
 import { StepRunner } from './step-runner';
 
-const { unlock, register } = FLOWS;
+const { unlock, register, change, forgotten } = FLOWS;
 type Answers = readonly AnswerInput[];
 
 /**
@@ -21,4 +21,15 @@ export class FlowRunner extends StepRunner {
   readonly registerAnswer = (answers: Answers) => this.act(register, 'answer', { answers });
   readonly registerResendCode = () => this.act(register, 'resend-code', {});
   readonly registerSubmitCode = (code: string) => this.act(register, 'submit-code', { code });
+
+  readonly forgottenStart = () => this.act(forgotten, 'start', {});
+  readonly forgottenAnswer = (answers: Answers) => this.act(forgotten, 'answer', { answers });
+  readonly forgottenResendCode = () => this.act(forgotten, 'resend-code', {});
+  readonly forgottenSubmitCode = (code: string) => this.act(forgotten, 'submit-code', { code });
+  readonly forgottenSetPasscode = (passcode: string, confirmation: string) =>
+    this.act(forgotten, 'set-passcode', { passcode, confirmation });
+
+  readonly changeStart = () => this.act(change, 'start', {});
+  readonly changeSubmitPasscodes = (request: InvokeRequest<'change:submit-passcodes'>) =>
+    this.act(change, 'submit-passcodes', request);
 }

@@ -1,7 +1,17 @@
 import type { FlowName, FlowStepList } from '../../shared/ipc-contract';
-import type { Result } from '../../shared/result';
+import { ok, type Result } from '../../shared/result';
 import type { ServerClient } from '../server-client/server-client';
 import { answersStep, codeStep, proveStep, type AttemptRoutes } from './attempt-steps';
+import {
+  CHANGE_IDLE,
+  changeCardOf,
+  changeTransition,
+  changeView,
+  isChangeBusy,
+  type ChangeEvent,
+  type ChangeState,
+} from './change-flow';
+import { changePasscodeStep, readPasscodeTriesStep } from './change-steps';
 import { registrationView, unlockView } from './flow-view';
 import {
   isRegistrationBusy,
@@ -14,6 +24,9 @@ import {
 import { anyFlow, type AnyFlow, type Flow } from './step-runner';
 import { newPasscodeStep } from './unblock';
 import {
+  forgottenAttemptOf,
+  forgottenTransition,
+  isForgottenBusy,
   isUnlockBusy,
   UNLOCK_IDLE,
   unlockAttemptOf,
@@ -24,9 +37,12 @@ import {
 
 // The flows by name, each a list of steps. A new flow is a new list here, plus any step it lacks.
 
+/** The flows that open an attempt on the server (a change of passcode is the card's alone). */
+type ServerFlow = Extract<FlowName, 'unlock' | 'register'>;
+
 /** What each flow's proof brings back from the server. */
 type Proofs = {
-  readonly [F in FlowName]: Awaited<ReturnType<ServerClient[`${F}Proof`]>> extends Result<
+  readonly [F in ServerFlow]: Awaited<ReturnType<ServerClient[`${F}Proof`]>> extends Result<
     infer P,
     unknown
   >
@@ -38,7 +54,7 @@ type Proofs = {
  * A flow's routes: the client's methods its name begins (`unlock` → `unlockStart`), looked up at
  * each call so that a client method replaced later is the one used.
  */
-function routesOf<F extends FlowName>(flow: F): AttemptRoutes<Proofs[F]> {
+function routesOf<F extends ServerFlow>(flow: F): AttemptRoutes<Proofs[F]> {
   const routes: AttemptRoutes<unknown> = {
     start: (server, cardId) => server[`${flow}Start`](cardId),
     proof: (server, id, signature) => server[`${flow}Proof`](id, signature),
@@ -53,6 +69,30 @@ function routesOf<F extends FlowName>(flow: F): AttemptRoutes<Proofs[F]> {
 const unlockRoutes = routesOf('unlock');
 const registerRoutes = routesOf('register');
 
+/** The unlock's steps: the server's unlock routes, whichever card state the flow takes. */
+const unlockSteps = () => [
+  proveStep({ routes: unlockRoutes, log: 'unlock', purpose: 'unlock' }),
+  answersStep({
+    routes: unlockRoutes,
+    log: 'unlock',
+    view: 'unlock-questions',
+    confirmHolder: true,
+    progress: 'checking-answers',
+  }),
+  codeStep({
+    routes: unlockRoutes,
+    log: 'unlock',
+    view: 'unlock-code',
+    progress: 'checking-code',
+    accepted: { type: 'code-accepted' } as const,
+    acceptedLog: 'unlock: code accepted',
+  }),
+  newPasscodeStep({
+    release: (server, id) => server.unlockUnblock(id),
+    report: (server, id, outcome) => server.unlockOutcome(id, outcome),
+  }),
+];
+
 const unlock: Flow<UnlockState, UnlockEvent> = {
   name: 'unlock',
   logName: 'unlock',
@@ -64,28 +104,18 @@ const unlock: Flow<UnlockState, UnlockEvent> = {
   holds: new Set(['unblocking']),
   cancelAttempt: unlockRoutes.cancel,
   done: 'unlock-done',
-  steps: [
-    proveStep({ routes: unlockRoutes, log: 'unlock', purpose: 'unlock' }),
-    answersStep({
-      routes: unlockRoutes,
-      log: 'unlock',
-      view: 'unlock-questions',
-      confirmHolder: true,
-      progress: 'checking-answers',
-    }),
-    codeStep({
-      routes: unlockRoutes,
-      log: 'unlock',
-      view: 'unlock-code',
-      progress: 'checking-code',
-      accepted: { type: 'code-accepted' } as const,
-      acceptedLog: 'unlock: code accepted',
-    }),
-    newPasscodeStep({
-      release: (server, id) => server.unlockUnblock(id),
-      report: (server, id, outcome) => server.unlockOutcome(id, outcome),
-    }),
-  ],
+  steps: unlockSteps(),
+};
+
+// The server needs nothing new: the same attempt and steps; only the card the app takes differs.
+const forgotten: Flow<UnlockState, UnlockEvent> = {
+  ...unlock,
+  name: 'forgotten',
+  logName: 'forgotten passcode',
+  transition: forgottenTransition,
+  isBusy: isForgottenBusy,
+  attemptOf: forgottenAttemptOf,
+  steps: unlockSteps(),
 };
 
 const register: Flow<RegistrationState, RegistrationEvent> = {
@@ -119,10 +149,27 @@ const register: Flow<RegistrationState, RegistrationEvent> = {
   ],
 };
 
+const change: Flow<ChangeState, ChangeEvent> = {
+  name: 'change',
+  logName: 'change of passcode',
+  idle: CHANGE_IDLE,
+  transition: changeTransition,
+  view: changeView,
+  attemptOf: changeCardOf,
+  isBusy: isChangeBusy,
+  // The card command reports a pulled card itself, and what the card did.
+  holds: new Set(['changing']),
+  cancelAttempt: () => Promise.resolve(ok(undefined)),
+  done: 'change-done',
+  steps: [readPasscodeTriesStep(), changePasscodeStep()],
+};
+
 /** Every flow the app runs, by the name its IPC channels begin with. */
 export const FLOWS: Readonly<Record<FlowName, AnyFlow>> = {
   unlock: anyFlow(unlock),
   register: anyFlow(register),
+  change: anyFlow(change),
+  forgotten: anyFlow(forgotten),
 };
 
 /** Every flow's list as the screens follow it (`flow:get-steps`): the steps without their work. */

@@ -28,6 +28,7 @@ interface ActionInputs {
   readonly 'resend-code': InvokeRequest<'unlock:resend-code'>;
   readonly 'submit-code': InvokeRequest<'unlock:submit-code'>;
   readonly 'set-passcode': InvokeRequest<'unlock:set-passcode'>;
+  readonly 'submit-passcodes': InvokeRequest<'change:submit-passcodes'>;
 }
 
 /** What a step's work may do: feed events to its flow, reach card and server, end the attempt. */

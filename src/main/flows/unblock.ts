@@ -3,6 +3,7 @@ import {
   confirmationProblems,
   PASSCODE_POLICIES,
   passcodeProblems,
+  type PasscodePolicyName,
 } from '../../shared/passcode-policy';
 import { ok } from '../../shared/result';
 import type { Outcome, ServerClient } from '../server-client/server-client';
@@ -25,6 +26,17 @@ interface UnblockRoutes {
 
 type Context = StepContext<UnlockEvent>;
 
+/** The box at fault when a new passcode breaks the policy or its confirmation differs; else null. */
+export function newPasscodeProblem(
+  policyName: PasscodePolicyName,
+  passcode: string,
+  confirmation: string,
+): 'passcode' | 'confirmation' | null {
+  const policy = PASSCODE_POLICIES[policyName];
+  if (passcodeProblems(passcode, policy).length > 0) return 'passcode';
+  return confirmationProblems(passcode, confirmation).length > 0 ? 'confirmation' : null;
+}
+
 /** The new passcode: checked against the policy, then the unblock sets it on the card. */
 export function newPasscodeStep(routes: UnblockRoutes): Step<UnlockEvent> {
   return {
@@ -37,13 +49,7 @@ export function newPasscodeStep(routes: UnblockRoutes): Step<UnlockEvent> {
         from: ['new-passcode'],
         prepare: ({ passcode, confirmation }) =>
           ok(async (context) => {
-            const policy = PASSCODE_POLICIES[context.passcodePolicy];
-            const field =
-              passcodeProblems(passcode, policy).length > 0
-                ? 'passcode'
-                : confirmationProblems(passcode, confirmation).length > 0
-                  ? 'confirmation'
-                  : null;
+            const field = newPasscodeProblem(context.passcodePolicy, passcode, confirmation);
             if (field !== null) {
               const error = appError('VALIDATION_FAILED', { field });
               return context.emit({ type: 'passcode-invalid', error });

@@ -67,15 +67,31 @@ const unblockReducer: StepReducer<UnlockState, UnlockEvent> = {
 /** Wrong answers (with the tries left) and malformed ones can be answered again. */
 const ANSWER_AGAIN = new Set<ErrorCode>(['ANSWERS_WRONG', 'VALIDATION_FAILED']);
 
-/** The unlock's steps in order: a locked card proved with 9E, questions, code, new passcode. */
-const unlock = attemptMachine<UnlockState, UnlockEvent>(UNLOCK_IDLE, [
-  proveReducer(true, 'CARD_NOT_LOCKED'),
-  answersReducer('checking-answers', ANSWER_AGAIN, (state, error) => ({
-    answerTriesLeft: error.details?.triesLeft ?? state.answerTriesLeft,
-  })),
-  codeReducer('checking-code', 'code-accepted', (state) => ({ kind: 'new-passcode', ...state })),
-  unblockReducer,
-]);
+/**
+ * The unlock's steps in order: a card proved with 9E, questions, code, new passcode. `locked` is
+ * the card the flow takes: locked for an unlock, not locked for a forgotten passcode.
+ */
+const unlockMachine = (locked: boolean) =>
+  attemptMachine<UnlockState, UnlockEvent>(UNLOCK_IDLE, [
+    proveReducer(locked, locked ? 'CARD_NOT_LOCKED' : 'CARD_LOCKED'),
+    answersReducer('checking-answers', ANSWER_AGAIN, (state, error) => ({
+      answerTriesLeft: error.details?.triesLeft ?? state.answerTriesLeft,
+    })),
+    codeReducer('checking-code', 'code-accepted', (state) => ({ kind: 'new-passcode', ...state })),
+    unblockReducer,
+  ]);
+
+const unlock = unlockMachine(true);
+
+/**
+ * A forgotten passcode on a card that is not locked: the unlock's states and steps, but a locked
+ * card is refused (it is the unlock's), so no guess is needed to reach the reset.
+ */
+export const {
+  transition: forgottenTransition,
+  isBusy: isForgottenBusy,
+  attemptOf: forgottenAttemptOf,
+} = unlockMachine(false);
 
 /**
  * The pure transition function. A card that is not locked needs no unlocking, and the flow must

@@ -3,10 +3,34 @@ import type { AppError, ErrorCode } from '../../shared/errors';
 import { wording } from '../../shared/wording';
 import { Emphasised } from '../components/emphasised';
 import { HelpContacts } from '../components/help-contacts';
+import { RescueCallout } from '../components/rescue-callout';
 import { SettingsErrorDetails } from '../components/setting-problem';
 import { useHelpContacts, useHelpWording, useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
+
+/**
+ * A card that is not locked: the change of passcode is offered, and at one try left the holder is
+ * warned before any guess.
+ */
+function NotLocked({ triesLeft }: { readonly triesLeft: number | undefined }) {
+  const words = wording().start;
+  const beginChange = useWizardStore((s) => s.beginChange);
+  return (
+    <>
+      {triesLeft === 1 ? <RescueCallout /> : null}
+      <h2 className="nhsuk-heading-m">{words.changeHeading}</h2>
+      <p>{words.change}</p>
+      <button
+        className="nhsuk-button nhsuk-button--secondary"
+        type="button"
+        onClick={() => void beginChange()}
+      >
+        {words.changeButton}
+      </button>
+    </>
+  );
+}
 
 /** Extra guidance some failures need beyond the catalogue's next step. */
 function Guidance({ code }: { readonly code: ErrorCode }) {
@@ -72,6 +96,7 @@ export function FailureStep({
       <h2 className="nhsuk-heading-m">{words.whatNext}</h2>
       <p>{nextStep(error)}</p>
       <Guidance code={error.code} />
+      {error.code === 'CARD_NOT_LOCKED' ? <NotLocked triesLeft={error.details?.triesLeft} /> : null}
       <SettingsErrorDetails error={error} />
       <div className="nhsuk-button-group">
         {canRetry ? (

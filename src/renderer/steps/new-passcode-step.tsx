@@ -19,7 +19,11 @@ import { FormButtons } from '../components/cancel-button';
  * What to say about the first box while typing: every rule it breaks, but not "empty" (the
  * person has not started) until they press Confirm.
  */
-function passcodeMessages(passcode: string, policy: PasscodePolicy, submitted: boolean): string[] {
+export function passcodeMessages(
+  passcode: string,
+  policy: PasscodePolicy,
+  submitted: boolean,
+): string[] {
   return passcodeProblems(passcode, policy)
     .filter((p) => submitted || p !== 'empty')
     .map((p) => passcodeProblemMessage(p, policy));
@@ -29,7 +33,7 @@ function passcodeMessages(passcode: string, policy: PasscodePolicy, submitted: b
  * What to say about the second box while typing: a mismatch once it can no longer become the
  * first (it is not a prefix of it, or it is as long), and "empty" only after Confirm.
  */
-function confirmationMessages(
+export function confirmationMessages(
   passcode: string,
   confirmation: string,
   policy: PasscodePolicy,
@@ -44,7 +48,7 @@ function confirmationMessages(
 }
 
 /** Both boxes hold a new passcode: problems shown as typed, and the browser may suggest one. */
-const NEW_PASSCODE = { liveErrors: true, autoComplete: 'new-password' } as const;
+export const NEW_PASSCODE = { liveErrors: true, autoComplete: 'new-password' } as const;
 
 /**
  * The new passcode, typed twice and checked against the policy as it is typed, with Show/Hide.

@@ -11,12 +11,13 @@ export function StartStep() {
   const { name } = wording().service;
   const words = wording().start;
   const heading = useStepHeading(name);
-  const { actionError, choosing, startUnlock, beginRegistration } = useWizardStore(
+  const { actionError, choosing, startUnlock, beginRegistration, beginChange } = useWizardStore(
     useShallow((s) => ({
       actionError: s.actionError,
       choosing: s.reader?.state === 'choose-reader',
       startUnlock: s.startUnlock,
       beginRegistration: s.beginRegistration,
+      beginChange: s.beginChange,
     })),
   );
   const nextStep = useNextStep();
@@ -57,6 +58,16 @@ export function StartStep() {
         onClick={() => void beginRegistration()}
       >
         {words.registerButton}
+      </button>
+      <h2 className="nhsuk-heading-m">{words.changeHeading}</h2>
+      <p>{words.change}</p>
+      <button
+        className="nhsuk-button nhsuk-button--secondary"
+        id="change-button"
+        type="button"
+        onClick={() => void beginChange()}
+      >
+        {words.changeButton}
       </button>
     </>
   );

@@ -47,6 +47,12 @@ export interface FlowSlice {
   /** Register pressed: shows the passcode log-in. */
   readonly beginRegistration: () => Promise<void>;
   readonly logIn: (passcode: string) => Promise<void>;
+  /** "I have forgotten my passcode" pressed: the unlock's verification for a card not locked. */
+  readonly beginForgotten: () => Promise<void>;
+  /** "Change your passcode" pressed: reads the card's tries, unless the reader plainly has no card. */
+  readonly beginChange: () => Promise<void>;
+  /** Sends the current and the new passcode (twice) to be changed on the card. */
+  readonly changePasscode: (request: FlowActionRequest<'submit-passcodes'>) => Promise<void>;
   /** Ends the attempt (Cancel, Start again, Finish) and returns to the start screen. */
   readonly cancel: () => Promise<void>;
   /** Retry on a failure the main process marked retryable: begins the same journey again. */
@@ -55,11 +61,18 @@ export interface FlowSlice {
   readonly reset: () => void;
 }
 
-/** The flow a view belongs to by the lists (one of its steps asks with it, or it ends it). */
-export function journeyOf(view: FlowView, flows: readonly FlowStepList[]): Journey | null {
-  const list = flows.find(
-    (f) => f.done === view.kind || f.steps.some((step) => step.view === view.kind),
-  );
+/**
+ * The flow a view belongs to by the lists (one of its steps asks with it, or it ends it); the
+ * `current` journey first, since two flows may share a view (a forgotten passcode, an unlock).
+ */
+export function journeyOf(
+  view: FlowView,
+  flows: readonly FlowStepList[],
+  current?: Journey,
+): Journey | null {
+  const has = (f: FlowStepList) =>
+    f.done === view.kind || f.steps.some((step) => step.view === view.kind);
+  const list = flows.find((f) => f.flow === current && has(f)) ?? flows.find(has);
   return list?.flow ?? null;
 }
 
@@ -122,6 +135,15 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
     const { view, flows, journey } = get();
     return run(stepOf(view, flows)?.progress ?? null, () => invokeFlow(journey, action, request));
   };
+  /** Begins a journey that reads the card first; no card in the reader is said at once. */
+  const beginWithCard = async (journey: Journey) => {
+    const problem = readerProblem(get().reader);
+    if (problem !== null) {
+      set({ actionError: problem });
+      return;
+    }
+    await begin(journey, {});
+  };
   /** Begins a journey at the first step of its list. */
   const begin = (journey: Journey, request: FlowActionRequest<'start'>) => {
     set({ journey });
@@ -139,7 +161,7 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
     showView: (view) =>
       set((state) => ({
         view,
-        journey: journeyOf(view, state.flows) ?? state.journey,
+        journey: journeyOf(view, state.flows, state.journey) ?? state.journey,
         // The confirmation holds through the busy steps between the form and its answer.
         holderConfirmed:
           view.kind === 'busy' || stepOf(view, state.flows)?.confirmHolder === true
@@ -147,14 +169,7 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
             : false,
         actionError: view.kind === state.view.kind ? state.actionError : null,
       })),
-    startUnlock: async () => {
-      const problem = readerProblem(get().reader);
-      if (problem !== null) {
-        set({ actionError: problem });
-        return;
-      }
-      await begin('unlock', {});
-    },
+    startUnlock: () => beginWithCard('unlock'),
     confirmHolder: () => set({ holderConfirmed: true }),
     submitAnswers: (answers) => send('answer', { answers: answers.map((a) => ({ ...a })) }),
     submitCode: (code) => send('submit-code', { code }),
@@ -165,6 +180,9 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
       set({ journey: 'register', actionError: null });
     },
     logIn: (passcode) => begin('register', { passcode }),
+    beginChange: () => beginWithCard('change'),
+    beginForgotten: () => beginWithCard('forgotten'),
+    changePasscode: (request) => send('submit-passcodes', { ...request }),
     cancel: async () => {
       const result = await invoke((api) => api.flowCancel({}));
       set({ journey: 'unlock', pending: false });

@@ -65,7 +65,14 @@ const pivOperationSchema: z.ZodType<PivOperation> = z.discriminatedUnion('op', [
   z.object({ op: z.literal('readCertificate'), slot }).strict(),
   z.object({ op: z.literal('passcodeStatus') }).strict(),
   z.object({ op: z.literal('verifyPasscode'), passcode: reference }).strict(),
-  z.object({ op: z.literal('changePasscode'), current: reference, next: reference }).strict(),
+  z
+    .object({
+      op: z.literal('changePasscode'),
+      current: reference,
+      next: reference,
+      spendLastTry: z.boolean(),
+    })
+    .strict(),
   z.object({ op: z.literal('changePuk'), current: reference, next: reference }).strict(),
   z.object({ op: z.literal('resetRetryCounter'), puk: reference, newPasscode: reference }).strict(),
   z

@@ -58,5 +58,12 @@ export function createStartupErrorHandlers(
     'register:answer': view,
     'register:resend-code': view,
     'register:submit-code': view,
+    'forgotten:start': view,
+    'forgotten:answer': view,
+    'forgotten:resend-code': view,
+    'forgotten:submit-code': view,
+    'forgotten:set-passcode': view,
+    'change:start': view,
+    'change:submit-passcodes': view,
   };
 }

@@ -2,7 +2,7 @@ import type { FlowRunner } from '../../flows/flow-runner';
 import { flowStepLists } from '../../flows/flows';
 import type { InvokeHandlers } from '../dispatch';
 
-/** The flow channels: `flow:`, `unlock:` and `register:`. */
+/** The flow channels: `flow:`, `unlock:`, `register:`, `forgotten:` and `change:`. */
 type FlowChannels =
   | 'flow:get-view'
   | 'flow:get-steps'
@@ -15,7 +15,14 @@ type FlowChannels =
   | 'register:start'
   | 'register:answer'
   | 'register:resend-code'
-  | 'register:submit-code';
+  | 'register:submit-code'
+  | 'forgotten:start'
+  | 'forgotten:answer'
+  | 'forgotten:resend-code'
+  | 'forgotten:submit-code'
+  | 'forgotten:set-passcode'
+  | 'change:start'
+  | 'change:submit-passcodes';
 
 /** What the flow handlers call: the runner's public steps. */
 export type FlowPort = Pick<
@@ -31,6 +38,13 @@ export type FlowPort = Pick<
   | 'registerAnswer'
   | 'registerResendCode'
   | 'registerSubmitCode'
+  | 'forgottenStart'
+  | 'forgottenAnswer'
+  | 'forgottenResendCode'
+  | 'forgottenSubmitCode'
+  | 'forgottenSetPasscode'
+  | 'changeStart'
+  | 'changeSubmitPasscodes'
 >;
 
 /** Maps each flow channel to one step of the runner; the request is already parsed. */
@@ -49,5 +63,13 @@ export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels
     'register:answer': ({ answers }) => flows.registerAnswer(answers),
     'register:resend-code': () => flows.registerResendCode(),
     'register:submit-code': ({ code }) => flows.registerSubmitCode(code),
+    'forgotten:start': () => flows.forgottenStart(),
+    'forgotten:answer': ({ answers }) => flows.forgottenAnswer(answers),
+    'forgotten:resend-code': () => flows.forgottenResendCode(),
+    'forgotten:submit-code': ({ code }) => flows.forgottenSubmitCode(code),
+    'forgotten:set-passcode': ({ passcode, confirmation }) =>
+      flows.forgottenSetPasscode(passcode, confirmation),
+    'change:start': () => flows.changeStart(),
+    'change:submit-passcodes': (request) => flows.changeSubmitPasscodes(request),
   };
 }

@@ -151,6 +151,37 @@ describe('PivClient against the virtual card', () => {
     expect((await client.verifyPasscode('abc!')).ok).toBe(true);
   });
 
+  it('when one try is left and the caller keeps it, then the change is not sent (last-try)', async () => {
+    const { client, card, sent } = setup({ pinTriesLeft: 1 });
+    expect(await client.changePasscode('999999', 'abc!', false)).toEqual({
+      ok: false,
+      error: {
+        code: 'last-try',
+        triesLeft: 1,
+        detail: 'not sent: one try left, not agreed to spend',
+      },
+    });
+    expect(sent.filter((apdu) => apdu.data.length > 0)).toEqual([]);
+    expect(card.status.pinTriesLeft).toBe(1);
+    expect(await client.changePasscode('999999', 'abc!', true)).toMatchObject({
+      ok: false,
+      error: { code: 'passcode-blocked', triesLeft: 0 },
+    });
+  });
+
+  it('when more than one try is left, then keeping the last try changes nothing about the change', async () => {
+    const { client, card } = setup({ pinTriesLeft: 2 });
+    expect(await client.changePasscode('999999', 'abc!', false)).toMatchObject({
+      ok: false,
+      error: { code: 'passcode-wrong', triesLeft: 1 },
+    });
+    expect(await client.changePasscode('123456', 'abc!', false)).toMatchObject({
+      ok: false,
+      error: { code: 'last-try' },
+    });
+    expect(card.status.pinTriesLeft).toBe(1);
+  });
+
   it('changes the PUK (00 24 00 81), and a wrong current PUK is a puk-wrong with tries left', async () => {
     const { client, store } = setup();
     expect(await client.changePuk('00000000', '11112222')).toMatchObject({
@@ -335,6 +366,21 @@ describe('PivClient over a channel that runs operations where the card is', () =
           nextPuk: '87654321',
           passcode: '2468',
         },
+        options: { passcodeTriesWhenVerified: 5 },
+      },
+    ]);
+    expect(transmitted()).toBe(0);
+  });
+
+  it('sends a change of passcode there whole, with the choice about the last try', async () => {
+    const { client, operations, transmitted } = remote();
+    expect(await client.changePasscode('123456', 'abc!', false)).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(operations).toEqual([
+      {
+        operation: { op: 'changePasscode', current: '123456', next: 'abc!', spendLastTry: false },
         options: { passcodeTriesWhenVerified: 5 },
       },
     ]);

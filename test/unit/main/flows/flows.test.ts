@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { FlowRunner } from '../../../../src/main/flows/flow-runner';
 import { flowStepLists } from '../../../../src/main/flows/flows';
+import { createMemoryLogger } from '../../../../src/main/logging/logger';
+import { ok } from '../../../../src/shared/result';
+import { FakePivCard } from '../../../support/fake-piv-card';
+import { fakeServerClient } from '../../../support/fake-server-client';
 import { IPC_INVOKE } from '../../../../src/shared/ipc-contract';
 
 describe('the flows as lists of steps', () => {
@@ -37,5 +42,78 @@ describe('the flows as lists of steps', () => {
       ['register-questions', 'none'],
       ['register-code', 'none'],
     ]);
+  });
+
+  it('lists the change of passcode as a card read, then the passcodes on the card, with no server', () => {
+    const change = flowStepLists().find((list) => list.flow === 'change');
+    expect(change?.done).toBe('change-done');
+    expect(change?.steps).toEqual([
+      { view: null, input: 'none', confirmHolder: false, progress: 'reading-card' },
+      {
+        view: 'change-passcode',
+        input: 'none',
+        confirmHolder: false,
+        progress: 'changing-passcode',
+      },
+    ]);
+  });
+
+  it('lists the forgotten passcode exactly as the unlock: the same server steps', () => {
+    const lists = flowStepLists();
+    const unlock = lists.find((list) => list.flow === 'unlock');
+    const forgotten = lists.find((list) => list.flow === 'forgotten');
+    expect(forgotten).toEqual({ ...unlock, flow: 'forgotten' });
+  });
+});
+
+describe('the forgotten passcode, run', () => {
+  const cardId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+  const answers = { q1: 'Ford Escort', q2: '0121 496 0000' };
+  function setup(pinTries: number) {
+    const card = new FakePivCard(cardId, { pin: '11112222', puk: '87654321', pinTries });
+    const server = fakeServerClient({
+      code: 'K7QX4M2P',
+      answers,
+      authorisation: { puk: '87654321', unconfirmedPuk: null, nextPuk: '13572468' },
+    });
+    const runner = new FlowRunner({
+      cards: { open: () => Promise.resolve(ok({ card, close: () => Promise.resolve() })) },
+      server: server.client,
+      logger: createMemoryLogger().logger,
+      passcodePolicy: 'printable-4-8',
+      onView: () => undefined,
+    });
+    return { card, server, runner };
+  }
+
+  it('when the card has one try left, then the unlock verification resets it through the PUK without a guess', async () => {
+    const t = setup(1);
+    expect(await t.runner.forgottenStart()).toMatchObject({ value: { kind: 'unlock-questions' } });
+    const typed = Object.entries(answers).map(([questionId, answer]) => ({ questionId, answer }));
+    expect(await t.runner.forgottenAnswer(typed)).toMatchObject({ value: { kind: 'unlock-code' } });
+    await t.runner.forgottenSubmitCode('K7QX4M2P');
+    expect(await t.runner.forgottenSetPasscode('N3wPass!', 'N3wPass!')).toMatchObject({
+      value: { kind: 'unlock-done' },
+    });
+    expect(t.card).toMatchObject({ pin: 'N3wPass!', pinTries: 3, puk: '13572468' });
+    expect(t.card.commands).not.toContain('changePasscode');
+    expect(t.server.calls.map((c) => c.method)).toContain('unlockUnblock');
+  });
+
+  it('when the card is locked, then it is for the unlock: CARD_LOCKED before any attempt', async () => {
+    const t = setup(0);
+    expect(await t.runner.forgottenStart()).toMatchObject({
+      value: { kind: 'failed', error: { code: 'CARD_LOCKED' } },
+    });
+    expect(t.server.calls).toEqual([]);
+  });
+
+  it('when an unlock is under way, then the forgotten passcode actions are refused (each flow its own channels)', async () => {
+    const t = setup(0);
+    await t.runner.unlockStart();
+    expect(await t.runner.forgottenAnswer([])).toMatchObject({
+      ok: false,
+      error: { code: 'ATTEMPT_STATE' },
+    });
   });
 });

@@ -42,6 +42,13 @@ function handlers(calls: unknown[] = []): InvokeHandlers {
     'register:answer': flow,
     'register:resend-code': flow,
     'register:submit-code': flow,
+    'forgotten:start': flow,
+    'forgotten:answer': flow,
+    'forgotten:resend-code': flow,
+    'forgotten:submit-code': flow,
+    'forgotten:set-passcode': flow,
+    'change:start': flow,
+    'change:submit-passcodes': flow,
     'flow:cancel': flow,
     'mock:control': () => ok(reader),
   };

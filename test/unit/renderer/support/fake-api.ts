@@ -81,6 +81,13 @@ export function createFakeApi(
     registerAnswer: vi.fn(() => Promise.resolve(ok(idle))),
     registerResendCode: vi.fn(() => Promise.resolve(ok(idle))),
     registerSubmitCode: vi.fn(() => Promise.resolve(ok(idle))),
+    forgottenStart: vi.fn(() => Promise.resolve(ok(idle))),
+    forgottenAnswer: vi.fn(() => Promise.resolve(ok(idle))),
+    forgottenResendCode: vi.fn(() => Promise.resolve(ok(idle))),
+    forgottenSubmitCode: vi.fn(() => Promise.resolve(ok(idle))),
+    forgottenSetPasscode: vi.fn(() => Promise.resolve(ok(idle))),
+    changeStart: vi.fn(() => Promise.resolve(ok(idle))),
+    changeSubmitPasscodes: vi.fn(() => Promise.resolve(ok(idle))),
     flowCancel: vi.fn(() => Promise.resolve(ok(idle))),
     mockControl: vi.fn(() => Promise.resolve(ok(reader))),
     onReaderStatusChanged: vi.fn((listener: (s: ReaderStatus) => void) => {

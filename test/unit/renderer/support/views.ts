@@ -49,3 +49,8 @@ export const registerQuestionsView = (questionsRequired = 2): FlowView => ({
   ],
   questionsRequired,
 });
+
+export const changeView = (
+  triesLeft = 3,
+  extra: Partial<Extract<FlowView, { kind: 'change-passcode' }>> = {},
+): FlowView => ({ kind: 'change-passcode', policy: 'printable-4-8', triesLeft, ...extra });

@@ -53,6 +53,10 @@ describe('the PC/SC worker protocol', () => {
         passcode: 'N3w!',
       }),
     ).toBe(true);
+    const change = { op: 'changePasscode', current: '123456', next: 'N3w!', spendLastTry: false };
+    expect(piv(change)).toBe(true);
+    expect(piv({ ...change, spendLastTry: undefined })).toBe(false);
+    expect(piv({ ...change, next: 'pässe' })).toBe(false);
     expect(piv({ op: 'verifyPasscode', passcode: '123456789' })).toBe(false);
     expect(piv({ op: 'verifyPasscode', passcode: 'pässe' })).toBe(false);
     expect(piv({ op: 'verifyPasscode', passcode: '' })).toBe(false);

@@ -245,6 +245,33 @@ describe('virtual PIV card: passcode and PUK', () => {
     expect(send(card, pairApdu(0x24, 0x80, '999999', '654321')).sw).toBe(0x63c2);
   });
 
+  it('when the last try of a passcode change is wrong, then it answers 63 C0 and the card is blocked (69 83), even for the right passcode', () => {
+    const { card } = makeCard({ pinTriesLeft: 1 });
+    expect(send(card, verifyApdu()).sw).toBe(0x63c1);
+    expect(send(card, pairApdu(0x24, 0x80, '999999', '654321')).sw).toBe(0x63c0);
+    expect(send(card, pairApdu(0x24, 0x80, '123456', '654321')).sw).toBe(0x6983);
+    expect(card.status.pinTriesLeft).toBe(0);
+  });
+
+  it('when the new passcode of a change is not a valid padded value, then 6A 80 and no try is spent', () => {
+    const { card } = makeCard();
+    const data = concatBytes(pad('123456'), new Uint8Array(8).fill(0xff));
+    expect(send(card, command(0, 0x24, 0, 0x80, data)).sw).toBe(0x6a80);
+    const accented = concatBytes(
+      pad('999999'),
+      Uint8Array.of(0x70, 0xe4, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff),
+    );
+    expect(send(card, command(0, 0x24, 0, 0x80, accented)).sw).toBe(0x6a80);
+    expect(card.status.pinTriesLeft).toBe(3);
+  });
+
+  it('when a passcode change succeeds after a wrong try, then the tries are reset', () => {
+    const { card } = makeCard();
+    expect(send(card, pairApdu(0x24, 0x80, '999999', '654321')).sw).toBe(0x63c2);
+    expect(send(card, pairApdu(0x24, 0x80, '123456', '654321')).sw).toBe(0x9000);
+    expect(card.status.pinTriesLeft).toBe(3);
+  });
+
   it('changes the PUK with CHANGE REFERENCE DATA 81, and counts wrong PUKs there too', () => {
     const { card } = makeCard();
     expect(send(card, pairApdu(0x24, 0x81, '00000000', '87654321')).sw).toBe(0x63c2);

@@ -45,6 +45,15 @@ describe('handlers when the settings are bad', () => {
       'register:start': { passcode: 'abcd' },
       'register:answer': { answers: [{ questionId: 'q', answer: 'a' }] },
       'register:submit-code': { code: 'ABCD2345' },
+      'forgotten:answer': { answers: [{ questionId: 'q', answer: 'a' }] },
+      'forgotten:submit-code': { code: 'ABCD2345' },
+      'forgotten:set-passcode': { passcode: 'abcd', confirmation: 'abcd' },
+      'change:submit-passcodes': {
+        current: 'abcd',
+        passcode: 'efgh',
+        confirmation: 'efgh',
+        spendLastTry: false,
+      },
       'mock:control': { action: 'insert' },
     };
     for (const channel of Object.keys(IPC_INVOKE)) {
