@@ -1,47 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../../../server/create-services';
 import { findCard, upsertCard } from '../../../../server/storage/card-repository';
 import { openDatabase } from '../../../../server/storage/database';
-import { migrationProvider } from '../../../../server/storage/migrations';
-import type { Database } from '../../../../server/storage/schema';
-import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import { storageEngines } from '../../../support/storage-engines';
+import { migratedTo, storedCard } from '../../../support/storage-fixtures';
 import { importOf, makeCard, testKeys, testSettings } from '../domain/harness';
 
 const { engines } = await storageEngines('card-mobile');
 
-const card = (cardId: string, mobile?: string | null) => ({
-  cardId,
-  holderName: 'Mr John Rigby',
-  email: 'john.rigby@nhs.net',
-  ...(mobile === undefined ? {} : { mobile }),
-  pivAuthDer: new Uint8Array([1]),
-  cardAuthDer: new Uint8Array([2]),
-  puk: { keyId: 'k1', ciphertext: new Uint8Array(randomBytes(40)) },
-});
-
-/** A database brought up to `migration` only, as an older server left it. */
-async function migratedTo(settings: StorageSettings, migration: string): Promise<Kysely<Database>> {
-  const db =
-    settings.kind === 'sqlite'
-      ? new Kysely<Database>({
-          dialect: new SqliteDialect({ database: new SqliteDatabase(settings.file) }),
-        })
-      : new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url }) }),
-        });
-  const { error } = await new Migrator({
-    db,
-    provider: migrationProvider(settings.kind),
-  }).migrateTo(migration);
-  if (error !== undefined) throw new Error(`migrating to ${migration} failed`, { cause: error });
-  return db;
-}
+const card = storedCard;
 
 describe.each(engines)('mobile numbers stored on %s', (_, fresh) => {
   it('when a database from before mobile numbers is upgraded, then its cards stay as they were and have no mobile', async () => {

@@ -1,49 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import pg from 'pg';
+import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../server/storage/database';
 import { recordFailure, upsertCard } from '../../../../server/storage/card-repository';
 import { reservePukRelease } from '../../../../server/storage/puk-repository';
 import { appendAudit, listAudit } from '../../../../server/storage/audit-repository';
 import { findAttempt, insertAttempt } from '../../../../server/storage/attempt-repository';
-import { migrationProvider } from '../../../../server/storage/migrations';
 import type { Database } from '../../../../server/storage/schema';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import { storageEngines } from '../../../support/storage-engines';
+import { migratedTo, storedCard } from '../../../support/storage-fixtures';
 
 const { engines, dir } = await storageEngines('storage');
 
-const card = (cardId: string) => ({
-  cardId,
-  holderName: 'Mr John Rigby',
-  email: 'john.rigby@nhs.net',
-  pivAuthDer: new Uint8Array([1]),
-  cardAuthDer: new Uint8Array([2]),
-  puk: { keyId: 'k1', ciphertext: new Uint8Array(randomBytes(40)) },
-});
-
-/** A database brought up to `migration` only, as an older server left it. */
-async function migratedTo(settings: StorageSettings, migration: string): Promise<Kysely<Database>> {
-  const db =
-    settings.kind === 'sqlite'
-      ? new Kysely<Database>({
-          dialect: new SqliteDialect({ database: new SqliteDatabase(settings.file) }),
-        })
-      : new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: settings.url }) }),
-        });
-  const { error } = await new Migrator({
-    db,
-    provider: migrationProvider(settings.kind),
-  }).migrateTo(migration);
-  if (error !== undefined) throw new Error(`migrating to ${migration} failed`, { cause: error });
-  return db;
-}
+const card = storedCard;
 
 /** The attempts table's columns (name, type, nullability, default) and index names. */
 async function attemptsShape(db: Kysely<Database>, kind: StorageSettings['kind']) {
