@@ -4,7 +4,12 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { DEMO_HELP_CONTACTS, type HelpContacts } from '../src/shared/help';
 import { API_ROUTES, type ApiRoute } from '../src/shared/http-api';
-import type { HealthProbe, RegistrationService, UnlockService } from './domain/ports';
+import type {
+  HealthProbe,
+  RegistrationService,
+  UnlockService,
+  VerificationPolicy,
+} from './domain/ports';
 import type { RateLimitStoreFactory } from './http/rate-limit-store';
 import type { HttpSettings } from './http/settings';
 import { errorMiddleware, HttpFailure, namingHelpContacts } from './http/http-failures';
@@ -27,6 +32,7 @@ interface AppDeps {
     readonly unlock: UnlockService;
     readonly registration: RegistrationService;
     readonly health: HealthProbe;
+    readonly verification: VerificationPolicy;
   };
   readonly logger: Logger;
   readonly http: HttpSettings;

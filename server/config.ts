@@ -60,6 +60,7 @@ const topLevelSchema = z
     help: z.unknown().optional(),
     delivery: z.unknown().optional(),
     notify: z.unknown().optional(),
+    verification: z.unknown().optional(),
   })
   .strict();
 
@@ -620,6 +621,7 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     ...(t.help === undefined ? {} : { help: t.help }),
     ...(t.delivery === undefined ? {} : { delivery: t.delivery }),
     ...(t.notify === undefined ? {} : { notify: t.notify }),
+    ...(t.verification === undefined ? {} : { verification: t.verification }),
   };
   const core = serverCoreSettingsSchema.safeParse(coreInput);
   if (!core.success) {
@@ -670,6 +672,7 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
         ? { kind: 'smtp', host: mail.host, port: mail.port }
         : { kind: 'outbox', dir: mail.dir },
     delivery: settings.core.delivery,
+    verification: settings.core.verification,
     // Where Notify is and which templates are set; never the API key.
     ...(notify === undefined
       ? {}

@@ -94,6 +94,7 @@ export async function createServices(
       },
     },
     channels: settings.delivery.channels,
+    verification: settings.verification.model,
     now,
     logger,
     events,
@@ -107,6 +108,10 @@ export async function createServices(
     registration: createAttemptService(deps, REGISTRATION_FLOW),
     admin: createAdminService(deps),
     health: { checkDatabase: () => database.ping() },
+    verification: {
+      verification: settings.verification.model,
+      channels: settings.delivery.channels,
+    },
     database,
     async close() {
       mailer.close();

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../src/shared/errors';
 import {
+  answersAcceptedSchema,
   answersRequestSchema,
   API_ROUTES,
   ATTEMPT_ID_PATTERN,
   cardProofRequestSchema,
+  channelRequestSchema,
   codeDeliverySchema,
   codeRequestSchema,
   codeVerifiedResponseSchema,
@@ -16,18 +18,22 @@ import {
   startAttemptResponseSchema,
   unblockAuthorisationSchema,
   unlockProofResponseSchema,
+  unlockServiceResponseSchema,
   type ApiRoute,
 } from '../src/shared/http-api';
 import { ERROR_STATUS, successStatusOf } from './http/status';
 
 /** The named schemas of the API, as they appear under `components.schemas`. */
 const NAMED_SCHEMAS: readonly (readonly [string, z.ZodType])[] = [
+  ['UnlockService', unlockServiceResponseSchema],
   ['StartAttemptRequest', startAttemptRequestSchema],
   ['StartAttemptResponse', startAttemptResponseSchema],
   ['CardProofRequest', cardProofRequestSchema],
   ['UnlockProofResponse', unlockProofResponseSchema],
   ['RegistrationProofResponse', registrationProofResponseSchema],
   ['AnswersRequest', answersRequestSchema],
+  ['AnswersAccepted', answersAcceptedSchema],
+  ['ChannelRequest', channelRequestSchema],
   ['CodeDelivery', codeDeliverySchema],
   ['CodeRequest', codeRequestSchema],
   ['CodeVerified', codeVerifiedResponseSchema],
@@ -53,6 +59,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 /** The domain error codes each step can answer, beyond the ones every route can. */
 export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly ErrorCode[]>> = {
   // A start tells nothing about the card: whatever would refuse it is said after the proof.
+  unlockService: [],
   unlockStart: [],
   unlockProof: [
     'ATTEMPT_NOT_FOUND',
@@ -62,6 +69,7 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'CARD_NOT_REGISTERED',
     'SELF_SERVICE_LOCKED',
     'PUK_RELEASE_LIMIT',
+    'NO_CONTACT',
   ],
   unlockAnswers: [
     'ATTEMPT_NOT_FOUND',
@@ -70,6 +78,18 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'ANSWERS_WRONG',
     'SELF_SERVICE_LOCKED',
     'MAIL_UNAVAILABLE',
+    'TEXT_UNAVAILABLE',
+  ],
+  unlockChannel: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'VALIDATION_FAILED',
+    'SELF_SERVICE_LOCKED',
+    'RESEND_TOO_SOON',
+    'RESEND_LIMIT',
+    'MAIL_UNAVAILABLE',
+    'TEXT_UNAVAILABLE',
   ],
   unlockResend: [
     'ATTEMPT_NOT_FOUND',
@@ -78,6 +98,7 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'RESEND_TOO_SOON',
     'RESEND_LIMIT',
     'MAIL_UNAVAILABLE',
+    'TEXT_UNAVAILABLE',
   ],
   unlockCode: [
     'ATTEMPT_NOT_FOUND',

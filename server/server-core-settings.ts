@@ -5,6 +5,7 @@ import { mailSettingsSchema } from './mail/mail-settings';
 import { keySettingsSchema } from './security/key-settings';
 import { storageSettingsSchema } from './storage/storage-settings';
 import { securityPolicySchema } from './domain/policy';
+import { verificationModelSchema } from '../src/shared/http-api';
 
 /** The settings the server's core needs: the security rules, the database, mail, the keys and the desk. */
 export const serverCoreSettingsSchema = z
@@ -19,6 +20,11 @@ export const serverCoreSettingsSchema = z
     delivery: deliverySettingsSchema.default(deliverySettingsSchema.parse({})),
     /** GOV.UK Notify: needed when a channel uses it. */
     notify: notifySettingsSchema.optional(),
+    /** How a holder is checked before an unlock (docs/deployment.md, "Verification policy"). */
+    verification: z
+      .object({ model: verificationModelSchema.default('questions-and-code') })
+      .strict()
+      .default({ model: 'questions-and-code' }),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -36,11 +42,14 @@ export const serverCoreSettingsSchema = z
           path: ['notify', 'apiKey'],
           message: `${why}, and that goes through GOV.UK Notify, which needs its API key: set SCU_NOTIFY_API_KEY, or notify.apiKey in the config file, with notify.templates.${channel} (docs/deployment.md, "GOV.UK Notify"). Otherwise take it out.`,
         });
-      } else if (s.notify.templates[channel] === undefined) {
+      } else if (
+        s.notify.templates[channel] === undefined ||
+        (channel === 'email' && s.notify.templates.email?.registeredNotice === undefined)
+      ) {
         ctx.addIssue({
           code: 'custom',
           path: ['notify', 'templates', channel],
-          message: `${why}, so Notify needs the ${channel} templates' ids: set notify.templates.${channel} to {"code": ..., "unlockedNotice": ..., "registeredNotice": ...} in the config file (docs/deployment.md, "GOV.UK Notify").`,
+          message: `${why}, so Notify needs the ${channel} templates' ids: set notify.templates.${channel} to {"code": ..., "unlockedNotice": ...${channel === 'email' ? ', "registeredNotice": ...' : ''}} in the config file (docs/deployment.md, "GOV.UK Notify").`,
         });
       }
     }

@@ -93,18 +93,31 @@ const mobileField = z
     return z.NEVER;
   });
 
+// Empty or null: the holder has no email (they must then have a mobile); otherwise an address.
+const emailField = z.union([z.null(), z.string()]).transform((text, ctx) => {
+  if (text === null || text.trim() === '') return null;
+  const parsed = holderEmailSchema.safeParse(text);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  return z.NEVER;
+});
+
 /** One row, as the issuing system exports it. */
 const importRowSchema = z
   .object({
     cardId: cardIdSchema,
     holderName: holderNameSchema,
-    email: holderEmailSchema,
+    email: emailField,
     mobile: mobileField,
     pivAuthentication: certificateField,
     cardAuthentication: certificateField,
     puk: pukSchema,
   })
-  .strict();
+  .strict()
+  .refine((row) => row.email !== null || typeof row.mobile === 'string', {
+    message: 'is empty, and so is mobile: a holder needs an email address or a mobile number.',
+    path: ['email'],
+  });
 
 /** Checks rows (with their lines) and returns the cards, or every issue. */
 function checkRows(

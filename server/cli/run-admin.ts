@@ -205,7 +205,7 @@ function formatCardState(s: CardState): string {
   return [
     `Card                  ${shown(s.cardId)}`,
     `Holder                ${shown(s.holderName)}`,
-    `Email                 ${shown(s.maskedEmail)}`,
+    `Email                 ${shown(s.maskedEmail ?? 'none')}`,
     `Mobile                ${shown(s.maskedMobile ?? 'none')}`,
     `Registered            ${yesNo(s.registered)}${s.registered ? ` (email ${s.emailConfirmed ? 'confirmed' : 'not confirmed'})` : ''}`,
     `Self-service locked   ${yesNo(s.selfServiceLocked)} (wrong answer submissions: ${s.wrongAnswerSubmissions})`,
@@ -274,6 +274,7 @@ const COMMANDS: readonly Command[] = [
   cardId, holderName, email, pivAuthentication, cardAuthentication, puk
 (certificates or public keys as PEM or base64 DER; ECC P-256), and optionally
   mobile (a UK mobile number, stored as +447700900123; empty for none).
+email may be empty when mobile is given (the code-only model sends codes by text).
 A card already known is updated; without a mobile field it keeps the number it has.
 Every bad row is reported with its line number, and then nothing is imported.
   --format csv|json  the file's format (default: from its extension)
@@ -323,10 +324,11 @@ Every bad row is reported with its line number, and then nothing is imported.
   },
   {
     name: 'enrol',
-    usage: 'enrol --name NAME --email EMAIL [--mobile NUMBER] [--reader READER]',
+    usage: 'enrol --name NAME [--email EMAIL] [--mobile NUMBER] [--reader READER]',
     summary: 'Enrol the card in a local reader (reads its GUID and 9A/9E certificates).',
     details: `Reads the card identifier and the certificates of slots 9A and 9E from the card (no
-passcode needed) and imports the card with the holder's name and email. The card's current PUK
+passcode needed) and imports the card with the holder's name, email and mobile (one of the two
+at least). The card's current PUK
 is read from standard input (pipe it in, so it is not in the shell history).
   --name NAME      the holder's name as shown to them, e.g. "Mr John Rigby"
   --email EMAIL    the holder's registered email address
@@ -341,18 +343,18 @@ is read from standard input (pipe it in, so it is not in the shell history).
     positionals: [],
     async run(args) {
       const { name, email, mobile, reader } = args.values;
-      if (typeof name !== 'string' || typeof email !== 'string') {
-        args.io.err('enrol needs --name and --email.');
+      if (typeof name !== 'string' || (typeof email !== 'string' && typeof mobile !== 'string')) {
+        args.io.err('enrol needs --name, and --email or --mobile (or both).');
         return EXIT.usage;
       }
       // The import's rules for names and addresses, checked before the card is read.
       const holderName = holderNameSchema.safeParse(name);
-      const address = holderEmailSchema.safeParse(email);
+      const address = typeof email === 'string' ? holderEmailSchema.safeParse(email) : undefined;
       const number = typeof mobile === 'string' ? holderMobileSchema.safeParse(mobile) : undefined;
-      if (!holderName.success || !address.success) {
+      if (!holderName.success || address?.success === false) {
         const [option, issues] = !holderName.success
           ? ['--name', holderName.error.issues]
-          : ['--email', address.error?.issues ?? []];
+          : ['--email', address?.error?.issues ?? []];
         args.io.err(`${option}: ${shown(issues[0]?.message ?? 'not valid.')}`);
         return EXIT.usage;
       }
@@ -398,7 +400,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
       const card = {
         ...identity.value,
         holderName: holderName.data,
-        email: address.data,
+        email: address?.data ?? null,
         ...(number === undefined ? {} : { mobile: number.data }),
         puk: puk.data,
       };

@@ -28,7 +28,8 @@ const templateSetSchema = z
     /** Unlock and registration codes. */
     code: uuid,
     unlockedNotice: uuid,
-    registeredNotice: uuid,
+    /** Needed for email only: the "registered" notice confirms the email address, so never goes by text. */
+    registeredNotice: uuid.optional(),
   })
   .strict();
 

@@ -17,7 +17,7 @@ export function textMessageOf(message: HolderMessage, help: HelpContacts): strin
     case 'registration-code':
       return `Your code to register for the Smartcard Unlock Service is ${spacedCode(message.code)}. It expires in ${message.validMinutes} minutes. ${notYou}`;
     case 'unlocked-notice':
-      return `Your Smartcard was unlocked with the Smartcard Unlock Service at ${message.at.toISOString().replace('T', ' ').slice(0, 16)} UTC. ${notYou}`;
+      return `Your Smartcard was ${message.reason === 'forgotten' ? 'given a new passcode' : 'unlocked'} with the Smartcard Unlock Service at ${message.at.toISOString().replace('T', ' ').slice(0, 16)} UTC. ${notYou}`;
     case 'registered-notice':
       return `You are registered for the Smartcard Unlock Service. ${notYou}`;
   }

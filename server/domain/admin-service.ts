@@ -26,13 +26,17 @@ const cardImportSchema = z
   .object({
     cardId: cardIdSchema,
     holderName: holderNameSchema,
-    email: holderEmailSchema,
+    email: holderEmailSchema.nullable(),
     mobile: e164UkMobileSchema.nullable().optional(),
     pivAuthentication: p256Key,
     cardAuthentication: p256Key,
     puk: pukSchema,
   })
-  .strict();
+  .strict()
+  .refine((c) => c.email !== null || typeof c.mobile === 'string', {
+    message: 'A card needs an email address or a mobile number.',
+    path: ['email'],
+  });
 
 /** IT's operations: import, inspect, reset, clear, audit, rotate the key-encryption key. */
 export function createAdminService(deps: DomainDeps): AdminService {
@@ -99,7 +103,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
       return ok({
         cardId: card.cardId,
         holderName: card.holderName,
-        maskedEmail: maskEmail(card.email),
+        ...(card.email === null ? {} : { maskedEmail: maskEmail(card.email) }),
         ...(card.mobile === null ? {} : { maskedMobile: maskPhoneNumber(card.mobile) }),
         registered: card.registeredAt !== null,
         emailConfirmed: card.emailConfirmedAt !== null,

@@ -5,19 +5,22 @@ import { registrationCode } from './attempt/steps/registration-code';
 import { registrationProof } from './attempt/steps/registration-proof';
 import { unblock } from './attempt/steps/puk-release';
 import { unlockAnswers } from './attempt/steps/unlock-answers';
+import { unlockChannel } from './attempt/steps/unlock-channel';
 import { unlockCode } from './attempt/steps/unlock-code';
 import { unlockProof } from './attempt/steps/unlock-proof';
 import type { RegistrationSteps, UnlockSteps } from './ports';
 
 /**
- * Unlock (product brief, "Unlock"): the card proves presence (9E), the holder answers, a code by
- * email, then the PUK is released with a crash-safe rotation and the card reports the outcome.
+ * Unlock (product brief, "Unlock"): the card proves presence (9E), the holder answers (questions-
+ * and-code) and chooses where the code goes, types it, then the PUK is released with a crash-safe
+ * rotation and the card reports the outcome. The proof tells the app which steps this attempt takes.
  */
 export const UNLOCK_FLOW: Flow<UnlockSteps> = {
   kind: 'unlock',
   steps: {
     proof: unlockProof,
     answers: unlockAnswers,
+    channel: unlockChannel,
     code: unlockCode,
     unblock,
     outcome: outcomeReport,

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { deliveryChannelSchema } from '../../src/shared/http-api';
+
 /**
  * How the domain reaches a holder: it says what to tell whom and on which channel, and the
  * delivery adapter (server/delivery/holder-delivery.ts) words and sends it.
@@ -8,10 +11,10 @@ export type MailPurpose =
   'unlock-code' | 'registration-code' | 'unlocked-notice' | 'registered-notice';
 
 /** How a message travels: email (SMTP, or GOV.UK Notify) or text message (GOV.UK Notify). */
-export type DeliveryChannel = 'email' | 'sms';
+export type DeliveryChannel = z.infer<typeof deliveryChannelSchema>;
 
 /** Every channel, in the default order a code is offered on. */
-export const DELIVERY_CHANNELS = ['email', 'sms'] as const satisfies readonly DeliveryChannel[];
+export const DELIVERY_CHANNELS = deliveryChannelSchema.options;
 
 /**
  * What became of a send: handed over, certainly not handed over, or unknown because the relay
@@ -40,6 +43,8 @@ export type HolderMessage = Recipient &
         readonly purpose: 'unlocked-notice';
         readonly holderName: string;
         readonly at: Date;
+        /** `forgotten`: the passcode was reset on a card that was not locked. */
+        readonly reason: 'unlock' | 'forgotten';
       }
     | { readonly purpose: 'registered-notice'; readonly holderName: string }
   );

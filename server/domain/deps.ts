@@ -1,3 +1,4 @@
+import type { VerificationModel } from '../../src/shared/http-api';
 import type { DeliveryChannel, HolderDelivery } from './delivery-port';
 import type { SecurityPolicy } from './policy';
 import type { DomainEvents, DomainLogger } from './ports';
@@ -17,6 +18,8 @@ export interface DomainDeps {
   readonly delivery: HolderDelivery;
   /** The channels an unlock's code may go on, in order (`delivery.channels`): first the holder has. */
   readonly channels: readonly DeliveryChannel[];
+  /** How a holder is checked before an unlock (`verification.model`). */
+  readonly verification: VerificationModel;
   readonly now: Clock;
   readonly logger: DomainLogger;
   /** Counters for monitoring: a no-op unless the server connects its metrics. */

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from '../../src/shared/errors';
 import type {
+  answersAcceptedSchema,
   answersRequestSchema,
+  unlockServiceResponseSchema,
   CodeDelivery,
   outcomeRequestSchema,
   registrationProofResponseSchema,
@@ -39,6 +41,10 @@ export type UnlockProofResponse = z.infer<typeof unlockProofResponseSchema>;
 export type RegistrationProofResponse = z.infer<typeof registrationProofResponseSchema>;
 type AnswersRequest = z.infer<typeof answersRequestSchema>;
 export type OutcomeRequest = z.infer<typeof outcomeRequestSchema>;
+export type AnswersAccepted = z.infer<typeof answersAcceptedSchema>;
+
+/** How this server checks holders, as the start screen is told. */
+export type VerificationPolicy = z.infer<typeof unlockServiceResponseSchema>;
 
 /** What each step of a flow takes and gives, by the step's name. */
 export type StepShapes = Readonly<
@@ -68,7 +74,9 @@ export type GivenAnswers = readonly AnswersRequest['answers'][number][];
 export type UnlockSteps = {
   /** The 9E signature over `cardProofMessage('unlock', attemptId, nonce)`. */
   readonly proof: { readonly input: Uint8Array; readonly output: UnlockProofResponse };
-  readonly answers: { readonly input: GivenAnswers; readonly output: CodeDelivery };
+  readonly answers: { readonly input: GivenAnswers; readonly output: AnswersAccepted };
+  /** Sends a code by the channel the holder chose: the first, or again another way. */
+  readonly channel: { readonly input: DeliveryChannel; readonly output: CodeDelivery };
   /** A right code is spent and lets the attempt ask for the unblock. */
   readonly code: { readonly input: string; readonly output: CodeVerified };
   /** Releases the PUK (once per attempt, capped per card per day) and starts the rotation. */
@@ -94,7 +102,8 @@ export type RegistrationService = AttemptService<RegistrationSteps>;
 export interface CardImport {
   readonly cardId: string;
   readonly holderName: string;
-  readonly email: string;
+  /** Null for none: the card must then have a mobile (the code-only model). */
+  readonly email: string | null;
   /** UK mobile in E.164; left out keeps a known card's number, null removes it. */
   readonly mobile?: string | null;
   /** DER certificates (or SubjectPublicKeyInfo) for slots 9A and 9E. */
@@ -108,7 +117,8 @@ export interface CardImport {
 export interface CardState {
   readonly cardId: string;
   readonly holderName: string;
-  readonly maskedEmail: string;
+  /** The email as `j****y@nhs.net`; absent when the card has none. */
+  readonly maskedEmail?: string;
   /** The mobile as `07*** ***123`; absent when the card has none. */
   readonly maskedMobile?: string;
   readonly registered: boolean;
@@ -206,6 +216,8 @@ export interface ServerCore {
   readonly registration: RegistrationService;
   readonly admin: AdminService;
   readonly health: HealthProbe;
+  /** The verification model and the channels on offer, for `GET /v1/unlock/service`. */
+  readonly verification: VerificationPolicy;
   /** Closes the database pool and the mail transport. */
   close(): Promise<void>;
 }

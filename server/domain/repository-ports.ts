@@ -1,3 +1,4 @@
+import type { DeliveryChannel } from './delivery-port';
 import type { AuditEntry, AuditRecord } from './ports';
 
 /**
@@ -28,6 +29,8 @@ export interface AttemptRecord {
   readonly codeExpiresAt: string | null;
   readonly codeTries: number;
   readonly codeUsedAt: string | null;
+  /** The channel the latest code went on; a resend goes there again. */
+  readonly codeChannel: DeliveryChannel | null;
   readonly pukReleasedAt: string | null;
   readonly rotationRef: string | null;
   readonly endReason: string | null;
@@ -54,7 +57,8 @@ export interface SealedSecret {
 export interface CardRecord {
   readonly cardId: string;
   readonly holderName: string;
-  readonly email: string;
+  /** Null when the issuing system gave only a mobile (the code-only model needs one or the other). */
+  readonly email: string | null;
   /** UK mobile in E.164, for codes by text message; null when the issuing system gave none. */
   readonly mobile: string | null;
   readonly pivAuthDer: Uint8Array;
@@ -105,6 +109,7 @@ interface AttemptRepository {
     reserved: number,
     codeHash: string,
     expiresAt: string,
+    channel: DeliveryChannel,
   ): Promise<boolean>;
   /** Gives back a send whose mail was certainly not sent, and the code it replaced. */
   undoSend(

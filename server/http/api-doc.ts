@@ -49,26 +49,44 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
 
 ## The unlock flow
 
-1. \`POST /v1/unlock/attempts\` with the card's identifier (the CHUID GUID, 32 hex digits). The
-   server checks the card is known, registered and not locked for self-service, and answers an
-   \`attemptId\` and a single-use \`nonce\` (valid 2 minutes; the attempt, 15 minutes).
+0. \`GET /v1/unlock/service\` says how this server checks holders (\`verification\`:
+   \`questions-and-code\` or \`code-only\`, the setting \`verification.model\`) and the channels it
+   sends codes on, in order; the app words its start screen by it.
+1. \`POST /v1/unlock/attempts\` with the card's identifier (the CHUID GUID, 32 hex digits): an
+   \`attemptId\` and a single-use \`nonce\` (valid 2 minutes; the attempt, 15 minutes), for any
+   well-formed identifier. Nothing about the card is told before its proof.
 2. The app has the card sign \`smartcard-unlock/v1/unlock/{attemptId}/{nonce}\` (SHA-256, ECDSA
    P-256) with its Card Authentication key (slot 9E, no passcode) and sends the DER signature,
-   base64, to \`.../card-proof\`. The answer is the holder's name, their questions and the answer
-   tries left.
-3. \`.../answers\` with one answer per question. Wrong answers are \`422 ANSWERS_WRONG\` with
-   \`details.triesLeft\`; the count is per card, across attempts and server instances, and at the
-   limit self-service locks (\`423 SELF_SERVICE_LOCKED\`: call the service desk). Right answers
-   email the Smartcard Unlock Code and answer where it went (masked), when a resend is possible,
-   and how many sends are left.
-4. \`.../code/resend\` sends a new code (spacing and count limited: \`429 RESEND_TOO_SOON\` with
-   \`Retry-After\`, \`409 RESEND_LIMIT\`). A new code never resets a failure count.
-5. \`.../code\` with the code (spaces, hyphens and case ignored). Wrong is \`422 CODE_WRONG\` with
-   the tries left; expired or tried too often is \`410\`. Right answers the unblock authorisation:
-   the card's \`puk\`, a fresh \`nextPuk\` to rotate to first, and \`unconfirmedPuk\` when an earlier
-   rotation was never confirmed. The PUK is released at most once per attempt.
-6. \`.../outcome\` reports what happened on the card (\`unlocked\` or \`failed\`, and which PUK the
-   card holds now). It commits the PUK rotation and mails the holder a notice. \`204\`.
+   base64, to \`.../card-proof\`. Then the server says why the card cannot be unlocked (locked for
+   self-service, unlocked too often today, not registered under \`questions-and-code\`,
+   \`409 NO_CONTACT\` when the holder has no address on any channel offered), or answers the
+   holder's name, the model, the \`steps\` this attempt takes before the new passcode (an
+   ordered subset of \`answers\`, \`channel\`, \`code\`), the holder's \`contacts\` (channel and
+   masked address, in the server's order), their questions (none under \`code-only\`) and the
+   answer tries left.
+3. \`.../answers\` (\`questions-and-code\` only) with one answer per question. Wrong answers are
+   \`422 ANSWERS_WRONG\` with \`details.triesLeft\`; the count is per card, across attempts and
+   server instances, and at the limit self-service locks (\`423 SELF_SERVICE_LOCKED\`: call the
+   service desk). Right answers send the code to the holder's one contact and answer where it
+   went (\`channel\`, masked \`maskedAddress\`), when a resend is possible and how many sends are
+   left; a holder with two contacts gets \`{"next": "channel"}\` and no code yet.
+4. \`.../code/send\` with \`{"channel": "sms"}\` or \`"email"\` sends the code that way: the first
+   code after the answers, or, under \`code-only\`, right after the proof (the app sends to a
+   single contact without asking). Sent again later it is "send it another way", spaced and
+   counted as a resend. A channel the holder has no address on is \`400 VALIDATION_FAILED\`.
+5. \`.../code/resend\` sends a new code the way the last one went (spacing and count limited:
+   \`429 RESEND_TOO_SOON\` with \`Retry-After\`, \`409 RESEND_LIMIT\`). A new code never resets a
+   failure count. A message certainly not sent is \`503 MAIL_UNAVAILABLE\` (email) or
+   \`503 TEXT_UNAVAILABLE\` (text), and the send is given back.
+6. \`.../code\` with the code (spaces, hyphens and case ignored). Wrong is \`422 CODE_WRONG\` with
+   the tries left (a code's last wrong try counts against the card, as a wrong set of answers
+   does); expired or tried too often is \`410\`. Right answers \`unblockBy\`.
+7. \`.../unblock\` answers the unblock authorisation: the card's \`puk\`, a fresh \`nextPuk\` to
+   rotate to first, and \`unconfirmedPuk\` when an earlier rotation was never confirmed. The PUK
+   is released at most once per attempt (asked again, the same attempt gets the same answer).
+8. \`.../outcome\` reports what happened on the card (\`unlocked\` or \`failed\`, which PUK the card
+   holds now, and \`purpose: "forgotten"\` when the holder reset a forgotten passcode on a card
+   that was not locked). It commits the PUK rotation and tells the holder on every contact. \`204\`.
 
 \`DELETE /v1/unlock/attempts/{attemptId}\` cancels an attempt at any point.
 
@@ -78,7 +96,8 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
 2. The card signs \`smartcard-unlock/v1/register/{attemptId}/{nonce}\` with its PIV
    Authentication key (slot 9A), which needs the passcode, so the proof shows possession and
    knowledge. \`.../card-proof\` answers the holder's name, masked address, the question catalogue
-   and how many questions to answer.
+   and how many questions to answer. A card imported without an email address is
+   \`409 NO_CONTACT\`: registration confirms an email address.
 3. \`.../answers\` with the chosen questions and answers; a confirmation code is emailed.
 4. \`.../code\` with that code confirms the address, and the registration replaces any earlier
    one. \`204\`. Resend and cancel work as in the unlock flow.

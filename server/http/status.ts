@@ -28,6 +28,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   RESEND_LIMIT: 409,
   // The server's dependencies and faults
   MAIL_UNAVAILABLE: 503,
+  TEXT_UNAVAILABLE: 503,
+  NO_CONTACT: 409,
   SERVICE_UNAVAILABLE: 503,
   SERVER_ERROR: 500,
   INTERNAL: 500,

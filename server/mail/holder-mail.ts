@@ -17,7 +17,7 @@ export function mailContentOf(message: HolderMessage, help: HelpContacts): MailC
     case 'registration-code':
       return registrationCodeMail(message.holderName, message.code, message.validMinutes, help);
     case 'unlocked-notice':
-      return unlockedNoticeMail(message.holderName, message.at, help);
+      return unlockedNoticeMail(message.holderName, message.at, message.reason, help);
     case 'registered-notice':
       return registeredNoticeMail(message.holderName, help);
   }

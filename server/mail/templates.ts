@@ -77,14 +77,20 @@ export const registrationCodeMail = codeMailOf(
   ],
 );
 
-/** The notice sent once a card has been unlocked. */
-export function unlockedNoticeMail(holderName: string, at: Date, help: HelpContacts): MailContent {
+/** The notice sent once a card has been unlocked, or its forgotten passcode reset. */
+export function unlockedNoticeMail(
+  holderName: string,
+  at: Date,
+  reason: 'unlock' | 'forgotten',
+  help: HelpContacts,
+): MailContent {
   const when = at.toISOString().replace('T', ' ').slice(0, 16);
+  const forgotten = reason === 'forgotten';
   return render(
-    'Your Smartcard has been unlocked',
+    forgotten ? 'Your Smartcard passcode has been reset' : 'Your Smartcard has been unlocked',
     `Dear ${holderName},`,
     [
-      `Your Smartcard was unlocked and given a new passcode with the Smartcard Unlock Service at ${when} UTC.`,
+      `Your Smartcard was ${forgotten ? 'given a new passcode' : 'unlocked and given a new passcode'} with the Smartcard Unlock Service at ${when} UTC.`,
       'If this was not you, contact the IT service desk straight away.',
     ],
     help,

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { ok } from '../../src/shared/result';
 import { API_ROUTES, type ApiRoute } from '../../src/shared/http-api';
 import type { AttemptService, DomainResult, ServerCore, StepShapes } from '../domain/ports';
 import type { HttpMetrics } from '../http/metrics';
@@ -26,6 +27,7 @@ interface OperationRoutes {
   readonly start: typeof r.unlockStart;
   readonly proof: typeof r.unlockProof;
   readonly answers: typeof r.unlockAnswers;
+  readonly channel: typeof r.unlockChannel;
   readonly resend: typeof r.unlockResend;
   readonly code: typeof r.unlockCode;
   readonly unblock: typeof r.unlockUnblock;
@@ -49,6 +51,10 @@ const OPERATIONS: { readonly [O in OperationName]: Operation<OperationRoutes[O]>
     step: 'answers',
     call: (f, { body, attemptId, ctx }) => f.step('answers', attemptId, body.answers, ctx),
   },
+  channel: {
+    step: 'channel',
+    call: (f, { body, attemptId, ctx }) => f.step('channel', attemptId, body.channel, ctx),
+  },
   resend: { step: 'resend', call: (f, { attemptId, ctx }) => f.resendCode(attemptId, ctx) },
   code: {
     step: 'code',
@@ -71,6 +77,7 @@ const FLOW_ROUTES = {
     start: r.unlockStart,
     proof: r.unlockProof,
     answers: r.unlockAnswers,
+    channel: r.unlockChannel,
     resend: r.unlockResend,
     code: r.unlockCode,
     unblock: r.unlockUnblock,
@@ -92,12 +99,23 @@ const FLOW_ROUTES = {
   }
 >;
 
-/** The routes of every flow (product brief, "Unlock" and "Registration"), each a thin call. */
+/**
+ * The routes of every flow (product brief, "Unlock" and "Registration"), each a thin call, and the
+ * unlock's description of how this server checks holders.
+ */
 export function attemptRoutes(
-  services: Pick<ServerCore, 'unlock' | 'registration'>,
+  services: Pick<ServerCore, 'unlock' | 'registration' | 'verification'>,
   metrics: HttpMetrics,
 ): Router {
   const router = Router();
+  mountRoute(
+    router,
+    r.unlockService,
+    'service',
+    'unlock',
+    () => Promise.resolve(ok(services.verification)),
+    metrics,
+  );
   for (const flow of ['unlock', 'registration'] as const) {
     const service: FlowService = services[flow];
     for (const [name, route] of Object.entries(FLOW_ROUTES[flow]) as [OperationName, ApiRoute][]) {

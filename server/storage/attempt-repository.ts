@@ -52,6 +52,7 @@ function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {
     codeExpiresAt: r.code_expires_at,
     codeTries: r.code_tries,
     codeUsedAt: r.code_used_at,
+    codeChannel: r.code_channel === 'sms' || r.code_channel === 'email' ? r.code_channel : null,
     pukReleasedAt: r.puk_released_at,
     rotationRef: r.rotation_ref,
     endReason: r.end_reason,

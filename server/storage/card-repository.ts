@@ -11,12 +11,18 @@ import type { CardRecord, CardUpsert, StoredAnswer } from '../domain/repository-
 /** Bytes as the drivers take them, without a copy. */
 export const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
+/**
+ * A card without an email address: the column stays NOT NULL (SQLite cannot drop the constraint
+ * without rebuilding `cards` and its dependants), and the empty string never passes the import.
+ */
+const NO_EMAIL = '';
+
 /** A card row as the domain's record. */
 export function toCardRecord(row: Selectable<CardsTable>): CardRecord {
   return {
     cardId: row.card_id,
     holderName: row.holder_name,
-    email: row.email,
+    email: row.email === '' ? null : row.email,
     mobile: row.mobile,
     pivAuthDer: new Uint8Array(row.piv_auth_der),
     cardAuthDer: new Uint8Array(row.card_auth_der),
@@ -61,7 +67,7 @@ export async function upsertCard(
     .updateTable('cards')
     .set({
       holder_name: card.holderName,
-      email: card.email,
+      email: card.email ?? NO_EMAIL,
       // A mobile not given (an import without the column) leaves the stored one as it is.
       ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
       piv_auth_der: buf(card.pivAuthDer),
@@ -76,7 +82,7 @@ export async function upsertCard(
     .values({
       card_id: card.cardId,
       holder_name: card.holderName,
-      email: card.email,
+      email: card.email ?? NO_EMAIL,
       ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),

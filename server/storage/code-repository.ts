@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cardNotLocked } from './attempt-repository';
+import type { DeliveryChannel } from '../domain/delivery-port';
 import type { Database } from './schema';
 
 /**
@@ -46,10 +47,12 @@ export async function storeCode(
   reserved: number,
   codeHash: string,
   expiresAt: string,
+  channel: DeliveryChannel,
 ): Promise<boolean> {
   const r = await db
     .updateTable('attempts')
     .set((eb) => ({
+      code_channel: channel,
       prev_code_hash: eb.ref('code_hash'),
       prev_code_expires_at: eb.ref('code_expires_at'),
       prev_code_tries: eb.ref('code_tries'),

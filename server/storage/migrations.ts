@@ -287,6 +287,12 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         await db.schema.alterTable('cards').addColumn('mobile', 'text').execute();
       },
     },
+    '0007-code-channel': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // The channel the holder chose for their code (issue 18), so a resend goes the same way.
+        await db.schema.alterTable('attempts').addColumn('code_channel', 'text').execute();
+      },
+    },
   };
 }
 

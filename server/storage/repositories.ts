@@ -46,8 +46,8 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
         markAnswered(db, attemptId, pending, now, maxFailures),
       reserveSend: (attemptId, maxSends, notAfter, now) =>
         reserveSend(db, attemptId, maxSends, notAfter, now),
-      storeCode: (attemptId, reserved, codeHash, expiresAt) =>
-        storeCode(db, attemptId, reserved, codeHash, expiresAt),
+      storeCode: (attemptId, reserved, codeHash, expiresAt, channel) =>
+        storeCode(db, attemptId, reserved, codeHash, expiresAt, channel),
       undoSend: (attemptId, reserved, reservedAt, codeHash) =>
         undoSend(db, attemptId, reserved, reservedAt, codeHash),
       recordWrongCode: (attemptId, codeHash, max) => recordWrongCode(db, attemptId, codeHash, max),

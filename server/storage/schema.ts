@@ -68,6 +68,8 @@ export interface AttemptsTable {
   code_expires_at: string | null;
   code_tries: number;
   code_used_at: string | null;
+  /** The channel the latest code went on (`email`, `sms`); a resend goes there again. */
+  code_channel: string | null;
   /** The code before the latest send, put back when that send's mail was certainly not sent. */
   prev_code_hash: string | null;
   prev_code_expires_at: string | null;

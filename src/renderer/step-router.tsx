@@ -3,6 +3,7 @@ import { firstStepOf, stepOf } from './store/flow-slice';
 import { useWizardStore } from './store/wizard-store';
 import { BusyStep } from './steps/busy-step';
 import { ChangePasscodeStep } from './steps/change-passcode-step';
+import { ChannelStep } from './steps/channel-step';
 import { CodeStep } from './steps/code-step';
 import { DoneStep } from './steps/done-step';
 import { FailureStep } from './steps/failure-step';
@@ -46,6 +47,8 @@ export function StepRouter() {
       return <QuestionsStep key={view.kind} view={view} error={error(view.error)} />;
     case 'register-questions':
       return <RegisterQuestionsStep key={view.kind} view={view} error={error(view.error)} />;
+    case 'unlock-channel':
+      return <ChannelStep key={view.kind} view={view} error={error(view.error)} />;
     case 'unlock-code':
     case 'register-code':
       return (
@@ -53,6 +56,7 @@ export function StepRouter() {
           key={view.kind}
           journey={view.kind === 'register-code' ? 'register' : 'unlock'}
           delivery={view.delivery}
+          contacts={view.kind === 'unlock-code' ? view.contacts : []}
           error={error(view.error)}
         />
       );

@@ -70,20 +70,35 @@ export const unlockCodeSchema = z
       ),
   );
 
-/** An address as the screen shows it (`j****y@nhs.net`); the server masks it. */
-const maskedEmailSchema = z.string().min(3).max(EMAIL_MAX_LENGTH);
+/** How the server checks a holder before an unlock (a server setting, `verification.model`). */
+export const verificationModelSchema = z.enum(['questions-and-code', 'code-only']);
+/** One of the verification models. */
+export type VerificationModel = z.infer<typeof verificationModelSchema>;
+
+/** How a code travels: email, or text message (GOV.UK Notify). */
+export const deliveryChannelSchema = z.enum(['email', 'sms']);
+/** One of the channels. */
+export type DeliveryChannel = z.infer<typeof deliveryChannelSchema>;
+
+/** An address as the screen shows it: `j****y@nhs.net` or `07*** ***321`; the server masks it. */
+const maskedAddressSchema = z.string().min(3).max(EMAIL_MAX_LENGTH);
+
+/** One way the holder can get a code: a channel and their address on it, masked. */
+export const contactSchema = z
+  .object({ channel: deliveryChannelSchema, maskedAddress: maskedAddressSchema })
+  .strict();
+export type Contact = z.infer<typeof contactSchema>;
 
 /** Where a code was sent, how long it is, and when another can be asked for. */
 export const codeDeliverySchema = z
   .object({
-    maskedEmail: maskedEmailSchema,
-    /** Present when the code went by text message instead (`07*** ***321`). */
-    maskedMobile: z.string().min(3).max(20).optional(),
+    channel: deliveryChannelSchema,
+    maskedAddress: maskedAddressSchema,
     /** Characters in the code sent (the server's `security.code.length`), for the screen's hint. */
     codeLength: z.number().int().min(CODE_LENGTH.min).max(CODE_LENGTH.max),
     resendAvailableAt: z.iso.datetime(),
     sendsLeft: z.number().int().nonnegative(),
-    /** The mail server took the code but had not confirmed it in time: it may take a while. */
+    /** The relay took the code but had not confirmed it in time: it may take a while. */
     delayed: z.literal(true).optional(),
   })
   .strict();
@@ -117,12 +132,51 @@ export const startAttemptResponseSchema = z
 /** A card's proof of presence: an ECDSA P-256 signature (DER) over `cardProofMessage(...)`. */
 export const cardProofRequestSchema = z.object({ signature: base64Der }).strict();
 
-/** After the unlock proof: whose card it is, the holder's questions and the tries left. */
+/**
+ * What the holder meets before the new passcode, in order: their security questions, the choice
+ * of where the code goes (sent without a screen when there is one contact), the code.
+ */
+const VERIFICATION_STEPS = ['answers', 'channel', 'code'] as const;
+/** One of the verification steps. */
+export type VerificationStep = (typeof VERIFICATION_STEPS)[number];
+
+/**
+ * After the unlock proof: whose card it is, the steps this attempt takes (the server's model),
+ * the holder's contacts in the server's order, and, when the model asks them, the questions.
+ */
 export const unlockProofResponseSchema = z
   .object({
     holderName: holderNameSchema,
-    questions: questionCount(z.array(questionSchema)),
+    verification: verificationModelSchema,
+    steps: z.array(z.enum(VERIFICATION_STEPS)).min(1).max(VERIFICATION_STEPS.length),
+    contacts: z.array(contactSchema).min(1).max(2),
+    /** Empty when the model asks none (`code-only`). */
+    questions: z.array(questionSchema).max(QUESTIONS_REQUIRED.max),
     answerTriesLeft: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine(
+    (r) =>
+      r.steps.includes('answers')
+        ? r.questions.length >= QUESTIONS_REQUIRED.min
+        : r.questions.length === 0,
+    { message: 'Questions come with an answers step, and only then.', path: ['questions'] },
+  );
+
+/** Right answers: the code was sent, or, when the holder has a choice, the channel comes next. */
+export const answersAcceptedSchema = z.union([
+  codeDeliverySchema,
+  z.object({ next: z.literal('channel') }).strict(),
+]);
+
+/** Sends a code by the channel the holder chose (the first code, or another way). */
+export const channelRequestSchema = z.object({ channel: deliveryChannelSchema }).strict();
+
+/** How this server checks holders: the start screen words itself by it. */
+export const unlockServiceResponseSchema = z
+  .object({
+    verification: verificationModelSchema,
+    channels: z.array(deliveryChannelSchema).min(1).max(2),
   })
   .strict();
 
@@ -164,6 +218,8 @@ export const outcomeRequestSchema = z
     /** Which PUK the card holds now, as far as the app knows. */
     pukOnCard: z.enum(['next', 'previous', 'unknown']),
     failureCode: z.string().max(64).optional(),
+    /** Why the holder reset their passcode: a locked card, or a forgotten passcode on one not locked. */
+    purpose: z.enum(['unlock', 'forgotten']).optional(),
   })
   .strict();
 
@@ -173,7 +229,7 @@ export const outcomeRequestSchema = z
 export const registrationProofResponseSchema = z
   .object({
     holderName: holderNameSchema,
-    maskedEmail: maskedEmailSchema,
+    maskedEmail: maskedAddressSchema,
     catalogue: z
       .array(questionSchema)
       .min(QUESTION_CATALOGUE_SIZE.min)
@@ -207,6 +263,13 @@ export interface ApiRoute {
 
 /** The routes of /v1, in the order of the flows. Path parameters are written `{name}`. */
 export const API_ROUTES = {
+  unlockService: {
+    method: 'get',
+    path: '/v1/unlock/service',
+    summary:
+      'How this server checks a holder (verification model) and the channels it sends codes on, for the start screen.',
+    response: unlockServiceResponseSchema,
+  },
   unlockStart: {
     method: 'post',
     path: '/v1/unlock/attempts',
@@ -226,8 +289,17 @@ export const API_ROUTES = {
   unlockAnswers: {
     method: 'post',
     path: '/v1/unlock/attempts/{attemptId}/answers',
-    summary: 'Answer the security questions; when right, the unlock code is emailed.',
+    summary:
+      'Answer the security questions (questions-and-code model); when right, the code is sent, or the holder chooses where first.',
     request: answersRequestSchema,
+    response: answersAcceptedSchema,
+  },
+  unlockChannel: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/code/send',
+    summary:
+      'Send the code by the channel the holder chose: the first code (after the answers, or the proof under code-only), or again another way (rate limited as a resend).',
+    request: channelRequestSchema,
     response: codeDeliverySchema,
   },
   unlockResend: {

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { diagnosticsReportSchema } from './diagnostics-report';
 import { appErrorSchema, type AppError } from './errors';
 import { helpContactsSchema } from './help';
-import { codeDeliverySchema, questionIdSchema, questionSchema } from './http-api';
+import {
+  codeDeliverySchema,
+  contactSchema,
+  deliveryChannelSchema,
+  questionIdSchema,
+  questionSchema,
+  unlockServiceResponseSchema,
+} from './http-api';
 import { ANSWER_MAX_LENGTH, QUESTIONS_REQUIRED } from './limits';
 import { passcodePolicyNameSchema } from './passcode-policy';
 import type { Result } from './result';
@@ -53,6 +60,9 @@ const progressStepSchema = z.enum([
 ]);
 export type ProgressStep = z.infer<typeof progressStepSchema>;
 
+/** The holder's contacts, masked, in the server's order. */
+const holderContactsSchema = z.array(contactSchema).min(1).max(2);
+
 /** What the wizard shows: one step of a flow, as data. Secrets never appear here. */
 export const flowViewSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('idle') }).strict(),
@@ -66,11 +76,23 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
       error: appErrorSchema.optional(),
     })
     .strict(),
+  // Where the code goes: the holder's choice of two contacts; with one, the app sends it once the
+  // holder has confirmed the card. A failed send returns here with its error.
+  z
+    .object({
+      kind: z.literal('unlock-channel'),
+      holderName: z.string(),
+      contacts: holderContactsSchema,
+      error: appErrorSchema.optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('unlock-code'),
-      /** Null when the first email could not be sent: the screen offers Resend. */
+      /** Null when the first message could not be sent: the screen offers Resend. */
       delivery: codeDeliverySchema.nullable(),
+      /** Every way the holder can get a code: with two, the screen offers the other one. */
+      contacts: holderContactsSchema,
       error: appErrorSchema.optional(),
     })
     .strict(),
@@ -125,6 +147,7 @@ const flowStepSchema = z
     view: z
       .enum([
         'unlock-questions',
+        'unlock-channel',
         'unlock-code',
         'unlock-new-passcode',
         'register-questions',
@@ -165,7 +188,13 @@ const appInfoSchema = z
   .strict();
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+/** How the server checks holders, and the channels it sends codes on. */
+export type UnlockService = z.infer<typeof unlockServiceResponseSchema>;
+
 const empty = z.object({}).strict();
+
+/** The channel a code is to be sent by. */
+const sendCodeSchema = z.object({ channel: deliveryChannelSchema }).strict();
 
 /** Every request/response channel. */
 export const IPC_INVOKE = {
@@ -183,6 +212,12 @@ export const IPC_INVOKE = {
     response: readerStatusSchema,
   },
   'flow:get-view': { method: 'flowGetView', request: empty, response: flowViewSchema },
+  /** How the server checks holders (`GET /v1/unlock/service`), for the start screen's wording. */
+  'flow:get-service': {
+    method: 'flowGetService',
+    request: empty,
+    response: unlockServiceResponseSchema,
+  },
   /** Every flow's list of steps: the screens follow it rather than an order of their own. */
   'flow:get-steps': {
     method: 'flowGetSteps',
@@ -193,6 +228,12 @@ export const IPC_INVOKE = {
   'unlock:answer': {
     method: 'unlockAnswer',
     request: answersInputSchema,
+    response: flowViewSchema,
+  },
+  /** Sends the code by a channel: the holder's choice, a retry of a failed send, or another way. */
+  'unlock:send-code': {
+    method: 'unlockSendCode',
+    request: sendCodeSchema,
     response: flowViewSchema,
   },
   'unlock:resend-code': { method: 'unlockResendCode', request: empty, response: flowViewSchema },
@@ -231,6 +272,11 @@ export const IPC_INVOKE = {
   'forgotten:answer': {
     method: 'forgottenAnswer',
     request: answersInputSchema,
+    response: flowViewSchema,
+  },
+  'forgotten:send-code': {
+    method: 'forgottenSendCode',
+    request: sendCodeSchema,
     response: flowViewSchema,
   },
   'forgotten:resend-code': {

@@ -1,5 +1,6 @@
 import type { ErrorDetails } from './errors';
 import type { HelpWording } from './help';
+import type { DeliveryChannel } from './http-api';
 import type { Wording } from './wording';
 
 /**
@@ -19,13 +20,25 @@ const tries = (d: ErrorDetails, what: string): string =>
 
 const callDesk = (w: HelpWording): string => `Call ${w.deskOrVisit}.`;
 
+/** How a code travels, as a sentence names it: "by email", "by text message". */
+const BY: Readonly<Record<DeliveryChannel, string>> = { email: 'email', sms: 'text message' };
+
+/** The channels a server sends on, in a sentence: "email or text message". */
+const byChannels = (channels: readonly DeliveryChannel[]): string =>
+  channels.map((channel) => BY[channel]).join(' or ');
+
 /** An example code in the hint, cut to the length in use: AB3D5F7H for the default 8. */
 const EXAMPLE_CODE = 'AB3D5F7HJK2M';
 
+const CHANGE =
+  'If your Smartcard is not locked and you know your passcode, you can change it here.';
+const FORGOTTEN = 'If you have forgotten your passcode, you can set a new one by';
+const WITHOUT_LOCKING = 'without locking your Smartcard first.';
+const REMOVE_OR_LOG_IN = 'You can remove your Smartcard, or keep it in and log in as usual.';
 const LEADS_TO_PASSCODE =
   'This will take you to a screen where you will be able to set a new passcode for your Smartcard.';
 const MAIL_NOT_SENT = 'The email with your code could not be sent just now.';
-const MAIL_RETRY = 'Wait a minute and press Resend code. Your answers are kept.';
+const MAIL_RETRY = 'Wait a minute and press Resend code. You will not need to start again.';
 const NO_MORE_SENDS = 'No more codes can be sent for this attempt.';
 const NOT_ALLOWED_DIGITS = 'Your passcode must use the numbers 0 to 9 only.';
 const DIAGNOSTICS_CHECKING = 'Checking the card reader and the Smartcard Unlock Service';
@@ -177,7 +190,7 @@ export const EN: Wording = {
     CODE_WRONG: {
       title: 'The Smartcard Unlock Code is not right',
       message: (d) => `That Smartcard Unlock Code is not right.${tries(d, 'more')}`,
-      nextStep: 'Check the code in the email and type it again, or ask for a new code.',
+      nextStep: 'Check the code we sent you and type it again, or ask for a new code.',
     },
     CODE_EXPIRED: {
       title: 'The Smartcard Unlock Code has expired',
@@ -193,7 +206,7 @@ export const EN: Wording = {
       title: 'Please wait before asking for a new code',
       message: (d) =>
         `A new code can be sent ${d.retryAfterSeconds === undefined ? 'shortly' : `in ${d.retryAfterSeconds} seconds`}.`,
-      nextStep: 'Check your junk folder while you wait.',
+      nextStep: 'If the code was sent by email, check your junk folder while you wait.',
     },
     RESEND_LIMIT: {
       title: 'No more codes can be sent',
@@ -226,6 +239,18 @@ export const EN: Wording = {
       title: 'The email could not be sent',
       message: MAIL_NOT_SENT,
       nextStep: MAIL_RETRY,
+    },
+    TEXT_UNAVAILABLE: {
+      title: 'The text message could not be sent',
+      message: 'The text message with your code could not be sent just now.',
+      nextStep: MAIL_RETRY,
+    },
+    NO_CONTACT: {
+      title: 'There is nowhere to send your code',
+      message:
+        'The Smartcard Unlock Service has no email address or mobile number for you that it can send a code to.',
+      nextStep: (w) =>
+        `${callDesk(w)} They can update your contact details, and set a new passcode for you if you need one.`,
     },
     SERVICE_UNAVAILABLE: {
       title: 'The Smartcard Unlock Service is unavailable',
@@ -317,16 +342,29 @@ export const EN: Wording = {
   },
 
   start: {
-    intro:
-      'Here you can unlock your Smartcard and set a new passcode. You need to have registered for the Smartcard Unlock Service to be able to do this.',
-    stepsLead: 'Complete these 3 simple steps to unlock your Smartcard.',
-    steps: [
-      'Answer security questions you set during registration.',
-      'Enter the Unlock Code that we will send you via registered email.',
-      'Reset your Smartcard passcode.',
-    ],
-    duration:
-      'These steps should take no longer than 5 minutes to complete. Please make sure you have access to your email account.',
+    intro: {
+      'questions-and-code':
+        'Here you can unlock your Smartcard and set a new passcode. You need to have registered for the Smartcard Unlock Service to be able to do this.',
+      'code-only':
+        'Here you can unlock your Smartcard and set a new passcode. You do not need to register first: we send a code to the contact details on your Smartcard record.',
+    },
+    stepsLead: (count) => `Complete these ${count} simple steps to unlock your Smartcard.`,
+    answersStep: 'Answer security questions you set during registration.',
+    // The seed's words where it applies: registered holders, codes by email only.
+    codeStep: (model, channels) =>
+      model === 'questions-and-code' && channels.every((channel) => channel === 'email')
+        ? 'Enter the Unlock Code that we will send you via registered email.'
+        : `Enter the Unlock Code that we will send you by ${byChannels(channels)}.`,
+    passcodeStep: 'Reset your Smartcard passcode.',
+    duration: (channels) => {
+      const email = channels.includes('email');
+      const phone = channels.includes('sms');
+      const have = [
+        phone ? 'your mobile phone with you' : null,
+        email ? 'access to your email account' : null,
+      ].filter((part) => part !== null);
+      return `These steps should take no longer than 5 minutes to complete. Please make sure you have ${have.join(', or ')}.`;
+    },
     instruction:
       'To start the process, insert your Smartcard into the Smartcard reader and press the Start button below',
     startButton: 'Start',
@@ -335,8 +373,10 @@ export const EN: Wording = {
       'If your Smartcard is not locked, you can register for the Smartcard Unlock Service now, so that you can unlock it yourself if it ever locks.',
     registerButton: REGISTER_BUTTON,
     changeHeading: 'Want a new passcode?',
-    change:
-      'If your Smartcard is not locked and you know your passcode, you can change it here. You do not need to be registered.',
+    change: {
+      'questions-and-code': `${CHANGE} You do not need to be registered.`,
+      'code-only': CHANGE,
+    },
     changeButton: 'Change your passcode',
   },
 
@@ -392,24 +432,44 @@ export const EN: Wording = {
     choiceRepeated: (n) => `Choose a different question for security question ${n}`,
   },
 
+  channel: {
+    heading: 'Where should we send your Smartcard Unlock Code?',
+    hint: 'We will send the code to the one you choose. If it does not arrive, you can ask for it to be sent the other way.',
+    option: ({ channel, maskedAddress }) =>
+      `${channel === 'sms' ? 'Text message' : 'Email'} to ${maskedAddress}`,
+    empty: 'Choose where to send your Smartcard Unlock Code',
+    button: 'Continue',
+    notSentNext:
+      'Choose the other way, or wait a minute and choose the same way again. You will not need to start again.',
+  },
+
   code: {
     heading: 'Smartcard Unlock Code',
-    lead: `We have sent a Smartcard Unlock Code to your registered email address. Once you receive the code, enter it below and press the Next button. ${LEADS_TO_PASSCODE}`,
+    sentBy: (channel, maskedAddress) => [
+      `We have sent a Smartcard Unlock Code by ${BY[channel]} to `,
+      maskedAddress,
+      '.',
+    ],
+    lead: `Once you receive the code, enter it below and press the Next button. ${LEADS_TO_PASSCODE}`,
     leadsToPasscode: LEADS_TO_PASSCODE,
     registerHeading: 'Confirm your email address',
     registerLead:
       'To confirm your email address, we have sent a code to it. Once you receive the code, enter it below and press the Next button to finish registering.',
     sentTo: (maskedEmail) => ['We sent the code to ', maskedEmail, '.'],
     junk: 'If the email is not in your inbox, please check your junk folder.',
-    delayed:
-      'The email service is slow just now, so it may take a few minutes for the email to arrive. If it has not arrived by the time you can ask for a new code, press Resend code.',
+    delayed: {
+      email:
+        'The email service is slow just now, so it may take a few minutes for the email to arrive. If it has not arrived by the time you can ask for a new code, press Resend code.',
+      sms: 'The text message service is slow just now, so it may take a few minutes for the text message to arrive. If it has not arrived by the time you can ask for a new code, press Resend code.',
+    },
     registerLabel: 'Code from the email',
     hint: (length) =>
       `The code is ${length} letters and numbers, for example ${EXAMPLE_CODE.slice(0, length)}.`,
     empty: 'Enter your Smartcard Unlock Code',
-    malformed: (length) =>
-      `A Smartcard Unlock Code is ${length} letters and numbers. Check the code in the email.`,
-    notReceived: 'Not received the email?',
+    malformed: (length, channel) =>
+      `A Smartcard Unlock Code is ${length} letters and numbers. Check the code in the ${BY[channel]}.`,
+    notReceived: { email: 'Not received the email?', sms: 'Not received the text message?' },
+    otherWay: (channel) => `Send the code by ${BY[channel]} instead`,
     resendIn: (seconds) => `You can ask for a new code in ${plural(seconds, 'second', 'seconds')}.`,
     resendNow: 'You can ask for a new code now.',
     resendNowAnnounced: 'You can now ask for a new code.',
@@ -470,8 +530,10 @@ export const EN: Wording = {
   rescue: {
     heading: 'Your Smartcard has 1 passcode try left',
     body: 'If you enter a wrong passcode again, your Smartcard will be locked. If you are not sure of your passcode, do not try it.',
-    forgotten:
-      'If you have forgotten your passcode, you can set a new one by answering your security questions and entering a Smartcard Unlock Code, without locking your Smartcard first.',
+    forgotten: {
+      'questions-and-code': `${FORGOTTEN} answering your security questions and entering a Smartcard Unlock Code, ${WITHOUT_LOCKING}`,
+      'code-only': `${FORGOTTEN} entering a Smartcard Unlock Code that we send you, ${WITHOUT_LOCKING}`,
+    },
     forgottenButton: 'I have forgotten my passcode',
     desk: (deskOrAt) =>
       `If you have forgotten your passcode, do not guess: contact ${deskOrAt} to set a new one.`,
@@ -492,7 +554,7 @@ export const EN: Wording = {
     unlock: {
       title: 'Your Smartcard is unlocked',
       body: (holderName) => `${holderName}, your Smartcard now works with your new passcode.`,
-      next: 'We have sent a notice to your registered email address. You can remove your Smartcard, or keep it in and log in as usual.',
+      next: `We have sent you a notice that your Smartcard was unlocked. ${REMOVE_OR_LOG_IN}`,
     },
     register: {
       title: 'You are registered for Smartcard Unlock',
@@ -502,7 +564,7 @@ export const EN: Wording = {
     forgotten: {
       title: 'Your new passcode is set',
       body: (holderName) => `${holderName}, your Smartcard now works with your new passcode.`,
-      next: 'We have sent a notice to your registered email address. You can remove your Smartcard, or keep it in and log in as usual.',
+      next: `We have sent you a notice that your passcode was reset. ${REMOVE_OR_LOG_IN}`,
     },
     change: {
       title: 'Your passcode is changed',
@@ -539,6 +601,7 @@ export const EN: Wording = {
       'Confirm your email address with the code we send you.',
     ],
     registerAfter: 'Next time your Smartcard locks, you can unlock it yourself here.',
+    notLockedCodeOnly: 'You can log in with your usual passcode.',
     callDesk: (phone) => [`Call ${DESK} on `, phone, '.'],
     callDeskWithoutNumber: `Call ${DESK}.`,
     errorCode: (code) => ['If you call the service desk, tell them this error code: ', code, ''],

@@ -1,6 +1,7 @@
 import type { CardReport, ServerVerdict } from './diagnostics-report';
 import type { ErrorCode, ErrorDetails } from './errors';
 import type { HelpContacts, HelpWording } from './help';
+import type { Contact, DeliveryChannel, VerificationModel } from './http-api';
 import type { ProgressStep } from './ipc-contract';
 import type { ConfirmationProblem, PasscodePolicy, PasscodeProblem } from './passcode-policy';
 import { EN } from './wording-en';
@@ -55,11 +56,15 @@ export interface Wording {
     readonly passcodeFieldName: string;
     readonly passcodeVisible: string;
   };
+  /** The start screen, worded for the server's verification model and the channels it sends on. */
   readonly start: {
-    readonly intro: string;
-    readonly stepsLead: string;
-    readonly steps: readonly string[];
-    readonly duration: string;
+    readonly intro: Readonly<Record<VerificationModel, string>>;
+    readonly stepsLead: (count: number) => string;
+    /** The unlock's steps as the start screen lists them: questions (if asked), code, passcode. */
+    readonly answersStep: string;
+    readonly codeStep: (model: VerificationModel, channels: readonly DeliveryChannel[]) => string;
+    readonly passcodeStep: string;
+    readonly duration: (channels: readonly DeliveryChannel[]) => string;
     readonly instruction: string;
     readonly startButton: string;
     readonly notRegisteredHeading: string;
@@ -67,7 +72,7 @@ export interface Wording {
     readonly registerButton: string;
     /** The change of passcode, offered for a card that is not locked. */
     readonly changeHeading: string;
-    readonly change: string;
+    readonly change: Readonly<Record<VerificationModel, string>>;
     readonly changeButton: string;
   };
   readonly reader: {
@@ -110,21 +115,37 @@ export interface Wording {
     readonly choiceEmpty: (number: number) => string;
     readonly choiceRepeated: (number: number) => string;
   };
+  /** Where the holder's code goes, when they have two contacts. */
+  readonly channel: {
+    readonly heading: string;
+    readonly hint: string;
+    /** A radio's label: the channel and the masked address. */
+    readonly option: (contact: Contact) => string;
+    readonly empty: string;
+    readonly button: string;
+    /** A failed send's next step on this screen, which offers no Resend button. */
+    readonly notSentNext: string;
+  };
   readonly code: {
     readonly heading: string;
+    /** Where the unlock code went: the channel, and the masked address emphasised. */
+    readonly sentBy: (channel: DeliveryChannel, maskedAddress: string) => Emphasised;
     readonly lead: string;
     /** The lead's last sentence, which the unlock code's email repeats. */
     readonly leadsToPasscode: string;
     readonly registerHeading: string;
     readonly registerLead: string;
     readonly sentTo: (maskedEmail: string) => Emphasised;
+    /** Said for a code sent by email only. */
     readonly junk: string;
-    readonly delayed: string;
+    readonly delayed: Readonly<Record<DeliveryChannel, string>>;
     readonly registerLabel: string;
     readonly hint: (codeLength: number) => string;
     readonly empty: string;
-    readonly malformed: (codeLength: number) => string;
-    readonly notReceived: string;
+    readonly malformed: (codeLength: number, channel: DeliveryChannel) => string;
+    readonly notReceived: Readonly<Record<DeliveryChannel, string>>;
+    /** The button that sends the code by the holder's other channel. */
+    readonly otherWay: (channel: DeliveryChannel) => string;
     readonly resendIn: (seconds: number) => string;
     readonly resendNow: string;
     readonly resendNowAnnounced: string;
@@ -162,7 +183,7 @@ export interface Wording {
   readonly rescue: {
     readonly heading: string;
     readonly body: string;
-    readonly forgotten: string;
+    readonly forgotten: Readonly<Record<VerificationModel, string>>;
     readonly forgottenButton: string;
     /** Before the forgotten-passcode route exists: the desk (`HelpWording.deskOrAt`). */
     readonly desk: (deskOrAt: string) => string;
@@ -197,6 +218,8 @@ export interface Wording {
     readonly howToRegister: string;
     readonly registerSteps: (deskOrAt: string) => readonly string[];
     readonly registerAfter: string;
+    /** A card that is not locked, under the code-only model (nothing to register). */
+    readonly notLockedCodeOnly: string;
     readonly callDesk: (phone: string) => Emphasised;
     readonly callDeskWithoutNumber: string;
     readonly errorCode: (code: string) => Emphasised;

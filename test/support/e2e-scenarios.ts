@@ -21,6 +21,7 @@ import {
   SCREEN_WAIT_MS,
   startE2eStack,
   type E2eDatabase,
+  type E2eStackOptions,
   type E2eStack,
   type OpenApp,
 } from './e2e-stack';
@@ -39,6 +40,44 @@ export interface E2eScenarioContext {
 export type E2eScenarioGroup = (context: E2eScenarioContext) => void;
 
 /**
+ * A suite on one stack: starts it (with `options`), closes each test's apps after it, and hands
+ * `body` the context scenario groups take. Skipped with a printed reason where the chain cannot run.
+ */
+export function defineE2eSuite(
+  title: string,
+  database: E2eDatabase,
+  options: E2eStackOptions,
+  body: (context: E2eScenarioContext) => void,
+): void {
+  const skip = pcscSkipReason() ?? e2eSkipReason();
+  let stack: E2eStack;
+  const open: OpenApp[] = [];
+  describe.skipIf(skip !== undefined)(title, () => {
+    beforeAll(async () => {
+      stack = await startE2eStack(database, options);
+    });
+    afterEach(async () => {
+      for (const app of open.splice(0)) await app.close();
+    });
+    afterAll(async () => {
+      await stack?.dispose();
+    });
+    body({
+      prefix: options.model === 'code-only' ? `${database}-code-only` : database,
+      stack: () => stack,
+      openApp: async (name, appOptions = {}) => {
+        const app = await stack.openApp(
+          `${options.model === 'code-only' ? `${database}-code-only` : database}-${name}`,
+          appOptions,
+        );
+        open.push(app);
+        return app;
+      },
+    });
+  });
+}
+
+/**
  * The end-to-end scenarios, run per database by test/e2e: `full` runs all, otherwise the happy path
  * and the answer lockout (CI budget); `more` adds other files' groups on the same stack.
  */
@@ -47,30 +86,13 @@ export function defineScenarios(
   full: boolean,
   more: readonly E2eScenarioGroup[] = [],
 ): void {
-  const skip = pcscSkipReason() ?? e2eSkipReason();
-  const prefix = database;
-  let stack: E2eStack;
-  const open: OpenApp[] = [];
-
-  describe.skipIf(skip !== undefined)(`the app end to end on ${database}`, () => {
-    beforeAll(async () => {
-      stack = await startE2eStack(database);
+  defineE2eSuite(`the app end to end on ${database}`, database, {}, (context) => {
+    const { prefix, openApp } = context;
+    let stack: E2eStack;
+    // Runs after the suite's own beforeAll, which started the stack.
+    beforeAll(() => {
+      stack = context.stack();
     });
-    afterEach(async () => {
-      for (const app of open.splice(0)) await app.close();
-    });
-    afterAll(async () => {
-      await stack?.dispose();
-    });
-
-    const openApp = async (
-      name: string,
-      options: { readonly fakeBrowserClock?: boolean } = {},
-    ): Promise<OpenApp> => {
-      const app = await stack.openApp(`${prefix}-${name}`, options);
-      open.push(app);
-      return app;
-    };
 
     it('unlocks a card locked by three wrong passcodes, and the card itself then takes the new passcode and refuses the old PUK', async () => {
       const card = await stack.newCard({ register: true });
@@ -129,7 +151,7 @@ export function defineScenarios(
       expect(card.chip().pukTriesLeft).toBe(3);
     });
 
-    for (const group of more) group({ prefix, stack: () => stack, openApp });
+    for (const group of more) group(context);
 
     if (!full) return;
 
@@ -250,7 +272,6 @@ export function defineScenarios(
         expect(card.chip().pukTriesLeft).toBe(3);
         expect(await verifyPasscode(stack.pcscd.env, card.passcode)).toBe('6983');
         await app.close();
-        open.splice(open.indexOf(app), 1);
       }
     });
 

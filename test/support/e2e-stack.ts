@@ -8,6 +8,7 @@ import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createServices } from '../../server/create-services';
 import type { ServerCore } from '../../server/domain/ports';
+import type { ServerCoreSettings } from '../../server/create-services';
 import { listen, type RunningServer } from '../../server/http/server';
 import { createLogger as createServerLogger } from '../../server/logging';
 import { createAppServices, type AppRuntime } from '../../src/main/app-services';
@@ -27,6 +28,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 import { startPcscd, type Pcscd } from './pcscd';
 import { startPostgres, type PostgresServer } from './postgres';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
+import { startNotifyServer, type NotifyNotification, type TestNotifyServer } from './notify-server';
 import { CARD_LINES, spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
 import { ensureRendererBuilt as buildIfStale } from '../../scripts/renderer-build';
 import { freePort } from '../../scripts/free-port';
@@ -71,15 +73,32 @@ export interface TestClock {
   advance(seconds: number): void;
 }
 
+/** The text message templates the stack's server is given, as Notify knows them. */
+const SMS_TEMPLATES = {
+  code: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a41',
+  unlockedNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a42',
+  registeredNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a43',
+} as const;
+
+/** How a stack's server checks holders: the original service unless told otherwise. */
+export interface E2eStackOptions {
+  /** `verification.model`; `questions-and-code` by default. */
+  readonly model?: 'questions-and-code' | 'code-only';
+}
+
 /** The running chain. */
 export interface E2eStack {
   readonly database: E2eDatabase;
   readonly serverUrl: string;
   readonly smtp: TestSmtpServer;
+  /** The local GOV.UK Notify the server sends texts through (`delivery.channels`: email, sms). */
+  readonly notify: TestNotifyServer;
   readonly pcscd: Pcscd;
   readonly clock: TestClock;
   readonly browser: Browser;
   services(): ServerCore;
+  /** The server's core settings (its database, its pepper), for tests that reach its storage. */
+  readonly coreSettings: ServerCoreSettings;
   /** Stops the verification server (connections refused) and starts it again on the same port. */
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
@@ -88,6 +107,10 @@ export interface E2eStack {
     readonly register: boolean;
     readonly enrol?: boolean;
     readonly port?: number;
+    /** The holder's email as imported (null: none); `holderN@nhs.test` by default. */
+    readonly email?: string | null;
+    /** The holder's UK mobile as imported; none by default. */
+    readonly mobile?: string;
   }): Promise<TestCard>;
   /** The app in browser mode on the real PC/SC backend, opened in a fresh Chromium page. */
   openApp(name: string, options?: { readonly fakeBrowserClock?: boolean }): Promise<OpenApp>;
@@ -97,6 +120,8 @@ export interface E2eStack {
   removeAllCards(): Promise<void>;
   /** The code in the newest mail received after `since` mails. */
   codeFromMail(since: number): Promise<{ code: string; mail: ReceivedMail }>;
+  /** The code in the next text message Notify accepted after `since` of them. */
+  codeFromText(since: number): Promise<{ code: string; text: NotifyNotification }>;
   dispose(): Promise<void>;
 }
 
@@ -164,7 +189,10 @@ async function withinBound<T>(promise: Promise<T>, why: () => string): Promise<T
 }
 
 /** Starts the chain; `dispose` stops all of it. */
-export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
+export async function startE2eStack(
+  database: E2eDatabase,
+  options: E2eStackOptions = {},
+): Promise<E2eStack> {
   ensureRendererBuilt();
   const dir = mkdtempSync(join(tmpdir(), `e2e-${database}-`));
   const cleanups: (() => Promise<void>)[] = [];
@@ -175,6 +203,12 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
   try {
     const smtp = await startSmtpServer();
     cleanups.push(() => smtp.stop());
+    const notify = await startNotifyServer({
+      templates: Object.fromEntries(
+        Object.values(SMS_TEMPLATES).map((id) => [id, { type: 'sms' as const, body: '((body))' }]),
+      ),
+    });
+    cleanups.push(() => notify.dispose());
     let databaseUrl: string | undefined;
     if (database === 'postgres') {
       const pg = await startPostgres();
@@ -200,6 +234,9 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
           from: 'smartcard-unlock@nhs.test',
           timeoutMs: 3000,
         },
+        delivery: { channels: ['email', 'sms'] },
+        notify: { baseUrl: notify.baseUrl, timeoutMs: 3000, templates: { sms: SMS_TEMPLATES } },
+        verification: { model: options.model ?? 'questions-and-code' },
       }),
     );
     const loaded = loadConfig({
@@ -208,6 +245,7 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
         HOST: '127.0.0.1',
         PORT: String(port),
         LOG_LEVEL: 'warn',
+        SCU_NOTIFY_API_KEY: notify.apiKey,
         ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
       },
       cwd: dir,
@@ -256,7 +294,25 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
       return { code: codeInMail(mail), mail };
     };
 
-    const newCard: E2eStack['newCard'] = async ({ register, enrol = true, port: readerPort }) => {
+    const codeFromText = async (since: number) => {
+      const text = await withinBound(
+        notify.nextNotification(since),
+        () =>
+          `no text message reached the local Notify (${notify.notifications.length} in all, waiting for number ${since + 1})`,
+      );
+      const raw = text.personalisation.code;
+      const code = typeof raw === 'string' ? raw.replace(/\s/g, '') : '';
+      if (code === '') throw new Error(`the text message carries no code:\n${text.body}`);
+      return { code, text };
+    };
+
+    const newCard: E2eStack['newCard'] = async ({
+      register,
+      enrol = true,
+      port: readerPort,
+      email,
+      mobile,
+    }) => {
       // One card per reader: the one there is taken out first.
       const readerPortOf = readerPort ?? pcscd.ports[0];
       for (const previous of inReader.filter((p) => p.port === readerPortOf)) {
@@ -292,7 +348,8 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
             {
               cardId: guid,
               holderName,
-              email: `holder${cardCounter}@nhs.test`,
+              email: email === undefined ? `holder${cardCounter}@nhs.test` : email,
+              ...(mobile === undefined ? {} : { mobile }),
               pivAuthentication: der(certificates['9A']),
               cardAuthentication: der(certificates['9E']),
               puk,
@@ -374,12 +431,16 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
       // for.
       if (options.fakeBrowserClock === true) await page.clock.install();
       await page.goto(bridge.url);
+      let closed = false;
       return {
         page,
         runtime,
         bridge,
         logs: () => JSON.stringify(records),
         async close() {
+          // A test may close its app itself; the suite closes every app again after each test.
+          if (closed) return;
+          closed = true;
           mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
           // The last screen and its text, for reading a failure.
           const text = await page
@@ -404,10 +465,12 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
       database,
       serverUrl,
       smtp,
+      notify,
       pcscd,
       clock,
       browser,
       services: () => services,
+      coreSettings: settings.core,
       async stopServer() {
         await running?.close(100);
         running = null;
@@ -420,6 +483,7 @@ export async function startE2eStack(database: E2eDatabase): Promise<E2eStack> {
       insertNonPivCard,
       removeAllCards,
       codeFromMail,
+      codeFromText,
       dispose,
     };
   } catch (error) {

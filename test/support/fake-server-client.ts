@@ -1,5 +1,12 @@
 import type { ServerClient, ServerResult } from '../../src/main/server-client/server-client';
 import { appError, type AppError } from '../../src/shared/errors';
+import {
+  unlockProofResponseSchema,
+  type CodeDelivery,
+  type Contact,
+  type DeliveryChannel,
+  type VerificationModel,
+} from '../../src/shared/http-api';
 import { err, ok } from '../../src/shared/result';
 
 type Method = keyof ServerClient;
@@ -9,21 +16,32 @@ export interface Call {
   readonly args: readonly unknown[];
 }
 
-const delivery = {
-  maskedEmail: 'j****y@nhs.net',
+/** The holder's contacts as the fake server masks them. */
+export const EMAIL: Contact = { channel: 'email', maskedAddress: 'j****y@nhs.net' };
+export const MOBILE: Contact = { channel: 'sms', maskedAddress: '07*** ***321' };
+
+const AT = '2026-11-28T12:01:00.000Z';
+
+/** What the fake server says it sent by `channel`. */
+const deliveryBy = (contact: Contact, sendsLeft = 2): CodeDelivery => ({
+  ...contact,
   codeLength: 8,
-  resendAvailableAt: '2026-11-28T12:01:00.000Z',
-  sendsLeft: 2,
-};
+  resendAvailableAt: AT,
+  sendsLeft,
+});
 
 /**
- * An in-test verification server for the runner's unit tests: it answers the happy path, records
- * every call, and lets a test replace any answer. The integration tests use the real server.
+ * An in-test verification server for the runner's unit tests: it answers the happy path of the
+ * model asked for (questions-and-code by email, unless told), records every call, and lets a test
+ * replace any answer. The integration tests use the real server.
  */
 export function fakeServerClient(options: {
   readonly code: string;
   readonly answers: Readonly<Record<string, string>>;
   readonly authorisation: { puk: string; unconfirmedPuk: string | null; nextPuk: string };
+  readonly verification?: VerificationModel;
+  /** The holder's contacts, in the server's order; the email alone unless told. */
+  readonly contacts?: readonly Contact[];
 }): {
   client: ServerClient;
   calls: Call[];
@@ -31,34 +49,56 @@ export function fakeServerClient(options: {
 } {
   const calls: Call[] = [];
   let verified = false;
+  const verification = options.verification ?? 'questions-and-code';
+  const contacts = options.contacts ?? [EMAIL];
+  const questions = verification === 'questions-and-code';
+  const choice = contacts.length > 1;
+  // Resend goes where the last code went; the first is the one contact's, or the chosen one's.
+  let last: Contact = contacts[0] ?? EMAIL;
   const overrides = new Map<Method, (...args: unknown[]) => ServerResult<unknown>>();
   const attemptId = 'attempt_0123456789abcdef';
   const nonce = 'bm9uY2Vub25jZW5vbmNlbm9uY2U';
+  const started = () => ok({ attemptId, nonce, nonceExpiresAt: AT, expiresAt: AT });
   const defaults: Record<Method, (...args: unknown[]) => ServerResult<unknown>> = {
-    unlockStart: () =>
-      ok({
-        attemptId,
-        nonce,
-        nonceExpiresAt: delivery.resendAvailableAt,
-        expiresAt: delivery.resendAvailableAt,
-      }),
+    unlockService: () =>
+      ok({ verification, channels: [...new Set(contacts.map((c) => c.channel))] }),
+    unlockStart: started,
+    // Parsed, so that the fake says only what the real server could.
     unlockProof: () =>
-      ok({
-        holderName: 'Mr John Rigby',
-        questions: Object.keys(options.answers).map((id) => ({ id, text: `Question ${id}?` })),
-        answerTriesLeft: 3,
-      }),
-    unlockAnswers: (_id, answers) =>
-      (answers as { questionId: string; answer: string }[]).every(
+      ok(
+        unlockProofResponseSchema.parse({
+          holderName: 'Mr John Rigby',
+          verification,
+          steps: [
+            ...(questions ? ['answers'] : []),
+            ...(questions && !choice ? [] : ['channel']),
+            'code',
+          ],
+          contacts,
+          questions: questions
+            ? Object.keys(options.answers).map((id) => ({ id, text: `Question ${id}?` }))
+            : [],
+          answerTriesLeft: 3,
+        }),
+      ),
+    unlockAnswers: (_id, answers) => {
+      const right = (answers as { questionId: string; answer: string }[]).every(
         (a) => options.answers[a.questionId] === a.answer,
-      )
-        ? ok(delivery)
-        : err(appError('ANSWERS_WRONG', { triesLeft: 2 })),
-    unlockResend: () => ok({ ...delivery, sendsLeft: 1 }),
+      );
+      if (!right) return err(appError('ANSWERS_WRONG', { triesLeft: 2 }));
+      return choice ? ok({ next: 'channel' }) : ok(deliveryBy(last));
+    },
+    unlockChannel: (_id, channel) => {
+      const contact = contacts.find((c) => c.channel === (channel as DeliveryChannel));
+      if (contact === undefined) return err(appError('VALIDATION_FAILED'));
+      last = contact;
+      return ok(deliveryBy(contact));
+    },
+    unlockResend: () => ok(deliveryBy(last, 1)),
     unlockCode: (_id, code) => {
       if (code !== options.code) return err(appError('CODE_WRONG', { triesLeft: 4 }));
       verified = true;
-      return ok({ unblockBy: delivery.resendAvailableAt });
+      return ok({ unblockBy: AT });
     },
     // Like the server: the authorisation only after the right code, and only once.
     unlockUnblock: () => {
@@ -68,17 +108,11 @@ export function fakeServerClient(options: {
     },
     unlockOutcome: () => ok(undefined),
     unlockCancel: () => ok(undefined),
-    registerStart: () =>
-      ok({
-        attemptId,
-        nonce,
-        nonceExpiresAt: delivery.resendAvailableAt,
-        expiresAt: delivery.resendAvailableAt,
-      }),
+    registerStart: started,
     registerProof: () =>
       ok({
         holderName: 'Mr John Rigby',
-        maskedEmail: delivery.maskedEmail,
+        maskedEmail: EMAIL.maskedAddress,
         catalogue: [
           { id: 'q1', text: 'Car?' },
           { id: 'q2', text: 'Phone?' },
@@ -86,8 +120,8 @@ export function fakeServerClient(options: {
         ],
         questionsRequired: 2,
       }),
-    registerAnswers: () => ok(delivery),
-    registerResend: () => ok(delivery),
+    registerAnswers: () => ok(deliveryBy(EMAIL)),
+    registerResend: () => ok(deliveryBy(EMAIL)),
     registerCode: (_id, code) =>
       code === options.code ? ok(undefined) : err(appError('CODE_WRONG', { triesLeft: 4 })),
     registerCancel: () => ok(undefined),

@@ -2,25 +2,24 @@ import { err, ok } from '../../../src/shared/result';
 import type { CodeDelivery } from '../../../src/shared/http-api';
 import { generateCode } from '../../security/secrets';
 import type { DomainDeps } from '../deps';
-import { maskPhoneNumber } from '../../../src/shared/phone-number';
-import { chooseRecipient } from '../delivery-channel';
+import { holderContacts, maskedContact } from '../delivery-channel';
 import type { HolderMessage, Recipient } from '../delivery-port';
-import { maskEmail } from '../mask-email';
 import type { DomainError, DomainResult, RequestContext } from '../ports';
 import { audit, refuse } from '../refusal';
 import type { AttemptKind, AttemptRecord, CardRecord } from '../repository-ports';
 import { isoAfter } from '../time';
 
 /**
- * Sends a fresh code for an answered attempt: reserves a send (limit and spacing enforced in the
- * database), stores the code, then mails it. A mail certainly not sent gives back the send and the
- * code before it; one whose outcome is unknown keeps both, since the code may still arrive.
+ * Sends a fresh code for an answered attempt to `to` (by default where the last code went), send
+ * reserved first (limit and spacing in the database). One certainly not sent gives back the send
+ * and the code before it; one unknown keeps both, since the code may still arrive.
  */
 export async function sendCode(
   deps: DomainDeps,
   ctx: RequestContext,
   attempt: AttemptRecord,
   card: CardRecord,
+  to: Recipient | undefined = codeRecipient(deps, attempt, card),
 ): Promise<DomainResult<CodeDelivery>> {
   const { code: rules } = deps.policy;
   const { attempts } = deps.repos;
@@ -31,14 +30,14 @@ export async function sendCode(
     attemptId: attempt.attemptId,
     action: `${attempt.kind}.code-send`,
   };
-  const recipient = codeRecipient(deps, attempt.kind, card);
+  const recipient = to;
   if (recipient === undefined) {
     // No address on any channel the settings allow: nothing is reserved, nothing is spent.
     deps.logger.warn(
       { attemptId: attempt.attemptId, channels: deps.channels.join(',') },
       'the holder has no address on any channel in delivery.channels',
     );
-    return refuse(deps, ctx, { ...base, detail: 'channel=none' }, 'MAIL_UNAVAILABLE');
+    return refuse(deps, ctx, { ...base, detail: 'channel=none' }, 'NO_CONTACT');
   }
   const reserved = await attempts.reserveSend(
     attempt.attemptId,
@@ -54,7 +53,14 @@ export async function sendCode(
   const code = generateCode(rules.length);
   const codeHash = deps.codeHasher.hash(attempt.attemptId, code);
   const expiresAt = isoAfter(now, rules.validSeconds);
-  if (!(await attempts.storeCode(attempt.attemptId, reserved, codeHash, expiresAt))) {
+  const stored = await attempts.storeCode(
+    attempt.attemptId,
+    reserved,
+    codeHash,
+    expiresAt,
+    recipient.channel,
+  );
+  if (!stored) {
     // Cancelled or ended between the reservation and now: nothing to send.
     return refuse(deps, ctx, base, 'ATTEMPT_STATE');
   }
@@ -74,7 +80,7 @@ export async function sendCode(
       deps,
       ctx,
       via === '' ? base : { ...base, detail: via.slice(1) },
-      'MAIL_UNAVAILABLE',
+      recipient.channel === 'email' ? 'MAIL_UNAVAILABLE' : 'TEXT_UNAVAILABLE',
     );
   }
   await audit(deps, ctx, {
@@ -83,8 +89,7 @@ export async function sendCode(
     detail: `send=${reserved}${via}${outcome === 'sent' ? '' : ';mail=unconfirmed'}`,
   });
   return ok({
-    maskedEmail: maskEmail(card.email),
-    ...(recipient.channel === 'sms' ? { maskedMobile: maskPhoneNumber(recipient.to) } : {}),
+    ...maskedContact(recipient),
     codeLength: code.length,
     resendAvailableAt: isoAfter(now, rules.resendIntervalSeconds),
     sendsLeft: rules.maxSendsPerAttempt - reserved,
@@ -93,17 +98,19 @@ export async function sendCode(
 }
 
 /**
- * The channel and address a code goes to: a registration's confirms the email address, so it goes
- * there; an unlock's goes by the policy (`delivery.channels`), until the holder's choice exists.
+ * Where a code goes unless the holder chose: a registration's confirms the email address, so it
+ * goes there; an unlock's goes where the last one went, or to the holder's first contact.
  */
 function codeRecipient(
   deps: DomainDeps,
-  kind: AttemptKind,
+  attempt: AttemptRecord,
   card: CardRecord,
 ): Recipient | undefined {
-  return kind === 'register'
-    ? { channel: 'email', to: card.email }
-    : chooseRecipient(deps.channels, card);
+  if (attempt.kind === 'register') {
+    return card.email === null ? undefined : { channel: 'email', to: card.email };
+  }
+  const contacts = holderContacts(deps.channels, card);
+  return contacts.find((c) => c.channel === attempt.codeChannel) ?? contacts[0];
 }
 
 /**

@@ -1,6 +1,12 @@
 import { appError, type AppError, type ErrorCode } from '../../shared/errors';
-import type { CodeDelivery } from '../../shared/http-api';
-import { canRetryAfter, CODE_PROBLEMS, RESEND_PROBLEMS } from './flow-errors';
+import type { CodeDelivery, Contact, DeliveryChannel } from '../../shared/http-api';
+import {
+  canRetryAfter,
+  CODE_PROBLEMS,
+  NOT_SENT,
+  RESEND_PROBLEMS,
+  SEND_PROBLEMS,
+} from './flow-errors';
 
 // The states and pure reducers every flow is built from: a flow's transition is its list of step
 // reducers (docs/decisions/0018-desktop-step-runner.md). No state holds a secret.
@@ -30,23 +36,34 @@ type QuestionStates<F, Busy extends string> =
   | (InAttempt & F & { readonly kind: 'questions'; readonly error?: AppError })
   | (InAttempt & F & { readonly kind: Busy });
 
-/** The code step: the form, a resend under way, and the server checking the code. */
-type CodeStates<Checking extends string> =
-  | (InAttempt & {
-      readonly kind: 'code';
-      /** Where the code went; null when the first email could not be sent (Resend is offered). */
-      readonly delivery: CodeDelivery | null;
-      readonly error?: AppError;
-    })
-  | (InAttempt & { readonly kind: 'sending-code'; readonly delivery: CodeDelivery | null })
-  | (InAttempt & { readonly kind: Checking; readonly delivery: CodeDelivery });
+/**
+ * The code step: the form, a send under way, and the server checking the code; `C` is what the
+ * flow carries through them (an unlock's contacts, for sending the code another way).
+ */
+type CodeStates<Checking extends string, C> =
+  | (InAttempt &
+      C & {
+        readonly kind: 'code';
+        /** Where the code went; null when the first message was not sent (Resend is offered). */
+        readonly delivery: CodeDelivery | null;
+        readonly error?: AppError;
+      })
+  | (InAttempt & C & { readonly kind: 'sending-code'; readonly delivery: CodeDelivery | null })
+  | (InAttempt & C & { readonly kind: Checking; readonly delivery: CodeDelivery });
 
 /**
  * The states of a flow that proves the card, asks questions (waiting in `Answering`) and checks a
- * code (waiting in `Checking`); `F` is what the proof brings to the questions.
+ * code (waiting in `Checking`); `F` is what the proof brings to the questions, `C` see CodeStates.
  */
-export type AttemptStates<F, Answering extends string, Checking extends string> =
-  OuterState | QuestionStates<F, Answering> | CodeStates<Checking>;
+export type AttemptStates<F, Answering extends string, Checking extends string, C = object> =
+  OuterState | QuestionStates<F, Answering> | CodeStates<Checking, C>;
+
+/** The choice of where the code goes (an unlock's), with what a failed send said. */
+export type ChannelState = InAttempt & {
+  readonly kind: 'channel';
+  readonly contacts: readonly Contact[];
+  readonly error?: AppError;
+};
 
 /** The events every flow shares; `P` is what the server sends once the card is proved. */
 export type AttemptEvent<P> =
@@ -61,7 +78,11 @@ export type AttemptEvent<P> =
   | ({ readonly type: 'card-proved'; readonly attempt: AttemptRef } & P)
   | { readonly type: 'answers-submitted' }
   | { readonly type: 'answers-accepted'; readonly delivery: CodeDelivery }
+  /** Right answers, and the holder chooses where the code goes (the channel step's flows). */
+  | { readonly type: 'channel-next' }
   | { readonly type: 'answers-rejected'; readonly error: AppError }
+  | { readonly type: 'send-requested'; readonly channel: DeliveryChannel }
+  | { readonly type: 'send-refused'; readonly error: AppError }
   | { readonly type: 'resend-requested' }
   | { readonly type: 'code-sent'; readonly delivery: CodeDelivery }
   | { readonly type: 'resend-refused'; readonly error: AppError }
@@ -109,9 +130,11 @@ const failedState = (error: AppError): OuterState => ({
   canRetry: canRetryAfter(error),
 });
 
+/** What a state inside an attempt hands on to the next: the attempt, the holder, any contacts. */
 const inAttempt = (state: Loose): InAttempt => ({
   attempt: state.attempt as AttemptRef,
   holderName: state.holderName as string,
+  ...(state.contacts === undefined ? {} : { contacts: state.contacts }),
 });
 
 /** Builds a flow's machine from its steps; an event no step takes leaves the state as it is. */
@@ -151,8 +174,16 @@ const endings =
 /**
  * Reading and proving the card. `locked` is what the flow needs the card to be; any other card
  * ends it with `refusal` before a passcode or a proof is tried (a card not locked says its tries).
+ * `proved` is the state the proof leads to: the questions, unless the flow says otherwise.
  */
-export const proveReducer = <S, E>(locked: boolean, refusal: ErrorCode): StepReducer<S, E> =>
+export const proveReducer = <S, E>(
+  locked: boolean,
+  refusal: ErrorCode,
+  proved: (proof: Readonly<Record<string, unknown>>) => object = (proof) => ({
+    kind: 'questions',
+    ...proof,
+  }),
+): StepReducer<S, E> =>
   typed(['reading-card', 'proving-card'], (state, event) => {
     if (event.type === 'card-read') {
       if (state.kind !== 'reading-card') return state;
@@ -162,8 +193,8 @@ export const proveReducer = <S, E>(locked: boolean, refusal: ErrorCode): StepRed
     }
     if (event.type !== 'card-proved') return undefined;
     if (state.kind !== 'proving-card' || event.attempt.cardId !== state.cardId) return state;
-    const { type: _type, ...proved } = event;
-    return { kind: 'questions', ...proved };
+    const { type: _type, ...proof } = event;
+    return proved(proof);
   });
 
 /**
@@ -185,10 +216,13 @@ export const answersReducer = <S, E>(
       if (state.kind !== busy) return state;
       return { kind: 'code', ...inAttempt(state), delivery: event.delivery };
     }
+    if (event.type === 'channel-next') {
+      return state.kind === busy ? { kind: 'channel', ...inAttempt(state) } : state;
+    }
     if (event.type !== 'answers-rejected') return undefined;
     if (state.kind !== busy) return state;
-    // Right answers whose email failed: the code screen offers Resend (the answers are kept).
-    if (event.error.code === 'MAIL_UNAVAILABLE') {
+    // Right answers whose message failed: the code screen offers Resend (the answers are kept).
+    if (NOT_SENT.has(event.error.code)) {
       return { kind: 'code', ...inAttempt(state), delivery: null, error: event.error };
     }
     if (!again.has(event.error.code)) return failedState(event.error);
@@ -234,4 +268,26 @@ export const codeReducer = <S, E>(
     if (state.kind !== checking) return state;
     if (!CODE_PROBLEMS.has(event.error.code)) return failedState(event.error);
     return { kind: 'code', ...inAttempt(state), delivery: state.delivery, error: event.error };
+  });
+
+/**
+ * Sending the code by a channel: the holder's choice (a refusal that leaves the choice open returns
+ * to it), or another way from the code screen (a refusal shows there, as a resend's does). A
+ * channel that is not one of the holder's is refused before anything is sent.
+ */
+export const channelReducer = <S, E>(): StepReducer<S, E> =>
+  typed(['sending-code'], (state, event) => {
+    if (event.type === 'send-requested') {
+      if (state.kind !== 'channel' && state.kind !== 'code') return state;
+      const contacts = (state.contacts ?? []) as readonly Contact[];
+      if (!contacts.some((contact) => contact.channel === event.channel)) {
+        return { ...state, error: appError('VALIDATION_FAILED', { field: 'channel' }) };
+      }
+      const delivery = state.kind === 'code' ? state.delivery : null;
+      return { kind: 'sending-code', ...inAttempt(state), delivery };
+    }
+    if (event.type !== 'send-refused') return undefined;
+    if (state.kind !== 'sending-code') return state;
+    if (!SEND_PROBLEMS.has(event.error.code)) return failedState(event.error);
+    return { kind: 'channel', ...inAttempt(state), error: event.error };
   });

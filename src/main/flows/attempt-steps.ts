@@ -158,7 +158,10 @@ async function withCard<P>(
   }
 }
 
-/** The questions: answers sent to the server; right ones send a code to the holder's address. */
+/**
+ * The questions: answers sent to the server; right ones send a code to the holder's address, or,
+ * when the holder has two, lead to the choice of where it goes.
+ */
 export function answersStep<P>(
   options: SharedOptions<P> & Pick<FlowStep, 'view' | 'confirmHolder' | 'progress'>,
 ): Step<AttemptEvent<P>> {
@@ -177,14 +180,17 @@ export function answersStep<P>(
             context.emit({ type: 'answers-submitted' });
             const result = await routes.answers(context.server, attemptId, checked.value);
             if (!context.current()) return;
-            if (result.ok)
-              context.logger.info(`${log}: answers accepted, code sent`, { attemptId });
-            context.emit(
-              result.ok
-                ? { type: 'answers-accepted', delivery: result.value }
-                : { type: 'answers-rejected', error: result.error },
-            );
-            context.endIfFailed();
+            if (!result.ok) {
+              context.emit({ type: 'answers-rejected', error: result.error });
+              return context.endIfFailed();
+            }
+            const accepted = result.value;
+            if ('next' in accepted) {
+              context.logger.info(`${log}: answers accepted, channel next`, { attemptId });
+              return context.emit({ type: 'channel-next' });
+            }
+            context.logger.info(`${log}: answers accepted, code sent`, { attemptId });
+            context.emit({ type: 'answers-accepted', delivery: accepted });
           });
         },
       },

@@ -17,6 +17,7 @@ const RETRYABLE = new Set<ErrorCode>([
   'ATTEMPT_NOT_FOUND',
   'ATTEMPT_STATE',
   'MAIL_UNAVAILABLE',
+  'TEXT_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',
   'RATE_LIMITED',
   'PASSCODE_REJECTED',
@@ -44,7 +45,27 @@ export const RESEND_PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RESEND_TOO_SOON',
   'RESEND_LIMIT',
   'MAIL_UNAVAILABLE',
+  'TEXT_UNAVAILABLE',
   'RATE_LIMITED',
   'SERVER_UNREACHABLE',
   'SERVER_ERROR',
+]);
+
+/** A code that could not be sent just now: the attempt is kept, and sending again can work. */
+export const NOT_SENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'MAIL_UNAVAILABLE',
+  'TEXT_UNAVAILABLE',
+]);
+
+/**
+ * Refusals of a first send by the channel the holder chose that leave the choice open: the screen
+ * shows them, and the holder chooses again (the same way after a wait, or the other).
+ */
+export const SEND_PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ...NOT_SENT,
+  'RESEND_TOO_SOON',
+  'RATE_LIMITED',
+  'SERVER_UNREACHABLE',
+  'SERVER_ERROR',
+  'VALIDATION_FAILED',
 ]);

@@ -1,3 +1,4 @@
+import type { DeliveryChannel } from '../../shared/http-api';
 import type { AnswerInput, InvokeRequest } from '../../shared/ipc-contract';
 import { FLOWS } from './flows';
 import { StepRunner } from './step-runner';
@@ -10,8 +11,13 @@ type Answers = readonly AnswerInput[];
  * (flows.ts), run by the step runner; secrets pass through as arguments only.
  */
 export class FlowRunner extends StepRunner {
+  /** How the server checks holders, for the start screen (not a step: no attempt is opened). */
+  readonly service = () => this.deps.server.unlockService();
+
   readonly unlockStart = () => this.act(unlock, 'start', {});
   readonly unlockAnswer = (answers: Answers) => this.act(unlock, 'answer', { answers });
+  readonly unlockSendCode = (channel: DeliveryChannel) =>
+    this.act(unlock, 'send-code', { channel });
   readonly unlockResendCode = () => this.act(unlock, 'resend-code', {});
   readonly unlockSubmitCode = (code: string) => this.act(unlock, 'submit-code', { code });
   readonly unlockSetPasscode = (passcode: string, confirmation: string) =>
@@ -24,6 +30,8 @@ export class FlowRunner extends StepRunner {
 
   readonly forgottenStart = () => this.act(forgotten, 'start', {});
   readonly forgottenAnswer = (answers: Answers) => this.act(forgotten, 'answer', { answers });
+  readonly forgottenSendCode = (channel: DeliveryChannel) =>
+    this.act(forgotten, 'send-code', { channel });
   readonly forgottenResendCode = () => this.act(forgotten, 'resend-code', {});
   readonly forgottenSubmitCode = (code: string) => this.act(forgotten, 'submit-code', { code });
   readonly forgottenSetPasscode = (passcode: string, confirmation: string) =>

@@ -39,8 +39,13 @@ export function unlockView(state: UnlockState, policy: PasscodePolicyName): Flow
   if (state.kind === 'new-passcode') {
     return withError({ kind: 'unlock-new-passcode', policy }, state.error);
   }
+  if (state.kind === 'channel') {
+    const { holderName, contacts } = state;
+    return withError({ kind: 'unlock-channel', holderName, contacts: [...contacts] }, state.error);
+  }
   if (state.kind === 'code') {
-    return withError({ kind: 'unlock-code', delivery: state.delivery }, state.error);
+    const { delivery, contacts } = state;
+    return withError({ kind: 'unlock-code', delivery, contacts: [...contacts] }, state.error);
   }
   if (state.kind !== 'questions') return sharedView(state, UNLOCK_PROGRESS, 'unlock-done');
   const { holderName, questions, answerTriesLeft } = state;

@@ -2,6 +2,7 @@ import type { FlowName, FlowStepList } from '../../shared/ipc-contract';
 import { ok, type Result } from '../../shared/result';
 import type { ServerClient } from '../server-client/server-client';
 import { answersStep, codeStep, proveStep, type AttemptRoutes } from './attempt-steps';
+import { channelStep } from './channel-step';
 import {
   CHANGE_IDLE,
   changeCardOf,
@@ -69,8 +70,11 @@ function routesOf<F extends ServerFlow>(flow: F): AttemptRoutes<Proofs[F]> {
 const unlockRoutes = routesOf('unlock');
 const registerRoutes = routesOf('register');
 
-/** The unlock's steps: the server's unlock routes, whichever card state the flow takes. */
-const unlockSteps = () => [
+/**
+ * The unlock's steps: the server's unlock routes, whichever card state the flow takes. The server
+ * says per attempt which of the questions and the channel it takes; `purpose` is the outcome's.
+ */
+const unlockSteps = (purpose?: 'forgotten') => [
   proveStep({ routes: unlockRoutes, log: 'unlock', purpose: 'unlock' }),
   answersStep({
     routes: unlockRoutes,
@@ -79,6 +83,7 @@ const unlockSteps = () => [
     confirmHolder: true,
     progress: 'checking-answers',
   }),
+  channelStep({ send: (server, id, channel) => server.unlockChannel(id, channel), log: 'unlock' }),
   codeStep({
     routes: unlockRoutes,
     log: 'unlock',
@@ -90,6 +95,7 @@ const unlockSteps = () => [
   newPasscodeStep({
     release: (server, id) => server.unlockUnblock(id),
     report: (server, id, outcome) => server.unlockOutcome(id, outcome),
+    ...(purpose === undefined ? {} : { purpose }),
   }),
 ];
 
@@ -107,7 +113,7 @@ const unlock: Flow<UnlockState, UnlockEvent> = {
   steps: unlockSteps(),
 };
 
-// The server needs nothing new: the same attempt and steps; only the card the app takes differs.
+// The same attempt and steps; the card the app takes differs, and the outcome names the purpose.
 const forgotten: Flow<UnlockState, UnlockEvent> = {
   ...unlock,
   name: 'forgotten',
@@ -115,7 +121,7 @@ const forgotten: Flow<UnlockState, UnlockEvent> = {
   transition: forgottenTransition,
   isBusy: isForgottenBusy,
   attemptOf: forgottenAttemptOf,
-  steps: unlockSteps(),
+  steps: unlockSteps('forgotten'),
 };
 
 const register: Flow<RegistrationState, RegistrationEvent> = {

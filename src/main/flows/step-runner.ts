@@ -25,6 +25,7 @@ type ActionName = FlowAction;
 interface ActionInputs {
   readonly start: { readonly passcode?: string };
   readonly answer: { readonly answers: readonly AnswerInput[] };
+  readonly 'send-code': InvokeRequest<'unlock:send-code'>;
   readonly 'resend-code': InvokeRequest<'unlock:resend-code'>;
   readonly 'submit-code': InvokeRequest<'unlock:submit-code'>;
   readonly 'set-passcode': InvokeRequest<'unlock:set-passcode'>;
@@ -117,7 +118,7 @@ export class StepRunner {
   private epoch = 0;
   private running = false;
 
-  constructor(private readonly deps: StepRunnerDeps) {}
+  constructor(protected readonly deps: StepRunnerDeps) {}
 
   /** The current view. */
   view(): FlowView {

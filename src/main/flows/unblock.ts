@@ -14,8 +14,10 @@ import type { UnlockEvent } from './unlock-flow';
 // The card side of the PUK release and rotation (docs/decisions/0006-crash-safe-puk-rotation.md),
 // in one step so the PUK never outlives it: it is asked for only once the new passcode is known.
 
-/** The server routes of the unblock: the PUK release and the outcome report. */
+/** The server routes of the unblock (the PUK release, the outcome report), and the purpose. */
 interface UnblockRoutes {
+  /** Set for a forgotten passcode on a card that was not locked; an unlock sends none. */
+  readonly purpose?: Outcome['purpose'];
   readonly release: (server: ServerClient, id: string) => ReturnType<ServerClient['unlockUnblock']>;
   readonly report: (
     server: ServerClient,
@@ -72,16 +74,19 @@ async function unblock(context: Context, routes: UnblockRoutes, passcode: string
   const { attemptId } = attempt;
   let pukOnCard: Outcome['pukOnCard'] = 'previous';
   const report = async (outcome: Outcome['outcome'], failureCode?: string): Promise<void> => {
+    const { purpose } = routes;
     const sent = await routes.report(server, attemptId, {
       outcome,
       pukOnCard,
       ...(failureCode === undefined ? {} : { failureCode }),
+      ...(purpose === undefined ? {} : { purpose }),
     });
     logger.info('unlock outcome', {
       attemptId,
       outcome,
       pukOnCard,
       failureCode,
+      purpose,
       reported: sent.ok,
     });
   };

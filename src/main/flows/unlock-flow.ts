@@ -1,7 +1,19 @@
 import type { AppError, ErrorCode } from '../../shared/errors';
-import type { Question } from '../../shared/http-api';
-import { answersReducer, attemptMachine, codeReducer, proveReducer } from './attempt-states';
-import type { AttemptEvent, AttemptRef, AttemptStates, StepReducer } from './attempt-states';
+import type { Contact, Question, VerificationModel, VerificationStep } from '../../shared/http-api';
+import {
+  answersReducer,
+  attemptMachine,
+  channelReducer,
+  codeReducer,
+  proveReducer,
+} from './attempt-states';
+import type {
+  AttemptEvent,
+  AttemptRef,
+  AttemptStates,
+  ChannelState,
+  StepReducer,
+} from './attempt-states';
 
 // The unlock flow's states and transition: its steps' reducers in order (attempt-states.ts), plus
 // its own last step, the new passcode and the unblock. No state holds a secret.
@@ -9,16 +21,26 @@ import type { AttemptEvent, AttemptRef, AttemptStates, StepReducer } from './att
 /** The unblock's sub-steps, shown as progress. */
 type UnblockStep = 'unlocking-card' | 'checking-passcode';
 
-/** What the server sends with a proved card for an unlock. */
+/** What the server sends with a proved card for an unlock: the steps it takes, and their data. */
 interface UnlockProved {
   readonly holderName: string;
+  readonly verification: VerificationModel;
+  readonly steps: readonly VerificationStep[];
+  readonly contacts: readonly Contact[];
+  /** Empty when the server asks none (code-only). */
   readonly questions: readonly Question[];
   readonly answerTriesLeft: number;
 }
 
 /** Every state of the unlock flow. */
 export type UnlockState =
-  | AttemptStates<UnlockProved, 'checking-answers', 'checking-code'>
+  | AttemptStates<
+      UnlockProved,
+      'checking-answers',
+      'checking-code',
+      { readonly contacts: readonly Contact[] }
+    >
+  | ChannelState
   | {
       readonly kind: 'new-passcode';
       readonly attempt: AttemptRef;
@@ -67,17 +89,31 @@ const unblockReducer: StepReducer<UnlockState, UnlockEvent> = {
 /** Wrong answers (with the tries left) and malformed ones can be answered again. */
 const ANSWER_AGAIN = new Set<ErrorCode>(['ANSWERS_WRONG', 'VALIDATION_FAILED']);
 
+/** After the proof: the questions when the server asks them, else where the code goes. */
+function afterProof(proof: Readonly<Record<string, unknown>>): object {
+  const { attempt, holderName, contacts, steps } = proof;
+  return (steps as UnlockProved['steps']).includes('answers')
+    ? { kind: 'questions', ...proof }
+    : { kind: 'channel', attempt, holderName, contacts };
+}
+
 /**
- * The unlock's steps in order: a card proved with 9E, questions, code, new passcode. `locked` is
- * the card the flow takes: locked for an unlock, not locked for a forgotten passcode.
+ * The unlock's steps in order: a card proved with 9E, the questions and the choice of channel
+ * when the server's steps have them, code, new passcode. `locked` is the card the flow takes:
+ * locked for an unlock, not locked for a forgotten passcode.
  */
 const unlockMachine = (locked: boolean) =>
   attemptMachine<UnlockState, UnlockEvent>(UNLOCK_IDLE, [
-    proveReducer(locked, locked ? 'CARD_NOT_LOCKED' : 'CARD_LOCKED'),
+    proveReducer(locked, locked ? 'CARD_NOT_LOCKED' : 'CARD_LOCKED', afterProof),
     answersReducer('checking-answers', ANSWER_AGAIN, (state, error) => ({
       answerTriesLeft: error.details?.triesLeft ?? state.answerTriesLeft,
     })),
-    codeReducer('checking-code', 'code-accepted', (state) => ({ kind: 'new-passcode', ...state })),
+    channelReducer(),
+    codeReducer('checking-code', 'code-accepted', ({ attempt, holderName }) => ({
+      kind: 'new-passcode',
+      attempt,
+      holderName,
+    })),
     unblockReducer,
   ]);
 

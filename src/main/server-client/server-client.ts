@@ -7,13 +7,16 @@ import { appError, type AppError } from '../../shared/errors';
 import {
   API_ROUTES,
   type Answer,
+  type answersAcceptedSchema,
   type CodeDelivery,
   type CodeVerified,
+  type DeliveryChannel,
   type UnblockAuthorisation,
   type outcomeRequestSchema,
   type registrationProofResponseSchema,
   type startAttemptResponseSchema,
   type unlockProofResponseSchema,
+  type unlockServiceResponseSchema,
 } from '../../shared/http-api';
 import { err, ok, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
@@ -24,14 +27,22 @@ export type ServerResult<T> = Result<T, AppError>;
 
 type StartAttempt = z.infer<typeof startAttemptResponseSchema>;
 type UnlockProof = z.infer<typeof unlockProofResponseSchema>;
+/** Right answers: the code was sent, or the holder chooses where it goes first. */
+export type AnswersAccepted = z.infer<typeof answersAcceptedSchema>;
+type UnlockService = z.infer<typeof unlockServiceResponseSchema>;
 type RegistrationProof = z.infer<typeof registrationProofResponseSchema>;
 export type Outcome = z.infer<typeof outcomeRequestSchema>;
 
 /** The verification server's API as the flows use it: one function per route of `API_ROUTES`. */
 export interface ServerClient {
+  unlockService(): Promise<ServerResult<UnlockService>>;
   unlockStart(cardId: string): Promise<ServerResult<StartAttempt>>;
   unlockProof(attemptId: string, signatureDer: Uint8Array): Promise<ServerResult<UnlockProof>>;
-  unlockAnswers(attemptId: string, answers: readonly Answer[]): Promise<ServerResult<CodeDelivery>>;
+  unlockAnswers(
+    attemptId: string,
+    answers: readonly Answer[],
+  ): Promise<ServerResult<AnswersAccepted>>;
+  unlockChannel(attemptId: string, channel: DeliveryChannel): Promise<ServerResult<CodeDelivery>>;
   unlockResend(attemptId: string): Promise<ServerResult<CodeDelivery>>;
   unlockCode(attemptId: string, code: string): Promise<ServerResult<CodeVerified>>;
   unlockUnblock(attemptId: string): Promise<ServerResult<UnblockAuthorisation>>;
@@ -197,7 +208,9 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
   };
 
   return {
+    unlockService: () => typed<UnlockService>('unlockService')(null),
     ...attemptCalls('unlock'),
+    unlockChannel: (id, channel) => typed<CodeDelivery>('unlockChannel')(id, { channel }),
     unlockUnblock: (id) => typed<UnblockAuthorisation>('unlockUnblock')(id),
     unlockOutcome: (id, outcome) => typed<void>('unlockOutcome')(id, outcome),
     ...attemptCalls('register'),

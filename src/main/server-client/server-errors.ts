@@ -19,6 +19,7 @@ export function transportError(code: string | undefined, causeCode?: string): Ap
 /** Server error codes a 5xx may carry that mean more to the holder than "the service had a problem". */
 const PASSED_THROUGH_5XX: ReadonlySet<string> = new Set([
   'MAIL_UNAVAILABLE',
+  'TEXT_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',
 ]);
 
@@ -30,8 +31,8 @@ export function statusError(status: number, body: unknown): AppError {
   const parsed = errorResponseSchema.safeParse(body);
   if (status >= 500) {
     // A 5xx means the server had a problem, except when it names a dependency the holder can wait
-    // for: mail down (503) keeps the attempt, and the screen must say so and offer the resend; the
-    // service's database down (503) is a wait of minutes, not a fault to report.
+    // for: mail or text messages down (503) keep the attempt, and the screen must say so and offer
+    // the resend; the service's database down (503) is a wait of minutes, not a fault to report.
     const code = parsed.success ? parsed.data.error.code : undefined;
     return code !== undefined && PASSED_THROUGH_5XX.has(code)
       ? appError(code, parsed.success ? parsed.data.error.details : undefined)

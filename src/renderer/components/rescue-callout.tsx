@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { wording } from '../../shared/wording';
+import { selectService } from '../store/app-slice';
 import { useWizardStore } from '../store/wizard-store';
 import { useHelpWording } from './use-help';
 import { WarningCallout } from './warning-callout';
@@ -11,6 +12,7 @@ import { WarningCallout } from './warning-callout';
 export function RescueCallout() {
   const words = wording().rescue;
   const { deskOrAt } = useHelpWording();
+  const { verification } = useWizardStore(selectService);
   const { offered, beginForgotten, pending } = useWizardStore(
     useShallow((s) => ({
       offered: s.flows.some((f) => f.flow === 'forgotten'),
@@ -23,7 +25,7 @@ export function RescueCallout() {
       <p>{words.body}</p>
       {offered ? (
         <>
-          <p>{words.forgotten}</p>
+          <p>{words.forgotten[verification]}</p>
           <button
             className="nhsuk-button nhsuk-button--secondary"
             id="forgotten-button"

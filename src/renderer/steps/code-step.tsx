@@ -1,7 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { appError, type AppError } from '../../shared/errors';
-import { unlockCodeSchema, type CodeDelivery } from '../../shared/http-api';
+import {
+  unlockCodeSchema,
+  type CodeDelivery,
+  type Contact,
+  type DeliveryChannel,
+} from '../../shared/http-api';
 import { wording } from '../../shared/wording';
 import { Emphasised } from '../components/emphasised';
 import { fieldSummary } from '../components/error-summary';
@@ -15,32 +20,43 @@ import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
 import { CancelButton, FormButtons } from '../components/cancel-button';
 
-/** The code as the server wants it, or the problem to show; `length` is the code's as sent. */
+/** The code as the server wants it, or the problem to show, by the length and channel it came by. */
 function checkCode(
   typed: string,
-  length: number,
+  delivery: CodeDelivery,
 ): { readonly code: string } | { readonly problem: string } {
   const words = wording().code;
+  const length = delivery.codeLength;
   if (typed.trim() === '') return { problem: words.empty };
   const parsed = unlockCodeSchema.safeParse(typed);
   return parsed.success && parsed.data.length === length
     ? { code: parsed.data }
-    : { problem: words.malformed(length) };
+    : { problem: words.malformed(length, delivery.channel) };
 }
 
-/** Resend, disabled with a visible countdown until the server allows another send. */
-function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
-  const { resendCode, pending } = useWizardStore(
-    useShallow((s) => ({ resendCode: s.resendCode, pending: s.pending })),
+/**
+ * Resend, and with two contacts the other way, both disabled with a visible countdown until the
+ * server allows another send (sending another way counts as a resend).
+ */
+function Resend({
+  delivery,
+  other,
+}: {
+  readonly delivery: CodeDelivery;
+  readonly other: Contact | undefined;
+}) {
+  const { resendCode, sendCode, pending } = useWizardStore(
+    useShallow((s) => ({ resendCode: s.resendCode, sendCode: s.sendCode, pending: s.pending })),
   );
   const seconds = useSecondsUntil(delivery.resendAvailableAt);
   const words = wording().code;
   if (delivery.sendsLeft === 0) {
     return <p id="resend-status">{words.noMoreSends}</p>;
   }
+  const waiting = seconds > 0 || pending;
   return (
     <div className="app-resend">
-      <h2 className="nhsuk-heading-s">{words.notReceived}</h2>
+      <h2 className="nhsuk-heading-s">{words.notReceived[delivery.channel]}</h2>
       <p id="resend-status">
         {seconds > 0 ? words.resendIn(seconds) : words.resendNow}{' '}
         {words.sendsLeft(delivery.sendsLeft)}
@@ -48,32 +64,56 @@ function Resend({ delivery }: { readonly delivery: CodeDelivery }) {
       <span className="nhsuk-u-visually-hidden" aria-live="polite">
         {seconds === 0 ? words.resendNowAnnounced : ''}
       </span>
-      <button
-        className="nhsuk-button nhsuk-button--secondary"
-        type="button"
-        disabled={seconds > 0 || pending}
-        aria-describedby="resend-status"
-        onClick={() => void resendCode()}
-      >
-        {words.resendButton}
-      </button>
+      <div className="nhsuk-button-group">
+        <button
+          className="nhsuk-button nhsuk-button--secondary"
+          id="resend-button"
+          type="button"
+          disabled={waiting}
+          aria-describedby="resend-status"
+          onClick={() => void resendCode()}
+        >
+          {words.resendButton}
+        </button>
+        {other === undefined ? null : (
+          <button
+            className="nhsuk-button nhsuk-button--secondary"
+            id="other-way-button"
+            type="button"
+            disabled={waiting}
+            aria-describedby="resend-status"
+            onClick={() => void sendCode(other.channel)}
+          >
+            {words.otherWay(other.channel)}
+          </button>
+        )}
+      </div>
     </div>
   );
 }
 
+/** The error a first message that was not sent shows, by its channel. */
+const NOT_SENT_ERROR = { email: 'MAIL_UNAVAILABLE', sms: 'TEXT_UNAVAILABLE' } as const;
+
 /**
- * The first email could not be sent: the answers are kept, and Resend (allowed at once, since no
+ * The first message could not be sent: the progress is kept, and Resend (allowed at once, since no
  * send was counted) tries again. Shown in place of the code box, which would have nothing to take.
  */
-function NotSent({ error }: { readonly error: AppError | undefined }) {
-  const title = wording().errors.MAIL_UNAVAILABLE.title;
+export function NotSent({
+  channel,
+  error,
+  onResend,
+}: {
+  readonly channel: DeliveryChannel;
+  readonly error: AppError | undefined;
+  readonly onResend: () => Promise<void>;
+}) {
+  const title = wording().errors[NOT_SENT_ERROR[channel]].title;
   const heading = useStepHeading(title);
-  const { resendCode, pending } = useWizardStore(
-    useShallow((s) => ({ resendCode: s.resendCode, pending: s.pending })),
-  );
+  const pending = useWizardStore((s) => s.pending);
   const nextStep = useNextStep();
-  // With no error from the flow, the catalogue's own words for an unsent email.
-  const shown = error ?? appError('MAIL_UNAVAILABLE');
+  // With no error from the flow, the catalogue's own words for an unsent message.
+  const shown = error ?? appError(NOT_SENT_ERROR[channel]);
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
@@ -85,8 +125,9 @@ function NotSent({ error }: { readonly error: AppError | undefined }) {
         <button
           className="nhsuk-button"
           type="button"
+          id="resend-button"
           disabled={pending}
-          onClick={() => void resendCode()}
+          onClick={() => void onResend()}
         >
           {wording().code.resendButton}
         </button>
@@ -97,35 +138,97 @@ function NotSent({ error }: { readonly error: AppError | undefined }) {
   );
 }
 
+/** The channel of a first message that was not sent: the holder's one contact's, or the error's. */
+function unsentChannel(contacts: readonly Contact[], error: AppError | undefined): DeliveryChannel {
+  if (contacts.length === 1 && contacts[0] !== undefined) return contacts[0].channel;
+  return error?.code === 'TEXT_UNAVAILABLE' ? 'sms' : 'email';
+}
+
 /**
- * The Smartcard Unlock Code (unlock) or the address confirmation code (registration): where it
- * went, the junk-folder hint, the code box and Resend. The typed code is wiped on submit. With no
- * delivery (the first email failed), it offers Resend instead.
+ * The unlock or the registration's code: where and how it went, the code box, Resend and, with two
+ * contacts, the other way; the typed code is wiped on submit. No delivery (it failed): Resend only.
  */
 export function CodeStep({
   journey,
   delivery,
+  contacts,
   error,
 }: {
-  readonly journey: Journey;
+  readonly journey: Extract<Journey, 'unlock' | 'register'>;
   readonly delivery: CodeDelivery | null;
+  /** The holder's contacts (an unlock's); none for a registration. */
+  readonly contacts: readonly Contact[];
   readonly error: AppError | undefined;
 }) {
+  const resendCode = useWizardStore((s) => s.resendCode);
   return delivery === null ? (
-    <NotSent error={error} />
+    <NotSent channel={unsentChannel(contacts, error)} error={error} onResend={resendCode} />
   ) : (
-    <CodeForm journey={journey} delivery={delivery} error={error} />
+    <CodeForm journey={journey} delivery={delivery} contacts={contacts} error={error} />
   );
 }
 
-/** The code box with where the code went, and Resend. */
+/** What the screen says of where the code went: by which channel, to which address. */
+function SentTo({
+  journey,
+  delivery,
+}: {
+  readonly journey: Extract<Journey, 'unlock' | 'register'>;
+  readonly delivery: CodeDelivery;
+}) {
+  const words = wording().code;
+  const email = delivery.channel === 'email';
+  const delayed = delivery.delayed === true;
+  const notes = (
+    <>
+      {delayed ? <p id="code-delayed">{words.delayed[delivery.channel]}</p> : null}
+      {email ? <p>{words.junk}</p> : null}
+    </>
+  );
+  if (journey === 'register') {
+    return (
+      <>
+        <p>{words.registerLead}</p>
+        <Inset>
+          <p>
+            <Emphasised parts={words.sentTo(delivery.maskedAddress)} />
+          </p>
+          {notes}
+        </Inset>
+      </>
+    );
+  }
+  return (
+    <>
+      <p>
+        <Emphasised parts={words.sentBy(delivery.channel, delivery.maskedAddress)} />
+      </p>
+      <p>{words.lead}</p>
+      {email || delayed ? <Inset>{notes}</Inset> : null}
+    </>
+  );
+}
+
+/** The design system's inset text, announced as information. */
+function Inset({ children }: { readonly children: ReactNode }) {
+  return (
+    <div className="nhsuk-inset-text">
+      <span className="nhsuk-u-visually-hidden">{wording().common.informationPrefix}</span>
+      {children}
+    </div>
+  );
+}
+
+/** The code box with where the code went, Resend and the other way. */
 function CodeForm({
   journey,
   delivery,
+  contacts,
   error,
 }: {
-  readonly journey: Journey;
+  readonly journey: Extract<Journey, 'unlock' | 'register'>;
   readonly delivery: CodeDelivery;
+  readonly contacts: readonly Contact[];
   readonly error: AppError | undefined;
 }) {
   const words = wording().code;
@@ -133,10 +236,12 @@ function CodeForm({
   const submitCode = useWizardStore((s) => s.submitCode);
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const other =
+    contacts.length > 1 ? contacts.find((c) => c.channel !== delivery.channel) : undefined;
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkCode(typed, delivery.codeLength);
+    const checked = checkCode(typed, delivery);
     if ('problem' in checked) {
       setProblem(checked.problem);
       return;
@@ -151,15 +256,7 @@ function CodeForm({
   return (
     <>
       <StepHead title={title} items={items} error={problem === null ? error : undefined} />
-      <p>{journey === 'unlock' ? words.lead : words.registerLead}</p>
-      <div className="nhsuk-inset-text">
-        <span className="nhsuk-u-visually-hidden">{wording().common.informationPrefix}</span>
-        <p>
-          <Emphasised parts={words.sentTo(delivery.maskedEmail)} />
-        </p>
-        {delivery.delayed === true && <p id="code-delayed">{words.delayed}</p>}
-        <p>{words.junk}</p>
-      </div>
+      <SentTo journey={journey} delivery={delivery} />
       <form noValidate onSubmit={onSubmit}>
         <TextField
           id="code"
@@ -173,7 +270,7 @@ function CodeForm({
         />
         <FormButtons />
       </form>
-      <Resend delivery={delivery} />
+      <Resend delivery={delivery} other={other} />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { RescueCallout } from '../components/rescue-callout';
 import { SettingsErrorDetails } from '../components/setting-problem';
 import { useHelpContacts, useHelpWording, useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
+import { selectService } from '../store/app-slice';
 import { useWizardStore } from '../store/wizard-store';
 
 /**
@@ -16,11 +17,12 @@ import { useWizardStore } from '../store/wizard-store';
 function NotLocked({ triesLeft }: { readonly triesLeft: number | undefined }) {
   const words = wording().start;
   const beginChange = useWizardStore((s) => s.beginChange);
+  const { verification } = useWizardStore(selectService);
   return (
     <>
       {triesLeft === 1 ? <RescueCallout /> : null}
       <h2 className="nhsuk-heading-m">{words.changeHeading}</h2>
-      <p>{words.change}</p>
+      <p>{words.change[verification]}</p>
       <button
         className="nhsuk-button nhsuk-button--secondary"
         type="button"
@@ -66,7 +68,8 @@ function Guidance({ code }: { readonly code: ErrorCode }) {
 
 /**
  * A failure: what happened, what to do next, whom to call, and the buttons that fit (Retry when
- * the main process says repeating is safe, Register for a card that is not locked, Start again).
+ * the main process says repeating is safe, Register for a card that is not locked where holders
+ * register, Start again).
  */
 export function FailureStep({
   error,
@@ -87,6 +90,11 @@ export function FailureStep({
     })),
   );
   const nextStep = useNextStep();
+  const { verification } = useWizardStore(selectService);
+  // Under code-only there is nothing to register: a card that is not locked needs no Register.
+  const offerRegister = error.code === 'CARD_NOT_LOCKED' && verification === 'questions-and-code';
+  const next =
+    error.code === 'CARD_NOT_LOCKED' && !offerRegister ? words.notLockedCodeOnly : nextStep(error);
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
@@ -94,7 +102,7 @@ export function FailureStep({
       </h1>
       <p>{error.message}</p>
       <h2 className="nhsuk-heading-m">{words.whatNext}</h2>
-      <p>{nextStep(error)}</p>
+      <p>{next}</p>
       <Guidance code={error.code} />
       {error.code === 'CARD_NOT_LOCKED' ? <NotLocked triesLeft={error.details?.triesLeft} /> : null}
       <SettingsErrorDetails error={error} />
@@ -109,16 +117,14 @@ export function FailureStep({
             {words.retry}
           </button>
         ) : null}
-        {error.code === 'CARD_NOT_LOCKED' ? (
+        {offerRegister ? (
           <button className="nhsuk-button" type="button" onClick={() => void beginRegistration()}>
             {wording().start.registerButton}
           </button>
         ) : null}
         <button
           className={
-            canRetry || error.code === 'CARD_NOT_LOCKED'
-              ? 'nhsuk-button nhsuk-button--secondary'
-              : 'nhsuk-button'
+            canRetry || offerRegister ? 'nhsuk-button nhsuk-button--secondary' : 'nhsuk-button'
           }
           type="button"
           onClick={() => void cancel()}

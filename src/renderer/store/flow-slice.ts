@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { appError, type AppError, type ErrorCode } from '../../shared/errors';
+import type { Contact, DeliveryChannel } from '../../shared/http-api';
 import type {
   AnswerInput,
   FlowAction,
@@ -38,9 +39,12 @@ export interface FlowSlice {
   readonly showView: (view: FlowView) => void;
   /** Start pressed: begins an unlock, unless the reader plainly has no card. */
   readonly startUnlock: () => Promise<void>;
+  /** "This is my Smartcard": the form comes next, or, with one place to send the code, the send. */
   readonly confirmHolder: () => void;
   /** Sends the answers of the questions step, whichever flow asks them. */
   readonly submitAnswers: (answers: readonly AnswerInput[]) => Promise<void>;
+  /** Sends the code by a channel: the holder's choice, again after a failure, or another way. */
+  readonly sendCode: (channel: DeliveryChannel) => Promise<void>;
   readonly submitCode: (code: string) => Promise<void>;
   readonly resendCode: () => Promise<void>;
   readonly setPasscode: (passcode: string, confirmation: string) => Promise<void>;
@@ -91,6 +95,15 @@ export function firstStepOf(
   flows: readonly FlowStepList[],
 ): FlowStep | undefined {
   return flows.find((f) => f.flow === journey)?.steps[0];
+}
+
+/**
+ * The holder's one contact, when the screen asking where the code goes has no choice to offer and
+ * nothing to report: the app sends the code there itself. Null otherwise.
+ */
+export function soleContact(view: FlowView): Contact | null {
+  if (view.kind !== 'unlock-channel' || view.error !== undefined) return null;
+  return view.contacts.length === 1 ? (view.contacts[0] ?? null) : null;
 }
 
 /** The error Start reports without asking the main process, when the reader shows no card. */
@@ -170,8 +183,14 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
         actionError: view.kind === state.view.kind ? state.actionError : null,
       })),
     startUnlock: () => beginWithCard('unlock'),
-    confirmHolder: () => set({ holderConfirmed: true }),
+    confirmHolder: () => {
+      set({ holderConfirmed: true });
+      const only = soleContact(get().view);
+      if (only !== null) void get().sendCode(only.channel);
+    },
     submitAnswers: (answers) => send('answer', { answers: answers.map((a) => ({ ...a })) }),
+    sendCode: (channel) =>
+      run('sending-code', () => invokeFlow(get().journey, 'send-code', { channel })),
     submitCode: (code) => send('submit-code', { code }),
     resendCode: () => run(null, () => invokeFlow(get().journey, 'resend-code', {})),
     setPasscode: (passcode, confirmation) => send('set-passcode', { passcode, confirmation }),

@@ -12,6 +12,7 @@ import type { InvokeHandlers } from '../../../src/main/ipc/dispatch';
 import { EventHub } from '../../../src/main/ipc/event-hub';
 import { createInvokeHandlers } from '../../../src/main/ipc/handlers/create-handlers';
 import { silentLogger } from '../../../src/main/logging/logger';
+import { appError } from '../../../src/shared/errors';
 import { IPC_EVENTS, IPC_INVOKE } from '../../../src/shared/ipc-contract';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../support/sample-diagnostics-report';
 import { CHROMIUM_ARGS } from '../../support/chromium';
@@ -49,8 +50,10 @@ function handlers(): InvokeHandlers {
     flows: {
       view: () => view,
       cancel: () => ({ ok: true, value: view }),
+      service: () => Promise.resolve({ ok: false, error: appError('SERVER_UNREACHABLE') }),
       unlockStart: step('unlockStart'),
       unlockAnswer: step('unlockAnswer'),
+      unlockSendCode: step('unlockSendCode'),
       unlockResendCode: step('unlockResendCode'),
       unlockSubmitCode: step('unlockSubmitCode'),
       unlockSetPasscode: step('unlockSetPasscode'),
@@ -60,6 +63,7 @@ function handlers(): InvokeHandlers {
       registerSubmitCode: step('registerSubmitCode'),
       forgottenStart: step('forgottenStart'),
       forgottenAnswer: step('forgottenAnswer'),
+      forgottenSendCode: step('forgottenSendCode'),
       forgottenResendCode: step('forgottenResendCode'),
       forgottenSubmitCode: step('forgottenSubmitCode'),
       forgottenSetPasscode: step('forgottenSetPasscode'),

@@ -216,6 +216,9 @@ describe('app services', () => {
       ok: true,
       value: {
         holderName: 'Mr John Rigby',
+        verification: 'questions-and-code',
+        steps: ['answers', 'code'],
+        contacts: [{ channel: 'email', maskedAddress: 'j****y@nhs.net' }],
         questions: [{ id: 'q1', text: 'Q?' }],
         answerTriesLeft: 3,
       },

@@ -4,7 +4,7 @@ import { App } from '../../../src/renderer/app';
 import type { FlowView } from '../../../src/shared/ipc-contract';
 import { CARD_PRESENT, INFO, ok, type FakeApi } from './support/fake-api';
 import { domText, renderApp, storeText } from './support/render-app';
-import { codeView, newPasscodeView, questionsView } from './support/views';
+import { channelView, codeView, MOBILE, newPasscodeView, questionsView } from './support/views';
 
 const ANSWERS = ['Ford Escort', '0121 555 0100'] as const;
 const CODE = 'K7QW2MXP';
@@ -80,6 +80,40 @@ describe('the app', () => {
 
     await user.keyboard('{Tab}{Enter}');
     await screen.findByRole('heading', { level: 1, name: 'Smartcard Unlock' });
+  });
+
+  it('when the server checks by code alone and the holder has one mobile, then a whole unlock by keyboard needs no question and no choice', async () => {
+    const { api, user } = await renderApp({
+      reader: CARD_PRESENT,
+      service: { verification: 'code-only', channels: ['sms'] },
+    });
+    await screen.findByText('Complete these 2 simple steps to unlock your Smartcard.');
+    api.unlockStart.mockResolvedValueOnce(ok(channelView([MOBILE])));
+    api.unlockSendCode.mockImplementationOnce(() => {
+      api.emitView({ kind: 'busy', step: 'sending-code' });
+      return Promise.resolve(ok(codeView(60, 2, 'unlock-code', MOBILE)));
+    });
+    api.unlockSubmitCode.mockResolvedValueOnce(ok(newPasscodeView()));
+    api.unlockSetPasscode.mockResolvedValueOnce(
+      ok({ kind: 'unlock-done', holderName: 'Mr John Rigby' }),
+    );
+
+    await user.keyboard('{Tab}{Enter}');
+    await screen.findByRole('heading', { level: 1, name: 'Check this is your Smartcard' });
+    await user.keyboard('{Tab}{Enter}');
+    await screen.findByRole('heading', { level: 1, name: 'Smartcard Unlock Code' });
+    expect(focusedHeading()).toBe('Smartcard Unlock Code');
+    expect(api.unlockSendCode).toHaveBeenCalledWith({ channel: 'sms' });
+    expect(document.querySelector('main')?.textContent).toContain(
+      'We have sent a Smartcard Unlock Code by text message to 07*** ***321.',
+    );
+
+    await user.keyboard(`{Tab}${CODE}{Enter}`);
+    await screen.findByRole('heading', { level: 1, name: 'Set a new passcode' });
+    await user.keyboard(`{Tab}${PASSCODE}{Tab}{Tab}${PASSCODE}{Enter}`);
+    await screen.findByRole('heading', { level: 1, name: 'Your Smartcard is unlocked' });
+    expect(api.unlockAnswer).not.toHaveBeenCalled();
+    expect(storeText()).not.toContain(CODE);
   });
 
   it('when the main process moves to a new step by itself, then focus moves to its heading', async () => {

@@ -121,7 +121,7 @@ describe('the HTTP edge', () => {
   it('when every /v1 route gets a body nested 7,000 deep, then each answers 400 naming the body and nothing is logged as unhandled', async () => {
     const attemptId = await newAttempt();
     const body = `{"answers":${deep(7000)}}`;
-    for (const route of Object.values(API_ROUTES)) {
+    for (const route of Object.values(API_ROUTES).filter((r) => r.method !== 'get')) {
       const path = route.path.replace('{attemptId}', attemptId);
       const res = await h.request(route.method.toUpperCase(), path, body);
       expect([path, res.status], route.method).toEqual([path, 400]);

@@ -3,7 +3,7 @@ import type { OutcomeRequest } from '../../ports';
 import { audit, refuse } from '../../refusal';
 import { rotationRefOf } from '../../rotation-ref';
 import { sendNotice } from '../code-send';
-import { chooseRecipient } from '../../delivery-channel';
+import { holderContacts } from '../../delivery-channel';
 import type { Step } from '../step';
 
 /**
@@ -19,10 +19,10 @@ export const outcomeReport: Step<OutcomeRequest, void> = {
     const cardBefore = await cards.find(attempt.cardId);
     // Ending the attempt first makes the outcome single use; if the server stops before the
     // rotation is committed, the pending PUK stays pending and the next visit resumes it.
-    const reason = `outcome-${outcome.outcome}`;
+    const ended = `outcome-${outcome.outcome}`;
     if (
       cardBefore === undefined ||
-      !(await attempts.end(attempt.attemptId, reason, nowIso, ['authorised']))
+      !(await attempts.end(attempt.attemptId, ended, nowIso, ['authorised']))
     ) {
       return refuse(deps, ctx, base, 'ATTEMPT_STATE');
     }
@@ -40,17 +40,19 @@ export const outcomeReport: Step<OutcomeRequest, void> = {
       await cards.discardPendingPuk(cardBefore.cardId, pending, nowIso);
       rotation = 'discarded';
     }
+    const reason = outcome.purpose ?? 'unlock';
     if (outcome.outcome === 'unlocked') {
       await cards.recordUnlock(cardBefore.cardId, nowIso);
-      sendNotice(deps, attempt.attemptId, {
-        ...(chooseRecipient(deps.channels, cardBefore) ?? {
-          channel: 'email',
-          to: cardBefore.email,
-        }),
-        purpose: 'unlocked-notice',
-        holderName: cardBefore.holderName,
-        at: now,
-      });
+      // Every contact is told, so a holder whose phone (or mailbox) someone else used still hears.
+      for (const to of holderContacts(deps.channels, cardBefore)) {
+        sendNotice(deps, attempt.attemptId, {
+          ...to,
+          purpose: 'unlocked-notice',
+          holderName: cardBefore.holderName,
+          at: now,
+          reason,
+        });
+      }
     }
     const failureCode =
       outcome.failureCode === undefined
@@ -59,7 +61,7 @@ export const outcomeReport: Step<OutcomeRequest, void> = {
     await audit(deps, ctx, {
       ...base,
       outcome: outcome.outcome === 'unlocked' ? 'ok' : 'failed',
-      detail: `pukOnCard=${outcome.pukOnCard};rotation=${rotation}${failureCode}`,
+      detail: `pukOnCard=${outcome.pukOnCard};rotation=${rotation}${failureCode}${reason === 'forgotten' ? ';purpose=forgotten' : ''}`,
     });
     return ok(undefined);
   },

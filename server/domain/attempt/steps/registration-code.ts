@@ -33,7 +33,7 @@ async function confirmAddress(
   await attempts.end(attemptId, 'registered', now, ['authorised']);
   await audit(deps, ctx, { ...base, action: 'register.complete', outcome: 'ok' });
   const card = await cards.find(cardId);
-  if (card !== undefined) {
+  if (card?.email != null) {
     sendNotice(deps, attemptId, {
       channel: 'email',
       to: card.email,

@@ -2,7 +2,7 @@ import { ok } from '../../../../src/shared/result';
 import { maskEmail } from '../../mask-email';
 import type { DomainResult, RegistrationProofResponse } from '../../ports';
 import { QUESTION_CATALOGUE } from '../../question-catalogue';
-import { audit } from '../../refusal';
+import { audit, refuse } from '../../refusal';
 import type { CardRecord } from '../../repository-ports';
 import type { Step, StepRun } from '../step';
 import { cardProofStep } from './proof';
@@ -12,6 +12,11 @@ async function offerQuestions(
   s: StepRun,
   card: CardRecord,
 ): Promise<DomainResult<RegistrationProofResponse>> {
+  if (card.email === null) {
+    // Registration confirms an email address: a card imported with a mobile only has none.
+    await s.deps.repos.attempts.end(s.attempt.attemptId, 'no-contact', s.deps.now().toISOString());
+    return refuse(s.deps, s.ctx, { ...s.base, detail: 'channel=none' }, 'NO_CONTACT');
+  }
   await audit(s.deps, s.ctx, { ...s.base, outcome: 'ok' });
   return ok({
     holderName: card.holderName,

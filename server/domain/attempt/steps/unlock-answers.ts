@@ -1,7 +1,8 @@
-import type { CodeDelivery } from '../../../../src/shared/http-api';
+import { ok } from '../../../../src/shared/result';
+import { holderContacts } from '../../delivery-channel';
 import { isLocked } from '../../card-lock';
 import type { DomainDeps } from '../../deps';
-import type { GivenAnswers } from '../../ports';
+import type { AnswersAccepted, GivenAnswers } from '../../ports';
 import { audit, fail, refuse } from '../../refusal';
 import type { StoredAnswer } from '../../repository-ports';
 import { sendCode } from '../code-send';
@@ -45,13 +46,16 @@ async function moveToAnswered(
 
 /**
  * Unlock's answers: every registered question answered, checked against the stored hashes; a
- * wrong set counts one failure against the card, and the last one locks it. Right: a code is sent.
+ * wrong set counts one failure against the card, and the last one locks it. Right: the code is
+ * sent, or, when the holder has two contacts, the channel step comes next.
  */
-export const unlockAnswers: Step<GivenAnswers, CodeDelivery> = {
+export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
   action: 'answers',
   from: 'proved',
   async run({ deps, ctx, attempt, base }, answers) {
     const { attemptId } = attempt;
+    // The code-only model asks no questions: its proof said the channel comes next.
+    if (deps.verification !== 'questions-and-code') return refuse(deps, ctx, base, 'ATTEMPT_STATE');
     const maxFailures = deps.policy.answers.maxWrongSubmissions;
     const now = deps.now().toISOString();
     const card = await deps.repos.cards.find(attempt.cardId);
@@ -93,6 +97,8 @@ export const unlockAnswers: Step<GivenAnswers, CodeDelivery> = {
     }
     const detail = rehashed === 0 ? {} : { detail: `rehashed=${rehashed}` };
     await audit(deps, ctx, { ...base, ...detail, outcome: 'ok' });
-    return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card);
+    const contacts = holderContacts(deps.channels, card);
+    if (contacts.length > 1) return ok({ next: 'channel' });
+    return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card, contacts[0]);
   },
 };

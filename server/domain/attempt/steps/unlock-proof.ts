@@ -1,4 +1,6 @@
+import type { VerificationModel, VerificationStep } from '../../../../src/shared/http-api';
 import { ok } from '../../../../src/shared/result';
+import { holderContacts, maskedContact } from '../../delivery-channel';
 import { isLocked } from '../../card-lock';
 import type { DomainResult, UnlockProofResponse } from '../../ports';
 import { findQuestion } from '../../question-catalogue';
@@ -29,18 +31,42 @@ async function eligibility(
     await end('puk-release-limit');
     return refuse(deps, ctx, base, 'PUK_RELEASE_LIMIT');
   }
-  const answers = await deps.repos.cards.findAnswers(card.cardId);
+  const asked = deps.verification === 'questions-and-code';
+  const answers = asked ? await deps.repos.cards.findAnswers(card.cardId) : [];
   const questions = answers.map((a) => findQuestion(a.questionId));
-  if (answers.length === 0 || questions.some((q) => q === undefined)) {
+  if (asked && (answers.length === 0 || questions.some((q) => q === undefined))) {
     await end('not-registered');
     return refuse(deps, ctx, base, 'CARD_NOT_REGISTERED');
+  }
+  const contacts = holderContacts(deps.channels, card);
+  if (contacts.length === 0) {
+    // Only IT can fix this (the import or delivery.channels): nothing the holder answers helps.
+    await end('no-contact');
+    deps.logger.warn(
+      { attemptId: attempt.attemptId, channels: deps.channels.join(',') },
+      'the holder has no address on any channel in delivery.channels',
+    );
+    return refuse(deps, ctx, { ...base, detail: 'channel=none' }, 'NO_CONTACT');
   }
   await audit(deps, ctx, { ...base, outcome: 'ok' });
   return ok({
     holderName: card.holderName,
+    verification: deps.verification,
+    steps: verificationSteps(deps.verification, contacts.length),
+    contacts: contacts.map(maskedContact),
     questions: questions.filter((q) => q !== undefined),
     answerTriesLeft: policy.answers.maxWrongSubmissions - card.failures,
   });
+}
+
+/**
+ * The steps a holder meets before the new passcode: the questions when the model asks them, the
+ * channel when they have a choice (or, under code-only, to send the first code), then the code.
+ */
+function verificationSteps(model: VerificationModel, contacts: number): VerificationStep[] {
+  return model === 'code-only'
+    ? ['channel', 'code']
+    : ['answers', ...(contacts > 1 ? (['channel'] as const) : []), 'code'];
 }
 
 /** Unlock's proof: the 9E signature, then what the card may be told. */

@@ -6,9 +6,11 @@ import type { InvokeHandlers } from '../dispatch';
 type FlowChannels =
   | 'flow:get-view'
   | 'flow:get-steps'
+  | 'flow:get-service'
   | 'flow:cancel'
   | 'unlock:start'
   | 'unlock:answer'
+  | 'unlock:send-code'
   | 'unlock:resend-code'
   | 'unlock:submit-code'
   | 'unlock:set-passcode'
@@ -18,6 +20,7 @@ type FlowChannels =
   | 'register:submit-code'
   | 'forgotten:start'
   | 'forgotten:answer'
+  | 'forgotten:send-code'
   | 'forgotten:resend-code'
   | 'forgotten:submit-code'
   | 'forgotten:set-passcode'
@@ -29,8 +32,10 @@ export type FlowPort = Pick<
   FlowRunner,
   | 'view'
   | 'cancel'
+  | 'service'
   | 'unlockStart'
   | 'unlockAnswer'
+  | 'unlockSendCode'
   | 'unlockResendCode'
   | 'unlockSubmitCode'
   | 'unlockSetPasscode'
@@ -40,6 +45,7 @@ export type FlowPort = Pick<
   | 'registerSubmitCode'
   | 'forgottenStart'
   | 'forgottenAnswer'
+  | 'forgottenSendCode'
   | 'forgottenResendCode'
   | 'forgottenSubmitCode'
   | 'forgottenSetPasscode'
@@ -52,9 +58,11 @@ export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels
   return {
     'flow:get-view': () => ({ ok: true, value: flows.view() }),
     'flow:get-steps': () => ({ ok: true, value: flowStepLists() }),
+    'flow:get-service': () => flows.service(),
     'flow:cancel': () => flows.cancel(),
     'unlock:start': () => flows.unlockStart(),
     'unlock:answer': ({ answers }) => flows.unlockAnswer(answers),
+    'unlock:send-code': ({ channel }) => flows.unlockSendCode(channel),
     'unlock:resend-code': () => flows.unlockResendCode(),
     'unlock:submit-code': ({ code }) => flows.unlockSubmitCode(code),
     'unlock:set-passcode': ({ passcode, confirmation }) =>
@@ -65,6 +73,7 @@ export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels
     'register:submit-code': ({ code }) => flows.registerSubmitCode(code),
     'forgotten:start': () => flows.forgottenStart(),
     'forgotten:answer': ({ answers }) => flows.forgottenAnswer(answers),
+    'forgotten:send-code': ({ channel }) => flows.forgottenSendCode(channel),
     'forgotten:resend-code': () => flows.forgottenResendCode(),
     'forgotten:submit-code': ({ code }) => flows.forgottenSubmitCode(code),
     'forgotten:set-passcode': ({ passcode, confirmation }) =>

@@ -118,6 +118,7 @@ describe('sending through GOV.UK Notify with notifications-node-client', () => {
       purpose: 'unlocked-notice',
       holderName: 'Mr John Rigby',
       at: new Date('2026-03-02T09:05:00.000Z'),
+      reason: 'unlock',
     });
     expect(outcome).toBe('sent');
     const sms = await notify.nextNotification(before);

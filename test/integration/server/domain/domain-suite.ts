@@ -23,6 +23,7 @@ import {
   TestClock,
   build,
   capturingLogger,
+  codeSent,
   codeThenUnblock,
   ctx,
   givenAgain,
@@ -190,6 +191,9 @@ export function domainSuite(backend: Backend): void {
         );
         expect(proved).toEqual({
           holderName: 'Mr John Rigby',
+          verification: 'questions-and-code',
+          steps: ['answers', 'code'],
+          contacts: [{ channel: 'email', maskedAddress: 'j****y@nhs.net' }],
           questions: [
             { id: 'first-car', text: 'What was the make and model of your first car?' },
             {
@@ -200,10 +204,11 @@ export function domainSuite(backend: Backend): void {
           answerTriesLeft: 3,
         });
         const before = smtp.received.length;
-        const delivery = must(
-          await services.unlock.step('answers', started.attemptId, ANSWERS, ctx),
+        const delivery = codeSent(
+          must(await services.unlock.step('answers', started.attemptId, ANSWERS, ctx)),
         );
-        expect(delivery.maskedEmail).toBe('j****y@nhs.net');
+        expect(delivery.channel).toBe('email');
+        expect(delivery.maskedAddress).toBe('j****y@nhs.net');
         expect(delivery.sendsLeft).toBe(2);
         expect(delivery.codeLength).toBe(8);
         const mail = await smtp.nextCodeMail(before);

@@ -7,6 +7,7 @@ import {
   type ServerCoreSettings,
 } from '../../../../server/create-services';
 import type {
+  AnswersAccepted,
   CardImport,
   DomainEvents,
   DomainLogger,
@@ -14,7 +15,7 @@ import type {
   RequestContext,
   ServerCore,
 } from '../../../../server/domain/ports';
-import type { UnblockAuthorisation } from '../../../../src/shared/http-api';
+import type { CodeDelivery, UnblockAuthorisation } from '../../../../src/shared/http-api';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
 import type { TestSmtpServer } from '../../../support/smtp';
 
@@ -215,6 +216,12 @@ export async function codeThenUnblock(
 export function must<T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T {
   if (!r.ok) throw new Error(`Expected success, got ${JSON.stringify(r.error)}`);
   return r.value;
+}
+
+/** The code a right set of answers sent (not the channel choice that a second contact brings). */
+export function codeSent(accepted: AnswersAccepted): CodeDelivery {
+  if ('next' in accepted) throw new Error('Expected a code to be sent, got the channel choice');
+  return accepted;
 }
 
 /** Builds services with these settings and clock (and logger and counters, when given). */

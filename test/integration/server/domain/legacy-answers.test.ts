@@ -1,11 +1,10 @@
-import { type Algorithm, hash } from '@node-rs/argon2';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type ServerCoreSettings } from '../../../../server/create-services';
-import { legacyNormaliseAnswer } from '../../../../server/domain/answer-form';
+import { createServices } from '../../../../server/create-services';
 import type { ServerCore } from '../../../../server/domain/ports';
 import { replaceAnswerHash } from '../../../../server/storage/card-repository';
 import { openDatabase, type OpenDatabase } from '../../../../server/storage/database';
+import { hashedBefore0021, storedAnswerHashes } from '../../../support/legacy-answer-hash';
 import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import { storageEngines } from '../../../support/storage-engines';
 import {
@@ -27,21 +26,6 @@ const REGISTERED = [
   { questionId: 'first-car', answer: 'Ford Focus' },
   { questionId: 'childhood-phone', answer: '0121 496 0000' },
 ] as const;
-
-/**
- * A hash exactly as the server stored it before decision 0021: the answer in form 1, argon2id at
- * the settings' cost with the pepper as secret, and no form marker.
- */
-function hashedBefore0021(settings: ServerCoreSettings, answer: string): Promise<string> {
-  const cost = settings.security.answers.argon2;
-  return hash(legacyNormaliseAnswer(answer), {
-    algorithm: 2 as Algorithm,
-    memoryCost: cost.memoryKiB,
-    timeCost: cost.passes,
-    parallelism: cost.parallelism,
-    secret: Buffer.from(settings.keys.answerPepper, 'base64'),
-  });
-}
 
 /** Fails any update of the answers table: a re-hash that cannot be stored. */
 const failingRehash: KyselyPlugin = {
@@ -93,14 +77,7 @@ describe.each(engines)('answers hashed before decision 0021, on %s', (_name, fre
         .execute();
     }
     /** The card's stored hashes by question. */
-    const hashes = async (): Promise<Record<string, string>> => {
-      const rows = await database.db
-        .selectFrom('answers')
-        .select(['question_id', 'answer_hash'])
-        .where('card_id', '=', card.cardId)
-        .execute();
-      return Object.fromEntries(rows.map((r) => [r.question_id, r.answer_hash]));
-    };
+    const hashes = () => storedAnswerHashes(database.db, card.cardId);
     return { clock, logger, settings, services, driver, card, database, hashes };
   }
 

@@ -161,7 +161,7 @@ describe.each(engines)(
       expect(registrationProofResponseSchema.parse(regProof.body).holderName).toBe('Mr John Rigby');
       const regAnswers = await server.post(`${regBase}/answers`, answers());
       expect(regAnswers.status).toBe(200);
-      expect(codeDeliverySchema.parse(regAnswers.body).maskedEmail).toMatch(/^j\*+y@nhs\.net$/);
+      expect(codeDeliverySchema.parse(regAnswers.body).maskedAddress).toMatch(/^j\*+y@nhs\.net$/);
       const confirm = await server.post(`${regBase}/code`, { code: server.codes().at(-1) });
       expect(confirm.status).toBe(204);
 

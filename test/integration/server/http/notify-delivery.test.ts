@@ -104,8 +104,8 @@ describe('the unlock code by text message, through the real server and a local G
     const answered = await server.post(`${base}/answers`, ANSWERS);
     expect(answered.status).toBe(200);
     expect(codeDeliverySchema.parse(answered.body)).toMatchObject({
-      maskedEmail: 'j****y@nhs.net',
-      maskedMobile: '07*** ***321',
+      channel: 'sms',
+      maskedAddress: '07*** ***321',
       sendsLeft: 2,
     });
     const sms = await notify.nextNotification(before);
@@ -121,13 +121,16 @@ describe('the unlock code by text message, through the real server and a local G
     expect(logs).not.toContain(notify.apiKey.slice(-36));
   });
 
-  it('when Notify is down, then the holder gets the mail failure answer and keeps their progress, and a resend after recovery arrives', async () => {
+  it('when Notify is down, then the holder is told the text could not be sent and keeps their progress, and a resend after recovery arrives', async () => {
     const base = await provedUnlock();
     await notify.setFault('service-down');
     const failed = await server.post(`${base}/answers`, ANSWERS);
     await notify.setFault('none');
     expect(failed.status).toBe(503);
-    expect(errorResponseSchema.parse(failed.body).error.code).toBe('MAIL_UNAVAILABLE');
+    expect(errorResponseSchema.parse(failed.body).error).toMatchObject({
+      code: 'TEXT_UNAVAILABLE',
+      message: 'The text message with your code could not be sent just now.',
+    });
     expect(server.logs.join('\n')).toContain('"notifyStatus":500');
 
     const before = notify.notifications.length;
@@ -156,7 +159,7 @@ describe('the unlock code by text message, through the real server and a local G
     expect(line('not-sent')).toMatch(/ 1$/);
   });
 
-  it('when text messages are the only channel and the holder has no mobile, then nothing is sent or counted and the holder is told no code could be sent', async () => {
+  it('when text messages are the only channel and the holder has no mobile, then the proof says so before any question, and nothing is sent', async () => {
     const bare = makeTestCard('7f'.repeat(16));
     const imported = await server.core.admin.importCards(
       [
@@ -173,11 +176,18 @@ describe('the unlock code by text message, through the real server and a local G
     );
     expect(imported.ok).toBe(true);
     await register(bare);
-    const base = await provedUnlock(bare);
     const requests = notify.requests.length;
-    const answered = await server.post(`${base}/answers`, ANSWERS);
-    expect(answered.status).toBe(503);
-    expect(errorResponseSchema.parse(answered.body).error.code).toBe('MAIL_UNAVAILABLE');
+    const a = startAttemptResponseSchema.parse(
+      (await server.post('/v1/unlock/attempts', { cardId: bare.cardId })).body,
+    );
+    const base = `/v1/unlock/attempts/${a.attemptId}`;
+    const proved = await server.post(`${base}/card-proof`, {
+      signature: proofFor(bare, 'unlock', a.attemptId, a.nonce),
+    });
+    expect(proved.status).toBe(409);
+    expect(errorResponseSchema.parse(proved.body).error.code).toBe('NO_CONTACT');
+    // The attempt ended: answers cannot follow.
+    expect((await server.post(`${base}/answers`, ANSWERS)).status).toBe(409);
     expect(notify.requests).toHaveLength(requests);
     expect(server.logs.join('\n')).toContain(
       'the holder has no address on any channel in delivery.channels',

@@ -33,7 +33,7 @@ describe.each(engines)('sending a code on %s', (_name, fresh) => {
     });
     await db.updateTable('attempts').set({ state: 'answered' }).execute();
     expect(await reserveSend(db, 'attempt-1', 3, at(-60), at(0))).toBe(1);
-    expect(await storeCode(db, 'attempt-1', 1, 'C0', at(600))).toBe(true);
+    expect(await storeCode(db, 'attempt-1', 1, 'C0', at(600), 'email')).toBe(true);
     return database;
   }
 
@@ -43,7 +43,7 @@ describe.each(engines)('sending a code on %s', (_name, fresh) => {
     try {
       expect(await recordWrongCode(db, 'attempt-1', 'C0', MAX_TRIES)).toBe(1);
       expect(await reserveSend(db, 'attempt-1', 3, at(0), at(61))).toBe(2);
-      expect(await storeCode(db, 'attempt-1', 2, 'C1', at(661))).toBe(true);
+      expect(await storeCode(db, 'attempt-1', 2, 'C1', at(661), 'email')).toBe(true);
       // A guess checked against C0 before C1 was stored still counts, against C0.
       expect(await recordWrongCode(db, 'attempt-1', 'C0', MAX_TRIES)).toBe(2);
       // And a guess against the unsent C1 counts too, carried over when C0 comes back.
@@ -66,9 +66,9 @@ describe.each(engines)('sending a code on %s', (_name, fresh) => {
     const { db } = database;
     try {
       expect(await reserveSend(db, 'attempt-1', 3, at(0), at(61))).toBe(2);
-      expect(await storeCode(db, 'attempt-1', 2, 'C1', at(661))).toBe(true);
+      expect(await storeCode(db, 'attempt-1', 2, 'C1', at(661), 'email')).toBe(true);
       expect(await reserveSend(db, 'attempt-1', 3, at(61), at(122))).toBe(3);
-      expect(await storeCode(db, 'attempt-1', 3, 'C2', at(722))).toBe(true);
+      expect(await storeCode(db, 'attempt-1', 3, 'C2', at(722), 'email')).toBe(true);
       await undoSend(db, 'attempt-1', 2, at(61), 'C1');
       expect(await findAttempt(db, 'attempt-1', 'unlock')).toMatchObject({
         codeHash: 'C2',
@@ -84,7 +84,7 @@ describe.each(engines)('sending a code on %s', (_name, fresh) => {
     const { db } = database;
     try {
       expect(await reserveSend(db, 'attempt-1', 3, at(0), at(61))).toBe(2);
-      expect(await storeCode(db, 'attempt-1', 2, 'C1', at(661))).toBe(true);
+      expect(await storeCode(db, 'attempt-1', 2, 'C1', at(661), 'email')).toBe(true);
       await db
         .updateTable('attempts')
         .set({ code_used_at: at(62) })

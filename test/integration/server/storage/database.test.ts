@@ -60,12 +60,13 @@ describe.each(engines)('storage on %s', (_, fresh) => {
     const upgraded = await openDatabase(settings);
     try {
       const after = await attemptsShape(upgraded.db, settings.kind);
-      // Later migrations only add columns (0005: the code a send replaced).
+      // Later migrations only add columns (0005: the code a send replaced; 0007: its channel).
       const nameOf = (c: Record<string, unknown>) => String(c.name ?? c.column_name);
-      const added = after.columns.filter((c) => nameOf(c).startsWith('prev_code_'));
-      expect(added.map(nameOf)).toEqual([
-        'prev_code_hash',
+      const added = after.columns.filter((c) => /^(prev_code_|code_channel$)/.test(nameOf(c)));
+      expect(added.map(nameOf).sort()).toEqual([
+        'code_channel',
         'prev_code_expires_at',
+        'prev_code_hash',
         'prev_code_tries',
         'prev_code_used_at',
       ]);

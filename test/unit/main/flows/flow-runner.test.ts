@@ -318,6 +318,7 @@ describe('flow runner: unlock refusals', () => {
     expect(value(await t.runner.unlockAnswer(answers))).toEqual({
       kind: 'unlock-code',
       delivery: null,
+      contacts: [{ channel: 'email', maskedAddress: 'j****y@nhs.net' }],
       error: appError('MAIL_UNAVAILABLE'),
     });
     expect(t.server.calls.map((c) => c.method)).not.toContain('unlockCancel');

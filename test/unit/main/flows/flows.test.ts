@@ -4,7 +4,8 @@ import { flowStepLists } from '../../../../src/main/flows/flows';
 import { createMemoryLogger } from '../../../../src/main/logging/logger';
 import { ok } from '../../../../src/shared/result';
 import { FakePivCard } from '../../../support/fake-piv-card';
-import { fakeServerClient } from '../../../support/fake-server-client';
+import { EMAIL, fakeServerClient, MOBILE } from '../../../support/fake-server-client';
+import type { Contact } from '../../../../src/shared/http-api';
 import { IPC_INVOKE } from '../../../../src/shared/ipc-contract';
 
 describe('the flows as lists of steps', () => {
@@ -13,7 +14,7 @@ describe('the flows as lists of steps', () => {
     expect(IPC_INVOKE['flow:get-steps'].response.parse(lists)).toEqual(lists);
   });
 
-  it('lists the unlock as Start, the questions after the holder confirms, the code, the new passcode', () => {
+  it('lists the unlock as Start, the questions after the holder confirms, where the code goes, the code, the new passcode', () => {
     const unlock = flowStepLists().find((list) => list.flow === 'unlock');
     expect(unlock?.done).toBe('unlock-done');
     expect(unlock?.steps).toEqual([
@@ -24,6 +25,8 @@ describe('the flows as lists of steps', () => {
         confirmHolder: true,
         progress: 'checking-answers',
       },
+      // Where the code goes: the first screen after the proof under code-only, so it confirms too.
+      { view: 'unlock-channel', input: 'none', confirmHolder: true, progress: 'sending-code' },
       { view: 'unlock-code', input: 'none', confirmHolder: false, progress: 'checking-code' },
       {
         view: 'unlock-new-passcode',
@@ -69,12 +72,14 @@ describe('the flows as lists of steps', () => {
 describe('the forgotten passcode, run', () => {
   const cardId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
   const answers = { q1: 'Ford Escort', q2: '0121 496 0000' };
-  function setup(pinTries: number) {
+  const typed = Object.entries(answers).map(([questionId, answer]) => ({ questionId, answer }));
+  function setup(pinTries: number, contacts?: readonly Contact[]) {
     const card = new FakePivCard(cardId, { pin: '11112222', puk: '87654321', pinTries });
     const server = fakeServerClient({
       code: 'K7QX4M2P',
       answers,
       authorisation: { puk: '87654321', unconfirmedPuk: null, nextPuk: '13572468' },
+      ...(contacts === undefined ? {} : { contacts }),
     });
     const runner = new FlowRunner({
       cards: { open: () => Promise.resolve(ok({ card, close: () => Promise.resolve() })) },
@@ -89,7 +94,6 @@ describe('the forgotten passcode, run', () => {
   it('when the card has one try left, then the unlock verification resets it through the PUK without a guess', async () => {
     const t = setup(1);
     expect(await t.runner.forgottenStart()).toMatchObject({ value: { kind: 'unlock-questions' } });
-    const typed = Object.entries(answers).map(([questionId, answer]) => ({ questionId, answer }));
     expect(await t.runner.forgottenAnswer(typed)).toMatchObject({ value: { kind: 'unlock-code' } });
     await t.runner.forgottenSubmitCode('K7QX4M2P');
     expect(await t.runner.forgottenSetPasscode('N3wPass!', 'N3wPass!')).toMatchObject({
@@ -98,6 +102,49 @@ describe('the forgotten passcode, run', () => {
     expect(t.card).toMatchObject({ pin: 'N3wPass!', pinTries: 3, puk: '13572468' });
     expect(t.card.commands).not.toContain('changePasscode');
     expect(t.server.calls.map((c) => c.method)).toContain('unlockUnblock');
+  });
+
+  it('when the passcode is reset, then the outcome tells the server it was a forgotten passcode', async () => {
+    const t = setup(2);
+    await t.runner.forgottenStart();
+    await t.runner.forgottenAnswer(typed);
+    await t.runner.forgottenSubmitCode('K7QX4M2P');
+    await t.runner.forgottenSetPasscode('N3wPass!', 'N3wPass!');
+    expect(t.server.calls.find((c) => c.method === 'unlockOutcome')?.args[1]).toEqual({
+      outcome: 'unlocked',
+      pukOnCard: 'next',
+      purpose: 'forgotten',
+    });
+  });
+
+  it('when the reset fails on the card, then the failed outcome names the forgotten passcode too', async () => {
+    const t = setup(2);
+    await t.runner.forgottenStart();
+    await t.runner.forgottenAnswer(typed);
+    await t.runner.forgottenSubmitCode('K7QX4M2P');
+    t.card.beforeCommand = (command) => {
+      if (command === 'resetRetryCounter') t.card.present = false;
+    };
+    await t.runner.forgottenSetPasscode('N3wPass!', 'N3wPass!');
+    expect(t.server.calls.find((c) => c.method === 'unlockOutcome')?.args[1]).toMatchObject({
+      outcome: 'failed',
+      purpose: 'forgotten',
+    });
+  });
+
+  it('when the holder has two contacts, then the forgotten passcode offers the choice on its own channel', async () => {
+    const t = setup(2, [MOBILE, EMAIL]);
+    await t.runner.forgottenStart();
+    expect(await t.runner.forgottenAnswer(typed)).toMatchObject({
+      value: { kind: 'unlock-channel' },
+    });
+    expect(await t.runner.unlockSendCode('sms')).toMatchObject({
+      ok: false,
+      error: { code: 'ATTEMPT_STATE' },
+    });
+    expect(await t.runner.forgottenSendCode('sms')).toMatchObject({
+      value: { kind: 'unlock-code', delivery: { channel: 'sms' } },
+    });
   });
 
   it('when the card is locked, then it is for the unlock: CARD_LOCKED before any attempt', async () => {

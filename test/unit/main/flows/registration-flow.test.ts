@@ -17,7 +17,8 @@ const catalogue = [
   { id: 'q2', text: 'What was your childhood phone number, including area code?' },
 ];
 const delivery = {
-  maskedEmail: 'j****y@nhs.net',
+  channel: 'email' as const,
+  maskedAddress: 'j****y@nhs.net',
   codeLength: 8,
   resendAvailableAt: '2026-11-28T12:01:00.000Z',
   sendsLeft: 2,

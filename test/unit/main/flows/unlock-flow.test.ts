@@ -16,24 +16,35 @@ const questions = [
   { id: 'q1', text: 'What was the make and model of your first car?' },
   { id: 'q2', text: 'What was your childhood phone number, including area code?' },
 ];
+const email = { channel: 'email', maskedAddress: 'j****y@nhs.net' } as const;
+const mobile = { channel: 'sms', maskedAddress: '07*** ***321' } as const;
 const delivery = {
-  maskedEmail: 'j****y@nhs.net',
+  ...email,
   codeLength: 8,
   resendAvailableAt: '2026-11-28T12:01:00.000Z',
   sendsLeft: 2,
 };
 const holderName = 'Mr John Rigby';
+const contacts = [email];
+/** What a questions-and-code proof brings, besides the questions. */
+const proof = {
+  verification: 'questions-and-code',
+  steps: ['answers', 'code'],
+  contacts,
+  answerTriesLeft: 3,
+} as const;
 
 /** One example of every state. */
 const S = {
   idle: UNLOCK_IDLE,
   reading: { kind: 'reading-card' },
   proving: { kind: 'proving-card', cardId: attempt.cardId },
-  questions: { kind: 'questions', attempt, holderName, questions, answerTriesLeft: 3 },
-  checking: { kind: 'checking-answers', attempt, holderName, questions, answerTriesLeft: 3 },
-  code: { kind: 'code', attempt, holderName, delivery },
-  sending: { kind: 'sending-code', attempt, holderName, delivery },
-  checkingCode: { kind: 'checking-code', attempt, holderName, delivery },
+  questions: { kind: 'questions', attempt, holderName, questions, ...proof },
+  checking: { kind: 'checking-answers', attempt, holderName, questions, ...proof },
+  channel: { kind: 'channel', attempt, holderName, contacts: [mobile, email] },
+  code: { kind: 'code', attempt, holderName, delivery, contacts },
+  sending: { kind: 'sending-code', attempt, holderName, delivery, contacts },
+  checkingCode: { kind: 'checking-code', attempt, holderName, delivery, contacts },
   passcode: { kind: 'new-passcode', attempt, holderName },
   unblocking: { kind: 'unblocking', attempt, holderName, step: 'unlocking-card' },
   done: { kind: 'done', holderName },
@@ -79,16 +90,35 @@ describe('unlock flow: starting and reading the card', () => {
   });
 
   it('when the card is proved, then the questions come with the holder name and tries left', () => {
-    const event = {
-      type: 'card-proved',
-      attempt,
-      holderName,
-      questions,
-      answerTriesLeft: 3,
-    } as const;
+    const event = { type: 'card-proved', attempt, holderName, questions, ...proof } as const;
     expect(unlockTransition(S.proving, event)).toEqual(S.questions);
     expectIgnoredOutside(event, 'proving-card');
   });
+
+  it.each([
+    ['one contact', [mobile]],
+    ['two contacts', [mobile, email]],
+  ] as const)(
+    'when the server asks no questions (code-only, %s), then where the code goes comes next',
+    (_, holderContacts) => {
+      const event = {
+        type: 'card-proved',
+        attempt,
+        holderName,
+        verification: 'code-only',
+        steps: ['channel', 'code'],
+        contacts: [...holderContacts],
+        questions: [],
+        answerTriesLeft: 3,
+      } as const;
+      expect(unlockTransition(S.proving, event)).toEqual({
+        kind: 'channel',
+        attempt,
+        holderName,
+        contacts: holderContacts,
+      });
+    },
+  );
 
   it('when a proof arrives for another card, then it is ignored', () => {
     const event = {
@@ -96,7 +126,7 @@ describe('unlock flow: starting and reading the card', () => {
       attempt: { ...attempt, cardId: 'd'.repeat(32) },
       holderName,
       questions,
-      answerTriesLeft: 3,
+      ...proof,
     } as const;
     expect(unlockTransition(S.proving, event)).toBe(S.proving);
   });
@@ -131,7 +161,25 @@ describe('unlock flow: questions', () => {
     });
   });
 
-  it('when the answers are right but the email fails, then the code screen offers Resend with no delivery', () => {
+  it('when the answers are right and the holder has two contacts, then where the code goes comes next', () => {
+    const checking = { ...S.checking, contacts: [mobile, email] };
+    expect(unlockTransition(checking, { type: 'channel-next' })).toEqual(S.channel);
+    expectIgnoredOutside({ type: 'channel-next' }, 'checking-answers');
+  });
+
+  it.each(['MAIL_UNAVAILABLE', 'TEXT_UNAVAILABLE'] as const)(
+    'when the answers are right but the message fails (%s), then the code screen offers Resend with no delivery',
+    (code) => {
+      const error = appError(code);
+      expect(unlockTransition(S.checking, { type: 'answers-rejected', error })).toEqual({
+        ...S.code,
+        delivery: null,
+        error,
+      });
+    },
+  );
+
+  it('when the answers are right but the email fails, then Resend can send the code', () => {
     const error = appError('MAIL_UNAVAILABLE');
     const notSent = unlockTransition(S.checking, { type: 'answers-rejected', error });
     expect(notSent).toEqual({ ...S.code, delivery: null, error });
@@ -151,6 +199,62 @@ describe('unlock flow: questions', () => {
       canRetry: false,
     });
     expectIgnoredOutside({ type: 'answers-rejected', error }, 'checking-answers');
+  });
+});
+
+describe('unlock flow: where the code goes', () => {
+  it('when the holder chooses one of their contacts, then the code is being sent, then it shows where it went', () => {
+    const sending = unlockTransition(S.channel, { type: 'send-requested', channel: 'sms' });
+    expect(sending).toEqual({ ...S.channel, kind: 'sending-code', delivery: null });
+    const sent = { ...delivery, ...mobile };
+    expect(unlockTransition(sending, { type: 'code-sent', delivery: sent })).toEqual({
+      ...S.channel,
+      kind: 'code',
+      delivery: sent,
+    });
+  });
+
+  it('when a channel the holder does not have is asked for, then nothing is sent and the screen says so', () => {
+    const event = { type: 'send-requested', channel: 'sms' } as const;
+    expect(unlockTransition(S.code, event)).toEqual({
+      ...S.code,
+      error: appError('VALIDATION_FAILED', { field: 'channel' }),
+    });
+    expectIgnoredOutside(event, 'channel', 'code');
+  });
+
+  it('when the code screen asks for another way, then the old delivery shows until the new one comes', () => {
+    const code = { ...S.code, contacts: [email, mobile] };
+    const sending = unlockTransition(code, { type: 'send-requested', channel: 'sms' });
+    expect(sending).toEqual({ ...code, kind: 'sending-code' });
+    const error = appError('RESEND_TOO_SOON', { retryAfterSeconds: 20 });
+    expect(unlockTransition(sending, { type: 'resend-refused', error })).toEqual({
+      ...code,
+      error,
+    });
+  });
+
+  it.each(['TEXT_UNAVAILABLE', 'MAIL_UNAVAILABLE', 'SERVER_UNREACHABLE'] as const)(
+    'when the chosen way fails (%s), then the choice comes back with the error and the attempt is kept',
+    (code) => {
+      const sending = unlockTransition(S.channel, { type: 'send-requested', channel: 'sms' });
+      const error = appError(code);
+      expect(unlockTransition(sending, { type: 'send-refused', error })).toEqual({
+        ...S.channel,
+        error,
+      });
+    },
+  );
+
+  it('when the chosen way is refused for good, then the flow fails', () => {
+    const sending = unlockTransition(S.channel, { type: 'send-requested', channel: 'email' });
+    const error = appError('ATTEMPT_EXPIRED');
+    expect(unlockTransition(sending, { type: 'send-refused', error })).toMatchObject({
+      kind: 'failed',
+      error,
+      canRetry: true,
+    });
+    expectIgnoredOutside({ type: 'send-refused', error }, 'sending-code');
   });
 });
 
@@ -285,6 +389,7 @@ describe('unlock flow: derived facts and the view', () => {
     expect(ALL.filter((s) => unlockAttemptOf(s) !== null).map((s) => s.kind)).toEqual([
       'questions',
       'checking-answers',
+      'channel',
       'code',
       'sending-code',
       'checking-code',
@@ -306,6 +411,7 @@ describe('unlock flow: derived facts and the view', () => {
       ...ALL,
       { ...S.code, error: appError('CODE_WRONG') } as UnlockState,
       { ...S.code, delivery: null, error: appError('MAIL_UNAVAILABLE') } as UnlockState,
+      { ...S.channel, error: appError('TEXT_UNAVAILABLE') } as UnlockState,
     ]) {
       const view = unlockView(s, 'printable-4-8');
       expect(flowViewSchema.parse(view)).toEqual(view);
@@ -324,5 +430,11 @@ describe('unlock flow: derived facts and the view', () => {
       kind: 'unlock-new-passcode',
       policy: 'digits-6-8',
     });
+    expect(unlockView(S.channel, 'digits-6-8')).toEqual({
+      kind: 'unlock-channel',
+      holderName,
+      contacts: [mobile, email],
+    });
+    expect(unlockView(S.code, 'digits-6-8')).toEqual({ kind: 'unlock-code', delivery, contacts });
   });
 });

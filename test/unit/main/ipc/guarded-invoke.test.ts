@@ -3,6 +3,7 @@ import type { InvokeHandlers } from '../../../../src/main/ipc/dispatch';
 import { EventHub } from '../../../../src/main/ipc/event-hub';
 import { guardedInvoke } from '../../../../src/main/ipc/guarded-invoke';
 import { createInvokeHandlers } from '../../../../src/main/ipc/handlers/create-handlers';
+import { appError } from '../../../../src/shared/errors';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../support/sample-diagnostics-report';
 
 const origins = ['app://renderer'];
@@ -30,8 +31,10 @@ function recordingHandlers(calls: string[]): InvokeHandlers {
     flows: {
       view: () => view,
       cancel: () => ({ ok: true, value: view }),
+      service: () => Promise.resolve({ ok: false, error: appError('SERVER_UNREACHABLE') }),
       unlockStart: step('unlockStart'),
       unlockAnswer: step('unlockAnswer'),
+      unlockSendCode: step('unlockSendCode'),
       unlockResendCode: step('unlockResendCode'),
       unlockSubmitCode: step('unlockSubmitCode'),
       unlockSetPasscode: step('unlockSetPasscode'),
@@ -41,6 +44,7 @@ function recordingHandlers(calls: string[]): InvokeHandlers {
       registerSubmitCode: step('registerSubmitCode'),
       forgottenStart: step('forgottenStart'),
       forgottenAnswer: step('forgottenAnswer'),
+      forgottenSendCode: step('forgottenSendCode'),
       forgottenResendCode: step('forgottenResendCode'),
       forgottenSubmitCode: step('forgottenSubmitCode'),
       forgottenSetPasscode: step('forgottenSetPasscode'),

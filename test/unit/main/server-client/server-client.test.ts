@@ -54,20 +54,70 @@ describe('server client: successful calls', () => {
   });
 
   it('sends a card proof as base64 to the attempt path', async () => {
-    const server = await serve((_req, res) =>
-      json(res, 200, {
-        holderName: 'Mr John Rigby',
-        questions: [{ id: 'q1', text: 'Car?' }],
-        answerTriesLeft: 3,
-      }),
-    );
+    const proof = {
+      holderName: 'Mr John Rigby',
+      verification: 'code-only',
+      steps: ['channel', 'code'],
+      contacts: [{ channel: 'sms', maskedAddress: '07*** ***321' }],
+      questions: [],
+      answerTriesLeft: 3,
+    };
+    const server = await serve((_req, res) => json(res, 200, proof));
     const result = await client(server.url).client.unlockProof(attemptId, Uint8Array.of(1, 2, 3));
-    expect(result.ok).toBe(true);
+    expect(result).toEqual({ ok: true, value: proof });
     expect(server.seen[0]).toEqual({
       method: 'POST',
       url: `/v1/unlock/attempts/${attemptId}/card-proof`,
       body: { signature: 'AQID' },
     });
+  });
+
+  it('asks how the server checks holders with a GET, and repeats it when the server is down', async () => {
+    const service = { verification: 'code-only', channels: ['sms', 'email'] };
+    const server = await serve((_req, res) =>
+      server.seen.length < 2 ? json(res, 503, {}) : json(res, 200, service),
+    );
+    expect(await client(server.url).client.unlockService()).toEqual({ ok: true, value: service });
+    expect(server.seen.at(-1)).toEqual({
+      method: 'GET',
+      url: '/v1/unlock/service',
+      body: undefined,
+    });
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it('sends the code by the channel chosen, once only (it sends a message)', async () => {
+    const delivery = {
+      channel: 'sms',
+      maskedAddress: '07*** ***321',
+      codeLength: 8,
+      resendAvailableAt: '2026-11-28T12:01:00.000Z',
+      sendsLeft: 2,
+    };
+    const server = await serve((_req, res) => json(res, 200, delivery));
+    const { client: c } = client(server.url);
+    expect(await c.unlockChannel(attemptId, 'sms')).toEqual({ ok: true, value: delivery });
+    expect(server.seen).toEqual([
+      {
+        method: 'POST',
+        url: `/v1/unlock/attempts/${attemptId}/code/send`,
+        body: { channel: 'sms' },
+      },
+    ]);
+    const failing = await serve((_req, res) => json(res, 503, {}));
+    expect(await client(failing.url).client.unlockChannel(attemptId, 'email')).toEqual({
+      ok: false,
+      error: appError('SERVER_ERROR'),
+    });
+    expect(failing.seen).toHaveLength(1);
+  });
+
+  it('when right answers leave the choice of channel to the holder, then that is what comes back', async () => {
+    const server = await serve((_req, res) => json(res, 200, { next: 'channel' }));
+    const result = await client(server.url).client.unlockAnswers(attemptId, [
+      { questionId: 'q1', answer: 'Ford Escort' },
+    ]);
+    expect(result).toEqual({ ok: true, value: { next: 'channel' } });
   });
 
   it('when a route has no response body, then it resolves to ok', async () => {
@@ -120,6 +170,21 @@ describe('server client: failures become typed errors', () => {
     const server = await serve((_req, res) => json(res, 503, { error: mailDown }));
     const result = await client(server.url).client.unlockResend(attemptId);
     expect(result).toEqual({ ok: false, error: appError('MAIL_UNAVAILABLE') });
+  });
+
+  it('when text messages are down (503 TEXT_UNAVAILABLE), then the holder is told so, not that the service failed', async () => {
+    const textDown = { code: 'TEXT_UNAVAILABLE', message: 'x', nextStep: 'y' };
+    const server = await serve((_req, res) => json(res, 503, { error: textDown }));
+    const result = await client(server.url).client.unlockChannel(attemptId, 'sms');
+    expect(result).toEqual({ ok: false, error: appError('TEXT_UNAVAILABLE') });
+  });
+
+  it('when the holder has no address (NO_CONTACT), then it comes through in our wording', async () => {
+    const server = await serve((_req, res) =>
+      json(res, 409, { error: { code: 'NO_CONTACT', message: 'x', nextStep: 'y' } }),
+    );
+    const result = await client(server.url).client.unlockProof(attemptId, Uint8Array.of(1));
+    expect(result).toEqual({ ok: false, error: appError('NO_CONTACT') });
   });
 
   it('when the service is unavailable (503 SERVICE_UNAVAILABLE), then the holder is told so, and a repeatable step is repeated', async () => {

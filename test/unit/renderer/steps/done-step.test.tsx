@@ -14,8 +14,9 @@ describe('done', () => {
     expect(
       screen.getByText('Mr John Rigby, your Smartcard now works with your new passcode.'),
     ).toBeDefined();
+    // Whichever way the holder gets messages: the notice is not said to be an email.
     expect(
-      screen.getByText(/We have sent a notice to your registered email address/),
+      screen.getByText(/We have sent you a notice that your Smartcard was unlocked\./),
     ).toBeDefined();
     await user.click(screen.getByRole('button', { name: 'Finish' }));
     expect(api.flowCancel).toHaveBeenCalledTimes(1);

@@ -82,6 +82,42 @@ describe('failure screens', () => {
     ).toBeDefined();
   });
 
+  it('when the card is not locked and holders do not register (code-only), then no Register is offered', async () => {
+    await renderApp({
+      service: { verification: 'code-only', channels: ['sms'] },
+      view: {
+        kind: 'failed',
+        error: appError('CARD_NOT_LOCKED', { triesLeft: 1 }),
+        canRetry: false,
+      },
+    });
+    expect(await screen.findByText('You can log in with your usual passcode.')).toBeDefined();
+    expect(screen.queryByRole('button', { name: 'Register for Smartcard Unlock' })).toBeNull();
+    expect(document.body.textContent).not.toMatch(/register/i);
+    expect(
+      screen.getByText(
+        'If you have forgotten your passcode, you can set a new one by entering a Smartcard Unlock Code that we send you, without locking your Smartcard first.',
+      ),
+    ).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Start again' }).className).toBe('nhsuk-button');
+  });
+
+  it('when the card is not locked with one try left (questions and code), then the rescue names the security questions', async () => {
+    await renderApp({
+      view: {
+        kind: 'failed',
+        error: appError('CARD_NOT_LOCKED', { triesLeft: 1 }),
+        canRetry: false,
+      },
+    });
+    expect(
+      screen.getByText(
+        'If you have forgotten your passcode, you can set a new one by answering your security questions and entering a Smartcard Unlock Code, without locking your Smartcard first.',
+      ),
+    ).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Register for Smartcard Unlock' })).toBeDefined();
+  });
+
   it('when a setting is not valid, then the screen names the setting, where it was set and the fix, with the help contacts and no Retry', async () => {
     const error = settingsProblemToAppError({
       setting: 'serverUrl',

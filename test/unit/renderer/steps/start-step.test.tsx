@@ -1,7 +1,13 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { CARD_PRESENT, NO_CARD } from '../support/fake-api';
+import { CARD_PRESENT, NO_CARD, ok } from '../support/fake-api';
 import { renderApp } from '../support/render-app';
+
+/** The steps the start screen lists. */
+const listedSteps = () =>
+  within(screen.getByRole('list'))
+    .getAllByRole('listitem')
+    .map((li) => li.textContent);
 
 describe('start screen', () => {
   it("when the app opens, then it shows the seed's introduction, the 3 steps and the Start button", async () => {
@@ -15,10 +21,7 @@ describe('start screen', () => {
     expect(
       screen.getByText('Complete these 3 simple steps to unlock your Smartcard.'),
     ).toBeDefined();
-    const steps = within(screen.getByRole('list'))
-      .getAllByRole('listitem')
-      .map((li) => li.textContent);
-    expect(steps).toEqual([
+    expect(listedSteps()).toEqual([
       'Answer security questions you set during registration.',
       'Enter the Unlock Code that we will send you via registered email.',
       'Reset your Smartcard passcode.',
@@ -31,6 +34,79 @@ describe('start screen', () => {
     expect(screen.getByRole('button', { name: 'Start' })).toBeDefined();
     expect(screen.getByRole('button', { name: 'Register for Smartcard Unlock' })).toBeDefined();
     expect(document.title).toBe('Smartcard Unlock');
+  });
+
+  it('when the server checks holders by code alone, then no security questions and no registration are offered', async () => {
+    const { api } = await renderApp({
+      service: { verification: 'code-only', channels: ['sms', 'email'] },
+    });
+    expect(
+      await screen.findByText('Complete these 2 simple steps to unlock your Smartcard.'),
+    ).toBeDefined();
+    expect(api.flowGetService).toHaveBeenCalled();
+    expect(
+      screen.getByText(
+        'Here you can unlock your Smartcard and set a new passcode. You do not need to register first: we send a code to the contact details on your Smartcard record.',
+      ),
+    ).toBeDefined();
+    expect(listedSteps()).toEqual([
+      'Enter the Unlock Code that we will send you by text message or email.',
+      'Reset your Smartcard passcode.',
+    ]);
+    expect(
+      screen.getByText(
+        'These steps should take no longer than 5 minutes to complete. Please make sure you have your mobile phone with you, or access to your email account.',
+      ),
+    ).toBeDefined();
+    expect(screen.queryByText(/security questions/i)).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Not registered yet?' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Register for Smartcard Unlock' })).toBeNull();
+    expect(screen.getByRole('heading', { level: 2, name: 'Want a new passcode?' })).toBeDefined();
+    expect(
+      screen.getByText(
+        'If your Smartcard is not locked and you know your passcode, you can change it here.',
+      ),
+    ).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Change your passcode' })).toBeDefined();
+  });
+
+  it('when codes go by text message only, then the steps and the time say a mobile phone, not email', async () => {
+    await renderApp({ service: { verification: 'code-only', channels: ['sms'] } });
+    expect(
+      await screen.findByText('Enter the Unlock Code that we will send you by text message.'),
+    ).toBeDefined();
+    expect(
+      screen.getByText(/Please make sure you have your mobile phone with you\.$/),
+    ).toBeDefined();
+    expect(document.querySelector('main')?.textContent).not.toMatch(/email/i);
+  });
+
+  it('when holders register but codes may go by text message, then the questions stay and the code step names both ways', async () => {
+    await renderApp({
+      service: { verification: 'questions-and-code', channels: ['email', 'sms'] },
+    });
+    expect(
+      await screen.findByText(
+        'Enter the Unlock Code that we will send you by email or text message.',
+      ),
+    ).toBeDefined();
+    expect(listedSteps()[0]).toBe('Answer security questions you set during registration.');
+    expect(screen.getByRole('button', { name: 'Register for Smartcard Unlock' })).toBeDefined();
+  });
+
+  it("when the server cannot say how it checks holders, then the screen keeps the seed's wording, and asks again next time", async () => {
+    const { api, user } = await renderApp({ service: null });
+    await waitFor(() => expect(api.flowGetService).toHaveBeenCalled());
+    expect(listedSteps()).toHaveLength(3);
+    expect(screen.getByRole('button', { name: 'Register for Smartcard Unlock' })).toBeDefined();
+    const asked = api.flowGetService.mock.calls.length;
+    api.flowGetService.mockResolvedValue(ok({ verification: 'code-only', channels: ['email'] }));
+    await user.click(screen.getByRole('button', { name: 'Register for Smartcard Unlock' }));
+    await user.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect(
+      await screen.findByText('Complete these 2 simple steps to unlock your Smartcard.'),
+    ).toBeDefined();
+    expect(api.flowGetService.mock.calls.length).toBeGreaterThan(asked);
   });
 
   it('when the app opens, then the focus is on the heading', async () => {

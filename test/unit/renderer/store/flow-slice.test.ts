@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { journeyOf, readerProblem } from '../../../../src/renderer/store/flow-slice';
+import { journeyOf, readerProblem, soleContact } from '../../../../src/renderer/store/flow-slice';
 import { useWizardStore } from '../../../../src/renderer/store/wizard-store';
 import { appError } from '../../../../src/shared/errors';
 import type { FlowView } from '../../../../src/shared/ipc-contract';
@@ -15,7 +15,7 @@ import {
   uninstallApi,
   type FakeApi,
 } from '../support/fake-api';
-import { codeView, questionsView } from '../support/views';
+import { channelView, codeView, EMAIL, MOBILE, questionsView } from '../support/views';
 
 const store = () => useWizardStore.getState();
 let api: FakeApi;
@@ -34,6 +34,7 @@ afterEach(() => {
 describe('journeyOf', () => {
   it.each<[FlowView['kind'], string | null]>([
     ['unlock-questions', 'unlock'],
+    ['unlock-channel', 'unlock'],
     ['unlock-code', 'unlock'],
     ['unlock-new-passcode', 'unlock'],
     ['unlock-done', 'unlock'],
@@ -45,6 +46,20 @@ describe('journeyOf', () => {
     ['failed', null],
   ])('when the view is %s, then the journey is %s', (kind, journey) => {
     expect(journeyOf({ kind } as FlowView, STEP_LISTS)).toBe(journey);
+  });
+});
+
+describe('soleContact', () => {
+  it('when the holder has one contact and nothing went wrong, then the code goes there without a choice', () => {
+    expect(soleContact(channelView([MOBILE]))).toEqual(MOBILE);
+  });
+
+  it.each<[string, FlowView]>([
+    ['two contacts', channelView([MOBILE, EMAIL])],
+    ['a failed send', channelView([MOBILE], { error: appError('TEXT_UNAVAILABLE') })],
+    ['the code screen', codeView()],
+  ])('when there is %s, then the app does not send by itself', (_, view) => {
+    expect(soleContact(view)).toBeNull();
   });
 });
 
@@ -104,6 +119,41 @@ describe('flow actions', () => {
     store().showView({ kind: 'idle' });
     store().showView(questionsView());
     expect(store().holderConfirmed).toBe(false);
+  });
+
+  it('when the holder confirms a card with one contact, then the code is sent there with its progress shown', async () => {
+    store().showView(channelView([MOBILE]));
+    let release: () => void = () => undefined;
+    api.unlockSendCode.mockImplementationOnce(
+      () =>
+        new Promise(
+          (resolve) => (release = () => resolve(ok(codeView(60, 2, 'unlock-code', MOBILE)))),
+        ),
+    );
+    store().confirmHolder();
+    expect(api.unlockSendCode).toHaveBeenCalledWith({ channel: 'sms' });
+    expect(store().view).toEqual({ kind: 'busy', step: 'sending-code' });
+    release();
+    await expect.poll(() => store().view.kind).toBe('unlock-code');
+    expect(store().holderConfirmed).toBe(false);
+  });
+
+  it('when the holder confirms a card with two contacts, then nothing is sent until they choose', async () => {
+    store().showView(channelView([MOBILE, EMAIL]));
+    store().confirmHolder();
+    expect(api.unlockSendCode).not.toHaveBeenCalled();
+    await store().sendCode('email');
+    expect(api.unlockSendCode).toHaveBeenCalledWith({ channel: 'email' });
+  });
+
+  it('when sending fails without a view, then the choice returns with the error, still confirmed', async () => {
+    store().showView(channelView([MOBILE, EMAIL]));
+    store().confirmHolder();
+    api.unlockSendCode.mockResolvedValueOnce(failure(appError('SERVER_UNREACHABLE')));
+    await store().sendCode('sms');
+    expect(store().view.kind).toBe('unlock-channel');
+    expect(store().actionError?.code).toBe('SERVER_UNREACHABLE');
+    expect(store().holderConfirmed).toBe(true);
   });
 
   it('when a step is sent, then the progress its list entry names shows at once', async () => {

@@ -9,7 +9,9 @@ import type {
   IpcResult,
   ReaderStatus,
   RendererApi,
+  UnlockService,
 } from '../../../../src/shared/ipc-contract';
+import { appError } from '../../../../src/shared/errors';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../../support/sample-diagnostics-report';
 
 /** Every RendererApi function as a vitest mock, so tests can script answers and read calls. */
@@ -25,6 +27,9 @@ export const failure = <T>(error: AppError): IpcResult<T> => ({ ok: false, error
 
 /** The flows' step lists exactly as the main process reports them. */
 export const STEP_LISTS: FlowStepList[] = flowStepLists();
+
+/** The seed's service: security questions, then a code by email. */
+export const SERVICE: UnlockService = { verification: 'questions-and-code', channels: ['email'] };
 
 export const INFO: AppInfo = {
   version: '0.1.0',
@@ -55,8 +60,11 @@ export function createFakeApi(
     readonly reader?: ReaderStatus;
     readonly view?: FlowView;
     readonly steps?: FlowStepList[];
+    /** How the server checks holders; null when it cannot be asked. Questions and code by email. */
+    readonly service?: UnlockService | null;
   } = {},
 ): FakeApi {
+  const service = options.service === undefined ? SERVICE : options.service;
   const readerListeners = new Set<(s: ReaderStatus) => void>();
   const viewListeners = new Set<(v: FlowView) => void>();
   const idle: FlowView = { kind: 'idle' };
@@ -72,8 +80,14 @@ export function createFakeApi(
     ),
     flowGetView: vi.fn(() => Promise.resolve(ok(options.view ?? idle))),
     flowGetSteps: vi.fn(() => Promise.resolve(ok(options.steps ?? STEP_LISTS))),
+    flowGetService: vi.fn(() =>
+      Promise.resolve(
+        service === null ? failure<UnlockService>(appError('SERVER_UNREACHABLE')) : ok(service),
+      ),
+    ),
     unlockStart: vi.fn(() => Promise.resolve(ok(idle))),
     unlockAnswer: vi.fn(() => Promise.resolve(ok(idle))),
+    unlockSendCode: vi.fn(() => Promise.resolve(ok(idle))),
     unlockResendCode: vi.fn(() => Promise.resolve(ok(idle))),
     unlockSubmitCode: vi.fn(() => Promise.resolve(ok(idle))),
     unlockSetPasscode: vi.fn(() => Promise.resolve(ok(idle))),
@@ -83,6 +97,7 @@ export function createFakeApi(
     registerSubmitCode: vi.fn(() => Promise.resolve(ok(idle))),
     forgottenStart: vi.fn(() => Promise.resolve(ok(idle))),
     forgottenAnswer: vi.fn(() => Promise.resolve(ok(idle))),
+    forgottenSendCode: vi.fn(() => Promise.resolve(ok(idle))),
     forgottenResendCode: vi.fn(() => Promise.resolve(ok(idle))),
     forgottenSubmitCode: vi.fn(() => Promise.resolve(ok(idle))),
     forgottenSetPasscode: vi.fn(() => Promise.resolve(ok(idle))),

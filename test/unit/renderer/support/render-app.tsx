@@ -6,6 +6,7 @@ import type {
   FlowStepList,
   FlowView,
   ReaderStatus,
+  UnlockService,
 } from '../../../../src/shared/ipc-contract';
 import { App } from '../../../../src/renderer/app';
 import { useWizardStore } from '../../../../src/renderer/store/wizard-store';
@@ -33,6 +34,7 @@ export async function renderApp(
     readonly reader?: ReaderStatus;
     readonly view?: FlowView;
     readonly steps?: FlowStepList[];
+    readonly service?: UnlockService | null;
     readonly advanceTimers?: (ms: number) => void;
   } = {},
 ): Promise<{ readonly api: FakeApi; readonly user: ReturnType<typeof userEvent.setup> }> {

@@ -1,3 +1,4 @@
+import type { Contact } from '../../../../src/shared/http-api';
 import type { FlowView } from '../../../../src/shared/ipc-contract';
 
 /** The seed's holder and questions. */
@@ -6,6 +7,10 @@ export const QUESTIONS = [
   { id: 'first-car', text: 'What was the make and model of your first car?' },
   { id: 'childhood-phone', text: 'What was your childhood phone number, including area code?' },
 ] as const;
+
+/** The holder's contacts, masked as the server shows them. */
+export const EMAIL: Contact = { channel: 'email', maskedAddress: 'j****y@nhs.net' };
+export const MOBILE: Contact = { channel: 'sms', maskedAddress: '07*** ***321' };
 
 export const questionsView = (
   extra: Partial<Extract<FlowView, { kind: 'unlock-questions' }>> = {},
@@ -17,20 +22,31 @@ export const questionsView = (
   ...extra,
 });
 
-/** A code view whose resend opens `seconds` from now (by the current, possibly fake, clock). */
+/** Where the code should go, for a holder with these contacts (a text message first). */
+export const channelView = (
+  contacts: readonly Contact[] = [MOBILE, EMAIL],
+  extra: Partial<Extract<FlowView, { kind: 'unlock-channel' }>> = {},
+): FlowView => ({ kind: 'unlock-channel', holderName: HOLDER, contacts: [...contacts], ...extra });
+
+/**
+ * A code view whose resend opens `seconds` from now (by the current, possibly fake, clock); the
+ * code went to `sentTo`, one of the holder's `contacts` (the email alone, unless told).
+ */
 export const codeView = (
   seconds = 60,
   sendsLeft = 2,
   kind: 'unlock-code' | 'register-code' = 'unlock-code',
-): FlowView => ({
-  kind,
-  delivery: {
-    maskedEmail: 'j****y@nhs.net',
+  sentTo: Contact = EMAIL,
+  contacts: readonly Contact[] = [sentTo],
+): FlowView => {
+  const delivery = {
+    ...sentTo,
     codeLength: 8,
     resendAvailableAt: new Date(Date.now() + seconds * 1000).toISOString(),
     sendsLeft,
-  },
-});
+  };
+  return kind === 'unlock-code' ? { kind, delivery, contacts: [...contacts] } : { kind, delivery };
+};
 
 export const newPasscodeView = (
   policy: 'printable-4-8' | 'digits-6-8' = 'printable-4-8',

@@ -195,6 +195,25 @@ describe('mobile numbers in an export', () => {
     ]);
   });
 
+  it('when a row has a mobile and an empty email, then the card has no email (code-only); with neither, the line says so', () => {
+    const result = parseImportCsv(
+      [`${HEADER},mobile`, `${row(1, { email: '' })},${csvField('07700 900123')}`].join('\n'),
+    );
+    expect(result.ok && result.value.map((c) => [c.email, c.mobile])).toEqual([
+      [null, '+447700900123'],
+    ]);
+    const neither = parseImportCsv(
+      [`${HEADER},mobile`, `${row(1, { email: '' })},${csvField('')}`].join('\n'),
+    );
+    expect(!neither.ok && neither.error).toEqual([
+      {
+        line: 2,
+        field: 'email',
+        message: 'is empty, and so is mobile: a holder needs an email address or a mobile number.',
+      },
+    ]);
+  });
+
   it('when the CSV has no mobile column, then the cards carry no mobile (a known card keeps its own)', () => {
     const result = parseImportCsv([HEADER, row(1)].join('\n'));
     expect(result.ok && 'mobile' in result.value[0]!).toBe(false);

@@ -759,6 +759,43 @@ describe('the text message and GOV.UK Notify settings', () => {
     expect(described).not.toContain(serviceId);
   });
 
+  it('when the sms templates leave out the registered notice (it always goes by email), then they are enough; an email set without it is named', () => {
+    const { registeredNotice: _unused, ...smsOnly } = templates;
+    const file = writeConfig({
+      delivery: { channels: ['email', 'sms'] },
+      notify: { templates: { sms: smsOnly } },
+    });
+    const s = settings(load({ ...production(), SCU_NOTIFY_API_KEY: apiKey }, { configFile: file }));
+    expect(s.core.notify?.templates.sms).toEqual(smsOnly);
+    const viaNotify = writeConfig({
+      delivery: { channels: ['email'], email: 'notify' },
+      notify: { templates: { email: smsOnly } },
+    });
+    const error = failure(
+      load({ ...production(), SCU_NOTIFY_API_KEY: apiKey }, { configFile: viaNotify }),
+    );
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'notify.templates.email',
+        message: expect.stringContaining('"registeredNotice"') as unknown,
+      }),
+    ]);
+  });
+
+  it('when the verification model is left out, then it is questions-and-code; code-only is taken; anything else is named', () => {
+    expect(settings(load(production())).core.verification).toEqual({
+      model: 'questions-and-code',
+    });
+    const codeOnly = writeConfig({ verification: { model: 'code-only' } });
+    expect(settings(load(production(), { configFile: codeOnly })).core.verification).toEqual({
+      model: 'code-only',
+    });
+    const typo = writeConfig({ verification: { model: 'code_only' } });
+    expect(failure(load(production(), { configFile: typo })).issues).toEqual([
+      expect.objectContaining({ setting: 'verification.model' }),
+    ]);
+  });
+
   it('when the API key is not in Notify’s form, then the message says what a key looks like and never echoes it', () => {
     const file = writeConfig({
       delivery: { channels: ['sms'] },

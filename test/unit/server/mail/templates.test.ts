@@ -31,7 +31,7 @@ describe('mail templates', () => {
 
   it('when notices are sent, then they carry no code and say what to do if it was not the holder', () => {
     for (const mail of [
-      unlockedNoticeMail('Mr John Rigby', new Date('2026-03-02T09:15:00Z'), demo),
+      unlockedNoticeMail('Mr John Rigby', new Date('2026-03-02T09:15:00Z'), 'unlock', demo),
       registeredNoticeMail('Mr John Rigby', demo),
     ]) {
       expect(mail.text).not.toMatch(/Smartcard Unlock Code:/);
@@ -39,7 +39,7 @@ describe('mail templates', () => {
       expect(mail.text).toContain('x4050');
     }
     expect(
-      unlockedNoticeMail('Mr John Rigby', new Date('2026-03-02T09:15:00Z'), demo).text,
+      unlockedNoticeMail('Mr John Rigby', new Date('2026-03-02T09:15:00Z'), 'unlock', demo).text,
     ).toContain('2026-03-02 09:15 UTC');
   });
 
@@ -49,7 +49,7 @@ describe('mail templates', () => {
     for (const mail of [
       unlockCodeMail('Mr John Rigby', 'ABCD2345', 10, help),
       registrationCodeMail('Mr John Rigby', 'ABCD2345', 10, help),
-      unlockedNoticeMail('Mr John Rigby', at, help),
+      unlockedNoticeMail('Mr John Rigby', at, 'unlock', help),
       registeredNoticeMail('Mr John Rigby', help),
     ]) {
       expect(mail.text).toContain(

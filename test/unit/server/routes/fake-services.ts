@@ -8,6 +8,7 @@ import type {
   StepShapes,
   UnlockService,
   UnlockSteps,
+  VerificationPolicy,
 } from '../../../../server/domain/ports';
 import type { CodeDelivery, UnblockAuthorisation } from '../../../../src/shared/http-api';
 import { err, ok } from '../../../../src/shared/result';
@@ -45,7 +46,8 @@ function fakeFlow<S extends StepShapes>(
 }
 
 const delivery = (): CodeDelivery => ({
-  maskedEmail: 'j****y@nhs.net',
+  channel: 'email',
+  maskedAddress: 'j****y@nhs.net',
   codeLength: 8,
   resendAvailableAt: new Date(Date.now() + 60_000).toISOString(),
   sendsLeft: 2,
@@ -64,6 +66,7 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
   readonly unlock: UnlockService;
   readonly registration: RegistrationService;
   readonly health: HealthProbe;
+  readonly verification: VerificationPolicy;
   readonly calls: FakeCalls;
 } {
   const calls: FakeCalls = { contexts: [], signatures: [], answers: [], codes: [] };
@@ -118,7 +121,7 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
     ctx: RequestContext,
   ): Promise<DomainResult<CodeDelivery>> => {
     if (attemptId === MALFORMED_ATTEMPT) {
-      return Promise.resolve(ok({ maskedEmail: 'x', sendsLeft: -1 } as unknown as CodeDelivery));
+      return Promise.resolve(ok({ maskedAddress: 'x', sendsLeft: -1 } as unknown as CodeDelivery));
     }
     const found = find(attemptId, ctx);
     if (!found.ok) return Promise.resolve(found);
@@ -168,8 +171,19 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
       { start, resendCode: resend, cancel: done },
       {
         proof: (id, sig, ctx) =>
-          prove(id, sig, ctx, { holderName: 'Mr John Rigby', questions, answerTriesLeft: 3 }),
+          prove(id, sig, ctx, {
+            holderName: 'Mr John Rigby',
+            verification: 'questions-and-code',
+            steps: ['answers', 'code'],
+            contacts: [{ channel: 'email', maskedAddress: 'j****y@nhs.net' }],
+            questions,
+            answerTriesLeft: 3,
+          }),
         answers: answer,
+        channel: (id, _channel, ctx) => {
+          const found = find(id, ctx);
+          return Promise.resolve(found.ok ? ok(delivery()) : found);
+        },
         code: (id, code, ctx) => checkCode(id, code, ctx, { unblockBy: UNBLOCK_BY }),
         unblock: (id, _input, ctx) => {
           const found = find(id, ctx);
@@ -200,5 +214,6 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
             : { ok: false as const, reason: 'connection refused' },
         ),
     },
+    verification: { verification: 'questions-and-code', channels: ['email'] },
   };
 }

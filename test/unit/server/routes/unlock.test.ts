@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  codeDeliverySchema,
   errorResponseSchema,
   startAttemptResponseSchema,
   codeVerifiedResponseSchema,
   unblockAuthorisationSchema,
   unlockProofResponseSchema,
+  unlockServiceResponseSchema,
 } from '../../../../src/shared/http-api';
 import {
   GOOD_SIGNATURE,
@@ -53,7 +55,11 @@ describe('the unlock routes', () => {
 
     const answered = await h.request('POST', `${base}/answers`, answers(RIGHT_ANSWER));
     expect(answered.status).toBe(200);
-    expect(answered.body).toMatchObject({ maskedEmail: 'j****y@nhs.net', sendsLeft: 2 });
+    expect(answered.body).toMatchObject({
+      channel: 'email',
+      maskedAddress: 'j****y@nhs.net',
+      sendsLeft: 2,
+    });
 
     const code = await h.request('POST', `${base}/code`, { code: 'abcd-2345' });
     expect(code.status).toBe(200);
@@ -78,6 +84,29 @@ describe('the unlock routes', () => {
 
     const cancelled = await h.request('DELETE', base);
     expect(cancelled.status).toBe(204);
+  });
+
+  it('when the app asks how holders are checked, then it gets the model and the channels', async () => {
+    const res = await h.request('GET', '/v1/unlock/service');
+    expect(res.status).toBe(200);
+    expect(unlockServiceResponseSchema.parse(res.body)).toEqual({
+      verification: 'questions-and-code',
+      channels: ['email'],
+    });
+  });
+
+  it('when the holder chooses a channel, then a known one sends the code and any other is refused as invalid', async () => {
+    const base = `/v1/unlock/attempts/${await startAttempt()}`;
+    const sent = await h.request('POST', `${base}/code/send`, { channel: 'email' });
+    expect(sent.status).toBe(200);
+    expect(codeDeliverySchema.parse(sent.body).channel).toBe('email');
+    const fax = await h.request('POST', `${base}/code/send`, { channel: 'fax' });
+    expect(failure(fax)).toEqual([400, 'VALIDATION_FAILED']);
+    expect(errorResponseSchema.parse(fax.body).error.details).toEqual({ field: 'channel' });
+    expect(failure(await h.request('POST', `${base}/code/send`, {}))).toEqual([
+      400,
+      'VALIDATION_FAILED',
+    ]);
   });
 
   it('when a code is typed with spaces, hyphens and lower case, then the domain receives it normalised', async () => {

@@ -29,8 +29,10 @@ function handlersWith(collect: DiagnosticsPort['collect']): InvokeHandlers {
     flows: {
       view: () => view,
       cancel: () => ({ ok: true, value: view }),
+      service: unused,
       unlockStart: unused,
       unlockAnswer: unused,
+      unlockSendCode: unused,
       unlockResendCode: unused,
       unlockSubmitCode: unused,
       unlockSetPasscode: unused,
@@ -40,6 +42,7 @@ function handlersWith(collect: DiagnosticsPort['collect']): InvokeHandlers {
       registerSubmitCode: unused,
       forgottenStart: unused,
       forgottenAnswer: unused,
+      forgottenSendCode: unused,
       forgottenResendCode: unused,
       forgottenSubmitCode: unused,
       forgottenSetPasscode: unused,

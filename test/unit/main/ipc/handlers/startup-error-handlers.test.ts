@@ -40,12 +40,14 @@ describe('handlers when the settings are bad', () => {
     const requests: Record<string, unknown> = {
       'reader:choose': { readerName: 'x' },
       'unlock:answer': { answers: [{ questionId: 'q', answer: 'a' }] },
+      'unlock:send-code': { channel: 'sms' },
       'unlock:submit-code': { code: 'ABCD2345' },
       'unlock:set-passcode': { passcode: 'abcd', confirmation: 'abcd' },
       'register:start': { passcode: 'abcd' },
       'register:answer': { answers: [{ questionId: 'q', answer: 'a' }] },
       'register:submit-code': { code: 'ABCD2345' },
       'forgotten:answer': { answers: [{ questionId: 'q', answer: 'a' }] },
+      'forgotten:send-code': { channel: 'email' },
       'forgotten:submit-code': { code: 'ABCD2345' },
       'forgotten:set-passcode': { passcode: 'abcd', confirmation: 'abcd' },
       'change:submit-passcodes': {
