@@ -72,8 +72,9 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
    left; a holder with two contacts gets \`{"next": "channel"}\` and no code yet.
 4. \`.../code/send\` with \`{"channel": "sms"}\` or \`"email"\` sends the code that way: the first
    code after the answers, or, under \`code-only\`, right after the proof (the app sends to a
-   single contact without asking). Sent again later it is "send it another way", spaced and
-   counted as a resend. A channel the holder has no address on is \`400 VALIDATION_FAILED\`.
+   single contact without asking where, once the holder has confirmed the card is theirs). Sent
+   again later it is "send it another way", spaced and counted as a resend. A channel the holder
+   has no address on is \`400 VALIDATION_FAILED\`.
 5. \`.../code/resend\` sends a new code the way the last one went (spacing and count limited:
    \`429 RESEND_TOO_SOON\` with \`Retry-After\`, \`409 RESEND_LIMIT\`). A new code never resets a
    failure count. A message certainly not sent is \`503 MAIL_UNAVAILABLE\` (email) or
