@@ -1,4 +1,5 @@
 import { defineScenarios } from '../support/e2e-scenarios';
+import { channelChoiceScenarios } from '../support/e2e-scenarios-every-holder';
 import { keyboardScenarios } from '../support/e2e-scenarios-keyboard';
 import { noReaderScenarios } from '../support/e2e-scenarios-no-reader';
 import { passcodeScenarios } from '../support/e2e-scenarios-passcode';
@@ -10,4 +11,5 @@ defineScenarios('sqlite', true, [
   keyboardScenarios,
   noReaderScenarios,
   passcodeScenarios,
+  channelChoiceScenarios,
 ]);

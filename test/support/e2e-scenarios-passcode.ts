@@ -145,7 +145,7 @@ export const passcodeScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
 
     await headingFocused(page, 'Smartcard Unlock');
     await press(page, 'Tab', 'button#start-button: Start');
-    await press(page, 'Tab', 'button: Register for Smartcard Unlock');
+    await press(page, 'Tab', 'button#register-button: Register for Smartcard Unlock');
     await press(page, 'Tab', 'button#change-button: Change your passcode');
     await keys.press('Enter');
 

@@ -43,6 +43,19 @@ export async function storeLegacyAnswers(
   }
 }
 
+/** A card's stored answer hashes, by question, read from the server's database. */
+export async function answerHashesOf(
+  settings: ServerCoreSettings,
+  cardId: string,
+): Promise<Record<string, string>> {
+  const database = await openDatabase(settings.storage);
+  try {
+    return await storedAnswerHashes(database.db, cardId);
+  } finally {
+    await database.close();
+  }
+}
+
 /** A card's stored answer hashes, by question. */
 export async function storedAnswerHashes(
   db: Awaited<ReturnType<typeof openDatabase>>['db'],
