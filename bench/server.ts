@@ -141,7 +141,7 @@ export async function startServer(
       .reverse();
     for (const f of files) {
       const m = JSON.parse(readFileSync(join(outbox, f), 'utf8')) as { to: string; text: string };
-      const code = /Smartcard Unlock Code: ([A-Z0-9 ]+)/.exec(m.text)?.[1];
+      const code = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9 ]+)/.exec(m.text)?.[1];
       if (m.to === email && code !== undefined) return code.replace(/ /g, '');
     }
     throw new Error(`no code mailed to ${email}`);

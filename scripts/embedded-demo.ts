@@ -30,6 +30,11 @@ export const DEMO = {
     { match: /first car/i, answer: 'Ford Escort' },
     { match: /phone number/i, answer: '0121 496 0000' },
   ],
+  /**
+   * Unlocks of the demo card a day (security.puk.maxReleasesPerDay, 3 by default, at most 20), so
+   * the demo can be walked through again and again; each `npm start` begins a new count.
+   */
+  unlocksPerDay: 20,
 } as const;
 
 /** A running demo. */
@@ -61,7 +66,7 @@ function expectView<K extends FlowView['kind']>(
   return view.value as Extract<FlowView, { kind: K }>;
 }
 
-/** The code in the newest outbox mail. */
+/** The code in the newest outbox mail: the registration's confirmation code, or an unlock code. */
 function codeFromOutbox(outbox: string): string {
   const files = readdirSync(outbox)
     .filter((f) => f.endsWith('.json'))
@@ -69,9 +74,29 @@ function codeFromOutbox(outbox: string): string {
   const newest = files.at(-1);
   if (newest === undefined) throw new DemoError(`no mail arrived in ${outbox}.`);
   const { text } = JSON.parse(readFileSync(join(outbox, newest), 'utf8')) as { text: string };
-  const match = /Smartcard Unlock Code: ([A-Z0-9 -]+)/.exec(text);
+  const match = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9 -]+)/.exec(text);
   if (!match?.[1]) throw new DemoError(`the mail in ${newest} carries no code.`);
   return match[1].replace(/[\s-]/g, '');
+}
+
+/** What `npm start` prints once the demo is ready: how to walk it, and what it allows. */
+export function demoBanner(demo: EmbeddedDemo, configuredFlag: string): readonly string[] {
+  return [
+    '',
+    'Smartcard Unlock demo (offline)',
+    `  Server:        ${demo.serverUrl} (SQLite and mail outbox in data/demo)`,
+    `  Card holder:   ${DEMO.holderName}, registered, whose virtual card is LOCKED`,
+    '  Security answers:',
+    ...demo.answers.map(({ question, answer }) => `    ${question}  ->  ${answer}`),
+    '  The Smartcard Unlock Code is printed below as "[outbox] unlock ..." when it is sent,',
+    `  and written to ${demo.outbox}.`,
+    '  Mock reader panel: insert, remove and lock the card from the app.',
+    `  Unlocks:       the demo card can be unlocked ${DEMO.unlocksPerDay} times in each run (a real card 3 times a day, by default).`,
+    '                 After that, Start says it was "unlocked too often today": press Ctrl+C and run',
+    '                 npm start again, which starts the demo afresh.',
+    `  Settings:      the demo's server and card, over this computer's (${configuredFlag} uses this computer's alone)`,
+    '',
+  ];
 }
 
 /** Starts the demo server and prepares the demo card in `root/data/demo` (cleared each run). */
@@ -80,15 +105,25 @@ export async function startEmbeddedDemo(root: string): Promise<EmbeddedDemo> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
+  // The demo's own rules, in a settings file as IT would write one: more unlocks a day.
+  const configFile = join(dir, 'demo-server.json');
+  const security = { puk: { maxReleasesPerDay: DEMO.unlocksPerDay } };
+  writeFileSync(configFile, JSON.stringify({ security }));
   const loaded = loadConfig({
     env: { DATA_DIR: dir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
     cwd: root,
+    configFile,
     development: true,
     purpose: 'server',
   });
   if (!loaded.ok) throw new DemoError(`the embedded server settings: ${loaded.error.message}`);
   const settings = loaded.value;
-  const services = await createServices(settings.core);
+  // The outbox prints codes only once the demo has registered its holder: the registration's
+  // code, which the demo reads from the outbox itself, is nothing the person needs to see.
+  const mail = { ...settings.core.mail };
+  const printCodes = mail.kind === 'outbox' && mail.printCodes;
+  if (mail.kind === 'outbox') mail.printCodes = false;
+  const services = await createServices({ ...settings.core, mail });
   const app = createApp({
     services,
     logger: createServerLogger('warn'),
@@ -178,6 +213,7 @@ export async function startEmbeddedDemo(root: string): Promise<EmbeddedDemo> {
   );
   expectView(await runner.registerSubmitCode(codeFromOutbox(outbox)), 'register-done', 'code');
   readers.stop();
+  if (mail.kind === 'outbox') mail.printCodes = printCodes;
   // Three wrong passcodes' worth: the card is now locked, as the holder will find it.
   backend.lock();
 

@@ -21,7 +21,7 @@ import {
 import { escapeTerminalText as shown } from '../server/cli/terminal-text';
 import { findElectronBinary } from './electron-binary';
 import { ensureRendererBuilt } from './renderer-build';
-import { DEMO, DemoError, startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo';
+import { DemoError, demoBanner, startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo';
 
 /**
  * `npm start`: the embedded server, demo holder and locked virtual card, with the app in Electron
@@ -32,21 +32,7 @@ import { DEMO, DemoError, startEmbeddedDemo, type EmbeddedDemo } from './embedde
 const root = join(import.meta.dirname, '..');
 
 function printDemo(demo: EmbeddedDemo): void {
-  console.log('');
-  console.log('Smartcard Unlock demo (offline)');
-  console.log(`  Server:        ${demo.serverUrl} (SQLite and mail outbox in data/demo)`);
-  console.log(`  Card holder:   ${DEMO.holderName}, whose virtual card is LOCKED`);
-  console.log('  Security answers:');
-  for (const { question, answer } of demo.answers) console.log(`    ${question}  ->  ${answer}`);
-  console.log(
-    '  The Smartcard Unlock Code is printed below as "[outbox] unlock ..." when it is sent,',
-  );
-  console.log(`  and written to ${demo.outbox}.`);
-  console.log('  Mock reader panel: insert, remove and lock the card from the app.');
-  console.log(
-    `  Settings:      the demo's server and card, over this computer's (${CONFIGURED_FLAG} uses this computer's alone)`,
-  );
-  console.log('');
+  for (const line of demoBanner(demo, CONFIGURED_FLAG)) console.log(line);
 }
 
 /** Builds the screens when they are missing or stale. */

@@ -6,6 +6,7 @@ import { DEMO_HELP_CONTACTS, type HelpContacts } from '../src/shared/help';
 import { API_ROUTES, type ApiRoute } from '../src/shared/http-api';
 import type {
   HealthProbe,
+  NotMeService,
   RegistrationService,
   UnlockService,
   VerificationPolicy,
@@ -25,6 +26,7 @@ import {
 } from './routes/operations';
 import { expressPath } from './routes/mount';
 import { attemptRoutes } from './routes/attempt-routes';
+import { notMeRoutes } from './routes/not-me-routes';
 
 /** What the HTTP edge needs: the domain's services, a logger and the HTTP settings. */
 interface AppDeps {
@@ -33,6 +35,8 @@ interface AppDeps {
     readonly registration: RegistrationService;
     readonly health: HealthProbe;
     readonly verification: VerificationPolicy;
+    /** The unlock notice's "This wasn't me" pages; not served without it (tests' fakes). */
+    readonly notMe?: NotMeService;
   };
   readonly logger: Logger;
   readonly http: HttpSettings;
@@ -91,9 +95,9 @@ function methodNotAllowed(routes: readonly ApiRoute[]): express.Router {
 }
 
 /**
- * Builds the public Express app without listening: headers, liveness, request logs, metrics and
- * the OpenAPI document, then /v1 (per-address limits, JSON, `/v1/status`, the flow routes), then
- * 405/404 and the one error middleware. Readiness and metrics are `createOperatorApp`'s.
+ * The public Express app, not listening: headers, liveness, logs, metrics, the OpenAPI document and
+ * the "This wasn't me" pages, then /v1 (limits, JSON, `/v1/status`, the flows), then 405/404 and
+ * the one error middleware. Readiness and metrics are `createOperatorApp`'s.
  */
 export function createApp(deps: AppDeps): Express {
   const { services, logger, http } = deps;
@@ -111,9 +115,20 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(documentationRoutes(openApiDocument()));
 
+  const { windowSeconds, maxRequests, maxAttemptStarts } = http.rateLimit;
+  if (services.notMe !== undefined) {
+    app.use(
+      notMeRoutes({
+        notMe: services.notMe,
+        help: deps.help ?? DEMO_HELP_CONTACTS,
+        limit: limiter(windowSeconds, maxRequests, deps.rateLimitStore, 'not-me'),
+        logger,
+      }),
+    );
+  }
+
   const routes: readonly ApiRoute[] = Object.values(API_ROUTES);
   const v1 = express.Router();
-  const { windowSeconds, maxRequests, maxAttemptStarts } = http.rateLimit;
   v1.use('/v1', limiter(windowSeconds, maxRequests, deps.rateLimitStore, 'requests'));
   v1.post(
     [expressPath(API_ROUTES.unlockStart.path), expressPath(API_ROUTES.registerStart.path)],

@@ -61,6 +61,7 @@ const topLevelSchema = z
     delivery: z.unknown().optional(),
     notify: z.unknown().optional(),
     verification: z.unknown().optional(),
+    publicUrl: z.unknown().optional(),
   })
   .strict();
 
@@ -184,6 +185,7 @@ export const ENVIRONMENT: readonly {
   { name: 'SCU_NOTIFY_API_KEY', path: ['notify', 'apiKey'], kind: 'string' },
   { name: 'SCU_HELP_PHONE', path: ['help', 'phone'], kind: 'string' },
   { name: 'SCU_HELP_WALK_IN', path: ['help', 'walkIn'], kind: 'string' },
+  { name: 'SCU_PUBLIC_URL', path: ['publicUrl'], kind: 'string' },
 ];
 
 /** A number when the text is one; otherwise the text, so zod reports the type with its source. */
@@ -461,6 +463,18 @@ const PRINT_CODES_REFUSED =
 const HELP_NEEDED =
   'production names its own IT service desk in every error and email: set SCU_HELP_PHONE (the number staff call, such as x4050) and SCU_HELP_WALK_IN (where they can go, worded to follow "visit", such as "the IT walk in centres at City or Sandwell site"), or "help": {"phone": ..., "walkIn": ...} in the config file. The built-in contacts are only for the demo: they name the desk of another trust.';
 
+const PUBLIC_URL_NEEDED =
+  'production puts a "This wasn\'t me" link in every unlock notice, so it needs the address holders reach this server at, from wherever they read their email and texts: set SCU_PUBLIC_URL (such as https://smartcard-unlock.example.nhs.uk) or "publicUrl" in the config file. If holders cannot reach the server from there, turn the link off instead: "security": {"notMeLink": {"enabled": false}}.';
+
+const PUBLIC_URL_NOT_HTTPS =
+  'must be an https:// address outside development: the link carries a token that freezes self-service for a card. Give the address of the HTTPS listener or of the reverse proxy in front of it.';
+
+/** The development address of the links in notices: this server on its own listener. */
+function developmentPublicUrl(host: string, port: number): string {
+  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
+}
+
 const KEYS_NEEDED =
   'production needs its own key-encryption key and answer pepper. Set SCU_KEY_ENCRYPTION_KEYS=main=<key>, SCU_ACTIVE_KEY_ID=main and SCU_ANSWER_PEPPER=<key> (each key from `openssl rand -base64 32`), or "keys" in the config file. For development only, --dev generates them.';
 
@@ -622,8 +636,21 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     ...(t.delivery === undefined ? {} : { delivery: t.delivery }),
     ...(t.notify === undefined ? {} : { notify: t.notify }),
     ...(t.verification === undefined ? {} : { verification: t.verification }),
+    ...(t.publicUrl === undefined
+      ? t.development
+        ? { publicUrl: developmentPublicUrl(t.host, t.port) }
+        : {}
+      : { publicUrl: t.publicUrl }),
   };
   const core = serverCoreSettingsSchema.safeParse(coreInput);
+  // Production's notices link to this server: it must know where holders reach it, over HTTPS.
+  if (core.success && !t.development && input.purpose === 'server') {
+    const { publicUrl } = core.data;
+    const issue = (message: string) =>
+      issues.push({ setting: 'publicUrl', source: sources.describe('publicUrl'), message });
+    if (core.data.security.notMeLink.enabled && publicUrl === undefined) issue(PUBLIC_URL_NEEDED);
+    if (publicUrl?.startsWith('http:') === true) issue(PUBLIC_URL_NOT_HTTPS);
+  }
   if (!core.success) {
     issues.push(
       ...settingIssuesOf(core.error, issueContext(coreInput, sources, fileInUse)).filter(
@@ -688,6 +715,7 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
     connections: settings.http.connections,
     retention: settings.retention,
     help: settings.core.help,
+    publicUrl: settings.core.publicUrl ?? 'not set: notices carry no link',
   };
 }
 

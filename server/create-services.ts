@@ -3,12 +3,14 @@ import { createMailer, type Mailer } from './mail/mailer';
 import { AnswerHasher } from './security/answer-hasher';
 import { KeyRing } from './security/key-ring';
 import { CodeHasher } from './security/secrets';
+import { NotMeTokens } from './security/not-me-token';
 import { type OpenDatabase, openDatabase } from './storage/database';
 import { holderDelivery } from './delivery/holder-delivery';
 import { createNotifySender } from './delivery/notify-sender';
 import { kyselyRepositories, kyselyUnitOfWork } from './storage/repositories';
 import { createAdminService } from './domain/admin-service';
 import { createAttemptService } from './domain/attempt/engine';
+import { createNotMeService } from './domain/not-me';
 import type { DomainDeps } from './domain/deps';
 import { REGISTRATION_FLOW, UNLOCK_FLOW } from './domain/attempt-flows';
 import type { DomainEvents, DomainLogger, ServerCore } from './domain/ports';
@@ -36,7 +38,11 @@ export interface ServerRuntime extends ServerCore {
 }
 
 const silentLogger: DomainLogger = { info: () => {}, warn: () => {}, error: () => {} };
-const uncounted: DomainEvents = { unknownAttempt: () => {}, mailSent: () => {} };
+const uncounted: DomainEvents = {
+  unknownAttempt: () => {},
+  mailSent: () => {},
+  notMeReported: () => {},
+};
 
 /** Unknown-attempt requests are audited once a minute per address, for this many addresses. */
 const UNKNOWN_ATTEMPT_AUDIT = { intervalMs: 60_000, maxSources: 4096 } as const;
@@ -74,6 +80,7 @@ export async function createServices(
         : { sender: createNotifySender(settings.notify, logger), settings: settings.notify },
     help: settings.help,
     logger,
+    publicUrl: settings.publicUrl,
   });
   const db = (options.queryPlugins ?? []).reduce(
     (db, plugin) => db.withPlugin(plugin),
@@ -86,6 +93,7 @@ export async function createServices(
     keyRing: new KeyRing(settings.keys),
     answerHasher: new AnswerHasher(settings.keys.answerPepper, settings.security.answers.argon2),
     codeHasher: new CodeHasher(settings.keys.answerPepper),
+    notMeTokens: new NotMeTokens(settings.keys.answerPepper),
     delivery: {
       async send(message) {
         const outcome = await routed.send(message);
@@ -107,6 +115,7 @@ export async function createServices(
     unlock: createAttemptService(deps, UNLOCK_FLOW),
     registration: createAttemptService(deps, REGISTRATION_FLOW),
     admin: createAdminService(deps),
+    notMe: createNotMeService(deps),
     health: { checkDatabase: () => database.ping() },
     verification: {
       verification: settings.verification.model,

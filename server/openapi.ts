@@ -21,6 +21,7 @@ import {
   unlockServiceResponseSchema,
   type ApiRoute,
 } from '../src/shared/http-api';
+import { NOT_ME_PATH } from './delivery/not-me-link';
 import { ERROR_STATUS, successStatusOf } from './http/status';
 
 /** The named schemas of the API, as they appear under `components.schemas`. */
@@ -66,8 +67,10 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'ATTEMPT_EXPIRED',
     'ATTEMPT_STATE',
     'PROOF_INVALID',
+    'CERTIFICATE_EXPIRED',
     'CARD_NOT_REGISTERED',
     'SELF_SERVICE_LOCKED',
+    'SELF_SERVICE_FROZEN',
     'PUK_RELEASE_LIMIT',
     'NO_CONTACT',
   ],
@@ -77,6 +80,7 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'ATTEMPT_STATE',
     'ANSWERS_WRONG',
     'SELF_SERVICE_LOCKED',
+    'SELF_SERVICE_FROZEN',
     'MAIL_UNAVAILABLE',
     'TEXT_UNAVAILABLE',
   ],
@@ -86,6 +90,7 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'ATTEMPT_STATE',
     'VALIDATION_FAILED',
     'SELF_SERVICE_LOCKED',
+    'SELF_SERVICE_FROZEN',
     'RESEND_TOO_SOON',
     'RESEND_LIMIT',
     'MAIL_UNAVAILABLE',
@@ -108,18 +113,26 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'CODE_EXPIRED',
     'CODE_TRIES_EXHAUSTED',
     'SELF_SERVICE_LOCKED',
+    'SELF_SERVICE_FROZEN',
   ],
   unlockUnblock: [
     'ATTEMPT_NOT_FOUND',
     'ATTEMPT_EXPIRED',
     'ATTEMPT_STATE',
     'SELF_SERVICE_LOCKED',
+    'SELF_SERVICE_FROZEN',
     'PUK_RELEASE_LIMIT',
   ],
   unlockOutcome: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_STATE'],
   unlockCancel: ['ATTEMPT_NOT_FOUND'],
   registerStart: [],
-  registerProof: ['ATTEMPT_NOT_FOUND', 'ATTEMPT_EXPIRED', 'ATTEMPT_STATE', 'PROOF_INVALID'],
+  registerProof: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'PROOF_INVALID',
+    'CERTIFICATE_EXPIRED',
+  ],
   registerAnswers: [
     'ATTEMPT_NOT_FOUND',
     'ATTEMPT_EXPIRED',
@@ -191,6 +204,46 @@ function responsesOf(key: keyof typeof API_ROUTES, route: ApiRoute): Record<stri
   return responses;
 }
 
+/** A page of the "This wasn't me" link: HTML in every case, so the holder always reads words. */
+const htmlPage = (description: string) => ({ description, content: { 'text/html': {} } });
+
+/** The "This wasn't me" pages: HTML outside /v1, under the same per-address limit. */
+function notMePaths(): Record<string, unknown> {
+  const refused = {
+    '404': htmlPage('NOT_ME_LINK_INVALID: no token, or one this server did not sign'),
+    '409': htmlPage('NOT_ME_ALREADY_REPORTED: this unlock was reported already'),
+    '410': htmlPage('NOT_ME_LINK_EXPIRED: past security.notMeLink.validDays'),
+    '429': htmlPage('RATE_LIMITED'),
+  };
+  return {
+    get: {
+      summary:
+        "The link's page: when the unlock was, and a button to report it. Changes nothing (mail scanners fetch links).",
+      tags: ['holder'],
+      parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' } }],
+      responses: { '200': htmlPage('The page, with its form.'), ...refused },
+    },
+    post: {
+      summary:
+        "The page's button: freezes self-service unlock for the card, once per unlock; audited as holder.not-me.",
+      tags: ['holder'],
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: {
+              type: 'object',
+              properties: { token: { type: 'string' } },
+              required: ['token'],
+            },
+          },
+        },
+      },
+      responses: { '200': htmlPage('Frozen: what to do now.'), ...refused },
+    },
+  };
+}
+
 /** The OpenAPI 3.1 document of the whole HTTP surface, generated from the shared zod schemas. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -255,6 +308,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
+  paths[NOT_ME_PATH] = notMePaths();
   paths['/openapi.json'] = {
     get: {
       summary: 'This document.',
@@ -281,6 +335,11 @@ export function openApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'unlock', description: 'Unlock a locked card.' },
       { name: 'registration', description: 'Register a card that is not locked.' },
+      {
+        name: 'holder',
+        description:
+          'The unlock notice\'s "This wasn\'t me" link: HTML pages for the holder, outside /v1 (docs/security-model.md).',
+      },
       {
         name: 'operations',
         description:

@@ -7,6 +7,13 @@ import { storageSettingsSchema } from './storage/storage-settings';
 import { securityPolicySchema } from './domain/policy';
 import { verificationModelSchema } from '../src/shared/http-api';
 
+/** The server's address as holders reach it: http(s), no query or fragment, no trailing slash. */
+const publicUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(200)
+  .refine((url) => !/[?#]/.test(url), 'must not have a query (?) or a fragment (#).')
+  .transform((url) => url.replace(/\/+$/, ''));
+
 /** The settings the server's core needs: the security rules, the database, mail, the keys and the desk. */
 export const serverCoreSettingsSchema = z
   .object({
@@ -25,6 +32,11 @@ export const serverCoreSettingsSchema = z
       .object({ model: verificationModelSchema.default('questions-and-code') })
       .strict()
       .default({ model: 'questions-and-code' }),
+    /**
+     * Where holders reach this server, for the links in their notices; production must set it
+     * while `security.notMeLink` is on (server/config.ts). Without it, notices carry no link.
+     */
+    publicUrl: publicUrlSchema.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

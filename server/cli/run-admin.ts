@@ -209,16 +209,42 @@ function formatCardState(s: CardState): string {
     `Mobile                ${shown(s.maskedMobile ?? 'none')}`,
     `Registered            ${yesNo(s.registered)}${s.registered ? ` (email ${s.emailConfirmed ? 'confirmed' : 'not confirmed'})` : ''}`,
     `Self-service locked   ${yesNo(s.selfServiceLocked)} (wrong answer submissions: ${s.wrongAnswerSubmissions})`,
+    `Self-service frozen   ${s.selfServiceFrozen === null ? 'no' : `yes, since ${shown(s.selfServiceFrozen.at)} (${shown(frozenWhy(s.selfServiceFrozen.reason))}; clear-lockout lifts it)`}`,
     `PUK releases today    ${s.pukReleasesToday}`,
     `PUK rotation pending  ${yesNo(s.pendingPukRotation)}`,
     `Last unlock           ${shown(s.lastUnlockAt ?? 'never')}`,
+    ...(['9A', '9E'] as const).map(
+      (slot) => `Certificate ${slot}        ${certificateLine(s.certificates[slot])}`,
+    ),
   ].join('\n');
 }
 
-/** What clear-lockout did: lifted a lockout, or found none (and reset a count, if any). */
+/** Why a card is frozen, as the desk reads it. */
+function frozenWhy(reason: string): string {
+  return reason === 'not-me'
+    ? 'the holder reported an unlock that was not them; see audit --card'
+    : `reason: ${reason}`;
+}
+
+/** When a certificate expires, and whether it has (the holder must then go to the RA). */
+function certificateLine(c: CardState['certificates']['9A']): string {
+  if (c.notAfter === null) return 'no expiry (a public key, not a certificate)';
+  return c.expired
+    ? `EXPIRED ${shown(c.notAfter)}: self-service refuses the card; the holder goes to the RA`
+    : `expires ${shown(c.notAfter)}`;
+}
+
+/** What clear-lockout did: lifted a lockout and a freeze, or found none (and reset a count). */
 function lockoutReport(cardId: string, r: LockoutCleared): string {
-  if (r.wasLocked) return `The self-service lockout of card ${cardId} was cleared.`;
+  const unfrozen =
+    r.frozen === null
+      ? ''
+      : ` Self-service had been frozen since ${shown(r.frozen.at)} (${shown(frozenWhy(r.frozen.reason))}): it is unfrozen.`;
+  if (r.wasLocked) return `The self-service lockout of card ${cardId} was cleared.${unfrozen}`;
   const n = r.wrongAnswerSubmissions;
+  if (r.frozen !== null) {
+    return `Card ${cardId} was not locked out of self-service.${unfrozen}${n === 0 ? '' : ` Its ${n} wrong answer submission${n === 1 ? ' was' : 's were'} set back to zero.`}`;
+  }
   return n === 0
     ? `Card ${cardId} was not locked out of self-service; nothing to clear.`
     : `Card ${cardId} was not locked out of self-service; its ${n} wrong answer submission${n === 1 ? ' was' : 's were'} set back to zero.`;
@@ -417,7 +443,7 @@ is read from standard input (pipe it in, so it is not in the shell history).
   {
     name: 'show',
     usage: 'show CARD_ID [--json]',
-    summary: 'Show a card, its holder and its state (registration, lockout, PUK releases).',
+    summary: 'Show a card, its holder and its state (registration, lockout, certificates...).',
     details: `CARD_ID is the card's GUID, 32 hexadecimal digits.
   --json  print JSON instead of text`,
     options: { json: { type: 'boolean' } },
@@ -457,9 +483,12 @@ is read from standard input (pipe it in, so it is not in the shell history).
   {
     name: 'clear-lockout',
     usage: 'clear-lockout CARD_ID',
-    summary: 'Clear a self-service lockout after the service desk has checked the holder.',
+    summary:
+      'Clear a self-service lockout or freeze after the service desk has checked the holder.',
     details: `CARD_ID is the card's GUID, 32 hexadecimal digits. The wrong-answer count starts again at
-zero. On a card that is not locked out it says so (exit 0); the audit trail records wasLocked=false.`,
+zero, and a freeze ("This wasn't me": the holder reported an unlock that was not them) is lifted.
+On a card that is neither it says so (exit 0); the audit trail records wasLocked=false, and
+wasFrozen=not-me when it lifted a freeze.`,
     options: {},
     positionals: ['CARD_ID'],
     async run(args) {

@@ -14,6 +14,8 @@ interface DeliveryParts {
   readonly notify: { readonly sender: NotifySender; readonly settings: NotifySettings } | undefined;
   readonly help: HelpContacts;
   readonly logger: DomainLogger;
+  /** Where holders reach the server, for the links in notices; none without it. */
+  readonly publicUrl: string | undefined;
 }
 
 /** The Notify template for a message: one per purpose and channel (`notify.templates`). */
@@ -39,14 +41,15 @@ function notifyMessageOf(
   message: HolderMessage,
   templateId: string,
   settings: NotifySettings,
-  help: HelpContacts,
+  parts: Pick<DeliveryParts, 'help' | 'publicUrl'>,
 ): NotifyMessage {
   const names = settings.personalisation;
+  const { help, publicUrl } = parts;
   const words =
     message.channel === 'sms'
-      ? { [names.body]: textMessageOf(message, help) }
+      ? { [names.body]: textMessageOf(message, help, publicUrl) }
       : (() => {
-          const mail = mailContentOf(message, help);
+          const mail = mailContentOf(message, help, publicUrl);
           return { [names.subject]: mail.subject, [names.body]: mail.text };
         })();
   const code =
@@ -65,7 +68,11 @@ function notifyMessageOf(
     ...('reference' in message && message.reference !== undefined
       ? { reference: message.reference }
       : {}),
-    secrets: ['code' in message ? message.code : '', message.to],
+    secrets: [
+      'code' in message ? message.code : '',
+      message.to,
+      ('notMe' in message ? message.notMe?.token : undefined) ?? '',
+    ],
   };
 }
 
@@ -74,7 +81,7 @@ function notifyMessageOf(
  * (`delivery.email`), text messages to Notify. Never throws; each channel bounds its own send.
  */
 export function holderDelivery(parts: DeliveryParts): HolderDelivery {
-  const byMail = mailDelivery(parts.mailer, parts.help);
+  const byMail = mailDelivery(parts.mailer, parts.help, parts.publicUrl);
   return {
     async send(message): Promise<SendOutcome> {
       if (message.channel === 'email' && parts.emailVia === 'smtp') return byMail.send(message);
@@ -89,7 +96,7 @@ export function holderDelivery(parts: DeliveryParts): HolderDelivery {
         return 'not-sent';
       }
       return parts.notify.sender.send(
-        notifyMessageOf(message, templateId, parts.notify.settings, parts.help),
+        notifyMessageOf(message, templateId, parts.notify.settings, parts),
       );
     },
   };

@@ -3,7 +3,7 @@ import { cardIdSchema } from '../../src/shared/card-identity';
 import { pukSchema } from '../../src/shared/http-api';
 import { e164UkMobileSchema, maskPhoneNumber } from '../../src/shared/phone-number';
 import { ok } from '../../src/shared/result';
-import { cardPublicKey } from '../security/card-proof';
+import { cardPublicKey, certificateNotAfter } from '../security/card-proof';
 import { isLocked } from './card-lock';
 import type { DomainDeps } from './deps';
 import { audit, fail } from './refusal';
@@ -12,7 +12,8 @@ import { utcDay } from './time';
 import { adminSource } from './admin-actor';
 import { maskEmail } from './mask-email';
 import { holderEmailSchema, holderNameSchema } from './holder-fields';
-import type { AdminService, CardImport } from './ports';
+import type { AdminService, CardImport, CardState } from './ports';
+import type { CardRecord } from './repository-ports';
 
 const p256Key = z
   .instanceof(Uint8Array)
@@ -37,6 +38,15 @@ const cardImportSchema = z
     message: 'A card needs an email address or a mobile number.',
     path: ['email'],
   });
+
+/** Each certificate's expiry as `show` gives it, and whether it has passed. */
+function certificatesOf(card: CardRecord, now: string): CardState['certificates'] {
+  const slot = (notAfter: string | null) => ({
+    notAfter,
+    expired: notAfter !== null && notAfter <= now,
+  });
+  return { '9A': slot(card.pivAuthNotAfter), '9E': slot(card.cardAuthNotAfter) };
+}
 
 /** IT's operations: import, inspect, reset, clear, audit, rotate the key-encryption key. */
 export function createAdminService(deps: DomainDeps): AdminService {
@@ -73,6 +83,11 @@ export function createAdminService(deps: DomainDeps): AdminService {
               ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
               pivAuthDer: card.pivAuthentication,
               cardAuthDer: card.cardAuthentication,
+              // Read once here, so a proof compares two strings instead of parsing certificates.
+              notAfter: {
+                pivAuth: certificateNotAfter(card.pivAuthentication),
+                cardAuth: certificateNotAfter(card.cardAuthentication),
+              },
               puk: deps.keyRing.seal(card.cardId, card.puk),
             },
             now,
@@ -112,6 +127,8 @@ export function createAdminService(deps: DomainDeps): AdminService {
         pukReleasesToday: await deps.repos.cards.pukReleasesOn(cardId, utcDay(deps.now())),
         pendingPukRotation: card.pendingPuk !== null,
         lastUnlockAt: card.lastUnlockAt,
+        selfServiceFrozen: card.frozen,
+        certificates: certificatesOf(card, deps.now().toISOString()),
       });
     },
 
@@ -132,12 +149,20 @@ export function createAdminService(deps: DomainDeps): AdminService {
       const source = adminSource(actor);
       if (!source.ok) return source;
       // The state before clearing, read in the same transaction, so the report says what it did.
+      // A freeze ("This wasn't me") goes too: the desk has checked the holder either way.
       const before = await deps.unitOfWork.run(async (trx) => {
         const card = await trx.cards.find(cardId);
         if (card === undefined) return undefined;
-        await trx.cards.clearFailures(cardId, deps.now().toISOString());
-        return { wasLocked: isLocked(deps.policy, card), wrongAnswerSubmissions: card.failures };
+        const now = deps.now().toISOString();
+        await trx.cards.clearFailures(cardId, now);
+        const unfrozen = card.frozen !== null && (await trx.cards.unfreeze(cardId, now));
+        return {
+          wasLocked: isLocked(deps.policy, card),
+          wrongAnswerSubmissions: card.failures,
+          frozen: unfrozen ? card.frozen : null,
+        };
       });
+      const frozen = before?.frozen == null ? '' : `;wasFrozen=${before.frozen.reason}`;
       await audit(deps, source.value, {
         cardId,
         attemptId: null,
@@ -146,7 +171,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
         ...(before === undefined
           ? {}
           : {
-              detail: `wasLocked=${before.wasLocked};wrongAnswerSubmissions=${before.wrongAnswerSubmissions}`,
+              detail: `wasLocked=${before.wasLocked};wrongAnswerSubmissions=${before.wrongAnswerSubmissions}${frozen}`,
             }),
       });
       return before === undefined ? fail('NOT_FOUND') : ok(before);

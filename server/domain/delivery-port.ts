@@ -45,6 +45,8 @@ export type HolderMessage = Recipient &
         readonly at: Date;
         /** `forgotten`: the passcode was reset on a card that was not locked. */
         readonly reason: 'unlock' | 'forgotten';
+        /** The "This wasn't me" link's token and how long it works; absent when it is off. */
+        readonly notMe?: { readonly token: string; readonly validDays: number };
       }
     | { readonly purpose: 'registered-notice'; readonly holderName: string }
   );

@@ -3,7 +3,13 @@ import type { DeliveryChannel, HolderDelivery } from './delivery-port';
 import type { SecurityPolicy } from './policy';
 import type { DomainEvents, DomainLogger } from './ports';
 import type { Repositories, UnitOfWork } from './repository-ports';
-import type { AnswerHashing, Clock, CodeHashing, SecretSealer } from './security-ports';
+import type {
+  AnswerHashing,
+  Clock,
+  CodeHashing,
+  NotMeTokenSigning,
+  SecretSealer,
+} from './security-ports';
 import type { SourceThrottle } from './source-throttle';
 
 /** What every domain service works with: ports only, wired by server/create-services.ts. */
@@ -15,6 +21,8 @@ export interface DomainDeps {
   readonly keyRing: SecretSealer;
   readonly answerHasher: AnswerHashing;
   readonly codeHasher: CodeHashing;
+  /** Signs the unlock notice's "This wasn't me" links under a key of their own. */
+  readonly notMeTokens: NotMeTokenSigning;
   readonly delivery: HolderDelivery;
   /** The channels an unlock's code may go on, in order (`delivery.channels`): first the holder has. */
   readonly channels: readonly DeliveryChannel[];

@@ -92,6 +92,16 @@ export const securityPolicySchema = z
       })
       .strict()
       .default({ maxReleasesPerDay: 3, length: PUK_LENGTH.default }),
+    /** The unlock notice's single-use "This wasn't me" link, which freezes self-service. */
+    notMeLink: z
+      .object({
+        /** Off: notices carry no link (the server is not reachable from where holders read them). */
+        enabled: z.boolean().default(true),
+        /** Days from the unlock that the link works. */
+        validDays: z.number().int().min(1).max(30).default(7),
+      })
+      .strict()
+      .default({ enabled: true, validDays: 7 }),
   })
   .strict();
 

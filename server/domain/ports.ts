@@ -128,6 +128,15 @@ export interface CardState {
   readonly pukReleasesToday: number;
   readonly pendingPukRotation: boolean;
   readonly lastUnlockAt: string | null;
+  /** Self-service frozen ("This wasn't me"): since when, and why (`not-me`); null when not. */
+  readonly selfServiceFrozen: { readonly at: string; readonly reason: string } | null;
+  /**
+   * When each certificate expires (null for a bare public key, which has no expiry), and whether
+   * it has: then self-service refuses the card, and the holder goes to the RA.
+   */
+  readonly certificates: Readonly<
+    Record<'9A' | '9E', { readonly notAfter: string | null; readonly expired: boolean }>
+  >;
 }
 
 /** One line for the audit trail; `detail` holds facts such as tries left, never a secret. */
@@ -147,10 +156,15 @@ export interface AuditEntry extends AuditRecord {
   readonly id: number;
 }
 
-/** What clearing a self-service lockout found: whether there was one, and the count it reset. */
+/**
+ * What clearing a self-service lockout found: whether there was one, the count it reset, and
+ * whether it also lifted a freeze ("This wasn't me").
+ */
 export interface LockoutCleared {
   readonly wasLocked: boolean;
   readonly wrongAnswerSubmissions: number;
+  /** The freeze lifted: when it began and why; null when the card was not frozen. */
+  readonly frozen: { readonly at: string; readonly reason: string } | null;
 }
 
 /** IT's operations (product brief, "Enrolment and support"). */
@@ -162,7 +176,7 @@ export interface AdminService {
   ): Promise<DomainResult<{ readonly imported: number; readonly updated: number }>>;
   showCard(cardId: string): Promise<DomainResult<CardState>>;
   resetRegistration(cardId: string, actor: string): Promise<DomainResult<void>>;
-  /** Sets the wrong-answer count back to zero; says whether that lifted a lockout. */
+  /** Sets the wrong-answer count back to zero and lifts a freeze; says what it lifted. */
   clearLockout(cardId: string, actor: string): Promise<DomainResult<LockoutCleared>>;
   auditTrail(filter: {
     readonly cardId?: string;
@@ -179,6 +193,24 @@ export interface AdminService {
     DomainResult<{ readonly rotated: number; readonly remaining: Readonly<Record<string, number>> }>
   >;
 }
+
+/** The unlock a "This wasn't me" link reports, for its page. */
+interface NotMeUnlock {
+  /** When the card was unlocked (ISO 8601). */
+  readonly unlockedAt: string;
+}
+
+/**
+ * The unlock notice's "This wasn't me" link (docs/security-model.md): `check` only reads, since
+ * mail scanners fetch links; `report` freezes self-service for the card, once per unlock.
+ */
+export interface NotMeService {
+  check(token: string): Promise<DomainResult<NotMeUnlock>>;
+  report(token: string, ctx: RequestContext): Promise<DomainResult<NotMeUnlock>>;
+}
+
+/** What became of a use of a "This wasn't me" link, for its counter. */
+export type NotMeOutcome = 'frozen' | 'already-reported' | 'expired' | 'invalid';
 
 /** A readiness check's answer; `reason` is for the server's log, never for a client. */
 export type DependencyCheck =
@@ -208,6 +240,8 @@ export interface DomainEvents {
   unknownAttempt(action: string): void;
   /** A message's outcome on its channel: sent, certainly not, or unknown (taken, then silence). */
   mailSent(purpose: MailPurpose, outcome: SendOutcome, channel: DeliveryChannel): void;
+  /** A "This wasn't me" report (a POST; a page view changes and counts nothing). */
+  notMeReported(outcome: NotMeOutcome): void;
 }
 
 /** Everything the server's core builds from its settings, ready for routes and the admin CLI. */
@@ -215,6 +249,7 @@ export interface ServerCore {
   readonly unlock: UnlockService;
   readonly registration: RegistrationService;
   readonly admin: AdminService;
+  readonly notMe: NotMeService;
   readonly health: HealthProbe;
   /** The verification model and the channels on offer, for `GET /v1/unlock/service`. */
   readonly verification: VerificationPolicy;

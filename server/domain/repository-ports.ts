@@ -69,13 +69,24 @@ export interface CardRecord {
   readonly registeredAt: string | null;
   readonly emailConfirmedAt: string | null;
   readonly lastUnlockAt: string | null;
+  /** Self-service unlock frozen ("This wasn't me"): when, and why; null when it is not. */
+  readonly frozen: { readonly at: string; readonly reason: string } | null;
+  /** When the 9A and 9E certificates expire; null for a bare public key (no expiry). */
+  readonly pivAuthNotAfter: string | null;
+  readonly cardAuthNotAfter: string | null;
 }
 
-/** A card as imported, its PUK already sealed; a `mobile` left out keeps a known card's number. */
+/**
+ * A card as imported, its PUK already sealed; a `mobile` left out keeps a known card's number,
+ * and `notAfter` left out the expiry stored.
+ */
 export type CardUpsert = Pick<
   CardRecord,
   'cardId' | 'holderName' | 'email' | 'pivAuthDer' | 'cardAuthDer' | 'puk'
-> & { readonly mobile?: string | null };
+> & {
+  readonly mobile?: string | null;
+  readonly notAfter?: { readonly pivAuth: string | null; readonly cardAuth: string | null };
+};
 
 /** A registered answer: the question and the answer's hash. */
 export interface StoredAnswer {
@@ -168,6 +179,10 @@ interface CardRepository {
   /** Counts a failure unless the card has `max`; undefined when it was already locked. */
   recordFailure(cardId: string, max: number, now: string): Promise<number | undefined>;
   clearFailures(cardId: string, now: string): Promise<boolean>;
+  /** Freezes self-service unlock unless it is frozen already (true: this call froze it). */
+  freeze(cardId: string, reason: string, now: string): Promise<boolean>;
+  /** Lifts a freeze (true: the card was frozen). */
+  unfreeze(cardId: string, now: string): Promise<boolean>;
   /**
    * Inside a unit of work, the release's first statements: counts one PUK release for `day`
    * (undefined at the cap) and holds the card until commit, so a re-seal cannot interleave.
@@ -201,11 +216,28 @@ export interface AuditRepository {
   }): Promise<readonly AuditEntry[]>;
 }
 
+/** One use of a "This wasn't me" link: the unlock it reports. */
+export interface NotMeReport {
+  readonly attemptId: string;
+  readonly cardId: string;
+  readonly unlockedAt: string;
+  readonly reportedAt: string;
+}
+
+/** The links used: each unlock's link once, decided by the database. */
+interface NotMeReportRepository {
+  /** Records the report unless this unlock was reported already (false). */
+  record(report: NotMeReport): Promise<boolean>;
+  /** When this unlock was reported, or undefined. */
+  reportedAt(attemptId: string): Promise<string | undefined>;
+}
+
 /** Every repository, on one connection or inside one transaction. */
 export interface Repositories {
   readonly attempts: AttemptRepository;
   readonly cards: CardRepository;
   readonly audit: AuditRepository;
+  readonly notMeReports: NotMeReportRepository;
 }
 
 /** Runs work in one transaction: all of it commits, or a throw rolls all of it back. */

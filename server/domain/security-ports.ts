@@ -25,3 +25,17 @@ export interface SecretSealer {
   seal(cardId: string, secret: string, keyId?: string): SealedSecret;
   open(cardId: string, sealed: SealedSecret): string;
 }
+
+/** What a "This wasn't me" link names: the card and its unlock (the attempt, and when). */
+export interface NotMeClaim {
+  readonly cardId: string;
+  readonly attemptId: string;
+  readonly unlockedAt: Date;
+}
+
+/** Signs and reads the unlock notice's link tokens (server/security/not-me-token.ts). */
+export interface NotMeTokenSigning {
+  issue(claim: NotMeClaim): string;
+  /** Undefined for a malformed token or one whose signature does not match. */
+  read(token: string): NotMeClaim | undefined;
+}

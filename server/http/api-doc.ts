@@ -57,13 +57,15 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
    well-formed identifier. Nothing about the card is told before its proof.
 2. The app has the card sign \`smartcard-unlock/v1/unlock/{attemptId}/{nonce}\` (SHA-256, ECDSA
    P-256) with its Card Authentication key (slot 9E, no passcode) and sends the DER signature,
-   base64, to \`.../card-proof\`. Then the server says why the card cannot be unlocked (locked for
-   self-service, unlocked too often today, not registered under \`questions-and-code\`,
-   \`409 NO_CONTACT\` when the holder has no address on any channel offered), or answers the
-   holder's name, the model, the \`steps\` this attempt takes before the new passcode (an
-   ordered subset of \`answers\`, \`channel\`, \`code\`), the holder's \`contacts\` (channel and
-   masked address, in the server's order), their questions (none under \`code-only\`) and the
-   answer tries left.
+   base64, to \`.../card-proof\`. Then the server says why the card cannot be unlocked
+   (\`403 CERTIFICATE_EXPIRED\` when its 9A or 9E certificate has expired: the holder goes to the
+   Registration Authority; self-service locked, or frozen by a "This wasn't me" report
+   (\`423 SELF_SERVICE_FROZEN\`); unlocked too often today; not registered under
+   \`questions-and-code\`; \`409 NO_CONTACT\` when the holder has no address on any channel
+   offered), or answers the holder's name, the model, the \`steps\` this attempt takes before the
+   new passcode (an ordered subset of \`answers\`, \`channel\`, \`code\`), the holder's
+   \`contacts\` (channel and masked address, in the server's order), their questions (none under
+   \`code-only\`) and the answer tries left.
 3. \`.../answers\` (\`questions-and-code\` only) with one answer per question. Wrong answers are
    \`422 ANSWERS_WRONG\` with \`details.triesLeft\`; the count is per card, across attempts and
    server instances, and at the limit self-service locks (\`423 SELF_SERVICE_LOCKED\`: call the
@@ -87,7 +89,9 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
    is released at most once per attempt (asked again, the same attempt gets the same answer).
 8. \`.../outcome\` reports what happened on the card (\`unlocked\` or \`failed\`, which PUK the card
    holds now, and \`purpose: "forgotten"\` when the holder reset a forgotten passcode on a card
-   that was not locked). It commits the PUK rotation and tells the holder on every contact. \`204\`.
+   that was not locked). It commits the PUK rotation and tells the holder on every contact, with
+   a single-use "This wasn't me" link (\`/not-me\`, below) unless \`security.notMeLink\` is off.
+   \`204\`.
 
 \`DELETE /v1/unlock/attempts/{attemptId}\` cancels an attempt at any point.
 
@@ -96,9 +100,11 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
 1. \`POST /v1/registration/attempts\` with the card identifier: an attempt and a nonce.
 2. The card signs \`smartcard-unlock/v1/register/{attemptId}/{nonce}\` with its PIV
    Authentication key (slot 9A), which needs the passcode, so the proof shows possession and
-   knowledge. \`.../card-proof\` answers the holder's name, masked address, the question catalogue
-   and how many questions to answer. A card imported without an email address is
-   \`409 NO_CONTACT\`: registration confirms an email address.
+   knowledge. \`.../card-proof\` answers the holder's name, masked address, the question catalogue,
+   how many questions to answer and \`alreadyRegistered\` (the app warns that registering again
+   replaces the answers; told only after this proof). A card whose certificate has expired is
+   \`403 CERTIFICATE_EXPIRED\`; one imported without an email address is \`409 NO_CONTACT\`:
+   registration confirms an email address.
 3. \`.../answers\` with the chosen questions and answers; a confirmation code is emailed.
 4. \`.../code\` with that code confirms the address, and the registration replaces any earlier
    one. \`204\`. Resend and cancel work as in the unlock flow.
@@ -129,10 +135,12 @@ function routesSection(): string {
     '| public and operator | GET | `/healthz` | Liveness: `200 {"status":"ok"}` while the process serves requests. |',
     '| public | GET | `/v1/status` | Readiness for workstations (`npm run diagnostics`): `200 {"status":"ok"}` when the database answers, else `503 SERVICE_UNAVAILABLE` with `Retry-After`, as every `/v1` step answers then. Under `/v1` and its rate limits. |',
     '| public | GET | `/openapi.json` | The OpenAPI 3.1 document. |',
+    '| public | GET | `/not-me?token=…` | The unlock notice\'s "This wasn\'t me" page (HTML): when the unlock was, and one button. Changes nothing, since mail scanners fetch links. `404 NOT_ME_LINK_INVALID`, `409 NOT_ME_ALREADY_REPORTED`, `410 NOT_ME_LINK_EXPIRED` as pages. |',
+    '| public | POST | `/not-me` | The button (a form with the token): freezes self-service unlock for the card, once per unlock; `200` and what to do now, or the refusals above. Under the same per-address limit as `/v1`. |',
     '| operator | GET | `/readyz` | Readiness: `200` when the database answers, else `503` with `checks.database: "failed"`. |',
-    '| operator | GET | `/metrics` | Prometheus metrics: `scu_http_requests_total` and `scu_http_request_duration_seconds` (public listener requests) by method, route template and status; `scu_flow_steps_total` by flow, step and outcome (`ok` or the error code); process metrics. |',
+    '| operator | GET | `/metrics` | Prometheus metrics: `scu_http_requests_total` and `scu_http_request_duration_seconds` (public listener requests) by method, route template and status; `scu_flow_steps_total` by flow, step and outcome (`ok` or the error code); `scu_not_me_reports_total` by outcome; process metrics. |',
     '',
-    'Apart from `/v1/status`, these are outside `/v1` and its rate limits. `/readyz` and `/metrics` are served only on the operator listener (`operator.host`, `operator.port`: 127.0.0.1 and the public port + 1 by default); on the public listener they answer 404. See docs/operations.md.',
+    'Apart from `/v1/status`, these are outside `/v1` and its rate limits; `/not-me` has a per-address limit of its own, at the same rate. `/readyz` and `/metrics` are served only on the operator listener (`operator.host`, `operator.port`: 127.0.0.1 and the public port + 1 by default); on the public listener they answer 404. See docs/operations.md.',
     '',
   ].join('\n');
 }

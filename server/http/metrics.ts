@@ -14,6 +14,8 @@ export interface HttpMetrics {
   readonly unknownAttempts: Counter<'action'>;
   /** Holder messages by purpose, outcome and channel (`email` or `sms`: the name predates texts). */
   readonly mailSends: Counter<'purpose' | 'outcome' | 'channel'>;
+  /** "This wasn't me" reports: `frozen`, `already-reported`, `expired`, `invalid`. */
+  readonly notMeReports: Counter<'outcome'>;
 }
 
 /** Creates the registry and the metrics; process metrics are included unless turned off. */
@@ -48,6 +50,12 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
       labelNames: ['purpose', 'outcome', 'channel'],
       registers: [registry],
     }),
+    notMeReports: new Counter({
+      name: 'scu_not_me_reports_total',
+      help: 'Uses of the unlock notice\'s "This wasn\'t me" link by outcome: frozen (self-service frozen for the card), already-reported, expired, invalid.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     unknownAttempts: new Counter({
       name: 'scu_unknown_attempt_requests_total',
       help: 'Requests naming an unknown attempt, by step action (each counted; audited at most once a minute per address).',
@@ -62,6 +70,7 @@ export function domainEventsOf(metrics: HttpMetrics): DomainEvents {
   return {
     unknownAttempt: (action) => metrics.unknownAttempts.inc({ action }),
     mailSent: (purpose, outcome, channel) => metrics.mailSends.inc({ purpose, outcome, channel }),
+    notMeReported: (outcome) => metrics.notMeReports.inc({ outcome }),
   };
 }
 

@@ -18,7 +18,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   ATTEMPT_STATE: 409,
   PROOF_INVALID: 403,
   SELF_SERVICE_LOCKED: 423,
+  SELF_SERVICE_FROZEN: 423,
   PUK_RELEASE_LIMIT: 403,
+  // Only the Registration Authority can renew it: no request of the holder's changes that.
+  CERTIFICATE_EXPIRED: 403,
   // Answers and codes: well-formed but wrong, so 422 with the tries left
   ANSWERS_WRONG: 422,
   CODE_WRONG: 422,
@@ -26,6 +29,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CODE_TRIES_EXHAUSTED: 410,
   RESEND_TOO_SOON: 429,
   RESEND_LIMIT: 409,
+  // The unlock notice's "This wasn't me" pages (HTML, outside /v1)
+  NOT_ME_LINK_INVALID: 404,
+  NOT_ME_LINK_EXPIRED: 410,
+  NOT_ME_ALREADY_REPORTED: 409,
   // The server's dependencies and faults
   MAIL_UNAVAILABLE: 503,
   TEXT_UNAVAILABLE: 503,

@@ -1,5 +1,6 @@
 import { helpWording, type HelpContacts } from '../../src/shared/help';
 import { wording } from '../../src/shared/wording';
+import { ukTime } from './uk-time';
 
 /** A message's subject and its two bodies. */
 export interface MailContent {
@@ -17,12 +18,20 @@ const escapeHtml = (s: string): string =>
 /** Groups a code in fours so it is easy to read and type ("ABCD EFGH"). */
 const spaced = (code: string): string => code.replace(/(.{4})(?=.)/g, '$1 ');
 
+/** A paragraph that leads to a link: the address on a line of its own in the text body. */
+interface MailLink {
+  readonly lead: string;
+  readonly url: string;
+  readonly label: string;
+}
+
 function render(
   subject: string,
   greeting: string,
-  paragraphs: readonly string[],
+  paragraphs: readonly (string | MailLink)[],
   help: HelpContacts,
   code?: string,
+  codeLabel = 'Smartcard Unlock Code',
 ): MailContent {
   const { sentence } = helpWording(help);
   // The sign-off is the name in every screen's header.
@@ -30,8 +39,8 @@ function render(
   const text = [
     greeting,
     '',
-    ...paragraphs.flatMap((p) => [p, '']),
-    ...(code === undefined ? [] : [`Smartcard Unlock Code: ${spaced(code)}`, '']),
+    ...paragraphs.flatMap((p) => (typeof p === 'string' ? [p, ''] : [p.lead, p.url, ''])),
+    ...(code === undefined ? [] : [`${codeLabel}: ${spaced(code)}`, '']),
     sentence,
     '',
     centre,
@@ -39,11 +48,15 @@ function render(
   const html = [
     '<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif">',
     `<p>${escapeHtml(greeting)}</p>`,
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...paragraphs.map((p) =>
+      typeof p === 'string'
+        ? `<p>${escapeHtml(p)}</p>`
+        : `<p>${escapeHtml(p.lead)}<br><a href="${escapeHtml(p.url)}">${escapeHtml(p.label)}</a></p>`,
+    ),
     ...(code === undefined
       ? []
       : [
-          `<p>Smartcard Unlock Code:</p><p style="font-size: 1.5em; font-family: monospace; letter-spacing: 0.2em"><strong>${escapeHtml(spaced(code))}</strong></p>`,
+          `<p>${escapeHtml(codeLabel)}:</p><p style="font-size: 1.5em; font-family: monospace; letter-spacing: 0.2em"><strong>${escapeHtml(spaced(code))}</strong></p>`,
         ]),
     `<p>${escapeHtml(sentence)}</p>`,
     `<p>${escapeHtml(centre)}</p>`,
@@ -52,14 +65,17 @@ function render(
   return { subject, text, html };
 }
 
-/** A code email: its subject and lead, the code, and the warning every code email ends with. */
+/**
+ * A code email: its subject and lead, the code under its name (only an unlock's is a Smartcard
+ * Unlock Code), and the warning every code email ends with.
+ */
 const codeMailOf =
-  (subject: string, lead: (validMinutes: number) => readonly string[]) =>
+  (subject: string, lead: (validMinutes: number) => readonly string[], codeLabel?: string) =>
   (holderName: string, code: string, validMinutes: number, help: HelpContacts): MailContent => {
     const warning =
       'If this was not you, do not share this code and contact the IT service desk straight away.';
     const paragraphs = [...lead(validMinutes), warning];
-    return render(subject, `Dear ${holderName},`, paragraphs, help, code);
+    return render(subject, `Dear ${holderName},`, paragraphs, help, code, codeLabel);
   };
 
 /** The email that carries the Smartcard Unlock Code during an unlock; `help` is the server's desk. */
@@ -75,23 +91,36 @@ export const registrationCodeMail = codeMailOf(
     'You are registering for the Smartcard Unlock Service. To confirm that this is your email address, enter the code below where you are registering.',
     `The code can be used once and expires in ${validMinutes} minutes.`,
   ],
+  'Confirmation code',
 );
 
-/** The notice sent once a card has been unlocked, or its forgotten passcode reset. */
+/**
+ * The notice sent once a card has been unlocked, or its forgotten passcode reset, with the "This
+ * wasn't me" link when it is on (its address and how many days it works).
+ */
 export function unlockedNoticeMail(
   holderName: string,
   at: Date,
   reason: 'unlock' | 'forgotten',
   help: HelpContacts,
+  notMe?: { readonly url: string; readonly validDays: number },
 ): MailContent {
-  const when = at.toISOString().replace('T', ' ').slice(0, 16);
   const forgotten = reason === 'forgotten';
   return render(
     forgotten ? 'Your Smartcard passcode has been reset' : 'Your Smartcard has been unlocked',
     `Dear ${holderName},`,
     [
-      `Your Smartcard was ${forgotten ? 'given a new passcode' : 'unlocked and given a new passcode'} with the Smartcard Unlock Service at ${when} UTC.`,
-      'If this was not you, contact the IT service desk straight away.',
+      `Your Smartcard was ${forgotten ? 'given a new passcode' : 'unlocked and given a new passcode'} with the Smartcard Unlock Service at ${ukTime(at)}.`,
+      ...(notMe === undefined
+        ? ['If this was not you, contact the IT service desk straight away.']
+        : [
+            {
+              lead: 'If this was not you, use this link to stop anyone unlocking your Smartcard with the service again, then contact the IT service desk straight away:',
+              url: notMe.url,
+              label: 'This wasn’t me',
+            },
+            `The link can be used once, and works for ${notMe.validDays} ${notMe.validDays === 1 ? 'day' : 'days'} after the unlock.`,
+          ]),
     ],
     help,
   );

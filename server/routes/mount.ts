@@ -35,7 +35,7 @@ export function expressPath(path: string): string {
 }
 
 /** The audit context of a request: the client address (after `trust proxy`) and the request id. */
-function requestContext(req: Request): RequestContext {
+export function requestContext(req: Request): RequestContext {
   return {
     sourceAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     requestId: requestIdOf(req),

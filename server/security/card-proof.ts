@@ -34,3 +34,20 @@ export function verifyCardSignature(
     return false;
   }
 }
+
+/**
+ * When a card's certificate expires (ISO 8601), or null for a bare public key, which has no expiry,
+ * or for bytes that are not a certificate at all.
+ */
+export function certificateNotAfter(der: Uint8Array): string | null {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(Buffer.from(der));
+  } catch {
+    return null;
+  }
+  // Node 20 has only the text form ("Mar  2 09:00:00 2027 GMT"); later versions add a Date.
+  const { validToDate } = certificate as { validToDate?: Date };
+  const at = validToDate ?? new Date(certificate.validTo);
+  return Number.isNaN(at.getTime()) ? null : at.toISOString();
+}

@@ -22,7 +22,10 @@ import type {
  * attempt, on one or several instances, cannot both win.
  */
 
-/** A condition on an attempt: its card has fewer than `max` failures (self-service not locked). */
+/**
+ * A condition on an attempt: its card has fewer than `max` failures and is not frozen ("This
+ * wasn't me"), so self-service may go on.
+ */
 export const cardNotLocked =
   (max: number) =>
   (eb: ExpressionBuilder<Database, 'attempts'>): Expression<SqlBool> =>
@@ -31,7 +34,8 @@ export const cardNotLocked =
         .selectFrom('cards')
         .select('cards.card_id')
         .whereRef('cards.card_id', '=', 'attempts.card_id')
-        .where('cards.failures', '<', max),
+        .where('cards.failures', '<', max)
+        .where('cards.frozen_at', 'is', null),
     );
 
 function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {

@@ -38,8 +38,18 @@ export function toCardRecord(row: Selectable<CardsTable>): CardRecord {
     registeredAt: row.registered_at,
     emailConfirmedAt: row.email_confirmed_at,
     lastUnlockAt: row.last_unlock_at,
+    frozen:
+      row.frozen_at === null ? null : { at: row.frozen_at, reason: row.frozen_reason ?? 'unknown' },
+    pivAuthNotAfter: row.piv_auth_not_after,
+    cardAuthNotAfter: row.card_auth_not_after,
   };
 }
+
+/** The certificates' expiry columns of an upsert: left out when the caller gives none. */
+const expiryColumns = (card: CardUpsert) =>
+  card.notAfter === undefined
+    ? {}
+    : { piv_auth_not_after: card.notAfter.pivAuth, card_auth_not_after: card.notAfter.cardAuth };
 
 const selectCard = preparedQuery((db, v: { cardId: string }) =>
   db.selectFrom('cards').selectAll().where('card_id', '=', v.cardId),
@@ -72,6 +82,7 @@ export async function upsertCard(
       ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),
+      ...expiryColumns(card),
       updated_at: now,
     })
     .where('card_id', '=', card.cardId)
@@ -86,6 +97,7 @@ export async function upsertCard(
       ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),
+      ...expiryColumns(card),
       puk_key_id: card.puk.keyId,
       puk_ciphertext: buf(card.puk.ciphertext),
       pending_puk_key_id: null,
@@ -217,6 +229,40 @@ export async function clearFailures(
     .updateTable('cards')
     .set({ failures: 0, updated_at: now })
     .where('card_id', '=', cardId)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/**
+ * Freezes the card's self-service unlock, keeping the first freeze's time and reason. True when
+ * this call froze it; false when it was frozen already or is unknown.
+ */
+export async function freezeCard(
+  db: Kysely<Database>,
+  cardId: string,
+  reason: string,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('cards')
+    .set({ frozen_at: now, frozen_reason: reason, updated_at: now })
+    .where('card_id', '=', cardId)
+    .where('frozen_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/** Lifts a freeze (the service desk). True when the card was frozen. */
+export async function unfreezeCard(
+  db: Kysely<Database>,
+  cardId: string,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('cards')
+    .set({ frozen_at: null, frozen_reason: null, updated_at: now })
+    .where('card_id', '=', cardId)
+    .where('frozen_at', 'is not', null)
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }

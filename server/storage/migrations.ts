@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { certificateNotAfter } from '../security/card-proof';
 
 /** Which engine a migration is written for: binary and identity columns differ. */
 export type DialectKind = 'sqlite' | 'postgres';
@@ -293,7 +294,60 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         await db.schema.alterTable('attempts').addColumn('code_channel', 'text').execute();
       },
     },
+    '0008-self-service-freeze': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // "This wasn't me" (issue 19): a card's frozen self-service, and each link's single use.
+        const add = async (trx: Kysely<unknown>) => {
+          await trx.schema.alterTable('cards').addColumn('frozen_at', 'text').execute();
+          await trx.schema.alterTable('cards').addColumn('frozen_reason', 'text').execute();
+          await trx.schema
+            .createTable('not_me_reports')
+            .addColumn('attempt_id', 'text', (c) => c.primaryKey())
+            .addColumn('card_id', 'text', (c) => c.notNull())
+            .addColumn('unlocked_at', 'text', (c) => c.notNull())
+            .addColumn('reported_at', 'text', (c) => c.notNull())
+            .execute();
+        };
+        await (kind === 'sqlite' ? db.transaction().execute(add) : add(db));
+      },
+    },
+    '0009-certificate-expiry': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // When each card's certificates expire (issue 19), read once here and at each import.
+        const add = async (trx: Kysely<unknown>) => {
+          for (const column of ['piv_auth_not_after', 'card_auth_not_after']) {
+            await trx.schema.alterTable('cards').addColumn(column, 'text').execute();
+          }
+          await fillCertificateExpiry(trx);
+        };
+        await (kind === 'sqlite' ? db.transaction().execute(add) : add(db));
+      },
+    },
   };
+}
+
+/** Cards read per batch when migration 0009 fills in the expiry of the cards already stored. */
+const EXPIRY_BATCH = 500;
+
+/** Migration 0009's fill: every stored card's certificate expiry, in batches by card id. */
+async function fillCertificateExpiry(db: Kysely<unknown>): Promise<void> {
+  let after = '';
+  for (;;) {
+    const { rows } = await sql<{
+      card_id: string;
+      piv_auth_der: Uint8Array;
+      card_auth_der: Uint8Array;
+    }>`SELECT card_id, piv_auth_der, card_auth_der FROM cards WHERE card_id > ${after}
+       ORDER BY card_id LIMIT ${EXPIRY_BATCH}`.execute(db);
+    for (const row of rows) {
+      await sql`UPDATE cards SET piv_auth_not_after = ${certificateNotAfter(row.piv_auth_der)},
+        card_auth_not_after = ${certificateNotAfter(row.card_auth_der)}
+        WHERE card_id = ${row.card_id}`.execute(db);
+    }
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < EXPIRY_BATCH) return;
+    after = last.card_id;
+  }
 }
 
 /** The in-code migration provider: the schema ships inside the server, no migration folder. */

@@ -16,11 +16,14 @@ import {
   clearRegistration,
   findAnswers,
   findCard,
+  freezeCard,
   recordFailure,
   replaceAnswerHash,
   replaceRegistration,
+  unfreezeCard,
   upsertCard,
 } from './card-repository';
+import { notMeReportedAt, recordNotMeReport } from './not-me-repository';
 import { recordWrongCode, reserveSend, spendCode, storeCode, undoSend } from './code-repository';
 import {
   commitPendingPuk,
@@ -72,6 +75,8 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
       clearRegistration: (cardId, now) => clearRegistration(db, cardId, now),
       recordFailure: (cardId, max, now) => recordFailure(db, cardId, max, now),
       clearFailures: (cardId, now) => clearFailures(db, cardId, now),
+      freeze: (cardId, reason, now) => freezeCard(db, cardId, reason, now),
+      unfreeze: (cardId, now) => unfreezeCard(db, cardId, now),
       reserveRelease: (cardId, day, max, now) => reserveRelease(db, cardId, day, max, now),
       pukReleasesOn: (cardId, day) => pukReleasesOn(db, cardId, day),
       setPendingPuk: (cardId, sealed, now) => setPendingPuk(db, cardId, sealed, now),
@@ -83,6 +88,10 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
     audit: {
       append: (entry) => appendAudit(db, entry),
       list: (filter) => listAudit(db, filter),
+    },
+    notMeReports: {
+      record: (report) => recordNotMeReport(db, report),
+      reportedAt: (attemptId) => notMeReportedAt(db, attemptId),
     },
   };
 }

@@ -14,6 +14,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   attempt_start_locks: AttemptStartLocksTable;
   audit_purge_control: AuditPurgeControlTable;
+  not_me_reports: NotMeReportsTable;
 }
 
 /** A card, its holder and its PUK (encrypted), with the card's lockout counter. */
@@ -37,6 +38,12 @@ export interface CardsTable {
   last_unlock_at: string | null;
   created_at: string;
   updated_at: string;
+  /** When self-service unlock was frozen, and why (`not-me`); both null when it is not. */
+  frozen_at: string | null;
+  frozen_reason: string | null;
+  /** When the 9A and 9E certificates expire; null for a bare public key, which has no expiry. */
+  piv_auth_not_after: string | null;
+  card_auth_not_after: string | null;
 }
 
 /** A registered answer: only its argon2id hash. */
@@ -137,4 +144,16 @@ interface AttemptStartLocksTable {
 interface AuditPurgeControlTable {
   id: number;
   purge_before: string | null;
+}
+
+/**
+ * The "This wasn't me" links used, one row per unlock (its attempt): the primary key makes each
+ * link single use, on every instance, whatever became of the attempt's own row.
+ */
+interface NotMeReportsTable {
+  attempt_id: string;
+  card_id: string;
+  /** The unlock's time, as its link carries it. */
+  unlocked_at: string;
+  reported_at: string;
 }

@@ -4,14 +4,16 @@ import { wording } from '../shared/wording';
 import { DevPanel } from './components/dev-panel';
 import { DiagnosticsLink, DiagnosticsScreen } from './components/diagnostics-screen';
 import { HelpContacts } from './components/help-contacts';
+import { MAIN_ID, PageHeader, SkipLink } from './components/page-header';
+import { ReaderAnnouncer } from './components/reader-announcer';
 import { selectDiagnosticsOpen } from './store/diagnostics-slice';
 import { useWizardStore } from './store/wizard-store';
 import { StepRouter } from './step-router';
 import { FailureStep } from './steps/failure-step';
 
 /**
- * The page frame: the NHS header, the current step, the development panel and the footer. The
- * diagnostics screen covers the step without unmounting it, so Back finds it as it was left.
+ * The page frame: the skip link, the NHS header, the current step, the development panel and the
+ * footer. The diagnostics screen covers the step without unmounting it, so Back finds it as it was.
  */
 export function App() {
   const { connection, connectionError, version, load, connect } = useWizardStore(
@@ -34,15 +36,11 @@ export function App() {
 
   return (
     <>
-      <header className="nhsuk-header" role="banner">
-        <div className="nhsuk-header__container nhsuk-width-container">
-          <div className="nhsuk-header__service">
-            <span className="nhsuk-header__service-name">{service.centre}</span>
-          </div>
-        </div>
-      </header>
+      <SkipLink />
+      <PageHeader />
       <div className="nhsuk-width-container">
-        <main className="nhsuk-main-wrapper" id="main-content">
+        <main className="nhsuk-main-wrapper" id={MAIN_ID}>
+          <ReaderAnnouncer />
           <div className="nhsuk-grid-row">
             <div className="nhsuk-grid-column-two-thirds">
               {diagnosticsOpen ? <DiagnosticsScreen /> : null}

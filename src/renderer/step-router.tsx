@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { firstStepOf, stepOf } from './store/flow-slice';
+import { firstStepOf, soleContact, stepOf } from './store/flow-slice';
 import { useWizardStore } from './store/wizard-store';
 import { BusyStep } from './steps/busy-step';
 import { ChangePasscodeStep } from './steps/change-passcode-step';
@@ -12,11 +12,12 @@ import { NewPasscodeStep } from './steps/new-passcode-step';
 import { QuestionsStep } from './steps/questions-step';
 import { RegisterLoginStep } from './steps/register-login-step';
 import { RegisterQuestionsStep } from './steps/register-questions-step';
+import { ReinsertCardStep } from './steps/reinsert-card-step';
 import { StartStep } from './steps/start-step';
 
 /**
  * Picks the screen for the current FlowView, in the order of the flow's step list from the main
- * process: the holder confirmation a step asks for first, and the passcode log-in a first step
+ * process: the holder's warning a step asks for first, and the passcode log-in a first step
  * needs (for 'idle', and again after a wrong passcode). Ends with an exhaustiveness check.
  */
 export function StepRouter() {
@@ -34,8 +35,15 @@ export function StepRouter() {
   const logIn = (fromView: typeof actionError | undefined) => (
     <RegisterLoginStep key="register-login" error={error(fromView)} />
   );
-  if (step?.confirmHolder === true && !holderConfirmed && 'holderName' in view) {
-    return <HolderStep key="holder" holderName={view.holderName} />;
+  // A step marked confirmHolder warns whose card it is before anything is sent: on its own form
+  // (the questions, as in the seed; the choice of contact), or alone when there is nothing to fill.
+  const warnHolder =
+    step?.confirmHolder === true && !holderConfirmed && 'holderName' in view
+      ? view.holderName
+      : null;
+  const sole = soleContact(view);
+  if (warnHolder !== null && sole !== null) {
+    return <HolderStep key="holder" holderName={warnHolder} contact={sole} />;
   }
 
   switch (view.kind) {
@@ -48,7 +56,14 @@ export function StepRouter() {
     case 'register-questions':
       return <RegisterQuestionsStep key={view.kind} view={view} error={error(view.error)} />;
     case 'unlock-channel':
-      return <ChannelStep key={view.kind} view={view} error={error(view.error)} />;
+      return (
+        <ChannelStep
+          key={view.kind}
+          view={view}
+          error={error(view.error)}
+          warnHolder={warnHolder}
+        />
+      );
     case 'unlock-code':
     case 'register-code':
       return (
@@ -75,6 +90,8 @@ export function StepRouter() {
       return <ChangePasscodeStep key={view.kind} view={view} error={error(view.error)} />;
     case 'change-done':
       return <DoneStep key={view.kind} journey="change" holderName="" />;
+    case 'reinsert-card':
+      return <ReinsertCardStep key={view.kind} error={error(view.error)} />;
     case 'failed':
       return first?.input === 'passcode' && view.error.code === 'PASSCODE_WRONG' ? (
         logIn(view.error)

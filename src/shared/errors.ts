@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'CARD_NOT_REGISTERED',
   'CARD_UNKNOWN',
   'SELF_SERVICE_LOCKED',
+  'SELF_SERVICE_FROZEN',
+  'CERTIFICATE_EXPIRED',
   'ANSWERS_WRONG',
   'CODE_WRONG',
   'CODE_EXPIRED',
@@ -45,6 +47,10 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'VALIDATION_FAILED',
   'NOT_FOUND',
+  // The "This wasn't me" link of the unlock notice (the server's own pages)
+  'NOT_ME_LINK_INVALID',
+  'NOT_ME_LINK_EXPIRED',
+  'NOT_ME_ALREADY_REPORTED',
   // Transport and app
   'SERVER_UNREACHABLE',
   'SERVER_ERROR',

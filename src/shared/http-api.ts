@@ -235,6 +235,8 @@ export const registrationProofResponseSchema = z
       .min(QUESTION_CATALOGUE_SIZE.min)
       .max(QUESTION_CATALOGUE_SIZE.max),
     questionsRequired: z.number().int().min(QUESTIONS_REQUIRED.min).max(QUESTIONS_REQUIRED.max),
+    /** Told only after the 9A proof: registering again replaces the holder's answers. */
+    alreadyRegistered: z.boolean(),
   })
   .strict();
 

@@ -111,6 +111,8 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
       maskedEmail: z.string(),
       catalogue: z.array(questionSchema),
       questionsRequired: z.number().int().min(QUESTIONS_REQUIRED.min).max(QUESTIONS_REQUIRED.max),
+      /** The holder is registered already: the screen warns that their answers will be replaced. */
+      alreadyRegistered: z.boolean(),
       error: appErrorSchema.optional(),
     })
     .strict(),
@@ -132,6 +134,8 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('change-done') }).strict(),
+  // The card was removed where the attempt can wait: the same card and Continue resume it.
+  z.object({ kind: z.literal('reinsert-card'), error: appErrorSchema.optional() }).strict(),
   z.object({ kind: z.literal('failed'), error: appErrorSchema, canRetry: z.boolean() }).strict(),
 ]);
 export type FlowView = z.infer<typeof flowViewSchema>;
@@ -309,6 +313,8 @@ export const IPC_INVOKE = {
     response: flowViewSchema,
   },
   'flow:cancel': { method: 'flowCancel', request: empty, response: flowViewSchema },
+  /** Continue once the card is back: the same card resumes the paused attempt. */
+  'flow:resume': { method: 'flowResume', request: empty, response: flowViewSchema },
   'mock:control': {
     method: 'mockControl',
     request: z.object({ action: z.enum(['insert', 'remove', 'lock']) }).strict(),

@@ -40,7 +40,10 @@ const LEADS_TO_PASSCODE =
 const MAIL_NOT_SENT = 'The email with your code could not be sent just now.';
 const MAIL_RETRY = 'Wait a minute and press Resend code. You will not need to start again.';
 const NO_MORE_SENDS = 'No more codes can be sent for this attempt.';
+const CHECK_AND_UNLOCK = 'They will check who you are and unlock your Smartcard.';
 const NOT_ALLOWED_DIGITS = 'Your passcode must use the numbers 0 to 9 only.';
+// The card takes printable ASCII only: what a UK keyboard offers beyond it is named, £ included.
+const PASSCODE_REFUSES = 'You cannot use spaces, accented letters (such as é) or the £ sign.';
 const DIAGNOSTICS_CHECKING = 'Checking the card reader and the Smartcard Unlock Service';
 const SERVER_HEADING = 'Smartcard Unlock Service';
 const REGISTER_BUTTON = 'Register for Smartcard Unlock';
@@ -58,6 +61,7 @@ export const EN: Wording = {
   service: {
     name: SERVICE_NAME,
     centre: 'Smartcard Service Centre',
+    logo: 'NHS',
     pageTitle: (title) => (title === SERVICE_NAME ? SERVICE_NAME : `${title} - ${SERVICE_NAME}`),
     loading: `Loading ${SERVICE_NAME}…`,
     version: (version) => ` version ${version}`,
@@ -119,7 +123,7 @@ export const EN: Wording = {
       title: 'Your Smartcard was removed',
       message:
         'Your smartcard was removed, so this attempt has ended safely. Your card has lost no tries.',
-      nextStep: 'Insert your smartcard again and press Start.',
+      nextStep: 'Insert your smartcard again and press Retry.',
     },
     CARD_NOT_PIV: {
       title: 'This card cannot be unlocked here',
@@ -130,7 +134,7 @@ export const EN: Wording = {
       title: 'Your Smartcard is not locked',
       message: 'Your smartcard is not locked, so it does not need unlocking.',
       nextStep:
-        'You can log in with your usual passcode, or register for the Smartcard Unlock Service.',
+        'You can log in with your usual passcode. If you have not registered for the Smartcard Unlock Service yet, you can register now.',
     },
     CARD_LOCKED: {
       title: 'Your Smartcard is locked',
@@ -176,10 +180,23 @@ export const EN: Wording = {
       nextStep: callDesk,
     },
     SELF_SERVICE_LOCKED: {
-      title: 'Self-service unlock is locked for your Smartcard',
+      title: 'You cannot unlock your Smartcard yourself',
       message:
-        'Self-service unlock is locked for this smartcard after too many wrong answers or codes.',
-      nextStep: (w) => `${callDesk(w)} They can unlock your card and clear the lock.`,
+        'There were too many wrong answers or codes for this Smartcard. To keep it safe, only the IT service desk can unlock it now.',
+      nextStep: (w) => `${callDesk(w)} ${CHECK_AND_UNLOCK}`,
+    },
+    SELF_SERVICE_FROZEN: {
+      title: 'Self-service unlock is frozen for your Smartcard',
+      message:
+        'Someone reported that an unlock of this smartcard was not them, so self-service unlock is frozen for it.',
+      nextStep: (w) =>
+        `${callDesk(w)} They will check who you are, can unlock your card and can turn self-service unlock back on.`,
+    },
+    CERTIFICATE_EXPIRED: {
+      title: 'Your Smartcard’s certificate has expired',
+      message: 'The certificate on this smartcard has expired, so it cannot be used to log in.',
+      nextStep: (w) =>
+        `Take your Smartcard to your Registration Authority (RA) to have it renewed. It cannot be unlocked or used to log in until then. If you do not know where your RA is, call ${w.desk}.`,
     },
     ANSWERS_WRONG: {
       title: 'Your answers did not match',
@@ -260,8 +277,10 @@ export const EN: Wording = {
     },
     PUK_RELEASE_LIMIT: {
       title: 'Your Smartcard has been unlocked too often today',
-      message: 'This smartcard has been unlocked too many times today.',
-      nextStep: callDesk,
+      message:
+        'This smartcard has been unlocked as many times today as the service allows, so it cannot be unlocked here again today.',
+      nextStep: (w) =>
+        `You can unlock it here again tomorrow. If you need it unlocked today, call ${w.deskOrVisit}.`,
     },
     RATE_LIMITED: {
       title: 'Too many requests',
@@ -277,6 +296,25 @@ export const EN: Wording = {
       title: 'This attempt has ended',
       message: 'That was not found.',
       nextStep: 'Press Start to begin again.',
+    },
+    // The pages of the unlock notice's "This wasn't me" link, read on the holder's phone or PC.
+    NOT_ME_LINK_INVALID: {
+      title: 'This link does not work',
+      message: 'This link is not complete, or it is not one we sent.',
+      nextStep: (w) =>
+        `Check that you opened the whole link from your unlock notice. If an unlock of your Smartcard was not you, call ${w.deskOrVisit} straight away.`,
+    },
+    NOT_ME_LINK_EXPIRED: {
+      title: 'This link has expired',
+      message: 'The link in your unlock notice has expired, so it cannot be used any more.',
+      nextStep: (w) =>
+        `If an unlock of your Smartcard was not you, call ${w.deskOrVisit} straight away.`,
+    },
+    NOT_ME_ALREADY_REPORTED: {
+      title: 'This unlock has already been reported',
+      message:
+        'This unlock has already been reported as not you, so self-service unlock is frozen for your smartcard.',
+      nextStep: (w) => `Call ${w.deskOrVisit} if you have not done so already.`,
     },
     SERVER_UNREACHABLE: {
       title: 'The Smartcard Unlock Service cannot be reached',
@@ -330,6 +368,7 @@ export const EN: Wording = {
     cancel: 'Cancel',
     getHelp: 'Get help',
     errorSummaryTitle: 'There is a problem',
+    skipLink: 'Skip to main content',
     errorPrefix: 'Error: ',
     importantPrefix: 'Important: ',
     informationPrefix: 'Information: ',
@@ -384,6 +423,7 @@ export const EN: Wording = {
     heading: 'Smartcard reader',
     checking: 'Checking the Smartcard reader…',
     noCard: 'There is no Smartcard in the reader.',
+    removed: 'Your Smartcard was taken out of the reader.',
     noCardNext: 'Insert your Smartcard.',
     cardPresent: (reader) =>
       `Your Smartcard is in the reader${reader === null ? '' : ` (${reader})`}.`,
@@ -400,8 +440,24 @@ export const EN: Wording = {
       holderName,
       '. If this is not you please do not proceed. To do so will result in disciplinary action.',
     ],
-    confirm: 'This is my Smartcard, continue',
+    sendHeading: 'Get your Smartcard Unlock Code',
+    willSend: (channel, maskedAddress) => [
+      `We will send a Smartcard Unlock Code by ${BY[channel]} to `,
+      maskedAddress,
+      '.',
+    ],
+    confirm: 'This is my Smartcard, send the code',
     notMine: 'This is not my Smartcard',
+  },
+
+  reinsert: {
+    heading: 'Insert your Smartcard again',
+    kept: 'Your Smartcard was taken out of the reader. What you have done so far is kept for a few minutes, so you do not need to do it again.',
+    sameCard:
+      'Put the same Smartcard back in the reader and press Continue. If you put in a different Smartcard, you will start again with that card.',
+    waiting: 'There is no Smartcard in the reader yet.',
+    cardBack: 'There is a Smartcard in the reader. Press Continue when you are ready.',
+    continueButton: 'Continue',
   },
 
   questions: {
@@ -416,6 +472,9 @@ export const EN: Wording = {
 
   registerQuestions: {
     heading: 'Choose your security questions',
+    alreadyRegisteredHeading: 'You are already registered',
+    alreadyRegistered:
+      'Registering again replaces your security questions and answers. Your old answers stop working once you confirm your email address with the code we send. To keep them, press Cancel.',
     lead: (holderName, n) =>
       `${holderName}, choose ${n} different security ${n === 1 ? 'question' : 'questions'} and answer them. You will be asked these questions when you unlock your Smartcard, so choose answers you will remember.`,
     sendTo: (maskedEmail) => [
@@ -476,6 +535,10 @@ export const EN: Wording = {
     sendsLeft: (n) => `You can ask for ${plural(n, 'more code', 'more codes')}.`,
     noMoreSends: NO_MORE_SENDS,
     resendButton: 'Resend code',
+    spentNext:
+      'You need a new code. Press Resend code when it becomes available below, then type the new code.',
+    spentNoSends: (desk) =>
+      `${NO_MORE_SENDS} Press Start again to begin a new attempt with a new code, or call ${desk}.`,
   },
 
   passcode: {
@@ -489,7 +552,7 @@ export const EN: Wording = {
     policy: ({ minLength, maxLength, digitsOnly }) =>
       digitsOnly
         ? `Your passcode must be ${minLength} to ${maxLength} numbers long, using the numbers 0 to 9 only.`
-        : `Your passcode must be ${minLength} to ${maxLength} characters long. You can use letters, numbers or special characters, or a mixture of them. Spaces and accented letters are not allowed.`,
+        : `Your passcode must be ${minLength} to ${maxLength} characters long. You can use letters, numbers and special characters, or a mixture of them. ${PASSCODE_REFUSES}`,
     problem: (problem, policy) => {
       switch (problem) {
         case 'empty':
@@ -501,7 +564,7 @@ export const EN: Wording = {
         case 'not-allowed-character':
           return policy.digitsOnly
             ? NOT_ALLOWED_DIGITS
-            : 'Your passcode can only use letters A to Z, numbers and the special characters on a UK keyboard. Spaces and accented letters are not allowed.';
+            : 'Your passcode can only use letters A to Z, numbers and special characters such as ! # or @, not spaces, accented letters or £.';
         case 'digits-only':
           return NOT_ALLOWED_DIGITS;
         case 'confirmation-empty':
@@ -604,6 +667,9 @@ export const EN: Wording = {
     notLockedCodeOnly: 'You can log in with your usual passcode.',
     callDesk: (phone) => [`Call ${DESK} on `, phone, '.'],
     callDeskWithoutNumber: `Call ${DESK}.`,
+    lockedThen: (walkIn) =>
+      walkIn === null ? CHECK_AND_UNLOCK : `${CHECK_AND_UNLOCK} You can also visit ${walkIn}.`,
+    finish: 'Finish',
     errorCode: (code) => ['If you call the service desk, tell them this error code: ', code, ''],
     settingHeading: 'The setting at fault',
     settingProblem: (setting, source, fix) => [
@@ -616,6 +682,16 @@ export const EN: Wording = {
   bridgeLost: {
     message: 'The connection to Smartcard Unlock was lost.',
     nextStep: 'Reload the page. If it keeps happening, close Smartcard Unlock and open it again.',
+  },
+
+  bridgeConnect: {
+    heading: 'Open Smartcard Unlock from its own address',
+    lead: 'This address is missing the key that connects this page to Smartcard Unlock. A new tab, a bookmark or a typed address does not carry the key.',
+    steps: [
+      'Go to the window where you started Smartcard Unlock (npm start). It printed an address that ends with #token= and a key.',
+      'Open that whole address in a browser on this computer, or press it again if the window shows it as a link.',
+      'The key changes each time Smartcard Unlock starts: after a restart, use the new address it printed.',
+    ],
   },
 
   diagnostics: {
@@ -737,5 +813,11 @@ export const EN: Wording = {
     insert: 'Insert card',
     remove: 'Remove card',
     lock: 'Lock card',
+    done: {
+      insert: 'The virtual card is in the reader.',
+      remove: 'The virtual card is out of the reader.',
+      lock: 'The virtual card is locked: three wrong passcodes were typed on it.',
+    },
+    failed: (button, message) => `${button} did not work. ${message}`,
   },
 };

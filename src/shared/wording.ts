@@ -31,6 +31,8 @@ export interface Wording {
     readonly name: string;
     /** The seed's site name: the header of every screen and the signature of every email. */
     readonly centre: string;
+    /** The NHS logo's text alternative in the header. */
+    readonly logo: string;
     /** A step's window title. */
     readonly pageTitle: (stepTitle: string) => string;
     readonly loading: string;
@@ -44,6 +46,8 @@ export interface Wording {
     readonly cancel: string;
     readonly getHelp: string;
     readonly errorSummaryTitle: string;
+    /** The first link of every screen, to the step past the header. */
+    readonly skipLink: string;
     /** Visually hidden prefixes of the design system's components. */
     readonly errorPrefix: string;
     readonly importantPrefix: string;
@@ -79,6 +83,8 @@ export interface Wording {
     readonly heading: string;
     readonly checking: string;
     readonly noCard: string;
+    /** Announced on any screen when the card is taken out. */
+    readonly removed: string;
     readonly noCardNext: string;
     readonly cardPresent: (readerName: string | null) => string;
     readonly cardPresentNext: string;
@@ -86,11 +92,25 @@ export interface Wording {
     readonly readerLabel: (readerName: string, hasCard: boolean) => string;
     readonly useReader: string;
   };
+  /** The seed's warning naming the holder; its callout's heading is `heading`. */
   readonly holder: {
     readonly heading: string;
     readonly warning: (holderName: string) => Emphasised;
+    /** One contact and no questions: the page that says where the code will go, before it goes. */
+    readonly sendHeading: string;
+    readonly willSend: (channel: DeliveryChannel, maskedAddress: string) => Emphasised;
     readonly confirm: string;
     readonly notMine: string;
+  };
+  /** The card was taken out where the attempt can wait: the same card and Continue resume it. */
+  readonly reinsert: {
+    readonly heading: string;
+    readonly kept: string;
+    readonly sameCard: string;
+    /** What the screen says of the reader: no card yet, or a card to go on with. */
+    readonly waiting: string;
+    readonly cardBack: string;
+    readonly continueButton: string;
   };
   readonly questions: {
     readonly heading: string;
@@ -104,6 +124,9 @@ export interface Wording {
   };
   readonly registerQuestions: {
     readonly heading: string;
+    /** Before the questions of a holder registered already: their answers will be replaced. */
+    readonly alreadyRegisteredHeading: string;
+    readonly alreadyRegistered: string;
     readonly lead: (holderName: string, questionsRequired: number) => string;
     readonly sendTo: (maskedEmail: string) => Emphasised;
     readonly legend: (number: number) => string;
@@ -152,6 +175,9 @@ export interface Wording {
     readonly sendsLeft: (sendsLeft: number) => string;
     readonly noMoreSends: string;
     readonly resendButton: string;
+    /** A code typed wrongly too often: what to do, with sends left or without (`desk` names it). */
+    readonly spentNext: string;
+    readonly spentNoSends: (desk: string) => string;
   };
   readonly passcode: {
     readonly heading: string;
@@ -222,6 +248,10 @@ export interface Wording {
     readonly notLockedCodeOnly: string;
     readonly callDesk: (phone: string) => Emphasised;
     readonly callDeskWithoutNumber: string;
+    /** Self-service locked: what the desk does, then the walk-in (null: not known). */
+    readonly lockedThen: (walkIn: string | null) => string;
+    /** The one button where starting again cannot help: back to the start screen. */
+    readonly finish: string;
     readonly errorCode: (code: string) => Emphasised;
     readonly settingHeading: string;
     /** The bad setting, where it was set and its fix: the same on both screens that show it. */
@@ -229,6 +259,12 @@ export interface Wording {
   };
   /** The browser bridge's own error when the page loses the app (browser mode only). */
   readonly bridgeLost: { readonly message: string; readonly nextStep: string };
+  /** Browser mode's page for its address without the token (a new tab, a bookmark). */
+  readonly bridgeConnect: {
+    readonly heading: string;
+    readonly lead: string;
+    readonly steps: readonly string[];
+  };
   readonly diagnostics: {
     readonly title: string;
     readonly back: string;
@@ -318,6 +354,9 @@ export interface Wording {
     readonly insert: string;
     readonly remove: string;
     readonly lock: string;
+    /** What each control did, said in the panel's status. */
+    readonly done: Readonly<Record<'insert' | 'remove' | 'lock', string>>;
+    readonly failed: (button: string, message: string) => string;
   };
 }
 

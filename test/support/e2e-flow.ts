@@ -24,15 +24,13 @@ export async function waitForCardReady(page: Page): Promise<void> {
     .toMatch(/Your Smartcard is in the reader/);
 }
 
-/** Start → the holder warning → confirm: ends on the questions screen. */
+/** Start: ends on the questions screen, whose one warning (the seed's) names the holder. */
 export async function startAndConfirmHolder(page: Page, card: TestCard): Promise<void> {
   await page.getByRole('button', { name: 'Start', exact: true }).click();
-  await page.getByRole('button', { name: 'This is my Smartcard, continue' }).waitFor();
+  await page.getByRole('heading', { name: 'Security Questions' }).waitFor();
   await expect
     .poll(() => page.locator('main').innerText(), { timeout: SCREEN_WAIT_MS })
     .toContain(card.holderName);
-  await page.getByRole('button', { name: 'This is my Smartcard, continue' }).click();
-  await page.getByRole('heading', { name: 'Security Questions' }).waitFor();
 }
 
 /** Fills each question on screen with the known answer (or `wrong`) and presses Next. */

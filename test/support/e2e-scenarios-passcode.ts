@@ -120,7 +120,6 @@ export const passcodeScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
     await failureHeading(page, 'Your Smartcard is not locked');
     await page.getByRole('button', { name: 'I have forgotten my passcode' }).click();
 
-    await page.getByRole('button', { name: 'This is my Smartcard, continue' }).click();
     await page.getByRole('heading', { name: 'Security Questions' }).waitFor();
     const mails = stack().smtp.received.length;
     await answerQuestions(page);

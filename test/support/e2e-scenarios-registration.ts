@@ -74,7 +74,6 @@ export const registrationScenarios: E2eScenarioGroup = ({ prefix, stack, openApp
     const { page, logs } = await openApp('registered-unlock');
     await waitForCardReady(page);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await page.getByRole('button', { name: 'This is my Smartcard, continue' }).click();
     await page.getByRole('heading', { level: 1, name: 'Security Questions' }).waitFor();
     // The holder's own questions, not the ones every other test card has.
     for (const { match } of CHOSEN) await expect(page.getByLabel(match).count()).resolves.toBe(1);

@@ -18,6 +18,7 @@ import {
 } from './e2e-pcsc-check';
 import {
   e2eSkipReason,
+  KNOWN_ANSWERS,
   SCREEN_WAIT_MS,
   startE2eStack,
   type E2eDatabase,
@@ -103,13 +104,11 @@ export function defineScenarios(
       await waitForCardReady(page);
       await screen(page, prefix, 'start');
       await page.getByRole('button', { name: 'Start', exact: true }).click();
-      await page.getByRole('button', { name: 'This is my Smartcard, continue' }).waitFor();
+      await page.getByRole('heading', { name: 'Security Questions' }).waitFor();
+      // The seed's one warning, on the questions screen: the holder's name, and do not proceed.
       const holderText = await page.locator('main').innerText();
       expect(holderText).toContain(card.holderName);
       expect(holderText).toContain('If this is not you please do not proceed');
-      await screen(page, prefix, 'holder-warning');
-      await page.getByRole('button', { name: 'This is my Smartcard, continue' }).click();
-      await page.getByRole('heading', { name: 'Security Questions' }).waitFor();
       await screen(page, prefix, 'questions');
       const mails = stack.smtp.received.length;
       await answerQuestions(page);
@@ -144,7 +143,7 @@ export function defineScenarios(
       await answerQuestions(page, true);
       await page.getByRole('alert').filter({ hasText: 'did not match' }).waitFor();
       await answerQuestions(page, true);
-      await failureHeading(page, 'Self-service unlock is locked for your Smartcard');
+      await failureHeading(page, 'You cannot unlock your Smartcard yourself');
       expect(await page.locator('main').innerText()).toContain('x4050');
       await screen(page, prefix, 'self-service-locked');
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
@@ -164,6 +163,28 @@ export function defineScenarios(
       await startAndConfirmHolder(app.page, card);
       return { card, app, page: app.page };
     };
+
+    it('in browser mode, shows the same screen after a reload (asking first when something is typed), and Back stays in the app', async () => {
+      const { page } = await lockedCardOnQuestions('reload-and-back');
+      const questions = page.getByRole('heading', { name: 'Security Questions' });
+      const first = page.getByLabel(KNOWN_ANSWERS[0].match);
+      await first.fill('Ford');
+      const asked = page.waitForEvent('dialog');
+      const reloading = page.reload().catch(() => undefined);
+      const dialog = await asked;
+      expect(dialog.type()).toBe('beforeunload');
+      await dialog.accept();
+      await reloading;
+      await questions.waitFor();
+      expect(await first.inputValue()).toBe('');
+      await first.click();
+      await page.goBack();
+      await questions.waitFor();
+      expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const mails = stack.smtp.received.length;
+      await answerQuestions(page);
+      await codeFromMail(stack, page, mails);
+    });
 
     it('accepts the right answers after a wrong submission', async () => {
       const { page } = await lockedCardOnQuestions('answers-wrong-then-right');
@@ -205,7 +226,7 @@ export function defineScenarios(
         ['abc', 'abc', 'must be at least 4 characters long'],
         ['abcdefghi', 'abcdefghi', 'must be no more than 8 characters long'],
         ['Zq7!rT2x', 'Zq7!rT2y', 'The two passcodes are not the same'],
-        ['pässw0rd', 'pässw0rd', 'Spaces and accented letters are not allowed'],
+        ['pässw0rd', 'pässw0rd', 'not spaces, accented letters or £'],
       ];
       for (const [passcode, confirm, message] of rules) {
         await setPasscode(page, passcode, confirm);
@@ -232,20 +253,18 @@ export function defineScenarios(
       expect(await passcodeTriesLeft(stack.pcscd.env)).toBe('6983');
     });
 
-    it('ends the attempt safely when the card is pulled at each step, and the card loses no tries', async () => {
-      const steps = ['holder', 'questions', 'code', 'new-passcode'] as const;
+    it('keeps the attempt when the card is pulled at each step, resumes it with Continue once the card is back, and the card loses no tries', async () => {
+      const steps = ['questions', 'code', 'new-passcode'] as const;
       const card = await stack.newCard({ register: true });
       await lockWithWrongPasscodes(stack.pcscd.env);
       for (const step of steps) {
         const app = await openApp(`card-pulled-${step}`);
         const { page } = app;
+        const questions = page.getByRole('heading', { name: 'Security Questions' });
+        const onQuestions = () => questions.waitFor();
         await waitForCardReady(page);
         await page.getByRole('button', { name: 'Start', exact: true }).click();
-        await page.getByRole('button', { name: 'This is my Smartcard, continue' }).waitFor();
-        if (step !== 'holder') {
-          await page.getByRole('button', { name: 'This is my Smartcard, continue' }).click();
-          await page.getByRole('heading', { name: 'Security Questions' }).waitFor();
-        }
+        await onQuestions();
         if (step === 'code' || step === 'new-passcode') {
           const mails = stack.smtp.received.length;
           await answerQuestions(page);
@@ -258,8 +277,10 @@ export function defineScenarios(
         const mark = card.process.mark();
         card.process.send('remove');
         await card.process.waitForLine(/^Card removed/, mark);
-        await failureHeading(page, 'Your Smartcard was removed');
-        if (step === 'holder') await screen(page, prefix, 'card-removed');
+        await page
+          .getByRole('heading', { level: 1, name: 'Insert your Smartcard again' })
+          .waitFor();
+        if (step === 'questions') await screen(page, prefix, 'reinsert-card');
         const back = card.process.mark();
         card.process.send('insert');
         await card.process.waitForLine(/^Card inserted/, back);
@@ -271,31 +292,36 @@ export function defineScenarios(
           .toBe('6983');
         expect(card.chip().pukTriesLeft).toBe(3);
         expect(await verifyPasscode(stack.pcscd.env, card.passcode)).toBe('6983');
+        // The screen notices the card, and Continue goes back to where the holder was.
+        await page.getByText('There is a Smartcard in the reader.', { exact: false }).waitFor();
+        await page.getByRole('button', { name: 'Continue', exact: true }).click();
+        const resumed = {
+          questions: { waitFor: onQuestions },
+          code: page.getByRole('heading', { name: 'Smartcard Unlock Code', level: 1 }),
+          'new-passcode': page.getByRole('heading', { name: 'Set a new passcode' }),
+        }[step];
+        await resumed.waitFor();
         await app.close();
       }
     });
 
     /**
-     * After Retry: through whichever screens the app shows (the holder check, the questions) to
-     * the code, acting on what each screen says; a failure screen fails the test with its text.
+     * After Retry: through whichever screens the app shows (the questions) to the code, acting on
+     * what each screen says; a failure screen fails the test with its text.
      */
     const continueToCode = async (page: Page, since: number): Promise<string> => {
-      const holder = page.getByRole('button', { name: 'This is my Smartcard, continue' });
       const questions = page.getByRole('heading', { name: 'Security Questions' });
       const code = page.getByRole('heading', { name: 'Smartcard Unlock Code', level: 1 });
       const failed = page.getByText('tell them this error code');
       for (;;) {
-        await holder.or(questions).or(code).or(failed).first().waitFor();
+        await questions.or(code).or(failed).first().waitFor();
         if (await code.isVisible()) return codeFromMail(stack, page, since);
         if (await failed.isVisible()) {
           throw new Error(
             `a failure screen instead of the code:\n${await page.locator('main').innerText()}`,
           );
         }
-        if (await holder.isVisible()) {
-          await holder.click();
-          await holder.waitFor({ state: 'hidden' });
-        } else if (await questions.isVisible()) {
+        if (await questions.isVisible()) {
           await answerQuestions(page);
           await questions.waitFor({ state: 'hidden' });
         }

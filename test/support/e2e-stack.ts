@@ -156,7 +156,7 @@ export function ensureRendererBuilt(): void {
 
 /** The code in an unlock or registration mail, without the spaces added for reading. */
 export function codeInMail(mail: ReceivedMail): string {
-  const match = /Smartcard Unlock Code: ([A-Z0-9 -]+)/.exec(mail.text);
+  const match = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9 -]+)/.exec(mail.text);
   if (match?.[1] === undefined) throw new Error(`the mail carries no code:\n${mail.text}`);
   return match[1].replace(/[\s-]/g, '');
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { unblockSequence } from '../../src/main/card/piv-client';
 import type {
   CardError,
@@ -7,6 +8,8 @@ import type {
   UnblockRequest,
   UnblockStep,
 } from '../../src/main/card/types';
+import { selfSignedCertificate } from '../../src/main/card/virtual/certificate';
+import { privateScalar, signDigest } from '../../src/main/card/virtual/ecdsa-p256';
 import { err, ok } from '../../src/shared/result';
 
 type Command =
@@ -20,10 +23,31 @@ type Command =
   | 'resetRetryCounter'
   | 'sign';
 
+/** A slot's key pair and certificate, made once per slot (P-256 key generation is the slow part). */
+interface SlotKey {
+  readonly privateKey: KeyObject;
+  readonly certificate: Uint8Array;
+}
+
+/** A new P-256 key and its self-signed certificate, as a card's slot holds them. */
+export function makeSlotKey(commonName = 'Fake PIV card'): SlotKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const notBefore = new Date('2026-01-01T00:00:00Z');
+  const notAfter = new Date('2036-01-01T00:00:00Z');
+  const certificate = selfSignedCertificate({
+    privateKey,
+    publicKey,
+    commonName,
+    notBefore,
+    notAfter,
+  });
+  return { privateKey, certificate };
+}
+
 /**
  * A small in-test PIV card for the runner's unit tests: the PIV rules the flows rely on (tries,
- * blocking, PUK change and reset) and nothing else. Signatures are placeholders that record the
- * digest; the integration tests use card-core's virtual card, which signs for real.
+ * blocking, PUK change and reset) and nothing else. It signs for real with its own keys (`keys`,
+ * shared to make a copy of a card) and records each digest it signed.
  */
 export class FakePivCard implements PivUnlockCard {
   pin: string;
@@ -37,10 +61,20 @@ export class FakePivCard implements PivUnlockCard {
   /** Runs before each command: a test removes the card at a chosen point. */
   beforeCommand: (command: Command) => void = () => undefined;
 
+  /** The card's keys by slot: another card given the same ones is the same card to a verifier. */
+  readonly keys: Readonly<Record<PivKeySlot, SlotKey>>;
+
   constructor(
     readonly cardId: string,
-    options: { pin: string; puk: string; pinTries?: number; pukTries?: number },
+    options: {
+      pin: string;
+      puk: string;
+      pinTries?: number;
+      pukTries?: number;
+      keys?: Readonly<Record<PivKeySlot, SlotKey>>;
+    },
   ) {
+    this.keys = options.keys ?? { '9A': makeSlotKey(), '9E': makeSlotKey() };
     this.pin = options.pin;
     this.puk = options.puk;
     this.pinTries = options.pinTries ?? 3;
@@ -64,8 +98,8 @@ export class FakePivCard implements PivUnlockCard {
   readCardId() {
     return this.run('readCardId', () => ok(this.cardId));
   }
-  readCertificate(_slot: PivKeySlot) {
-    return this.run('readCertificate', () => ok(new Uint8Array([0x30, 0x00])));
+  readCertificate(slot: PivKeySlot) {
+    return this.run('readCertificate', () => ok(this.keys[slot].certificate));
   }
   passcodeStatus() {
     return this.run('passcodeStatus', () =>
@@ -136,7 +170,7 @@ export class FakePivCard implements PivUnlockCard {
       if (slot === '9A' && !this.verified)
         return err({ code: 'security-status', statusWord: 0x6982 });
       this.signed.push({ slot, digest });
-      return ok(new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01]));
+      return ok(signDigest(privateScalar(this.keys[slot].privateKey), digest));
     });
   }
 }

@@ -119,6 +119,7 @@ export function fakeServerClient(options: {
           { id: 'q3', text: 'School?' },
         ],
         questionsRequired: 2,
+        alreadyRegistered: false,
       }),
     registerAnswers: () => ok(deliveryBy(EMAIL)),
     registerResend: () => ok(deliveryBy(EMAIL)),

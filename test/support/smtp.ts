@@ -179,7 +179,7 @@ export async function startSmtpServer(auth?: {
     async nextCodeMail(afterCount = received.length) {
       for (let at = afterCount; ; at += 1) {
         const mail = await nextMail(at);
-        if (/Smartcard Unlock Code: [A-Z0-9]/.test(mail.text)) return mail;
+        if (/(?:Smartcard Unlock Code|Confirmation code): [A-Z0-9]/.test(mail.text)) return mail;
       }
     },
     down,

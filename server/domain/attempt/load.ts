@@ -42,6 +42,7 @@ export async function loadLiveAttempt(
   if (attempt.state === 'ended') {
     if (attempt.endReason === 'expired') return refused('ATTEMPT_EXPIRED');
     if (attempt.endReason === 'self-service-locked') return refused('SELF_SERVICE_LOCKED');
+    if (attempt.endReason === 'self-service-frozen') return refused('SELF_SERVICE_FROZEN');
     return refused('ATTEMPT_STATE');
   }
   if (attempt.expiresAt <= now.toISOString()) {

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../src/shared/errors';
-import { isLocked } from '../card-lock';
+import { selfServiceRefusal } from '../card-lock';
 import type { DomainDeps } from '../deps';
 import type { AttemptKind } from '../repository-ports';
 import { loadLiveAttempt } from './load';
@@ -15,7 +15,8 @@ export async function whyRefused(
   const again = await loadLiveAttempt(deps, attemptId, kind);
   if (!again.ok) return again.error.code;
   const card = await deps.repos.cards.find(cardId);
-  if (card !== undefined && isLocked(deps.policy, card)) return 'SELF_SERVICE_LOCKED';
+  const refusal = card === undefined ? undefined : selfServiceRefusal(deps.policy, card);
+  if (refusal !== undefined) return refusal;
   const a = again.value;
   if (a.state === 'answered' && a.codeExpiresAt !== null && a.codeExpiresAt <= nowIso) {
     return 'CODE_EXPIRED';

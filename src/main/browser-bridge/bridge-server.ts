@@ -9,7 +9,8 @@ import { dispatchInvoke, type InvokeHandlers } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/event-hub';
 import type { Logger } from '../logging/logger';
 import { CONTENT_SECURITY_POLICY } from '../window/content-security-policy';
-import { bridgeShimSource } from './bridge-shim';
+import { wording } from '../../shared/wording';
+import { bridgeShimSource, CONNECT_PATH } from './bridge-shim';
 
 /**
  * Browser mode: the same renderer and IPC handlers served on loopback, to requests with the per-run
@@ -118,6 +119,18 @@ function injectShim(html: string): string {
   return `${html.slice(0, at)}\n    ${tag}${html.slice(at)}`;
 }
 
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page for an address without its token: no app, only what to do (it holds no secret). */
+function connectPage(): string {
+  const words = wording().bridgeConnect;
+  const { name } = wording().service;
+  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(`${words.heading} - ${name}`)}</title></head>
+<body><main><h1>${escapeHtml(words.heading)}</h1><p>${escapeHtml(words.lead)}</p>
+<ol>${words.steps.map((step) => `<li>${escapeHtml(step)}</li>`).join('')}</ol></main></body></html>`;
+}
+
 const NOT_BUILT = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Smartcard Unlock</title></head>
 <body><h1>Smartcard Unlock</h1><p>The screens have not been built yet. Run <code>npm run build</code>, then reload this page.</p></body></html>`;
 
@@ -201,6 +214,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
       return;
     }
     if (path === '/bridge/shim.js') return send(res, 200, TYPES['.js']!, shim);
+    if (path === CONNECT_PATH) return send(res, 200, TYPES['.html']!, connectPage());
     return serveFile(res, path === '/' ? '/index.html' : path);
   }
 

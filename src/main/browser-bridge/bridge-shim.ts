@@ -1,10 +1,13 @@
 import { IPC_EVENTS, IPC_INVOKE } from '../../shared/ipc-contract';
 import { wording } from '../../shared/wording';
 
+/** The bridge's page for an address without its token (a new tab, a bookmark). */
+export const CONNECT_PATH = '/bridge/connect';
+
 /**
  * The page's `window.api` over the bridge, served as /bridge/shim.js so the CSP keeps `script-src
  * 'self'`; the token comes from the URL fragment, is kept in sessionStorage and leaves the address
- * bar.
+ * bar. Without a token the page goes to CONNECT_PATH; Back stays in the app (docs/desktop-app.md).
  */
 export function bridgeShimSource(): string {
   const invoke = Object.fromEntries(
@@ -25,6 +28,39 @@ export function bridgeShimSource(): string {
     history.replaceState(null, '', location.pathname + location.search);
   }
   const token = fromHash || sessionStorage.getItem(KEY) || '';
+  const CONNECT = ${JSON.stringify(CONNECT_PATH)};
+  // No key (a new tab, a bookmark) or one from an earlier run: the page that says what to do.
+  function connect() {
+    sessionStorage.removeItem(KEY);
+    document.documentElement.hidden = true;
+    location.replace(CONNECT);
+  }
+  if (!token) {
+    connect();
+    return;
+  }
+  // Back stays in the app: an entry is added at the holder's first touch or key after each Back
+  // (Chromium skips entries added without one), so Back returns to it instead of leaving.
+  let guarded = false;
+  const guard = () => {
+    if (guarded) return;
+    guarded = true;
+    history.pushState({ smartcardUnlock: true }, '', location.pathname + location.search);
+  };
+  addEventListener('pointerdown', guard, true);
+  addEventListener('keydown', guard, true);
+  addEventListener('popstate', () => {
+    guarded = false;
+  });
+  // The screen comes back after a reload, but what was typed in it cannot: the browser asks first.
+  addEventListener('beforeunload', (event) => {
+    const typed = [...document.querySelectorAll('input, textarea')].some(
+      (field) => !['hidden', 'radio', 'checkbox'].includes(field.type) && field.value !== '',
+    );
+    if (!typed) return;
+    event.preventDefault();
+    event.returnValue = 'typed';
+  });
   const lost = ${JSON.stringify(lost)};
   const listeners = new Map();
   async function invoke(channel, request) {
@@ -36,6 +72,7 @@ export function bridgeShimSource(): string {
         cache: 'no-store',
         credentials: 'omit',
       });
+      if (response.status === 401) connect();
       return await response.json();
     } catch {
       return lost;

@@ -1,5 +1,7 @@
 import { appError, type AppError, type ErrorCode } from '../../shared/errors';
 import type { CodeDelivery, Contact, DeliveryChannel } from '../../shared/http-api';
+import type { PivKeySlot } from '../card/types';
+import { pauseReducer, type PauseEvent, type PausedState } from './card-pause';
 import {
   canRetryAfter,
   CODE_PROBLEMS,
@@ -15,6 +17,15 @@ import {
 export interface AttemptRef {
   readonly attemptId: string;
   readonly cardId: string;
+  /** The card's signature the server accepted, to know the same card when it comes back. */
+  readonly proof?: CardProof;
+}
+
+/** A proof as the card made it: the key's slot, the message it signed, the DER signature. */
+export interface CardProof {
+  readonly slot: PivKeySlot;
+  readonly message: string;
+  readonly signature: Uint8Array;
 }
 
 /** What every state inside an attempt carries. */
@@ -56,7 +67,7 @@ type CodeStates<Checking extends string, C> =
  * code (waiting in `Checking`); `F` is what the proof brings to the questions, `C` see CodeStates.
  */
 export type AttemptStates<F, Answering extends string, Checking extends string, C = object> =
-  OuterState | QuestionStates<F, Answering> | CodeStates<Checking, C>;
+  OuterState | PausedState | QuestionStates<F, Answering> | CodeStates<Checking, C>;
 
 /** The choice of where the code goes (an unlock's), with what a failed send said. */
 export type ChannelState = InAttempt & {
@@ -91,6 +102,7 @@ export type AttemptEvent<P> =
   | { readonly type: 'code-rejected'; readonly error: AppError }
   | { readonly type: 'failed'; readonly error: AppError }
   | { readonly type: 'card-removed' }
+  | PauseEvent
   | { readonly type: 'cancel' };
 
 /**
@@ -137,13 +149,18 @@ const inAttempt = (state: Loose): InAttempt => ({
   ...(state.contacts === undefined ? {} : { contacts: state.contacts }),
 });
 
-/** Builds a flow's machine from its steps; an event no step takes leaves the state as it is. */
+/**
+ * Builds a flow's machine from its steps; an event no step takes leaves the state as it is. A
+ * removed card pauses the attempt in the states `pauses` names (card-pause.ts) and ends it elsewhere.
+ */
 export function attemptMachine<S extends { readonly kind: string }, E>(
   idle: S,
   steps: readonly StepReducer<S, E>[],
+  pauses: ReadonlySet<string> = new Set(),
 ): AttemptMachine<S, E> {
-  const all = [typed<S, E>([], endings(idle)), ...steps];
-  const busy = new Set(all.flatMap((step) => step.busy));
+  const busy = new Set(['resuming', ...steps.flatMap((step) => step.busy)]);
+  const paused = pauseReducer(pauses, busy) as Step;
+  const all = [typed<S, E>([], paused), typed<S, E>([], endings(idle)), ...steps];
   return {
     transition: (state, event) => {
       for (const step of all) {

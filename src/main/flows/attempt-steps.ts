@@ -133,13 +133,16 @@ async function signNonce<P>(
   }
   const message = cardProofMessage(options.purpose, ref.attemptId, started.value.nonce);
   const digest = new Uint8Array(createHash('sha256').update(message, 'utf8').digest());
-  const signed = await card.sign(options.purpose === 'unlock' ? '9E' : '9A', digest);
+  const slot = options.purpose === 'unlock' ? '9E' : '9A';
+  const signed = await card.sign(slot, digest);
   if (!signed.ok || !context.current()) {
     if (!signed.ok) context.emit({ type: 'failed', error: cardErrorToAppError(signed.error) });
     context.endAttempt(ref);
     return null;
   }
-  return { ref, signature: signed.value };
+  // Kept with the attempt: a card put back must sign with the key this proof shows.
+  const proof = { slot, message, signature: signed.value } as const;
+  return { ref: { ...ref, proof }, signature: signed.value };
 }
 
 /** Opens the card for one step and always closes it; a card that will not open fails the flow. */

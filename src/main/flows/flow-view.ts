@@ -1,6 +1,7 @@
 import type { FlowView, ProgressStep } from '../../shared/ipc-contract';
 import type { PasscodePolicyName } from '../../shared/passcode-policy';
 import type { OuterState } from './attempt-states';
+import type { PausedState } from './card-pause';
 import type { RegistrationState } from './registration-flow';
 import type { UnlockState } from './unlock-flow';
 
@@ -18,6 +19,10 @@ function sharedView(
 ): FlowView {
   const step = progress[state.kind];
   if (step !== undefined) return { kind: 'busy', step };
+  if (state.kind === 'resuming') return { kind: 'busy', step: 'reading-card' };
+  if (state.kind === 'card-out') {
+    return withError({ kind: 'reinsert-card' } as const, (state as PausedState).error);
+  }
   const outer = state as OuterState;
   if (outer.kind === 'done') return { kind: done, holderName: outer.holderName };
   if (outer.kind === 'failed')
@@ -67,7 +72,13 @@ export function registrationView(state: RegistrationState): FlowView {
     return withError({ kind: 'register-code', delivery: state.delivery }, state.error);
   }
   if (state.kind !== 'questions') return sharedView(state, REGISTRATION_PROGRESS, 'register-done');
-  const { holderName, maskedEmail, catalogue, questionsRequired } = state;
-  const view = { holderName, maskedEmail, catalogue: [...catalogue], questionsRequired };
+  const { holderName, maskedEmail, catalogue, questionsRequired, alreadyRegistered } = state;
+  const view = {
+    holderName,
+    maskedEmail,
+    catalogue: [...catalogue],
+    questionsRequired,
+    alreadyRegistered,
+  };
   return withError({ kind: 'register-questions', ...view } as const, state.error);
 }

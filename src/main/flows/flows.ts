@@ -30,6 +30,7 @@ import {
   isForgottenBusy,
   isUnlockBusy,
   UNLOCK_IDLE,
+  UNLOCK_PAUSES,
   unlockAttemptOf,
   unlockTransition,
   type UnlockEvent,
@@ -108,6 +109,7 @@ const unlock: Flow<UnlockState, UnlockEvent> = {
   attemptOf: unlockAttemptOf,
   isBusy: isUnlockBusy,
   holds: new Set(['unblocking']),
+  pauses: UNLOCK_PAUSES,
   cancelAttempt: unlockRoutes.cancel,
   done: 'unlock-done',
   steps: unlockSteps(),
@@ -133,6 +135,8 @@ const register: Flow<RegistrationState, RegistrationEvent> = {
   attemptOf: registrationAttemptOf,
   isBusy: isRegistrationBusy,
   holds: new Set(),
+  // Its card proof needed the passcode, which a card put back cannot give without asking again.
+  pauses: new Set(),
   cancelAttempt: registerRoutes.cancel,
   done: 'register-done',
   steps: [
@@ -165,6 +169,7 @@ const change: Flow<ChangeState, ChangeEvent> = {
   isBusy: isChangeBusy,
   // The card command reports a pulled card itself, and what the card did.
   holds: new Set(['changing']),
+  pauses: new Set(),
   cancelAttempt: () => Promise.resolve(ok(undefined)),
   done: 'change-done',
   steps: [readPasscodeTriesStep(), changePasscodeStep()],

@@ -12,6 +12,8 @@ interface RegistrationProved {
   readonly maskedEmail: string;
   readonly catalogue: readonly Question[];
   readonly questionsRequired: number;
+  /** The card has a registration already: the answers chosen now replace its answers. */
+  readonly alreadyRegistered: boolean;
 }
 
 /** Every state of the registration flow. */

@@ -13,6 +13,7 @@ import { err, ok, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
 import type { ServerClient } from '../server-client/server-client';
 import type { AttemptRef } from './attempt-states';
+import { checkCardReturn } from './card-return';
 import type { CardAccess } from './card-work';
 
 // Drives whatever steps a flow lists, knowing nothing of which flow it is: one active flow at a
@@ -79,6 +80,8 @@ export interface Flow<S extends { readonly kind: string }, E> {
   readonly isBusy: (state: S) => boolean;
   /** States neither Cancel nor a removed card may interrupt: the step reports its own end. */
   readonly holds: ReadonlySet<string>;
+  /** States in which a removed card pauses the attempt until the same card is back (card-pause.ts). */
+  readonly pauses: ReadonlySet<string>;
   readonly cancelAttempt: (
     server: ServerClient,
     attemptId: string,
@@ -117,6 +120,8 @@ export class StepRunner {
   /** Bumped when an attempt is ended from outside (cancel, card removed): late results drop. */
   private epoch = 0;
   private running = false;
+  /** The card went while the server was answering a step that needs none: pause after it. */
+  private removedMeanwhile = false;
 
   constructor(protected readonly deps: StepRunnerDeps) {}
 
@@ -148,20 +153,42 @@ export class StepRunner {
     }
     const attempt = this.attempt();
     if (!starting && attempt === null) return err(appError('ATTEMPT_STATE'));
-    this.running = true;
-    const epoch = this.epoch;
     if (starting) this.active = { flow, state: flow.idle };
-    const context = this.context(flow, epoch, attempt ?? NO_ATTEMPT);
-    try {
-      await work.value(context);
-    } catch (error) {
-      // The steps return errors as values; a throw is a bug, reported without its detail.
-      this.deps.logger.error('flow step threw', { error });
-      context.emit({ type: 'failed', error: appError('INTERNAL') });
-    } finally {
-      if (epoch === this.epoch) this.running = false;
-    }
+    const context = this.context(flow, this.epoch, attempt ?? NO_ATTEMPT);
+    await this.work(context, () => work.value(context));
     return ok(this.view());
+  }
+
+  /**
+   * Continue on the screen that asks for the card again: the same card resumes the attempt where
+   * it paused; none stays on that screen with the reason; another card starts the flow over.
+   */
+  async resume(): Promise<FlowResult> {
+    const active = this.active;
+    if (active === null || active.state.kind !== 'card-out') return err(appError('ATTEMPT_STATE'));
+    if (this.running) return ok(this.view());
+    const attempt = this.attempt() ?? NO_ATTEMPT;
+    const context = this.context(active.flow, this.epoch, attempt);
+    const { logger } = this.deps;
+    let other = false;
+    await this.work(context, async () => {
+      context.emit({ type: 'resume-requested' });
+      const back = await checkCardReturn(this.deps.cards, attempt);
+      if (!context.current()) return;
+      if (back.kind === 'unread') return context.emit({ type: 'card-not-back', error: back.error });
+      if (back.kind === 'same') {
+        logger.info('card back: attempt resumed', { attemptId: attempt.attemptId });
+        return context.emit({ type: 'card-back' });
+      }
+      logger.info('another card: attempt ended, starting over', { why: back.why });
+      other = true;
+    });
+    if (!other || !context.current()) return ok(this.view());
+    // Nothing was sent to the other card: the first card's attempt ends, and the flow begins again.
+    this.endAttempt(active.flow, attempt);
+    this.epoch += 1;
+    this.active = null;
+    return this.act(active.flow, 'start', {});
   }
 
   /** The user ends the flow: the attempt is cancelled on the server. Not while a step holds it. */
@@ -177,23 +204,55 @@ export class StepRunner {
     return ok(this.view());
   }
 
-  /** The card left the reader (or the reader went away): the attempt ends safely. */
+  /**
+   * The card left the reader (or the reader went away): the attempt pauses where the flow lets it
+   * (the server keeps it), and ends safely anywhere else.
+   */
   cardRemoved(): void {
     const active = this.active;
     // A holding step (the unblock) sees the removal in its own card commands and reports it.
     if (active === null || active.flow.holds.has(active.state.kind)) return;
+    const { flow, state } = active;
+    if (this.running && flow.pauses.has(state.kind) && flow.isBusy(state)) {
+      // The server is answering a step that needs no card: its answer is kept, then the pause.
+      this.removedMeanwhile = true;
+      return;
+    }
     const attempt = this.attempt();
-    const next = active.flow.transition(active.state, { type: 'card-removed' });
-    if (next === active.state) return; // idle, done or failed already
-    this.end({ flow: active.flow, state: next });
-    this.deps.logger.info('card removed: attempt ended', { flow: active.flow.name });
-    if (attempt !== null) this.endAttempt(active.flow, attempt);
+    const next = flow.transition(state, { type: 'card-removed' });
+    if (next === state) return; // idle, done, failed or paused already
+    this.end({ flow, state: next });
+    if (next.kind === 'card-out') {
+      this.deps.logger.info('card removed: attempt paused', { flow: flow.name });
+      return;
+    }
+    this.deps.logger.info('card removed: attempt ended', { flow: flow.name });
+    if (attempt !== null) this.endAttempt(flow, attempt);
+  }
+
+  /** Runs a step's work; a throw is a bug, reported without its detail as INTERNAL. */
+  private async work(context: StepContext<unknown>, run: () => Promise<void>): Promise<void> {
+    const epoch = this.epoch;
+    this.running = true;
+    try {
+      await run();
+    } catch (error) {
+      this.deps.logger.error('flow step threw', { error });
+      context.emit({ type: 'failed', error: appError('INTERNAL') });
+    } finally {
+      if (epoch === this.epoch) this.running = false;
+    }
+    if (epoch === this.epoch && this.removedMeanwhile) {
+      this.removedMeanwhile = false;
+      this.cardRemoved();
+    }
   }
 
   /** Ends whatever runs now: late results are dropped, and the new view is shown. */
   private end(next: StepRunner['active']): void {
     this.epoch += 1;
     this.running = false;
+    this.removedMeanwhile = false;
     this.active = next;
     this.deps.onView(this.view());
   }

@@ -98,24 +98,42 @@ function afterProof(proof: Readonly<Record<string, unknown>>): object {
 }
 
 /**
+ * Where a removed card pauses the attempt (the server keeps it, and its next step needs no card):
+ * each form, and the server's checks and sends, which the runner lets finish first.
+ */
+export const UNLOCK_PAUSES: ReadonlySet<string> = new Set([
+  'questions',
+  'checking-answers',
+  'channel',
+  'sending-code',
+  'code',
+  'checking-code',
+  'new-passcode',
+]);
+
+/**
  * The unlock's steps in order: a card proved with 9E, the questions and the choice of channel
  * when the server's steps have them, code, new passcode. `locked` is the card the flow takes:
  * locked for an unlock, not locked for a forgotten passcode.
  */
 const unlockMachine = (locked: boolean) =>
-  attemptMachine<UnlockState, UnlockEvent>(UNLOCK_IDLE, [
-    proveReducer(locked, locked ? 'CARD_NOT_LOCKED' : 'CARD_LOCKED', afterProof),
-    answersReducer('checking-answers', ANSWER_AGAIN, (state, error) => ({
-      answerTriesLeft: error.details?.triesLeft ?? state.answerTriesLeft,
-    })),
-    channelReducer(),
-    codeReducer('checking-code', 'code-accepted', ({ attempt, holderName }) => ({
-      kind: 'new-passcode',
-      attempt,
-      holderName,
-    })),
-    unblockReducer,
-  ]);
+  attemptMachine<UnlockState, UnlockEvent>(
+    UNLOCK_IDLE,
+    [
+      proveReducer(locked, locked ? 'CARD_NOT_LOCKED' : 'CARD_LOCKED', afterProof),
+      answersReducer('checking-answers', ANSWER_AGAIN, (state, error) => ({
+        answerTriesLeft: error.details?.triesLeft ?? state.answerTriesLeft,
+      })),
+      channelReducer(),
+      codeReducer('checking-code', 'code-accepted', ({ attempt, holderName }) => ({
+        kind: 'new-passcode',
+        attempt,
+        holderName,
+      })),
+      unblockReducer,
+    ],
+    UNLOCK_PAUSES,
+  );
 
 const unlock = unlockMachine(true);
 

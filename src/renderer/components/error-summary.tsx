@@ -44,16 +44,11 @@ export function ErrorSummary({
   }, [key]);
   if (items.length === 0) return null;
   return (
-    <div
-      className="nhsuk-error-summary"
-      aria-labelledby="error-summary-title"
-      tabIndex={-1}
-      ref={ref}
-    >
+    // As the design system's: focusable, the alert in a child so it is announced once, and no
+    // aria-labelledby on the container, which has no role to be named (axe: aria-prohibited-attr).
+    <div className="nhsuk-error-summary" tabIndex={-1} ref={ref}>
       <div role="alert">
-        <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
-          {wording().common.errorSummaryTitle}
-        </h2>
+        <h2 className="nhsuk-error-summary__heading">{wording().common.errorSummaryTitle}</h2>
         <div className="nhsuk-error-summary__body">
           {description === undefined ? null : <p>{description}</p>}
           <ul className="nhsuk-list nhsuk-error-summary__list">

@@ -1,18 +1,18 @@
 import { useState, type ReactNode } from 'react';
 import { wording } from '../../shared/wording';
-import { describedBy, ErrorMessage, Hint } from './field-parts';
+import { ErrorMessage, Hint } from './field-parts';
 
 /**
  * The design system's password input for a card passcode: masked by default, a Show/Hide button
- * beside it, and problems listed under the label. `liveErrors` announces problems politely as
- * they change, for checks made while typing.
+ * beside it, and the errors of the last submit under the label. `checks` (the rules broken as it
+ * is typed) show as a hint in a polite live region: feedback, not an error, until submit.
  */
 export function PasscodeField({
   id,
   label,
   hint,
   errors,
-  liveErrors = false,
+  checks,
   value,
   onChange,
   autoComplete = 'off',
@@ -21,15 +21,21 @@ export function PasscodeField({
   readonly label: ReactNode;
   readonly hint?: ReactNode;
   readonly errors: readonly string[];
-  readonly liveErrors?: boolean;
+  readonly checks?: readonly string[];
   readonly value: string;
   readonly onChange: (value: string) => void;
   readonly autoComplete?: string;
 }) {
   const [visible, setVisible] = useState(false);
   const hasError = errors.length > 0;
+  const checked = checks !== undefined && checks.length > 0;
   const words = wording().common;
   const fieldName = typeof label === 'string' ? label : words.passcodeFieldName;
+  const described = [
+    hint === undefined ? null : `${id}-hint`,
+    checked ? `${id}-checks` : null,
+    hasError ? `${id}-error` : null,
+  ].filter((x): x is string => x !== null);
   return (
     <div
       className={`nhsuk-form-group nhsuk-password-input${hasError ? ' nhsuk-form-group--error' : ''}`}
@@ -38,9 +44,19 @@ export function PasscodeField({
         {label}
       </label>
       {hint === undefined ? null : <Hint id={id}>{hint}</Hint>}
-      <div aria-live={liveErrors ? 'polite' : undefined}>
-        <ErrorMessage id={id} messages={errors} />
-      </div>
+      {checks === undefined ? null : (
+        // In the page from the start, so that the first rule broken is announced.
+        <div aria-live="polite">
+          <div id={`${id}-checks`} className={checked ? 'nhsuk-hint app-passcode-checks' : ''}>
+            {checks.map((line) => (
+              <span key={line} className="app-check-line">
+                {line}
+              </span>
+            ))}
+          </div>
+        </div>
+      )}
+      <ErrorMessage id={id} messages={errors} />
       <div className="nhsuk-input-wrapper">
         <input
           className={`nhsuk-input nhsuk-password-input__input nhsuk-input--width-10${hasError ? ' nhsuk-input--error' : ''}`}
@@ -52,7 +68,7 @@ export function PasscodeField({
           spellCheck={false}
           autoComplete={autoComplete}
           autoCapitalize="none"
-          aria-describedby={describedBy(id, hint !== undefined, hasError)}
+          aria-describedby={described.length === 0 ? undefined : described.join(' ')}
           aria-invalid={hasError ? true : undefined}
         />
         <button

@@ -83,7 +83,10 @@ function ReaderChoice({ status }: { readonly status: ReaderStatus }) {
   );
 }
 
-/** The live reader status on the start screen; changes are announced politely. */
+/**
+ * The live reader status on the start screen. Its changes are announced by the page's one reader
+ * announcer (`ReaderAnnouncer`), so this panel is not a live region itself.
+ */
 export function ReaderStatusPanel() {
   const { reader, readerError } = useWizardStore(
     useShallow((s) => ({ reader: s.reader, readerError: s.readerError })),
@@ -97,14 +100,12 @@ export function ReaderStatusPanel() {
       </h2>
       <div
         className={`nhsuk-inset-text app-reader-status__state app-reader-status__state--${reader?.state ?? 'unknown'}`}
-        role="status"
-        aria-live="polite"
         data-testid="reader-status"
       >
         <p>{text}</p>
         {next === undefined ? null : <p>{next}</p>}
         {readerError === null ? null : (
-          <p className="app-reader-status__error">
+          <p className="app-reader-status__error" role="alert">
             {readerError.message} {nextStep(readerError)}
           </p>
         )}

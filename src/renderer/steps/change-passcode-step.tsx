@@ -1,11 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../shared/errors';
 import type { FlowView } from '../../shared/ipc-contract';
-import {
-  confirmationProblems,
-  PASSCODE_POLICIES,
-  passcodeProblems,
-} from '../../shared/passcode-policy';
+import { PASSCODE_POLICIES } from '../../shared/passcode-policy';
 import { wording } from '../../shared/wording';
 import { FormButtons } from '../components/cancel-button';
 import type { SummaryItem } from '../components/error-summary';
@@ -14,7 +10,7 @@ import { PasscodeField } from '../components/passcode-field';
 import { RescueCallout } from '../components/rescue-callout';
 import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
-import { confirmationMessages, NEW_PASSCODE, passcodeMessages } from './new-passcode-step';
+import { NEW_PASSCODE, useNewPasscodePair } from './new-passcode-step';
 
 type View = Extract<FlowView, { kind: 'change-passcode' }>;
 
@@ -34,8 +30,8 @@ function fromMain(error: AppError): SummaryItem {
 }
 
 /**
- * The change of passcode: the current passcode, the new one twice (checked as typed), and at one
- * try left a warning and the holder's consent before the card is tried. All wiped when sent.
+ * The change of passcode: the current passcode, the new one twice (checked as typed, as hints), and
+ * at one try left a warning and the holder's consent before the card is tried. All wiped when sent.
  */
 export function ChangePasscodeStep({
   view,
@@ -49,41 +45,33 @@ export function ChangePasscodeStep({
   const passcodeWords = wording().passcode;
   const changePasscode = useWizardStore((s) => s.changePasscode);
   const [current, setCurrent] = useState('');
-  const [passcode, setPasscode] = useState('');
-  const [confirmation, setConfirmation] = useState('');
   const [consent, setConsent] = useState(false);
-  const [submitted, setSubmitted] = useState(false);
+  const pair = useNewPasscodePair(policy);
+  // As the pair's, these errors come from a submit and stay until the next.
+  const [currentProblems, setCurrentProblems] = useState<readonly string[]>([]);
+  const [consentProblems, setConsentProblems] = useState<readonly string[]>([]);
   const lastTry = view.triesLeft === 1;
-
-  const currentProblems = submitted && current === '' ? [words.currentEmpty] : [];
-  const first = passcodeMessages(passcode, policy, submitted);
-  const second = confirmationMessages(passcode, confirmation, policy, submitted);
-  const consentProblems = submitted && lastTry && !consent ? [words.lastTryRequired] : [];
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const ready =
-      current !== '' &&
-      passcodeProblems(passcode, policy).length === 0 &&
-      confirmationProblems(passcode, confirmation).length === 0 &&
-      (!lastTry || consent);
-    if (!ready) {
-      setSubmitted(true);
-      return;
-    }
+    const newOk = pair.check();
+    const currentFound = current === '' ? [words.currentEmpty] : [];
+    const consentFound = lastTry && !consent ? [words.lastTryRequired] : [];
+    setCurrentProblems(currentFound);
+    setConsentProblems(consentFound);
+    if (!newOk || currentFound.length > 0 || consentFound.length > 0) return;
+    const { passcode, confirmation } = pair;
     const request = { current, passcode, confirmation, spendLastTry: lastTry && consent };
     setCurrent('');
-    setPasscode('');
-    setConfirmation('');
     setConsent(false);
-    setSubmitted(false);
+    pair.clear();
     void changePasscode(request);
   };
 
   const local: SummaryItem[] = [
     ...currentProblems.map((text) => ({ text, targetId: 'current-passcode' })),
-    ...(submitted ? first.map((text) => ({ text, targetId: 'new-passcode' })) : []),
-    ...(submitted ? second.map((text) => ({ text, targetId: 'confirm-passcode' })) : []),
+    ...pair.errors.first.map((text) => ({ text, targetId: 'new-passcode' })),
+    ...pair.errors.second.map((text) => ({ text, targetId: 'confirm-passcode' })),
     ...consentProblems.map((text) => ({ text, targetId: 'last-try-confirm' })),
   ];
   const fromServer = local.length === 0 && error !== undefined;
@@ -109,19 +97,21 @@ export function ChangePasscodeStep({
           id="new-passcode"
           label={passcodeWords.newLabel}
           hint={passcodeWords.policy(policy)}
-          errors={[...first, ...serverOn('new-passcode')]}
+          errors={[...pair.errors.first, ...serverOn('new-passcode')]}
+          checks={pair.checks.first}
           {...NEW_PASSCODE}
-          value={passcode}
-          onChange={setPasscode}
+          value={pair.passcode}
+          onChange={pair.setPasscode}
         />
         <PasscodeField
           id="confirm-passcode"
           label={passcodeWords.confirmLabel}
           hint={words.confirmHint}
-          errors={[...second, ...serverOn('confirm-passcode')]}
+          errors={[...pair.errors.second, ...serverOn('confirm-passcode')]}
+          checks={pair.checks.second}
           {...NEW_PASSCODE}
-          value={confirmation}
-          onChange={setConfirmation}
+          value={pair.confirmation}
+          onChange={pair.setConfirmation}
         />
         {lastTry ? (
           <LastTryConsent

@@ -10,6 +10,7 @@ import { useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import { useWizardStore } from '../store/wizard-store';
 import { NotSent } from './code-step';
+import { HOLDER_WARNING_ID, HolderWarning } from './holder-step';
 
 type View = Extract<FlowView, { kind: 'unlock-channel' }>;
 
@@ -27,25 +28,33 @@ const NOT_SENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export function ChannelStep({
   view,
   error,
+  warnHolder,
 }: {
   readonly view: View;
   readonly error: AppError | undefined;
+  /** The holder's name when the choice must warn whose card it is (no questions came first). */
+  readonly warnHolder: string | null;
 }) {
   const sendCode = useWizardStore((s) => s.sendCode);
   const [only] = view.contacts;
   if (view.contacts.length === 1 && only !== undefined && error !== undefined) {
     return <NotSent channel={only.channel} error={error} onResend={() => sendCode(only.channel)} />;
   }
-  return <ChannelChoice view={view} error={error} />;
+  return <ChannelChoice view={view} error={error} warnHolder={warnHolder} />;
 }
 
-/** The design system's radios in a fieldset whose legend is the h1, with Continue and Cancel. */
+/**
+ * The design system's radios in a fieldset whose legend is the h1, with Continue and Cancel. The
+ * holder's warning, when due, sits in the group and is part of its description.
+ */
 function ChannelChoice({
   view,
   error,
+  warnHolder,
 }: {
   readonly view: View;
   readonly error: AppError | undefined;
+  readonly warnHolder: string | null;
 }) {
   const words = wording().channel;
   const heading = useStepHeading(words.heading);
@@ -67,6 +76,12 @@ function ChannelChoice({
   const id = 'channel';
   const items = fieldSummary(problem, error, `${id}-0`);
   const messages = items.map((item) => item.text);
+  const described = [
+    warnHolder === null ? undefined : HOLDER_WARNING_ID,
+    describedBy(id, true, messages.length > 0),
+  ]
+    .filter(Boolean)
+    .join(' ');
   // This screen has no Resend: a failed send's next step is to choose again.
   const description =
     problem !== null || error === undefined
@@ -79,15 +94,13 @@ function ChannelChoice({
       <ErrorSummary items={items} description={description} />
       <form noValidate onSubmit={onSubmit}>
         <div className={`nhsuk-form-group${messages.length > 0 ? ' nhsuk-form-group--error' : ''}`}>
-          <fieldset
-            className="nhsuk-fieldset"
-            aria-describedby={describedBy(id, true, messages.length > 0)}
-          >
+          <fieldset className="nhsuk-fieldset" aria-describedby={described}>
             <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--l">
               <h1 className="nhsuk-fieldset__heading" ref={heading} tabIndex={-1}>
                 {words.heading}
               </h1>
             </legend>
+            {warnHolder === null ? null : <HolderWarning holderName={warnHolder} />}
             <Hint id={id}>{words.hint}</Hint>
             <ErrorMessage id={id} messages={messages} />
             <div className="nhsuk-radios">

@@ -13,7 +13,7 @@ import { fieldSummary } from '../components/error-summary';
 import { TextField } from '../components/text-field';
 import { useSecondsUntil } from '../components/use-seconds-until';
 import { HelpContacts } from '../components/help-contacts';
-import { useNextStep } from '../components/use-help';
+import { useHelpWording, useNextStep } from '../components/use-help';
 import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
 import { StepHead } from '../components/step-head';
@@ -36,14 +36,17 @@ function checkCode(
 
 /**
  * Resend, and with two contacts the other way, both disabled with a visible countdown until the
- * server allows another send (sending another way counts as a resend).
+ * server allows another send (sending another way counts as a resend). With the code `spent`,
+ * Resend is the way on: the primary button, beside Cancel.
  */
 function Resend({
   delivery,
   other,
+  spent = false,
 }: {
   readonly delivery: CodeDelivery;
   readonly other: Contact | undefined;
+  readonly spent?: boolean;
 }) {
   const { resendCode, sendCode, pending } = useWizardStore(
     useShallow((s) => ({ resendCode: s.resendCode, sendCode: s.sendCode, pending: s.pending })),
@@ -56,7 +59,7 @@ function Resend({
   const waiting = seconds > 0 || pending;
   return (
     <div className="app-resend">
-      <h2 className="nhsuk-heading-s">{words.notReceived[delivery.channel]}</h2>
+      {spent ? null : <h2 className="nhsuk-heading-s">{words.notReceived[delivery.channel]}</h2>}
       <p id="resend-status">
         {seconds > 0 ? words.resendIn(seconds) : words.resendNow}{' '}
         {words.sendsLeft(delivery.sendsLeft)}
@@ -66,7 +69,7 @@ function Resend({
       </span>
       <div className="nhsuk-button-group">
         <button
-          className="nhsuk-button nhsuk-button--secondary"
+          className={spent ? 'nhsuk-button' : 'nhsuk-button nhsuk-button--secondary'}
           id="resend-button"
           type="button"
           disabled={waiting}
@@ -87,6 +90,7 @@ function Resend({
             {words.otherWay(other.channel)}
           </button>
         )}
+        {spent ? <CancelButton /> : null}
       </div>
     </div>
   );
@@ -234,6 +238,7 @@ function CodeForm({
   const words = wording().code;
   const title = journey === 'unlock' ? words.heading : words.registerHeading;
   const submitCode = useWizardStore((s) => s.submitCode);
+  const spent = useWizardStore((s) => s.spentDelivery === delivery.resendAvailableAt);
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const other =
@@ -252,6 +257,7 @@ function CodeForm({
   };
 
   const items = fieldSummary(problem, error, 'code');
+  if (spent) return <SpentCode title={title} delivery={delivery} other={other} error={error} />;
 
   return (
     <>
@@ -271,6 +277,45 @@ function CodeForm({
         <FormButtons />
       </form>
       <Resend delivery={delivery} other={other} />
+    </>
+  );
+}
+
+/**
+ * A code typed wrongly too often (the server's five tries): no box and no Next until a new code is
+ * sent, and the summary says what happens next; with no sends left, start again or call the desk.
+ */
+function SpentCode({
+  title,
+  delivery,
+  other,
+  error,
+}: {
+  readonly title: string;
+  readonly delivery: CodeDelivery;
+  readonly other: Contact | undefined;
+  readonly error: AppError | undefined;
+}) {
+  const words = wording().code;
+  const { desk } = useHelpWording();
+  const cancel = useWizardStore((s) => s.cancel);
+  const noSends = delivery.sendsLeft === 0;
+  // A later refusal (a resend that failed) is said with its own next step; the code stays spent.
+  const shown = error ?? appError('CODE_TRIES_EXHAUSTED');
+  const own = shown.code === 'CODE_TRIES_EXHAUSTED';
+  const next = own ? (noSends ? words.spentNoSends(desk) : words.spentNext) : undefined;
+  return (
+    <>
+      <StepHead title={title} items={[{ text: shown.message }]} error={shown} next={next} />
+      {noSends ? (
+        <div className="nhsuk-button-group">
+          <button className="nhsuk-button" type="button" onClick={() => void cancel()}>
+            {wording().failure.startAgain}
+          </button>
+        </div>
+      ) : (
+        <Resend delivery={delivery} other={other} spent />
+      )}
     </>
   );
 }

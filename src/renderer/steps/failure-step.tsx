@@ -52,24 +52,33 @@ function Guidance({ code }: { readonly code: ErrorCode }) {
       </>
     );
   }
-  if (code === 'SELF_SERVICE_LOCKED') {
+  if (DESK_ONLY.has(code)) {
     return (
-      <p className="app-callout-phone">
-        {help === null ? (
-          words.callDeskWithoutNumber
-        ) : (
-          <Emphasised parts={words.callDesk(help.phone)} />
-        )}
-      </p>
+      <>
+        <p className="app-callout-phone">
+          {help === null ? (
+            words.callDeskWithoutNumber
+          ) : (
+            <Emphasised parts={words.callDesk(help.phone)} />
+          )}
+        </p>
+        <p>{words.lockedThen(help?.walkIn ?? null)}</p>
+      </>
     );
   }
   return null;
 }
 
 /**
+ * Failures only the desk can clear: the screen names the desk once, in large type, in place of
+ * the next step and the help section, and offers no way that leads back to the same failure.
+ */
+const DESK_ONLY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SELF_SERVICE_LOCKED']);
+
+/**
  * A failure: what happened, what to do next, whom to call, and the buttons that fit (Retry when
  * the main process says repeating is safe, Register for a card that is not locked where holders
- * register, Start again).
+ * register, Start again; Finish alone where only the desk can help).
  */
 export function FailureStep({
   error,
@@ -81,6 +90,62 @@ export function FailureStep({
   const words = wording().failure;
   const title = wording().errors[error.code].title;
   const heading = useStepHeading(title);
+  const nextStep = useNextStep();
+  const { verification } = useWizardStore(selectService);
+  // Under code-only there is nothing to register: a card that is not locked needs no Register.
+  const offerRegister = error.code === 'CARD_NOT_LOCKED' && verification === 'questions-and-code';
+  const next =
+    error.code === 'CARD_NOT_LOCKED' && !offerRegister ? words.notLockedCodeOnly : nextStep(error);
+  const deskOnly = DESK_ONLY.has(error.code);
+  return (
+    <>
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
+      <p>{error.message}</p>
+      <h2 className="nhsuk-heading-m">{words.whatNext}</h2>
+      {deskOnly ? null : <p>{next}</p>}
+      <Guidance code={error.code} />
+      {error.code === 'CARD_NOT_LOCKED' ? <NotLocked triesLeft={error.details?.triesLeft} /> : null}
+      <SettingsErrorDetails error={error} />
+      {deskOnly ? (
+        <FinishButton />
+      ) : (
+        <OtherButtons canRetry={canRetry} offerRegister={offerRegister} />
+      )}
+      {deskOnly ? null : <HelpContacts />}
+      <p className="nhsuk-body-s app-error-code">
+        <Emphasised parts={words.errorCode(error.code)} />
+      </p>
+    </>
+  );
+}
+
+/** Where only the desk can help: back to the start screen, as a secondary button (not a way on). */
+function FinishButton() {
+  const cancel = useWizardStore((s) => s.cancel);
+  return (
+    <div className="nhsuk-button-group">
+      <button
+        className="nhsuk-button nhsuk-button--secondary"
+        type="button"
+        onClick={() => void cancel()}
+      >
+        {wording().failure.finish}
+      </button>
+    </div>
+  );
+}
+
+/** Retry when it is safe, Register for a card that is not locked, and Start again. */
+function OtherButtons({
+  canRetry,
+  offerRegister,
+}: {
+  readonly canRetry: boolean;
+  readonly offerRegister: boolean;
+}) {
+  const words = wording().failure;
   const { retry, cancel, beginRegistration, pending } = useWizardStore(
     useShallow((s) => ({
       retry: s.retry,
@@ -89,53 +154,32 @@ export function FailureStep({
       pending: s.pending,
     })),
   );
-  const nextStep = useNextStep();
-  const { verification } = useWizardStore(selectService);
-  // Under code-only there is nothing to register: a card that is not locked needs no Register.
-  const offerRegister = error.code === 'CARD_NOT_LOCKED' && verification === 'questions-and-code';
-  const next =
-    error.code === 'CARD_NOT_LOCKED' && !offerRegister ? words.notLockedCodeOnly : nextStep(error);
   return (
-    <>
-      <h1 ref={heading} tabIndex={-1}>
-        {title}
-      </h1>
-      <p>{error.message}</p>
-      <h2 className="nhsuk-heading-m">{words.whatNext}</h2>
-      <p>{next}</p>
-      <Guidance code={error.code} />
-      {error.code === 'CARD_NOT_LOCKED' ? <NotLocked triesLeft={error.details?.triesLeft} /> : null}
-      <SettingsErrorDetails error={error} />
-      <div className="nhsuk-button-group">
-        {canRetry ? (
-          <button
-            className="nhsuk-button"
-            type="button"
-            disabled={pending}
-            onClick={() => void retry()}
-          >
-            {words.retry}
-          </button>
-        ) : null}
-        {offerRegister ? (
-          <button className="nhsuk-button" type="button" onClick={() => void beginRegistration()}>
-            {wording().start.registerButton}
-          </button>
-        ) : null}
+    <div className="nhsuk-button-group">
+      {canRetry ? (
         <button
-          className={
-            canRetry || offerRegister ? 'nhsuk-button nhsuk-button--secondary' : 'nhsuk-button'
-          }
+          className="nhsuk-button"
           type="button"
-          onClick={() => void cancel()}
+          disabled={pending}
+          onClick={() => void retry()}
         >
-          {words.startAgain}
+          {words.retry}
         </button>
-      </div>
-      <HelpContacts />
-      <p className="nhsuk-body-s app-error-code">
-        <Emphasised parts={words.errorCode(error.code)} />
-      </p>
-    </>
+      ) : null}
+      {offerRegister ? (
+        <button className="nhsuk-button" type="button" onClick={() => void beginRegistration()}>
+          {wording().start.registerButton}
+        </button>
+      ) : null}
+      <button
+        className={
+          canRetry || offerRegister ? 'nhsuk-button nhsuk-button--secondary' : 'nhsuk-button'
+        }
+        type="button"
+        onClick={() => void cancel()}
+      >
+        {words.startAgain}
+      </button>
+    </div>
   );
 }

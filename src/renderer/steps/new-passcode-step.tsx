@@ -19,11 +19,7 @@ import { FormButtons } from '../components/cancel-button';
  * What to say about the first box while typing: every rule it breaks, but not "empty" (the
  * person has not started) until they press Confirm.
  */
-export function passcodeMessages(
-  passcode: string,
-  policy: PasscodePolicy,
-  submitted: boolean,
-): string[] {
+function passcodeMessages(passcode: string, policy: PasscodePolicy, submitted: boolean): string[] {
   return passcodeProblems(passcode, policy)
     .filter((p) => submitted || p !== 'empty')
     .map((p) => passcodeProblemMessage(p, policy));
@@ -33,7 +29,7 @@ export function passcodeMessages(
  * What to say about the second box while typing: a mismatch once it can no longer become the
  * first (it is not a prefix of it, or it is as long), and "empty" only after Confirm.
  */
-export function confirmationMessages(
+function confirmationMessages(
   passcode: string,
   confirmation: string,
   policy: PasscodePolicy,
@@ -47,8 +43,55 @@ export function confirmationMessages(
   return confirmationProblems(passcode, confirmation).map((p) => passcodeProblemMessage(p, policy));
 }
 
-/** Both boxes hold a new passcode: problems shown as typed, and the browser may suggest one. */
-export const NEW_PASSCODE = { liveErrors: true, autoComplete: 'new-password' } as const;
+/** Both boxes hold a new passcode: the browser may suggest one. */
+export const NEW_PASSCODE = { autoComplete: 'new-password' } as const;
+
+/** The errors each new-passcode box shows: those found at the last submit. */
+interface PairErrors {
+  readonly first: readonly string[];
+  readonly second: readonly string[];
+}
+
+const NO_ERRORS: PairErrors = { first: [], second: [] };
+
+/**
+ * The new passcode's two boxes. Rules broken while typing are `checks` (hints); errors and the
+ * summary come only from a submit and stay as they were until the next, so typing never moves
+ * them or the focus (the NHS pattern).
+ */
+export function useNewPasscodePair(policy: PasscodePolicy) {
+  const [passcode, setPasscode] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [errors, setErrors] = useState<PairErrors>(NO_ERRORS);
+  const unsaid = (lines: readonly string[], said: readonly string[]) =>
+    lines.filter((line) => !said.includes(line));
+  return {
+    passcode,
+    confirmation,
+    setPasscode,
+    setConfirmation,
+    errors,
+    checks: {
+      first: unsaid(passcodeMessages(passcode, policy, false), errors.first),
+      second: unsaid(confirmationMessages(passcode, confirmation, policy, false), errors.second),
+    },
+    /** At submit: records the errors to show, and says whether both boxes are allowed. */
+    check: (): boolean => {
+      const found = {
+        first: passcodeMessages(passcode, policy, true),
+        second: confirmationMessages(passcode, confirmation, policy, true),
+      };
+      setErrors(found);
+      return found.first.length === 0 && found.second.length === 0;
+    },
+    /** Empties both boxes and their errors (once they are sent). */
+    clear: () => {
+      setPasscode('');
+      setConfirmation('');
+      setErrors(NO_ERRORS);
+    },
+  };
+}
 
 /**
  * The new passcode, typed twice and checked against the policy as it is typed, with Show/Hide.
@@ -64,35 +107,20 @@ export function NewPasscodeStep({
   const policy = PASSCODE_POLICIES[policyName];
   const words = wording().passcode;
   const setPasscode = useWizardStore((s) => s.setPasscode);
-  const [passcode, setPasscodeText] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [submitted, setSubmitted] = useState(false);
-
-  const first = passcodeMessages(passcode, policy, submitted);
-  const second = confirmationMessages(passcode, confirmation, policy, submitted);
+  const pair = useNewPasscodePair(policy);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const ok =
-      passcodeProblems(passcode, policy).length === 0 &&
-      confirmationProblems(passcode, confirmation).length === 0;
-    if (!ok) {
-      setSubmitted(true);
-      return;
-    }
-    const [p, c] = [passcode, confirmation];
-    setPasscodeText('');
-    setConfirmation('');
-    setSubmitted(false);
+    if (!pair.check()) return;
+    const [p, c] = [pair.passcode, pair.confirmation];
+    pair.clear();
     void setPasscode(p, c);
   };
 
-  const local: SummaryItem[] = submitted
-    ? [
-        ...first.map((text) => ({ text, targetId: 'new-passcode' })),
-        ...second.map((text) => ({ text, targetId: 'confirm-passcode' })),
-      ]
-    : [];
+  const local: SummaryItem[] = [
+    ...pair.errors.first.map((text) => ({ text, targetId: 'new-passcode' })),
+    ...pair.errors.second.map((text) => ({ text, targetId: 'confirm-passcode' })),
+  ];
   const fromServer = local.length === 0 && error !== undefined;
   const items = fromServer ? [{ text: error.message, targetId: 'new-passcode' }] : local;
 
@@ -105,19 +133,21 @@ export function NewPasscodeStep({
           id="new-passcode"
           label={words.newLabel}
           hint={words.policy(policy)}
-          errors={first}
+          errors={pair.errors.first}
+          checks={pair.checks.first}
           {...NEW_PASSCODE}
-          value={passcode}
-          onChange={setPasscodeText}
+          value={pair.passcode}
+          onChange={pair.setPasscode}
         />
         <PasscodeField
           id="confirm-passcode"
           label={words.confirmLabel}
           hint={words.confirmHint}
-          errors={second}
+          errors={pair.errors.second}
+          checks={pair.checks.second}
           {...NEW_PASSCODE}
-          value={confirmation}
-          onChange={setConfirmation}
+          value={pair.confirmation}
+          onChange={pair.setConfirmation}
         />
         <FormButtons submit={words.confirmButton} />
       </form>

@@ -3,6 +3,7 @@ import type { AppError } from '../../shared/errors';
 import type { FlowView } from '../../shared/ipc-contract';
 import type { AnswerInput } from '../../shared/ipc-contract';
 import { wording } from '../../shared/wording';
+import { AlreadyRegistered } from '../components/already-registered';
 import { Emphasised } from '../components/emphasised';
 import type { SummaryItem } from '../components/error-summary';
 import { describedBy, ErrorMessage } from '../components/field-parts';
@@ -73,6 +74,7 @@ export function RegisterQuestionsStep({
   return (
     <>
       <StepHead title={words.heading} items={items} error={fromServer ? error : undefined} />
+      {view.alreadyRegistered ? <AlreadyRegistered /> : null}
       <p>{words.lead(holderName, questionsRequired)}</p>
       <p>
         <Emphasised parts={words.sendTo(maskedEmail)} />

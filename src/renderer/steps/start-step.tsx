@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { wording } from '../../shared/wording';
 import { ErrorSummary } from '../components/error-summary';
@@ -39,6 +39,14 @@ export function StartStep() {
   useEffect(() => {
     void loadService();
   }, [loadService]);
+  const startButton = useRef<HTMLButtonElement>(null);
+  const hadError = useRef(false);
+  // A summary that goes (the reader changed) takes focus with it: Start, not the page's top, gets it.
+  useEffect(() => {
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (actionError === null && hadError.current && lost) startButton.current?.focus();
+    hadError.current = actionError !== null;
+  }, [actionError]);
   return (
     <>
       {actionError === null ? null : (
@@ -63,6 +71,7 @@ export function StartStep() {
       <button
         className="nhsuk-button"
         id="start-button"
+        ref={startButton}
         type="button"
         onClick={() => void startUnlock()}
       >

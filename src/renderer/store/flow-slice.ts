@@ -29,12 +29,20 @@ export interface FlowSlice {
   /** Every flow's steps as the main process runs them (`flow:get-steps`); empty until loaded. */
   readonly flows: readonly FlowStepList[];
   readonly journey: Journey;
-  /** The holder pressed "This is my Smartcard" on the confirmation a step asks for first. */
+  /**
+   * The holder went on past the warning a step asks for first: answered beside it, chose a
+   * contact beside it, or pressed "This is my Smartcard" where there was nothing to fill in.
+   */
   readonly holderConfirmed: boolean;
   /** A failure of the last action that did not come with a view (shown on the current screen). */
   readonly actionError: AppError | null;
   /** An action is waiting for the main process; further submits are ignored. */
   readonly pending: boolean;
+  /**
+   * The delivery (by when its resend opens) whose code was typed wrongly too often: its screen
+   * offers no code box until a new code is sent, whatever error it shows since.
+   */
+  readonly spentDelivery: string | null;
   /** Shows a view from the main process (a response or an event). */
   readonly showView: (view: FlowView) => void;
   /** Start pressed: begins an unlock, unless the reader plainly has no card. */
@@ -61,6 +69,8 @@ export interface FlowSlice {
   readonly cancel: () => Promise<void>;
   /** Retry on a failure the main process marked retryable: begins the same journey again. */
   readonly retry: () => Promise<void>;
+  /** Continue once the removed card is back: the main process checks it and resumes the attempt. */
+  readonly resume: () => Promise<void>;
   /** Back to the initial state (tests, and a fresh start). */
   readonly reset: () => void;
 }
@@ -104,6 +114,13 @@ export function firstStepOf(
 export function soleContact(view: FlowView): Contact | null {
   if (view.kind !== 'unlock-channel' || view.error !== undefined) return null;
   return view.contacts.length === 1 ? (view.contacts[0] ?? null) : null;
+}
+
+/** The delivery a code view says is spent (its tries used up), or null. */
+function spentDeliveryOf(view: FlowView): string | null {
+  if (view.kind !== 'unlock-code' && view.kind !== 'register-code') return null;
+  if (view.delivery === null || view.error?.code !== 'CODE_TRIES_EXHAUSTED') return null;
+  return view.delivery.resendAvailableAt;
 }
 
 /** The error Start reports without asking the main process, when the reader shows no card. */
@@ -171,9 +188,11 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
     holderConfirmed: false,
     actionError: null,
     pending: false,
+    spentDelivery: null,
     showView: (view) =>
       set((state) => ({
         view,
+        spentDelivery: spentDeliveryOf(view) ?? state.spentDelivery,
         journey: journeyOf(view, state.flows, state.journey) ?? state.journey,
         // The confirmation holds through the busy steps between the form and its answer.
         holderConfirmed:
@@ -188,9 +207,16 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
       const only = soleContact(get().view);
       if (only !== null) void get().sendCode(only.channel);
     },
-    submitAnswers: (answers) => send('answer', { answers: answers.map((a) => ({ ...a })) }),
-    sendCode: (channel) =>
-      run('sending-code', () => invokeFlow(get().journey, 'send-code', { channel })),
+    submitAnswers: (answers) => {
+      // Answers given beside the holder's warning confirm the card, as in the seed.
+      if (stepOf(get().view, get().flows)?.confirmHolder === true) set({ holderConfirmed: true });
+      return send('answer', { answers: answers.map((a) => ({ ...a })) });
+    },
+    sendCode: (channel) => {
+      // So is a contact chosen beside it: a failed send comes back to the choice without it.
+      if (stepOf(get().view, get().flows)?.confirmHolder === true) set({ holderConfirmed: true });
+      return run('sending-code', () => invokeFlow(get().journey, 'send-code', { channel }));
+    },
     submitCode: (code) => send('submit-code', { code }),
     resendCode: () => run(null, () => invokeFlow(get().journey, 'resend-code', {})),
     setPasscode: (passcode, confirmation) => send('set-passcode', { passcode, confirmation }),
@@ -219,6 +245,7 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
       set({ actionError: null });
       await begin(journey, {});
     },
+    resume: () => run('reading-card', () => invoke((api) => api.flowResume({}))),
     reset: () => set(store.getInitialState()),
   };
 };

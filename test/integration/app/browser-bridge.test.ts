@@ -14,6 +14,7 @@ import { createInvokeHandlers } from '../../../src/main/ipc/handlers/create-hand
 import { silentLogger } from '../../../src/main/logging/logger';
 import { appError } from '../../../src/shared/errors';
 import { IPC_EVENTS, IPC_INVOKE } from '../../../src/shared/ipc-contract';
+import { wording } from '../../../src/shared/wording';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../support/sample-diagnostics-report';
 import { CHROMIUM_ARGS } from '../../support/chromium';
 
@@ -50,6 +51,7 @@ function handlers(): InvokeHandlers {
     flows: {
       view: () => view,
       cancel: () => ({ ok: true, value: view }),
+      resume: () => Promise.resolve({ ok: true as const, value: view }),
       service: () => Promise.resolve({ ok: false, error: appError('SERVER_UNREACHABLE') }),
       unlockStart: step('unlockStart'),
       unlockAnswer: step('unlockAnswer'),
@@ -106,7 +108,7 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(
     join(rendererDir, 'index.html'),
-    '<!doctype html><html><head><title>Smartcard Unlock</title>\n  <script type="module" src="/assets/app.js"></script>\n</head><body><p id="out">waiting</p></body></html>',
+    '<!doctype html><html><head><title>Smartcard Unlock</title>\n  <script type="module" src="/assets/app.js"></script>\n</head><body><p id="out">waiting</p><label for="answer">Answer</label><input id="answer"></body></html>',
   );
   writeFileSync(
     join(rendererDir, 'assets', 'app.js'),
@@ -323,5 +325,54 @@ describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
     );
     expect(keys).toBe(Object.keys(IPC_INVOKE).length + Object.keys(IPC_EVENTS).length);
     await page.close();
+  });
+
+  it('when the address has no token (a new tab, a bookmark), then a page says what to do instead of the app', async () => {
+    const page = await browser.newPage();
+    await page.goto(bridge.origin + '/');
+    await page.waitForURL(`${bridge.origin}/bridge/connect`);
+    const words = wording().bridgeConnect;
+    expect(await page.locator('h1').innerText()).toBe(words.heading);
+    expect(await page.locator('main').innerText()).toContain('#token=');
+    expect(await page.locator('#out').count()).toBe(0);
+    await page.close();
+  });
+
+  it('when the token is from an earlier run, then the page goes to the same explanation', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${bridge.origin}/#token=${'x'.repeat(43)}`);
+    await page.waitForURL(`${bridge.origin}/bridge/connect`);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.close();
+  });
+
+  it('when Back is pressed after the page was used, then the app stays, as it was', async () => {
+    const page = await browser.newPage();
+    await page.goto(bridge.url);
+    await expect.poll(() => page.textContent('#out')).toBe('info:0.1.0');
+    await page.locator('#answer').click();
+    await page.goBack();
+    expect(page.url()).toBe(`${bridge.origin}/`);
+    expect(await page.textContent('#out')).toBe('info:0.1.0');
+    // And again: each Back after the holder acts again stays in the app.
+    await page.locator('#answer').click();
+    await page.goBack();
+    expect(page.url()).toBe(`${bridge.origin}/`);
+    await page.close();
+  });
+
+  it('when a reload would lose what was typed, then the browser asks first, and staying keeps it', async () => {
+    const page = await browser.newPage();
+    await page.goto(bridge.url);
+    await expect.poll(() => page.textContent('#out')).toBe('info:0.1.0');
+    await page.locator('#answer').fill('Ford Escort');
+    const asked = page.waitForEvent('dialog');
+    const reloading = page.reload().catch(() => undefined);
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.dismiss();
+    expect(await page.locator('#answer').inputValue()).toBe('Ford Escort');
+    await page.close();
+    await reloading;
   });
 });

@@ -87,3 +87,52 @@ describe('unlock against the real server and the virtual card', () => {
     }
   });
 });
+
+describe('a card taken out mid-unlock, against the real server and the virtual card', () => {
+  it('when the same card comes back after the code was accepted, then Continue resumes the same attempt and the unlock completes on it', async () => {
+    const { logger } = createMemoryLogger();
+    const server = createServerClient({ baseUrl: demo.serverUrl, timeoutMs: 30_000, logger });
+    let runner: FlowRunner | null = null;
+    const readers = new ReaderMonitor(demo.backend, {
+      configured: null,
+      mock: true,
+      logger,
+      onStatus: () => undefined,
+      onCardRemoved: () => runner?.cardRemoved(),
+    });
+    await readers.start();
+    runner = new FlowRunner({
+      cards: readers,
+      server,
+      logger,
+      passcodePolicy: 'printable-4-8',
+      onView: () => undefined,
+    });
+    demo.backend.lock();
+    const questions = await runner.unlockStart();
+    const asked =
+      questions.ok && questions.value.kind === 'unlock-questions' ? questions.value.questions : [];
+    await runner.unlockAnswer(
+      asked.map((q) => ({
+        questionId: q.id,
+        answer: demo.answers.find((a) => a.question === q.text)!.answer,
+      })),
+    );
+    expect(await runner.unlockSubmitCode(newestCode())).toMatchObject({
+      value: { kind: 'unlock-new-passcode' },
+    });
+    demo.backend.remove();
+    await readers.refresh();
+    expect(runner.view()).toEqual({ kind: 'reinsert-card' });
+    demo.backend.insert();
+    await readers.refresh();
+    expect(await runner.resume()).toMatchObject({ value: { kind: 'unlock-new-passcode' } });
+    const newPasscode = 'Rs3!mP8k';
+    expect(await runner.unlockSetPasscode(newPasscode, newPasscode)).toMatchObject({
+      value: { kind: 'unlock-done', holderName: DEMO.holderName },
+    });
+    readers.stop();
+    const card = JSON.parse(readFileSync(demo.cardProfile, 'utf8')) as { pin: string };
+    expect(card.pin).toBe(newPasscode);
+  });
+});

@@ -43,10 +43,12 @@ const secrets = {
   SCU_ACTIVE_KEY_ID: 'k1',
   SCU_ANSWER_PEPPER: randomBytes(32).toString('base64'),
 };
-// Production also needs the trust's own desk; the sample config has one, the environment not.
+// Production also needs the trust's own desk and the address holders reach the server at (for
+// the "This wasn't me" link): the sample config has both, the environment not.
 const helpDesk = {
   SCU_HELP_PHONE: '0121 496 0000',
   SCU_HELP_WALK_IN: 'the IT service desk at the main entrance of Example Hospital',
+  SCU_PUBLIC_URL: 'https://smartcard-unlock.trust.test',
 };
 
 /** Settings that say where packages come from, not which: kept from an `npm test` around this. */

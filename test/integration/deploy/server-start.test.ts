@@ -197,6 +197,8 @@ describe('container definition', () => {
       // and the trust's own IT service desk, which its errors and emails name.
       SCU_HELP_PHONE: '0121 496 0000',
       SCU_HELP_WALK_IN: 'the IT service desk at the main entrance of Example Hospital',
+      // and the address holders reach it at, for the "This wasn't me" link in their notices.
+      SCU_PUBLIC_URL: 'https://smartcard-unlock.trust.test',
       ...secrets,
     };
     const [node, ...args] = container.cmd;

@@ -59,8 +59,11 @@ const ms = (text: string | undefined): number => {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
 };
 
-/** The paths the public listener serves: /v1 (every API route is under it), liveness, the document. */
-const PUBLIC_PATHS = ['/v1/', '/healthz', '/openapi.json'];
+/**
+ * The paths the public listener serves: /v1 (every API route is under it), liveness, the document,
+ * and the unlock notice's "This wasn't me" page.
+ */
+const PUBLIC_PATHS = ['/v1/', '/healthz', '/openapi.json', '/not-me'];
 
 describe('the reverse-proxy samples against the server settings sample', () => {
   it('when the settings sample is loaded, then every API route is under /v1/ and the operator port is the public port + 1', () => {
@@ -127,5 +130,21 @@ describe('the reverse-proxy samples against the server settings sample', () => {
       expect(Number(n)).toBeLessThanOrEqual(limits.maxConnections);
     }
     expect(all(haproxy, /^http-request set-header X-Forwarded-For (\S+)/)).toEqual(['%[src]']);
+  });
+
+  it("when either proxy logs /not-me, then it logs the path without the query, which holds the link's token", () => {
+    // nginx: the /not-me location logs with a format that has $uri, never $request or $args.
+    const notMe = /location = \/not-me \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
+    const format = /access_log\s+\S+\s+(\w+);/.exec(notMe)?.[1];
+    expect(format).toBeDefined();
+    const definition = new RegExp(`log_format ${format} ([^;]*);`).exec(nginx)?.[1] ?? '';
+    expect(definition).toContain('$uri');
+    expect(definition).not.toMatch(/\$request\b|\$request_uri|\$args|\$query_string/);
+    // HAProxy: the one log format has the path (%HP), never the request line or the whole URI.
+    const logFormats = all(haproxy, /^log-format (.+)$/);
+    expect(logFormats).toHaveLength(1);
+    expect(logFormats[0]).toContain('%HP');
+    expect(logFormats[0]).not.toMatch(/%\{\+Q\}r|%r\b|%HU|%HQ/);
+    expect(haproxy).not.toMatch(/^\s*option httplog/m);
   });
 });

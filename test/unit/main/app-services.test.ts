@@ -128,7 +128,7 @@ describe('app services', () => {
     });
   });
 
-  it('when the development panel removes the card during an attempt, then the flow ends with CARD_REMOVED and both events go out', async () => {
+  it('when the development panel removes the card during an attempt, then the attempt waits for it, both events go out, and Continue resumes it once it is back', async () => {
     const { runtime, server, events } = await mockApp();
     expect(await dispatchInvoke(runtime.handlers, 'unlock:start', {})).toMatchObject({
       value: { kind: 'unlock-questions', holderName: 'Mr John Rigby' },
@@ -138,18 +138,21 @@ describe('app services', () => {
     ).toMatchObject({
       value: { state: 'no-card' },
     });
-    expect(await dispatchInvoke(runtime.handlers, 'flow:get-view', {})).toMatchObject({
-      value: { kind: 'failed', error: { code: 'CARD_REMOVED' } },
+    expect(await dispatchInvoke(runtime.handlers, 'flow:get-view', {})).toEqual({
+      ok: true,
+      value: { kind: 'reinsert-card' },
     });
-    expect(server.calls.at(-1)?.method).toBe('unlockCancel');
+    expect(server.calls.map((c) => c.method)).not.toContain('unlockCancel');
     expect(events).toContainEqual([
       'reader:status-changed',
       expect.objectContaining({ state: 'no-card' }),
     ]);
-    expect(events).toContainEqual([
-      'flow:view-changed',
-      expect.objectContaining({ kind: 'failed' }),
-    ]);
+    expect(events).toContainEqual(['flow:view-changed', { kind: 'reinsert-card' }]);
+    await dispatchInvoke(runtime.handlers, 'mock:control', { action: 'insert' });
+    expect(await dispatchInvoke(runtime.handlers, 'flow:resume', {})).toMatchObject({
+      value: { kind: 'unlock-questions', holderName: 'Mr John Rigby' },
+    });
+    expect(server.calls.filter((c) => c.method === 'unlockStart')).toHaveLength(1);
   });
 
   it('when the development panel locks an unlocked card, then the unlock can start', async () => {

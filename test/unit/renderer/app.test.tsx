@@ -1,8 +1,9 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../src/renderer/app';
 import type { FlowView } from '../../../src/shared/ipc-contract';
-import { CARD_PRESENT, INFO, ok, type FakeApi } from './support/fake-api';
+import { appError } from '../../../src/shared/errors';
+import { CARD_PRESENT, failure, INFO, ok, type FakeApi } from './support/fake-api';
 import { domText, renderApp, storeText } from './support/render-app';
 import { channelView, codeView, MOBILE, newPasscodeView, questionsView } from './support/views';
 
@@ -44,10 +45,8 @@ describe('the app', () => {
     await user.keyboard('{Tab}');
     expect(document.activeElement?.textContent).toBe('Start');
     await user.keyboard('{Enter}');
-    await screen.findByRole('heading', { level: 1, name: 'Check this is your Smartcard' });
-    expect(focusedHeading()).toBe('Check this is your Smartcard');
-
-    await user.keyboard('{Tab}{Enter}');
+    // The seed's warning is on this screen: no separate click before the questions.
+    await screen.findByRole('heading', { level: 1, name: 'Security Questions' });
     expect(focusedHeading()).toBe('Security Questions');
     await user.keyboard(`{Tab}${ANSWERS[0]}{Tab}${ANSWERS[1]}{Enter}`);
     await screen.findByRole('heading', { level: 1, name: 'Smartcard Unlock Code' });
@@ -99,7 +98,9 @@ describe('the app', () => {
     );
 
     await user.keyboard('{Tab}{Enter}');
-    await screen.findByRole('heading', { level: 1, name: 'Check this is your Smartcard' });
+    await screen.findByRole('heading', { level: 1, name: 'Get your Smartcard Unlock Code' });
+    expect(document.querySelector('.nhsuk-card--warning')?.textContent).toContain('Mr John Rigby');
+    expect(api.unlockSendCode).not.toHaveBeenCalled();
     await user.keyboard('{Tab}{Enter}');
     await screen.findByRole('heading', { level: 1, name: 'Smartcard Unlock Code' });
     expect(focusedHeading()).toBe('Smartcard Unlock Code');
@@ -133,6 +134,41 @@ describe('the app', () => {
     expect(document.title).toBe('Your Smartcard was removed - Smartcard Unlock');
   });
 
+  it.each<[string, FlowView]>([
+    ['the code screen', codeView()],
+    ['a failure screen', { kind: 'failed', error: appError('CARD_REMOVED'), canRetry: true }],
+    ['the start screen', { kind: 'idle' }],
+  ])(
+    'when the card moves on %s, then a polite live region in the frame says so without moving focus',
+    async (_screen, view) => {
+      const { api } = await renderApp({ view, reader: CARD_PRESENT });
+      const focused = document.activeElement;
+      const region = document.getElementById('reader-announcer');
+      expect(region?.getAttribute('role')).toBe('status');
+      expect(region?.getAttribute('aria-live')).toBe('polite');
+      expect(region?.closest('main')).not.toBeNull();
+      expect(region?.textContent).toBe('');
+      act(() => api.emitReader({ ...CARD_PRESENT, state: 'no-card' }));
+      expect(region?.textContent).toBe('Your Smartcard was taken out of the reader.');
+      act(() => api.emitReader(CARD_PRESENT));
+      expect(region?.textContent).toBe('Your Smartcard is in the reader (Virtual PCD 00 00).');
+      act(() => api.emitReader({ ...CARD_PRESENT, state: 'no-reader', readers: [] }));
+      expect(region?.textContent).toBe('No smartcard reader was found.');
+      expect(document.activeElement).toBe(focused);
+      // One voice: the start screen's panel shows the same news without announcing it again.
+      expect(screen.queryByTestId('reader-status')?.closest('[aria-live]') ?? null).toBeNull();
+    },
+  );
+
+  it("when the diagnostics screen covers the step, then the card's moves are still announced", async () => {
+    const { api, user } = await renderApp({ view: codeView() });
+    await user.click(screen.getByRole('button', { name: 'About and diagnostics' }));
+    act(() => api.emitReader({ ...CARD_PRESENT, state: 'no-card' }));
+    expect(document.getElementById('reader-announcer')?.textContent).toBe(
+      'Your Smartcard was taken out of the reader.',
+    );
+  });
+
   it('when not in mock reader mode, then there is no development panel', async () => {
     await renderApp();
     expect(screen.queryByRole('complementary', { name: 'Development: virtual card' })).toBeNull();
@@ -151,6 +187,25 @@ describe('the app', () => {
       'insert',
       'lock',
     ]);
+  });
+
+  it('when a development control is used, then the panel says what happened in a polite status', async () => {
+    const { api, user } = await renderApp({ info: { ...INFO, mockReader: true } });
+    const panel = screen.getByRole('complementary', { name: 'Development: virtual card' });
+    const status = within(panel).getByRole('status');
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(status.textContent).toBe('');
+    // The control's answer comes after the click: wait for what the panel says.
+    const says = (text: string) => waitFor(() => expect(status.textContent).toBe(text));
+    await user.click(screen.getByRole('button', { name: 'Lock card' }));
+    await says('The virtual card is locked: three wrong passcodes were typed on it.');
+    expect(document.activeElement?.textContent).toBe('Lock card');
+    api.mockControl.mockResolvedValueOnce(ok({ ...CARD_PRESENT, state: 'no-card', mock: true }));
+    await user.click(screen.getByRole('button', { name: 'Remove card' }));
+    await says('The virtual card is out of the reader.');
+    api.mockControl.mockResolvedValueOnce(failure(appError('CARD_IO')));
+    await user.click(screen.getByRole('button', { name: 'Insert card' }));
+    await says('Insert card did not work. The smartcard could not be read.');
   });
 
   it('when the mock control reports no card, then the reader status shows it', async () => {
@@ -172,6 +227,38 @@ describe('the app', () => {
       'If it keeps happening, call the IT service desk.',
     );
     expect(document.body.textContent).not.toContain('x4050');
+  });
+
+  it('when any screen is shown, then the NHS header shows the logo beside the service name', async () => {
+    await renderApp();
+    const banner = screen.getByRole('banner');
+    const logo = within(banner).getByRole('img', { name: 'NHS' });
+    expect(logo.tagName.toLowerCase()).toBe('svg');
+    expect(logo.getAttribute('class')).toBe('nhsuk-header__logo');
+    expect(logo.querySelector('path')?.getAttribute('fill')).toBe('currentcolor');
+    expect(banner.textContent).toContain('Smartcard Service Centre');
+    // Inline only: no image, font or page is fetched.
+    expect(banner.querySelector('img, use, image, [href]')).toBeNull();
+  });
+
+  it('when the page opens, then the first Tab reaches "Skip to main content", which moves focus to main', async () => {
+    const { user } = await renderApp();
+    const heading = document.activeElement;
+    (heading as HTMLElement).blur();
+    await user.keyboard('{Tab}');
+    const skip = screen.getByRole('link', { name: 'Skip to main content' });
+    expect(document.activeElement).toBe(skip);
+    expect(skip.className).toBe('nhsuk-skip-link');
+    expect(skip.getAttribute('href')).toBe('#main-content');
+    const hash = window.location.hash;
+    await user.keyboard('{Enter}');
+    const main = screen.getByRole('main');
+    expect(document.activeElement).toBe(main);
+    // The address keeps its fragment (browser mode's token lives there).
+    expect(window.location.hash).toBe(hash);
+    await user.keyboard('{Tab}');
+    expect(main.contains(document.activeElement)).toBe(true);
+    expect(heading?.tagName).toBe('H1');
   });
 
   it('when any screen is shown, then the footer carries the help contacts and the version', async () => {

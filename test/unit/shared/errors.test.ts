@@ -24,3 +24,23 @@ describe('error catalogue', () => {
     ).toBe(false);
   });
 });
+
+describe('error wording that matches what the screen offers (issue 19)', () => {
+  it('when the card is not locked, then registering is offered only to a holder not registered yet', () => {
+    const { nextStep } = appError('CARD_NOT_LOCKED');
+    expect(nextStep).toContain('You can log in with your usual passcode.');
+    expect(nextStep).toContain('If you have not registered for the Smartcard Unlock Service yet');
+    expect(nextStep).not.toMatch(/, or register/);
+  });
+
+  it('when the card was removed where the attempt cannot wait, then the next step names the Retry button the screen offers', () => {
+    expect(appError('CARD_REMOVED').nextStep).toBe('Insert your smartcard again and press Retry.');
+  });
+
+  it('when the daily unlock limit is reached, then it says plainly that the card was unlocked too often today, that it can be unlocked tomorrow, and whom to call', () => {
+    const error = appError('PUK_RELEASE_LIMIT');
+    expect(error.message).toContain('cannot be unlocked here again today');
+    expect(error.nextStep).toContain('You can unlock it here again tomorrow.');
+    expect(error.nextStep).toContain('x4050');
+  });
+});

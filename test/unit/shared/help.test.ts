@@ -24,7 +24,7 @@ describe('help contacts', () => {
       'If you require additional help with the smartcard please let us know on x4050 or by visiting the IT walk in centres at City or Sandwell site.',
     );
     expect(appError('SELF_SERVICE_LOCKED').nextStep).toBe(
-      'Call the IT service desk on x4050 or visit the IT walk in centres at City or Sandwell site. They can unlock your card and clear the lock.',
+      'Call the IT service desk on x4050 or visit the IT walk in centres at City or Sandwell site. They will check who you are and unlock your Smartcard.',
     );
   });
 

@@ -52,3 +52,29 @@ describe('the IPC contract: where the code goes', () => {
     expect(service.safeParse({ verification: 'code-only', channels: [] }).success).toBe(false);
   });
 });
+
+describe('the IPC contract: a removed card', () => {
+  it('asks for the card again with at most a reason, and carries no attempt or card identifier', () => {
+    const error = {
+      code: 'CARD_ABSENT',
+      message: 'There is no smartcard in the reader.',
+      nextStep: 'Insert your smartcard.',
+    };
+    expect(flowViewSchema.parse({ kind: 'reinsert-card' })).toEqual({ kind: 'reinsert-card' });
+    expect(flowViewSchema.safeParse({ kind: 'reinsert-card', error }).success).toBe(true);
+    expect(
+      flowViewSchema.safeParse({ kind: 'reinsert-card', cardId: 'c'.repeat(32) }).success,
+    ).toBe(false);
+  });
+
+  it('resumes on its own channel, which takes nothing and answers with a view', () => {
+    const resume = IPC_INVOKE['flow:resume'];
+    expect(resume.method).toBe('flowResume');
+    expect(resume.request.safeParse({}).success).toBe(true);
+    expect(resume.request.safeParse({ cardId: 'c'.repeat(32) }).success).toBe(false);
+    expect(resume.response.parse({ kind: 'unlock-new-passcode', policy: 'digits-6-8' })).toEqual({
+      kind: 'unlock-new-passcode',
+      policy: 'digits-6-8',
+    });
+  });
+});

@@ -43,6 +43,18 @@ export const outcomeReport: Step<OutcomeRequest, void> = {
     const reason = outcome.purpose ?? 'unlock';
     if (outcome.outcome === 'unlocked') {
       await cards.recordUnlock(cardBefore.cardId, nowIso);
+      // One link for the whole notice: reported from any contact, it is used for all of them.
+      const { notMeLink } = deps.policy;
+      const notMe = notMeLink.enabled
+        ? {
+            token: deps.notMeTokens.issue({
+              cardId: cardBefore.cardId,
+              attemptId: attempt.attemptId,
+              unlockedAt: now,
+            }),
+            validDays: notMeLink.validDays,
+          }
+        : undefined;
       // Every contact is told, so a holder whose phone (or mailbox) someone else used still hears.
       for (const to of holderContacts(deps.channels, cardBefore)) {
         sendNotice(deps, attempt.attemptId, {
@@ -51,6 +63,7 @@ export const outcomeReport: Step<OutcomeRequest, void> = {
           holderName: cardBefore.holderName,
           at: now,
           reason,
+          ...(notMe === undefined ? {} : { notMe }),
         });
       }
     }

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { cardProofMessage } from '../../../../src/shared/card-identity';
 import { verifyCardSignature } from '../../../security/card-proof';
+import { expiredCertificate } from '../../card-lock';
 import type { DomainResult } from '../../ports';
 import { audit, fail, refuse } from '../../refusal';
 import type { CardRecord } from '../../repository-ports';
@@ -65,4 +66,20 @@ export function cardProofStep<O>(options: {
       return options.then(s, card);
     },
   };
+}
+
+/**
+ * Ends the attempt of a card whose 9E or 9A certificate has expired, and refuses it: the card
+ * cannot log in anyway, so the holder goes to the RA, before any question. Undefined otherwise.
+ */
+export async function refuseExpiredCertificate(
+  { deps, ctx, attempt, base }: StepRun,
+  card: CardRecord,
+): Promise<DomainResult<never> | undefined> {
+  const now = deps.now().toISOString();
+  const expired = expiredCertificate(card, now);
+  if (expired === undefined) return undefined;
+  await deps.repos.attempts.end(attempt.attemptId, 'certificate-expired', now);
+  const detail = `slot=${expired.slot};notAfter=${expired.notAfter}`;
+  return refuse(deps, ctx, { ...base, detail }, 'CERTIFICATE_EXPIRED');
 }

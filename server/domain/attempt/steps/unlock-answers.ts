@@ -1,13 +1,13 @@
 import { ok } from '../../../../src/shared/result';
 import { holderContacts } from '../../delivery-channel';
-import { isLocked } from '../../card-lock';
+import { REFUSAL_END_REASON, selfServiceRefusal } from '../../card-lock';
 import type { DomainDeps } from '../../deps';
 import type { AnswersAccepted, GivenAnswers } from '../../ports';
 import { audit, fail, refuse } from '../../refusal';
 import type { StoredAnswer } from '../../repository-ports';
 import { sendCode } from '../code-send';
-import { loadLiveAttempt } from '../load';
 import type { Step } from '../step';
+import { whyRefused } from '../why-refused';
 
 /**
  * Moves the attempt to answered and, in the same transaction, stores each right answer whose hash
@@ -60,11 +60,12 @@ export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
     const now = deps.now().toISOString();
     const card = await deps.repos.cards.find(attempt.cardId);
     if (card === undefined) return fail('CARD_UNKNOWN');
-    const lock = async () => {
-      await deps.repos.attempts.end(attemptId, 'self-service-locked', now);
-      return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
+    const refuseCard = async (code: keyof typeof REFUSAL_END_REASON) => {
+      await deps.repos.attempts.end(attemptId, REFUSAL_END_REASON[code], now);
+      return refuse(deps, ctx, base, code);
     };
-    if (isLocked(deps.policy, card)) return lock();
+    const refusal = selfServiceRefusal(deps.policy, card);
+    if (refusal !== undefined) return refuseCard(refusal);
     const stored = await deps.repos.cards.findAnswers(card.cardId);
     const given = new Map(answers.map((a) => [a.questionId, a.answer]));
     if (
@@ -80,7 +81,9 @@ export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
     );
     if (checks.some((right) => !right)) {
       const failures = await deps.repos.cards.recordFailure(card.cardId, maxFailures, now);
-      if (failures === undefined || failures >= maxFailures) return lock();
+      if (failures === undefined || failures >= maxFailures) {
+        return refuseCard('SELF_SERVICE_LOCKED');
+      }
       const triesLeft = maxFailures - failures;
       const detail = `triesLeft=${triesLeft}`;
       return refuse(deps, ctx, { ...base, detail }, 'ANSWERS_WRONG', { triesLeft });
@@ -92,8 +95,8 @@ export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
       outdated.map((s) => ({ ...s, answer: given.get(s.questionId) ?? '' })),
     );
     if (rehashed === undefined) {
-      const again = await loadLiveAttempt(deps, attemptId, attempt.kind);
-      return refuse(deps, ctx, base, again.ok ? 'SELF_SERVICE_LOCKED' : again.error.code);
+      // The card locked or froze, or the attempt moved on, since it was read.
+      return refuse(deps, ctx, base, await whyRefused(deps, 'unlock', card.cardId, attemptId, now));
     }
     const detail = rehashed === 0 ? {} : { detail: `rehashed=${rehashed}` };
     await audit(deps, ctx, { ...base, ...detail, outcome: 'ok' });

@@ -1,11 +1,11 @@
 import type { CodeDelivery } from '../../../../src/shared/http-api';
-import { isLocked } from '../../card-lock';
+import { REFUSAL_END_REASON, selfServiceRefusal } from '../../card-lock';
 import { holderContacts } from '../../delivery-channel';
 import type { DeliveryChannel } from '../../delivery-port';
 import { audit, fail, refuse } from '../../refusal';
 import { sendCode } from '../code-send';
-import { loadLiveAttempt } from '../load';
 import type { Step } from '../step';
+import { whyRefused } from '../why-refused';
 
 /**
  * Unlock's channel: sends a code to the contact the holder chose. Under code-only it is the step
@@ -27,13 +27,14 @@ export const unlockChannel: Step<DeliveryChannel, CodeDelivery> = {
     if (attempt.state === 'proved' && deps.verification === 'code-only') {
       const now = deps.now().toISOString();
       const maxFailures = deps.policy.answers.maxWrongSubmissions;
-      if (isLocked(deps.policy, card)) {
-        await deps.repos.attempts.end(attempt.attemptId, 'self-service-locked', now);
-        return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
+      const refusal = selfServiceRefusal(deps.policy, card);
+      if (refusal !== undefined) {
+        await deps.repos.attempts.end(attempt.attemptId, REFUSAL_END_REASON[refusal], now);
+        return refuse(deps, ctx, base, refusal);
       }
       if (!(await deps.repos.attempts.markAnswered(attempt.attemptId, null, now, maxFailures))) {
-        const again = await loadLiveAttempt(deps, attempt.attemptId, attempt.kind);
-        return refuse(deps, ctx, base, again.ok ? 'SELF_SERVICE_LOCKED' : again.error.code);
+        const why = await whyRefused(deps, attempt.kind, card.cardId, attempt.attemptId, now);
+        return refuse(deps, ctx, base, why);
       }
       answered = { ...attempt, state: 'answered' };
     } else if (attempt.state !== 'answered') {

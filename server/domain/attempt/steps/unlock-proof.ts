@@ -1,18 +1,18 @@
 import type { VerificationModel, VerificationStep } from '../../../../src/shared/http-api';
 import { ok } from '../../../../src/shared/result';
 import { holderContacts, maskedContact } from '../../delivery-channel';
-import { isLocked } from '../../card-lock';
+import { REFUSAL_END_REASON, selfServiceRefusal } from '../../card-lock';
 import type { DomainResult, UnlockProofResponse } from '../../ports';
 import { findQuestion } from '../../question-catalogue';
 import { audit, refuse } from '../../refusal';
 import type { CardRecord } from '../../repository-ports';
 import { utcDay } from '../../time';
 import type { Step, StepRun } from '../step';
-import { cardProofStep } from './proof';
+import { cardProofStep, refuseExpiredCertificate } from './proof';
 
 /**
  * What an unlock tells the card that proved itself, and only it (what a start used to tell
- * anyone): locked, capped for the day or unregistered ends the attempt; else its questions.
+ * anyone): expired, frozen, locked, capped or unregistered ends the attempt; else its questions.
  */
 async function eligibility(
   s: StepRun,
@@ -22,9 +22,12 @@ async function eligibility(
   const { policy } = deps;
   const now = deps.now().toISOString();
   const end = (reason: string) => deps.repos.attempts.end(attempt.attemptId, reason, now);
-  if (isLocked(policy, card)) {
-    await end('self-service-locked');
-    return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
+  const expired = await refuseExpiredCertificate(s, card);
+  if (expired !== undefined) return expired;
+  const refusal = selfServiceRefusal(policy, card);
+  if (refusal !== undefined) {
+    await end(REFUSAL_END_REASON[refusal]);
+    return refuse(deps, ctx, base, refusal);
   }
   const releasesToday = await deps.repos.cards.pukReleasesOn(card.cardId, utcDay(deps.now()));
   if (releasesToday >= policy.puk.maxReleasesPerDay) {

@@ -51,6 +51,7 @@ export function createStartupErrorHandlers(
     // No server is asked: the start screen words itself for the default model.
     'flow:get-service': () => ({ ok: false, error }),
     'flow:cancel': view,
+    'flow:resume': view,
     'unlock:start': view,
     'unlock:answer': view,
     'unlock:send-code': view,

@@ -8,6 +8,7 @@ type FlowChannels =
   | 'flow:get-steps'
   | 'flow:get-service'
   | 'flow:cancel'
+  | 'flow:resume'
   | 'unlock:start'
   | 'unlock:answer'
   | 'unlock:send-code'
@@ -32,6 +33,7 @@ export type FlowPort = Pick<
   FlowRunner,
   | 'view'
   | 'cancel'
+  | 'resume'
   | 'service'
   | 'unlockStart'
   | 'unlockAnswer'
@@ -60,6 +62,7 @@ export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels
     'flow:get-steps': () => ({ ok: true, value: flowStepLists() }),
     'flow:get-service': () => flows.service(),
     'flow:cancel': () => flows.cancel(),
+    'flow:resume': () => flows.resume(),
     'unlock:start': () => flows.unlockStart(),
     'unlock:answer': ({ answers }) => flows.unlockAnswer(answers),
     'unlock:send-code': ({ channel }) => flows.unlockSendCode(channel),

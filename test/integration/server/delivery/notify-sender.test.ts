@@ -50,6 +50,7 @@ function deliveryTo(overrides: { apiKey?: string; baseUrl?: string; timeoutMs?: 
     notify: { sender: createNotifySender(settings, logger), settings },
     help: DEMO_HELP_CONTACTS,
     logger,
+    publicUrl: 'https://smartcard-unlock.example.nhs.uk',
   });
   return { delivery, logger };
 }
@@ -123,9 +124,30 @@ describe('sending through GOV.UK Notify with notifications-node-client', () => {
     expect(outcome).toBe('sent');
     const sms = await notify.nextNotification(before);
     expect(sms.templateId).toBe(SMS.unlockedNotice);
-    expect(sms.body).toContain(
-      'unlocked with the Smartcard Unlock Service at 2026-03-02 09:05 UTC',
+    expect(sms.body).toBe(
+      'Your Smartcard was unlocked with the Smartcard Unlock Service at 09:05 on Monday 2 March 2026 (UK time). If this was not you, call the IT service desk on x4050.',
     );
+  });
+
+  it('when a notice goes by text with its "This wasn\'t me" link, then the link ends the text, in summer time', async () => {
+    const { delivery, logger } = deliveryTo();
+    const before = notify.notifications.length;
+    const token = `${'ab'.repeat(16)}.attempt-attempt-attempt-1.abc123.${'x'.repeat(22)}`;
+    const outcome = await delivery.send({
+      channel: 'sms',
+      to: NUMBER,
+      purpose: 'unlocked-notice',
+      holderName: 'Mr John Rigby',
+      at: new Date('2026-07-06T09:15:00.000Z'),
+      reason: 'unlock',
+      notMe: { token, validDays: 7 },
+    });
+    expect(outcome).toBe('sent');
+    const sms = await notify.nextNotification(before);
+    expect(sms.body).toBe(
+      `Your Smartcard was unlocked with the Smartcard Unlock Service at 10:15 on Monday 6 July 2026 (UK time). If this was not you, call the IT service desk on x4050 and report it here (the link works once): https://smartcard-unlock.example.nhs.uk/not-me?token=${token}`,
+    );
+    expect(logger.lines.join('\n')).not.toContain(token);
   });
 
   describe.each<[NotifyFault, number, string]>([

@@ -895,6 +895,18 @@ export function domainSuite(backend: Backend): void {
     });
 
     describe('registration', () => {
+      it('when a registered holder proves their card to register, then the proof says they are registered already, and only then', async () => {
+        const { services, driver, card } = await world();
+        const proveToRegister = async () => {
+          const s = must(await services.registration.start(card.cardId, ctx));
+          const signature = proof(card.pivAuthentication, 'register', s.attemptId, s.nonce);
+          return must(await services.registration.step('proof', s.attemptId, signature, ctx));
+        };
+        expect(await proveToRegister()).toMatchObject({ alreadyRegistered: false });
+        await driver.register(card);
+        expect(await proveToRegister()).toMatchObject({ alreadyRegistered: true });
+      });
+
       it('when a holder registers again, then the new answers replace the old ones', async () => {
         const { services, driver, card } = await world();
         await driver.register(card);

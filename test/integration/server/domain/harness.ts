@@ -143,7 +143,9 @@ export class Driver {
   /** The code in the next mail to arrive. */
   async nextCode(afterCount = this.smtp.received.length): Promise<string> {
     const mail = await this.smtp.nextCodeMail(afterCount);
-    const match = /Smartcard Unlock Code: ([A-Z0-9]{4}) ([A-Z0-9]{4})/.exec(mail.text);
+    const match = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9]{4}) ([A-Z0-9]{4})/.exec(
+      mail.text,
+    );
     if (match === null) throw new Error(`No code in mail: ${mail.text}`);
     return `${match[1]}${match[2]}`;
   }

@@ -84,7 +84,7 @@ describe('mail behind a hung or late relay, several holders at once', () => {
 
   const codeFor = (email: string): string => {
     const mail = smtp.received.findLast((m) => m.to.includes(email));
-    const match = /Smartcard Unlock Code: ([A-Z0-9]{4}) ([A-Z0-9]{4})/.exec(mail?.text ?? '');
+    const match = /Confirmation code: ([A-Z0-9]{4}) ([A-Z0-9]{4})/.exec(mail?.text ?? '');
     if (match === null) throw new Error(`No code mailed to ${email}`);
     return match[1]! + match[2]!;
   };
@@ -139,7 +139,7 @@ describe('mail behind a hung or late relay, several holders at once', () => {
     // Exactly the messages the relay took arrived, and each code works: it was stored before sending.
     const arrived = smtp.received
       .slice(before)
-      .filter((m) => m.text.includes('Smartcard Unlock Code:'))
+      .filter((m) => m.text.includes('Confirmation code:'))
       .flatMap((m) => m.to);
     expect(arrived.sort()).toEqual(delayed.map((h) => h.email).sort());
     for (const h of delayed) {

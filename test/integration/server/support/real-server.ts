@@ -81,7 +81,7 @@ export interface RealServerOptions {
 
 /** The code in a mail's text, without its space. */
 function codeIn(text: string): string[] {
-  const match = /Smartcard Unlock Code: ([A-Z0-9 ]+)/.exec(text);
+  const match = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9 ]+)/.exec(text);
   return match?.[1] === undefined ? [] : [match[1].replace(/ /g, '')];
 }
 

@@ -123,12 +123,13 @@ describe('code-only unlock', () => {
     expect(t.methods().at(-1)).toBe('unlockCancel');
   });
 
-  it('when the card is removed on the choice, then CARD_REMOVED and the attempt is cancelled', async () => {
+  it('when the card is removed on the choice, then the attempt waits for it and comes back to the choice', async () => {
     const t = setup('code-only', [MOBILE, EMAIL]);
-    await t.runner.unlockStart();
+    const choice = value(await t.runner.unlockStart());
     t.runner.cardRemoved();
-    expect(t.runner.view()).toMatchObject({ kind: 'failed', error: { code: 'CARD_REMOVED' } });
-    expect(t.methods().at(-1)).toBe('unlockCancel');
+    expect(t.runner.view()).toEqual({ kind: 'reinsert-card' });
+    expect(t.methods()).not.toContain('unlockCancel');
+    expect(value(await t.runner.resume())).toEqual(choice);
   });
 
   it('when the holder cancels on the choice, then idle, and nothing is sent', async () => {

@@ -44,12 +44,13 @@ function setup(
   const views: FlowView[] = [];
   const { logger, records } = createMemoryLogger();
   let opened = 0;
+  let inReader = card;
   const runner = new FlowRunner({
     cards: {
       open: () => {
-        if (!card.present) return Promise.resolve(err({ code: 'card-absent' as const }));
+        if (!inReader.present) return Promise.resolve(err({ code: 'card-absent' as const }));
         opened += 1;
-        return Promise.resolve(ok({ card, close: () => Promise.resolve() }));
+        return Promise.resolve(ok({ card: inReader, close: () => Promise.resolve() }));
       },
     },
     server: server.client,
@@ -57,7 +58,9 @@ function setup(
     passcodePolicy: 'printable-4-8',
     onView: (view) => views.push(view),
   });
-  return { card, server, views, records, runner, opened: () => opened };
+  /** Puts another card in the reader. */
+  const insert = (other: FakePivCard) => (inReader = other);
+  return { card, server, views, records, runner, insert, opened: () => opened };
 }
 
 const value = (result: { ok: boolean; value?: FlowView }) => {
@@ -464,17 +467,13 @@ describe('flow runner: the PUK rotation', () => {
 });
 
 describe('flow runner: endings', () => {
-  it('when the card is removed on the questions, then CARD_REMOVED and the attempt is cancelled on the server', async () => {
+  it('when the card is removed on the questions, then the screen asks for it again and the attempt is kept on the server', async () => {
     const t = setup();
     await t.runner.unlockStart();
-    t.runner.cardRemoved();
-    expect(t.runner.view()).toEqual({
-      kind: 'failed',
-      error: appError('CARD_REMOVED'),
-      canRetry: true,
-    });
+    removeCard(t);
+    expect(t.runner.view()).toEqual({ kind: 'reinsert-card' });
     expect(t.views.at(-1)).toEqual(t.runner.view());
-    expect(t.server.calls.at(-1)?.method).toBe('unlockCancel');
+    expect(t.server.calls.map((c) => c.method)).not.toContain('unlockCancel');
   });
 
   it('when the card is removed while nothing is under way, then nothing happens', () => {
@@ -529,6 +528,186 @@ describe('flow runner: endings', () => {
   });
 });
 
+/** Takes the card out, as the reader monitor reports it. */
+function removeCard(t: ReturnType<typeof setup>) {
+  t.card.present = false;
+  t.runner.cardRemoved();
+}
+
+const methods = (t: ReturnType<typeof setup>) => t.server.calls.map((c) => c.method);
+
+describe('flow runner: a removed card pauses the attempt until the same card is back', () => {
+  it('when the card comes back on the code screen, then Continue resumes there and the unlock completes on the same attempt', async () => {
+    const t = setup();
+    await t.runner.unlockStart();
+    const code = value(await t.runner.unlockAnswer(answers));
+    removeCard(t);
+    expect(t.runner.view()).toEqual({ kind: 'reinsert-card' });
+    t.card.present = true;
+    expect(value(await t.runner.resume())).toEqual(code);
+    expect(value(await t.runner.unlockSubmitCode(secrets.code)).kind).toBe('unlock-new-passcode');
+    expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin)).kind).toBe(
+      'unlock-done',
+    );
+    expect(methods(t)).toEqual([
+      'unlockStart',
+      'unlockProof',
+      'unlockAnswers',
+      'unlockCode',
+      'unlockUnblock',
+      'unlockOutcome',
+    ]);
+  });
+
+  it('when the card comes back after the code was accepted, then the PUK release and the reset run on it once it has signed with its key', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    removeCard(t);
+    t.card.present = true;
+    const before = t.card.commands.length;
+    expect(value(await t.runner.resume())).toEqual({
+      kind: 'unlock-new-passcode',
+      policy: 'printable-4-8',
+    });
+    expect(t.card.commands.slice(before)).toEqual([
+      'select',
+      'readCardId',
+      'passcodeStatus',
+      'readCertificate',
+      'sign',
+    ]);
+    expect(t.card.signed.map((s) => s.slot)).toEqual(['9E', '9E']);
+    expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin)).kind).toBe(
+      'unlock-done',
+    );
+    expect(t.card).toMatchObject({ pin: secrets.newPin, puk: secrets.nextPuk, pinTries: 3 });
+    expect(methods(t).filter((m) => m === 'unlockCode')).toHaveLength(1);
+    expect(methods(t)).not.toContain('unlockCancel');
+  });
+
+  it('when Continue is pressed before the card is back, then the screen says so and waits, with the server untouched', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    removeCard(t);
+    const calls = t.server.calls.length;
+    expect(value(await t.runner.resume())).toEqual({
+      kind: 'reinsert-card',
+      error: appError('CARD_ABSENT'),
+    });
+    expect(t.server.calls).toHaveLength(calls);
+    t.card.present = true;
+    expect(value(await t.runner.resume()).kind).toBe('unlock-new-passcode');
+  });
+
+  it('when a different card is put in, then nothing is sent to it under the paused attempt: that attempt is cancelled and the unlock starts over with the new card', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    removeCard(t);
+    const other = new FakePivCard('d'.repeat(32), { pin: '9999', puk: '99999999', pinTries: 0 });
+    t.insert(other);
+    const before = methods(t).length;
+    expect(value(await t.runner.resume())).toMatchObject({
+      kind: 'unlock-questions',
+      holderName: 'Mr John Rigby',
+    });
+    expect(methods(t).slice(before)).toEqual(['unlockCancel', 'unlockStart', 'unlockProof']);
+    expect(t.server.calls.at(-2)?.args[0]).toBe(other.cardId);
+    expect(other.commands).not.toContain('changePuk');
+    expect(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin)).toEqual(
+      err(appError('ATTEMPT_STATE')),
+    );
+  });
+
+  it('when a copy with the same card identifier but not its key is put in, then it is not taken for the card', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    removeCard(t);
+    t.insert(new FakePivCard(cardId, { pin: secrets.oldPin, puk: secrets.puk, pinTries: 0 }));
+    expect(value(await t.runner.resume()).kind).toBe('unlock-questions');
+    expect(methods(t).filter((m) => m === 'unlockStart')).toHaveLength(2);
+    expect(methods(t)).toContain('unlockCancel');
+  });
+
+  it('when the card with the same keys (the same card) is put in another reader object, then it is the same card', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    removeCard(t);
+    const same = new FakePivCard(cardId, {
+      pin: secrets.oldPin,
+      puk: secrets.puk,
+      pinTries: 0,
+      keys: t.card.keys,
+    });
+    t.insert(same);
+    expect(value(await t.runner.resume()).kind).toBe('unlock-new-passcode');
+    expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin)).kind).toBe(
+      'unlock-done',
+    );
+    expect(same.pin).toBe(secrets.newPin);
+  });
+
+  it('when the card goes while the server checks the answers, then the answer is kept and the attempt pauses on the code screen', async () => {
+    const t = setup();
+    await t.runner.unlockStart();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const original = t.server.client.unlockAnswers;
+    t.server.client.unlockAnswers = async (...args) => {
+      await gate;
+      return original(...args);
+    };
+    const pending = t.runner.unlockAnswer(answers);
+    await expect.poll(() => t.runner.view()).toEqual({ kind: 'busy', step: 'checking-answers' });
+    removeCard(t);
+    expect(t.runner.view()).toEqual({ kind: 'busy', step: 'checking-answers' });
+    release();
+    expect(value(await pending)).toEqual({ kind: 'reinsert-card' });
+    t.card.present = true;
+    expect(value(await t.runner.resume()).kind).toBe('unlock-code');
+    expect(methods(t)).not.toContain('unlockCancel');
+  });
+
+  it('when the card is pulled again while it is being checked, then the screen asks for it again', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    removeCard(t);
+    t.card.present = true;
+    t.card.beforeCommand = (command) => {
+      if (command === 'readCertificate') removeCard(t);
+    };
+    expect(value(await t.runner.resume())).toEqual({ kind: 'reinsert-card' });
+    expect(methods(t)).not.toContain('unlockCancel');
+  });
+
+  it('when Start again is pressed while the card is out, then the paused attempt is cancelled', async () => {
+    const t = setup();
+    await toNewPasscode(t);
+    removeCard(t);
+    expect(t.runner.cancel()).toEqual(ok({ kind: 'idle' }));
+    expect(methods(t).at(-1)).toBe('unlockCancel');
+  });
+
+  it('when there is no paused attempt, then Continue is refused and changes nothing', async () => {
+    const t = setup();
+    expect(await t.runner.resume()).toEqual(err(appError('ATTEMPT_STATE')));
+    await t.runner.unlockStart();
+    expect(await t.runner.resume()).toEqual(err(appError('ATTEMPT_STATE')));
+    expect(t.runner.view().kind).toBe('unlock-questions');
+  });
+});
+
+/** A registration proof's answer, as the server gives it for a holder never registered. */
+const registeredProof = {
+  holderName: 'Mr John Rigby',
+  maskedEmail: 'j****y@nhs.net',
+  catalogue: [
+    { id: 'q1', text: 'Car?' },
+    { id: 'q2', text: 'Phone?' },
+  ],
+  questionsRequired: 2,
+  alreadyRegistered: false,
+};
+
 describe('flow runner: registration', () => {
   it('when the passcode is right, then 9A proves the card, the answers are saved and the code confirms the address', async () => {
     const t = setup({ locked: false });
@@ -549,6 +728,20 @@ describe('flow runner: registration', () => {
       holderName: 'Mr John Rigby',
     });
     expect(JSON.stringify(t.records)).not.toContain(secrets.oldPin);
+  });
+
+  it('when the server says the holder is registered already, then the questions screen is told, to warn that the answers will be replaced', async () => {
+    const t = setup({ locked: false });
+    t.server.override('registerProof', () => ok({ ...registeredProof, alreadyRegistered: true }));
+    expect(value(await t.runner.registerStart(secrets.oldPin))).toMatchObject({
+      kind: 'register-questions',
+      alreadyRegistered: true,
+    });
+    t.runner.cancel();
+    t.server.override('registerProof', () => ok(registeredProof));
+    expect(value(await t.runner.registerStart(secrets.oldPin))).toMatchObject({
+      alreadyRegistered: false,
+    });
   });
 
   it('when the passcode is wrong, then PASSCODE_WRONG with the tries left and no attempt', async () => {

@@ -30,6 +30,7 @@ const proved = {
   maskedEmail: 'j****y@nhs.net',
   catalogue,
   questionsRequired: 2,
+  alreadyRegistered: false,
 };
 
 const S = {

@@ -34,6 +34,9 @@ const proof = {
   answerTriesLeft: 3,
 } as const;
 
+/** The new passcode's form: where a paused attempt resumes in the examples below. */
+const passcodeForm = { kind: 'new-passcode', attempt, holderName } as const;
+
 /** One example of every state. */
 const S = {
   idle: UNLOCK_IDLE,
@@ -47,6 +50,18 @@ const S = {
   checkingCode: { kind: 'checking-code', attempt, holderName, delivery, contacts },
   passcode: { kind: 'new-passcode', attempt, holderName },
   unblocking: { kind: 'unblocking', attempt, holderName, step: 'unlocking-card' },
+  cardOut: {
+    kind: 'card-out',
+    attempt,
+    holderName,
+    resume: passcodeForm,
+  },
+  resuming: {
+    kind: 'resuming',
+    attempt,
+    holderName,
+    resume: passcodeForm,
+  },
   done: { kind: 'done', holderName },
   failed: { kind: 'failed', error: appError('SERVER_UNREACHABLE'), canRetry: true },
 } as const satisfies Record<string, UnlockState>;
@@ -354,16 +369,54 @@ describe('unlock flow: the new passcode and the unblock', () => {
 });
 
 describe('unlock flow: endings', () => {
-  it('when the card is removed during an attempt, then it fails with CARD_REMOVED and may start again', () => {
-    for (const s of except('idle', 'done', 'failed')) {
+  it('when the card is removed while it is in use, then it fails with CARD_REMOVED and may start again', () => {
+    for (const s of [S.reading, S.proving, S.unblocking]) {
       expect(unlockTransition(s, { type: 'card-removed' })).toEqual({
         kind: 'failed',
         error: appError('CARD_REMOVED'),
         canRetry: true,
       });
     }
-    for (const s of [S.idle, S.done, S.failed])
+    for (const s of [S.idle, S.done, S.failed, S.cardOut])
       expect(unlockTransition(s, { type: 'card-removed' })).toBe(s);
+  });
+
+  it('when the card is removed on a form, then the attempt waits for it on the form it was on, without its error', () => {
+    const forms = [
+      S.questions,
+      S.channel,
+      S.code,
+      S.passcode,
+      { ...S.code, error: appError('CODE_WRONG') },
+    ] as const;
+    for (const s of forms) {
+      const { error: _error, ...where } = s as UnlockState & { error?: unknown };
+      expect(unlockTransition(s, { type: 'card-removed' })).toEqual({
+        kind: 'card-out',
+        attempt,
+        holderName,
+        resume: where,
+      });
+    }
+  });
+
+  it('when the card is removed while the server answers a step that needs no card, then nothing changes yet (the runner pauses after the answer)', () => {
+    for (const s of [S.checking, S.sending, S.checkingCode]) {
+      expect(unlockTransition(s, { type: 'card-removed' })).toBe(s);
+    }
+  });
+
+  it('when Continue is pressed, then the card is checked; the same card resumes where it was, none says why', () => {
+    expect(unlockTransition(S.cardOut, { type: 'resume-requested' })).toEqual(S.resuming);
+    expectIgnoredOutside({ type: 'resume-requested' }, 'card-out');
+    expect(unlockTransition(S.resuming, { type: 'card-back' })).toEqual(S.passcode);
+    expectIgnoredOutside({ type: 'card-back' }, 'resuming');
+    const error = appError('CARD_ABSENT');
+    expect(unlockTransition(S.resuming, { type: 'card-not-back', error })).toEqual({
+      ...S.cardOut,
+      error,
+    });
+    expect(unlockTransition(S.resuming, { type: 'card-removed' })).toEqual(S.cardOut);
   });
 
   it('when a step fails, then the flow fails with that error, except from idle or done', () => {
@@ -395,6 +448,8 @@ describe('unlock flow: derived facts and the view', () => {
       'checking-code',
       'new-passcode',
       'unblocking',
+      'card-out',
+      'resuming',
     ]);
     expect(ALL.filter(isUnlockBusy).map((s) => s.kind)).toEqual([
       'reading-card',
@@ -403,6 +458,7 @@ describe('unlock flow: derived facts and the view', () => {
       'sending-code',
       'checking-code',
       'unblocking',
+      'resuming',
     ]);
   });
 
@@ -412,6 +468,7 @@ describe('unlock flow: derived facts and the view', () => {
       { ...S.code, error: appError('CODE_WRONG') } as UnlockState,
       { ...S.code, delivery: null, error: appError('MAIL_UNAVAILABLE') } as UnlockState,
       { ...S.channel, error: appError('TEXT_UNAVAILABLE') } as UnlockState,
+      { ...S.cardOut, error: appError('CARD_IO') } as UnlockState,
     ]) {
       const view = unlockView(s, 'printable-4-8');
       expect(flowViewSchema.parse(view)).toEqual(view);
@@ -436,5 +493,7 @@ describe('unlock flow: derived facts and the view', () => {
       contacts: [mobile, email],
     });
     expect(unlockView(S.code, 'digits-6-8')).toEqual({ kind: 'unlock-code', delivery, contacts });
+    expect(unlockView(S.cardOut, 'digits-6-8')).toEqual({ kind: 'reinsert-card' });
+    expect(unlockView(S.resuming, 'digits-6-8')).toEqual({ kind: 'busy', step: 'reading-card' });
   });
 });

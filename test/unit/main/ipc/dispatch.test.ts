@@ -53,6 +53,7 @@ function handlers(calls: unknown[] = []): InvokeHandlers {
     'change:start': flow,
     'change:submit-passcodes': flow,
     'flow:cancel': flow,
+    'flow:resume': flow,
     'mock:control': () => ok(reader),
   };
 }

@@ -31,6 +31,7 @@ function recordingHandlers(calls: string[]): InvokeHandlers {
     flows: {
       view: () => view,
       cancel: () => ({ ok: true, value: view }),
+      resume: () => Promise.resolve({ ok: true as const, value: view }),
       service: () => Promise.resolve({ ok: false, error: appError('SERVER_UNREACHABLE') }),
       unlockStart: step('unlockStart'),
       unlockAnswer: step('unlockAnswer'),

@@ -11,7 +11,12 @@ describe('progress', () => {
       await renderApp({
         view: { kind: 'busy', step: step as ProgressStep },
       });
-      const status = screen.getByRole('status');
+      // The page's reader announcer is a status too; the step's is the other one.
+      const [status, ...others] = screen
+        .getAllByRole('status')
+        .filter((region) => region.id !== 'reader-announcer');
+      expect(others).toHaveLength(0);
+      if (status === undefined) throw new Error('no status region');
       expect(status.getAttribute('aria-live')).toBe('polite');
       expect(status.querySelector('h1')?.textContent).toBe(text);
       expect(status.querySelector('progress')?.getAttribute('aria-label')).toBe(text);

@@ -62,10 +62,24 @@ describe('change your passcode', () => {
     expect(api.changeSubmitPasscodes).not.toHaveBeenCalled();
   });
 
-  it('when the new passcode breaks the policy, then it says so as it is typed', async () => {
+  it('when the new passcode breaks the policy, then it says so as it is typed, as a hint', async () => {
     const { user } = await renderApp({ view: changeView() });
     await user.type(first(), 'abc');
-    expect(errorsOf('new-passcode')).toContain('Your passcode must be at least 4 characters long.');
+    expect(document.getElementById('new-passcode-checks')?.textContent).toContain(
+      'Your passcode must be at least 4 characters long.',
+    );
+    expect(errorsOf('new-passcode')).toBe('');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('when Change passcode found problems, then typing the missing passcode leaves the summary and focus alone', async () => {
+    const { user } = await renderApp({ view: changeView() });
+    await user.click(changeButton());
+    const summary = screen.getByRole('alert').textContent;
+    await user.click(current());
+    await user.type(current(), CURRENT);
+    expect(document.activeElement).toBe(current());
+    expect(screen.getByRole('alert').textContent).toBe(summary);
   });
 
   it('when the current passcode is wrong, then the tries left show on its box and the boxes are empty', async () => {
@@ -145,10 +159,10 @@ describe('a card that is not locked', () => {
     await user.click(screen.getByRole('button', { name: 'I have forgotten my passcode' }));
     expect(api.forgottenStart).toHaveBeenCalledWith({});
     expect(
-      await screen.findByRole('heading', { level: 1, name: 'Check this is your Smartcard' }),
+      await screen.findByRole('heading', { level: 1, name: 'Security Questions' }),
     ).toBeDefined();
+    expect(document.querySelector('.nhsuk-card--warning')?.textContent).toContain(HOLDER);
     // The views are the unlock's, but the answers go on the forgotten passcode's own channel.
-    await user.click(screen.getByRole('button', { name: 'This is my Smartcard, continue' }));
     await user.type(screen.getByLabelText(QUESTIONS[0].text), 'a');
     await user.type(screen.getByLabelText(QUESTIONS[1].text), 'b');
     await user.click(screen.getByRole('button', { name: 'Next' }));

@@ -135,15 +135,14 @@ describe('where the code goes', () => {
   });
 });
 
-describe('where the code goes: the holder confirms first, and one contact is no choice', () => {
-  it('when the choice is the first screen after the proof, then the holder confirms the card first', async () => {
-    const { api, user } = await renderApp({ view: channelView() });
-    expect(
-      screen.getByRole('heading', { level: 1, name: 'Check this is your Smartcard' }),
-    ).toBeDefined();
-    expect(screen.queryByRole('radio')).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'This is my Smartcard, continue' }));
+describe('where the code goes: the holder is warned first, and one contact is no choice', () => {
+  it('when the choice is the first screen after the proof, then it warns whose card it is, and sends nothing until Continue', async () => {
+    const { api } = await renderApp({ view: channelView() });
     expect(screen.getByRole('heading', { level: 1, name: HEADING })).toBeDefined();
+    expect(document.querySelector('.nhsuk-card--warning')?.textContent).toContain(
+      'You are attempting to unlock a Smartcard issued to Mr John Rigby.',
+    );
+    expect(screen.getAllByRole('radio')).toHaveLength(2);
     expect(api.unlockSendCode).not.toHaveBeenCalled();
   });
 
@@ -186,7 +185,6 @@ describe('where the code goes: the holder confirms first, and one contact is no 
 
   it('when the questions were answered, then the choice follows without asking again whose card it is', async () => {
     const { api, user } = await renderApp({ view: questionsView() });
-    await user.click(screen.getByRole('button', { name: 'This is my Smartcard, continue' }));
     api.unlockAnswer.mockImplementationOnce(() => {
       api.emitView({ kind: 'busy', step: 'checking-answers' });
       return Promise.resolve(ok(channelView([EMAIL, MOBILE])));
@@ -199,5 +197,6 @@ describe('where the code goes: the holder confirms first, and one contact is no 
       'email',
       'sms',
     ]);
+    expect(document.querySelector('.nhsuk-card--warning')).toBeNull();
   });
 });

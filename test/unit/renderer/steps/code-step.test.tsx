@@ -1,6 +1,7 @@
 import { act, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appError } from '../../../../src/shared/errors';
+import type { FlowView } from '../../../../src/shared/ipc-contract';
 import { useWizardStore } from '../../../../src/renderer/store/wizard-store';
 import { ok } from '../support/fake-api';
 import { domText, renderApp, storeText } from '../support/render-app';
@@ -205,6 +206,71 @@ describe('Smartcard Unlock Code', () => {
     await user.click(screen.getByRole('button', { name: 'Next' }));
     expect(api.registerSubmitCode).toHaveBeenCalledWith({ code: 'ABCD2345' });
     expect(api.unlockSubmitCode).not.toHaveBeenCalled();
+  });
+});
+
+describe('Smartcard Unlock Code: its tries used up', () => {
+  const spent = (view: FlowView): FlowView => {
+    if (view.kind !== 'unlock-code') throw new Error('not a code view');
+    return { ...view, error: appError('CODE_TRIES_EXHAUSTED') };
+  };
+
+  it('when the fifth wrong code is refused, then the box and Next go, and the screen counts down to Resend', async () => {
+    const view = codeView(42, 2);
+    const { api, user } = await renderApp({ view });
+    api.unlockSubmitCode.mockResolvedValueOnce(ok(spent(view)));
+    await user.type(codeBox(), 'ABCD2345');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(
+      'That Smartcard Unlock Code was typed wrongly too many times.',
+    );
+    expect(alert.textContent).toContain(
+      'You need a new code. Press Resend code when it becomes available below, then type the new code.',
+    );
+    expect(screen.queryByLabelText('Smartcard Unlock Code')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Next' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeDefined();
+    expect(screen.getByText(/You can ask for a new code in 42 seconds\./)).toBeDefined();
+    expect(resendButton().hasAttribute('disabled')).toBe(true);
+    // Resend is the way on now: the primary button.
+    expect(resendButton().className).toBe('nhsuk-button');
+
+    act(() => {
+      vi.advanceTimersByTime(42_000);
+    });
+    expect(screen.getByText(/You can ask for a new code now\./)).toBeDefined();
+    expect(resendButton().hasAttribute('disabled')).toBe(false);
+    api.unlockResendCode.mockResolvedValueOnce(ok(codeView(60, 1)));
+    await user.click(resendButton());
+    expect(await screen.findByLabelText('Smartcard Unlock Code')).toBeDefined();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDefined();
+  });
+
+  it('when the resend after a spent code is refused, then the refusal shows and the box stays hidden', async () => {
+    const view = codeView(0, 2);
+    const { api, user } = await renderApp({ view: spent(view) });
+    expect(screen.queryByLabelText('Smartcard Unlock Code')).toBeNull();
+    api.unlockResendCode.mockResolvedValueOnce(
+      ok({ ...view, error: appError('MAIL_UNAVAILABLE') }),
+    );
+    await user.click(resendButton());
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The email with your code could not be sent just now.',
+    );
+    expect(screen.queryByLabelText('Smartcard Unlock Code')).toBeNull();
+  });
+
+  it('when a spent code leaves no sends, then it says to start again or call the desk, and Start again does so', async () => {
+    const { api, user } = await renderApp({ view: spent(codeView(0, 0)) });
+    expect(screen.getByRole('alert').textContent).toContain(
+      'No more codes can be sent for this attempt. Press Start again to begin a new attempt with a new code, or call the IT service desk on x4050.',
+    );
+    expect(screen.queryByLabelText('Smartcard Unlock Code')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Resend code' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Start again' }));
+    expect(api.flowCancel).toHaveBeenCalledTimes(1);
   });
 });
 

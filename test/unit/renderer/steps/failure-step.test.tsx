@@ -17,7 +17,6 @@ describe('failure screens', () => {
     'CARD_ABSENT',
     'CARD_NOT_PIV',
     'CARD_NOT_REGISTERED',
-    'SELF_SERVICE_LOCKED',
     'SERVER_UNREACHABLE',
     'CARD_REMOVED',
     'PASSCODE_REJECTED',
@@ -46,12 +45,37 @@ describe('failure screens', () => {
     ).toBeDefined();
   });
 
-  it('when self-service is locked, then it says to call x4050 and offers no retry', async () => {
-    await renderApp({ view: failed('SELF_SERVICE_LOCKED') });
+  it('when self-service is locked, then the heading says it plainly, the desk is named once in large type, and only Finish is offered', async () => {
+    const { api, user } = await renderApp({ view: failed('SELF_SERVICE_LOCKED') });
+    const heading = screen.getByRole('heading', { level: 1 });
+    expect(heading.textContent).toBe('You cannot unlock your Smartcard yourself');
+    expect(document.activeElement).toBe(heading);
+    expect(
+      screen.getByText(
+        'There were too many wrong answers or codes for this Smartcard. To keep it safe, only the IT service desk can unlock it now.',
+      ),
+    ).toBeDefined();
     expect(document.querySelector('.app-callout-phone')?.textContent).toBe(
       'Call the IT service desk on x4050.',
     );
+    expect(
+      screen.getByText(
+        'They will check who you are and unlock your Smartcard. You can also visit the IT walk in centres at City or Sandwell site.',
+      ),
+    ).toBeDefined();
+    const main = document.querySelector('main')?.textContent ?? '';
+    expect(main.split('x4050')).toHaveLength(2);
+    expect(main).toContain('SELF_SERVICE_LOCKED');
+    // Starting again would meet the same lock: the one button leaves, and does not look like a way on.
     expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Start again' })).toBeNull();
+    const finish = screen.getByRole('button', { name: 'Finish' });
+    expect(finish.className).toBe('nhsuk-button nhsuk-button--secondary');
+    await user.click(finish);
+    expect(api.flowCancel).toHaveBeenCalledTimes(1);
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Smartcard Unlock' }),
+    ).toBeDefined();
   });
 
   it('when the server cannot be reached and retrying is safe, then Retry starts again', async () => {
@@ -60,13 +84,13 @@ describe('failure screens', () => {
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(api.unlockStart).toHaveBeenCalledTimes(1);
     expect(
-      await screen.findByRole('heading', { level: 1, name: 'Check this is your Smartcard' }),
+      await screen.findByRole('heading', { level: 1, name: 'Security Questions' }),
     ).toBeDefined();
   });
 
   it('when the card was removed, then Start again returns to the start screen', async () => {
     const { api, user } = await renderApp({ view: failed('CARD_REMOVED') });
-    expect(screen.getByText('Insert your smartcard again and press Start.')).toBeDefined();
+    expect(screen.getByText('Insert your smartcard again and press Retry.')).toBeDefined();
     await user.click(screen.getByRole('button', { name: 'Start again' }));
     expect(api.flowCancel).toHaveBeenCalledTimes(1);
     expect(
@@ -173,8 +197,18 @@ describe("the desk a screen names: the app's own settings, not the demo's", () =
     );
     expect(
       screen.getByText(
-        'Call the IT service desk on 0121 496 0000 or visit the IT office in Block B. They can unlock your card and clear the lock.',
+        'They will check who you are and unlock your Smartcard. You can also visit the IT office in Block B.',
       ),
+    ).toBeDefined();
+  });
+
+  it('when self-service is locked and the settings could not be read, then the desk is named without a number', async () => {
+    await renderApp({ info: { ...INFO, help: null }, view: failed('SELF_SERVICE_LOCKED') });
+    expect(document.querySelector('.app-callout-phone')?.textContent).toBe(
+      'Call the IT service desk.',
+    );
+    expect(
+      screen.getByText('They will check who you are and unlock your Smartcard.'),
     ).toBeDefined();
   });
 

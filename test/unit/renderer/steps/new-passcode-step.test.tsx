@@ -8,6 +8,8 @@ import { newPasscodeView } from '../support/views';
 const first = () => screen.getByLabelText('New passcode');
 const second = () => screen.getByLabelText('Confirm new passcode');
 const errorsOf = (id: string) => document.getElementById(`${id}-error`)?.textContent ?? '';
+/** What the box's live check says while typing: a hint, not an error. */
+const checksOf = (id: string) => document.getElementById(`${id}-checks`)?.textContent ?? '';
 
 describe('new passcode', () => {
   it('when shown, then the policy is described and reusing the old passcode is allowed', async () => {
@@ -15,7 +17,7 @@ describe('new passcode', () => {
     expect(screen.getByRole('heading', { level: 1, name: 'Set a new passcode' })).toBeDefined();
     expect(
       screen.getByText(
-        'Your passcode must be 4 to 8 characters long. You can use letters, numbers or special characters, or a mixture of them. Spaces and accented letters are not allowed.',
+        'Your passcode must be 4 to 8 characters long. You can use letters, numbers and special characters, or a mixture of them. You cannot use spaces, accented letters (such as é) or the £ sign.',
       ),
     ).toBeDefined();
     expect(screen.getByText(/you can use the same passcode you used before/)).toBeDefined();
@@ -23,23 +25,39 @@ describe('new passcode', () => {
     expect(first().getAttribute('aria-describedby')).toBe('new-passcode-hint');
   });
 
+  const NOT_ALLOWED =
+    'Your passcode can only use letters A to Z, numbers and special characters such as ! # or @, not spaces, accented letters or £.';
+
   it.each([
     ['abc', 'Your passcode must be at least 4 characters long.'],
     ['abcdefghi', 'Your passcode must be no more than 8 characters long.'],
-    [
-      'pässwd',
-      'Your passcode can only use letters A to Z, numbers and the special characters on a UK keyboard.',
-    ],
-    ['pass word', 'Spaces and accented letters are not allowed.'],
-  ])('when %j is typed, then the problem shows as it is typed', async (typed, message) => {
-    const { user } = await renderApp({ view: newPasscodeView() });
-    await user.type(first(), typed);
-    expect(errorsOf('new-passcode')).toContain(message);
-    expect(first().getAttribute('aria-describedby')).toBe('new-passcode-hint new-passcode-error');
-  });
+    ['pässwd', NOT_ALLOWED],
+    ['pass word', NOT_ALLOWED],
+    ['£1234', NOT_ALLOWED],
+  ])(
+    'when %j is typed, then the rule it breaks shows as a hint, announced politely, and not as an error',
+    async (typed, message) => {
+      const { user } = await renderApp({ view: newPasscodeView() });
+      await user.type(first(), typed);
+      expect(checksOf('new-passcode')).toContain(message);
+      const checks = document.getElementById('new-passcode-checks');
+      expect(checks?.closest('[aria-live="polite"]')).not.toBeNull();
+      expect(checks?.className).toContain('nhsuk-hint');
+      expect(first().getAttribute('aria-describedby')).toBe(
+        'new-passcode-hint new-passcode-checks',
+      );
+      expect(errorsOf('new-passcode')).toBe('');
+      expect(first().getAttribute('aria-invalid')).toBeNull();
+      expect(document.querySelector('.nhsuk-form-group--error')).toBeNull();
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(document.activeElement).toBe(first());
+    },
+  );
 
   it('when nothing has been typed yet, then neither box shows a problem', async () => {
     await renderApp({ view: newPasscodeView() });
+    expect(checksOf('new-passcode')).toBe('');
+    expect(checksOf('confirm-passcode')).toBe('');
     expect(errorsOf('new-passcode')).toBe('');
     expect(errorsOf('confirm-passcode')).toBe('');
   });
@@ -47,34 +65,55 @@ describe('new passcode', () => {
   it('when only the first box is filled, then the second waits for Confirm before asking', async () => {
     const { user } = await renderApp({ view: newPasscodeView() });
     await user.type(first(), 'Ab1!');
-    expect(errorsOf('confirm-passcode')).toBe('');
+    expect(checksOf('confirm-passcode')).toBe('');
   });
 
   it('when a valid passcode is typed, then no problem shows', async () => {
     const { user } = await renderApp({ view: newPasscodeView() });
     await user.type(first(), 'Ab1!');
-    expect(errorsOf('new-passcode')).toBe('');
+    expect(checksOf('new-passcode')).toBe('');
+    expect(first().getAttribute('aria-describedby')).toBe('new-passcode-hint');
   });
 
-  it('when the policy requires digits, then letters and short passcodes are refused as typed', async () => {
+  it('when the policy requires digits, then letters and short passcodes are flagged as typed', async () => {
     const { user } = await renderApp({ view: newPasscodeView('digits-6-8') });
     expect(
       screen.getByText('Your passcode must be 6 to 8 numbers long, using the numbers 0 to 9 only.'),
     ).toBeDefined();
     await user.type(first(), '12a45');
-    expect(errorsOf('new-passcode')).toContain('Your passcode must use the numbers 0 to 9 only.');
-    expect(errorsOf('new-passcode')).toContain('Your passcode must be at least 6 characters long.');
+    expect(checksOf('new-passcode')).toContain('Your passcode must use the numbers 0 to 9 only.');
+    expect(checksOf('new-passcode')).toContain('Your passcode must be at least 6 characters long.');
   });
 
   it('when the confirmation is still a beginning of the passcode, then it waits; once it differs, it says so', async () => {
     const { user } = await renderApp({ view: newPasscodeView() });
     await user.type(first(), 'Ab1!x');
     await user.type(second(), 'Ab1');
-    expect(errorsOf('confirm-passcode')).toBe('');
+    expect(checksOf('confirm-passcode')).toBe('');
     await user.type(second(), '?');
-    expect(errorsOf('confirm-passcode')).toContain(
+    expect(checksOf('confirm-passcode')).toContain(
       'The two passcodes are not the same. Type the same passcode in both boxes.',
     );
+  });
+
+  it('when Confirm finds a problem, then errors and the summary show, and further typing moves neither them nor focus', async () => {
+    const { api, user } = await renderApp({ view: newPasscodeView() });
+    await user.type(first(), 'abc');
+    await user.click(screen.getByRole('button', { name: 'Confirm' }));
+    const summary = screen.getByRole('alert');
+    expect(summary.textContent).toContain('Your passcode must be at least 4 characters long.');
+    expect(errorsOf('new-passcode')).toContain('Your passcode must be at least 4 characters long.');
+    expect(first().getAttribute('aria-invalid')).toBe('true');
+    // The live check does not repeat what the error already says.
+    expect(checksOf('new-passcode')).toBe('');
+    await user.click(first());
+    await user.type(first(), 'd');
+    expect(document.activeElement).toBe(first());
+    expect(screen.getByRole('alert').textContent).toBe(summary.textContent);
+    expect(checksOf('new-passcode')).toBe('');
+    await user.type(second(), 'abcd');
+    await user.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(api.unlockSetPasscode).toHaveBeenCalledWith({ passcode: 'abcd', confirmation: 'abcd' });
   });
 
   it('when Confirm is pressed with both boxes empty, then the summary lists both problems', async () => {

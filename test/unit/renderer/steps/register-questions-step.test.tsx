@@ -26,6 +26,18 @@ describe('registration questions', () => {
     expect(screen.getByText('j****y@nhs.net')).toBeDefined();
   });
 
+  it('when the holder is registered already, then a warning says the new answers replace theirs', async () => {
+    await renderApp({ view: registerQuestionsView(2, true) });
+    const warning = document.querySelector('.nhsuk-card--warning');
+    expect(warning?.textContent).toContain('You are already registered');
+    expect(warning?.textContent).toContain('Registering again replaces your security questions');
+  });
+
+  it('when the holder is not registered yet, then there is no warning', async () => {
+    await renderApp({ view: registerQuestionsView(2, false) });
+    expect(document.querySelector('.nhsuk-card--warning')).toBeNull();
+  });
+
   it('when a question is chosen, then the other lists no longer offer it', async () => {
     const { user } = await renderApp({ view: registerQuestionsView(2) });
     await user.selectOptions(select(1), 'first-car');

@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { CARD_PRESENT, NO_CARD, ok } from '../support/fake-api';
+import { appError } from '../../../../src/shared/errors';
+import { CARD_PRESENT, failure, NO_CARD, ok } from '../support/fake-api';
 import { renderApp } from '../support/render-app';
 
 /** The steps the start screen lists. */
@@ -119,14 +120,20 @@ describe('start screen', () => {
     ['no-reader', 'No smartcard reader was found.'],
     ['no-card', 'There is no Smartcard in the reader.'],
     ['card-present', 'Your Smartcard is in the reader (Virtual PCD 00 00).'],
-  ] as const)('when the reader reports %s, then the live status says so', async (state, text) => {
-    const { api } = await renderApp({ reader: NO_CARD });
-    act(() => api.emitReader({ ...CARD_PRESENT, state }));
-    const status = screen.getByTestId('reader-status');
-    expect(status.getAttribute('role')).toBe('status');
-    expect(status.getAttribute('aria-live')).toBe('polite');
-    expect(status.textContent).toContain(text);
-  });
+  ] as const)(
+    'when the reader reports %s, then the panel shows it and the page announces it once',
+    async (state, text) => {
+      const { api } = await renderApp({ reader: state === 'no-card' ? CARD_PRESENT : NO_CARD });
+      act(() => api.emitReader({ ...CARD_PRESENT, state }));
+      const status = screen.getByTestId('reader-status');
+      expect(status.textContent).toContain(text);
+      expect(status.closest('[aria-live]')).toBeNull();
+      const announced = document.getElementById('reader-announcer')?.textContent;
+      expect(announced).toBe(
+        state === 'no-card' ? 'Your Smartcard was taken out of the reader.' : text,
+      );
+    },
+  );
 
   it('when two readers hold cards, then the person chooses one from the list by keyboard', async () => {
     const { api, user } = await renderApp({
@@ -165,6 +172,43 @@ describe('start screen', () => {
     expect(alert.textContent).toContain('There is no smartcard in the reader.');
     expect(document.activeElement?.className).toContain('nhsuk-error-summary');
     expect(api.unlockStart).not.toHaveBeenCalled();
+  });
+
+  it('when Start was pressed with no card and the card then arrives, then the stale error goes and focus stays usable', async () => {
+    const { user, api } = await renderApp({ reader: NO_CARD });
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    expect(screen.getByRole('alert').textContent).toContain('There is no smartcard in the reader.');
+    act(() => api.emitReader(CARD_PRESENT));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(document.querySelector('.nhsuk-error-summary')).toBeNull();
+    expect(screen.getByTestId('reader-status').textContent).toContain(
+      'Your Smartcard is in the reader (Virtual PCD 00 00).',
+    );
+    // The summary had focus: it goes to Start, the next thing to press, not to the page's top.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Start' }));
+  });
+
+  it('when Start was pressed with no card and another reader problem follows, then the old error goes without a new one', async () => {
+    const { user, api } = await renderApp({ reader: NO_CARD });
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    act(() => api.emitReader({ ...NO_CARD, state: 'no-reader', readers: [] }));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByTestId('reader-status').textContent).toContain(
+      'No smartcard reader was found.',
+    );
+  });
+
+  it('when an error came from the main process, then a reader event leaves it alone', async () => {
+    const { user, api } = await renderApp({ reader: CARD_PRESENT });
+    api.unlockStart.mockResolvedValueOnce(failure(appError('SERVER_UNREACHABLE')));
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The Smartcard Unlock Service cannot be reached.',
+    );
+    act(() => api.emitReader(NO_CARD));
+    expect(screen.getByRole('alert').textContent).toContain(
+      'The Smartcard Unlock Service cannot be reached.',
+    );
   });
 
   it('when the card arrives and Start is pressed, then the unlock begins with progress shown', async () => {

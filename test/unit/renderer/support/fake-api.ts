@@ -104,6 +104,7 @@ export function createFakeApi(
     changeStart: vi.fn(() => Promise.resolve(ok(idle))),
     changeSubmitPasscodes: vi.fn(() => Promise.resolve(ok(idle))),
     flowCancel: vi.fn(() => Promise.resolve(ok(idle))),
+    flowResume: vi.fn(() => Promise.resolve(ok(idle))),
     mockControl: vi.fn(() => Promise.resolve(ok(reader))),
     onReaderStatusChanged: vi.fn((listener: (s: ReaderStatus) => void) => {
       readerListeners.add(listener);

@@ -55,8 +55,12 @@ export const newPasscodeView = (
   policy,
 });
 
-export const registerQuestionsView = (questionsRequired = 2): FlowView => ({
+export const registerQuestionsView = (
+  questionsRequired = 2,
+  alreadyRegistered = false,
+): FlowView => ({
   kind: 'register-questions',
+  alreadyRegistered,
   holderName: HOLDER,
   maskedEmail: 'j****y@nhs.net',
   catalogue: [

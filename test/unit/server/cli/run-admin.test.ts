@@ -34,6 +34,9 @@ const CARD = 'ab'.repeat(16);
 const CLEAN_CARD = 'cd'.repeat(16);
 const ONE_WRONG_CARD = 'ef'.repeat(16);
 const UNKNOWN_CARD = 'ee'.repeat(16);
+// Frozen by its holder's "This wasn't me", with an expired 9E certificate.
+const FROZEN_CARD = '12'.repeat(16);
+const FROZEN = { at: '2026-11-28T09:30:00.000Z', reason: 'not-me' };
 const HEADER = 'cardId,holderName,email,pivAuthentication,cardAuthentication,puk';
 
 /** An AdminService that remembers what it was asked. */
@@ -51,6 +54,22 @@ function fakeAdmin() {
     pukReleasesToday: 1,
     pendingPukRotation: false,
     lastUnlockAt: null,
+    selfServiceFrozen: null,
+    certificates: {
+      '9A': { notAfter: '2036-11-28T10:00:00.000Z', expired: false },
+      '9E': { notAfter: null, expired: false },
+    },
+  };
+  const frozenState: CardState = {
+    ...state,
+    cardId: FROZEN_CARD,
+    selfServiceLocked: false,
+    wrongAnswerSubmissions: 0,
+    selfServiceFrozen: FROZEN,
+    certificates: {
+      ...state.certificates,
+      '9E': { notAfter: '2026-11-01T00:00:00.000Z', expired: true },
+    },
   };
   const entry: AuditEntry = {
     id: 1,
@@ -62,7 +81,12 @@ function fakeAdmin() {
     sourceAddress: '10.0.0.7',
     requestId: 'r-1',
   };
-  const wrongAnswers: Record<string, number> = { [CARD]: 3, [CLEAN_CARD]: 0, [ONE_WRONG_CARD]: 1 };
+  const wrongAnswers: Record<string, number> = {
+    [CARD]: 3,
+    [CLEAN_CARD]: 0,
+    [ONE_WRONG_CARD]: 1,
+    [FROZEN_CARD]: 0,
+  };
   const known = (cardId: string) =>
     cardId in wrongAnswers ? ok(undefined) : err({ code: 'NOT_FOUND' as const });
   const admin: AdminService = {
@@ -70,7 +94,14 @@ function fakeAdmin() {
       imports.push({ cards, actor });
       return Promise.resolve(ok({ imported: cards.length, updated: 0 }));
     },
-    showCard: (cardId) => Promise.resolve(cardId === CARD ? ok(state) : err({ code: 'NOT_FOUND' })),
+    showCard: (cardId) =>
+      Promise.resolve(
+        cardId === CARD
+          ? ok(state)
+          : cardId === FROZEN_CARD
+            ? ok(frozenState)
+            : err({ code: 'NOT_FOUND' }),
+      ),
     resetRegistration: (cardId, actor) => {
       actions.push(`reset ${cardId} ${actor}`);
       return Promise.resolve(known(cardId));
@@ -81,7 +112,11 @@ function fakeAdmin() {
       return Promise.resolve(
         count === undefined
           ? err({ code: 'NOT_FOUND' as const })
-          : ok({ wasLocked: count >= 3, wrongAnswerSubmissions: count }),
+          : ok({
+              wasLocked: count >= 3,
+              wrongAnswerSubmissions: count,
+              frozen: cardId === FROZEN_CARD ? FROZEN : null,
+            }),
       );
     },
     auditTrail: (filter) => {
@@ -524,6 +559,35 @@ describe('the admin CLI', () => {
     );
     expect(opened).toBe(false);
     expect(r.fake.imports).toHaveLength(0);
+  });
+
+  it('when a card is shown, then it says whether it is frozen and when each certificate expires', async () => {
+    const plain = await run(['show', CARD]);
+    expect(plain.out).toContain('Self-service frozen   no');
+    expect(plain.out).toContain('Certificate 9A        expires 2036-11-28T10:00:00.000Z');
+    expect(plain.out).toContain(
+      'Certificate 9E        no expiry (a public key, not a certificate)',
+    );
+    const frozen = await run(['show', FROZEN_CARD]);
+    expect(frozen.out).toContain(
+      'Self-service frozen   yes, since 2026-11-28T09:30:00.000Z (the holder reported an unlock that was not them; see audit --card; clear-lockout lifts it)',
+    );
+    expect(frozen.out).toContain(
+      'Certificate 9E        EXPIRED 2026-11-01T00:00:00.000Z: self-service refuses the card; the holder goes to the RA',
+    );
+    const json = await run(['show', FROZEN_CARD, '--json']);
+    expect(JSON.parse(json.out)).toMatchObject({
+      selfServiceFrozen: FROZEN,
+      certificates: { '9E': { expired: true } },
+    });
+  });
+
+  it('when clear-lockout lifts a freeze, then it says so', async () => {
+    const r = await run(['clear-lockout', FROZEN_CARD]);
+    expect(r).toMatchObject({
+      status: 0,
+      out: `Card ${FROZEN_CARD} was not locked out of self-service. Self-service had been frozen since 2026-11-28T09:30:00.000Z (the holder reported an unlock that was not them; see audit --card): it is unfrozen.`,
+    });
   });
 
   it('when a card without a mobile is shown, then the mobile line says none', async () => {

@@ -27,6 +27,7 @@ const productionKeys = {
   MAIL_FROM: 'smartcard-unlock@trust.test',
   SCU_HELP_PHONE: '0121 496 0000',
   SCU_HELP_WALK_IN: 'the IT service desk at the main entrance of Example Hospital',
+  SCU_PUBLIC_URL: 'https://smartcard-unlock.trust.test',
 };
 
 function load(
@@ -843,5 +844,75 @@ describe('the text message and GOV.UK Notify settings', () => {
     });
     const s = settings(load({ ...noSmtp, SCU_NOTIFY_API_KEY: apiKey }, { configFile: file }));
     expect(s.core.delivery.email).toBe('notify');
+  });
+});
+
+describe('the public address the "This wasn\'t me" links point at', () => {
+  const production = () => {
+    const c = makeTestCertificate(dir, 'public-url');
+    return { ...productionKeys, TLS_CERT_FILE: c.certFile, TLS_KEY_FILE: c.keyFile };
+  };
+
+  it('when SCU_PUBLIC_URL is set, then it is taken without its trailing slash and described', () => {
+    const s = settings(
+      load({ ...production(), SCU_PUBLIC_URL: 'https://smartcard-unlock.trust.test/scu/' }),
+    );
+    expect(s.core.publicUrl).toBe('https://smartcard-unlock.trust.test/scu');
+    expect(describeSettings(s)).toMatchObject({
+      publicUrl: 'https://smartcard-unlock.trust.test/scu',
+    });
+  });
+
+  it('when production has no public address while notices carry links, then it refuses, naming the variable and how to turn the link off', () => {
+    const { SCU_PUBLIC_URL: _url, ...noUrl } = production();
+    const error = failure(load(noUrl));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'publicUrl',
+        source: 'not set',
+        message: expect.stringMatching(
+          /SCU_PUBLIC_URL.*"notMeLink": \{"enabled": false\}/,
+        ) as unknown,
+      }),
+    ]);
+    // With the link off, or for the admin tool (which sends no notice), none is needed.
+    const off = writeConfig({ security: { notMeLink: { enabled: false } } });
+    expect(settings(load(noUrl, { configFile: off })).core.publicUrl).toBeUndefined();
+    expect(load(noUrl, { purpose: 'admin' }).ok).toBe(true);
+  });
+
+  it('when production gives a plain http address, then it refuses: the link carries a token', () => {
+    const error = failure(load({ ...production(), SCU_PUBLIC_URL: 'http://scu.trust.test' }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        setting: 'publicUrl',
+        source: 'environment variable SCU_PUBLIC_URL',
+        message: expect.stringContaining('https://') as unknown,
+      }),
+    ]);
+  });
+
+  it('when the address has a query or is not a URL, then the setting is named', () => {
+    for (const bad of ['https://scu.trust.test/?a=1', 'scu.trust.test', 'ftp://scu.trust.test']) {
+      const error = failure(load({ ...production(), SCU_PUBLIC_URL: bad }));
+      expect(error.issues.map((i) => i.setting)).toEqual(['publicUrl']);
+    }
+  });
+
+  it('when started with --dev and no address, then the links point at this server on its port', () => {
+    const s = settings(load({ PORT: '8123' }, { development: true }));
+    expect(s.core.publicUrl).toBe('http://127.0.0.1:8123');
+    const anyAddress = settings(load({ HOST: '0.0.0.0', PORT: '8123' }, { development: true }));
+    expect(anyAddress.core.publicUrl).toBe('http://127.0.0.1:8123');
+  });
+
+  it('when the link is left to its defaults, then it is on for 7 days; its days are bounded', () => {
+    expect(settings(load(production())).core.security.notMeLink).toEqual({
+      enabled: true,
+      validDays: 7,
+    });
+    const tooLong = writeConfig({ security: { notMeLink: { validDays: 90 } } });
+    const error = failure(load(production(), { configFile: tooLong }));
+    expect(error.issues.map((i) => i.setting)).toEqual(['security.notMeLink.validDays']);
   });
 });

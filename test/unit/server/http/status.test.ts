@@ -7,6 +7,8 @@ const SERVER_CODES: readonly ErrorCode[] = [
   'CARD_NOT_REGISTERED',
   'CARD_UNKNOWN',
   'SELF_SERVICE_LOCKED',
+  'SELF_SERVICE_FROZEN',
+  'CERTIFICATE_EXPIRED',
   'ANSWERS_WRONG',
   'CODE_WRONG',
   'CODE_EXPIRED',
@@ -21,6 +23,9 @@ const SERVER_CODES: readonly ErrorCode[] = [
   'RATE_LIMITED',
   'VALIDATION_FAILED',
   'NOT_FOUND',
+  'NOT_ME_LINK_INVALID',
+  'NOT_ME_LINK_EXPIRED',
+  'NOT_ME_ALREADY_REPORTED',
 ];
 
 describe('the error status table', () => {
@@ -50,6 +55,11 @@ describe('the error status table', () => {
     ['ANSWERS_WRONG', 422],
     ['CODE_WRONG', 422],
     ['SELF_SERVICE_LOCKED', 423],
+    ['SELF_SERVICE_FROZEN', 423],
+    ['CERTIFICATE_EXPIRED', 403],
+    ['NOT_ME_LINK_INVALID', 404],
+    ['NOT_ME_ALREADY_REPORTED', 409],
+    ['NOT_ME_LINK_EXPIRED', 410],
     ['RESEND_TOO_SOON', 429],
     ['RATE_LIMITED', 429],
     ['MAIL_UNAVAILABLE', 503],

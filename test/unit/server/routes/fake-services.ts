@@ -201,6 +201,7 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
             maskedEmail: 'j****y@nhs.net',
             catalogue: questions,
             questionsRequired: 2,
+            alreadyRegistered: false,
           }),
         answers: answer,
         code: (id, code, ctx) => checkCode(id, code, ctx, undefined),

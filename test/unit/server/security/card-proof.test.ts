@@ -4,7 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cardPublicKey, verifyCardSignature } from '../../../../server/security/card-proof';
+import {
+  cardPublicKey,
+  certificateNotAfter,
+  verifyCardSignature,
+} from '../../../../server/security/card-proof';
+import { selfSignedCertificate } from '../../../../src/main/card/virtual/certificate';
 
 const p256 = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const spkiOf = (k: ReturnType<typeof p256>) =>
@@ -65,5 +70,33 @@ describe('verifyCardSignature', () => {
       cardPublicKey(new Uint8Array(p384.publicKey.export({ format: 'der', type: 'spki' }))),
     ).toBeUndefined();
     expect(cardPublicKey(new Uint8Array([1, 2, 3]))).toBeUndefined();
+  });
+});
+
+describe('when a card certificate expires', () => {
+  const certificate = (notAfter: Date) => {
+    const k = p256();
+    return selfSignedCertificate({
+      privateKey: k.privateKey,
+      publicKey: k.publicKey,
+      commonName: 'Card Authentication',
+      notBefore: new Date('2020-01-01T00:00:00Z'),
+      notAfter,
+    });
+  };
+
+  it('when it is a certificate, then its notAfter is read to the second, in UTC', () => {
+    expect(certificateNotAfter(certificate(new Date('2027-03-02T09:00:00Z')))).toBe(
+      '2027-03-02T09:00:00.000Z',
+    );
+    // Beyond 2049, X.509 writes GeneralizedTime: read the same way.
+    expect(certificateNotAfter(certificate(new Date('2051-01-01T00:00:00Z')))).toBe(
+      '2051-01-01T00:00:00.000Z',
+    );
+  });
+
+  it('when it is a bare public key, or not a certificate at all, then it has no expiry', () => {
+    expect(certificateNotAfter(spkiOf(p256()))).toBeNull();
+    expect(certificateNotAfter(new Uint8Array([1, 2, 3]))).toBeNull();
   });
 });

@@ -29,6 +29,7 @@ function handlersWith(collect: DiagnosticsPort['collect']): InvokeHandlers {
     flows: {
       view: () => view,
       cancel: () => ({ ok: true, value: view }),
+      resume: () => Promise.resolve({ ok: true as const, value: view }),
       service: unused,
       unlockStart: unused,
       unlockAnswer: unused,
