@@ -60,7 +60,9 @@ function SettingsSection({ settings }: { readonly settings: DiagnosticsReport['s
         </p>
       )}
       {settings.values.length === 0 ? null : (
-        <table className="nhsuk-table app-diagnostics__table">
+        // The design system's responsive table: at narrow widths each row stacks, its headings
+        // beside its cells, so 320 CSS pixels need no sideways scrolling (WCAG 1.4.10).
+        <table className="nhsuk-table-responsive app-diagnostics__table">
           <caption className="nhsuk-table__caption nhsuk-table__caption--s">
             {words.settingsCaption}
           </caption>
@@ -81,16 +83,32 @@ function SettingsSection({ settings }: { readonly settings: DiagnosticsReport['s
             {settings.values.map((s) => (
               <tr className="nhsuk-table__row" key={s.name}>
                 <th scope="row" className="nhsuk-table__header">
+                  <ResponsiveHeading text={words.setting} />
                   {s.name}
                 </th>
-                <td className="nhsuk-table__cell">{s.value}</td>
-                <td className="nhsuk-table__cell">{s.source}</td>
+                <td className="nhsuk-table__cell">
+                  <ResponsiveHeading text={words.value} />
+                  {s.value}
+                </td>
+                <td className="nhsuk-table__cell">
+                  <ResponsiveHeading text={words.setBy} />
+                  {s.source}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </>
+  );
+}
+
+/** A column's heading repeated in its cell, shown only when the table stacks (screen readers have the header). */
+function ResponsiveHeading({ text }: { readonly text: string }) {
+  return (
+    <span className="nhsuk-table-responsive__heading" aria-hidden="true">
+      {text}{' '}
+    </span>
   );
 }
 

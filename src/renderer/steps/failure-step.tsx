@@ -73,7 +73,10 @@ function Guidance({ code }: { readonly code: ErrorCode }) {
  * Failures only the desk can clear: the screen names the desk once, in large type, in place of
  * the next step and the help section, and offers no way that leads back to the same failure.
  */
-const DESK_ONLY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SELF_SERVICE_LOCKED']);
+const DESK_ONLY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'SELF_SERVICE_LOCKED',
+  'SELF_SERVICE_FROZEN',
+]);
 
 /**
  * A failure: what happened, what to do next, whom to call, and the buttons that fit (Retry when

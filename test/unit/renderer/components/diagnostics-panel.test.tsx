@@ -20,11 +20,19 @@ describe('diagnostics panel', () => {
     render(<DiagnosticsPanel report={REPORT} />);
     const table = screen.getByRole('table', { name: /where each one came from/ });
     const row = within(table).getByRole('row', { name: /serverUrl/ });
-    expect(
-      within(row)
-        .getAllByRole('cell')
-        .map((c) => c.textContent),
-    ).toEqual([
+    // Each cell repeats its column's heading for the stacked (narrow) layout, hidden from readers.
+    const cells = within(row).getAllByRole('cell');
+    for (const cell of cells) {
+      expect(
+        cell.querySelector('.nhsuk-table-responsive__heading')?.getAttribute('aria-hidden'),
+      ).toBe('true');
+    }
+    const withoutHeading = (cell: HTMLElement): string | null => {
+      const copy = cell.cloneNode(true) as HTMLElement;
+      copy.querySelector('.nhsuk-table-responsive__heading')?.remove();
+      return copy.textContent;
+    };
+    expect(cells.map(withoutHeading)).toEqual([
       'https://smartcard-unlock.example.nhs.uk',
       'the Group Policy value ServerUrl under HKLM\\SOFTWARE\\Policies\\smartcard-unlock',
     ]);

@@ -45,6 +45,18 @@ describe('failure screens', () => {
     ).toBeDefined();
   });
 
+  it('when self-service is frozen after a "This wasn\'t me" report, then only the desk can help: named once, and only Finish', async () => {
+    await renderApp({ view: failed('SELF_SERVICE_FROZEN') });
+    const main = document.querySelector('main')?.textContent ?? '';
+    expect(main.split('x4050')).toHaveLength(2);
+    expect(document.querySelector('.app-callout-phone')?.textContent).toBe(
+      'Call the IT service desk on x4050.',
+    );
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Start again' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Finish' })).toBeDefined();
+  });
+
   it('when self-service is locked, then the heading says it plainly, the desk is named once in large type, and only Finish is offered', async () => {
     const { api, user } = await renderApp({ view: failed('SELF_SERVICE_LOCKED') });
     const heading = screen.getByRole('heading', { level: 1 });
