@@ -17,6 +17,29 @@ afterAll(async () => {
   await demo?.close();
 });
 
+/** The app's flow runner on the demo's reader and server, as the app wires them. */
+async function runnerOnDemo() {
+  const { logger, records } = createMemoryLogger();
+  const server = createServerClient({ baseUrl: demo.serverUrl, timeoutMs: 30_000, logger });
+  let runner: FlowRunner | null = null;
+  const readers = new ReaderMonitor(demo.backend, {
+    configured: null,
+    mock: true,
+    logger,
+    onStatus: () => undefined,
+    onCardRemoved: () => runner?.cardRemoved(),
+  });
+  await readers.start();
+  runner = new FlowRunner({
+    cards: readers,
+    server,
+    logger,
+    passcodePolicy: 'printable-4-8',
+    onView: () => undefined,
+  });
+  return { records, readers, runner };
+}
+
 function newestCode(): string {
   const files = readdirSync(demo.outbox)
     .filter((f) => f.includes('unlock') && f.endsWith('.json'))
@@ -29,24 +52,7 @@ function newestCode(): string {
 
 describe('unlock against the real server and the virtual card', () => {
   it('unlocks the locked demo card, rotates its PUK, and logs nothing secret', async () => {
-    const { logger, records } = createMemoryLogger();
-    const server = createServerClient({ baseUrl: demo.serverUrl, timeoutMs: 30_000, logger });
-    let runner: FlowRunner | null = null;
-    const readers = new ReaderMonitor(demo.backend, {
-      configured: null,
-      mock: true,
-      logger,
-      onStatus: () => undefined,
-      onCardRemoved: () => runner?.cardRemoved(),
-    });
-    await readers.start();
-    runner = new FlowRunner({
-      cards: readers,
-      server,
-      logger,
-      passcodePolicy: 'printable-4-8',
-      onView: () => undefined,
-    });
+    const { records, readers, runner } = await runnerOnDemo();
 
     const questions = await runner.unlockStart();
     expect(questions).toMatchObject({
@@ -90,24 +96,7 @@ describe('unlock against the real server and the virtual card', () => {
 
 describe('a card taken out mid-unlock, against the real server and the virtual card', () => {
   it('when the same card comes back after the code was accepted, then Continue resumes the same attempt and the unlock completes on it', async () => {
-    const { logger } = createMemoryLogger();
-    const server = createServerClient({ baseUrl: demo.serverUrl, timeoutMs: 30_000, logger });
-    let runner: FlowRunner | null = null;
-    const readers = new ReaderMonitor(demo.backend, {
-      configured: null,
-      mock: true,
-      logger,
-      onStatus: () => undefined,
-      onCardRemoved: () => runner?.cardRemoved(),
-    });
-    await readers.start();
-    runner = new FlowRunner({
-      cards: readers,
-      server,
-      logger,
-      passcodePolicy: 'printable-4-8',
-      onView: () => undefined,
-    });
+    const { readers, runner } = await runnerOnDemo();
     demo.backend.lock();
     const questions = await runner.unlockStart();
     const asked =
