@@ -100,4 +100,67 @@ export const keyboardScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
 
     expect(await verifyPasscode(stack().pcscd.env, passcode)).toBe('9000');
   });
+
+  it('leaves each failure screen by keyboard alone: the heading has focus, Tab reaches its way out, and it leads back to Start', async () => {
+    // Cards are made before each app opens: registering one opens its own PC/SC context, and the
+    // binding must not see two contexts in two threads of one process.
+    await stack().newCard({ register: false });
+    await lockWithWrongPasscodes(stack().pcscd.env);
+    const first = await openApp('keyboard-not-registered');
+    let page = first.page;
+    let keys = page.keyboard;
+    /** Tabs (at most 12 times, every stop visibly focused) until what has focus matches. */
+    const tabTo = async (target: RegExp): Promise<void> => {
+      for (let i = 0; i < 12; i++) {
+        await keys.press('Tab');
+        const now = await focused(page);
+        expect(await focusIsVisible(page), `a visible focus indicator on ${now}`).toBe(true);
+        if (target.test(now)) return;
+      }
+      throw new Error(`Tab never reached ${String(target)}`);
+    };
+    const tabToAndPress = async (button: string): Promise<void> => {
+      await tabTo(new RegExp(`^button[^:]*: ${button}$`));
+      await keys.press('Enter');
+    };
+
+    // Not registered: the failure names the way to register, and Start again returns.
+    await waitForCardReady(page);
+    await headingFocused(page, 'Smartcard Unlock');
+    await press(page, 'Tab', 'button#start-button: Start');
+    await keys.press('Enter');
+    await headingFocused(page, 'Your Smartcard is not registered');
+    await screen(page, prefix, 'keyboard-not-registered');
+    await tabToAndPress('Start again');
+    await headingFocused(page, 'Smartcard Unlock');
+
+    // Locked out after three wrong answers, typed and sent by keyboard: only Finish, back to Start.
+    await first.close();
+    await stack().newCard({ register: true });
+    await lockWithWrongPasscodes(stack().pcscd.env);
+    ({ page } = await openApp('keyboard-locked-out'));
+    keys = page.keyboard;
+    await waitForCardReady(page);
+    await headingFocused(page, 'Smartcard Unlock');
+    await press(page, 'Tab', 'button#start-button: Start');
+    await keys.press('Enter');
+    await headingFocused(page, 'Security Questions');
+    for (let round = 0; round < 3; round++) {
+      // After a wrong set, focus is on the error summary: Tab on to the first answer.
+      await tabTo(/^input#answer-0: /);
+      for (let i = 0; i < KNOWN_ANSWERS.length; i++) {
+        if (i > 0) await press(page, 'Tab', new RegExp(`^input#answer-${i}: `));
+        await keys.press('Control+A');
+        await keys.type('not my answer');
+      }
+      await keys.press('Enter');
+      // The tries left change with each answer from the server, so this waits for that answer.
+      const left = ['2 more tries left', '1 more try left'][round];
+      if (left !== undefined) await page.getByRole('alert').filter({ hasText: left }).waitFor();
+    }
+    await headingFocused(page, 'You cannot unlock your Smartcard yourself');
+    await screen(page, prefix, 'keyboard-locked-out');
+    await tabToAndPress('Finish');
+    await headingFocused(page, 'Smartcard Unlock');
+  });
 };
