@@ -11,7 +11,7 @@ import {
 } from './e2e-flow';
 import { passcodeTriesLeft, verifyPasscode } from './e2e-pcsc-check';
 import type { E2eScenarioGroup } from './e2e-scenarios';
-import { SCREEN_WAIT_MS } from './e2e-stack';
+import { headingFocused, press } from './e2e-keys';
 
 /**
  * The change of passcode (the card alone, no server), the warning at one try left and the
@@ -24,32 +24,6 @@ async function changePasscode(page: Page, current: string, next: string): Promis
   await page.getByLabel('New passcode', { exact: true }).fill(next);
   await page.getByLabel('Confirm new passcode', { exact: true }).fill(next);
   await page.getByRole('button', { name: 'Change passcode', exact: true }).click();
-}
-
-/** What has focus, as `tag#id: name` (a field's label, else its aria-label or text). */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const element = document.activeElement;
-    if (element === null || element === document.body) return 'body';
-    const label =
-      element.id === '' ? null : document.querySelector(`label[for="${element.id}"]`)?.textContent;
-    const name = label ?? element.getAttribute('aria-label') ?? element.textContent ?? '';
-    const id = element.id === '' ? '' : `#${element.id}`;
-    return `${element.tagName.toLowerCase()}${id}: ${name.replace(/\s+/g, ' ').trim()}`;
-  });
-}
-
-/** Presses `key` and asserts what then has focus. */
-async function press(page: Page, key: string, expected: string | RegExp): Promise<void> {
-  await page.keyboard.press(key);
-  const now = await focused(page);
-  if (typeof expected === 'string') expect(now, `focus after ${key}`).toBe(expected);
-  else expect(now, `focus after ${key}`).toMatch(expected);
-}
-
-/** Waits until the new step's h1 has focus. */
-async function headingFocused(page: Page, title: string): Promise<void> {
-  await expect.poll(() => focused(page), { timeout: SCREEN_WAIT_MS }).toBe(`h1: ${title}`);
 }
 
 /** The change-of-passcode scenarios. */
