@@ -10,7 +10,7 @@ import { PasscodeField } from '../components/passcode-field';
 import { RescueCallout } from '../components/rescue-callout';
 import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
-import { NEW_PASSCODE, useNewPasscodePair } from './new-passcode-step';
+import { NewPasscodeFields, useNewPasscodePair } from './new-passcode-step';
 
 type View = Extract<FlowView, { kind: 'change-passcode' }>;
 
@@ -42,7 +42,6 @@ export function ChangePasscodeStep({
 }) {
   const policy = PASSCODE_POLICIES[view.policy];
   const words = wording().change;
-  const passcodeWords = wording().passcode;
   const changePasscode = useWizardStore((s) => s.changePasscode);
   const [current, setCurrent] = useState('');
   const [consent, setConsent] = useState(false);
@@ -93,25 +92,11 @@ export function ChangePasscodeStep({
           onChange={setCurrent}
           autoComplete="current-password"
         />
-        <PasscodeField
-          id="new-passcode"
-          label={passcodeWords.newLabel}
-          hint={passcodeWords.policy(policy)}
-          errors={[...pair.errors.first, ...serverOn('new-passcode')]}
-          checks={pair.checks.first}
-          {...NEW_PASSCODE}
-          value={pair.passcode}
-          onChange={pair.setPasscode}
-        />
-        <PasscodeField
-          id="confirm-passcode"
-          label={passcodeWords.confirmLabel}
-          hint={words.confirmHint}
-          errors={[...pair.errors.second, ...serverOn('confirm-passcode')]}
-          checks={pair.checks.second}
-          {...NEW_PASSCODE}
-          value={pair.confirmation}
-          onChange={pair.setConfirmation}
+        <NewPasscodeFields
+          pair={pair}
+          policy={policy}
+          confirmHint={words.confirmHint}
+          serverOn={serverOn}
         />
         {lastTry ? (
           <LastTryConsent

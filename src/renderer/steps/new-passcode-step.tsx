@@ -43,9 +43,6 @@ function confirmationMessages(
   return confirmationProblems(passcode, confirmation).map((p) => passcodeProblemMessage(p, policy));
 }
 
-/** Both boxes hold a new passcode: the browser may suggest one. */
-export const NEW_PASSCODE = { autoComplete: 'new-password' } as const;
-
 /** The errors each new-passcode box shows: those found at the last submit. */
 interface PairErrors {
   readonly first: readonly string[];
@@ -94,6 +91,48 @@ export function useNewPasscodePair(policy: PasscodePolicy) {
 }
 
 /**
+ * The new passcode's two boxes, the policy as the first's hint and the screen's `confirmHint` as
+ * the second's; `serverOn` adds an error the main process placed on one of them.
+ */
+export function NewPasscodeFields({
+  pair,
+  policy,
+  confirmHint,
+  serverOn = () => [],
+}: {
+  readonly pair: ReturnType<typeof useNewPasscodePair>;
+  readonly policy: PasscodePolicy;
+  readonly confirmHint: string;
+  readonly serverOn?: (targetId: string) => readonly string[];
+}) {
+  const words = wording().passcode;
+  return (
+    <>
+      <PasscodeField
+        id="new-passcode"
+        label={words.newLabel}
+        hint={words.policy(policy)}
+        errors={[...pair.errors.first, ...serverOn('new-passcode')]}
+        checks={pair.checks.first}
+        autoComplete="new-password"
+        value={pair.passcode}
+        onChange={pair.setPasscode}
+      />
+      <PasscodeField
+        id="confirm-passcode"
+        label={words.confirmLabel}
+        hint={confirmHint}
+        errors={[...pair.errors.second, ...serverOn('confirm-passcode')]}
+        checks={pair.checks.second}
+        autoComplete="new-password"
+        value={pair.confirmation}
+        onChange={pair.setConfirmation}
+      />
+    </>
+  );
+}
+
+/**
  * The new passcode, typed twice and checked against the policy as it is typed, with Show/Hide.
  * Both boxes live in this component only and are wiped when Confirm sends them.
  */
@@ -129,26 +168,7 @@ export function NewPasscodeStep({
       <StepHead title={words.heading} items={items} error={fromServer ? error : undefined} />
       <p>{words.reuse}</p>
       <form noValidate onSubmit={onSubmit}>
-        <PasscodeField
-          id="new-passcode"
-          label={words.newLabel}
-          hint={words.policy(policy)}
-          errors={pair.errors.first}
-          checks={pair.checks.first}
-          {...NEW_PASSCODE}
-          value={pair.passcode}
-          onChange={pair.setPasscode}
-        />
-        <PasscodeField
-          id="confirm-passcode"
-          label={words.confirmLabel}
-          hint={words.confirmHint}
-          errors={pair.errors.second}
-          checks={pair.checks.second}
-          {...NEW_PASSCODE}
-          value={pair.confirmation}
-          onChange={pair.setConfirmation}
-        />
+        <NewPasscodeFields pair={pair} policy={policy} confirmHint={words.confirmHint} />
         <FormButtons submit={words.confirmButton} />
       </form>
     </>

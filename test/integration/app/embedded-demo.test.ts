@@ -59,23 +59,28 @@ async function unlockOnce(runner: FlowRunner, passcode: string): Promise<string>
   return done.ok ? done.value.kind : done.error.code;
 }
 
+/** The app's flow runner on the demo's card and server. */
+async function demoRunner(): Promise<FlowRunner> {
+  return new FlowRunner({
+    cards: await readers(),
+    server: createServerClient({
+      baseUrl: demo.serverUrl,
+      timeoutMs: 30_000,
+      logger: silentLogger,
+    }),
+    logger: silentLogger,
+    passcodePolicy: 'printable-4-8',
+    onView: () => undefined,
+  });
+}
+
 describe('npm start: the embedded demo', () => {
   it('when the demo registers its holder, then the registration code is not printed: only unlock codes are, below the banner', async () => {
     expect(printed.filter((line) => line.includes('[outbox]'))).toEqual([]);
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       printed.push(args.map(String).join(' '));
     });
-    const runner = new FlowRunner({
-      cards: await readers(),
-      server: createServerClient({
-        baseUrl: demo.serverUrl,
-        timeoutMs: 30_000,
-        logger: silentLogger,
-      }),
-      logger: silentLogger,
-      passcodePolicy: 'printable-4-8',
-      onView: () => undefined,
-    });
+    const runner = await demoRunner();
     try {
       const questions = await runner.unlockStart();
       expect(questions).toMatchObject({ ok: true, value: { kind: 'unlock-questions' } });
@@ -98,17 +103,7 @@ describe('npm start: the embedded demo', () => {
 
   it('when the demo card is unlocked more often than a real card may be in a day, then it still unlocks, as the banner says', async () => {
     expect(DEMO.unlocksPerDay).toBeGreaterThan(3);
-    const runner = new FlowRunner({
-      cards: await readers(),
-      server: createServerClient({
-        baseUrl: demo.serverUrl,
-        timeoutMs: 30_000,
-        logger: silentLogger,
-      }),
-      logger: silentLogger,
-      passcodePolicy: 'printable-4-8',
-      onView: () => undefined,
-    });
+    const runner = await demoRunner();
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       for (const passcode of ['Zq7!rT2x', 'Yp6!qS1w', 'Xo5!pR0v', 'Wn4!oQ9u']) {
