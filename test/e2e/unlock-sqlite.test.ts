@@ -1,6 +1,7 @@
 import { defineScenarios } from '../support/e2e-scenarios';
 import { channelChoiceScenarios } from '../support/e2e-scenarios-every-holder';
 import { keyboardScenarios } from '../support/e2e-scenarios-keyboard';
+import { keyboardFailureScenarios } from '../support/e2e-scenarios-keyboard-failures';
 import { noReaderScenarios } from '../support/e2e-scenarios-no-reader';
 import { passcodeScenarios } from '../support/e2e-scenarios-passcode';
 import { registrationScenarios } from '../support/e2e-scenarios-registration';
@@ -9,6 +10,7 @@ import { registrationScenarios } from '../support/e2e-scenarios-registration';
 defineScenarios('sqlite', true, [
   registrationScenarios,
   keyboardScenarios,
+  keyboardFailureScenarios,
   noReaderScenarios,
   passcodeScenarios,
   channelChoiceScenarios,

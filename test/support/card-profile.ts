@@ -1,5 +1,7 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '../../src/main/card/virtual/certificate';
 
 /** The profile fields the tests set; the card generates keys and certificates and writes them back. */
 export interface TestProfile {
@@ -35,4 +37,27 @@ export function readProfile(path: string): TestProfile & {
   return JSON.parse(readFileSync(path, 'utf8')) as TestProfile & {
     readonly certificates?: Readonly<Record<'9A' | '9E', string>>;
   };
+}
+
+/**
+ * Replaces the 9E certificate in a completed profile with one for the same key that expired
+ * yesterday: the card still proves with its key, and an import reads the past expiry.
+ */
+export function expireCardAuthCertificate(path: string): void {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as {
+    holderName: string;
+    keys: Record<'9A' | '9E', string>;
+    certificates: Record<'9A' | '9E', string>;
+  };
+  const privateKey = createPrivateKey(profile.keys['9E']);
+  const day = 24 * 3600 * 1000;
+  const der = selfSignedCertificate({
+    privateKey,
+    publicKey: createPublicKey(privateKey),
+    commonName: profile.holderName,
+    notBefore: new Date(Date.now() - 365 * day),
+    notAfter: new Date(Date.now() - day),
+  });
+  profile.certificates['9E'] = Buffer.from(der).toString('base64');
+  writeFileSync(path, JSON.stringify(profile), { mode: 0o600 });
 }

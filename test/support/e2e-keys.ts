@@ -44,3 +44,20 @@ export async function press(page: Page, key: string, expected: string | RegExp):
   else expect(now, `focus after ${key}`).toMatch(expected);
   expect(await focusIsVisible(page), `a visible focus indicator on ${now}`).toBe(true);
 }
+
+/** Tabs (at most 12 times, every stop visibly focused) until what has focus matches `target`. */
+export async function tabTo(page: Page, target: RegExp): Promise<void> {
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const now = await focused(page);
+    expect(await focusIsVisible(page), `a visible focus indicator on ${now}`).toBe(true);
+    if (target.test(now)) return;
+  }
+  throw new Error(`Tab never reached ${String(target)}`);
+}
+
+/** Tabs to the button named exactly `name` and presses Enter on it. */
+export async function tabToAndPress(page: Page, name: string): Promise<void> {
+  await tabTo(page, new RegExp(`^button[^:]*: ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  await page.keyboard.press('Enter');
+}

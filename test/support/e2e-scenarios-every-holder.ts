@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { enterCode, failureHeading, screen, setPasscode, waitForCardReady } from './e2e-flow';
+import { enterCode, screen, setPasscode, waitForCardReady } from './e2e-flow';
+import { headingFocused, press, tabToAndPress } from './e2e-keys';
 import { lockWithWrongPasscodes, verifyPasscode } from './e2e-pcsc-check';
 import type { E2eScenarioGroup } from './e2e-scenarios';
 import { SCREEN_WAIT_MS, type E2eStack } from './e2e-stack';
@@ -167,14 +168,33 @@ export const codeOnlyScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
     await stack().notify.setFault('service-down');
     try {
       await startAndConfirm(page, card.holderName);
-      await failureHeading(page, 'The text message could not be sent');
+      await headingFocused(page, 'The text message could not be sent');
       await screen(page, prefix, 'text-not-sent');
     } finally {
       await stack().notify.setFault('none');
     }
+    // By keyboard: from the focused heading, Tab on to Resend (the send was given back).
     const texts = stack().notify.notifications.length;
-    await page.locator('#resend-button').click();
+    await tabToAndPress(page, 'Resend code');
     await textedCodeThenPasscode(stack(), page, texts, 'Nt5$fy3K');
+  });
+};
+
+/** Email the only channel offered: a holder with only a mobile has nowhere to be sent a code. */
+export const emailOnlyScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) => {
+  it('says there is nowhere to send the code, before anything is asked, and Finish by keyboard leaves', async () => {
+    await stack().newCard({ register: false, email: null, mobile: MOBILE });
+    await lockWithWrongPasscodes(stack().pcscd.env);
+    const { page } = await openApp('keyboard-no-contact');
+    await waitForCardReady(page);
+    await headingFocused(page, 'Smartcard Unlock');
+    await press(page, 'Tab', 'button#start-button: Start');
+    await page.keyboard.press('Enter');
+    await headingFocused(page, 'There is nowhere to send your code');
+    expect(stack().notify.notifications).toHaveLength(0);
+    await screen(page, prefix, 'keyboard-no-contact');
+    await tabToAndPress(page, 'Finish');
+    await headingFocused(page, 'Smartcard Unlock');
   });
 };
 

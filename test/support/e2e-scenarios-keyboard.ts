@@ -3,7 +3,7 @@ import { screen, waitForCardReady } from './e2e-flow';
 import { lockWithWrongPasscodes, verifyPasscode } from './e2e-pcsc-check';
 import type { E2eScenarioGroup } from './e2e-scenarios';
 import { KNOWN_ANSWERS } from './e2e-stack';
-import { focused, focusIsVisible, headingFocused, press } from './e2e-keys';
+import { headingFocused, press, tabTo, tabToAndPress } from './e2e-keys';
 
 /**
  * The happy path by keyboard only (Tab, Shift+Tab, Enter, Space, typing): each step focuses its
@@ -68,21 +68,6 @@ export const keyboardScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
     const first = await openApp('keyboard-not-registered');
     let page = first.page;
     let keys = page.keyboard;
-    /** Tabs (at most 12 times, every stop visibly focused) until what has focus matches. */
-    const tabTo = async (target: RegExp): Promise<void> => {
-      for (let i = 0; i < 12; i++) {
-        await keys.press('Tab');
-        const now = await focused(page);
-        expect(await focusIsVisible(page), `a visible focus indicator on ${now}`).toBe(true);
-        if (target.test(now)) return;
-      }
-      throw new Error(`Tab never reached ${String(target)}`);
-    };
-    const tabToAndPress = async (button: string): Promise<void> => {
-      await tabTo(new RegExp(`^button[^:]*: ${button}$`));
-      await keys.press('Enter');
-    };
-
     // Not registered: the failure names the way to register, and Start again returns.
     await waitForCardReady(page);
     await headingFocused(page, 'Smartcard Unlock');
@@ -90,7 +75,7 @@ export const keyboardScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
     await keys.press('Enter');
     await headingFocused(page, 'Your Smartcard is not registered');
     await screen(page, prefix, 'keyboard-not-registered');
-    await tabToAndPress('Start again');
+    await tabToAndPress(page, 'Start again');
     await headingFocused(page, 'Smartcard Unlock');
 
     // Locked out after three wrong answers, typed and sent by keyboard: only Finish, back to Start.
@@ -106,7 +91,7 @@ export const keyboardScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
     await headingFocused(page, 'Security Questions');
     for (let round = 0; round < 3; round++) {
       // After a wrong set, focus is on the error summary: Tab on to the first answer.
-      await tabTo(/^input#answer-0: /);
+      await tabTo(page, /^input#answer-0: /);
       for (let i = 0; i < KNOWN_ANSWERS.length; i++) {
         if (i > 0) await press(page, 'Tab', new RegExp(`^input#answer-${i}: `));
         await keys.press('Control+A');
@@ -119,7 +104,7 @@ export const keyboardScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
     }
     await headingFocused(page, 'You cannot unlock your Smartcard yourself');
     await screen(page, prefix, 'keyboard-locked-out');
-    await tabToAndPress('Finish');
+    await tabToAndPress(page, 'Finish');
     await headingFocused(page, 'Smartcard Unlock');
   });
 };

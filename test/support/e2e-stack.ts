@@ -23,6 +23,7 @@ import { createMemoryLogger } from '../../src/main/logging/logger';
 import { loadSettings } from '../../src/main/settings/load-settings';
 import { appError } from '../../src/shared/errors';
 import { err, ok } from '../../src/shared/result';
+import { expireCardAuthCertificate } from './card-profile';
 import { ECHO_CARD_ENTRY, VIRTUAL_CARD_CLI } from './card-stack';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 import { startPcscd, type Pcscd } from './pcscd';
@@ -84,6 +85,8 @@ const SMS_TEMPLATES = {
 export interface E2eStackOptions {
   /** `verification.model`; `questions-and-code` by default. */
   readonly model?: 'questions-and-code' | 'code-only';
+  /** `delivery.channels`; email then text by default. */
+  readonly channels?: readonly ('email' | 'sms')[];
 }
 
 /** The running chain. */
@@ -111,6 +114,8 @@ export interface E2eStack {
     readonly email?: string | null;
     /** The holder's UK mobile as imported; none by default. */
     readonly mobile?: string;
+    /** Gives the card (and the import) a 9E certificate that expired yesterday. */
+    readonly certificateExpired?: boolean;
   }): Promise<TestCard>;
   /** The app in browser mode on the real PC/SC backend, opened in a fresh Chromium page. */
   openApp(name: string, options?: { readonly fakeBrowserClock?: boolean }): Promise<OpenApp>;
@@ -234,7 +239,7 @@ export async function startE2eStack(
           from: 'smartcard-unlock@nhs.test',
           timeoutMs: 3000,
         },
-        delivery: { channels: ['email', 'sms'] },
+        delivery: { channels: options.channels ?? ['email', 'sms'] },
         notify: { baseUrl: notify.baseUrl, timeoutMs: 3000, templates: { sms: SMS_TEMPLATES } },
         verification: { model: options.model ?? 'questions-and-code' },
       }),
@@ -312,6 +317,7 @@ export async function startE2eStack(
       port: readerPort,
       email,
       mobile,
+      certificateExpired = false,
     }) => {
       // One card per reader: the one there is taken out first.
       const readerPortOf = readerPort ?? pcscd.ports[0];
@@ -332,6 +338,7 @@ export async function startE2eStack(
       );
       const opened = openVirtualCardFile(profile);
       if (!opened.ok) throw new Error(`test card: ${opened.error.message}`);
+      if (certificateExpired) expireCardAuthCertificate(profile);
       const chipFile = () =>
         JSON.parse(readFileSync(profile, 'utf8')) as {
           pin: string;

@@ -78,6 +78,13 @@ const DESK_ONLY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SELF_SERVICE_FROZEN',
 ]);
 
+/** Failures that starting again would only meet again: Finish is the one button. */
+const FINISH_ONLY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ...DESK_ONLY,
+  'CERTIFICATE_EXPIRED',
+  'NO_CONTACT',
+]);
+
 /**
  * A failure: what happened, what to do next, whom to call, and the buttons that fit (Retry when
  * the main process says repeating is safe, Register for a card that is not locked where holders
@@ -111,7 +118,7 @@ export function FailureStep({
       <Guidance code={error.code} />
       {error.code === 'CARD_NOT_LOCKED' ? <NotLocked triesLeft={error.details?.triesLeft} /> : null}
       <SettingsErrorDetails error={error} />
-      {deskOnly ? (
+      {FINISH_ONLY.has(error.code) ? (
         <FinishButton />
       ) : (
         <OtherButtons canRetry={canRetry} offerRegister={offerRegister} />
@@ -124,7 +131,7 @@ export function FailureStep({
   );
 }
 
-/** Where only the desk can help: back to the start screen, as a secondary button (not a way on). */
+/** Where starting again cannot help: back to the start screen, as a secondary button (not a way on). */
 function FinishButton() {
   const cancel = useWizardStore((s) => s.cancel);
   return (

@@ -57,6 +57,31 @@ describe('failure screens', () => {
     expect(screen.getByRole('button', { name: 'Finish' })).toBeDefined();
   });
 
+  it('when there is nowhere to send a code, then the desk updates the contact details, and only Finish is offered', async () => {
+    await renderApp({ view: failed('NO_CONTACT') });
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(
+      'There is nowhere to send your code',
+    );
+    expect(screen.getByText(/They can update your contact details/)).toBeDefined();
+    expect(screen.queryByRole('button', { name: 'Start again' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Finish' })).toBeDefined();
+  });
+
+  it("when the card's certificate has expired, then the Registration Authority renews it, the help stays, and only Finish is offered", async () => {
+    await renderApp({ view: failed('CERTIFICATE_EXPIRED') });
+    const heading = screen.getByRole('heading', { level: 1 });
+    expect(heading.textContent).toBe('Your Smartcard’s certificate has expired');
+    expect(document.activeElement).toBe(heading);
+    expect(screen.getByText(/Take your Smartcard to your Registration Authority/)).toBeDefined();
+    expect(document.querySelector('main')?.textContent).toContain('x4050');
+    // Starting again would read the same certificate: no way on that leads back here.
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Start again' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Finish' }).className).toBe(
+      'nhsuk-button nhsuk-button--secondary',
+    );
+  });
+
   it('when self-service is locked, then the heading says it plainly, the desk is named once in large type, and only Finish is offered', async () => {
     const { api, user } = await renderApp({ view: failed('SELF_SERVICE_LOCKED') });
     const heading = screen.getByRole('heading', { level: 1 });
