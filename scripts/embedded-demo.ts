@@ -1,8 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from '../server/app';
+import { createApp, createOperatorApp } from '../server/app';
 import { loadConfig } from '../server/config';
+import { createConsole } from '../server/console/create-console';
 import { createServices } from '../server/create-services';
+import { createMetrics } from '../server/http/metrics';
 import { listen } from '../server/http/server';
 import { createLogger as createServerLogger } from '../server/logging';
 import { MockReaderBackend } from '../src/main/card/virtual/mock-reader-backend';
@@ -12,12 +14,13 @@ import { silentLogger } from '../src/main/logging/logger';
 import { ReaderMonitor } from '../src/main/reader/reader-monitor';
 import { createServerClient } from '../src/main/server-client/server-client';
 import type { FlowView } from '../src/shared/ipc-contract';
+import { DEMO_OPERATORS, startLocalOidcProvider } from './local-oidc-provider';
 import { freePort } from './free-port';
 
 /**
- * The offline demo behind `npm start`: the verification server in process (SQLite and a mail
- * outbox in data/demo), the demo holder Mr John Rigby enrolled with a virtual card, registered
- * with known answers through the app's own registration flow, and then locked, ready to unlock.
+ * The offline demo behind `npm start`: the server in process (SQLite, mail outbox in data/demo),
+ * Mr John Rigby's virtual card registered through the app's own flow and locked, and the service
+ * desk console on the operator listener, signing in through a local OpenID provider.
  */
 
 /** The demo's known facts, printed on the console. */
@@ -40,6 +43,8 @@ export const DEMO = {
 /** A running demo. */
 export interface EmbeddedDemo {
   readonly serverUrl: string;
+  /** The service desk console on the operator listener. */
+  readonly consoleUrl: string;
   readonly cardProfile: string;
   readonly outbox: string;
   readonly backend: MockReaderBackend;
@@ -95,6 +100,10 @@ export function demoBanner(demo: EmbeddedDemo, configuredFlag: string): readonly
     '                 After that, Start says it was "unlocked too often today": press Ctrl+C and run',
     '                 npm start again, which starts the demo afresh.',
     `  Settings:      the demo's server and card, over this computer's (${configuredFlag} uses this computer's alone)`,
+    `  Service desk:  ${demo.consoleUrl} (the console; its demo sign-in asks only for a username)`,
+    ...Object.entries(DEMO_OPERATORS).map(
+      ([username, a]) => `                 ${username.padEnd(14)} ${a.name}, ${a.role}`,
+    ),
     '',
   ];
 }
@@ -105,12 +114,23 @@ export async function startEmbeddedDemo(root: string): Promise<EmbeddedDemo> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
+  const operatorPort = await freePort();
+  const idp = await startLocalOidcProvider();
   // The demo's own rules, in a settings file as IT would write one: more unlocks a day.
   const configFile = join(dir, 'demo-server.json');
   const security = { puk: { maxReleasesPerDay: DEMO.unlocksPerDay } };
   writeFileSync(configFile, JSON.stringify({ security }));
   const loaded = loadConfig({
-    env: { DATA_DIR: dir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
+    env: {
+      DATA_DIR: dir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      OPERATOR_PORT: String(operatorPort),
+      LOG_LEVEL: 'warn',
+      SCU_CONSOLE_ISSUER: idp.issuer,
+      SCU_CONSOLE_CLIENT_ID: idp.clientId,
+      SCU_CONSOLE_CLIENT_SECRET: idp.clientSecret,
+    },
     cwd: root,
     configFile,
     development: true,
@@ -124,13 +144,28 @@ export async function startEmbeddedDemo(root: string): Promise<EmbeddedDemo> {
   const printCodes = mail.kind === 'outbox' && mail.printCodes;
   if (mail.kind === 'outbox') mail.printCodes = false;
   const services = await createServices({ ...settings.core, mail });
-  const app = createApp({
-    services,
-    logger: createServerLogger('warn'),
-    http: settings.http,
-    help: settings.core.help,
-  });
+  const logger = createServerLogger('warn');
+  const app = createApp({ services, logger, http: settings.http, help: settings.core.help });
   const running = await listen(app, settings);
+  if (settings.console === undefined || settings.operator === undefined) {
+    throw new DemoError('the service desk console is not on in the demo settings.');
+  }
+  const consoleRouter = createConsole({
+    settings: settings.console,
+    core: services,
+    logger,
+    httpsListener: false,
+  });
+  const operator = await listen(
+    createOperatorApp({
+      services,
+      logger,
+      http: settings.http,
+      metrics: createMetrics(),
+      console: consoleRouter,
+    }),
+    { ...settings, ...settings.operator },
+  );
   const outbox = join(dir, 'outbox');
 
   // The card: a profile file stands for the chip; opening it generates its keys and certificates.
@@ -219,13 +254,15 @@ export async function startEmbeddedDemo(root: string): Promise<EmbeddedDemo> {
 
   return {
     serverUrl: running.url,
+    consoleUrl: `${operator.url}/console/`,
     cardProfile,
     outbox,
     backend,
     answers: answers.map(({ question, answer }) => ({ question, answer })),
     async close() {
-      await running.close(1000);
+      await Promise.all([running.close(1000), operator.close(1000)]);
       await services.close();
+      await idp.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -161,12 +161,14 @@ interface OperatorAppDeps {
   readonly http: Pick<HttpSettings, 'metricsEnabled'>;
   /** The public app's registry, so /metrics reports the public traffic. */
   readonly metrics: HttpMetrics;
+  /** The service desk console (server/console/create-console.ts), served under /console. */
+  readonly console?: Router;
 }
 
 /**
- * Builds the operator listener's app: liveness, readiness and metrics, then 404. Its requests are
- * not counted (a 503 readiness would skew the public error ratio), and only readiness changes and
- * unknown paths are logged.
+ * Builds the operator listener's app: liveness, readiness and metrics, the service desk console
+ * when it is on, then 404. Its requests are not counted (a 503 readiness would skew the public
+ * error ratio); readiness changes, console requests and unknown paths are logged.
  */
 export function createOperatorApp(deps: OperatorAppDeps): Express {
   const app = express();
@@ -182,6 +184,7 @@ export function createOperatorApp(deps: OperatorAppDeps): Express {
     }),
   );
   app.use(httpLogger(deps.logger));
+  if (deps.console !== undefined) app.use('/console', deps.console);
   app.use((_req, _res, next) => next(new HttpFailure('NOT_FOUND', 404)));
   app.use(errorMiddleware(deps.logger));
   return app;

@@ -5,6 +5,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../src/shared/result';
 import { settingIssuesOf, type IssueContext } from './config-issues';
+import {
+  consoleSettingsInputSchema,
+  resolveConsoleSettings,
+  type ConsoleSettings,
+} from './console/console-settings';
 import { serverCoreSettingsSchema, type ServerCoreSettings } from './create-services';
 import { httpSettingsSchema, type HttpSettings } from './http/settings';
 import { logLevelSchema, type LogLevel } from './logging';
@@ -62,6 +67,8 @@ const topLevelSchema = z
     notify: z.unknown().optional(),
     verification: z.unknown().optional(),
     publicUrl: z.unknown().optional(),
+    /** The service desk console (server/console/console-settings.ts), checked in a second stage. */
+    console: z.unknown().optional(),
   })
   .strict();
 
@@ -95,6 +102,8 @@ export interface ServerSettings {
   readonly http: HttpSettings;
   readonly retention: RetentionSettings;
   readonly core: ServerCoreSettings;
+  /** The service desk console's sign-in and sessions; undefined when the console is off. */
+  readonly console: ConsoleSettings | undefined;
   /** Set when the keys are the generated development keys (to warn about them). */
   readonly developmentKeysFile: string | undefined;
   /** Where a setting's value came from, e.g. for a database that refuses storage.url at start. */
@@ -186,6 +195,15 @@ export const ENVIRONMENT: readonly {
   { name: 'SCU_HELP_PHONE', path: ['help', 'phone'], kind: 'string' },
   { name: 'SCU_HELP_WALK_IN', path: ['help', 'walkIn'], kind: 'string' },
   { name: 'SCU_PUBLIC_URL', path: ['publicUrl'], kind: 'string' },
+  { name: 'SCU_CONSOLE_ENABLED', path: ['console', 'enabled'], kind: 'boolean' },
+  { name: 'SCU_CONSOLE_ISSUER', path: ['console', 'issuer'], kind: 'string' },
+  { name: 'SCU_CONSOLE_CLIENT_ID', path: ['console', 'clientId'], kind: 'string' },
+  { name: 'SCU_CONSOLE_CLIENT_SECRET', path: ['console', 'clientSecret'], kind: 'string' },
+  { name: 'SCU_CONSOLE_CLIENT_SECRET_FILE', path: ['console', 'clientSecretFile'], kind: 'string' },
+  { name: 'SCU_CONSOLE_URL', path: ['console', 'url'], kind: 'string' },
+  { name: 'SCU_CONSOLE_ROLE_CLAIM', path: ['console', 'roleClaim'], kind: 'string' },
+  { name: 'SCU_CONSOLE_DESK_ROLE', path: ['console', 'deskRole'], kind: 'string' },
+  { name: 'SCU_CONSOLE_RA_ROLE', path: ['console', 'raRole'], kind: 'string' },
 ];
 
 /** A number when the text is one; otherwise the text, so zod reports the type with its source. */
@@ -503,6 +521,27 @@ function operatorListener(
   return ok({ host: t.operator.host, port });
 }
 
+/** The console's section, checked; its faults worded as every other setting's. */
+function loadConsole(
+  t: z.infer<typeof topLevelSchema>,
+  cwd: string,
+  sources: Sources,
+  configFile: string | undefined,
+): Result<ConsoleSettings | undefined, SettingIssue[]> {
+  const input = { console: t.console };
+  const parsed = consoleSettingsInputSchema.safeParse(input);
+  if (!parsed.success) {
+    return err(settingIssuesOf(parsed.error, issueContext(input, sources, configFile)));
+  }
+  const resolved = resolveConsoleSettings(parsed.data.console, {
+    development: t.development,
+    cwd,
+    operatorListener: t.operator.enabled,
+  });
+  if (resolved.ok) return resolved;
+  return err(resolved.error.map((i) => ({ ...i, source: sources.describe(i.setting) })));
+}
+
 /**
  * Builds the settings from their sources, or says every setting at fault. Creates the data
  * folder (SQLite needs it) and, in development only, the development keys inside it.
@@ -575,6 +614,8 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
 
   const operator = operatorListener(t, sources);
   if (!operator.ok) issues.push(operator.error);
+  const consoleSettings = loadConsole(t, input.cwd, sources, fileInUse);
+  if (!consoleSettings.ok) issues.push(...consoleSettings.error);
 
   let tls: TlsMaterial | undefined;
   if (t.tls !== undefined) {
@@ -658,7 +699,9 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
       ),
     );
   }
-  if (issues.length > 0 || !core.success || !operator.ok) return err(new ConfigError(issues));
+  if (issues.length > 0 || !core.success || !operator.ok || !consoleSettings.ok) {
+    return err(new ConfigError(issues));
+  }
 
   return ok({
     development: t.development,
@@ -672,6 +715,7 @@ export function loadConfig(input: ConfigInput): Result<ServerSettings, ConfigErr
     http: t.http,
     retention: t.retention,
     core: core.data,
+    console: consoleSettings.value,
     developmentKeysFile,
     sourceOf: (setting) => sources.describe(setting),
   });
@@ -716,6 +760,18 @@ export function describeSettings(settings: ServerSettings): Record<string, unkno
     retention: settings.retention,
     help: settings.core.help,
     publicUrl: settings.core.publicUrl ?? 'not set: notices carry no link',
+    // The provider and the console's address; never the client secret.
+    console:
+      settings.console === undefined
+        ? 'off'
+        : {
+            issuer: settings.console.issuer.href,
+            clientId: settings.console.clientId,
+            url: settings.console.url?.origin ?? "each request's own origin (development)",
+            roleClaim: settings.console.roleClaim,
+            idleTimeoutMinutes: settings.console.idleTimeoutMs / 60_000,
+            sessionLifetimeHours: settings.console.lifetimeMs / 3_600_000,
+          },
   };
 }
 

@@ -11,6 +11,10 @@ import { kyselyRepositories, kyselyUnitOfWork } from './storage/repositories';
 import { createAdminService } from './domain/admin-service';
 import { createAttemptService } from './domain/attempt/engine';
 import { createNotMeService } from './domain/not-me';
+import { createAssistedUnlockDesk } from './domain/assisted-unlock';
+import { ReferenceHasher } from './security/assisted-reference';
+import { createHolderSupportService } from './domain/desk/holder-support';
+import { createReportService } from './domain/desk/activity-report';
 import type { DomainDeps } from './domain/deps';
 import { REGISTRATION_FLOW, UNLOCK_FLOW } from './domain/attempt-flows';
 import type { DomainEvents, DomainLogger, ServerCore } from './domain/ports';
@@ -42,6 +46,7 @@ const uncounted: DomainEvents = {
   unknownAttempt: () => {},
   mailSent: () => {},
   notMeReported: () => {},
+  assistedApproval: () => {},
 };
 
 /** Unknown-attempt requests are audited once a minute per address, for this many addresses. */
@@ -94,6 +99,7 @@ export async function createServices(
     answerHasher: new AnswerHasher(settings.keys.answerPepper, settings.security.answers.argon2),
     codeHasher: new CodeHasher(settings.keys.answerPepper),
     notMeTokens: new NotMeTokens(settings.keys.answerPepper),
+    referenceHasher: new ReferenceHasher(settings.keys.answerPepper),
     delivery: {
       async send(message) {
         const outcome = await routed.send(message);
@@ -115,11 +121,15 @@ export async function createServices(
     unlock: createAttemptService(deps, UNLOCK_FLOW),
     registration: createAttemptService(deps, REGISTRATION_FLOW),
     admin: createAdminService(deps),
+    holders: createHolderSupportService(deps),
+    reports: createReportService(deps),
     notMe: createNotMeService(deps),
+    assistedUnlock: createAssistedUnlockDesk(deps),
     health: { checkDatabase: () => database.ping() },
     verification: {
       verification: settings.verification.model,
       channels: settings.delivery.channels,
+      assistedUnlock: settings.security.assisted.enabled,
     },
     database,
     async close() {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createApp, createOperatorApp } from './app';
 import { describeSettings, loadConfig } from './config';
+import { createConsole } from './console/create-console';
 import { createServices } from './create-services';
 import { keysMissingForStoredPuks, missingKeysMessage } from './storage/key-coverage';
 import { createMetrics, domainEventsOf } from './http/metrics';
@@ -130,7 +131,22 @@ async function main(
     running = await listen(app, settings);
     if (settings.operator !== undefined) {
       where = `${settings.operator.host}:${settings.operator.port} (the operator listener)`;
-      const operatorApp = createOperatorApp({ services, logger, http: settings.http, metrics });
+      const consoleRouter =
+        settings.console === undefined
+          ? undefined
+          : createConsole({
+              settings: settings.console,
+              core: services,
+              logger,
+              httpsListener: settings.tls !== undefined,
+            });
+      const operatorApp = createOperatorApp({
+        services,
+        logger,
+        http: settings.http,
+        metrics,
+        ...(consoleRouter === undefined ? {} : { console: consoleRouter }),
+      });
       // The same TLS and connection limits as the public listener, on its own address.
       operator = await listen(operatorApp, { ...settings, ...settings.operator });
     }

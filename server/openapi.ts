@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../src/shared/errors';
 import {
+  approvalIssuedSchema,
+  approvalStatusSchema,
   answersAcceptedSchema,
   answersRequestSchema,
   API_ROUTES,
@@ -38,6 +40,8 @@ const NAMED_SCHEMAS: readonly (readonly [string, z.ZodType])[] = [
   ['CodeDelivery', codeDeliverySchema],
   ['CodeRequest', codeRequestSchema],
   ['CodeVerified', codeVerifiedResponseSchema],
+  ['ApprovalIssued', approvalIssuedSchema],
+  ['ApprovalStatus', approvalStatusSchema],
   ['UnblockAuthorisation', unblockAuthorisationSchema],
   ['OutcomeRequest', outcomeRequestSchema],
   ['ErrorResponse', errorResponseSchema],
@@ -113,6 +117,22 @@ export const ROUTE_ERRORS: Readonly<Record<keyof typeof API_ROUTES, readonly Err
     'CODE_EXPIRED',
     'CODE_TRIES_EXHAUSTED',
     'SELF_SERVICE_LOCKED',
+    'SELF_SERVICE_FROZEN',
+  ],
+  unlockApproval: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
+    'NOT_FOUND',
+    'APPROVAL_LIMIT',
+    'CERTIFICATE_EXPIRED',
+    'SELF_SERVICE_FROZEN',
+    'PUK_RELEASE_LIMIT',
+  ],
+  unlockApprovalStatus: [
+    'ATTEMPT_NOT_FOUND',
+    'ATTEMPT_EXPIRED',
+    'ATTEMPT_STATE',
     'SELF_SERVICE_FROZEN',
   ],
   unlockUnblock: [

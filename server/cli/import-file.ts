@@ -6,7 +6,12 @@ import { pukSchema } from '../../src/shared/http-api';
 import { FILE_JSON_LIMITS, jsonTextExceedsLimits } from '../../src/shared/json-limits';
 import { err, ok, type Result } from '../../src/shared/result';
 import type { CardImport } from '../domain/ports';
-import { holderEmailSchema, holderMobileSchema, holderNameSchema } from '../domain/holder-fields';
+import {
+  holderEmailOrNoneSchema,
+  holderMobileOrNoneSchema,
+  holderNameSchema,
+  holderSiteSchema,
+} from '../domain/holder-fields';
 
 /**
  * Reads the issuing system's export (CSV with a header row, or a JSON array of objects) into
@@ -24,8 +29,8 @@ const IMPORT_FIELDS = [
   'puk',
 ] as const;
 
-/** Columns a file may leave out: without `mobile`, a known card keeps the number it has. */
-const OPTIONAL_FIELDS = ['mobile'] as const;
+/** Columns a file may leave out: without `mobile` or `site`, a known card keeps what it has. */
+const OPTIONAL_FIELDS = ['mobile', 'site'] as const;
 
 /** One problem in the file: where, which field, and what is wrong. */
 export interface ImportIssue {
@@ -79,36 +84,15 @@ const certificateField = z.string().transform((text, ctx) => {
   return der;
 });
 
-// Empty (a CSV cell) or null: the holder has no mobile; otherwise a UK mobile, made E.164.
-const mobileField = z
-  .union([z.null(), z.string()])
-  .optional()
-  .transform((text, ctx) => {
-    if (text === undefined) return undefined;
-    if (text === null || text.trim() === '') return null;
-    const parsed = holderMobileSchema.safeParse(text);
-    if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: 'custom', message: issue.message });
-    return z.NEVER;
-  });
-
-// Empty or null: the holder has no email (they must then have a mobile); otherwise an address.
-const emailField = z.union([z.null(), z.string()]).transform((text, ctx) => {
-  if (text === null || text.trim() === '') return null;
-  const parsed = holderEmailSchema.safeParse(text);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
-  return z.NEVER;
-});
-
 /** One row, as the issuing system exports it. */
 const importRowSchema = z
   .object({
     cardId: cardIdSchema,
     holderName: holderNameSchema,
-    email: emailField,
-    mobile: mobileField,
+    // Empty (a CSV cell) or null: none; the holder needs one or the other.
+    email: holderEmailOrNoneSchema,
+    mobile: holderMobileOrNoneSchema.optional(),
+    site: holderSiteSchema.optional(),
     pivAuthentication: certificateField,
     cardAuthentication: certificateField,
     puk: pukSchema,
@@ -150,6 +134,7 @@ function checkRows(
       holderName: parsed.data.holderName,
       email: parsed.data.email,
       ...(parsed.data.mobile === undefined ? {} : { mobile: parsed.data.mobile }),
+      ...(parsed.data.site === undefined ? {} : { site: parsed.data.site }),
       pivAuthentication: parsed.data.pivAuthentication,
       cardAuthentication: parsed.data.cardAuthentication,
       puk: parsed.data.puk,

@@ -2,25 +2,31 @@ import { DatabaseOpenError, configuredDatabaseFault } from '../storage/database-
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { extname, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CARD_ERROR_TO_APP_ERROR } from '../../src/main/card/types';
-import { cardIdSchema } from '../../src/shared/card-identity';
 import { appError } from '../../src/shared/errors';
 import { pukSchema } from '../../src/shared/http-api';
 import { loadConfig, type ServerSettings } from '../config';
 import { adminActorSchema, adminSource } from '../domain/admin-actor';
-import type {
-  AdminService,
-  AuditEntry,
-  CardState,
-  DomainError,
-  LockoutCleared,
-} from '../domain/ports';
+import type { AuditEntry, CardState, LockoutCleared } from '../domain/ports';
 import { appendAudit } from '../storage/audit-repository';
-import type { OpenDatabase } from '../storage/database';
 import { countPurgeable, purgeExpired, type PurgeCounts } from '../storage/retention';
-import { readCardIdentity, type OpenLocalCard } from './enrol';
+import {
+  EXIT,
+  alignedColumns,
+  cardIdArg,
+  withCore,
+  type AdminCore,
+  type AdminIo,
+  type Command,
+  type Options,
+  type Values,
+} from './admin-command';
+import { readCardIdentity } from './enrol';
+import { HOLDER_COMMANDS, REASON_HELP, REASON_OPTION, frozenWhy } from './holder-commands';
+import { REPORT_COMMAND } from './report-command';
+import { APPROVE_COMMAND } from './approve-command';
 import { holderEmailSchema, holderMobileSchema, holderNameSchema } from '../domain/holder-fields';
 import { withoutHiddenCharacters } from '../../src/shared/hidden-characters';
 import { certificateOrKeyDer, parseImportFile, type ImportIssue } from './import-file';
@@ -48,69 +54,6 @@ function rotationReport(
   return `${done} ${plural(total)} ${total === 1 ? 'is' : 'are'} still under other keys (${byKey}): a server whose active key is not "${id}" sealed ${total === 1 ? 'it' : 'them'} meanwhile. Set SCU_ACTIVE_KEY_ID=${id} (or keys.activeKeyId) on every server, restart them, and run rotate-key ${id} again. Do not remove a key while a PUK is under it.`;
 }
 
-/** Exit statuses of the admin CLI (documented in its --help and docs/decisions/0008). */
-const EXIT = {
-  ok: 0,
-  /** The server refused the operation (unknown card, nothing to reset...). */
-  refused: 1,
-  /** The command line is wrong. */
-  usage: 2,
-  /** The import file has bad rows; nothing was imported. */
-  badInput: 3,
-  /** The card or the reader could not be read (enrol). */
-  card: 4,
-  /** An unexpected failure (the database cannot be opened...). */
-  internal: 70,
-  /** The settings are not valid. */
-  settings: 78,
-} as const;
-
-/** What the CLI needs from the server's core. */
-interface AdminCore {
-  readonly admin: AdminService;
-  /** The database itself, for housekeeping outside the domain (the retention purge). */
-  readonly database: Pick<OpenDatabase, 'db'>;
-  close(): Promise<void>;
-}
-
-/** The CLI's surroundings, injected so tests run it in-process. */
-export interface AdminIo {
-  readonly argv: readonly string[];
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-  /** The first line of standard input (the PUK for enrol). */
-  readonly readLine: (prompt: string) => Promise<string>;
-  readonly openCore: (settings: ServerSettings) => Promise<AdminCore>;
-  readonly openLocalCard: OpenLocalCard;
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | undefined>;
-
-interface Command {
-  readonly name: string;
-  readonly usage: string;
-  readonly summary: string;
-  readonly details: string;
-  readonly options: Options;
-  /** The names of the positional arguments after the command name, as the usage gives them. */
-  readonly positionals: readonly string[];
-  run(args: CommandArgs): Promise<number>;
-}
-
-interface CommandArgs {
-  readonly values: Values;
-  readonly positionals: readonly string[];
-  readonly io: AdminIo;
-  readonly actor: string;
-  /** Loads the settings and opens the core, or reports why not (with its exit status). */
-  readonly core: () => Promise<
-    { readonly core: AdminCore; readonly settings: ServerSettings } | number
-  >;
-}
-
 const GLOBAL_OPTIONS: Options = {
   config: { type: 'string' },
   dev: { type: 'boolean' },
@@ -124,66 +67,6 @@ const GLOBAL_HELP = `Options for every command:
   --actor NAME    who is acting, for the audit trail (default: SUDO_USER, the login name
                   that ran sudo, else the login name); at most 100 characters on one line
   --help          help for the command`;
-
-/**
- * A domain refusal as the operator reads it. An unknown card is named, with where to check its ID:
- * the catalogue's wording is the holder's ("That was not found."), which tells IT nothing.
- */
-function describeDomainError(error: DomainError, cardId: string | undefined): string {
-  if (cardId !== undefined && (error.code === 'NOT_FOUND' || error.code === 'CARD_UNKNOWN')) {
-    return `${error.code}: No card with ID ${shown(cardId)} is on this server. Check the ID against the caller's diagnostics report (the card ID, 32 hexadecimal digits); a card comes in with \`import\` or \`enrol\`.`;
-  }
-  const e = appError(error.code, error.details);
-  const field = e.details?.field === undefined ? '' : ` (${e.details.field})`;
-  return shown(`${e.code}: ${e.message}${field}`);
-}
-
-/**
- * Runs an operation on the core and closes it, mapping a domain refusal to exit 1. `cardId` is the
- * card the command acts on, named when the server does not know it.
- */
-async function withCore<T>(
-  args: CommandArgs,
-  operation: (
-    core: AdminCore,
-    settings: ServerSettings,
-  ) => Promise<{ ok: true; value: T } | { ok: false; error: DomainError }>,
-  report: (value: T) => void,
-  options: {
-    readonly cardId?: string;
-    readonly precheck?: (settings: ServerSettings) => string | undefined;
-  } = {},
-): Promise<number> {
-  const opened = await args.core();
-  if (typeof opened === 'number') return opened;
-  const { core, settings } = opened;
-  try {
-    const problem = options.precheck?.(settings);
-    if (problem !== undefined) {
-      args.io.err(problem);
-      return EXIT.usage;
-    }
-    const result = await operation(core, settings);
-    if (!result.ok) {
-      args.io.err(describeDomainError(result.error, options.cardId));
-      return EXIT.refused;
-    }
-    report(result.value);
-    return EXIT.ok;
-  } finally {
-    await core.close();
-  }
-}
-
-/** A card identifier from the command line, or a usage error. */
-function cardIdArg(text: string | undefined, io: AdminIo): string | undefined {
-  const parsed = cardIdSchema.safeParse(text);
-  if (!parsed.success) {
-    io.err(`CARD_ID: ${shown(parsed.error.issues[0]?.message ?? 'not valid')}`);
-    return undefined;
-  }
-  return parsed.data;
-}
 
 /** Issues as the operator reads them, one a line, in file order. */
 function formatIssues(file: string, issues: readonly ImportIssue[]): string {
@@ -207,6 +90,7 @@ function formatCardState(s: CardState): string {
     `Holder                ${shown(s.holderName)}`,
     `Email                 ${shown(s.maskedEmail ?? 'none')}`,
     `Mobile                ${shown(s.maskedMobile ?? 'none')}`,
+    `Site                  ${shown(s.site ?? 'none')}`,
     `Registered            ${yesNo(s.registered)}${s.registered ? ` (email ${s.emailConfirmed ? 'confirmed' : 'not confirmed'})` : ''}`,
     `Self-service locked   ${yesNo(s.selfServiceLocked)} (wrong answer submissions: ${s.wrongAnswerSubmissions})`,
     `Self-service frozen   ${s.selfServiceFrozen === null ? 'no' : `yes, since ${shown(s.selfServiceFrozen.at)} (${shown(frozenWhy(s.selfServiceFrozen.reason))}; clear-lockout lifts it)`}`,
@@ -217,13 +101,6 @@ function formatCardState(s: CardState): string {
       (slot) => `Certificate ${slot}        ${certificateLine(s.certificates[slot])}`,
     ),
   ].join('\n');
-}
-
-/** Why a card is frozen, as the desk reads it. */
-function frozenWhy(reason: string): string {
-  return reason === 'not-me'
-    ? 'the holder reported an unlock that was not them; see audit --card'
-    : `reason: ${reason}`;
 }
 
 /** When a certificate expires, and whether it has (the holder must then go to the RA). */
@@ -280,18 +157,14 @@ export function formatAudit(entries: readonly AuditEntry[]): string {
       e.detail ?? '',
     ].map(shown),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignedColumns(header, rows).join('\n');
 }
 
-const COMMANDS: readonly Command[] = [
+/** `--reason` where it was given. */
+const reasonOf = (values: Values): string | undefined =>
+  typeof values.reason === 'string' ? values.reason : undefined;
+
+const IT_COMMANDS: readonly Command[] = [
   {
     name: 'import',
     usage: 'import FILE [--format csv|json] [--dry-run]',
@@ -299,9 +172,10 @@ const COMMANDS: readonly Command[] = [
     details: `FILE is CSV with a header row, or a JSON array of objects, with the fields
   cardId, holderName, email, pivAuthentication, cardAuthentication, puk
 (certificates or public keys as PEM or base64 DER; ECC P-256), and optionally
-  mobile (a UK mobile number, stored as +447700900123; empty for none).
+  mobile (a UK mobile number, stored as +447700900123; empty for none) and
+  site (the holder's site or organisation, for the reports; empty for none).
 email may be empty when mobile is given (the code-only model sends codes by text).
-A card already known is updated; without a mobile field it keeps the number it has.
+A card already known is updated; without a mobile or site field it keeps what it has.
 Every bad row is reported with its line number, and then nothing is imported.
   --format csv|json  the file's format (default: from its extension)
   --dry-run          check the file only; the database is not opened`,
@@ -462,19 +336,19 @@ is read from standard input (pipe it in, so it is not in the shell history).
   },
   {
     name: 'reset-registration',
-    usage: 'reset-registration CARD_ID',
+    usage: 'reset-registration CARD_ID [--reason TEXT]',
     summary:
       'Delete a card’s registration (answers and confirmed address); the holder registers again.',
-    details:
-      "CARD_ID is the card's GUID, 32 hexadecimal digits. The audit trail records who did it.",
-    options: {},
+    details: `CARD_ID is the card's GUID, 32 hexadecimal digits. The audit trail records who did it.
+${REASON_HELP}`,
+    options: REASON_OPTION,
     positionals: ['CARD_ID'],
     async run(args) {
       const cardId = cardIdArg(args.positionals[0], args.io);
       if (cardId === undefined) return EXIT.usage;
       return withCore(
         args,
-        (core) => core.admin.resetRegistration(cardId, args.actor),
+        (core) => core.admin.resetRegistration(cardId, args.actor, reasonOf(args.values)),
         () => args.io.out(`The registration of card ${cardId} was reset.`),
         { cardId },
       );
@@ -482,21 +356,22 @@ is read from standard input (pipe it in, so it is not in the shell history).
   },
   {
     name: 'clear-lockout',
-    usage: 'clear-lockout CARD_ID',
+    usage: 'clear-lockout CARD_ID [--reason TEXT]',
     summary:
       'Clear a self-service lockout or freeze after the service desk has checked the holder.',
     details: `CARD_ID is the card's GUID, 32 hexadecimal digits. The wrong-answer count starts again at
 zero, and a freeze ("This wasn't me": the holder reported an unlock that was not them) is lifted.
 On a card that is neither it says so (exit 0); the audit trail records wasLocked=false, and
-wasFrozen=not-me when it lifted a freeze.`,
-    options: {},
+wasFrozen=not-me when it lifted a freeze.
+${REASON_HELP}`,
+    options: REASON_OPTION,
     positionals: ['CARD_ID'],
     async run(args) {
       const cardId = cardIdArg(args.positionals[0], args.io);
       if (cardId === undefined) return EXIT.usage;
       return withCore(
         args,
-        (core) => core.admin.clearLockout(cardId, args.actor),
+        (core) => core.admin.clearLockout(cardId, args.actor, reasonOf(args.values)),
         (r) => args.io.out(lockoutReport(cardId, r)),
         { cardId },
       );
@@ -604,6 +479,14 @@ lowering the retention. The database refuses any other change to the audit trail
       );
     },
   },
+];
+
+/** Every command, the desk's (the console's functions) after IT's own. */
+const COMMANDS: readonly Command[] = [
+  ...IT_COMMANDS,
+  ...HOLDER_COMMANDS,
+  REPORT_COMMAND,
+  APPROVE_COMMAND,
 ];
 
 /** The overview printed by `--help` and for an unknown command. */

@@ -12,11 +12,26 @@ export const adminActorSchema = withoutHiddenCharacters
   .min(1, 'is empty.')
   .max(100, 'is longer than 100 characters.');
 
-/** The audit trail's source for an admin action, or VALIDATION_FAILED (field `actor`). */
-export function adminSource(
-  actor: string,
-): DomainResult<{ readonly sourceAddress: string; readonly requestId: null }> {
-  const parsed = adminActorSchema.safeParse(actor);
-  if (!parsed.success) return fail('VALIDATION_FAILED', { field: 'actor' });
-  return ok({ sourceAddress: `admin:${parsed.data}`, requestId: null });
+/** Who acts on a holder's card: IT at the admin CLI, or an operator signed in to the console. */
+export interface Operator {
+  readonly via: 'admin' | 'console';
+  /** The `--actor`, or the console's signed-in identity: one line, at most 100 characters. */
+  readonly name: string;
+  /** The console request's id, for the log; the CLI has none. */
+  readonly requestId?: string;
 }
+
+/** The audit trail's source for an operator (`admin:alice`, `console:alice`), or VALIDATION_FAILED. */
+export function operatorSource(
+  operator: Operator,
+): DomainResult<{ readonly sourceAddress: string; readonly requestId: string | null }> {
+  const parsed = adminActorSchema.safeParse(operator.name);
+  if (!parsed.success) return fail('VALIDATION_FAILED', { field: 'actor' });
+  return ok({
+    sourceAddress: `${operator.via}:${parsed.data}`,
+    requestId: operator.requestId ?? null,
+  });
+}
+
+/** The audit trail's source for an admin CLI action, or VALIDATION_FAILED (field `actor`). */
+export const adminSource = (actor: string) => operatorSource({ via: 'admin', name: actor });

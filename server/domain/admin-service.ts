@@ -1,19 +1,24 @@
 import { z } from 'zod';
 import { cardIdSchema } from '../../src/shared/card-identity';
 import { pukSchema } from '../../src/shared/http-api';
-import { e164UkMobileSchema, maskPhoneNumber } from '../../src/shared/phone-number';
+import { e164UkMobileSchema } from '../../src/shared/phone-number';
 import { ok } from '../../src/shared/result';
 import { cardPublicKey, certificateNotAfter } from '../security/card-proof';
-import { isLocked } from './card-lock';
+import { cardStateOf } from './card-state';
 import type { DomainDeps } from './deps';
+import { holderActions } from './desk/holder-actions';
+import type { OperatorCall } from './desk/desk-ports';
 import { audit, fail } from './refusal';
 import { rotationRefOf } from './rotation-ref';
-import { utcDay } from './time';
 import { adminSource } from './admin-actor';
-import { maskEmail } from './mask-email';
-import { holderEmailSchema, holderNameSchema } from './holder-fields';
-import type { AdminService, CardImport, CardState } from './ports';
-import type { CardRecord } from './repository-ports';
+import { holderEmailSchema, holderNameSchema, holderSiteSchema } from './holder-fields';
+import type { AdminService, CardImport } from './ports';
+
+/** A call from the admin CLI: `--actor`, and `--reason` where given. */
+const callOf = (actor: string, reason: string | undefined): OperatorCall => ({
+  operator: { via: 'admin', name: actor },
+  ...(reason === undefined ? {} : { reason }),
+});
 
 const p256Key = z
   .instanceof(Uint8Array)
@@ -29,6 +34,7 @@ const cardImportSchema = z
     holderName: holderNameSchema,
     email: holderEmailSchema.nullable(),
     mobile: e164UkMobileSchema.nullable().optional(),
+    site: holderSiteSchema.optional(),
     pivAuthentication: p256Key,
     cardAuthentication: p256Key,
     puk: pukSchema,
@@ -39,17 +45,10 @@ const cardImportSchema = z
     path: ['email'],
   });
 
-/** Each certificate's expiry as `show` gives it, and whether it has passed. */
-function certificatesOf(card: CardRecord, now: string): CardState['certificates'] {
-  const slot = (notAfter: string | null) => ({
-    notAfter,
-    expired: notAfter !== null && notAfter <= now,
-  });
-  return { '9A': slot(card.pivAuthNotAfter), '9E': slot(card.cardAuthNotAfter) };
-}
-
 /** IT's operations: import, inspect, reset, clear, audit, rotate the key-encryption key. */
 export function createAdminService(deps: DomainDeps): AdminService {
+  // The desk's own actions: the CLI and the console change a card through the same functions.
+  const actions = holderActions(deps);
   return {
     async importCards(cards: readonly CardImport[], actor: string) {
       const source = adminSource(actor);
@@ -81,6 +80,7 @@ export function createAdminService(deps: DomainDeps): AdminService {
               holderName: card.holderName,
               email: card.email,
               ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
+              ...(card.site === undefined ? {} : { site: card.site }),
               pivAuthDer: card.pivAuthentication,
               cardAuthDer: card.cardAuthentication,
               // Read once here, so a proof compares two strings instead of parsing certificates.
@@ -114,68 +114,13 @@ export function createAdminService(deps: DomainDeps): AdminService {
 
     async showCard(cardId) {
       const card = await deps.repos.cards.find(cardId);
-      if (card === undefined) return fail('NOT_FOUND');
-      return ok({
-        cardId: card.cardId,
-        holderName: card.holderName,
-        ...(card.email === null ? {} : { maskedEmail: maskEmail(card.email) }),
-        ...(card.mobile === null ? {} : { maskedMobile: maskPhoneNumber(card.mobile) }),
-        registered: card.registeredAt !== null,
-        emailConfirmed: card.emailConfirmedAt !== null,
-        selfServiceLocked: isLocked(deps.policy, card),
-        wrongAnswerSubmissions: card.failures,
-        pukReleasesToday: await deps.repos.cards.pukReleasesOn(cardId, utcDay(deps.now())),
-        pendingPukRotation: card.pendingPuk !== null,
-        lastUnlockAt: card.lastUnlockAt,
-        selfServiceFrozen: card.frozen,
-        certificates: certificatesOf(card, deps.now().toISOString()),
-      });
+      return card === undefined ? fail('NOT_FOUND') : ok(await cardStateOf(deps, card));
     },
 
-    async resetRegistration(cardId, actor) {
-      const source = adminSource(actor);
-      if (!source.ok) return source;
-      const found = await deps.repos.cards.clearRegistration(cardId, deps.now().toISOString());
-      await audit(deps, source.value, {
-        cardId,
-        attemptId: null,
-        action: 'admin.reset-registration',
-        outcome: found ? 'ok' : 'NOT_FOUND',
-      });
-      return found ? ok(undefined) : fail('NOT_FOUND');
-    },
+    resetRegistration: (cardId, actor, reason) =>
+      actions.resetRegistration(cardId, callOf(actor, reason)),
 
-    async clearLockout(cardId, actor) {
-      const source = adminSource(actor);
-      if (!source.ok) return source;
-      // The state before clearing, read in the same transaction, so the report says what it did.
-      // A freeze ("This wasn't me") goes too: the desk has checked the holder either way.
-      const before = await deps.unitOfWork.run(async (trx) => {
-        const card = await trx.cards.find(cardId);
-        if (card === undefined) return undefined;
-        const now = deps.now().toISOString();
-        await trx.cards.clearFailures(cardId, now);
-        const unfrozen = card.frozen !== null && (await trx.cards.unfreeze(cardId, now));
-        return {
-          wasLocked: isLocked(deps.policy, card),
-          wrongAnswerSubmissions: card.failures,
-          frozen: unfrozen ? card.frozen : null,
-        };
-      });
-      const frozen = before?.frozen == null ? '' : `;wasFrozen=${before.frozen.reason}`;
-      await audit(deps, source.value, {
-        cardId,
-        attemptId: null,
-        action: 'admin.clear-lockout',
-        outcome: before === undefined ? 'NOT_FOUND' : 'ok',
-        ...(before === undefined
-          ? {}
-          : {
-              detail: `wasLocked=${before.wasLocked};wrongAnswerSubmissions=${before.wrongAnswerSubmissions}${frozen}`,
-            }),
-      });
-      return before === undefined ? fail('NOT_FOUND') : ok(before);
-    },
+    clearLockout: (cardId, actor, reason) => actions.clearLockout(cardId, callOf(actor, reason)),
 
     async auditTrail(filter) {
       const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);

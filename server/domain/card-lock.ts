@@ -37,3 +37,9 @@ export function expiredCertificate(
   }
   return undefined;
 }
+
+/** The detail of the SELF_SERVICE_LOCKED audit row whose failure locked the card (the reports count it). */
+export const LOCKED_NOW_DETAIL = 'locked=now';
+
+/** Why self-service is frozen, as the card keeps it: the holder's "This wasn't me", or the desk. */
+export const FREEZE_REASON = { notMe: 'not-me', desk: 'desk' } as const;

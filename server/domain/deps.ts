@@ -8,6 +8,7 @@ import type {
   Clock,
   CodeHashing,
   NotMeTokenSigning,
+  ReferenceHashing,
   SecretSealer,
 } from './security-ports';
 import type { SourceThrottle } from './source-throttle';
@@ -23,6 +24,8 @@ export interface DomainDeps {
   readonly codeHasher: CodeHashing;
   /** Signs the unlock notice's "This wasn't me" links under a key of their own. */
   readonly notMeTokens: NotMeTokenSigning;
+  /** Hashes the references holders read to the desk (assisted unlock). */
+  readonly referenceHasher: ReferenceHashing;
   readonly delivery: HolderDelivery;
   /** The channels an unlock's code may go on, in order (`delivery.channels`): first the holder has. */
   readonly channels: readonly DeliveryChannel[];

@@ -1,14 +1,12 @@
 import { err, ok, type Result } from '../../src/shared/result';
+import { FREEZE_REASON } from './card-lock';
 import type { DomainDeps } from './deps';
 import type { NotMeOutcome, NotMeService } from './ports';
 import { audit, fail, refuse } from './refusal';
 import type { NotMeClaim } from './security-ports';
 
 /** The audit action of a report: the holder acts, from wherever they read the notice. */
-const ACTION = 'holder.not-me';
-
-/** Why self-service is frozen, as the card and `admin show` keep it. */
-const FROZEN_REASON = 'not-me';
+export const NOT_ME_ACTION = 'holder.not-me';
 
 /** Why a link cannot be used, and what each refusal counts as. */
 const REFUSALS = {
@@ -23,7 +21,7 @@ type Refusal = keyof typeof REFUSALS;
 const auditLine = (claim: NotMeClaim) => ({
   cardId: claim.cardId,
   attemptId: claim.attemptId,
-  action: ACTION,
+  action: NOT_ME_ACTION,
   detail: `unlockedAt=${claim.unlockedAt.toISOString()}`,
 });
 
@@ -79,7 +77,7 @@ export function createNotMeService(deps: DomainDeps): NotMeService {
           reportedAt: now,
         });
         if (!reported) return undefined;
-        const newly = await repos.cards.freeze(claim.cardId, FROZEN_REASON, now);
+        const newly = await repos.cards.freeze(claim.cardId, FREEZE_REASON.notMe, now);
         const line = auditLine(claim);
         const detail = `${line.detail};frozen=${newly ? 'now' : 'already'}`;
         await audit(deps, ctx, { ...line, outcome: 'ok', detail }, repos.audit);

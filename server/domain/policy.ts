@@ -102,6 +102,28 @@ export const securityPolicySchema = z
       })
       .strict()
       .default({ enabled: true, validDays: 7 }),
+    /** The assisted unlock: the service desk approves an attempt by its reference (ADR 0025). */
+    assisted: z
+      .object({
+        /** Off: the app offers no desk approval, and the desk cannot approve attempts. */
+        enabled: z.boolean().default(true),
+        /** Seconds a reference can be approved (never past its attempt's end). */
+        referenceValidSeconds: z.number().int().min(60).max(1800).default(600),
+        /** References a holder may ask for in one attempt; each new one replaces the last. */
+        maxReferencesPerAttempt: z.number().int().min(1).max(10).default(3),
+        /** Seconds the app waits between two questions whether the desk has approved. */
+        pollSeconds: z.number().int().min(1).max(60).default(5),
+        /** References naming nothing an operator may type in a reference's life, then waits. */
+        maxMissesPerOperator: z.number().int().min(1).max(100).default(10),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        referenceValidSeconds: 600,
+        maxReferencesPerAttempt: 3,
+        pollSeconds: 5,
+        maxMissesPerOperator: 10,
+      }),
   })
   .strict();
 

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { ErrorCode, ErrorDetails } from '../../src/shared/errors';
 import type {
+  ApprovalIssued,
+  ApprovalStatus,
   answersAcceptedSchema,
   answersRequestSchema,
   unlockServiceResponseSchema,
@@ -13,7 +15,9 @@ import type {
   unlockProofResponseSchema,
 } from '../../src/shared/http-api';
 import type { Result } from '../../src/shared/result';
+import type { AssistedRefusalCode, AssistedUnlockDesk } from './assisted-unlock-ports';
 import type { DeliveryChannel, MailPurpose, SendOutcome } from './delivery-port';
+import type { HolderSupportService, ReportService } from './desk/desk-ports';
 
 /**
  * The domain's services as the HTTP routes and the admin CLI see them. Routes parse input with
@@ -79,6 +83,9 @@ export type UnlockSteps = {
   readonly channel: { readonly input: DeliveryChannel; readonly output: CodeDelivery };
   /** A right code is spent and lets the attempt ask for the unblock. */
   readonly code: { readonly input: string; readonly output: CodeVerified };
+  /** A reference for the desk, whose approval lets the attempt ask for the unblock too. */
+  readonly approval: { readonly input: undefined; readonly output: ApprovalIssued };
+  readonly approvalStatus: { readonly input: undefined; readonly output: ApprovalStatus };
   /** Releases the PUK (once per attempt, capped per card per day) and starts the rotation. */
   readonly unblock: { readonly input: undefined; readonly output: UnblockAuthorisation };
   readonly outcome: { readonly input: OutcomeRequest; readonly output: void };
@@ -106,6 +113,8 @@ export interface CardImport {
   readonly email: string | null;
   /** UK mobile in E.164; left out keeps a known card's number, null removes it. */
   readonly mobile?: string | null;
+  /** The holder's site or organisation; left out keeps a known card's, null removes it. */
+  readonly site?: string | null;
   /** DER certificates (or SubjectPublicKeyInfo) for slots 9A and 9E. */
   readonly pivAuthentication: Uint8Array;
   readonly cardAuthentication: Uint8Array;
@@ -121,6 +130,8 @@ export interface CardState {
   readonly maskedEmail?: string;
   /** The mobile as `07*** ***123`; absent when the card has none. */
   readonly maskedMobile?: string;
+  /** The holder's site or organisation as imported; null when none. */
+  readonly site: string | null;
   readonly registered: boolean;
   readonly emailConfirmed: boolean;
   readonly selfServiceLocked: boolean;
@@ -175,9 +186,14 @@ export interface AdminService {
     actor: string,
   ): Promise<DomainResult<{ readonly imported: number; readonly updated: number }>>;
   showCard(cardId: string): Promise<DomainResult<CardState>>;
-  resetRegistration(cardId: string, actor: string): Promise<DomainResult<void>>;
+  /** The desk's own reset (HolderSupportService), as the CLI calls it; `reason` is optional. */
+  resetRegistration(cardId: string, actor: string, reason?: string): Promise<DomainResult<void>>;
   /** Sets the wrong-answer count back to zero and lifts a freeze; says what it lifted. */
-  clearLockout(cardId: string, actor: string): Promise<DomainResult<LockoutCleared>>;
+  clearLockout(
+    cardId: string,
+    actor: string,
+    reason?: string,
+  ): Promise<DomainResult<LockoutCleared>>;
   auditTrail(filter: {
     readonly cardId?: string;
     readonly limit?: number;
@@ -242,6 +258,8 @@ export interface DomainEvents {
   mailSent(purpose: MailPurpose, outcome: SendOutcome, channel: DeliveryChannel): void;
   /** A "This wasn't me" report (a POST; a page view changes and counts nothing). */
   notMeReported(outcome: NotMeOutcome): void;
+  /** The desk's approval of an assisted unlock: `approved`, or why not. */
+  assistedApproval(outcome: 'approved' | AssistedRefusalCode): void;
 }
 
 /** Everything the server's core builds from its settings, ready for routes and the admin CLI. */
@@ -249,7 +267,12 @@ export interface ServerCore {
   readonly unlock: UnlockService;
   readonly registration: RegistrationService;
   readonly admin: AdminService;
+  /** The service desk's holder support, for the console and the admin CLI. */
+  readonly holders: HolderSupportService;
+  readonly reports: ReportService;
   readonly notMe: NotMeService;
+  /** The desk's approval of an assisted unlock, for the console and the admin CLI. */
+  readonly assistedUnlock: AssistedUnlockDesk;
   readonly health: HealthProbe;
   /** The verification model and the channels on offer, for `GET /v1/unlock/service`. */
   readonly verification: VerificationPolicy;

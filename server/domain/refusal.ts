@@ -4,8 +4,9 @@ import type { DomainDeps } from './deps';
 import type { DomainError, DomainResult, RequestContext } from './ports';
 import type { AuditRepository } from './repository-ports';
 
-/** Who an audit row names: a request, or an admin action (no request id). */
-type AuditSource = RequestContext | { readonly sourceAddress: string; readonly requestId: null };
+/** Who an audit row names: a request, or an operator (the admin CLI has no request id). */
+type AuditSource =
+  RequestContext | { readonly sourceAddress: string; readonly requestId: string | null };
 
 /** What a step's audit rows say besides their outcome. */
 interface AuditLine {

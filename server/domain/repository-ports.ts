@@ -1,5 +1,6 @@
 import type { DeliveryChannel } from './delivery-port';
 import type { AuditEntry, AuditRecord } from './ports';
+import type { HolderRepository, ReportRepository } from './desk/desk-ports';
 
 /**
  * What the domain asks of storage: records as plain objects and repositories whose every limit is
@@ -34,6 +35,14 @@ export interface AttemptRecord {
   readonly pukReleasedAt: string | null;
   readonly rotationRef: string | null;
   readonly endReason: string | null;
+  /** The keyed hash of the latest reference the holder asked for the desk (assisted unlock). */
+  readonly approvalRefHash: string | null;
+  readonly approvalExpiresAt: string | null;
+  /** References asked for in this attempt; each new one replaced the last. */
+  readonly approvalRequests: number;
+  /** When the desk approved this attempt, and who: its unblock then skips a wrong-answer lockout. */
+  readonly approvedAt: string | null;
+  readonly approvedBy: string | null;
 }
 
 /** What a new attempt starts with. */
@@ -74,6 +83,8 @@ export interface CardRecord {
   /** When the 9A and 9E certificates expire; null for a bare public key (no expiry). */
   readonly pivAuthNotAfter: string | null;
   readonly cardAuthNotAfter: string | null;
+  /** The holder's site or organisation as imported (the reports group by it); null when none. */
+  readonly site: string | null;
 }
 
 /**
@@ -85,6 +96,8 @@ export type CardUpsert = Pick<
   'cardId' | 'holderName' | 'email' | 'pivAuthDer' | 'cardAuthDer' | 'puk'
 > & {
   readonly mobile?: string | null;
+  /** Left out keeps a known card's site, as `mobile` does. */
+  readonly site?: string | null;
   readonly notAfter?: { readonly pivAuth: string | null; readonly cardAuth: string | null };
 };
 
@@ -139,6 +152,24 @@ interface AttemptRepository {
     now: string,
     maxFailures?: number,
   ): Promise<boolean>;
+  /**
+   * Stores a new reference for the desk on a proved or answered attempt, replacing the last one,
+   * while it has had fewer than `max`; returns its number (undefined: refused).
+   */
+  issueApproval(
+    attemptId: string,
+    refHash: string,
+    expiresAt: string,
+    max: number,
+    now: string,
+  ): Promise<number | undefined>;
+  /** The unlock attempts whose latest reference has this hash, ended or not (normally one). */
+  findByApprovalRef(refHash: string): Promise<readonly AttemptRecord[]>;
+  /**
+   * The desk's approval: proved or answered → verified, once, while the attempt and this reference
+   * are live and the card is not frozen, all in one statement.
+   */
+  approve(attemptId: string, refHash: string, operator: string, now: string): Promise<boolean>;
   /** Verified → authorised with the PUK released: once, while the card is not locked. */
   releasePuk(attemptId: string, now: string, maxFailures: number): Promise<boolean>;
   /** Ends the attempt if it is in one of `fromStates` (default: any open state). */
@@ -209,11 +240,19 @@ interface CardRepository {
 /** The audit trail: appended to, never changed. */
 export interface AuditRepository {
   append(entry: AuditRecord): Promise<void>;
-  /** The newest entries first, optionally for one card. */
+  /** The newest entries first, optionally for one card, optionally older than entry `beforeId`. */
   list(filter: {
     readonly cardId?: string;
     readonly limit: number;
+    readonly beforeId?: number;
   }): Promise<readonly AuditEntry[]>;
+  /** How many rows of these actions and outcomes one source wrote since `since` (the desk's misses). */
+  count(filter: {
+    readonly actions: readonly string[];
+    readonly outcomes: readonly string[];
+    readonly sourceAddress: string;
+    readonly since: string;
+  }): Promise<number>;
 }
 
 /** One use of a "This wasn't me" link: the unlock it reports. */
@@ -238,6 +277,8 @@ export interface Repositories {
   readonly cards: CardRepository;
   readonly audit: AuditRepository;
   readonly notMeReports: NotMeReportRepository;
+  readonly holders: HolderRepository;
+  readonly reports: ReportRepository;
 }
 
 /** Runs work in one transaction: all of it commits, or a throw rolls all of it back. */

@@ -19,6 +19,11 @@ export interface CodeHashing {
   matches(attemptId: string, code: string, stored: string): boolean;
 }
 
+/** Keyed hashes of assisted unlock references: the desk's lookup key (ADR 0025). */
+export interface ReferenceHashing {
+  hash(reference: string): string;
+}
+
 /** Seals and opens PUKs under the key-encryption keys (server/security/key-ring.ts). */
 export interface SecretSealer {
   has(keyId: string): boolean;

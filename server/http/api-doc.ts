@@ -95,6 +95,28 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
 
 \`DELETE /v1/unlock/attempts/{attemptId}\` cancels an attempt at any point.
 
+### Assisted unlock: the service desk approves
+
+After the card's proof, instead of the answers and the code, the holder may ask the service desk
+to approve the attempt (\`security.assisted\`, on by default; \`GET /v1/unlock/service\` says
+\`assistedUnlock\`). A proof that finds self-service locked by wrong answers or codes, the card not
+registered, or no contact answers its refusal (\`423\`, \`409\`) with
+\`details.assistedUnlock: true\`: the attempt is kept for this step alone. A frozen card ("This
+wasn't me") is never kept: the desk lifts the freeze first, after checking.
+
+1. \`POST .../approval\` answers a \`reference\` such as \`4KF-92Q\` (six symbols without 0, O, 1, I
+   or L, from the CSPRNG; only its keyed hash is stored), until when the desk can approve it
+   (\`expiresAt\`: \`security.assisted.referenceValidSeconds\`, 10 minutes, never past the
+   attempt's end), \`pollAfterSeconds\` and how many more references the attempt may have
+   (\`409 APPROVAL_LIMIT\` beyond). A new reference replaces the last. The holder reads it over
+   the phone; the desk checks who they are and approves it in its console or with
+   \`npm run admin -- approve\`. The reference is no secret: alone it unlocks nothing.
+2. \`GET .../approval\` answers \`pending\` (ask again after \`pollAfterSeconds\`, 5 s by default:
+   12 requests a minute, well within the \`/v1\` limit), \`approved\` with the holder's name, or
+   \`expired\` (ask for a new reference). Only refusals are audited.
+3. Approved, the attempt is where a right code leaves it: \`.../unblock\` and \`.../outcome\`
+   follow, under the same daily cap, rotation and audit (their audit rows say \`via=desk\`).
+
 ## The registration flow
 
 1. \`POST /v1/registration/attempts\` with the card identifier: an attempt and a nonce.

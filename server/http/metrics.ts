@@ -16,6 +16,8 @@ export interface HttpMetrics {
   readonly mailSends: Counter<'purpose' | 'outcome' | 'channel'>;
   /** "This wasn't me" reports: `frozen`, `already-reported`, `expired`, `invalid`. */
   readonly notMeReports: Counter<'outcome'>;
+  /** The desk's approvals of assisted unlocks: `approved`, or the refusal's code. */
+  readonly assistedApprovals: Counter<'outcome'>;
 }
 
 /** Creates the registry and the metrics; process metrics are included unless turned off. */
@@ -56,6 +58,12 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    assistedApprovals: new Counter({
+      name: 'scu_assisted_approvals_total',
+      help: "The service desk's approvals of assisted unlocks by outcome: approved, or why not (REFERENCE_UNKNOWN, REFERENCE_EXPIRED, REFERENCE_USED, ATTEMPT_ENDED...).",
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     unknownAttempts: new Counter({
       name: 'scu_unknown_attempt_requests_total',
       help: 'Requests naming an unknown attempt, by step action (each counted; audited at most once a minute per address).',
@@ -71,6 +79,7 @@ export function domainEventsOf(metrics: HttpMetrics): DomainEvents {
     unknownAttempt: (action) => metrics.unknownAttempts.inc({ action }),
     mailSent: (purpose, outcome, channel) => metrics.mailSends.inc({ purpose, outcome, channel }),
     notMeReported: (outcome) => metrics.notMeReports.inc({ outcome }),
+    assistedApproval: (outcome) => metrics.assistedApprovals.inc({ outcome }),
   };
 }
 

@@ -29,6 +29,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CODE_TRIES_EXHAUSTED: 410,
   RESEND_TOO_SOON: 429,
   RESEND_LIMIT: 409,
+  APPROVAL_LIMIT: 409,
   // The unlock notice's "This wasn't me" pages (HTML, outside /v1)
   NOT_ME_LINK_INVALID: 404,
   NOT_ME_LINK_EXPIRED: 410,

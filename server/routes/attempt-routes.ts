@@ -30,6 +30,8 @@ interface OperationRoutes {
   readonly channel: typeof r.unlockChannel;
   readonly resend: typeof r.unlockResend;
   readonly code: typeof r.unlockCode;
+  readonly approval: typeof r.unlockApproval;
+  readonly approvalStatus: typeof r.unlockApprovalStatus;
   readonly unblock: typeof r.unlockUnblock;
   readonly outcome: typeof r.unlockOutcome;
   readonly cancel: typeof r.unlockCancel;
@@ -60,6 +62,14 @@ const OPERATIONS: { readonly [O in OperationName]: Operation<OperationRoutes[O]>
     step: 'code',
     call: (f, { body, attemptId, ctx }) => f.step('code', attemptId, body.code, ctx),
   },
+  approval: {
+    step: 'approval',
+    call: (f, { attemptId, ctx }) => f.step('approval', attemptId, undefined, ctx),
+  },
+  approvalStatus: {
+    step: 'approval-status',
+    call: (f, { attemptId, ctx }) => f.step('approvalStatus', attemptId, undefined, ctx),
+  },
   unblock: {
     step: 'unblock',
     call: (f, { attemptId, ctx }) => f.step('unblock', attemptId, undefined, ctx),
@@ -80,6 +90,8 @@ const FLOW_ROUTES = {
     channel: r.unlockChannel,
     resend: r.unlockResend,
     code: r.unlockCode,
+    approval: r.unlockApproval,
+    approvalStatus: r.unlockApprovalStatus,
     unblock: r.unlockUnblock,
     outcome: r.unlockOutcome,
     cancel: r.unlockCancel,

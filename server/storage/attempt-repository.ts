@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type Selectable,
-  type SqlBool,
-  sql,
-} from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import { cardNotFrozen, cardNotLocked } from './card-conditions';
 import { preparedQuery } from './prepared-query';
 import type { AttemptsTable, Database } from './schema';
 import type {
@@ -22,23 +16,8 @@ import type {
  * attempt, on one or several instances, cannot both win.
  */
 
-/**
- * A condition on an attempt: its card has fewer than `max` failures and is not frozen ("This
- * wasn't me"), so self-service may go on.
- */
-export const cardNotLocked =
-  (max: number) =>
-  (eb: ExpressionBuilder<Database, 'attempts'>): Expression<SqlBool> =>
-    eb.exists(
-      eb
-        .selectFrom('cards')
-        .select('cards.card_id')
-        .whereRef('cards.card_id', '=', 'attempts.card_id')
-        .where('cards.failures', '<', max)
-        .where('cards.frozen_at', 'is', null),
-    );
-
-function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {
+/** An attempt as the domain sees it, from its row. */
+export function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {
   return {
     attemptId: r.attempt_id,
     kind: r.kind,
@@ -60,6 +39,11 @@ function toRecord(r: Selectable<AttemptsTable>): AttemptRecord {
     pukReleasedAt: r.puk_released_at,
     rotationRef: r.rotation_ref,
     endReason: r.end_reason,
+    approvalRefHash: r.approval_ref_hash,
+    approvalExpiresAt: r.approval_expires_at,
+    approvalRequests: r.approval_requests,
+    approvedAt: r.approved_at,
+    approvedBy: r.approved_by,
   };
 }
 
@@ -222,7 +206,8 @@ export async function markAnswered(
 }
 /**
  * Marks the PUK of a verified unlock attempt released, moving it to `authorised`: once per
- * attempt, while the attempt is live and the card's self-service is not locked.
+ * attempt, while the attempt is live and the card's self-service is not locked, or, for an
+ * attempt the desk approved, not frozen (docs/decisions/0025-assisted-unlock.md).
  */
 export async function releasePuk(
   db: Kysely<Database>,
@@ -237,7 +222,12 @@ export async function releasePuk(
     .where('state', '=', 'verified')
     .where('puk_released_at', 'is', null)
     .where('expires_at', '>', now)
-    .where(cardNotLocked(maxFailures))
+    .where((eb) =>
+      eb.or([
+        cardNotLocked(maxFailures)(eb),
+        eb.and([eb('approved_at', 'is not', null), cardNotFrozen(eb)]),
+      ]),
+    )
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }

@@ -46,13 +46,14 @@ export async function appendAudit(db: Kysely<Database>, entry: AuditRecord): Pro
   });
 }
 
-/** The newest entries first, optionally for one card. */
+/** The newest entries first, optionally for one card and older than entry `beforeId`. */
 export async function listAudit(
   db: Kysely<Database>,
-  filter: { readonly cardId?: string; readonly limit: number },
+  filter: { readonly cardId?: string; readonly limit: number; readonly beforeId?: number },
 ): Promise<readonly AuditEntry[]> {
   let q = db.selectFrom('audit_log').selectAll();
   if (filter.cardId !== undefined) q = q.where('card_id', '=', filter.cardId);
+  if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
   const rows = await q.orderBy('id', 'desc').limit(filter.limit).execute();
   return rows.map((r) => ({
     id: r.id,

@@ -15,7 +15,7 @@ export const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset
  * A card without an email address: the column stays NOT NULL (SQLite cannot drop the constraint
  * without rebuilding `cards` and its dependants), and the empty string never passes the import.
  */
-const NO_EMAIL = '';
+export const NO_EMAIL = '';
 
 /** A card row as the domain's record. */
 export function toCardRecord(row: Selectable<CardsTable>): CardRecord {
@@ -42,6 +42,7 @@ export function toCardRecord(row: Selectable<CardsTable>): CardRecord {
       row.frozen_at === null ? null : { at: row.frozen_at, reason: row.frozen_reason ?? 'unknown' },
     pivAuthNotAfter: row.piv_auth_not_after,
     cardAuthNotAfter: row.card_auth_not_after,
+    site: row.site,
   };
 }
 
@@ -78,8 +79,9 @@ export async function upsertCard(
     .set({
       holder_name: card.holderName,
       email: card.email ?? NO_EMAIL,
-      // A mobile not given (an import without the column) leaves the stored one as it is.
+      // A mobile or site not given (an import without the column) leaves the stored one as it is.
       ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
+      ...(card.site === undefined ? {} : { site: card.site }),
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),
       ...expiryColumns(card),
@@ -95,6 +97,7 @@ export async function upsertCard(
       holder_name: card.holderName,
       email: card.email ?? NO_EMAIL,
       ...(card.mobile === undefined ? {} : { mobile: card.mobile }),
+      ...(card.site === undefined ? {} : { site: card.site }),
       piv_auth_der: buf(card.pivAuthDer),
       card_auth_der: buf(card.cardAuthDer),
       ...expiryColumns(card),

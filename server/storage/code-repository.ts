@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { cardNotLocked } from './attempt-repository';
+import { cardNotLocked } from './card-conditions';
 import type { DeliveryChannel } from '../domain/delivery-port';
 import type { Database } from './schema';
 

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { certificateNotAfter } from '../security/card-proof';
+import { assistedApprovalMigration } from './assisted-approval-migration';
 
 /** Which engine a migration is written for: binary and identity columns differ. */
 export type DialectKind = 'sqlite' | 'postgres';
@@ -323,6 +324,51 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         await (kind === 'sqlite' ? db.transaction().execute(add) : add(db));
       },
     },
+    '0010-console-sessions': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // The service desk console (issue 20): its sessions and its sign-ins in progress, shared
+        // by every instance; each keyed by a SHA-256 of its cookie's random id, never the id.
+        const add = async (trx: Kysely<unknown>) => {
+          await trx.schema
+            .createTable('console_sessions')
+            .addColumn('id_hash', 'text', (c) => c.primaryKey())
+            .addColumn('operator_id', 'text', (c) => c.notNull())
+            .addColumn('operator_name', 'text', (c) => c.notNull())
+            .addColumn('role', 'text', (c) => c.notNull())
+            .addColumn('created_at', 'text', (c) => c.notNull())
+            .addColumn('idle_expires_at', 'text', (c) => c.notNull())
+            .addColumn('expires_at', 'text', (c) => c.notNull())
+            .execute();
+          await trx.schema
+            .createTable('console_sign_ins')
+            .addColumn('id_hash', 'text', (c) => c.primaryKey())
+            .addColumn('state', 'text', (c) => c.notNull())
+            .addColumn('nonce', 'text', (c) => c.notNull())
+            .addColumn('code_verifier', 'text', (c) => c.notNull())
+            .addColumn('return_to', 'text', (c) => c.notNull())
+            .addColumn('expires_at', 'text', (c) => c.notNull())
+            .execute();
+        };
+        await (kind === 'sqlite' ? db.transaction().execute(add) : add(db));
+      },
+    },
+    '0011-card-site': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // The site or organisation of a card's holder (issue 20), an optional import column; the
+        // RA managers' reports read the audit trail by time and by attempt, hence the indexes.
+        const add = async (trx: Kysely<unknown>) => {
+          await trx.schema.alterTable('cards').addColumn('site', 'text').execute();
+          await trx.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+          await trx.schema
+            .createIndex('audit_log_attempt')
+            .on('audit_log')
+            .column('attempt_id')
+            .execute();
+        };
+        await (kind === 'sqlite' ? db.transaction().execute(add) : add(db));
+      },
+    },
+    '0012-assisted-approval': assistedApprovalMigration(kind),
   };
 }
 

@@ -36,6 +36,7 @@ export function startPurgeSchedule(options: {
             counts.attempts +
             counts.rateLimitWindows +
             counts.pukReleaseDays +
+            counts.consoleSessions +
             (counts.auditRows ?? 0);
           if (total > 0) logger.info({ purged: counts }, 'purged rows past their retention');
         },

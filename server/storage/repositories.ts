@@ -10,6 +10,12 @@ import {
   retargetRotation,
   spendNonce,
 } from './attempt-repository';
+import {
+  approveAttempt,
+  countAudit,
+  findByApprovalRef,
+  issueApproval,
+} from './approval-repository';
 import { appendAudit, listAudit } from './audit-repository';
 import {
   clearFailures,
@@ -24,6 +30,8 @@ import {
   upsertCard,
 } from './card-repository';
 import { notMeReportedAt, recordNotMeReport } from './not-me-repository';
+import { recentAttempts, searchHolders, setContacts } from './holder-repository';
+import { reportEvents } from './report-repository';
 import { recordWrongCode, reserveSend, spendCode, storeCode, undoSend } from './code-repository';
 import {
   commitPendingPuk,
@@ -56,6 +64,11 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
       recordWrongCode: (attemptId, codeHash, max) => recordWrongCode(db, attemptId, codeHash, max),
       spendCode: (attemptId, codeHash, maxTries, next, now, maxFailures) =>
         spendCode(db, attemptId, codeHash, maxTries, next, now, maxFailures),
+      issueApproval: (attemptId, refHash, expiresAt, max, now) =>
+        issueApproval(db, attemptId, refHash, expiresAt, max, now),
+      findByApprovalRef: (refHash) => findByApprovalRef(db, refHash),
+      approve: (attemptId, refHash, operator, now) =>
+        approveAttempt(db, attemptId, refHash, operator, now),
       releasePuk: (attemptId, now, maxFailures) => releasePuk(db, attemptId, now, maxFailures),
       end: (attemptId, reason, now, fromStates) =>
         endAttempt(db, attemptId, reason, now, fromStates),
@@ -88,10 +101,19 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
     audit: {
       append: (entry) => appendAudit(db, entry),
       list: (filter) => listAudit(db, filter),
+      count: (filter) => countAudit(db, filter),
     },
     notMeReports: {
       record: (report) => recordNotMeReport(db, report),
       reportedAt: (attemptId) => notMeReportedAt(db, attemptId),
+    },
+    holders: {
+      search: (query, limit) => searchHolders(db, query, limit),
+      recentAttempts: (cardId, limit) => recentAttempts(db, cardId, limit),
+      setContacts: (cardId, contacts, now) => setContacts(db, cardId, contacts, now),
+    },
+    reports: {
+      events: (range, kinds, markers) => reportEvents(db, range, kinds, markers),
     },
   };
 }

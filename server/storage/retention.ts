@@ -1,11 +1,12 @@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { z } from 'zod';
 import { countAuditBefore, purgeAuditBatch } from './audit-repository';
+import { countEndedConsoleSessions, purgeConsoleSessions } from './console-session-repository';
 import type { Database } from './schema';
 
 /**
- * How long the server keeps finished attempts, ended rate-limit windows, past release counts and
- * (only with `auditDays`) audit rows, and the purge that removes them, each audit batch leaving an
+ * How long the server keeps finished attempts, ended rate-limit windows, past release counts, ended
+ * console sessions and (only with `auditDays`) audit rows, and the purge that removes them, each audit batch leaving an
  * audit row (docs/deployment.md, "Retention and the purge").
  */
 
@@ -40,6 +41,8 @@ export interface PurgeCounts {
   readonly attempts: number;
   readonly rateLimitWindows: number;
   readonly pukReleaseDays: number;
+  /** Service desk console sessions and sign-ins that have ended (idle, at their lifetime, unused). */
+  readonly consoleSessions: number;
   /** Null when `retention.auditDays` is not set: the audit trail is kept. */
   readonly auditRows: number | null;
 }
@@ -91,7 +94,7 @@ export async function countPurgeable(
   retention: PurgeRetention,
 ): Promise<PurgeCounts> {
   const c = purgeCutoffs(now, retention);
-  const [attempts, windows, days, auditRows] = await Promise.all([
+  const [attempts, windows, days, consoleSessions, auditRows] = await Promise.all([
     db
       .selectFrom('attempts')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -107,12 +110,14 @@ export async function countPurgeable(
       .select((eb) => eb.fn.countAll().as('n'))
       .where('day', '<', c.pukDaysBefore)
       .executeTakeFirstOrThrow(),
+    countEndedConsoleSessions(db, c.now),
     c.auditBefore === null ? null : countAuditBefore(db, c.auditBefore),
   ]);
   return {
     attempts: Number(attempts.n),
     rateLimitWindows: Number(windows.n),
     pukReleaseDays: Number(days.n),
+    consoleSessions,
     auditRows,
   };
 }
@@ -152,6 +157,7 @@ export async function purgeExpired(
     .deleteFrom('puk_releases')
     .where('day', '<', c.pukDaysBefore)
     .executeTakeFirst();
+  const consoleSessions = await purgeConsoleSessions(db, c.now);
   let auditRows: number | null = null;
   if (c.auditBefore !== null) {
     auditRows = 0;
@@ -165,6 +171,7 @@ export async function purgeExpired(
     attempts,
     rateLimitWindows: Number(windows.numDeletedRows),
     pukReleaseDays: Number(days.numDeletedRows),
+    consoleSessions,
     auditRows,
   };
 }

@@ -15,6 +15,8 @@ export interface Database {
   attempt_start_locks: AttemptStartLocksTable;
   audit_purge_control: AuditPurgeControlTable;
   not_me_reports: NotMeReportsTable;
+  console_sessions: ConsoleSessionsTable;
+  console_sign_ins: ConsoleSignInsTable;
 }
 
 /** A card, its holder and its PUK (encrypted), with the card's lockout counter. */
@@ -44,6 +46,8 @@ export interface CardsTable {
   /** When the 9A and 9E certificates expire; null for a bare public key, which has no expiry. */
   piv_auth_not_after: string | null;
   card_auth_not_after: string | null;
+  /** The holder's site or organisation as the import names it (the reports group by it), or null. */
+  site: string | null;
 }
 
 /** A registered answer: only its argon2id hash. */
@@ -87,6 +91,13 @@ export interface AttemptsTable {
   rotation_ref: string | null;
   ended_at: string | null;
   end_reason: string | null;
+  /** The keyed hash of the latest assisted unlock reference (ADR 0025); null until one is asked. */
+  approval_ref_hash: string | null;
+  approval_expires_at: string | null;
+  approval_requests: Generated<number>;
+  /** When the desk approved the attempt, and the operator who did. */
+  approved_at: string | null;
+  approved_by: string | null;
 }
 
 /** PUK releases per card per UTC day. */
@@ -156,4 +167,34 @@ interface NotMeReportsTable {
   /** The unlock's time, as its link carries it. */
   unlocked_at: string;
   reported_at: string;
+}
+
+/**
+ * A service desk console session (server/console/console-sessions.ts): the operator it signed in,
+ * and when it ends, idle or not. Keyed by the SHA-256 of the session id, which only the cookie holds.
+ */
+interface ConsoleSessionsTable {
+  id_hash: string;
+  /** The audit trail's actor, `console:<username>`. */
+  operator_id: string;
+  operator_name: string;
+  role: 'desk' | 'ra';
+  created_at: string;
+  /** Moved on by each request; the session ends when it passes. */
+  idle_expires_at: string;
+  /** The absolute end, set at sign-in. */
+  expires_at: string;
+}
+
+/**
+ * A console sign-in between the redirect to the provider and its return: the state, nonce and PKCE
+ * verifier it must come back with, and the page to return to. Keyed by its cookie id's SHA-256.
+ */
+interface ConsoleSignInsTable {
+  id_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  expires_at: string;
 }

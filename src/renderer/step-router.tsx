@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { firstStepOf, soleContact, stepOf } from './store/flow-slice';
 import { useWizardStore } from './store/wizard-store';
+import { ApprovalStep } from './steps/approval-step';
 import { BusyStep } from './steps/busy-step';
 import { ChangePasscodeStep } from './steps/change-passcode-step';
 import { ChannelStep } from './steps/channel-step';
@@ -83,6 +84,8 @@ export function StepRouter() {
           error={error(view.error)}
         />
       );
+    case 'unlock-approval':
+      return <ApprovalStep key={`${view.kind}-${view.status}`} view={view} />;
     case 'unlock-done':
     case 'register-done':
       return <DoneStep key={view.kind} journey={journey} holderName={view.holderName} />;
@@ -100,6 +103,7 @@ export function StepRouter() {
           key={`failed-${view.error.code}`}
           error={actionError ?? view.error}
           canRetry={view.canRetry}
+          assistedUnlock={view.assistedUnlock === true}
         />
       );
     default: {

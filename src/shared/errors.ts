@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'CODE_TRIES_EXHAUSTED',
   'RESEND_TOO_SOON',
   'RESEND_LIMIT',
+  'APPROVAL_LIMIT',
   'ATTEMPT_EXPIRED',
   'ATTEMPT_NOT_FOUND',
   'ATTEMPT_STATE',
@@ -78,6 +79,8 @@ const errorDetailsSchema = z
     source: z.string().max(500).optional(),
     /** SETTINGS_INVALID: what is wrong with the setting and how to put it right. */
     fix: z.string().max(1000).optional(),
+    /** Self-service refused, but the attempt is kept: the service desk may approve it (ADR 0025). */
+    assistedUnlock: z.literal(true).optional(),
   })
   .strict();
 export type ErrorDetails = z.infer<typeof errorDetailsSchema>;

@@ -11,6 +11,8 @@ import {
   QUESTION_ID_MAX_LENGTH,
   QUESTION_TEXT_MAX_LENGTH,
   QUESTIONS_REQUIRED,
+  REFERENCE_ALPHABET,
+  REFERENCE_LENGTH,
 } from './limits';
 
 /**
@@ -177,6 +179,8 @@ export const unlockServiceResponseSchema = z
   .object({
     verification: verificationModelSchema,
     channels: z.array(deliveryChannelSchema).min(1).max(2),
+    /** Whether the holder may ask the service desk to approve an unlock (`security.assisted`). */
+    assistedUnlock: z.boolean().optional(),
   })
   .strict();
 
@@ -197,6 +201,48 @@ export const codeVerifiedResponseSchema = z
   .object({ unblockBy: z.iso.datetime({ offset: true }) })
   .strict();
 export type CodeVerified = z.infer<typeof codeVerifiedResponseSchema>;
+
+// --- Assisted unlock (docs/decisions/0025-assisted-unlock.md) ------------------------------------
+
+const half = REFERENCE_LENGTH / 2;
+
+/** An assisted unlock's reference as shown and read aloud: two groups of three, `4KF-92Q`. */
+export const assistedReferenceSchema = z
+  .string()
+  .regex(new RegExp(`^[${REFERENCE_ALPHABET}]{${half}}-[${REFERENCE_ALPHABET}]{${half}}$`));
+
+/** Seconds the app waits before asking again whether the desk has approved. */
+const pollAfterSchema = z.number().int().min(1).max(60);
+
+/** A reference for the desk: until when it can be approved, and how many more may be asked for. */
+export const approvalIssuedSchema = z
+  .object({
+    reference: assistedReferenceSchema,
+    expiresAt: z.iso.datetime(),
+    pollAfterSeconds: pollAfterSchema,
+    referencesLeft: z.number().int().nonnegative(),
+  })
+  .strict();
+export type ApprovalIssued = z.infer<typeof approvalIssuedSchema>;
+
+/**
+ * Whether the desk has approved the attempt's latest reference: not yet (ask again after
+ * `pollAfterSeconds`), approved (the unblock may follow, as after a right code), or expired.
+ */
+export const approvalStatusSchema = z.discriminatedUnion('status', [
+  z
+    .object({
+      status: z.literal('pending'),
+      expiresAt: z.iso.datetime(),
+      pollAfterSeconds: pollAfterSchema,
+    })
+    .strict(),
+  z.object({ status: z.literal('approved'), holderName: holderNameSchema }).strict(),
+  z
+    .object({ status: z.literal('expired'), referencesLeft: z.number().int().nonnegative() })
+    .strict(),
+]);
+export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 
 /**
  * The unblock authorisation: the card's PUK, the fresh PUK to rotate to before the reset, and,
@@ -316,6 +362,20 @@ export const API_ROUTES = {
     summary: 'Check the unlock code; when right, the attempt may ask for the unblock.',
     request: codeRequestSchema,
     response: codeVerifiedResponseSchema,
+  },
+  unlockApproval: {
+    method: 'post',
+    path: '/v1/unlock/attempts/{attemptId}/approval',
+    summary:
+      "Ask the service desk to approve this attempt instead of answers and a code (after the card's proof): a short reference to read aloud, single use, short-lived; a new one replaces the last.",
+    response: approvalIssuedSchema,
+  },
+  unlockApprovalStatus: {
+    method: 'get',
+    path: '/v1/unlock/attempts/{attemptId}/approval',
+    summary:
+      'Whether the desk has approved the latest reference: pending (ask again after pollAfterSeconds), approved (the unblock follows, as after a right code) or expired.',
+    response: approvalStatusSchema,
   },
   unlockUnblock: {
     method: 'post',

@@ -3,6 +3,7 @@ import { diagnosticsReportSchema } from './diagnostics-report';
 import { appErrorSchema, type AppError } from './errors';
 import { helpContactsSchema } from './help';
 import {
+  assistedReferenceSchema,
   codeDeliverySchema,
   contactSchema,
   deliveryChannelSchema,
@@ -57,6 +58,7 @@ const progressStepSchema = z.enum([
   'checking-passcode',
   'registering',
   'changing-passcode',
+  'asking-desk',
 ]);
 export type ProgressStep = z.infer<typeof progressStepSchema>;
 
@@ -103,6 +105,18 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
       error: appErrorSchema.optional(),
     })
     .strict(),
+  // The desk's approval (ADR 0025): the reference to read aloud while the app waits, or, expired,
+  // the offer of a new one (none when `referencesLeft` is 0).
+  z
+    .object({
+      kind: z.literal('unlock-approval'),
+      status: z.enum(['waiting', 'expired']),
+      reference: assistedReferenceSchema,
+      expiresAt: z.iso.datetime(),
+      referencesLeft: z.number().int().nonnegative(),
+      error: appErrorSchema.optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('unlock-done'), holderName: z.string() }).strict(),
   z
     .object({
@@ -136,7 +150,15 @@ export const flowViewSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('change-done') }).strict(),
   // The card was removed where the attempt can wait: the same card and Continue resume it.
   z.object({ kind: z.literal('reinsert-card'), error: appErrorSchema.optional() }).strict(),
-  z.object({ kind: z.literal('failed'), error: appErrorSchema, canRetry: z.boolean() }).strict(),
+  z
+    .object({
+      kind: z.literal('failed'),
+      error: appErrorSchema,
+      canRetry: z.boolean(),
+      /** Self-service refused, but the attempt is kept: the screen offers the desk's approval. */
+      assistedUnlock: z.literal(true).optional(),
+    })
+    .strict(),
 ]);
 export type FlowView = z.infer<typeof flowViewSchema>;
 
@@ -154,6 +176,7 @@ const flowStepSchema = z
         'unlock-channel',
         'unlock-code',
         'unlock-new-passcode',
+        'unlock-approval',
         'register-questions',
         'register-code',
         'change-passcode',
@@ -251,6 +274,8 @@ export const IPC_INVOKE = {
     request: z.object({ passcode: z.string().max(64), confirmation: z.string().max(64) }).strict(),
     response: flowViewSchema,
   },
+  /** Asks the desk to approve this unlock: a reference to read aloud, then the app waits. */
+  'unlock:ask-desk': { method: 'unlockAskDesk', request: empty, response: flowViewSchema },
   'register:start': {
     method: 'registerStart',
     request: z.object({ passcode: z.string().max(64) }).strict(),
@@ -298,6 +323,7 @@ export const IPC_INVOKE = {
     request: z.object({ passcode: z.string().max(64), confirmation: z.string().max(64) }).strict(),
     response: flowViewSchema,
   },
+  'forgotten:ask-desk': { method: 'forgottenAskDesk', request: empty, response: flowViewSchema },
   'change:start': { method: 'changeStart', request: empty, response: flowViewSchema },
   /** The current passcode and the new one twice; `spendLastTry` is the holder's consent at 1 try. */
   'change:submit-passcodes': {

@@ -39,5 +39,14 @@ export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
  */
 export const CODE_LENGTH = { min: 8, max: 12, default: 8 } as const;
 
+/**
+ * The symbols of an assisted unlock's reference (read aloud to the service desk): digits and
+ * upper-case letters without 0/O and 1/I/L, so 31 symbols; six of them make about 29.7 bits.
+ */
+export const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** Symbols in a reference, shown as two groups of three (`4KF-92Q`). */
+export const REFERENCE_LENGTH = 6;
+
 /** A PUK in transit (PIV pads it to 8 bytes), and the length of the fresh ones the server makes. */
 export const PUK_LENGTH = { min: 6, max: 8, default: 8 } as const;

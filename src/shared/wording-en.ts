@@ -230,6 +230,11 @@ export const EN: Wording = {
       message: NO_MORE_SENDS,
       nextStep: (w) => `Start again, or call ${w.phone}.`,
     },
+    APPROVAL_LIMIT: {
+      title: 'No more references can be given',
+      message: 'No more references for the service desk can be given for this attempt.',
+      nextStep: (w) => `Start again, or call ${w.phone}.`,
+    },
     ATTEMPT_EXPIRED: {
       title: 'This attempt has timed out',
       message: 'This attempt has timed out.',
@@ -637,6 +642,35 @@ export const EN: Wording = {
     finish: 'Finish',
   },
 
+  approval: {
+    offerHeading: 'Ask the service desk instead',
+    offer:
+      'If you cannot do this step, the IT service desk can check who you are over the phone and approve this unlock. You will then set a new passcode here.',
+    lockedOffer:
+      'While you are on the phone to them, the service desk can approve this unlock here, so you can set a new passcode without going to them.',
+    askButton: 'Ask the service desk to approve this unlock',
+    heading: 'Ask the service desk to approve your unlock',
+    call: (phone) => [`Call ${DESK} on `, phone, ' and read them this reference.'],
+    callWithoutNumber: `Call ${DESK} and read them this reference.`,
+    referenceLabel: 'Your reference',
+    spelled: (reference) =>
+      reference
+        .split('-')
+        .map((group) => group.split('').join(' '))
+        .join(', '),
+    validUntil: (time) => `The reference works until ${time}.`,
+    deskChecks:
+      'The service desk will check who you are. When they approve your unlock, this screen moves on by itself so that you can set a new passcode.',
+    keepCard: 'Keep your Smartcard in the reader.',
+    waiting: 'Waiting for the service desk to approve your unlock.',
+    expiredHeading: 'Your reference has expired',
+    expired: (reference) => ['The reference ', reference, ' can no longer be approved.'],
+    expiredNext: 'Get a new reference and read it to the service desk.',
+    newButton: 'Get a new reference',
+    noMore: (desk) =>
+      `No more references can be given for this attempt. Press Start again, or call ${desk}.`,
+  },
+
   progress: {
     steps: {
       'reading-card': 'Reading your Smartcard',
@@ -648,6 +682,7 @@ export const EN: Wording = {
       'checking-passcode': 'Checking your new passcode on your Smartcard',
       registering: 'Registering your security questions',
       'changing-passcode': 'Changing your passcode on your Smartcard',
+      'asking-desk': 'Getting a reference for the service desk',
     },
     pleaseWait: 'Please wait. Do not remove your Smartcard.',
   },

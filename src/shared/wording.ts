@@ -179,6 +179,30 @@ export interface Wording {
     readonly spentNext: string;
     readonly spentNoSends: (desk: string) => string;
   };
+  /** The assisted unlock: a reference the holder reads aloud, and the desk approves (ADR 0025). */
+  readonly approval: {
+    /** Offered under the questions, the choice of channel and the code, and when locked out. */
+    readonly offerHeading: string;
+    readonly offer: string;
+    readonly lockedOffer: string;
+    readonly askButton: string;
+    readonly heading: string;
+    readonly call: (phone: string) => Emphasised;
+    readonly callWithoutNumber: string;
+    readonly referenceLabel: string;
+    /** The reference one symbol at a time, for screen readers ("4 K F, 9 2 Q"). */
+    readonly spelled: (reference: string) => string;
+    readonly validUntil: (time: string) => string;
+    readonly deskChecks: string;
+    readonly keepCard: string;
+    /** The visible waiting status, said politely to screen readers. */
+    readonly waiting: string;
+    readonly expiredHeading: string;
+    readonly expired: (reference: string) => Emphasised;
+    readonly expiredNext: string;
+    readonly newButton: string;
+    readonly noMore: (desk: string) => string;
+  };
   readonly passcode: {
     readonly heading: string;
     readonly reuse: string;

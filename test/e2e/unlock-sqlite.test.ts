@@ -1,4 +1,5 @@
 import { defineScenarios } from '../support/e2e-scenarios';
+import { assistedScenarios } from '../support/e2e-scenarios-assisted';
 import { channelChoiceScenarios } from '../support/e2e-scenarios-every-holder';
 import { keyboardScenarios } from '../support/e2e-scenarios-keyboard';
 import { keyboardFailureScenarios } from '../support/e2e-scenarios-keyboard-failures';
@@ -14,4 +15,5 @@ defineScenarios('sqlite', true, [
   noReaderScenarios,
   passcodeScenarios,
   channelChoiceScenarios,
+  assistedScenarios,
 ]);

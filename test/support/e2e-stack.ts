@@ -26,6 +26,8 @@ import { err, ok } from '../../src/shared/result';
 import { expireCardAuthCertificate } from './card-profile';
 import { ECHO_CARD_ENTRY, VIRTUAL_CARD_CLI } from './card-stack';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import type { ConsoleSignIn } from './console-browser';
+import { startConsoleProvider, startOperatorConsole } from './e2e-console';
 import { startPcscd, type Pcscd } from './pcscd';
 import { startPostgres, type PostgresServer } from './postgres';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
@@ -87,6 +89,8 @@ export interface E2eStackOptions {
   readonly model?: 'questions-and-code' | 'code-only';
   /** `delivery.channels`; email then text by default. */
   readonly channels?: readonly ('email' | 'sms')[];
+  /** Also the service desk console on an operator listener, signed in through a local provider. */
+  readonly console?: boolean;
 }
 
 /** The running chain. */
@@ -99,6 +103,8 @@ export interface E2eStack {
   readonly pcscd: Pcscd;
   readonly clock: TestClock;
   readonly browser: Browser;
+  /** Where the service desk console is, when the stack was started with `console: true`. */
+  readonly console: ConsoleSignIn | undefined;
   services(): ServerCore;
   /** The server's core settings (its database, its pepper), for tests that reach its storage. */
   readonly coreSettings: ServerCoreSettings;
@@ -226,6 +232,9 @@ export async function startE2eStack(
     cleanups.push(() => pcscd.dispose());
     Object.assign(process.env, pcscd.env);
 
+    const consoleProvider = options.console === true ? await startConsoleProvider() : undefined;
+    if (consoleProvider !== undefined) cleanups.push(() => consoleProvider.provider.close());
+
     const port = await freePort();
     const configFile = join(dir, 'server.json');
     writeFileSync(
@@ -251,6 +260,7 @@ export async function startE2eStack(
         PORT: String(port),
         LOG_LEVEL: 'warn',
         SCU_NOTIFY_API_KEY: notify.apiKey,
+        ...consoleProvider?.env,
         ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
       },
       cwd: dir,
@@ -275,6 +285,9 @@ export async function startE2eStack(
     cleanups.push(async () => {
       await running?.close(100);
     });
+    const operator =
+      consoleProvider === undefined ? undefined : await startOperatorConsole(settings, services);
+    if (operator !== undefined) cleanups.push(() => operator.close(100));
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -436,7 +449,8 @@ export async function startE2eStack(
       page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
       // The resend countdown runs on the page's clock: a fake one is moved on instead of waited
       // for.
-      if (options.fakeBrowserClock === true) await page.clock.install();
+      // From the server's time: earlier tests may have moved the server's clock on.
+      if (options.fakeBrowserClock === true) await page.clock.install({ time: clock.now() });
       await page.goto(bridge.url);
       let closed = false;
       return {
@@ -476,6 +490,10 @@ export async function startE2eStack(
       pcscd,
       clock,
       browser,
+      console:
+        operator === undefined || consoleProvider === undefined
+          ? undefined
+          : { consoleUrl: operator.url, issuer: consoleProvider.provider.issuer },
       services: () => services,
       coreSettings: settings.core,
       async stopServer() {

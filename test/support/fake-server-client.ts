@@ -46,9 +46,12 @@ export function fakeServerClient(options: {
   client: ServerClient;
   calls: Call[];
   override: (method: Method, answer: (...args: unknown[]) => ServerResult<unknown>) => void;
+  /** The desk approves the attempt's reference: the next question says so, and the unblock follows. */
+  approve: () => void;
 } {
   const calls: Call[] = [];
   let verified = false;
+  let approved = false;
   const verification = options.verification ?? 'questions-and-code';
   const contacts = options.contacts ?? [EMAIL];
   const questions = verification === 'questions-and-code';
@@ -100,6 +103,12 @@ export function fakeServerClient(options: {
       verified = true;
       return ok({ unblockBy: AT });
     },
+    unlockApproval: () =>
+      ok({ reference: '4KF-92Q', expiresAt: AT, pollAfterSeconds: 5, referencesLeft: 2 }),
+    unlockApprovalStatus: () =>
+      approved
+        ? ok({ status: 'approved', holderName: 'Mr John Rigby' })
+        : ok({ status: 'pending', expiresAt: AT, pollAfterSeconds: 5 }),
     // Like the server: the authorisation only after the right code, and only once.
     unlockUnblock: () => {
       if (!verified) return err(appError('ATTEMPT_STATE'));
@@ -136,7 +145,15 @@ export function fakeServerClient(options: {
       },
     ]),
   ) as unknown as ServerClient;
-  return { client, calls, override: (method, answer) => overrides.set(method, answer) };
+  return {
+    client,
+    calls,
+    override: (method, answer) => overrides.set(method, answer),
+    approve: () => {
+      approved = true;
+      verified = true;
+    },
+  };
 }
 
 /** A refusal for overrides. */

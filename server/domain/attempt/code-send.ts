@@ -2,6 +2,7 @@ import { err, ok } from '../../../src/shared/result';
 import type { CodeDelivery } from '../../../src/shared/http-api';
 import { generateCode } from '../../security/secrets';
 import type { DomainDeps } from '../deps';
+import { selfServiceRefusal } from '../card-lock';
 import { holderContacts, maskedContact } from '../delivery-channel';
 import type { HolderMessage, Recipient } from '../delivery-port';
 import type { DomainError, DomainResult, RequestContext } from '../ports';
@@ -30,6 +31,9 @@ export async function sendCode(
     attemptId: attempt.attemptId,
     action: `${attempt.kind}.code-send`,
   };
+  // A locked or frozen card gets no more codes (an attempt kept for the desk stays in its state).
+  const locked = attempt.kind === 'unlock' ? selfServiceRefusal(deps.policy, card) : undefined;
+  if (locked !== undefined) return refuse(deps, ctx, base, locked);
   const recipient = to;
   if (recipient === undefined) {
     // No address on any channel the settings allow: nothing is reserved, nothing is spent.

@@ -87,6 +87,8 @@ export type AttemptEvent<P> =
       readonly triesLeft?: number;
     }
   | ({ readonly type: 'card-proved'; readonly attempt: AttemptRef } & P)
+  /** The proof refused self-service but kept the attempt for the desk's approval (ADR 0025). */
+  | { readonly type: 'held'; readonly attempt: AttemptRef; readonly error: AppError }
   | { readonly type: 'answers-submitted' }
   | { readonly type: 'answers-accepted'; readonly delivery: CodeDelivery }
   /** Right answers, and the holder chooses where the code goes (the channel step's flows). */

@@ -8,7 +8,7 @@ import type { PivCard } from '../card/types';
 import type { ServerClient, ServerResult } from '../server-client/server-client';
 import type { AttemptEvent, AttemptRef } from './attempt-states';
 import { cardErrorToAppError, readCard } from './card-work';
-import type { Step, StepContext } from './step-runner';
+import type { Step, StepContext } from './flow-step';
 
 // The steps the flows share (prove the card, answer, receive and enter a code), each built for a
 // flow from its server routes. Secrets arrive as action input and live only in the step's work.
@@ -105,6 +105,11 @@ async function prove<P>(
       signed.signature,
     );
     if (!context.current()) return context.endAttempt(signed.ref);
+    if (!proof.ok && proof.error.details?.assistedUnlock === true) {
+      // Kept for the desk's approval, where the flow has that step; else it ends like any other.
+      context.emit({ type: 'held', attempt: signed.ref, error: proof.error });
+      if (context.stateKind() !== 'proving-card') return;
+    }
     if (!proof.ok) {
       context.emit({ type: 'failed', error: proof.error });
       return context.endAttempt(signed.ref);

@@ -2,7 +2,7 @@ import { appError, type AppError } from '../../shared/errors';
 import { err, ok } from '../../shared/result';
 import type { ChangeEvent } from './change-flow';
 import { cardErrorToAppError, cardGone, readCard } from './card-work';
-import type { Step, StepContext } from './step-runner';
+import type { Step, StepContext } from './flow-step';
 import { newPasscodeProblem } from './unblock';
 
 // The change of passcode's work: the card read, then CHANGE REFERENCE DATA on the passcode. The

@@ -7,7 +7,7 @@ import {
 import { err, ok } from '../../shared/result';
 import type { ServerClient, ServerResult } from '../server-client/server-client';
 import type { AttemptEvent } from './attempt-states';
-import type { Step } from './step-runner';
+import type { Step } from './flow-step';
 
 // The channel step's work: the code sent by the channel the holder chose, or another way from the
 // code screen. Its transitions are `channelReducer` (attempt-states.ts).

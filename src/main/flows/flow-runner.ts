@@ -22,6 +22,7 @@ export class FlowRunner extends StepRunner {
   readonly unlockSubmitCode = (code: string) => this.act(unlock, 'submit-code', { code });
   readonly unlockSetPasscode = (passcode: string, confirmation: string) =>
     this.act(unlock, 'set-passcode', { passcode, confirmation });
+  readonly unlockAskDesk = () => this.act(unlock, 'ask-desk', {});
 
   readonly registerStart = (passcode: string) => this.act(register, 'start', { passcode });
   readonly registerAnswer = (answers: Answers) => this.act(register, 'answer', { answers });
@@ -36,6 +37,7 @@ export class FlowRunner extends StepRunner {
   readonly forgottenSubmitCode = (code: string) => this.act(forgotten, 'submit-code', { code });
   readonly forgottenSetPasscode = (passcode: string, confirmation: string) =>
     this.act(forgotten, 'set-passcode', { passcode, confirmation });
+  readonly forgottenAskDesk = () => this.act(forgotten, 'ask-desk', {});
 
   readonly changeStart = () => this.act(change, 'start', {});
   readonly changeSubmitPasscodes = (request: InvokeRequest<'change:submit-passcodes'>) =>

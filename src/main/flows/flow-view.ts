@@ -36,11 +36,21 @@ const UNLOCK_PROGRESS: Readonly<Record<string, ProgressStep>> = {
   'checking-answers': 'checking-answers',
   'sending-code': 'sending-code',
   'checking-code': 'checking-code',
+  'asking-desk': 'asking-desk',
 };
 
 /** The view of an unlock state. */
 export function unlockView(state: UnlockState, policy: PasscodePolicyName): FlowView {
   if (state.kind === 'unblocking') return { kind: 'busy', step: state.step };
+  if (state.kind === 'held') {
+    return { kind: 'failed', error: state.error, canRetry: false, assistedUnlock: true };
+  }
+  if (state.kind === 'approval' || state.kind === 'approval-expired') {
+    const { reference, expiresAt, referencesLeft } = state;
+    const status = state.kind === 'approval' ? 'waiting' : 'expired';
+    const view = { kind: 'unlock-approval', status, reference, expiresAt, referencesLeft } as const;
+    return withError(view, state.kind === 'approval' ? undefined : state.error);
+  }
   if (state.kind === 'new-passcode') {
     return withError({ kind: 'unlock-new-passcode', policy }, state.error);
   }

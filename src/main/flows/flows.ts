@@ -1,6 +1,7 @@
 import type { FlowName, FlowStepList } from '../../shared/ipc-contract';
 import { ok, type Result } from '../../shared/result';
 import type { ServerClient } from '../server-client/server-client';
+import { approvalStep } from './approval-step';
 import { answersStep, codeStep, proveStep, type AttemptRoutes } from './attempt-steps';
 import { channelStep } from './channel-step';
 import {
@@ -73,7 +74,8 @@ const registerRoutes = routesOf('register');
 
 /**
  * The unlock's steps: the server's unlock routes, whichever card state the flow takes. The server
- * says per attempt which of the questions and the channel it takes; `purpose` is the outcome's.
+ * says per attempt which of the questions and the channel it takes, and the desk's approval may
+ * stand in for them; `purpose` is the outcome's.
  */
 const unlockSteps = (purpose?: 'forgotten') => [
   proveStep({ routes: unlockRoutes, log: 'unlock', purpose: 'unlock' }),
@@ -93,6 +95,7 @@ const unlockSteps = (purpose?: 'forgotten') => [
     accepted: { type: 'code-accepted' } as const,
     acceptedLog: 'unlock: code accepted',
   }),
+  approvalStep(),
   newPasscodeStep({
     release: (server, id) => server.unlockUnblock(id),
     report: (server, id, outcome) => server.unlockOutcome(id, outcome),

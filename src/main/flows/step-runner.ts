@@ -1,13 +1,5 @@
 import { appError, type AppError } from '../../shared/errors';
-import type {
-  AnswerInput,
-  FlowAction,
-  FlowName,
-  FlowStep,
-  FlowStepList,
-  FlowView,
-  InvokeRequest,
-} from '../../shared/ipc-contract';
+import type { FlowName, FlowStepList, FlowView } from '../../shared/ipc-contract';
 import type { PasscodePolicyName } from '../../shared/passcode-policy';
 import { err, ok, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
@@ -15,58 +7,11 @@ import type { ServerClient } from '../server-client/server-client';
 import type { AttemptRef } from './attempt-states';
 import { checkCardReturn } from './card-return';
 import type { CardAccess } from './card-work';
+import type { Action, ActionInputs, ActionName, Step, StepContext } from './flow-step';
+import { StepWaits, type Delay } from './step-waits';
 
 // Drives whatever steps a flow lists, knowing nothing of which flow it is: one active flow at a
 // time, one action at a time, and the attempt's endings (cancel, a removed card) in one place.
-
-/** An action of a step: the `<flow>:<action>` channel of the IPC contract that asks for it. */
-type ActionName = FlowAction;
-
-/** Each action's input: the request of its channel, as the runner's callers hold it. */
-interface ActionInputs {
-  readonly start: { readonly passcode?: string };
-  readonly answer: { readonly answers: readonly AnswerInput[] };
-  readonly 'send-code': InvokeRequest<'unlock:send-code'>;
-  readonly 'resend-code': InvokeRequest<'unlock:resend-code'>;
-  readonly 'submit-code': InvokeRequest<'unlock:submit-code'>;
-  readonly 'set-passcode': InvokeRequest<'unlock:set-passcode'>;
-  readonly 'submit-passcodes': InvokeRequest<'change:submit-passcodes'>;
-}
-
-/** What a step's work may do: feed events to its flow, reach card and server, end the attempt. */
-export interface StepContext<E> {
-  readonly cards: CardAccess;
-  readonly server: ServerClient;
-  readonly logger: Logger;
-  readonly passcodePolicy: PasscodePolicyName;
-  /** The attempt the step works in; empty identifiers for a flow's first step. */
-  readonly attempt: AttemptRef;
-  /** Feeds an event to the flow and shows the new view, unless the attempt ended meanwhile. */
-  emit(event: E): void;
-  /** Whether the attempt is still the one the step began in (not cancelled, card not removed). */
-  current(): boolean;
-  /** The kind of the flow's state now, for a step that goes on only where the flow let it. */
-  stateKind(): string;
-  /** Cancels an attempt on the server in the background; failures are only logged. */
-  endAttempt(attempt: AttemptRef): void;
-  /** After a refusal ended the flow, cancels the attempt too (harmless if already gone). */
-  endIfFailed(): void;
-}
-
-/** An action's work, once its input has passed its check. */
-type Work<E> = (context: StepContext<E>) => Promise<void>;
-
-/** One action: the states it may begin from ('none' for a flow's first) and its checked work. */
-interface Action<E, A extends ActionName> {
-  readonly from: readonly string[];
-  /** Checks the input before anything changes: a refusal is returned as it is. */
-  readonly prepare: (input: ActionInputs[A]) => Result<Work<E>, AppError>;
-}
-
-/** One entry of a flow's list: how the screens ask for it (a FlowStep), and its actions. */
-export interface Step<E> extends FlowStep {
-  readonly actions: { readonly [A in ActionName]?: Action<E, A> };
-}
 
 /** A flow: its list of steps over a pure state machine, its view, and how its attempt ends. */
 export interface Flow<S extends { readonly kind: string }, E> {
@@ -107,6 +52,8 @@ interface StepRunnerDeps {
   readonly passcodePolicy: PasscodePolicyName;
   /** Called on every change of view, including the busy steps, for the flow:view-changed event. */
   readonly onView: (view: FlowView) => void;
+  /** How a wait sleeps (tests pass one they resolve by hand); timers by default. */
+  readonly delay?: Delay;
 }
 
 /** A request refused before it changed anything (wrong step, bad input), or the view it ends on. */
@@ -122,8 +69,11 @@ export class StepRunner {
   private running = false;
   /** The card went while the server was answering a step that needs none: pause after it. */
   private removedMeanwhile = false;
+  private readonly waits: StepWaits;
 
-  constructor(protected readonly deps: StepRunnerDeps) {}
+  constructor(protected readonly deps: StepRunnerDeps) {
+    this.waits = new StepWaits(deps.delay);
+  }
 
   /** The current view. */
   view(): FlowView {
@@ -254,7 +204,25 @@ export class StepRunner {
     this.running = false;
     this.removedMeanwhile = false;
     this.active = next;
+    this.waits.wakeAll();
     this.deps.onView(this.view());
+  }
+
+  /** Starts the wait of the state the flow rests in now, if its list has one. */
+  private startWait(flow: AnyFlow): void {
+    const kind = this.active?.flow === flow ? this.active.state.kind : undefined;
+    const wait = flow.steps.find((step) => step.waits?.in === kind)?.waits;
+    if (kind === undefined || wait === undefined) return;
+    const context = this.context(flow, this.epoch, this.attempt() ?? NO_ATTEMPT);
+    this.waits.start(
+      this.epoch,
+      kind,
+      () => wait.run(context),
+      (error) => {
+        this.deps.logger.error('flow wait threw', { error });
+        context.emit({ type: 'failed', error: appError('INTERNAL') });
+      },
+    );
   }
 
   private attempt(): AttemptRef | null {
@@ -289,6 +257,8 @@ export class StepRunner {
       attempt,
       current,
       stateKind: () => this.active?.state.kind ?? 'none',
+      state: () => this.active?.state ?? { kind: 'none' },
+      sleep: (ms) => this.waits.sleep(ms),
       emit: (event) => {
         if (!current() || this.active?.flow !== flow) return;
         this.active.state = flow.transition(this.active.state, event);
@@ -297,6 +267,7 @@ export class StepRunner {
           logger.info(`${flow.logName} failed`, { errorCode: error.code });
         }
         this.deps.onView(this.view());
+        this.startWait(flow);
       },
       endAttempt: (ref) => this.endAttempt(flow, ref),
       endIfFailed: () => {

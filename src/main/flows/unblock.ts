@@ -8,7 +8,7 @@ import {
 import { ok } from '../../shared/result';
 import type { Outcome, ServerClient } from '../server-client/server-client';
 import { cardAnswered, cardErrorToAppError, cardGone, readCard } from './card-work';
-import type { Step, StepContext } from './step-runner';
+import type { Step, StepContext } from './flow-step';
 import type { UnlockEvent } from './unlock-flow';
 
 // The card side of the PUK release and rotation (docs/decisions/0006-crash-safe-puk-rotation.md),

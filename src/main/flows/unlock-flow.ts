@@ -1,5 +1,6 @@
 import type { AppError, ErrorCode } from '../../shared/errors';
 import type { Contact, Question, VerificationModel, VerificationStep } from '../../shared/http-api';
+import { approvalReducer, type ApprovalEvent, type ApprovalState } from './approval-states';
 import {
   answersReducer,
   attemptMachine,
@@ -41,6 +42,7 @@ export type UnlockState =
       { readonly contacts: readonly Contact[] }
     >
   | ChannelState
+  | ApprovalState
   | {
       readonly kind: 'new-passcode';
       readonly attempt: AttemptRef;
@@ -57,6 +59,7 @@ export type UnlockState =
 /** What happens: the user's actions and the results of the runner's work. */
 export type UnlockEvent =
   | AttemptEvent<UnlockProved>
+  | ApprovalEvent
   | { readonly type: 'code-accepted' }
   | { readonly type: 'passcode-invalid'; readonly error: AppError }
   | { readonly type: 'unblock-started' }
@@ -109,17 +112,22 @@ export const UNLOCK_PAUSES: ReadonlySet<string> = new Set([
   'code',
   'checking-code',
   'new-passcode',
+  'held',
+  'asking-desk',
+  'approval',
+  'approval-expired',
 ]);
 
 /**
- * The unlock's steps in order: a card proved with 9E, the questions and the choice of channel
- * when the server's steps have them, code, new passcode. `locked` is the card the flow takes:
- * locked for an unlock, not locked for a forgotten passcode.
+ * The unlock's steps: a 9E proof, the questions and channel the server asks, code, new passcode;
+ * the desk's approval first, to take the refusals kept for it. `locked` is the card the flow
+ * takes: locked for an unlock, not locked for a forgotten passcode.
  */
 const unlockMachine = (locked: boolean) =>
   attemptMachine<UnlockState, UnlockEvent>(
     UNLOCK_IDLE,
     [
+      approvalReducer(),
       proveReducer(locked, locked ? 'CARD_NOT_LOCKED' : 'CARD_LOCKED', afterProof),
       answersReducer('checking-answers', ANSWER_AGAIN, (state, error) => ({
         answerTriesLeft: error.details?.triesLeft ?? state.answerTriesLeft,

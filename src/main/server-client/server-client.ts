@@ -7,6 +7,8 @@ import { appError, type AppError } from '../../shared/errors';
 import {
   API_ROUTES,
   type Answer,
+  type ApprovalIssued,
+  type ApprovalStatus,
   type answersAcceptedSchema,
   type CodeDelivery,
   type CodeVerified,
@@ -45,6 +47,10 @@ export interface ServerClient {
   unlockChannel(attemptId: string, channel: DeliveryChannel): Promise<ServerResult<CodeDelivery>>;
   unlockResend(attemptId: string): Promise<ServerResult<CodeDelivery>>;
   unlockCode(attemptId: string, code: string): Promise<ServerResult<CodeVerified>>;
+  /** Asks the desk to approve the attempt: a reference to read aloud (ADR 0025). */
+  unlockApproval(attemptId: string): Promise<ServerResult<ApprovalIssued>>;
+  /** Whether the desk has approved; a read, so retried like the others. */
+  unlockApprovalStatus(attemptId: string): Promise<ServerResult<ApprovalStatus>>;
   unlockUnblock(attemptId: string): Promise<ServerResult<UnblockAuthorisation>>;
   unlockOutcome(attemptId: string, outcome: Outcome): Promise<ServerResult<void>>;
   unlockCancel(attemptId: string): Promise<ServerResult<void>>;
@@ -211,6 +217,8 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     unlockService: () => typed<UnlockService>('unlockService')(null),
     ...attemptCalls('unlock'),
     unlockChannel: (id, channel) => typed<CodeDelivery>('unlockChannel')(id, { channel }),
+    unlockApproval: (id) => typed<ApprovalIssued>('unlockApproval')(id),
+    unlockApprovalStatus: (id) => typed<ApprovalStatus>('unlockApprovalStatus')(id),
     unlockUnblock: (id) => typed<UnblockAuthorisation>('unlockUnblock')(id),
     unlockOutcome: (id, outcome) => typed<void>('unlockOutcome')(id, outcome),
     ...attemptCalls('register'),

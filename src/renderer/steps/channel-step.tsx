@@ -3,6 +3,7 @@ import type { AppError, ErrorCode } from '../../shared/errors';
 import type { DeliveryChannel } from '../../shared/http-api';
 import type { FlowView } from '../../shared/ipc-contract';
 import { wording } from '../../shared/wording';
+import { AskDesk } from '../components/ask-desk';
 import { FormButtons } from '../components/cancel-button';
 import { ErrorSummary, fieldSummary } from '../components/error-summary';
 import { describedBy, ErrorMessage, Hint } from '../components/field-parts';
@@ -125,6 +126,7 @@ function ChannelChoice({
         </div>
         <FormButtons submit={words.button} />
       </form>
+      <AskDesk />
     </>
   );
 }

@@ -18,6 +18,7 @@ import { useStepHeading } from '../components/use-step-heading';
 import type { Journey } from '../store/flow-slice';
 import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
+import { AskDesk } from '../components/ask-desk';
 import { CancelButton, FormButtons } from '../components/cancel-button';
 
 /** The code as the server wants it, or the problem to show, by the length and channel it came by. */
@@ -277,6 +278,7 @@ function CodeForm({
         <FormButtons />
       </form>
       <Resend delivery={delivery} other={other} />
+      {journey === 'unlock' ? <AskDesk /> : null}
     </>
   );
 }

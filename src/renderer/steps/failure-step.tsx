@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AppError, ErrorCode } from '../../shared/errors';
 import { wording } from '../../shared/wording';
+import { AskDesk } from '../components/ask-desk';
 import { Emphasised } from '../components/emphasised';
 import { HelpContacts } from '../components/help-contacts';
 import { RescueCallout } from '../components/rescue-callout';
@@ -93,9 +94,12 @@ const FINISH_ONLY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export function FailureStep({
   error,
   canRetry,
+  assistedUnlock = false,
 }: {
   readonly error: AppError;
   readonly canRetry: boolean;
+  /** The attempt is kept for the desk's approval: the screen offers it (ADR 0025). */
+  readonly assistedUnlock?: boolean;
 }) {
   const words = wording().failure;
   const title = wording().errors[error.code].title;
@@ -118,6 +122,7 @@ export function FailureStep({
       <Guidance code={error.code} />
       {error.code === 'CARD_NOT_LOCKED' ? <NotLocked triesLeft={error.details?.triesLeft} /> : null}
       <SettingsErrorDetails error={error} />
+      {assistedUnlock ? <AskDesk lockedOut /> : null}
       {FINISH_ONLY.has(error.code) ? (
         <FinishButton />
       ) : (

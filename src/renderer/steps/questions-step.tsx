@@ -9,6 +9,7 @@ import { StepHead } from '../components/step-head';
 import { useWizardStore } from '../store/wizard-store';
 import { HolderWarning } from './holder-step';
 import { FormButtons } from '../components/cancel-button';
+import { AskDesk } from '../components/ask-desk';
 
 /** The problem with one answer, or null; `question` names it ("question 1"). */
 export function answerProblem(answer: string, question: string): string | null {
@@ -80,6 +81,7 @@ export function QuestionsStep({
         ))}
         <FormButtons />
       </form>
+      <AskDesk />
     </>
   );
 }

@@ -56,6 +56,8 @@ export interface FlowSlice {
   readonly submitCode: (code: string) => Promise<void>;
   readonly resendCode: () => Promise<void>;
   readonly setPasscode: (passcode: string, confirmation: string) => Promise<void>;
+  /** Asks the service desk to approve this unlock: a reference to read aloud (a new one after expiry). */
+  readonly askDesk: () => Promise<void>;
   /** Register pressed: shows the passcode log-in. */
   readonly beginRegistration: () => Promise<void>;
   readonly logIn: (passcode: string) => Promise<void>;
@@ -220,6 +222,7 @@ export const createFlowSlice: StateCreator<WizardState, [], [], FlowSlice> = (se
     submitCode: (code) => send('submit-code', { code }),
     resendCode: () => run(null, () => invokeFlow(get().journey, 'resend-code', {})),
     setPasscode: (passcode, confirmation) => send('set-passcode', { passcode, confirmation }),
+    askDesk: () => run('asking-desk', () => invokeFlow(get().journey, 'ask-desk', {})),
     beginRegistration: async () => {
       if (get().view.kind !== 'idle') await get().cancel();
       set({ journey: 'register', actionError: null });

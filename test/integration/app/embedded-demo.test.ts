@@ -12,6 +12,7 @@ import { FlowRunner } from '../../../src/main/flows/flow-runner';
 import { silentLogger } from '../../../src/main/logging/logger';
 import { ReaderMonitor } from '../../../src/main/reader/reader-monitor';
 import { createServerClient } from '../../../src/main/server-client/server-client';
+import { ConsoleClient } from '../../support/console-client';
 
 // Issue 19 items 7 and 11: what `npm start` prints, and how often its demo card can be unlocked.
 
@@ -117,6 +118,18 @@ describe('npm start: the embedded demo', () => {
     expect(banner).toContain(`can be unlocked ${DEMO.unlocksPerDay} times in each run`);
     expect(banner).toContain('unlocked too often today');
     expect(banner).toContain('npm start again');
+  });
+
+  it('when the demo runs, then its banner names the service desk console and its demo sign-ins, which work', async () => {
+    const banner = demoBanner(demo, '--configured').join('\n');
+    expect(banner).toContain(`Service desk:  ${demo.consoleUrl}`);
+    for (const username of ['desk.operator', 'ra.manager', 'no.role']) {
+      expect(banner).toContain(username);
+    }
+    const origin = new URL(demo.consoleUrl).origin;
+    const home = await new ConsoleClient().signIn(origin, 'ra.manager');
+    expect(home.status).toBe(200);
+    expect(home.body).toContain('Alex Morgan (RA manager)');
   });
 });
 

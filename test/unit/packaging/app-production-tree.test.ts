@@ -150,9 +150,11 @@ describe("the desktop app's production dependency tree (what electron-builder pa
 
   it('when the server imports a package, then the server workspace declares it, and nothing else, for production', () => {
     // The server's install is its workspace's alone (docs/deployment.md); the admin tool's enrol
-    // loads the card layer, whose worker loads `smartcard` by name.
+    // loads the card layer, whose worker loads `smartcard` by name; the console finds
+    // nhsuk-frontend's CSS by `require.resolve`.
     const loaded = new Set([...importedPackages('server'), ...importedPackages('src/shared')]);
     loaded.add('smartcard');
+    loaded.add('nhsuk-frontend');
     const runtime = [...loaded].filter((name) => !name.startsWith('node:'));
     expect(runtime.filter((name) => !production(server).includes(name))).toEqual([]);
     expect(production(server).sort()).toEqual(runtime.sort());

@@ -52,6 +52,41 @@ describe('accessibility of the screens (axe, WCAG 2.2 AA)', () => {
     },
   );
 
+  it.each<[string, FlowView]>([
+    [
+      'the reference for the desk',
+      {
+        kind: 'unlock-approval',
+        status: 'waiting',
+        reference: '4KF-92Q',
+        expiresAt: '2026-11-28T12:01:00.000Z',
+        referencesLeft: 2,
+      },
+    ],
+    [
+      'the expired reference',
+      {
+        kind: 'unlock-approval',
+        status: 'expired',
+        reference: '4KF-92Q',
+        expiresAt: '2026-11-28T12:01:00.000Z',
+        referencesLeft: 1,
+      },
+    ],
+    [
+      'the lockout kept for the desk',
+      {
+        kind: 'failed',
+        error: appError('SELF_SERVICE_LOCKED', { assistedUnlock: true }),
+        canRetry: false,
+        assistedUnlock: true,
+      },
+    ],
+  ])('when the screen shows %s, then axe finds nothing', async (_name, view) => {
+    await renderApp({ view });
+    expect(await axeFindings()).toEqual({ violations: [], incomplete: [] });
+  });
+
   it.each<ErrorCode>(['SELF_SERVICE_LOCKED', 'CARD_REMOVED', 'CARD_NOT_LOCKED'])(
     'when the failure screen shows %s, then axe finds nothing',
     async (code) => {

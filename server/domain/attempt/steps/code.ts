@@ -1,6 +1,8 @@
 import { ok } from '../../../../src/shared/result';
+import { LOCKED_NOW_DETAIL } from '../../card-lock';
 import type { DomainResult } from '../../ports';
 import { refuse } from '../../refusal';
+import { refuseSelfService } from '../desk-hold';
 import type { Step, StepRun } from '../step';
 
 /**
@@ -24,10 +26,11 @@ export function codeStep<O>(options: {
 
 /** Checks a typed code; returns the matching hash, to spend it. */
 async function checkCode(
-  { deps, ctx, attempt, base }: StepRun,
+  s: StepRun,
   typed: string,
   countsAgainstCard: boolean,
 ): Promise<DomainResult<string>> {
+  const { deps, ctx, attempt, base } = s;
   const { code: rules } = deps.policy;
   const now = deps.now();
   if (attempt.codeHash === null) {
@@ -53,8 +56,8 @@ async function checkCode(
       const max = deps.policy.answers.maxWrongSubmissions;
       const failures = await cards.recordFailure(attempt.cardId, max, now.toISOString());
       if (failures === undefined || failures >= max) {
-        await attempts.end(attempt.attemptId, 'self-service-locked', now.toISOString());
-        return refuse(deps, ctx, base, 'SELF_SERVICE_LOCKED');
+        const detail = failures === undefined ? undefined : LOCKED_NOW_DETAIL;
+        return refuseSelfService(s, 'SELF_SERVICE_LOCKED', detail);
       }
     }
     return refuse(deps, ctx, base, 'CODE_TRIES_EXHAUSTED');

@@ -74,7 +74,7 @@ export const outcomeReport: Step<OutcomeRequest, void> = {
     await audit(deps, ctx, {
       ...base,
       outcome: outcome.outcome === 'unlocked' ? 'ok' : 'failed',
-      detail: `pukOnCard=${outcome.pukOnCard};rotation=${rotation}${failureCode}${reason === 'forgotten' ? ';purpose=forgotten' : ''}`,
+      detail: `pukOnCard=${outcome.pukOnCard};rotation=${rotation}${failureCode}${reason === 'forgotten' ? ';purpose=forgotten' : ''}${attempt.approvedAt === null ? '' : ';via=desk'}`,
     });
     return ok(undefined);
   },

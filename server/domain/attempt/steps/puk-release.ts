@@ -50,7 +50,8 @@ export const unblock: Step<undefined, UnblockAuthorisation> = {
         const released = await authorise(deps, repos, cardId, nowIso);
         await repos.attempts.recordRotation(attemptId, cardId, released.rotationRef, nowIso);
         const rotation = released.authorisation.unconfirmedPuk === null ? 'new' : 'resumed';
-        const detail = `releasesToday=${count};rotation=${rotation}`;
+        const via = attempt.approvedAt === null ? '' : ';via=desk';
+        const detail = `releasesToday=${count};rotation=${rotation}${via}`;
         await audit(deps, ctx, { ...base, outcome: 'ok', detail }, repos.audit);
         return released.authorisation;
       });

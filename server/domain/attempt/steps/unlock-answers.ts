@@ -1,11 +1,12 @@
 import { ok } from '../../../../src/shared/result';
 import { holderContacts } from '../../delivery-channel';
-import { REFUSAL_END_REASON, selfServiceRefusal } from '../../card-lock';
+import { LOCKED_NOW_DETAIL, selfServiceRefusal } from '../../card-lock';
 import type { DomainDeps } from '../../deps';
 import type { AnswersAccepted, GivenAnswers } from '../../ports';
 import { audit, fail, refuse } from '../../refusal';
 import type { StoredAnswer } from '../../repository-ports';
 import { sendCode } from '../code-send';
+import { refuseSelfService, type SelfServiceRefusal } from '../desk-hold';
 import type { Step } from '../step';
 import { whyRefused } from '../why-refused';
 
@@ -52,7 +53,8 @@ async function moveToAnswered(
 export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
   action: 'answers',
   from: 'proved',
-  async run({ deps, ctx, attempt, base }, answers) {
+  async run(step, answers) {
+    const { deps, ctx, attempt, base } = step;
     const { attemptId } = attempt;
     // The code-only model asks no questions: its proof said the channel comes next.
     if (deps.verification !== 'questions-and-code') return refuse(deps, ctx, base, 'ATTEMPT_STATE');
@@ -60,10 +62,9 @@ export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
     const now = deps.now().toISOString();
     const card = await deps.repos.cards.find(attempt.cardId);
     if (card === undefined) return fail('CARD_UNKNOWN');
-    const refuseCard = async (code: keyof typeof REFUSAL_END_REASON) => {
-      await deps.repos.attempts.end(attemptId, REFUSAL_END_REASON[code], now);
-      return refuse(deps, ctx, base, code);
-    };
+    // A lockout keeps the attempt for the desk's approval while the assisted unlock is on.
+    const refuseCard = (code: SelfServiceRefusal, detail?: string) =>
+      refuseSelfService(step, code, detail);
     const refusal = selfServiceRefusal(deps.policy, card);
     if (refusal !== undefined) return refuseCard(refusal);
     const stored = await deps.repos.cards.findAnswers(card.cardId);
@@ -82,7 +83,11 @@ export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
     if (checks.some((right) => !right)) {
       const failures = await deps.repos.cards.recordFailure(card.cardId, maxFailures, now);
       if (failures === undefined || failures >= maxFailures) {
-        return refuseCard('SELF_SERVICE_LOCKED');
+        // This failure locked the card (undefined: it was locked already), for the reports.
+        return refuseCard(
+          'SELF_SERVICE_LOCKED',
+          failures === undefined ? undefined : LOCKED_NOW_DETAIL,
+        );
       }
       const triesLeft = maxFailures - failures;
       const detail = `triesLeft=${triesLeft}`;

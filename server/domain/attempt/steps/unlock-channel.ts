@@ -1,9 +1,10 @@
 import type { CodeDelivery } from '../../../../src/shared/http-api';
-import { REFUSAL_END_REASON, selfServiceRefusal } from '../../card-lock';
+import { selfServiceRefusal } from '../../card-lock';
 import { holderContacts } from '../../delivery-channel';
 import type { DeliveryChannel } from '../../delivery-port';
 import { audit, fail, refuse } from '../../refusal';
 import { sendCode } from '../code-send';
+import { refuseSelfService } from '../desk-hold';
 import type { Step } from '../step';
 import { whyRefused } from '../why-refused';
 
@@ -14,7 +15,8 @@ import { whyRefused } from '../why-refused';
  */
 export const unlockChannel: Step<DeliveryChannel, CodeDelivery> = {
   action: 'channel',
-  async run({ deps, ctx, attempt, base }, channel) {
+  async run(step, channel) {
+    const { deps, ctx, attempt, base } = step;
     const card = await deps.repos.cards.find(attempt.cardId);
     if (card === undefined) return fail('CARD_UNKNOWN');
     const chosen = holderContacts(deps.channels, card).find((c) => c.channel === channel);
@@ -28,10 +30,7 @@ export const unlockChannel: Step<DeliveryChannel, CodeDelivery> = {
       const now = deps.now().toISOString();
       const maxFailures = deps.policy.answers.maxWrongSubmissions;
       const refusal = selfServiceRefusal(deps.policy, card);
-      if (refusal !== undefined) {
-        await deps.repos.attempts.end(attempt.attemptId, REFUSAL_END_REASON[refusal], now);
-        return refuse(deps, ctx, base, refusal);
-      }
+      if (refusal !== undefined) return refuseSelfService(step, refusal);
       if (!(await deps.repos.attempts.markAnswered(attempt.attemptId, null, now, maxFailures))) {
         const why = await whyRefused(deps, attempt.kind, card.cardId, attempt.attemptId, now);
         return refuse(deps, ctx, base, why);

@@ -7,12 +7,14 @@ import { findQuestion } from '../../question-catalogue';
 import { audit, refuse } from '../../refusal';
 import type { CardRecord } from '../../repository-ports';
 import { utcDay } from '../../time';
+import { refuseSelfService } from '../desk-hold';
 import type { Step, StepRun } from '../step';
 import { cardProofStep, refuseExpiredCertificate } from './proof';
 
 /**
  * What an unlock tells the card that proved itself, and only it (what a start used to tell
- * anyone): expired, frozen, locked, capped or unregistered ends the attempt; else its questions.
+ * anyone): expired, frozen, locked, capped or unregistered refuses it (the attempt kept for the
+ * desk where its approval helps, ADR 0025); else its questions.
  */
 async function eligibility(
   s: StepRun,
@@ -25,12 +27,15 @@ async function eligibility(
   const expired = await refuseExpiredCertificate(s, card);
   if (expired !== undefined) return expired;
   const refusal = selfServiceRefusal(policy, card);
-  if (refusal !== undefined) {
+  const releasesToday = await deps.repos.cards.pukReleasesOn(card.cardId, utcDay(deps.now()));
+  const capped = releasesToday >= policy.puk.maxReleasesPerDay;
+  // At today's cap the desk's approval could release nothing: a lockout ends the attempt.
+  if (refusal !== undefined && capped) {
     await end(REFUSAL_END_REASON[refusal]);
     return refuse(deps, ctx, base, refusal);
   }
-  const releasesToday = await deps.repos.cards.pukReleasesOn(card.cardId, utcDay(deps.now()));
-  if (releasesToday >= policy.puk.maxReleasesPerDay) {
+  if (refusal !== undefined) return refuseSelfService(s, refusal);
+  if (capped) {
     await end('puk-release-limit');
     return refuse(deps, ctx, base, 'PUK_RELEASE_LIMIT');
   }
@@ -38,18 +43,16 @@ async function eligibility(
   const answers = asked ? await deps.repos.cards.findAnswers(card.cardId) : [];
   const questions = answers.map((a) => findQuestion(a.questionId));
   if (asked && (answers.length === 0 || questions.some((q) => q === undefined))) {
-    await end('not-registered');
-    return refuse(deps, ctx, base, 'CARD_NOT_REGISTERED');
+    return refuseSelfService(s, 'CARD_NOT_REGISTERED');
   }
   const contacts = holderContacts(deps.channels, card);
   if (contacts.length === 0) {
-    // Only IT can fix this (the import or delivery.channels): nothing the holder answers helps.
-    await end('no-contact');
+    // Only IT can fix this (the import or delivery.channels), or the desk approve this attempt.
     deps.logger.warn(
       { attemptId: attempt.attemptId, channels: deps.channels.join(',') },
       'the holder has no address on any channel in delivery.channels',
     );
-    return refuse(deps, ctx, { ...base, detail: 'channel=none' }, 'NO_CONTACT');
+    return refuseSelfService(s, 'NO_CONTACT', 'channel=none');
   }
   await audit(deps, ctx, { ...base, outcome: 'ok' });
   return ok({

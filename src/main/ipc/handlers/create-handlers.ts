@@ -58,6 +58,7 @@ export function createStartupErrorHandlers(
     'unlock:resend-code': view,
     'unlock:submit-code': view,
     'unlock:set-passcode': view,
+    'unlock:ask-desk': view,
     'register:start': view,
     'register:answer': view,
     'register:resend-code': view,
@@ -68,6 +69,7 @@ export function createStartupErrorHandlers(
     'forgotten:resend-code': view,
     'forgotten:submit-code': view,
     'forgotten:set-passcode': view,
+    'forgotten:ask-desk': view,
     'change:start': view,
     'change:submit-passcodes': view,
   };

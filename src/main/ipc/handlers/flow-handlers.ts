@@ -15,6 +15,7 @@ type FlowChannels =
   | 'unlock:resend-code'
   | 'unlock:submit-code'
   | 'unlock:set-passcode'
+  | 'unlock:ask-desk'
   | 'register:start'
   | 'register:answer'
   | 'register:resend-code'
@@ -25,6 +26,7 @@ type FlowChannels =
   | 'forgotten:resend-code'
   | 'forgotten:submit-code'
   | 'forgotten:set-passcode'
+  | 'forgotten:ask-desk'
   | 'change:start'
   | 'change:submit-passcodes';
 
@@ -41,6 +43,7 @@ export type FlowPort = Pick<
   | 'unlockResendCode'
   | 'unlockSubmitCode'
   | 'unlockSetPasscode'
+  | 'unlockAskDesk'
   | 'registerStart'
   | 'registerAnswer'
   | 'registerResendCode'
@@ -51,6 +54,7 @@ export type FlowPort = Pick<
   | 'forgottenResendCode'
   | 'forgottenSubmitCode'
   | 'forgottenSetPasscode'
+  | 'forgottenAskDesk'
   | 'changeStart'
   | 'changeSubmitPasscodes'
 >;
@@ -70,6 +74,7 @@ export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels
     'unlock:submit-code': ({ code }) => flows.unlockSubmitCode(code),
     'unlock:set-passcode': ({ passcode, confirmation }) =>
       flows.unlockSetPasscode(passcode, confirmation),
+    'unlock:ask-desk': () => flows.unlockAskDesk(),
     'register:start': ({ passcode }) => flows.registerStart(passcode),
     'register:answer': ({ answers }) => flows.registerAnswer(answers),
     'register:resend-code': () => flows.registerResendCode(),
@@ -81,6 +86,7 @@ export function flowHandlers(flows: FlowPort): Pick<InvokeHandlers, FlowChannels
     'forgotten:submit-code': ({ code }) => flows.forgottenSubmitCode(code),
     'forgotten:set-passcode': ({ passcode, confirmation }) =>
       flows.forgottenSetPasscode(passcode, confirmation),
+    'forgotten:ask-desk': () => flows.forgottenAskDesk(),
     'change:start': () => flows.changeStart(),
     'change:submit-passcodes': (request) => flows.changeSubmitPasscodes(request),
   };

@@ -288,7 +288,8 @@ export function domainSuite(backend: Backend): void {
           });
         }
 
-        // The real holder of the unregistered card hears why, once the card has proved itself.
+        // The real holder of the unregistered card hears why, once the card has proved itself (the
+        // attempt kept for the desk's approval, ADR 0025).
         const again = must(await services.unlock.start(card.cardId, ctx));
         expect(
           await services.unlock.step(
@@ -297,7 +298,10 @@ export function domainSuite(backend: Backend): void {
             proof(card.cardAuthentication, 'unlock', again.attemptId, again.nonce),
             ctx,
           ),
-        ).toEqual({ ok: false, error: { code: 'CARD_NOT_REGISTERED' } });
+        ).toEqual({
+          ok: false,
+          error: { code: 'CARD_NOT_REGISTERED', details: { assistedUnlock: true } },
+        });
 
         const trail = must(await services.admin.auditTrail({ cardId: stranger.cardId }));
         expect(trail.map((e) => `${e.action}:${e.outcome}`)).toEqual(

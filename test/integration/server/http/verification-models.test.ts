@@ -122,6 +122,7 @@ describe('the code-only model: a card never registered unlocks with a code to a 
     expect(unlockServiceResponseSchema.parse(await res.json())).toEqual({
       verification: 'code-only',
       channels: ['sms', 'email'],
+      assistedUnlock: true,
     });
   });
 

@@ -60,20 +60,37 @@ describe.each(engines)('storage on %s', (_, fresh) => {
     const upgraded = await openDatabase(settings);
     try {
       const after = await attemptsShape(upgraded.db, settings.kind);
-      // Later migrations only add columns (0005: the code a send replaced; 0007: its channel).
+      // Later migrations only add columns (0005: the code a send replaced; 0007: its channel;
+      // 0012: the desk's reference and approval, with the reference's index).
       const nameOf = (c: Record<string, unknown>) => String(c.name ?? c.column_name);
-      const added = after.columns.filter((c) => /^(prev_code_|code_channel$)/.test(nameOf(c)));
+      const added = after.columns.filter((c) =>
+        /^(prev_code_|code_channel$|approval_|approved_)/.test(nameOf(c)),
+      );
       expect(added.map(nameOf).sort()).toEqual([
+        'approval_expires_at',
+        'approval_ref_hash',
+        'approval_requests',
+        'approved_at',
+        'approved_by',
         'code_channel',
         'prev_code_expires_at',
         'prev_code_hash',
         'prev_code_tries',
         'prev_code_used_at',
       ]);
-      expect({ ...after, columns: after.columns.filter((c) => !added.includes(c)) }).toEqual(
-        before,
-      );
-      expect(await findAttempt(upgraded.db, attempt.attemptId, 'unlock')).toEqual(rowBefore);
+      expect({
+        columns: after.columns.filter((c) => !added.includes(c)),
+        indexes: after.indexes.filter((name) => name !== 'attempts_approval_ref_hash'),
+      }).toEqual(before);
+      // The new columns read as an attempt that never asked the desk.
+      expect(await findAttempt(upgraded.db, attempt.attemptId, 'unlock')).toEqual({
+        ...rowBefore,
+        approvalRefHash: null,
+        approvalExpiresAt: null,
+        approvalRequests: 0,
+        approvedAt: null,
+        approvedBy: null,
+      });
       await insertAttempt(upgraded.db, { ...attempt, attemptId: 'y', cardId: 'f'.repeat(32) });
       expect(await findAttempt(upgraded.db, 'y', 'unlock')).toMatchObject({
         cardId: 'f'.repeat(32),

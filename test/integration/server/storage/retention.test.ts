@@ -8,6 +8,7 @@ import {
   insertAttempt,
 } from '../../../../server/storage/attempt-repository';
 import { upsertCard } from '../../../../server/storage/card-repository';
+import { kyselyConsoleSessionStore } from '../../../../server/storage/console-session-repository';
 import { reservePukRelease } from '../../../../server/storage/puk-repository';
 import { openDatabase } from '../../../../server/storage/database';
 import { countHit } from '../../../../server/storage/rate-limit-repository';
@@ -82,6 +83,35 @@ async function seed(db: Kysely<Database>): Promise<void> {
   // PUK releases 40 days ago (purged) and yesterday (kept).
   await reservePukRelease(db, CARD, daysAgo(40).slice(0, 10), 3);
   await reservePukRelease(db, CARD, daysAgo(1).slice(0, 10), 3);
+  // Console sessions ended idle and at their lifetime (purged), one live (kept); sign-ins likewise.
+  const store = kyselyConsoleSessionStore(db);
+  const operator = { id: 'console:desk.operator', name: 'Desk Operator', role: 'desk' } as const;
+  for (const [idHash, idleEnd, end] of [
+    ['idle', daysAgo(0, -60), daysAgo(0, 3600)],
+    ['lifetime', daysAgo(0, 60), daysAgo(0, -1)],
+    ['live', daysAgo(0, 60), daysAgo(0, 3600)],
+  ] as const) {
+    await store.insert({
+      idHash,
+      operator,
+      createdAt: daysAgo(0, -3600),
+      idleExpiresAt: idleEnd,
+      expiresAt: end,
+    });
+  }
+  for (const [idHash, end] of [
+    ['old', daysAgo(0, -1)],
+    ['new', daysAgo(0, 600)],
+  ] as const) {
+    await store.insertSignIn({
+      idHash,
+      state: 's',
+      nonce: 'n',
+      codeVerifier: 'v',
+      returnTo: '/console/',
+      expiresAt: end,
+    });
+  }
   await appendAudit(db, {
     at: daysAgo(40),
     cardId: CARD,
@@ -98,7 +128,13 @@ describe.each(engines)('the retention purge on %s', (_engine, fresh) => {
     const db = await openDatabase(await fresh());
     try {
       await seed(db.db);
-      const expected = { attempts: 2, rateLimitWindows: 2, pukReleaseDays: 1, auditRows: null };
+      const expected = {
+        attempts: 2,
+        rateLimitWindows: 2,
+        pukReleaseDays: 1,
+        consoleSessions: 3,
+        auditRows: null,
+      };
       expect(await countPurgeable(db.db, NOW, RETENTION)).toEqual(expected);
       // The dry run deleted nothing.
       expect(await countPurgeable(db.db, NOW, RETENTION)).toEqual(expected);
@@ -117,10 +153,15 @@ describe.each(engines)('the retention purge on %s', (_engine, fresh) => {
       const days = await db.db.selectFrom('puk_releases').select('day').execute();
       expect(days.map((d) => d.day)).toEqual([daysAgo(1).slice(0, 10)]);
       expect(await listAudit(db.db, { limit: 10 })).toHaveLength(1);
+      const sessions = await db.db.selectFrom('console_sessions').select('id_hash').execute();
+      expect(sessions.map((r) => r.id_hash)).toEqual(['live']);
+      const signIns = await db.db.selectFrom('console_sign_ins').select('id_hash').execute();
+      expect(signIns.map((r) => r.id_hash)).toEqual(['new']);
       expect(await countPurgeable(db.db, NOW, RETENTION)).toEqual({
         attempts: 0,
         rateLimitWindows: 0,
         pukReleaseDays: 0,
+        consoleSessions: 0,
         auditRows: null,
       });
     } finally {

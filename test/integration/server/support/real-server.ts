@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, createOperatorApp } from '../../../../server/app';
 import { loadConfig, type ServerSettings } from '../../../../server/config';
+import { createConsole } from '../../../../server/console/create-console';
 import { createServices } from '../../../../server/create-services';
-import type { ServerCore } from '../../../../server/domain/ports';
+import type { ServerRuntime } from '../../../../server/create-services';
 import { createMetrics, domainEventsOf } from '../../../../server/http/metrics';
 import { listen, type RunningServer } from '../../../../server/http/server';
 import { createLogger } from '../../../../server/logging';
@@ -57,7 +58,7 @@ export interface RealServer {
   readonly url: string;
   /** The operator listener: readiness and metrics. */
   readonly operatorUrl: string;
-  readonly core: ServerCore;
+  readonly core: ServerRuntime;
   readonly settings: ServerSettings;
   readonly logs: string[];
   /** The codes mailed so far, oldest first. */
@@ -77,6 +78,8 @@ export interface RealServerOptions {
   /** More environment variables (such as SCU_NOTIFY_API_KEY) and a config file, as IT sets them. */
   readonly env?: Readonly<Record<string, string>>;
   readonly configFile?: string;
+  /** The clock of the console's sessions, for tests of their expiry. */
+  readonly consoleClock?: () => Date;
 }
 
 /** The code in a mail's text, without its space. */
@@ -139,8 +142,25 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     help: settings.core.help,
   });
   const running: RunningServer = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });
+  // The console, when its settings are given (SCU_CONSOLE_ISSUER and the client in `env`).
+  const consoleRouter =
+    settings.console === undefined
+      ? undefined
+      : createConsole({
+          settings: settings.console,
+          core,
+          logger,
+          httpsListener: false,
+          ...(options.consoleClock === undefined ? {} : { now: options.consoleClock }),
+        });
   const operator: RunningServer = await listen(
-    createOperatorApp({ services: core, logger, http: settings.http, metrics }),
+    createOperatorApp({
+      services: core,
+      logger,
+      http: settings.http,
+      metrics,
+      ...(consoleRouter === undefined ? {} : { console: consoleRouter }),
+    }),
     { host: '127.0.0.1', port: 0, tls: undefined },
   );
   const outbox = mail.kind === 'outbox' ? mail.dir : '';

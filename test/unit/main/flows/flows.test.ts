@@ -14,7 +14,7 @@ describe('the flows as lists of steps', () => {
     expect(IPC_INVOKE['flow:get-steps'].response.parse(lists)).toEqual(lists);
   });
 
-  it('lists the unlock as Start, the questions after the holder confirms, where the code goes, the code, the new passcode', () => {
+  it('lists the unlock as Start, the questions after the holder confirms, where the code goes, the code, the desk approval, the new passcode', () => {
     const unlock = flowStepLists().find((list) => list.flow === 'unlock');
     expect(unlock?.done).toBe('unlock-done');
     expect(unlock?.steps).toEqual([
@@ -28,6 +28,8 @@ describe('the flows as lists of steps', () => {
       // Where the code goes: the first screen after the proof under code-only, so it confirms too.
       { view: 'unlock-channel', input: 'none', confirmHolder: true, progress: 'sending-code' },
       { view: 'unlock-code', input: 'none', confirmHolder: false, progress: 'checking-code' },
+      // The desk's approval, which may stand in for the questions and the code (ADR 0025).
+      { view: 'unlock-approval', input: 'none', confirmHolder: false, progress: 'asking-desk' },
       {
         view: 'unlock-new-passcode',
         input: 'none',

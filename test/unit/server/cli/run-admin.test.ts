@@ -2,14 +2,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatAudit, runAdmin, type AdminIo } from '../../../../server/cli/run-admin';
+import type { AdminIo } from '../../../../server/cli/admin-command';
+import { formatAudit, runAdmin } from '../../../../server/cli/run-admin';
 import type { OpenLocalCard } from '../../../../server/cli/enrol';
+import type { AssistedUnlockDesk } from '../../../../server/domain/assisted-unlock-ports';
 import type {
   AdminService,
   AuditEntry,
   CardImport,
   CardState,
 } from '../../../../server/domain/ports';
+import type {
+  HolderSupportService,
+  ReportService,
+} from '../../../../server/domain/desk/desk-ports';
 import { openDatabase, type OpenDatabase } from '../../../../server/storage/database';
 import type { PivCard } from '../../../../src/main/card/types';
 import { err, ok } from '../../../../src/shared/result';
@@ -47,6 +53,7 @@ function fakeAdmin() {
     cardId: CARD,
     holderName: 'Mr John Rigby',
     maskedEmail: 'j****y@nhs.net',
+    site: 'City Hospital',
     registered: true,
     emailConfirmed: true,
     selfServiceLocked: true,
@@ -135,6 +142,12 @@ function fakeAdmin() {
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
 
+/** A service these tests never call: any use fails the test, naming it. */
+const unused = <T extends object>(name: string): T =>
+  new Proxy({} as T, {
+    get: (_target, method) => () => Promise.reject(new Error(`${name}.${String(method)} called`)),
+  });
+
 async function run(
   argv: string[],
   options: { openLocalCard?: OpenLocalCard; stdin?: string; env?: Record<string, string> } = {},
@@ -161,6 +174,10 @@ async function run(
       opened += 1;
       return Promise.resolve({
         admin: fake.admin,
+        // The desk's commands run on a real database: test/integration/server/cli/desk-commands.
+        holders: unused<HolderSupportService>('holders'),
+        reports: unused<ReportService>('reports'),
+        assistedUnlock: unused<AssistedUnlockDesk>('assistedUnlock'),
         database,
         close: () => {
           closed += 1;

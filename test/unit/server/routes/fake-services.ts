@@ -185,6 +185,20 @@ export function fakeServices(options: { readonly databaseUp?: () => boolean } = 
           return Promise.resolve(found.ok ? ok(delivery()) : found);
         },
         code: (id, code, ctx) => checkCode(id, code, ctx, { unblockBy: UNBLOCK_BY }),
+        approval: (id, _input, ctx) => {
+          const found = find(id, ctx);
+          const issued = { reference: '4KF-92Q', expiresAt: UNBLOCK_BY, pollAfterSeconds: 5 };
+          return Promise.resolve(found.ok ? ok({ ...issued, referencesLeft: 2 }) : found);
+        },
+        approvalStatus: (id, _input, ctx) => {
+          const found = find(id, ctx);
+          const pending = {
+            status: 'pending',
+            expiresAt: UNBLOCK_BY,
+            pollAfterSeconds: 5,
+          } as const;
+          return Promise.resolve(found.ok ? ok(pending) : found);
+        },
         unblock: (id, _input, ctx) => {
           const found = find(id, ctx);
           return Promise.resolve(found.ok ? ok(authorisation) : found);

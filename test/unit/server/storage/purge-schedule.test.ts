@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startPurgeSchedule } from '../../../../server/storage/purge-schedule';
 import type { PurgeCounts } from '../../../../server/storage/retention';
 
-const NONE: PurgeCounts = { attempts: 0, rateLimitWindows: 0, pukReleaseDays: 0, auditRows: null };
+const NONE: PurgeCounts = {
+  attempts: 0,
+  rateLimitWindows: 0,
+  pukReleaseDays: 0,
+  consoleSessions: 0,
+  auditRows: null,
+};
 
 function recordingLogger() {
   const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
