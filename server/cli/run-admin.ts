@@ -134,6 +134,7 @@ function formatPurge(counts: PurgeCounts, dryRun: boolean): string {
     `${verb} ${counts.attempts} finished attempt${counts.attempts === 1 ? '' : 's'} (with their nonces and code hashes)`,
     `${verb} ${counts.rateLimitWindows} ended rate-limit window${counts.rateLimitWindows === 1 ? '' : 's'}`,
     `${verb} ${counts.pukReleaseDays} past day${counts.pukReleaseDays === 1 ? '' : 's'} of PUK release counts`,
+    `${verb} ${counts.consoleSessions} ended console session${counts.consoleSessions === 1 ? '' : 's'} and sign-in${counts.consoleSessions === 1 ? '' : 's'}`,
     counts.auditRows === null
       ? 'The audit trail is kept: retention.auditDays is not set.'
       : `${verb} ${counts.auditRows} audit row${counts.auditRows === 1 ? '' : 's'} older than retention.auditDays`,
@@ -471,7 +472,7 @@ lowering the retention. The database refuses any other change to the audit trail
             action: 'admin.purge',
             outcome: 'ok',
             ...source.value,
-            detail: `attempts=${counts.attempts};rateLimitWindows=${counts.rateLimitWindows};pukReleaseDays=${counts.pukReleaseDays};auditRows=${counts.auditRows ?? 'kept'}`,
+            detail: `attempts=${counts.attempts};rateLimitWindows=${counts.rateLimitWindows};pukReleaseDays=${counts.pukReleaseDays};consoleSessions=${counts.consoleSessions};auditRows=${counts.auditRows ?? 'kept'}`,
           });
           return { ok: true, value: counts };
         },

@@ -151,7 +151,7 @@ describe.each(engines)('npm run admin -- purge on %s', (_engine, fresh) => {
         action: 'admin.purge',
         outcome: 'ok',
         sourceAddress: 'admin:it.ops',
-        detail: 'attempts=2;rateLimitWindows=0;pukReleaseDays=0;auditRows=kept',
+        detail: 'attempts=2;rateLimitWindows=0;pukReleaseDays=0;consoleSessions=0;auditRows=kept',
       });
     } finally {
       await db.close();
@@ -200,7 +200,7 @@ describe.each(engines)('npm run admin -- purge on %s', (_engine, fresh) => {
         'retention.audit-purge',
         'unlock.start',
       ]);
-      expect(trail[0]?.detail).toBe('attempts=2;rateLimitWindows=0;pukReleaseDays=0;auditRows=2');
+      expect(trail[0]?.detail).toBe('attempts=2;rateLimitWindows=0;pukReleaseDays=0;consoleSessions=0;auditRows=2');
       expect(trail[1]?.detail).toMatch(/^deleted=2;before=/);
       expect(trail[2]?.requestId).toBe('recent');
     } finally {

@@ -455,6 +455,7 @@ describe('the admin CLI', () => {
         'Would delete 0 finished attempts (with their nonces and code hashes)',
         'Would delete 0 ended rate-limit windows',
         'Would delete 0 past days of PUK release counts',
+        'Would delete 0 ended console sessions and sign-ins',
         'The audit trail is kept: retention.auditDays is not set.',
         '(dry run: nothing was deleted.)',
       ].join('\n'),
