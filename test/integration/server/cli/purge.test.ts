@@ -200,7 +200,9 @@ describe.each(engines)('npm run admin -- purge on %s', (_engine, fresh) => {
         'retention.audit-purge',
         'unlock.start',
       ]);
-      expect(trail[0]?.detail).toBe('attempts=2;rateLimitWindows=0;pukReleaseDays=0;consoleSessions=0;auditRows=2');
+      expect(trail[0]?.detail).toBe(
+        'attempts=2;rateLimitWindows=0;pukReleaseDays=0;consoleSessions=0;auditRows=2',
+      );
       expect(trail[1]?.detail).toMatch(/^deleted=2;before=/);
       expect(trail[2]?.requestId).toBe('recent');
     } finally {
