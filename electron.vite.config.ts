@@ -51,6 +51,10 @@ export default defineConfig({
     plugins: [react(), withoutRemoteFonts()],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves the renderer unminified. The design system's CSS comes minified, and
+      // lightningcss cannot parse its old-IE hack (`@media screen\\0`), so CSS is left as shipped.
+      minify: true,
+      cssMinify: false,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
   },

@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { createAppServices } from '../src/main/app-services';
 import { rendererBuildDir, startBrowserBridge } from '../src/main/browser-bridge/bridge-server';
@@ -17,6 +14,7 @@ import { VIRTUAL_CARD_CLI } from '../test/support/card-stack';
 import { pcscStackMissing, startPcscd } from '../test/support/pcscd';
 import { CARD_LINES, spawnVirtualCard } from '../test/support/virtual-card-process';
 import { CHROMIUM_ARGS } from '../test/support/chromium';
+import { measureSize } from './client-size';
 
 /**
  * bench/client: the renderer's JavaScript gzipped, and card-to-screen latency in browser mode on
@@ -25,7 +23,6 @@ import { CHROMIUM_ARGS } from '../test/support/chromium';
 
 const root = join(import.meta.dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
-const SIZE_TARGET_KB = 200;
 const LATENCY_TARGET_MS = 50;
 const WARMUP_ROUNDS = 3;
 const ROUNDS = 30;
@@ -33,7 +30,6 @@ const SCREEN_TIMEOUT_MS = 10_000;
 const PRESENT_TEXT = 'Your Smartcard is in the reader';
 const ABSENT_TEXT = 'There is no Smartcard in the reader';
 
-const kb = (bytes: number): number => bytes / 1024;
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -43,46 +39,6 @@ const p90 = (xs: readonly number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))]!;
 const now = (): number => performance.timeOrigin + performance.now();
 const verdict = (met: boolean): string => (met ? 'PASS' : 'FAIL');
-
-function jsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return jsFiles(path);
-    return name.endsWith('.js') ? [path] : [];
-  });
-}
-
-/** Builds the renderer (unless --no-build) and prints its gzipped JavaScript; true when on target. */
-function measureSize(): boolean {
-  if (!process.argv.includes('--no-build')) {
-    const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    if (built.status !== 0) throw new Error('npx electron-vite build failed');
-  }
-  const dir = rendererBuildDir(root);
-  if (!existsSync(join(dir, 'index.html'))) {
-    throw new Error(`no built renderer in ${dir}: run without --no-build`);
-  }
-  const app = jsFiles(dir).reduce(
-    (sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length,
-    0,
-  );
-  // Resolved through the package folders: their exports maps hide the production files.
-  const require = createRequire(import.meta.url);
-  const folder = (name: string): string => dirname(require.resolve(`${name}/package.json`));
-  const baseline = [
-    join(folder('react'), 'cjs', 'react.production.js'),
-    join(folder('react-dom'), 'cjs', 'react-dom-client.production.js'),
-  ].reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-  const met = kb(app) <= SIZE_TARGET_KB;
-  console.log('bench/client: renderer JavaScript, gzipped (level 9)');
-  console.log(
-    `  app bundle:              ${kb(app).toFixed(1)} KB  (target at most ${SIZE_TARGET_KB} KB: ${verdict(met)})`,
-  );
-  console.log(
-    `  baseline React+ReactDOM: ${kb(baseline).toFixed(1)} KB  (app / baseline ${(app / baseline).toFixed(2)}x)`,
-  );
-  return met;
-}
 
 /** Installs, in the page, a promise of the page-clock times the text appears (DOM) and is painted. */
 async function armWatch(page: Page, text: string): Promise<void> {
@@ -360,7 +316,7 @@ async function measureLatency(): Promise<boolean> {
 
 /** Runs both measurements and prints PASS or FAIL against each target. */
 export async function benchClient(): Promise<void> {
-  const sizeMet = measureSize();
+  const sizeMet = await measureSize();
   const latencyMet = await measureLatency();
   console.log(
     `bench/client: size ${verdict(sizeMet)}, card-to-screen latency ${verdict(latencyMet)}`,
