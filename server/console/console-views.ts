@@ -104,6 +104,9 @@ export function noRoleBody(): SafeHtml {
   ]);
 }
 
+/** The way back from a refusal: the console's home page. */
+const HOME_LINK = html`<p><a href="${CONSOLE_BASE}/">Go to the service desk home page</a></p>`;
+
 /** 403 for a page the operator's role does not allow. */
 export function forbiddenBody(): SafeHtml {
   return paragraphs(
@@ -111,7 +114,7 @@ export function forbiddenBody(): SafeHtml {
       'Your role does not allow you to use this page. Reports are for RA managers.',
       'This attempt has been recorded in the audit trail.',
     ],
-    html`<p><a href="${CONSOLE_BASE}/">Go to the service desk home page</a></p>`,
+    HOME_LINK,
   );
 }
 
@@ -122,7 +125,7 @@ export function csrfRefusedBody(): SafeHtml {
       'This request was not sent from a page of the console you are signed in to, so nothing was changed.',
       'This can happen after signing in again in another tab. Go back to the page, reload it, and try again.',
     ],
-    html`<p><a href="${CONSOLE_BASE}/">Go to the service desk home page</a></p>`,
+    HOME_LINK,
   );
 }
 
@@ -133,7 +136,7 @@ export function notFoundBody(): SafeHtml {
       'If you typed the web address, check it is correct.',
       'If you pasted the web address, check you copied the entire address.',
     ],
-    html`<p><a href="${CONSOLE_BASE}/">Go to the service desk home page</a></p>`,
+    HOME_LINK,
   );
 }
 
