@@ -1,17 +1,14 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../server/storage/audit-repository';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium';
-import { signInToConsole } from '../support/console-browser';
-import { focused, press } from '../support/e2e-keys';
-import { captureScreen } from '../support/e2e-screens';
-import { startLocalOidcProvider, type LocalOidcProvider } from '../../scripts/local-oidc-provider';
 import {
-  makeTestCard,
-  startRealServer,
-  type RealServer,
-} from '../integration/server/support/real-server';
+  accessibleConsolePage,
+  chromiumPresent,
+  startConsoleStack,
+  type ConsoleStack,
+} from '../support/console-browser';
+import { focused, press } from '../support/e2e-keys';
+import { makeTestCard, type RealServer } from '../integration/server/support/real-server';
 
 /**
  * The desk's holder pages and the RA managers' reports in Chromium against the real server and a
@@ -19,27 +16,16 @@ import {
  * page (and at 320 px with forced colours), and an action by keyboard alone.
  */
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI at ${CHROMIUM}.`);
-  console.warn(`[console-holders] skipping the Chromium tests: ${CHROMIUM} is missing.`);
-}
+const haveChromium = chromiumPresent('console-holders');
 
-let provider: LocalOidcProvider;
+let stack: ConsoleStack;
 let server: RealServer;
-let browser: Browser;
 const card = makeTestCard('c3'.repeat(16));
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  provider = await startLocalOidcProvider();
-  server = await startRealServer({
-    env: {
-      SCU_CONSOLE_ISSUER: provider.issuer,
-      SCU_CONSOLE_CLIENT_ID: provider.clientId,
-      SCU_CONSOLE_CLIENT_SECRET: provider.clientSecret,
-    },
-  });
+  stack = await startConsoleStack();
+  ({ server } = stack);
   const imported = await server.core.admin.importCards(
     [
       {
@@ -83,26 +69,15 @@ beforeAll(async () => {
       outcome: 'ok',
     });
   }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await provider?.close();
+  await stack?.close();
 });
 
-const at = (path: string) => `${server.operatorUrl}${path}`;
+const at = (path: string) => stack.at(path);
 const heading = (page: Page) => page.locator('h1').innerText();
-
-/** axe (violations and incomplete checks), at full width and at 320 px with forced colours. */
-async function accessible(page: Page, name: string): Promise<void> {
-  const report = await captureScreen(page, `console-${name}`);
-  expect(report.violations, name).toEqual([]);
-}
-
-/** A fresh browser, signed in as a demo account through the provider's page, on the home page. */
-const signIn = (username: string) =>
-  signInToConsole(browser, { consoleUrl: server.operatorUrl, issuer: provider.issuer }, username);
+const accessible = accessibleConsolePage;
+const signIn = (username: string) => stack.signIn(username);
 
 /** The card's newest audit row. */
 async function lastRow() {

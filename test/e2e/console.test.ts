@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium';
-import { signInToConsole } from '../support/console-browser';
+import {
+  accessibleConsolePage,
+  chromiumPresent,
+  startConsoleStack,
+  type ConsoleStack,
+} from '../support/console-browser';
 import { focused, focusIsVisible, press } from '../support/e2e-keys';
-import { captureScreen } from '../support/e2e-screens';
-import { startLocalOidcProvider, type LocalOidcProvider } from '../../scripts/local-oidc-provider';
-import { startRealServer, type RealServer } from '../integration/server/support/real-server';
+import type { LocalOidcProvider } from '../../scripts/local-oidc-provider';
 
 /**
  * The service desk console in Chromium against the real server and a real OpenID provider: sign-in
@@ -14,48 +15,26 @@ import { startRealServer, type RealServer } from '../integration/server/support/
  * keyboard-only path.
  */
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI at ${CHROMIUM}.`);
-  console.warn(`[console] skipping the Chromium tests: ${CHROMIUM} is missing.`);
-}
+const haveChromium = chromiumPresent('console');
 
+let stack: ConsoleStack;
 let provider: LocalOidcProvider;
-let server: RealServer;
 let browser: Browser;
 let now = new Date();
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  provider = await startLocalOidcProvider();
-  server = await startRealServer({
-    env: {
-      SCU_CONSOLE_ISSUER: provider.issuer,
-      SCU_CONSOLE_CLIENT_ID: provider.clientId,
-      SCU_CONSOLE_CLIENT_SECRET: provider.clientSecret,
-    },
-    consoleClock: () => now,
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+  stack = await startConsoleStack({ consoleClock: () => now });
+  ({ provider, browser } = stack);
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await provider?.close();
+  await stack?.close();
 });
 
-const at = (path: string) => `${server.operatorUrl}${path}`;
+const at = (path: string) => stack.at(path);
 const heading = (page: Page) => page.locator('h1').innerText();
-
-/** axe (violations and incomplete checks), at full width and at 320 px with forced colours. */
-async function accessible(page: Page, name: string): Promise<void> {
-  const report = await captureScreen(page, `console-${name}`);
-  expect(report.violations, name).toEqual([]);
-}
-
-/** A fresh browser, signed in as a demo account through the provider's page, on the home page. */
-const signIn = (username: string) =>
-  signInToConsole(browser, { consoleUrl: server.operatorUrl, issuer: provider.issuer }, username);
+const accessible = accessibleConsolePage;
+const signIn = (username: string) => stack.signIn(username);
 
 describe.skipIf(!haveChromium)('the service desk console in Chromium', () => {
   it('when a desk operator signs in, then the home page offers desk tasks, passes axe, and reports are refused with 403', async () => {

@@ -1,4 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startLocalOidcProvider, type LocalOidcProvider } from '../../scripts/local-oidc-provider';
+import { startRealServer, type RealServer } from '../integration/server/support/real-server';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import { captureScreen } from './e2e-screens';
 
 /** Where a browser signs in to the console: the operator listener's URL and the provider's issuer. */
 export interface ConsoleSignIn {
@@ -32,4 +38,63 @@ export async function signInToConsole(
     await context.close();
     throw error;
   }
+}
+
+/** Whether Debian's Chromium is here; in CI it must be, elsewhere its absence is printed once. */
+export function chromiumPresent(suite: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`Chromium is required in CI at ${CHROMIUM}.`);
+  console.warn(`[${suite}] skipping the Chromium tests: ${CHROMIUM} is missing.`);
+  return false;
+}
+
+/** The console's browser tests' chain: a local OpenID provider, the real server with the console on, Chromium. */
+export interface ConsoleStack {
+  readonly provider: LocalOidcProvider;
+  readonly server: RealServer;
+  readonly browser: Browser;
+  /** A console path on the operator listener. */
+  at(path: string): string;
+  /** A fresh context signed in as a demo account, on the home page. */
+  signIn(username: string): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/** Starts the provider, the server (its console signing in through that provider) and Chromium. */
+export async function startConsoleStack(
+  options: { readonly consoleClock?: () => Date } = {},
+): Promise<ConsoleStack> {
+  const provider = await startLocalOidcProvider();
+  const server = await startRealServer({
+    env: {
+      SCU_CONSOLE_ISSUER: provider.issuer,
+      SCU_CONSOLE_CLIENT_ID: provider.clientId,
+      SCU_CONSOLE_CLIENT_SECRET: provider.clientSecret,
+    },
+    ...(options.consoleClock === undefined ? {} : { consoleClock: options.consoleClock }),
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+  return {
+    provider,
+    server,
+    browser,
+    at: (path) => `${server.operatorUrl}${path}`,
+    signIn: (username) =>
+      signInToConsole(
+        browser,
+        { consoleUrl: server.operatorUrl, issuer: provider.issuer },
+        username,
+      ),
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await provider.close();
+    },
+  };
+}
+
+/** axe (violations and incomplete checks), at full width and at 320 px with forced colours. */
+export async function accessibleConsolePage(page: Page, name: string): Promise<void> {
+  const report = await captureScreen(page, `console-${name}`);
+  expect(report.violations, name).toEqual([]);
 }
