@@ -2,6 +2,8 @@ import { benchCardRtt } from './card-rtt';
 import { benchClient } from './client';
 import { benchHostileLoad } from './hostile-load';
 import { benchServer } from './server';
+import { benchStartup } from './startup';
+import { benchUnlock } from './unlock';
 
 /** Every benchmark by name, one line each; each prints ratios against a baseline from the same run. */
 const benchmarks: Readonly<Record<string, () => Promise<void>>> = {
@@ -12,6 +14,8 @@ const benchmarks: Readonly<Record<string, () => Promise<void>>> = {
     await benchHostileLoad();
   },
   hostile: benchHostileLoad,
+  unlock: benchUnlock,
+  startup: benchStartup,
 };
 
 /** `npm run bench`: every benchmark; `npm run bench -- card-rtt client`: only those named. */
