@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { startLocalOidcProvider, type LocalOidcProvider } from '../../scripts/local-oidc-provider';
+import type { LocalOidcProvider } from '../../scripts/local-oidc-provider';
+import { startConsoleProvider } from './e2e-console';
 import { startRealServer, type RealServer } from '../integration/server/support/real-server';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 import { captureScreen } from './e2e-screens';
@@ -64,13 +65,10 @@ export interface ConsoleStack {
 export async function startConsoleStack(
   options: { readonly consoleClock?: () => Date } = {},
 ): Promise<ConsoleStack> {
-  const provider = await startLocalOidcProvider();
+  const consoleProvider = await startConsoleProvider();
+  const { provider } = consoleProvider;
   const server = await startRealServer({
-    env: {
-      SCU_CONSOLE_ISSUER: provider.issuer,
-      SCU_CONSOLE_CLIENT_ID: provider.clientId,
-      SCU_CONSOLE_CLIENT_SECRET: provider.clientSecret,
-    },
+    env: consoleProvider.env,
     ...(options.consoleClock === undefined ? {} : { consoleClock: options.consoleClock }),
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });

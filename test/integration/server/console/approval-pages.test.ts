@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalIssuedSchema, startAttemptResponseSchema } from '../../../../src/shared/http-api';
 import { ConsoleClient, csrfTokenIn } from '../../../support/console-client';
-import {
-  startLocalOidcProvider,
-  type LocalOidcProvider,
-} from '../../../../scripts/local-oidc-provider';
+import type { LocalOidcProvider } from '../../../../scripts/local-oidc-provider';
+import { startConsoleProvider } from '../../../support/e2e-console';
 import {
   makeTestCard,
   proofFor,
@@ -27,7 +25,8 @@ const smith = makeTestCard('e5'.repeat(16));
 const NOBODY = 'ZZZ-ZZZ';
 
 beforeAll(async () => {
-  provider = await startLocalOidcProvider();
+  const consoleProvider = await startConsoleProvider();
+  provider = consoleProvider.provider;
   dir = mkdtempSync(join(tmpdir(), 'approval-pages-'));
   const configFile = join(dir, 'server.json');
   // Three misses, so the limit is reached without typing ten.
@@ -37,11 +36,7 @@ beforeAll(async () => {
   );
   server = await startRealServer({
     configFile,
-    env: {
-      SCU_CONSOLE_ISSUER: provider.issuer,
-      SCU_CONSOLE_CLIENT_ID: provider.clientId,
-      SCU_CONSOLE_CLIENT_SECRET: provider.clientSecret,
-    },
+    env: consoleProvider.env,
   });
   const imported = await server.core.admin.importCards(
     [

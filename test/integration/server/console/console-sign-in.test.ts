@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleClient, csrfTokenIn } from '../../../support/console-client';
-import {
-  startLocalOidcProvider,
-  type LocalOidcProvider,
-} from '../../../../scripts/local-oidc-provider';
+import type { LocalOidcProvider } from '../../../../scripts/local-oidc-provider';
+import { startConsoleProvider } from '../../../support/e2e-console';
 import { startRealServer, type RealServer } from '../support/real-server';
 
 /** The console over real HTTP on the operator listener, signing in through a real OpenID provider. */
@@ -14,13 +12,10 @@ let now = new Date();
 const MINUTE = 60_000;
 
 beforeAll(async () => {
-  provider = await startLocalOidcProvider();
+  const consoleProvider = await startConsoleProvider();
+  provider = consoleProvider.provider;
   server = await startRealServer({
-    env: {
-      SCU_CONSOLE_ISSUER: provider.issuer,
-      SCU_CONSOLE_CLIENT_ID: provider.clientId,
-      SCU_CONSOLE_CLIENT_SECRET: provider.clientSecret,
-    },
+    env: consoleProvider.env,
     consoleClock: () => now,
   });
 });

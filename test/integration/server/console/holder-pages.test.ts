@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleClient, csrfTokenIn } from '../../../support/console-client';
-import {
-  startLocalOidcProvider,
-  type LocalOidcProvider,
-} from '../../../../scripts/local-oidc-provider';
+import type { LocalOidcProvider } from '../../../../scripts/local-oidc-provider';
+import { startConsoleProvider } from '../../../support/e2e-console';
 import { makeTestCard, startRealServer, type RealServer } from '../support/real-server';
 
 /** The desk's holder pages and the RA managers' reports over real HTTP, signed in for real. */
@@ -14,13 +12,10 @@ const rigby = makeTestCard('a1'.repeat(16));
 const smith = makeTestCard('b2'.repeat(16));
 
 beforeAll(async () => {
-  provider = await startLocalOidcProvider();
+  const consoleProvider = await startConsoleProvider();
+  provider = consoleProvider.provider;
   server = await startRealServer({
-    env: {
-      SCU_CONSOLE_ISSUER: provider.issuer,
-      SCU_CONSOLE_CLIENT_ID: provider.clientId,
-      SCU_CONSOLE_CLIENT_SECRET: provider.clientSecret,
-    },
+    env: consoleProvider.env,
   });
   const imported = await server.core.admin.importCards(
     [
