@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEMO_HELP_CONTACTS, helpContactsSchema } from '../src/shared/help';
+import { DEMO_HELP_CONTACTS } from '../src/shared/help';
+import { helpContactsSchema } from '../src/shared/help-schema';
 import { deliverySettingsSchema, notifySettingsSchema } from './delivery/delivery-settings';
 import { mailSettingsSchema } from './mail/mail-settings';
 import { keySettingsSchema } from './security/key-settings';

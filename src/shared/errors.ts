@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { appErrorSchema } from './error-schema';
 import { DEMO_HELP_CONTACTS, helpWording, type HelpContacts } from './help';
 import { wording } from './wording';
 
@@ -65,36 +66,13 @@ export const ERROR_CODES = [
 ] as const;
 
 /** A stable error code. */
-const errorCodeSchema = z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error as a value, as `appErrorSchema` (error-schema.ts) checks it at every boundary. */
+export type AppError = z.infer<typeof appErrorSchema>;
 
 /** Facts that refine a message, such as tries left; never a secret. */
-const errorDetailsSchema = z
-  .object({
-    triesLeft: z.number().int().nonnegative().optional(),
-    retryAfterSeconds: z.number().int().nonnegative().optional(),
-    field: z.string().max(200).optional(),
-    readers: z.array(z.string().max(200)).max(16).optional(),
-    /** SETTINGS_INVALID: where the bad setting came from (a file path, a variable, a flag). */
-    source: z.string().max(500).optional(),
-    /** SETTINGS_INVALID: what is wrong with the setting and how to put it right. */
-    fix: z.string().max(1000).optional(),
-    /** Self-service refused, but the attempt is kept: the service desk may approve it (ADR 0025). */
-    assistedUnlock: z.literal(true).optional(),
-  })
-  .strict();
-export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
-
-/** An error as a value: what the user reads, what they do next, and a code for the service desk. */
-export const appErrorSchema = z
-  .object({
-    code: errorCodeSchema,
-    message: z.string().min(1).max(1000),
-    nextStep: z.string().min(1).max(1000),
-    details: errorDetailsSchema.optional(),
-  })
-  .strict();
-export type AppError = z.infer<typeof appErrorSchema>;
+export type ErrorDetails = NonNullable<AppError['details']>;
 
 /** The catalogue's next step for a code, naming these help contacts. */
 function nextStepOf(code: ErrorCode, help: HelpContacts | null): string {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { cardIdSchema } from './card-identity';
-import { appErrorSchema } from './errors';
+import { appErrorSchema } from './error-schema';
 import {
   ANSWER_MAX_LENGTH,
   CODE_LENGTH,
   EMAIL_MAX_LENGTH,
   HOLDER_NAME_MAX_LENGTH,
+  normaliseUnlockCode,
   PUK_LENGTH,
   QUESTION_CATALOGUE_SIZE,
   QUESTION_ID_MAX_LENGTH,
@@ -60,17 +61,16 @@ const questionCount = <T extends z.ZodArray>(items: T): T =>
  * The one-time Smartcard Unlock Code as typed: spaces and hyphens ignored, case-insensitive, any
  * length the server may be set to use (the screen checks the length it was told in CodeDelivery).
  */
-export const unlockCodeSchema = z
-  .string()
-  .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
-  .pipe(
-    z
-      .string()
-      .regex(
-        new RegExp(`^[A-Z0-9]{${CODE_LENGTH.min},${CODE_LENGTH.max}}$`),
-        `A Smartcard Unlock Code is ${CODE_LENGTH.min} to ${CODE_LENGTH.max} letters and numbers.`,
-      ),
-  );
+export const unlockCodeSchema = z.string().transform((typed, ctx) => {
+  const code = normaliseUnlockCode(typed);
+  if (code !== undefined) return code;
+  ctx.addIssue({
+    code: 'custom',
+    input: typed,
+    message: `A Smartcard Unlock Code is ${CODE_LENGTH.min} to ${CODE_LENGTH.max} letters and numbers.`,
+  });
+  return z.NEVER;
+});
 
 /** How the server checks a holder before an unlock (a server setting, `verification.model`). */
 export const verificationModelSchema = z.enum(['questions-and-code', 'code-only']);

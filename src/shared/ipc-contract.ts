@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { diagnosticsReportSchema } from './diagnostics-report';
-import { appErrorSchema, type AppError } from './errors';
-import { helpContactsSchema } from './help';
+import { diagnosticsReportSchema } from './diagnostics-report-schema';
+import { appErrorSchema } from './error-schema';
+import type { AppError } from './errors';
+import { helpContactsSchema } from './help-schema';
 import {
   assistedReferenceSchema,
   codeDeliverySchema,
@@ -12,7 +13,7 @@ import {
   unlockServiceResponseSchema,
 } from './http-api';
 import { ANSWER_MAX_LENGTH, QUESTIONS_REQUIRED } from './limits';
-import { passcodePolicyNameSchema } from './passcode-policy';
+import { passcodePolicyNameSchema } from './passcode-policy-schema';
 import type { Result } from './result';
 
 // The renderer–main contract: every channel once, as `namespace:action` with its zod request and

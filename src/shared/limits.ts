@@ -39,6 +39,17 @@ export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
  */
 export const CODE_LENGTH = { min: 8, max: 12, default: 8 } as const;
 
+const UNLOCK_CODE_FORMAT = new RegExp(`^[A-Z0-9]{${CODE_LENGTH.min},${CODE_LENGTH.max}}$`);
+
+/**
+ * A Smartcard Unlock Code as typed, as the server wants it: spaces and hyphens dropped, upper case,
+ * any length the server may use; undefined when it cannot be one (the HTTP schema and screen agree).
+ */
+export function normaliseUnlockCode(typed: string): string | undefined {
+  const code = typed.replace(/[\s-]/g, '').toUpperCase();
+  return UNLOCK_CODE_FORMAT.test(code) ? code : undefined;
+}
+
 /**
  * The symbols of an assisted unlock's reference (read aloud to the service desk): digits and
  * upper-case letters without 0/O and 1/I/L, so 31 symbols; six of them make about 29.7 bits.

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { passcodePolicyNameSchema } from './passcode-policy-schema';
 import { wording } from './wording';
 
 /**
@@ -6,7 +7,6 @@ import { wording } from './wording';
  * letters, numbers or special characters (printable ASCII, no spaces). A deployment can require
  * 6 to 8 digits instead.
  */
-export const passcodePolicyNameSchema = z.enum(['printable-4-8', 'digits-6-8']);
 export type PasscodePolicyName = z.infer<typeof passcodePolicyNameSchema>;
 
 /** The rule set behind a policy name. */
@@ -71,13 +71,4 @@ export function passcodeProblemMessage(
   policy: PasscodePolicy,
 ): string {
   return wording().passcode.problem(problem, policy);
-}
-
-/** A zod schema accepting exactly the passcodes the policy allows (used at the IPC boundary). */
-export function passcodeSchema(policy: PasscodePolicy): z.ZodType<string> {
-  return z.string().superRefine((value, ctx) => {
-    for (const problem of passcodeProblems(value, policy)) {
-      ctx.addIssue({ code: 'custom', message: passcodeProblemMessage(problem, policy) });
-    }
-  });
 }

@@ -1,9 +1,9 @@
-import {
-  diagnosticsReportSchema,
-  type CardServiceReport,
-  type DiagnosticsReport,
-  type ServerReport,
+import type {
+  CardServiceReport,
+  DiagnosticsReport,
+  ServerReport,
 } from '../../shared/diagnostics-report';
+import { diagnosticsReportSchema } from '../../shared/diagnostics-report-schema';
 import {
   describeSource,
   type ResolvedSettings,

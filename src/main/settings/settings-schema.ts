@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DEMO_HELP_CONTACTS, helpPhoneSchema, helpWalkInSchema } from '../../shared/help';
-import { passcodePolicyNameSchema } from '../../shared/passcode-policy';
+import { DEMO_HELP_CONTACTS } from '../../shared/help';
+import { helpPhoneSchema, helpWalkInSchema } from '../../shared/help-schema';
+import { passcodePolicyNameSchema } from '../../shared/passcode-policy-schema';
 
 /**
  * Every setting of the desktop app: its zod schema, its default, the environment variable and the

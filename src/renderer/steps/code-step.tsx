@@ -1,12 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { appError, type AppError } from '../../shared/errors';
-import {
-  unlockCodeSchema,
-  type CodeDelivery,
-  type Contact,
-  type DeliveryChannel,
-} from '../../shared/http-api';
+import type { CodeDelivery, Contact, DeliveryChannel } from '../../shared/http-api';
+import { normaliseUnlockCode } from '../../shared/limits';
 import { wording } from '../../shared/wording';
 import { Emphasised } from '../components/emphasised';
 import { fieldSummary } from '../components/error-summary';
@@ -29,9 +25,9 @@ function checkCode(
   const words = wording().code;
   const length = delivery.codeLength;
   if (typed.trim() === '') return { problem: words.empty };
-  const parsed = unlockCodeSchema.safeParse(typed);
-  return parsed.success && parsed.data.length === length
-    ? { code: parsed.data }
+  const code = normaliseUnlockCode(typed);
+  return code !== undefined && code.length === length
+    ? { code }
     : { problem: words.malformed(length, delivery.channel) };
 }
 

@@ -20,7 +20,7 @@ import { listen, type RunningServer } from '../../../server/http/server';
 import { silentLogger } from '../../../src/main/logging/logger';
 import { openReaders } from '../../../src/main/reader/open-readers';
 import { loadSettings } from '../../../src/main/settings/load-settings';
-import { diagnosticsReportSchema } from '../../../src/shared/diagnostics-report';
+import { diagnosticsReportSchema } from '../../../src/shared/diagnostics-report-schema';
 import { ok } from '../../../src/shared/result';
 import { makeTestCertificate } from '../../unit/server/config/test-certificate';
 

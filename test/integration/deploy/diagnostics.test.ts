@@ -16,10 +16,10 @@ import { createAppServices } from '../../../src/main/app-services';
 import { MockReaderBackend } from '../../../src/main/card/virtual/mock-reader-backend';
 import { collectDiagnostics } from '../../../src/main/diagnostics/collect-diagnostics';
 import {
-  diagnosticsReportSchema,
   formatDiagnosticsText,
   type DiagnosticsReport,
 } from '../../../src/shared/diagnostics-report';
+import { diagnosticsReportSchema } from '../../../src/shared/diagnostics-report-schema';
 import { dispatchInvoke } from '../../../src/main/ipc/dispatch';
 import { guardedInvoke } from '../../../src/main/ipc/guarded-invoke';
 import { createMemoryLogger } from '../../../src/main/logging/logger';

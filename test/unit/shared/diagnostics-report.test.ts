@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  diagnosticsReportSchema,
-  formatDiagnosticsText,
-} from '../../../src/shared/diagnostics-report';
+import { formatDiagnosticsText } from '../../../src/shared/diagnostics-report';
+import { diagnosticsReportSchema } from '../../../src/shared/diagnostics-report-schema';
 import { SAMPLE_DIAGNOSTICS_REPORT as REPORT } from '../../support/sample-diagnostics-report';
 
 describe('the shared diagnostics report', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, appError, appErrorSchema } from '../../../src/shared/errors';
+import { appErrorSchema } from '../../../src/shared/error-schema';
+import { ERROR_CODES, appError } from '../../../src/shared/errors';
 
 describe('error catalogue', () => {
   it.each(ERROR_CODES)('gives %s a message and a next step that validate', (code) => {

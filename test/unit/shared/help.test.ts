@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, appError, nextStepFor, type ErrorCode } from '../../../src/shared/errors';
-import {
-  DEMO_HELP_CONTACTS,
-  helpContactsSchema,
-  helpWording,
-  type HelpContacts,
-} from '../../../src/shared/help';
+import { DEMO_HELP_CONTACTS, helpWording, type HelpContacts } from '../../../src/shared/help';
+import { helpContactsSchema } from '../../../src/shared/help-schema';
 import { wording } from '../../../src/shared/wording';
 
 const trust: HelpContacts = {

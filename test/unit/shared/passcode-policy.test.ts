@@ -5,8 +5,8 @@ import {
   confirmationProblems,
   passcodeProblemMessage,
   passcodeProblems,
-  passcodeSchema,
 } from '../../../src/shared/passcode-policy';
+import { passcodeSchema } from '../../../src/shared/passcode-policy-schema';
 
 const printable = PASSCODE_POLICIES['printable-4-8'];
 const digits = PASSCODE_POLICIES['digits-6-8'];

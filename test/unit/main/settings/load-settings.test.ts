@@ -11,7 +11,7 @@ import {
   type SettingsInputs,
 } from '../../../../src/main/settings/load-settings';
 import { DEFAULT_SETTINGS } from '../../../../src/main/settings/settings-schema';
-import { appErrorSchema } from '../../../../src/shared/errors';
+import { appErrorSchema } from '../../../../src/shared/error-schema';
 
 /** A fresh folder with optional machine and user files; neither exists unless given. */
 function inputs(
