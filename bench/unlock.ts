@@ -24,10 +24,9 @@ import type { FlowView } from '../src/shared/ipc-contract';
 import { ok } from '../src/shared/result';
 import { VIRTUAL_CARD_CLI } from '../test/support/card-stack';
 import { lockWithWrongPasscodes } from '../test/support/e2e-pcsc-check';
-import { codeInMail } from '../test/support/e2e-stack';
 import { startNotifyServer } from '../test/support/notify-server';
 import { pcscStackMissing, startPcscd } from '../test/support/pcscd';
-import { startSmtpServer } from '../test/support/smtp';
+import { codeInMail, startSmtpServer } from '../test/support/smtp';
 import { CARD_LINES, spawnVirtualCard } from '../test/support/virtual-card-process';
 
 /**

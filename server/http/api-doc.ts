@@ -71,7 +71,10 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
    server instances, and at the limit self-service locks (\`423 SELF_SERVICE_LOCKED\`: call the
    service desk). Right answers send the code to the holder's one contact and answer where it
    went (\`channel\`, masked \`maskedAddress\`), when a resend is possible and how many sends are
-   left; a holder with two contacts gets \`{"next": "channel"}\` and no code yet.
+   left; a holder with two contacts gets \`{"next": "channel"}\` and no code yet. The same
+   answers may be sent again (checked again, counted the same) until the code is checked, so a
+   \`503\` whose database went away after the answers were taken is safe to try again: the
+   code is sent if none was, or the answer says where it went, and nothing more is sent.
 4. \`.../code/send\` with \`{"channel": "sms"}\` or \`"email"\` sends the code that way: the first
    code after the answers, or, under \`code-only\`, right after the proof (the app sends to a
    single contact without asking where, once the holder has confirmed the card is theirs). Sent

@@ -30,7 +30,7 @@ import type { ConsoleSignIn } from './console-browser';
 import { startConsoleProvider, startOperatorConsole } from './e2e-console';
 import { startPcscd, type Pcscd } from './pcscd';
 import { startPostgres, type PostgresServer } from './postgres';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
+import { codeInMail, startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
 import { startNotifyServer, type NotifyNotification, type TestNotifyServer } from './notify-server';
 import { CARD_LINES, spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
 import { ensureRendererBuilt as buildIfStale } from '../../scripts/renderer-build';
@@ -163,13 +163,6 @@ export function e2eSkipReason(): string | undefined {
 export function ensureRendererBuilt(): void {
   const failed = buildIfStale(projectRoot, { quiet: true });
   if (failed !== undefined) throw new Error(`electron-vite build failed:\n${failed}`);
-}
-
-/** The code in an unlock or registration mail, without the spaces added for reading. */
-export function codeInMail(mail: ReceivedMail): string {
-  const match = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9 -]+)/.exec(mail.text);
-  if (match?.[1] === undefined) throw new Error(`the mail carries no code:\n${mail.text}`);
-  return match[1].replace(/[\s-]/g, '');
 }
 
 let cardCounter = 0;

@@ -11,6 +11,21 @@ export interface ReceivedMail {
   readonly raw: string;
 }
 
+/** Where a mail's code is: after its label, with the spaces and hyphens added for reading. */
+const CODE_IN_TEXT = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9][A-Z0-9 -]*)/;
+
+/** Whether a mail carries an unlock or confirmation code (notices do not). */
+export function carriesCode(mail: ReceivedMail): boolean {
+  return CODE_IN_TEXT.test(mail.text);
+}
+
+/** The code in an unlock or registration mail, without the spaces added for reading. */
+export function codeInMail(mail: ReceivedMail): string {
+  const match = CODE_IN_TEXT.exec(mail.text);
+  if (match?.[1] === undefined) throw new Error(`the mail carries no code:\n${mail.text}`);
+  return match[1].replace(/[\s-]/g, '');
+}
+
 /** A real SMTP server on 127.0.0.1 for tests, that can be taken down and brought back. */
 export interface TestSmtpServer {
   readonly port: number;
@@ -137,7 +152,9 @@ export async function startSmtpServer(auth?: {
         });
       },
     });
-  let server = make();
+  // A client that drops its connection (a server process stopped mid-session) is no failure here.
+  const made = () => make().on('error', () => undefined);
+  let server = made();
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -164,7 +181,7 @@ export async function startSmtpServer(auth?: {
   const up = async () => {
     await endHang();
     if (running) return;
-    server = make();
+    server = made();
     await listen(port);
     running = true;
   };
@@ -179,7 +196,7 @@ export async function startSmtpServer(auth?: {
     async nextCodeMail(afterCount = received.length) {
       for (let at = afterCount; ; at += 1) {
         const mail = await nextMail(at);
-        if (/(?:Smartcard Unlock Code|Confirmation code): [A-Z0-9]/.test(mail.text)) return mail;
+        if (carriesCode(mail)) return mail;
       }
     },
     down,

@@ -93,12 +93,41 @@ export async function sendCode(
     detail: `send=${reserved}${via}${outcome === 'sent' ? '' : ';mail=unconfirmed'}`,
   });
   return ok({
-    ...maskedContact(recipient),
-    codeLength: code.length,
-    resendAvailableAt: isoAfter(now, rules.resendIntervalSeconds),
-    sendsLeft: rules.maxSendsPerAttempt - reserved,
+    ...deliveryOf(deps, recipient, reserved, now),
     ...(outcome === 'unknown' ? { delayed: true } : {}),
   });
+}
+
+/** What the holder is told of a code sent to `recipient` at `sentAt`, the `sends`th of the attempt. */
+function deliveryOf(
+  deps: DomainDeps,
+  recipient: Recipient,
+  sends: number,
+  sentAt: Date,
+): CodeDelivery {
+  const { code: rules } = deps.policy;
+  return {
+    ...maskedContact(recipient),
+    codeLength: rules.length,
+    resendAvailableAt: isoAfter(sentAt, rules.resendIntervalSeconds),
+    sendsLeft: rules.maxSendsPerAttempt - sends,
+  };
+}
+
+/**
+ * The delivery of the code an answered attempt already has, told again to a holder whose answer
+ * was lost on the way; undefined when no code is stored (nothing was sent).
+ */
+export function storedDelivery(
+  deps: DomainDeps,
+  attempt: AttemptRecord,
+  card: CardRecord,
+): CodeDelivery | undefined {
+  const recipient = codeRecipient(deps, attempt, card);
+  if (attempt.codeHash === null || attempt.lastSentAt === null || recipient === undefined) {
+    return undefined;
+  }
+  return deliveryOf(deps, recipient, attempt.sends, new Date(attempt.lastSentAt));
 }
 
 /**

@@ -90,7 +90,13 @@ const unblockReducer: StepReducer<UnlockState, UnlockEvent> = {
 };
 
 /** Wrong answers (with the tries left) and malformed ones can be answered again. */
-const ANSWER_AGAIN = new Set<ErrorCode>(['ANSWERS_WRONG', 'VALIDATION_FAILED']);
+// The database away: the server takes the same answers again until a code is stored, so the
+// holder presses Continue once it is back instead of proving the card again.
+const ANSWER_AGAIN = new Set<ErrorCode>([
+  'ANSWERS_WRONG',
+  'VALIDATION_FAILED',
+  'SERVICE_UNAVAILABLE',
+]);
 
 /** After the proof: the questions when the server asks them, else where the code goes. */
 function afterProof(proof: Readonly<Record<string, unknown>>): object {

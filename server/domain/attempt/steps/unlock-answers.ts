@@ -2,12 +2,12 @@ import { ok } from '../../../../src/shared/result';
 import { holderContacts } from '../../delivery-channel';
 import { LOCKED_NOW_DETAIL, selfServiceRefusal } from '../../card-lock';
 import type { DomainDeps } from '../../deps';
-import type { AnswersAccepted, GivenAnswers } from '../../ports';
+import type { AnswersAccepted, DomainResult, GivenAnswers } from '../../ports';
 import { audit, fail, refuse } from '../../refusal';
-import type { StoredAnswer } from '../../repository-ports';
-import { sendCode } from '../code-send';
+import type { CardRecord, StoredAnswer } from '../../repository-ports';
+import { sendCode, storedDelivery } from '../code-send';
 import { refuseSelfService, type SelfServiceRefusal } from '../desk-hold';
-import type { Step } from '../step';
+import type { Step, StepRun } from '../step';
 import { whyRefused } from '../why-refused';
 
 /**
@@ -52,12 +52,16 @@ async function moveToAnswered(
  */
 export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
   action: 'answers',
-  from: 'proved',
   async run(step, answers) {
     const { deps, ctx, attempt, base } = step;
     const { attemptId } = attempt;
+    // Answered already: the answer was lost (the database went away before it was given), so Try
+    // again checks the answers again and goes on, rather than sending the holder back to the card.
+    const again = attempt.state === 'answered';
     // The code-only model asks no questions: its proof said the channel comes next.
-    if (deps.verification !== 'questions-and-code') return refuse(deps, ctx, base, 'ATTEMPT_STATE');
+    if (deps.verification !== 'questions-and-code' || (attempt.state !== 'proved' && !again)) {
+      return refuse(deps, ctx, base, 'ATTEMPT_STATE');
+    }
     const maxFailures = deps.policy.answers.maxWrongSubmissions;
     const now = deps.now().toISOString();
     const card = await deps.repos.cards.find(attempt.cardId);
@@ -93,6 +97,13 @@ export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
       const detail = `triesLeft=${triesLeft}`;
       return refuse(deps, ctx, { ...base, detail }, 'ANSWERS_WRONG', { triesLeft });
     }
+    if (again) {
+      // A code already stored may be in the holder's mailbox: they are told where it went.
+      const sent = storedDelivery(deps, attempt, card);
+      const detail = `answered-again${sent === undefined ? '' : ';code=kept'}`;
+      await audit(deps, ctx, { ...base, outcome: 'ok', detail });
+      return sent === undefined ? afterRightAnswers(step, card) : ok(sent);
+    }
     const outdated = stored.filter((s) => deps.answerHasher.isOutdated(s.hash));
     const rehashed = await moveToAnswered(
       deps,
@@ -105,8 +116,16 @@ export const unlockAnswers: Step<GivenAnswers, AnswersAccepted> = {
     }
     const detail = rehashed === 0 ? {} : { detail: `rehashed=${rehashed}` };
     await audit(deps, ctx, { ...base, ...detail, outcome: 'ok' });
-    const contacts = holderContacts(deps.channels, card);
-    if (contacts.length > 1) return ok({ next: 'channel' });
-    return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card, contacts[0]);
+    return afterRightAnswers(step, card);
   },
 };
+
+/** Right answers: the code goes to the holder's one contact, or the holder chooses where. */
+function afterRightAnswers(
+  { deps, ctx, attempt }: StepRun,
+  card: CardRecord,
+): Promise<DomainResult<AnswersAccepted>> {
+  const contacts = holderContacts(deps.channels, card);
+  if (contacts.length > 1) return Promise.resolve(ok({ next: 'channel' }));
+  return sendCode(deps, ctx, { ...attempt, state: 'answered' }, card, contacts[0]);
+}

@@ -663,6 +663,54 @@ export function domainSuite(backend: Backend): void {
         },
       );
 
+      it('when the database goes away after right answers, then Try again is checked again and sends the code, or says where the code already went', async () => {
+        const w = await world();
+        const { services, driver, card } = w;
+        await driver.register(card);
+        const attemptId = await driver.provedUnlock(card);
+        // The attempt moves to answered, then the database fails before the code is stored.
+        const hook = stepAfter(
+          (node) => node.kind === 'UpdateQueryNode' && JSON.stringify(node).includes('"answered"'),
+        );
+        const failing = await createServices(w.settings, {
+          now: w.clock.now,
+          logger: w.logger,
+          queryPlugins: [hook.plugin],
+        });
+        open.push(failing);
+        hook.arm(() => Promise.reject(new Error('the database went away')));
+        await expect(failing.unlock.step('answers', attemptId, ANSWERS, ctx)).rejects.toThrow(
+          'went away',
+        );
+        expect(hook.fired()).toBe(true);
+        // Wrong answers on the retry still count; the right ones send the code.
+        const wrong = ANSWERS.map((a) => ({ ...a, answer: 'Nope' }));
+        expect(await services.unlock.step('answers', attemptId, wrong, ctx)).toMatchObject({
+          error: { code: 'ANSWERS_WRONG', details: { triesLeft: 2 } },
+        });
+        const before = smtp.received.length;
+        const sent = must(await services.unlock.step('answers', attemptId, ANSWERS, ctx));
+        const code = await driver.nextCode(before);
+        // Once a code has gone, the same answers again are told where it went, and no more is sent.
+        const mails = smtp.received.length;
+        expect(must(await services.unlock.step('answers', attemptId, ANSWERS, ctx))).toEqual(sent);
+        must(await services.unlock.step('code', attemptId, code, ctx));
+        expect(smtp.received.length).toBe(mails);
+        expect(await services.unlock.step('answers', attemptId, ANSWERS, ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        // Newest first; the answers the holder never heard about left no row.
+        expect(
+          trail.filter((e) => e.action === 'unlock.answers').map((e) => [e.outcome, e.detail]),
+        ).toEqual([
+          ['ATTEMPT_STATE', null],
+          ['ok', 'answered-again;code=kept'],
+          ['ok', 'answered-again'],
+          ['ANSWERS_WRONG', 'triesLeft=2'],
+        ]);
+      });
+
       it('when the release cannot commit, then neither the count, the pending PUK nor its audit row is left behind', async () => {
         const w = await world();
         const { services, driver, card } = w;

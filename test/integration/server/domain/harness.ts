@@ -17,7 +17,7 @@ import type {
 } from '../../../../server/domain/ports';
 import type { CodeDelivery, UnblockAuthorisation } from '../../../../src/shared/http-api';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
-import type { TestSmtpServer } from '../../../support/smtp';
+import { codeInMail, type TestSmtpServer } from '../../../support/smtp';
 
 /** A virtual card for domain tests: a GUID, a 9A and a 9E key pair, and the PUK IT imported. */
 export interface TestCard {
@@ -142,12 +142,7 @@ export class Driver {
 
   /** The code in the next mail to arrive. */
   async nextCode(afterCount = this.smtp.received.length): Promise<string> {
-    const mail = await this.smtp.nextCodeMail(afterCount);
-    const match = /(?:Smartcard Unlock Code|Confirmation code): ([A-Z0-9]{4}) ([A-Z0-9]{4})/.exec(
-      mail.text,
-    );
-    if (match === null) throw new Error(`No code in mail: ${mail.text}`);
-    return `${match[1]}${match[2]}`;
+    return codeInMail(await this.smtp.nextCodeMail(afterCount));
   }
 
   /** Imports cards through the admin service. */

@@ -176,6 +176,14 @@ describe('unlock flow: questions', () => {
     });
   });
 
+  it('when the database is away (503), then the questions come back with the error, to Continue once it is back', () => {
+    const error = appError('SERVICE_UNAVAILABLE');
+    expect(unlockTransition(S.checking, { type: 'answers-rejected', error })).toEqual({
+      ...S.questions,
+      error,
+    });
+  });
+
   it('when the answers are right and the holder has two contacts, then where the code goes comes next', () => {
     const checking = { ...S.checking, contacts: [mobile, email] };
     expect(unlockTransition(checking, { type: 'channel-next' })).toEqual(S.channel);
