@@ -1,6 +1,7 @@
 import { benchCardRtt } from './card-rtt';
 import { benchClient } from './client';
 import { benchHostileLoad } from './hostile-load';
+import { benchScale } from './scale';
 import { benchServer } from './server';
 import { benchStartup } from './startup';
 import { benchUnlock } from './unlock';
@@ -16,6 +17,7 @@ const benchmarks: Readonly<Record<string, () => Promise<void>>> = {
   hostile: benchHostileLoad,
   unlock: benchUnlock,
   startup: benchStartup,
+  scale: benchScale,
 };
 
 /** `npm run bench`: every benchmark; `npm run bench -- card-rtt client`: only those named. */
