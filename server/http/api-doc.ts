@@ -86,7 +86,8 @@ desktop app. The OpenAPI 3.1 document generated from the same schemas is served 
    \`503 TEXT_UNAVAILABLE\` (text), and the send is given back.
 6. \`.../code\` with the code (spaces, hyphens and case ignored). Wrong is \`422 CODE_WRONG\` with
    the tries left (a code's last wrong try counts against the card, as a wrong set of answers
-   does); expired or tried too often is \`410\`. Right answers \`unblockBy\`.
+   does); expired or tried too often is \`410\`. Right answers \`unblockBy\`; the same code
+   sent again answers the same (its answer was lost), any other then \`409 ATTEMPT_STATE\`.
 7. \`.../unblock\` answers the unblock authorisation: the card's \`puk\`, a fresh \`nextPuk\` to
    rotate to first, and \`unconfirmedPuk\` when an earlier rotation was never confirmed. The PUK
    is released at most once per attempt (asked again, the same attempt gets the same answer).

@@ -38,6 +38,8 @@ export const CODE_PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CODE_EXPIRED',
   'CODE_TRIES_EXHAUSTED',
   'VALIDATION_FAILED',
+  // The database away: the same code is taken again once it is back, even if it was spent.
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /** Refusals of a resend that leave the code screen usable: it shows them and the user waits or retries. */

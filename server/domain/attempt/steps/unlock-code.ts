@@ -30,8 +30,26 @@ async function verifyForUnblock(
   return ok({ unblockBy: attempt.expiresAt });
 }
 
-/** Unlock's code: a wrong one also counts against the card at its last try. */
-export const unlockCode: Step<string, CodeVerified> = codeStep({
-  countsAgainstCard: true,
-  spend: verifyForUnblock,
-});
+/** The code step proper: a wrong code also counts against the card at its last try. */
+const spendOnce = codeStep({ countsAgainstCard: true, spend: verifyForUnblock });
+
+/**
+ * Unlock's code. The code that verified the attempt, sent again, is told so again: its answer was
+ * lost (the database went away before it was given), and Try again must not send the holder back.
+ */
+export const unlockCode: Step<string, CodeVerified> = {
+  action: spendOnce.action,
+  async run(s, typed) {
+    const { deps, ctx, attempt, base } = s;
+    const { codeHash } = attempt;
+    if (attempt.state === 'verified' && attempt.codeUsedAt !== null && codeHash !== null) {
+      if (!deps.codeHasher.matches(attempt.attemptId, typed, codeHash)) {
+        return refuse(deps, ctx, base, 'ATTEMPT_STATE');
+      }
+      await audit(deps, ctx, { ...base, outcome: 'ok', detail: 'checked-again' });
+      return ok({ unblockBy: attempt.expiresAt });
+    }
+    if (attempt.state !== spendOnce.from) return refuse(deps, ctx, base, 'ATTEMPT_STATE');
+    return spendOnce.run(s, typed);
+  },
+};

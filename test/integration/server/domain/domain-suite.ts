@@ -711,6 +711,44 @@ export function domainSuite(backend: Backend): void {
         ]);
       });
 
+      it('when the database goes away after the right code was spent, then the same code again is told it verified the attempt, and another is not', async () => {
+        const w = await world();
+        const { services, driver, card } = w;
+        await driver.register(card);
+        const { attemptId, code } = await driver.unlockToCode(card);
+        // The code is spent (the attempt verified), then the database fails before its audit row.
+        const hook = stepAfter(
+          (node) => node.kind === 'UpdateQueryNode' && JSON.stringify(node).includes('"verified"'),
+        );
+        const failing = await createServices(w.settings, {
+          now: w.clock.now,
+          logger: w.logger,
+          queryPlugins: [hook.plugin],
+        });
+        open.push(failing);
+        hook.arm(() => Promise.reject(new Error('the database went away')));
+        await expect(failing.unlock.step('code', attemptId, code, ctx)).rejects.toThrow(
+          'went away',
+        );
+        expect(hook.fired()).toBe(true);
+        expect(await services.unlock.step('code', attemptId, 'ZZZZZZZZ', ctx)).toMatchObject({
+          error: { code: 'ATTEMPT_STATE' },
+        });
+        const again = must(await services.unlock.step('code', attemptId, code, ctx));
+        expect(Date.parse(again.unblockBy)).toBeGreaterThan(w.clock.now().getTime());
+        // The unblock follows once, as after any right code.
+        expect(must(await services.unlock.step('unblock', attemptId, undefined, ctx)).puk).toBe(
+          card.puk,
+        );
+        const trail = must(await services.admin.auditTrail({ cardId: card.cardId }));
+        expect(
+          trail.filter((e) => e.action === 'unlock.code').map((e) => [e.outcome, e.detail]),
+        ).toEqual([
+          ['ok', 'checked-again'],
+          ['ATTEMPT_STATE', null],
+        ]);
+      });
+
       it('when the release cannot commit, then neither the count, the pending PUK nor its audit row is left behind', async () => {
         const w = await world();
         const { services, driver, card } = w;

@@ -318,7 +318,7 @@ describe('unlock flow: the code', () => {
     expectIgnoredOutside({ type: 'code-accepted' }, 'checking-code');
   });
 
-  it.each(['CODE_WRONG', 'CODE_EXPIRED', 'CODE_TRIES_EXHAUSTED'] as const)(
+  it.each(['CODE_WRONG', 'CODE_EXPIRED', 'CODE_TRIES_EXHAUSTED', 'SERVICE_UNAVAILABLE'] as const)(
     'when the server refuses the code (%s), then the code screen comes back with the error',
     (code) => {
       const error = appError(code);
