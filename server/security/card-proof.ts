@@ -20,13 +20,28 @@ export function cardPublicKey(der: Uint8Array): KeyObject | undefined {
     : undefined;
 }
 
+/** Keys parsed from the stored certificates of recent proofs: parsing one costs more than the check. */
+const recentKeys = new Map<string, KeyObject | undefined>();
+const RECENT_KEYS_MAX = 1024;
+
+/** `cardPublicKey`, parsed once per distinct certificate among the last RECENT_KEYS_MAX. */
+function cachedPublicKey(der: Uint8Array): KeyObject | undefined {
+  const id = Buffer.from(der).toString('base64');
+  if (recentKeys.has(id)) return recentKeys.get(id);
+  const key = cardPublicKey(der);
+  const oldest = recentKeys.keys().next();
+  if (recentKeys.size >= RECENT_KEYS_MAX && oldest.done !== true) recentKeys.delete(oldest.value);
+  recentKeys.set(id, key);
+  return key;
+}
+
 /** True when `signatureDer` is the card key's ECDSA P-256 / SHA-256 signature over `message`. */
 export function verifyCardSignature(
   certificateOrSpki: Uint8Array,
   message: string,
   signatureDer: Uint8Array,
 ): boolean {
-  const key = cardPublicKey(certificateOrSpki);
+  const key = cachedPublicKey(certificateOrSpki);
   if (key === undefined) return false;
   try {
     return verify('sha256', Buffer.from(message, 'utf8'), key, Buffer.from(signatureDer));
