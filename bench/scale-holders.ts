@@ -1,6 +1,5 @@
-import { generateKeyPairSync, randomInt, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomInt, type KeyObject } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { cardProofMessage, type ProofPurpose } from '../src/shared/card-identity';
 import {
   errorResponseSchema,
   startAttemptResponseSchema,
@@ -14,6 +13,7 @@ import {
   type ReceivedMail,
   type TestSmtpServer,
 } from '../test/support/smtp';
+import { proofFor } from '../test/integration/server/support/real-server';
 
 /** The answers every scripted holder registers; a holder set to fail gives a wrong pet. */
 const ANSWERS: Readonly<Record<string, string>> = {
@@ -224,7 +224,7 @@ export async function unlockAsHolder(
       ack(attemptId, 'start');
       const base = `/v1/unlock/attempts/${attemptId}`;
       const proved = await call(`${base}/card-proof`, {
-        signature: proofOf(holder, 'unlock', attemptId, nonce),
+        signature: proofFor(holder, 'unlock', attemptId, nonce),
       });
       expect('proof', proved, 200);
       ack(attemptId, 'proof');
@@ -306,17 +306,3 @@ function answersTo(questions: readonly { id: string }[], wrong: boolean): unknow
 export const REGISTRATION_ANSWERS = {
   answers: Object.entries(ANSWERS).map(([questionId, answer]) => ({ questionId, answer })),
 };
-
-/** The card's signature over an attempt's challenge, base64 DER, as the app sends it. */
-export function proofOf(
-  holder: ScriptedHolder,
-  purpose: ProofPurpose,
-  attemptId: string,
-  nonce: string,
-): string {
-  const key = purpose === 'register' ? holder.pivAuthentication : holder.cardAuthentication;
-  return sign('sha256', Buffer.from(cardProofMessage(purpose, attemptId, nonce)), {
-    key,
-    dsaEncoding: 'der',
-  }).toString('base64');
-}

@@ -11,11 +11,11 @@ import { startAttemptResponseSchema } from '../src/shared/http-api';
 import { startPostgres, type PostgresServer } from '../test/support/postgres';
 import { spawnServer, type ServerProcess } from '../test/support/server-process';
 import { startSmtpServer, type TestSmtpServer } from '../test/support/smtp';
+import { proofFor } from '../test/integration/server/support/real-server';
 import {
   HANG_MS,
   Mailboxes,
   makeHolders,
-  proofOf,
   REGISTRATION_ANSWERS,
   unlockAsHolder,
   type HolderRecord,
@@ -155,7 +155,7 @@ async function prepareTemplate(
         holders.slice(i, i + 4).map(async (h) => {
           const { json } = await post(base, h.address, { cardId: h.cardId });
           const { attemptId, nonce } = startAttemptResponseSchema.parse(json);
-          const signature = proofOf(h, 'register', attemptId, nonce);
+          const signature = proofFor(h, 'register', attemptId, nonce);
           await post(`${base}/${attemptId}/card-proof`, h.address, { signature });
           const before = mailboxes.count(h.email);
           await post(`${base}/${attemptId}/answers`, h.address, REGISTRATION_ANSWERS);

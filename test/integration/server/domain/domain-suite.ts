@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { KyselyPlugin } from 'kysely';
+import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type ServerCoreSettings } from '../../../../server/create-services';
@@ -127,7 +127,22 @@ export function domainSuite(backend: Backend): void {
       open.push(other);
       return other;
     };
-    return { clock, logger, storage, keys, settings, services, driver, card, second, metrics };
+    /** Another instance whose database goes away right after the first query that `matches`. */
+    const goesAwayAfter = async (matches: (node: RootOperationNode) => boolean) => {
+      const hook = stepAfter(matches);
+      const failing = await createServices(settings, {
+        now: clock.now,
+        logger,
+        queryPlugins: [hook.plugin],
+      });
+      open.push(failing);
+      hook.arm(() => Promise.reject(new Error('the database went away')));
+      return { failing, fired: hook.fired };
+    };
+    return {
+      ...{ clock, logger, storage, keys, settings, services, driver, card, second, metrics },
+      goesAwayAfter,
+    };
   }
 
   /**
@@ -676,20 +691,13 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const attemptId = await driver.provedUnlock(card);
         // The attempt moves to answered, then the database fails before the code is stored.
-        const hook = stepAfter(
+        const { failing, fired } = await w.goesAwayAfter(
           (node) => node.kind === 'UpdateQueryNode' && JSON.stringify(node).includes('"answered"'),
         );
-        const failing = await createServices(w.settings, {
-          now: w.clock.now,
-          logger: w.logger,
-          queryPlugins: [hook.plugin],
-        });
-        open.push(failing);
-        hook.arm(() => Promise.reject(new Error('the database went away')));
         await expect(failing.unlock.step('answers', attemptId, ANSWERS, ctx)).rejects.toThrow(
           'went away',
         );
-        expect(hook.fired()).toBe(true);
+        expect(fired()).toBe(true);
         // Wrong answers on the retry still count; the right ones send the code.
         const wrong = ANSWERS.map((a) => ({ ...a, answer: 'Nope' }));
         expect(await services.unlock.step('answers', attemptId, wrong, ctx)).toMatchObject({
@@ -724,20 +732,13 @@ export function domainSuite(backend: Backend): void {
         await driver.register(card);
         const { attemptId, code } = await driver.unlockToCode(card);
         // The code is spent (the attempt verified), then the database fails before its audit row.
-        const hook = stepAfter(
+        const { failing, fired } = await w.goesAwayAfter(
           (node) => node.kind === 'UpdateQueryNode' && JSON.stringify(node).includes('"verified"'),
         );
-        const failing = await createServices(w.settings, {
-          now: w.clock.now,
-          logger: w.logger,
-          queryPlugins: [hook.plugin],
-        });
-        open.push(failing);
-        hook.arm(() => Promise.reject(new Error('the database went away')));
         await expect(failing.unlock.step('code', attemptId, code, ctx)).rejects.toThrow(
           'went away',
         );
-        expect(hook.fired()).toBe(true);
+        expect(fired()).toBe(true);
         expect(await services.unlock.step('code', attemptId, 'ZZZZZZZZ', ctx)).toMatchObject({
           error: { code: 'ATTEMPT_STATE' },
         });
@@ -763,14 +764,7 @@ export function domainSuite(backend: Backend): void {
         const { attemptId, code } = await driver.unlockToCode(card);
         must(await services.unlock.step('code', attemptId, code, ctx));
         // The database fails once the next PUK is pending, after the count and the release.
-        const hook = stepAfter(updatesPendingPuk);
-        const failing = await createServices(w.settings, {
-          now: w.clock.now,
-          logger: w.logger,
-          queryPlugins: [hook.plugin],
-        });
-        open.push(failing);
-        hook.arm(() => Promise.reject(new Error('the database went away')));
+        const { failing } = await w.goesAwayAfter(updatesPendingPuk);
         await expect(failing.unlock.step('unblock', attemptId, undefined, ctx)).rejects.toThrow(
           'went away',
         );
