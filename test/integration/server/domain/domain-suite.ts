@@ -127,21 +127,26 @@ export function domainSuite(backend: Backend): void {
       open.push(other);
       return other;
     };
-    /** Another instance whose database goes away right after the first query that `matches`. */
-    const goesAwayAfter = async (matches: (node: RootOperationNode) => boolean) => {
+    /** Another instance that runs an armed step right after its first query that `matches`. */
+    const hookedInstance = async (matches: (node: RootOperationNode) => boolean) => {
       const hook = stepAfter(matches);
-      const failing = await createServices(settings, {
+      const hooked = await createServices(settings, {
         now: clock.now,
         logger,
         queryPlugins: [hook.plugin],
       });
-      open.push(failing);
+      open.push(hooked);
+      return { hooked, hook };
+    };
+    /** Another instance whose database goes away right after its first query that `matches`. */
+    const goesAwayAfter = async (matches: (node: RootOperationNode) => boolean) => {
+      const { hooked, hook } = await hookedInstance(matches);
       hook.arm(() => Promise.reject(new Error('the database went away')));
-      return { failing, fired: hook.fired };
+      return { failing: hooked, fired: hook.fired };
     };
     return {
       ...{ clock, logger, storage, keys, settings, services, driver, card, second, metrics },
-      goesAwayAfter,
+      ...{ hookedInstance, goesAwayAfter },
     };
   }
 
@@ -644,16 +649,11 @@ export function domainSuite(backend: Backend): void {
         'when a retried unblock overlaps the first (PostgreSQL), then both get the same release, counted once, and the attempt stays open, even at the daily cap',
         async () => {
           const w = await world({ puk: { maxReleasesPerDay: 1 } });
-          const { services, driver, card, settings, clock, logger, storage } = w;
+          const { services, driver, card, storage } = w;
           if (storage.kind !== 'postgres') throw new Error('this interleaving needs PostgreSQL');
           await driver.register(card);
-          const pendingSet = stepAfter(updatesPendingPuk);
-          const firstInstance = await createServices(settings, {
-            now: clock.now,
-            logger,
-            queryPlugins: [pendingSet.plugin],
-          });
-          open.push(firstInstance);
+          const { hooked: firstInstance, hook: pendingSet } =
+            await w.hookedInstance(updatesPendingPuk);
           const { attemptId, code } = await driver.unlockToCode(card);
           must(await services.unlock.step('code', attemptId, code, ctx));
           const watcher = new pg.Client({ connectionString: storage.url });
@@ -1689,20 +1689,14 @@ export function domainSuite(backend: Backend): void {
         'when a start runs on another instance between a start and its commit (PostgreSQL; SQLite runs one writer at a time), then it waits for it and three stay open',
         async () => {
           const w = await world();
-          const { driver, card, settings, clock, logger, storage, services } = w;
+          const { driver, card, storage, services } = w;
           if (storage.kind !== 'postgres') throw new Error('this interleaving needs PostgreSQL');
           await driver.register(card);
           must(await services.unlock.start(card.cardId, ctx));
           must(await services.unlock.start(card.cardId, ctx));
-          const supersedes = (node: Parameters<typeof updatesPendingPuk>[0]) =>
+          const supersedes = (node: RootOperationNode) =>
             node.kind === 'UpdateQueryNode' && JSON.stringify(node).includes('"superseded"');
-          const hook = stepAfter(supersedes);
-          const starting = await createServices(settings, {
-            now: clock.now,
-            logger,
-            queryPlugins: [hook.plugin],
-          });
-          open.push(starting);
+          const { hooked: starting, hook } = await w.hookedInstance(supersedes);
           const other = await w.second();
           const watcher = new pg.Client({ connectionString: storage.url });
           await watcher.connect();
