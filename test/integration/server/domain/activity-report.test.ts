@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activityReportCsv } from '../../../../server/domain/desk/report-csv';
-import type { ServerCore } from '../../../../server/domain/ports';
 import { NotMeTokens } from '../../../../server/security/not-me-token';
 import { appendAudit } from '../../../../server/storage/audit-repository';
 import { openDatabase } from '../../../../server/storage/database';
-import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import { storageEngines } from '../../../support/storage-engines';
 import {
   ANSWERS,
@@ -20,19 +18,12 @@ import {
   testKeys,
   testSettings,
   type TestCard,
+  domainTestFile,
 } from './harness';
 
 const { engines } = await storageEngines('activity-report');
 
-let smtp: TestSmtpServer;
-const open: ServerCore[] = [];
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.stop());
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const file = domainTestFile();
 
 const zero = {
   selfServiceUnlocks: 0,
@@ -48,9 +39,9 @@ describe.each(engines)('the RA managers’ activity report on %s', (_name, fresh
     const clock = new TestClock();
     const storage = await fresh();
     const keys = testKeys();
-    const services = await build(testSettings(storage, smtp.port, keys), clock);
-    open.push(services);
-    const driver = new Driver(services, smtp);
+    const services = await build(testSettings(storage, file.smtp.port, keys), clock);
+    file.open.push(services);
+    const driver = new Driver(services, file.smtp);
     const city = makeCard({ email: 'city@nhs.net' });
     const sandwell = makeCard({ email: 'sandwell@nhs.net' });
     const helped = makeCard({ email: 'helped@nhs.net' });
@@ -167,8 +158,8 @@ describe.each(engines)('the RA managers’ activity report on %s', (_name, fresh
 
   it('when the range is not real, backwards, in the future or longer than a year, then it is refused naming the date', async () => {
     const clock = new TestClock();
-    const services = await build(testSettings(await fresh(), smtp.port, testKeys()), clock);
-    open.push(services);
+    const services = await build(testSettings(await fresh(), file.smtp.port, testKeys()), clock);
+    file.open.push(services);
     const refused = (field: string) => ({
       ok: false,
       error: { code: 'VALIDATION_FAILED', details: { field } },

@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AssistedUnlockRequest } from '../../../../server/domain/assisted-unlock-ports';
-import type { ServerRuntime } from '../../../../server/create-services';
 import { createMetrics, domainEventsOf, type HttpMetrics } from '../../../../server/http/metrics';
 import { REFERENCE_ALPHABET } from '../../../../src/shared/limits';
-import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import { storageEngines, type StorageEngine } from '../../../support/storage-engines';
 import {
   ANSWERS,
@@ -16,6 +14,7 @@ import {
   proof,
   testKeys,
   testSettings,
+  domainTestFile,
 } from './harness';
 
 // The assisted unlock on both engines (docs/decisions/0025-assisted-unlock.md): the holder's
@@ -23,15 +22,7 @@ import {
 
 const { engines } = await storageEngines('assisted-unlock');
 
-let smtp: TestSmtpServer;
-const open: ServerRuntime[] = [];
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.stop());
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const file = domainTestFile();
 
 const WRONG = [
   { questionId: 'first-car', answer: 'Ford Focus' },
@@ -45,10 +36,10 @@ let holders = 0;
 async function world(fresh: StorageEngine[1], security: Record<string, unknown> = {}) {
   const clock = new TestClock();
   const metrics = createMetrics({ processMetrics: false });
-  const settings = testSettings(await fresh(), smtp.port, testKeys(), security);
+  const settings = testSettings(await fresh(), file.smtp.port, testKeys(), security);
   const services = await build(settings, clock, undefined, domainEventsOf(metrics));
-  open.push(services);
-  const driver = new Driver(services, smtp);
+  file.open.push(services);
+  const driver = new Driver(services, file.smtp);
   const card = makeCard({ email: `assisted${++holders}@nhs.net` });
   await driver.importCards(card);
   await driver.register(card);

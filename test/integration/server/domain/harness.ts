@@ -17,7 +17,8 @@ import type {
 } from '../../../../server/domain/ports';
 import type { CodeDelivery, UnblockAuthorisation } from '../../../../src/shared/http-api';
 import type { StorageSettings } from '../../../../server/storage/storage-settings';
-import { codeInMail, type TestSmtpServer } from '../../../support/smtp';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { codeInMail, startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 
 /** A virtual card for domain tests: a GUID, a 9A and a 9E key pair, and the PUK IT imported. */
 export interface TestCard {
@@ -279,5 +280,28 @@ export function stepAfter(matches: (node: RootOperationNode) => boolean): {
       target = undefined;
     },
     fired: () => fired,
+  };
+}
+
+/** A test file's SMTP server, and the services its tests open, closed after each test. */
+export function domainTestFile(): {
+  readonly smtp: TestSmtpServer;
+  readonly open: { close(): Promise<void> }[];
+} {
+  const open: { close(): Promise<void> }[] = [];
+  let server: TestSmtpServer | undefined;
+  beforeAll(async () => {
+    server = await startSmtpServer();
+  });
+  afterAll(() => server?.stop());
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return {
+    get smtp() {
+      if (server === undefined) throw new Error('the SMTP server starts in beforeAll');
+      return server;
+    },
+    open,
   };
 }

@@ -1,8 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OperatorCall } from '../../../../server/domain/desk/desk-ports';
-import type { ServerCore } from '../../../../server/domain/ports';
 import { upsertCard } from '../../../../server/storage/card-repository';
-import { startSmtpServer, type TestSmtpServer } from '../../../support/smtp';
 import { storageEngines, type StorageEngine } from '../../../support/storage-engines';
 import { migratedTo, storedCard } from '../../../support/storage-fixtures';
 import {
@@ -19,19 +17,12 @@ import {
   testKeys,
   testSettings,
   type TestCard,
+  domainTestFile,
 } from './harness';
 
 const { engines } = await storageEngines('holder-support');
 
-let smtp: TestSmtpServer;
-const open: ServerCore[] = [];
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.stop());
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const file = domainTestFile();
 
 /** The console's operator, as the console passes a signed-in desk user. */
 const alice = (reason?: string): OperatorCall => ({
@@ -42,9 +33,9 @@ const alice = (reason?: string): OperatorCall => ({
 /** Fresh services on a fresh database. */
 async function world(fresh: StorageEngine[1]) {
   const clock = new TestClock();
-  const services = await build(testSettings(await fresh(), smtp.port, testKeys()), clock);
-  open.push(services);
-  return { clock, services, driver: new Driver(services, smtp) };
+  const services = await build(testSettings(await fresh(), file.smtp.port, testKeys()), clock);
+  file.open.push(services);
+  return { clock, services, driver: new Driver(services, file.smtp) };
 }
 
 /** Imports cards with a site and, where given, a mobile. */
@@ -407,8 +398,11 @@ describe.each(engines)('the service desk’s holder support on %s', (_name, fres
     const cardId = 'aa'.repeat(16);
     await upsertCard(old, storedCard(cardId), '2026-03-01T00:00:00.000Z');
     await old.destroy();
-    const services = await build(testSettings(storage, smtp.port, testKeys()), new TestClock());
-    open.push(services);
+    const services = await build(
+      testSettings(storage, file.smtp.port, testKeys()),
+      new TestClock(),
+    );
+    file.open.push(services);
     expect(must(await services.admin.showCard(cardId)).site).toBeNull();
     const w = { services } as Awaited<ReturnType<typeof world>>;
     const card = makeCard();

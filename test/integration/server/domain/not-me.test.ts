@@ -1,12 +1,11 @@
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerCore } from '../../../../server/domain/ports';
+import { describe, expect, it } from 'vitest';
 import { createMetrics, domainEventsOf, type HttpMetrics } from '../../../../server/http/metrics';
 import { NotMeTokens } from '../../../../server/security/not-me-token';
 import { findCard, upsertCard } from '../../../../server/storage/card-repository';
 import { openDatabase } from '../../../../server/storage/database';
 import { selfSignedCertificate } from '../../../../src/main/card/virtual/certificate';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../support/smtp';
+import type { ReceivedMail } from '../../../support/smtp';
 import { storageEngines, type StorageEngine } from '../../../support/storage-engines';
 import { migratedTo, storedCard } from '../../../support/storage-fixtures';
 import {
@@ -22,21 +21,14 @@ import {
   proof,
   testKeys,
   testSettings,
+  domainTestFile,
 } from './harness';
 
 const { engines } = await storageEngines('not-me');
 const PUBLIC_URL = 'https://smartcard-unlock.trust.test';
 const DAY = 86_400;
 
-let smtp: TestSmtpServer;
-const open: ServerCore[] = [];
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.stop());
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const file = domainTestFile();
 
 let holders = 0;
 
@@ -49,13 +41,13 @@ async function world(
   const logger = capturingLogger();
   const storage = await fresh();
   const keys = testKeys();
-  const base = testSettings(storage, smtp.port, keys, options.security);
+  const base = testSettings(storage, file.smtp.port, keys, options.security);
   const publicUrl = options.publicUrl === undefined ? PUBLIC_URL : options.publicUrl;
   const settings = publicUrl === null ? base : { ...base, publicUrl };
   const metrics = createMetrics({ processMetrics: false });
   const services = await build(settings, clock, logger, domainEventsOf(metrics));
-  open.push(services);
-  const driver = new Driver(services, smtp);
+  file.open.push(services);
+  const driver = new Driver(services, file.smtp);
   const card = makeCard({ email: `holder${++holders}@nhs.net` });
   await driver.importCards(card);
   /** A link token for this card signed with the server's own pepper, as a notice would carry. */
@@ -71,7 +63,7 @@ async function world(
 /** The next mail to `to` with this subject, passing over everyone else's (notices come late). */
 async function mailTo(to: string, subject: string, afterCount: number): Promise<ReceivedMail> {
   for (let at = afterCount; ; at += 1) {
-    const mail = await smtp.nextMail(at);
+    const mail = await file.smtp.nextMail(at);
     if (mail.to.includes(to) && mail.subject === subject) return mail;
   }
 }
@@ -81,7 +73,7 @@ async function unlockedNotice(w: Awaited<ReturnType<typeof world>>) {
   await w.driver.register(w.card);
   const { attemptId, code } = await w.driver.unlockToCode(w.card);
   must(await codeThenUnblock(w.services, attemptId, code));
-  const before = smtp.received.length;
+  const before = file.smtp.received.length;
   const outcome = { outcome: 'unlocked', pukOnCard: 'next' } as const;
   must(await w.services.unlock.step('outcome', attemptId, outcome, ctx));
   const notice = await mailTo(w.card.email, 'Your Smartcard has been unlocked', before);
