@@ -413,7 +413,8 @@ export async function startE2eStack(
         machineFile: join(dir, 'no-machine-settings.json'),
         userFile: join(dir, 'no-user-settings.json'),
         env: {},
-        argv: [`--server-url=${serverUrl}`, '--development', '--request-timeout-seconds=5'],
+        // The product's request timeout (20 s): a busy CI machine can hold an answer past 5 s.
+        argv: [`--server-url=${serverUrl}`, '--development'],
       });
       const runtime = await createAppServices({
         settings: appSettings,
