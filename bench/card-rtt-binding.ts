@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import * as smartcard from 'smartcard';
+import { connectThroughBinding } from './binding-reader';
 
 /**
  * bench/card-rtt's baseline: the given APDUs through the `smartcard` binding on this process's main
@@ -20,13 +20,7 @@ async function main(): Promise<void> {
   if (reader === undefined || apdus.length === 0) {
     throw new Error('usage: card-rtt-binding READER HEXAPDU...');
   }
-  const context = new smartcard.Context();
-  const found = context.listReaders().find((r) => r.name === reader);
-  if (found === undefined) throw new Error(`the binding does not list ${reader}`);
-  const card = await found.connect(
-    smartcard.SCARD_SHARE_SHARED,
-    smartcard.SCARD_PROTOCOL_T0 | smartcard.SCARD_PROTOCOL_T1,
-  );
+  const { card, close } = await connectThroughBinding(reader);
   await card.transmit(SELECT_PIV);
   const commands = apdus.map((apdu) => Buffer.from(apdu, 'hex'));
   for await (const line of createInterface({ input: process.stdin })) {
@@ -43,8 +37,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${times.join(' ')}\n`);
   }
-  card.disconnect(smartcard.SCARD_LEAVE_CARD);
-  context.close();
+  close();
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import * as smartcard from 'smartcard';
+import { connectThroughBinding } from './binding-reader';
 
 /**
  * bench/unlock's APDU baseline: the `smartcard` binding alone on this process's main thread (two
@@ -10,13 +10,7 @@ import * as smartcard from 'smartcard';
 async function main(): Promise<void> {
   const [reader] = process.argv.slice(2);
   if (reader === undefined) throw new Error('usage: unlock-binding READER');
-  const context = new smartcard.Context();
-  const found = context.listReaders().find((r) => r.name === reader);
-  if (found === undefined) throw new Error(`the binding does not list ${reader}`);
-  const card = await found.connect(
-    smartcard.SCARD_SHARE_SHARED,
-    smartcard.SCARD_PROTOCOL_T0 | smartcard.SCARD_PROTOCOL_T1,
-  );
+  const { card, close } = await connectThroughBinding(reader);
   for await (const line of createInterface({ input: process.stdin })) {
     const commands = line
       .split(' ')
@@ -27,8 +21,7 @@ async function main(): Promise<void> {
     for (const command of commands) await card.transmit(command, { maxRecvLength: 65536 + 2 });
     process.stdout.write(`${((performance.now() - start) * 1000).toFixed(1)}\n`);
   }
-  card.disconnect(smartcard.SCARD_LEAVE_CARD);
-  context.close();
+  close();
 }
 
 main().catch((error: unknown) => {
