@@ -1,19 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
+import { Agent, createServer, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pino } from 'pino';
-import { createApp } from '../server/app';
-import { loadConfig } from '../server/config';
-import { createServices } from '../server/create-services';
-import { createMetrics, domainEventsOf } from '../server/http/metrics';
-import { databaseRateLimitStores } from '../server/http/rate-limit-store';
-import { listen } from '../server/http/server';
-import { createLogger } from '../server/logging';
-import { AnswerHasher } from '../server/security/answer-hasher';
 import { createAppServices, type AppRuntime } from '../src/main/app-services';
 import { createPcscBackend } from '../src/main/card/pcsc/pcsc-backend';
 import type { CardChannel, ReaderBackend } from '../src/main/card/types';
@@ -25,9 +15,7 @@ import type { FlowView } from '../src/shared/ipc-contract';
 import { ok } from '../src/shared/result';
 import { VIRTUAL_CARD_CLI } from '../test/support/card-stack';
 import { lockWithWrongPasscodes } from '../test/support/e2e-pcsc-check';
-import { startNotifyServer } from '../test/support/notify-server';
 import { pcscStackMissing, startPcscd } from '../test/support/pcscd';
-import { carriesCode, codeInMail, startSmtpServer } from '../test/support/smtp';
 import { CARD_LINES, spawnVirtualCard } from '../test/support/virtual-card-process';
 
 /**
@@ -37,6 +25,7 @@ import { CARD_LINES, spawnVirtualCard } from '../test/support/virtual-card-proce
  */
 
 const BINDING_ENTRY = join(import.meta.dirname, 'unlock-binding.ts');
+const SERVER_ENTRY = join(import.meta.dirname, 'unlock-server.ts');
 const TARGET_RATIO = 2;
 const WARMUP = 1;
 /** `--rounds=N`; the server's PUK release cap (at most 20 a day) bounds it. */
@@ -50,11 +39,6 @@ const ANSWERS = [
   { match: /first car/i, answer: 'Ford Escort' },
   { match: /phone number/i, answer: '0121 496 0000' },
 ] as const;
-const SMS_TEMPLATES = {
-  code: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a41',
-  unlockedNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a42',
-  registeredNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a43',
-} as const;
 
 /** The unlock's steps as the screens call them, each one IPC invoke. */
 const STEPS = ['start+proof', 'answers', 'code send', 'code check', 'unblock+outcome'] as const;
@@ -70,8 +54,8 @@ interface StepSample {
   /** The card connections the step opened, and their time (in `ms`, not in the irreducible). */
   readonly connects: number;
   readonly connectMs: number;
-  /** The code mails the server handed to the relay before answering: their raw bytes. */
-  readonly mails: readonly string[];
+  /** The mails the relay received during the step, [from, to) in its count. */
+  readonly mails: readonly [number, number];
 }
 
 /** One round: the unlock's steps, and the irreducible costs replayed in the same round (ms). */
@@ -83,6 +67,8 @@ interface Round {
   readonly http: Readonly<Record<StepName, number>>;
   /** The same mails handed to the same relay by a bare SMTP client on an open connection. */
   readonly smtp: Readonly<Record<StepName, number>>;
+  /** How many code mails each step handed to the relay. */
+  readonly codeMails: Readonly<Record<StepName, number>>;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -93,27 +79,63 @@ const median = (xs: readonly number[]): number => {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
-/** A child process answering one line per line sent. */
+/** A child process answering one line per line sent (a line it writes unasked is read first). */
 function lineChild(entry: string, args: readonly string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const unread: string[] = [];
   const waiting: ((line: string | undefined) => void)[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(line));
-  child.once('exit', () => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const reader = waiting.shift();
+    if (reader === undefined) unread.push(line);
+    else reader(line);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => {
     for (const resolve of waiting.splice(0)) resolve(undefined);
   });
+  const read = async (): Promise<string> => {
+    const got =
+      unread.shift() ??
+      (child.exitCode === null
+        ? await new Promise<string | undefined>((resolve) => waiting.push(resolve))
+        : undefined);
+    if (got === undefined) throw new Error(`${entry} stopped: ${stderr}`);
+    return got;
+  };
   return {
-    ask: async (line: string): Promise<string> => {
-      const answer = new Promise<string | undefined>((resolve) => waiting.push(resolve));
+    read,
+    ask: (line: string): Promise<string> => {
       child.stdin.write(`${line}\n`);
-      const got = await answer;
-      if (got === undefined) throw new Error(`${entry} stopped: ${stderr}`);
-      return got;
+      return read();
     },
-    stop: () => child.stdin.end(),
+    /** Ends its input and waits for it to exit. */
+    stop: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+/** bench/unlock-server.ts, in a process of its own as the server runs on a machine of its own. */
+async function startServerProcess() {
+  const child = lineChild(SERVER_ENTRY, []);
+  const { url } = JSON.parse(await child.read()) as { url: string };
+  const ask = async (command: object): Promise<unknown> =>
+    JSON.parse(await child.ask(JSON.stringify(command))) as unknown;
+  return {
+    url,
+    ask,
+    /** Requests so far, their time inside the server (ms), and mails the relay received. */
+    counters: async () =>
+      (await ask({ op: 'counters' })) as { requests: number; serverMs: number; mails: number },
+    /** The code in the next code mail after the relay's first `after` mails. */
+    codeAfter: async (after: number) =>
+      ((await ask({ op: 'code', after })) as { code: string }).code,
+    stop: () => child.stop(),
   };
 }
 
@@ -148,122 +170,6 @@ async function bareHttp() {
     close: () => {
       agent.destroy();
       server.close();
-    },
-  };
-}
-
-/**
- * A bare SMTP client on one open connection: MAIL, RCPT, DATA and the message, each reply awaited,
- * as the server's pooled transport hands a mail over; no MIME building, no TLS (neither has one).
- */
-async function bareSmtp(port: number) {
-  const socket = connect(port, '127.0.0.1');
-  socket.setNoDelay(true);
-  let buffered = '';
-  let waiting: ((line: string) => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('latin1');
-    // A reply's last line is "NNN text"; the lines before it are "NNN-text".
-    const last = /(?:^|\r\n)(\d{3}) [^\r\n]*\r\n$/.exec(buffered);
-    if (last !== null && waiting !== undefined) {
-      const done = waiting;
-      waiting = undefined;
-      buffered = '';
-      done(last[1]!);
-    }
-  });
-  const reply = (send?: string) =>
-    new Promise<string>((resolve) => {
-      waiting = resolve;
-      if (send !== undefined) socket.write(send);
-    });
-  const expect = async (send: string | undefined, code: string) => {
-    const got = await reply(send);
-    if (got !== code) throw new Error(`bare SMTP: ${got}, not ${code}`);
-  };
-  await expect(undefined, '220');
-  await expect('EHLO bench\r\n', '250');
-  return {
-    time: async (raws: readonly string[]): Promise<number> => {
-      const start = performance.now();
-      for (const raw of raws) {
-        await expect('MAIL FROM:<smartcard-unlock@trust.nhs.net>\r\n', '250');
-        await expect('RCPT TO:<bench.holder@nhs.test>\r\n', '250');
-        await expect('DATA\r\n', '354');
-        const body = raw.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
-        await expect(`${body}${body.endsWith('\r\n') ? '' : '\r\n'}.\r\n`, '250');
-      }
-      return performance.now() - start;
-    },
-    close: () => socket.destroy(),
-  };
-}
-
-/** The real server in process: SQLite, SMTP, the local Notify, as production wires it. */
-async function startServer(dir: string, smtpPort: number) {
-  const notify = await startNotifyServer({
-    templates: Object.fromEntries(
-      Object.values(SMS_TEMPLATES).map((id) => [id, { type: 'sms' as const, body: '((body))' }]),
-    ),
-  });
-  const configFile = join(dir, 'server.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      mail: {
-        kind: 'smtp',
-        host: '127.0.0.1',
-        port: smtpPort,
-        requireStartTls: false,
-        from: 'smartcard-unlock@nhs.test',
-        timeoutMs: 5000,
-      },
-      delivery: { channels: ['email', 'sms'] },
-      notify: { baseUrl: notify.baseUrl, timeoutMs: 5000, templates: { sms: SMS_TEMPLATES } },
-      // One card unlocked every round: the release cap raised to its maximum.
-      security: { puk: { maxReleasesPerDay: 20 } },
-    }),
-  );
-  const loaded = loadConfig({
-    env: { DATA_DIR: dir, SCU_NOTIFY_API_KEY: notify.apiKey },
-    cwd: dir,
-    configFile,
-    development: true,
-    purpose: 'server',
-  });
-  if (!loaded.ok) throw new Error(`server settings: ${loaded.error.message}`);
-  const settings = loaded.value;
-  // Production logs every /v1 request at info; the bench pays the same cost, into /dev/null.
-  const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
-  const metrics = createMetrics({ processMetrics: false });
-  const services = await createServices(settings.core, { logger, events: domainEventsOf(metrics) });
-  const app = createApp({
-    services,
-    logger,
-    http: settings.http,
-    metrics,
-    rateLimitStore: databaseRateLimitStores(services.database.db),
-    help: settings.core.help,
-  });
-  const running = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });
-  let requests = 0;
-  let serverMs = 0;
-  // Each request's time in the server, from its arrival to its answer's last byte written.
-  running.server.on('request', (_req, res: ServerResponse) => {
-    requests += 1;
-    const start = performance.now();
-    res.once('finish', () => (serverMs += performance.now() - start));
-  });
-  return {
-    url: running.url,
-    services,
-    settings,
-    requests: () => requests,
-    serverMs: () => serverMs,
-    close: async () => {
-      await running.close(100);
-      await services.close();
-      await notify.dispose();
     },
   };
 }
@@ -354,13 +260,11 @@ export async function benchUnlock(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-unlock-'));
   const cleanups: (() => unknown)[] = [];
   try {
-    const smtp = await startSmtpServer();
-    cleanups.push(() => smtp.stop());
     const pcscd = await startPcscd();
     cleanups.push(() => pcscd.dispose());
     Object.assign(process.env, pcscd.env);
-    const server = await startServer(dir, smtp.port);
-    cleanups.push(() => server.close());
+    const server = await startServerProcess();
+    cleanups.push(() => server.stop());
 
     // The card, enrolled with an email and a mobile so the holder chooses the channel (own step).
     const guid = '0b0e0c0a'.padEnd(32, '0');
@@ -381,22 +285,18 @@ export async function benchUnlock(): Promise<void> {
     const chip = JSON.parse(readFileSync(profile, 'utf8')) as {
       certificates: Record<'9A' | '9E', string>;
     };
-    const der = (b64: string) => Uint8Array.from(Buffer.from(b64, 'base64'));
-    const imported = await server.services.admin.importCards(
-      [
-        {
-          cardId: guid,
-          holderName: 'Dr Bench Holder',
-          email: 'bench.holder@nhs.test',
-          mobile: '+447700900321',
-          pivAuthentication: der(chip.certificates['9A']),
-          cardAuthentication: der(chip.certificates['9E']),
-          puk: PUK,
-        },
-      ],
-      'admin:bench',
-    );
-    if (!imported.ok) throw new Error(`enrolling the bench card: ${imported.error.code}`);
+    await server.ask({
+      op: 'enrol',
+      card: {
+        cardId: guid,
+        holderName: 'Dr Bench Holder',
+        email: 'bench.holder@nhs.test',
+        mobile: '+447700900321',
+        pivAuthentication: chip.certificates['9A'],
+        cardAuthentication: chip.certificates['9E'],
+        puk: PUK,
+      },
+    });
     // Its twin in the second reader takes the binding-alone replay of the same APDUs.
     const twinProfile = join(dir, 'twin.json');
     copyFileSync(profile, twinProfile);
@@ -442,39 +342,39 @@ export async function benchUnlock(): Promise<void> {
       'register-questions',
     );
     const answers = answersFor(questions);
-    let mails = smtp.received.length;
+    let mails = (await server.counters()).mails;
     await invoke(runtime, 'register:answer', { answers }, 'register-code');
-    const registered = codeInMail(await smtp.nextCodeMail(mails));
+    const registered = await server.codeAfter(mails);
     await invoke(runtime, 'register:submit-code', { code: registered }, 'register-done');
     await dispatchInvoke(runtime.handlers, 'flow:cancel', {});
 
-    const hasher = new AnswerHasher(
-      server.settings.core.keys.answerPepper,
-      server.settings.core.security.answers.argon2,
-    );
-    const stored = await Promise.all(answers.map((a) => hasher.hash(a.answer)));
+    await server.ask({ op: 'hash', answers: answers.map((a) => a.answer) });
     const binding = lineChild(BINDING_ENTRY, [pcscd.readerNames[1]]);
     cleanups.push(() => binding.stop());
     const http = await bareHttp();
     cleanups.push(() => http.close());
-    const relay = await bareSmtp(smtp.port);
-    cleanups.push(() => relay.close());
 
     /** The irreducible costs of an unlock whose steps were `samples`, in ms. */
     const irreducible = async (samples: Readonly<Record<StepName, StepSample>>) => {
-      const start = performance.now();
-      // The server's verifications, as it runs them: all at once.
-      await Promise.all(stored.map((s, i) => hasher.verify(s, answers[i]!.answer)));
-      const argon2 = performance.now() - start;
+      // The server's verifications, as it runs them: all at once, in its process.
+      const hashed = (await server.ask({ op: 'argon2' })) as { ms: number; verifications: number };
       const apdus = {} as Record<StepName, number>;
       const httpMs = {} as Record<StepName, number>;
       const smtpMs = {} as Record<StepName, number>;
+      const codeMails = {} as Record<StepName, number>;
       for (const name of STEPS) {
         apdus[name] = Number(await binding.ask(samples[name].apdus.join(' '))) / 1000;
         httpMs[name] = await http.time(samples[name].requests);
-        smtpMs[name] = await relay.time(samples[name].mails);
+        const [from, to] = samples[name].mails;
+        const relayed = (await server.ask({ op: 'relay', from, to })) as {
+          ms: number;
+          mails: number;
+        };
+        smtpMs[name] = relayed.ms;
+        codeMails[name] = relayed.mails;
       }
-      return { argon2, verifications: stored.length, apdus, http: httpMs, smtp: smtpMs };
+      const { ms: argon2, verifications } = hashed;
+      return { argon2, verifications, apdus, http: httpMs, smtp: smtpMs, codeMails };
     };
 
     const rounds: Round[] = [];
@@ -489,19 +389,16 @@ export async function benchUnlock(): Promise<void> {
       const samples = {} as Record<StepName, StepSample>;
       const step = async (name: StepName, run: () => Promise<unknown>) => {
         Object.assign(card, { connects: 0, connectMs: 0 }).sent.length = 0;
-        const requests = server.requests();
-        const inServer = server.serverMs();
-        const mailsBefore = smtp.received.length;
+        const before = await server.counters();
         const start = performance.now();
         await run();
+        const ms = performance.now() - start;
+        const after = await server.counters();
         samples[name] = {
-          mails: smtp.received
-            .slice(mailsBefore)
-            .filter(carriesCode)
-            .map((m) => m.raw),
-          ms: performance.now() - start,
-          serverMs: server.serverMs() - inServer,
-          requests: server.requests() - requests,
+          mails: [before.mails, after.mails],
+          ms,
+          serverMs: after.serverMs - before.serverMs,
+          requests: after.requests - before.requests,
           apdus: card.sent.map(hex),
           connects: card.connects,
           connectMs: card.connectMs,
@@ -510,11 +407,11 @@ export async function benchUnlock(): Promise<void> {
       const newPasscode = String(8642 + round);
       await step('start+proof', () => invoke(runtime, 'unlock:start', {}, 'unlock-questions'));
       await step('answers', () => invoke(runtime, 'unlock:answer', { answers }, 'unlock-channel'));
-      mails = smtp.received.length;
+      mails = (await server.counters()).mails;
       await step('code send', () =>
         invoke(runtime, 'unlock:send-code', { channel: 'email' }, 'unlock-code'),
       );
-      const code = codeInMail(await smtp.nextCodeMail(mails));
+      const code = await server.codeAfter(mails);
       await step('code check', () =>
         invoke(runtime, 'unlock:submit-code', { code }, 'unlock-new-passcode'),
       );
@@ -570,7 +467,7 @@ function report(rounds: readonly Round[]): void {
   for (const s of STEPS) {
     const rs = (f: (r: Round) => number) => cell(rounds.map(f));
     console.log(
-      `  ${s.padEnd(16)} ${rs((r) => r.steps[s].ms)} ${rs((r) => r.steps[s].serverMs)} ${rs((r) => r.steps[s].connectMs)} (${first.steps[s].connects})     ${rs((r) => floorOf(r, s))} ${rs((r) => argonOf(r, s))} ${rs((r) => r.apdus[s])} (${first.steps[s].apdus.length}) ${rs((r) => r.http[s])} (${first.steps[s].requests}) ${rs((r) => r.smtp[s])} (${first.steps[s].mails.length})`,
+      `  ${s.padEnd(16)} ${rs((r) => r.steps[s].ms)} ${rs((r) => r.steps[s].serverMs)} ${rs((r) => r.steps[s].connectMs)} (${first.steps[s].connects})     ${rs((r) => floorOf(r, s))} ${rs((r) => argonOf(r, s))} ${rs((r) => r.apdus[s])} (${first.steps[s].apdus.length}) ${rs((r) => r.http[s])} (${first.steps[s].requests}) ${rs((r) => r.smtp[s])} (${first.codeMails[s]})`,
     );
   }
   console.log(
