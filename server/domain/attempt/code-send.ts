@@ -147,17 +147,20 @@ function codeRecipient(
 }
 
 /**
- * Sends a courtesy notice (unlocked, registered) without making the holder's request wait for the
- * relay: the step is done whatever becomes of the mail, and a failure is only logged.
+ * Sends a courtesy notice (unlocked, registered) without making the holder's request wait for it:
+ * the step is done whatever becomes of the mail, and a failure is only logged. Even building the
+ * message waits for the next turn of the event loop, by when a SQLite step's answer has gone.
  */
 export function sendNotice(deps: DomainDeps, attemptId: string, message: HolderMessage): void {
-  void deps.delivery.send(message).then((outcome) => {
-    if (outcome === 'not-sent') {
-      deps.logger.warn(
-        { attemptId, purpose: message.purpose, channel: message.channel },
-        'a notice could not be sent',
-      );
-    }
+  setImmediate(() => {
+    void deps.delivery.send(message).then((outcome) => {
+      if (outcome === 'not-sent') {
+        deps.logger.warn(
+          { attemptId, purpose: message.purpose, channel: message.channel },
+          'a notice could not be sent',
+        );
+      }
+    });
   });
 }
 
