@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { unblockSequence } from '../../src/main/card/piv-client';
+import { identifySequence, unblockSequence } from '../../src/main/card/piv-client';
 import type {
   CardError,
   CardResult,
@@ -160,6 +160,10 @@ export class FakePivCard implements PivUnlockCard {
       this.pinTries = 3;
       return ok(undefined);
     });
+  }
+  /** The card layer's own sequence over the commands above, so each is recorded. */
+  identify() {
+    return identifySequence(this);
   }
   /** The card layer's own sequence over the commands above, so each is recorded. */
   unblock(request: UnblockRequest, onStep?: (step: UnblockStep) => void) {

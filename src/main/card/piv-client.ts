@@ -18,6 +18,7 @@ import { transceive } from './transceive';
 import type {
   CardChannel,
   CardError,
+  CardIdentity,
   CardResult,
   PasscodeStatus,
   PivCard,
@@ -91,6 +92,11 @@ export class PivClient implements PivUnlockCard {
       });
     }
     return ok(undefined);
+  }
+
+  /** SELECT, the card identifier and the passcode's state, sent where the card is as one call. */
+  async identify(): Promise<CardResult<CardIdentity>> {
+    return this.elsewhere({ op: 'identify' }) ?? identifySequence(this);
   }
 
   /** Reads the CHUID and returns its GUID (tag 34) as 32 lowercase hex digits. */
@@ -368,6 +374,17 @@ export async function unblockSequence(
   return { done: 'verified' };
 }
 
+/** What `identify` does on any card: SELECT, the card identifier, the passcode's state. */
+export async function identifySequence(card: PivCard): Promise<CardResult<CardIdentity>> {
+  const selected = await card.select();
+  if (!selected.ok) return selected;
+  const cardId = await card.readCardId();
+  if (!cardId.ok) return cardId;
+  const status = await card.passcodeStatus();
+  if (!status.ok) return status;
+  return ok({ cardId: cardId.value, ...status.value });
+}
+
 /** Runs an operation on a card in this thread: what a channel's `runPiv` does where the card is. */
 export function performPivOperation<O extends PivOperation>(
   card: PivUnlockCard,
@@ -379,6 +396,8 @@ export function performPivOperation<O extends PivOperation>(
   switch (op.op) {
     case 'select':
       return card.select() as Outcome;
+    case 'identify':
+      return card.identify() as Outcome;
     case 'readCardId':
       return card.readCardId() as Outcome;
     case 'readCertificate':

@@ -168,8 +168,15 @@ export type UnblockOutcome =
   | { readonly done: 'verified' }
   | { readonly done: 'nothing' | UnblockStep; readonly error: CardError };
 
-/** A PIV card the unlock flow can unblock in one operation. */
+/** What every card step reads first: the card identifier and the passcode's state. */
+export interface CardIdentity extends PasscodeStatus {
+  readonly cardId: string;
+}
+
+/** A PIV card the flows can read and unblock, each in one operation. */
 export interface PivUnlockCard extends PivCard {
+  /** SELECT, the card identifier, then the passcode's state; the first error stops it. */
+  identify(): Promise<CardResult<CardIdentity>>;
   /**
    * CHANGE REFERENCE DATA 81 (again with the unconfirmed PUK after `puk-wrong`), RESET RETRY
    * COUNTER with the new PUK, then VERIFY of the new passcode; `onStep` hears each step done.
@@ -180,6 +187,7 @@ export interface PivUnlockCard extends PivCard {
 /** One PivUnlockCard call as data, for a channel that runs it where the card is. */
 export type PivOperation =
   | { readonly op: 'select' }
+  | { readonly op: 'identify' }
   | { readonly op: 'readCardId' }
   | { readonly op: 'readCertificate'; readonly slot: PivKeySlot }
   | { readonly op: 'passcodeStatus' }
@@ -198,6 +206,7 @@ export type PivOperation =
 /** What each operation answers. */
 export interface PivOutcomes {
   readonly select: CardResult<void>;
+  readonly identify: CardResult<CardIdentity>;
   readonly readCardId: CardResult<string>;
   readonly readCertificate: CardResult<Uint8Array>;
   readonly passcodeStatus: CardResult<PasscodeStatus>;

@@ -4,7 +4,7 @@ import { appError, type AppError } from '../../shared/errors';
 import { answerSchema, unlockCodeSchema, type Answer } from '../../shared/http-api';
 import type { AnswerInput, FlowStep } from '../../shared/ipc-contract';
 import { err, ok, type Result } from '../../shared/result';
-import type { PivCard } from '../card/types';
+import type { PivCard, PivUnlockCard } from '../card/types';
 import type { ServerClient, ServerResult } from '../server-client/server-client';
 import type { AttemptEvent, AttemptRef } from './attempt-states';
 import { cardErrorToAppError, readCard } from './card-work';
@@ -153,7 +153,7 @@ async function signNonce<P>(
 /** Opens the card for one step and always closes it; a card that will not open fails the flow. */
 async function withCard<P>(
   context: Context<P>,
-  work: (card: PivCard) => Promise<void>,
+  work: (card: PivUnlockCard) => Promise<void>,
 ): Promise<void> {
   const opened = await context.cards.open();
   if (!opened.ok) {

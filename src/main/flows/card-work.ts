@@ -3,8 +3,8 @@ import { err, ok, type Result } from '../../shared/result';
 import {
   CARD_ERROR_TO_APP_ERROR,
   type CardError,
+  type CardIdentity,
   type CardResult,
-  type PivCard,
   type PivUnlockCard,
 } from '../card/types';
 
@@ -35,20 +35,11 @@ export const cardGone = (error: CardError): boolean =>
 export const cardAnswered = (error: CardError): boolean =>
   error.statusWord !== undefined && !cardGone(error) && error.code !== 'io';
 
-/** What a card read tells a step: its identifier, whether the passcode is blocked, tries left. */
-interface CardRead {
-  readonly cardId: string;
-  readonly blocked: boolean;
-  readonly triesLeft: number;
-}
-
-/** SELECT, the card identifier, and the passcode's state (without spending a try). */
-export async function readCard(card: PivCard): Promise<Result<CardRead, AppError>> {
-  const selected = await card.select();
-  if (!selected.ok) return err(cardErrorToAppError(selected.error));
-  const cardId = await card.readCardId();
-  if (!cardId.ok) return err(cardErrorToAppError(cardId.error));
-  const status = await card.passcodeStatus();
-  if (!status.ok) return err(cardErrorToAppError(status.error));
-  return ok({ cardId: cardId.value, ...status.value });
+/**
+ * SELECT, the card identifier, and the passcode's state (without spending a try), in one call to
+ * where the card is.
+ */
+export async function readCard(card: PivUnlockCard): Promise<Result<CardIdentity, AppError>> {
+  const read = await card.identify();
+  return read.ok ? ok(read.value) : err(cardErrorToAppError(read.error));
 }

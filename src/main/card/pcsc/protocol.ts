@@ -61,6 +61,7 @@ const slot = z.enum(['9A', '9E']);
 /** A whole PIV operation for the worker to run on an open card. */
 const pivOperationSchema: z.ZodType<PivOperation> = z.discriminatedUnion('op', [
   z.object({ op: z.literal('select') }).strict(),
+  z.object({ op: z.literal('identify') }).strict(),
   z.object({ op: z.literal('readCardId') }).strict(),
   z.object({ op: z.literal('readCertificate'), slot }).strict(),
   z.object({ op: z.literal('passcodeStatus') }).strict(),
@@ -99,15 +100,18 @@ const result = <T extends z.ZodType>(value: T) =>
     z.object({ ok: z.literal(false), error: cardErrorSchema }).strict(),
   ]);
 const done = result(z.undefined());
+const cardId = z.string().regex(/^[0-9a-f]{32}$/);
+const passcodeTries = z.number().int().min(0).max(15);
 
 /** What each operation may answer, checked when the answer arrives. */
 export const pivOutcomeSchemas: { readonly [K in keyof PivOutcomes]: z.ZodType<PivOutcomes[K]> } = {
   select: done,
-  readCardId: result(z.string().regex(/^[0-9a-f]{32}$/)),
-  readCertificate: result(bytes),
-  passcodeStatus: result(
-    z.object({ blocked: z.boolean(), triesLeft: z.number().int().min(0).max(15) }).strict(),
+  identify: result(
+    z.object({ cardId, blocked: z.boolean(), triesLeft: passcodeTries }).strict(),
   ),
+  readCardId: result(cardId),
+  readCertificate: result(bytes),
+  passcodeStatus: result(z.object({ blocked: z.boolean(), triesLeft: passcodeTries }).strict()),
   verifyPasscode: done,
   changePasscode: done,
   changePuk: done,

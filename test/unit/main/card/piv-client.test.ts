@@ -65,6 +65,17 @@ describe('PivClient against the virtual card', () => {
     expect(card.status.pinTriesLeft).toBe(2);
   });
 
+  it('identifies the card: SELECT, the CHUID, then VERIFY with no data, spending no try', async () => {
+    const { client, card, sent } = setup({ pinTriesLeft: 2 });
+    expect(await client.identify()).toEqual({
+      ok: true,
+      value: { cardId: '0123456789abcdef0123456789abcdef', blocked: false, triesLeft: 2 },
+    });
+    expect(sent.map((apdu) => apdu.ins)).toEqual([0xa4, 0xcb, 0x20]);
+    expect(sent[2]?.data).toEqual(new Uint8Array(0));
+    expect(card.status.pinTriesLeft).toBe(2);
+  });
+
   it('when the passcode is wrong, then it says how many tries are left, and never echoes the passcode', async () => {
     const { client } = setup();
     const result = await client.verifyPasscode('s3cret!');
@@ -372,6 +383,18 @@ describe('PivClient over a channel that runs operations where the card is', () =
     expect(transmitted()).toBe(0);
   });
 
+  it('sends the card read there whole: one identify, which answers as the three calls would', async () => {
+    const { client, operations, transmitted } = remote();
+    expect(await client.identify()).toEqual({
+      ok: true,
+      value: { cardId: '0123456789abcdef0123456789abcdef', blocked: false, triesLeft: 3 },
+    });
+    expect(operations).toEqual([
+      { operation: { op: 'identify' }, options: { passcodeTriesWhenVerified: 5 } },
+    ]);
+    expect(transmitted()).toBe(0);
+  });
+
   it('sends a change of passcode there whole, with the choice about the last try', async () => {
     const { client, operations, transmitted } = remote();
     expect(await client.changePasscode('123456', 'abc!', false)).toEqual({
@@ -421,6 +444,20 @@ describe('PivClient against cards that misbehave', () => {
       ok: false,
       error: { code: 'not-piv', statusWord: 0x6a82 },
     });
+  });
+
+  it('when the card has no PIV application, then identify says not-piv and sends nothing after the SELECT', async () => {
+    let sent = 0;
+    const channel = cannedChannel(encodeResponse(new Uint8Array(0), 0x6a82));
+    const client = new PivClient({
+      ...channel,
+      transmit: (bytes) => {
+        sent += 1;
+        return channel.transmit(bytes);
+      },
+    });
+    expect(await client.identify()).toMatchObject({ ok: false, error: { code: 'not-piv' } });
+    expect(sent).toBe(1);
   });
 
   it('when a certificate is stored compressed (71 01), then it is unsupported', async () => {
