@@ -10,7 +10,7 @@ import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import { createServices } from '../server/create-services';
 import { createMetrics, domainEventsOf } from '../server/http/metrics';
-import { databaseRateLimitStores } from '../server/http/rate-limit-store';
+import { rateLimitStoresFor } from '../server/http/rate-limit-store';
 import { listen } from '../server/http/server';
 import { createLogger } from '../server/logging';
 import { AnswerHasher } from '../server/security/answer-hasher';
@@ -147,7 +147,7 @@ async function startServer(dir: string, smtpPort: number) {
     logger,
     http: settings.http,
     metrics,
-    rateLimitStore: databaseRateLimitStores(services.database.db),
+    rateLimitStore: rateLimitStoresFor(settings.core.storage, services.database.db),
     help: settings.core.help,
   });
   const running = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });

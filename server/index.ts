@@ -5,7 +5,7 @@ import { createConsole } from './console/create-console';
 import { createServices } from './create-services';
 import { keysMissingForStoredPuks, missingKeysMessage } from './storage/key-coverage';
 import { createMetrics, domainEventsOf } from './http/metrics';
-import { databaseRateLimitStores } from './http/rate-limit-store';
+import { rateLimitStoresFor } from './http/rate-limit-store';
 import { listen, type RunningServer } from './http/server';
 import { createLogger } from './logging';
 import { DatabaseOpenError, configuredDatabaseFault } from './storage/database-open-fault';
@@ -121,7 +121,7 @@ async function main(
     logger,
     http: settings.http,
     metrics,
-    rateLimitStore: databaseRateLimitStores(db),
+    rateLimitStore: rateLimitStoresFor(settings.core.storage, db),
     help: settings.core.help,
   });
   let running: RunningServer | undefined;

@@ -8,6 +8,7 @@ import {
   uncountHit,
 } from '../storage/rate-limit-repository';
 import type { Database } from '../storage/schema';
+import type { StorageSettings } from '../storage/storage-settings';
 
 /** Makes one store per limiter; the name keeps the limiters' counts apart in the shared table. */
 export type RateLimitStoreFactory = (limiter: string) => Store;
@@ -76,6 +77,18 @@ export class DatabaseRateLimitStore implements Store {
   async resetAll(): Promise<void> {
     await forgetHits(this.db, this.limiter);
   }
+}
+
+/**
+ * The per-address limits' store for the server's database: on PostgreSQL the shared table, so
+ * every instance counts a client together; on SQLite, which serves one instance only,
+ * express-rate-limit's memory store (undefined), which counts the same without a write per request.
+ */
+export function rateLimitStoresFor(
+  storage: StorageSettings,
+  db: Kysely<Database>,
+): RateLimitStoreFactory | undefined {
+  return storage.kind === 'postgres' ? databaseRateLimitStores(db) : undefined;
 }
 
 /** One database store per limiter, on the given database. */

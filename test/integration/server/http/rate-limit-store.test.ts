@@ -12,6 +12,8 @@ import { createMetrics } from '../../../../server/http/metrics';
 import {
   DatabaseRateLimitStore,
   databaseRateLimitStores,
+  rateLimitStoresFor,
+  type RateLimitStoreFactory,
 } from '../../../../server/http/rate-limit-store';
 import { listen, type RunningServer } from '../../../../server/http/server';
 import { httpSettingsSchema } from '../../../../server/http/settings';
@@ -34,10 +36,15 @@ function storeOn(db: OpenDatabase, limiter: string, now: () => number): Database
   return store;
 }
 
-/** One instance: real services on the shared storage, the real app, real HTTP on port 0. */
+/**
+ * One instance: real services on the shared storage, the real app, real HTTP on port 0; the limits
+ * counted in the database unless `stores` says otherwise.
+ */
 async function startInstance(
   storage: StorageSettings,
   rateLimit: { maxRequests: number; maxAttemptStarts: number },
+  stores: (db: ServerRuntime['database']['db']) => RateLimitStoreFactory | undefined = (db) =>
+    databaseRateLimitStores(db),
 ): Promise<{ url: string; core: ServerRuntime; running: RunningServer }> {
   const core = await createServices(
     serverCoreSettingsSchema.parse({
@@ -56,7 +63,7 @@ async function startInstance(
       rateLimit: { windowSeconds: 3600, ...rateLimit },
     }),
     metrics: createMetrics({ processMetrics: false }),
-    rateLimitStore: databaseRateLimitStores(core.database.db),
+    rateLimitStore: stores(core.database.db),
   });
   const running = await listen(app, { host: '127.0.0.1', port: 0, tls: undefined });
   return { url: running.url, core, running };
@@ -181,3 +188,49 @@ describe.each(engines)('the database rate-limit store on %s', (_engine, fresh) =
     }
   });
 });
+
+describe.each(engines)(
+  'the server on %s, with its limits counted as server/index.ts wires them',
+  (engine, fresh) => {
+    it(
+      engine.startsWith('PostgreSQL')
+        ? 'when a client passes its limit, then it is refused, and the counts are in the shared table'
+        : 'when a client passes its limit, then it is refused all the same, and nothing is written per request (one instance: counted in memory)',
+      async () => {
+        const storage = await fresh();
+        const instance = await startInstance(
+          storage,
+          { maxRequests: 3, maxAttemptStarts: 2 },
+          (db) => rateLimitStoresFor(storage, db),
+        );
+        try {
+          const client = '203.0.113.9';
+          expect([await start(instance.url, client), await start(instance.url, client)]).toEqual([
+            201, 201,
+          ]);
+          expect(await start(instance.url, client)).toBe(429);
+          expect(await cancel(instance.url, client)).toBe(429);
+          expect(await cancel(instance.url, '203.0.113.10')).toBe(404);
+          const rows = await instance.core.database.db
+            .selectFrom('rate_limits')
+            .select(['limiter', 'client', 'hits'])
+            .orderBy('limiter')
+            .orderBy('client')
+            .execute();
+          expect(rows.map((r) => ({ ...r, hits: Number(r.hits) }))).toEqual(
+            storage.kind === 'postgres'
+              ? [
+                  { limiter: 'attempt-starts', client: '203.0.113.9', hits: 3 },
+                  { limiter: 'requests', client: '203.0.113.10', hits: 1 },
+                  { limiter: 'requests', client: '203.0.113.9', hits: 4 },
+                ]
+              : [],
+          );
+        } finally {
+          await instance.running.close(1000);
+          await instance.core.close();
+        }
+      },
+    );
+  },
+);
