@@ -1,13 +1,12 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../../src/main/card/virtual/certificate';
 import { errorResponseSchema, startAttemptResponseSchema } from '../../../../src/shared/http-api';
 import { CHROMIUM_ARGS } from '../../../support/chromium';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../support/smtp';
-import { WCAG_TAGS } from '../../../support/e2e-screens';
+import { runAxe } from '../../../support/e2e-screens';
 import {
   Driver,
   codeThenUnblock,
@@ -228,7 +227,7 @@ if (!haveChromium) {
 
 /** axe's WCAG 2.2 AA findings on the page, one line each. */
 async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags([...WCAG_TAGS]).analyze();
+  const results = await runAxe(page);
   return [...results.violations, ...results.incomplete].map(
     (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
