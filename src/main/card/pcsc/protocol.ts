@@ -106,9 +106,7 @@ const passcodeTries = z.number().int().min(0).max(15);
 /** What each operation may answer, checked when the answer arrives. */
 export const pivOutcomeSchemas: { readonly [K in keyof PivOutcomes]: z.ZodType<PivOutcomes[K]> } = {
   select: done,
-  identify: result(
-    z.object({ cardId, blocked: z.boolean(), triesLeft: passcodeTries }).strict(),
-  ),
+  identify: result(z.object({ cardId, blocked: z.boolean(), triesLeft: passcodeTries }).strict()),
   readCardId: result(cardId),
   readCertificate: result(bytes),
   passcodeStatus: result(z.object({ blocked: z.boolean(), triesLeft: passcodeTries }).strict()),
