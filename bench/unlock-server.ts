@@ -7,14 +7,17 @@ import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp } from '../server/app';
-import { loadConfig } from '../server/config';
 import { createServices } from '../server/create-services';
 import { createMetrics, domainEventsOf } from '../server/http/metrics';
 import { rateLimitStoresFor } from '../server/http/rate-limit-store';
 import { listen } from '../server/http/server';
 import { createLogger } from '../server/logging';
 import { AnswerHasher } from '../server/security/answer-hasher';
-import { startNotifyServer } from '../test/support/notify-server';
+import {
+  devServerSettings,
+  localDeliverySettings,
+  startLocalNotify,
+} from '../test/support/local-relays';
 import { carriesCode, codeInMail, startSmtpServer } from '../test/support/smtp';
 
 /**
@@ -22,12 +25,6 @@ import { carriesCode, codeInMail, startSmtpServer } from '../test/support/smtp';
  * SMTP relay and the local Notify. It prints `{"url"}` once ready, then answers one JSON line per
  * command line (`Command` below) until its input ends.
  */
-
-const SMS_TEMPLATES = {
-  code: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a41',
-  unlockedNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a42',
-  registeredNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a43',
-} as const;
 
 const base64 = z.string().min(1);
 /** What bench/unlock asks for. */
@@ -106,38 +103,20 @@ async function bareSmtp(port: number) {
 
 /** The real server: SQLite, SMTP, the local Notify, as production wires it. */
 async function startServer(dir: string, smtpPort: number) {
-  const notify = await startNotifyServer({
-    templates: Object.fromEntries(
-      Object.values(SMS_TEMPLATES).map((id) => [id, { type: 'sms' as const, body: '((body))' }]),
-    ),
-  });
+  const notify = await startLocalNotify();
   const configFile = join(dir, 'server.json');
   writeFileSync(
     configFile,
     JSON.stringify({
-      mail: {
-        kind: 'smtp',
-        host: '127.0.0.1',
-        port: smtpPort,
-        requireStartTls: false,
-        from: 'smartcard-unlock@nhs.test',
-        timeoutMs: 5000,
-      },
-      delivery: { channels: ['email', 'sms'] },
-      notify: { baseUrl: notify.baseUrl, timeoutMs: 5000, templates: { sms: SMS_TEMPLATES } },
+      ...localDeliverySettings({ smtpPort, notifyBaseUrl: notify.baseUrl, timeoutMs: 5000 }),
       // One card unlocked every round: the release cap raised to its maximum.
       security: { puk: { maxReleasesPerDay: 20 } },
     }),
   );
-  const loaded = loadConfig({
-    env: { DATA_DIR: dir, SCU_NOTIFY_API_KEY: notify.apiKey },
-    cwd: dir,
-    configFile,
-    development: true,
-    purpose: 'server',
+  const settings = devServerSettings(dir, configFile, {
+    DATA_DIR: dir,
+    SCU_NOTIFY_API_KEY: notify.apiKey,
   });
-  if (!loaded.ok) throw new Error(`server settings: ${loaded.error.message}`);
-  const settings = loaded.value;
   // Production logs every /v1 request at info; the bench pays the same cost, into /dev/null.
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
   const metrics = createMetrics({ processMetrics: false });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../server/app';
-import { loadConfig } from '../../server/config';
 import { createServices } from '../../server/create-services';
 import type { ServerCore } from '../../server/domain/ports';
 import type { ServerCoreSettings } from '../../server/create-services';
@@ -31,7 +30,8 @@ import { startConsoleProvider, startOperatorConsole } from './e2e-console';
 import { startPcscd, type Pcscd } from './pcscd';
 import { startPostgres, type PostgresServer } from './postgres';
 import { codeInMail, startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp';
-import { startNotifyServer, type NotifyNotification, type TestNotifyServer } from './notify-server';
+import { devServerSettings, localDeliverySettings, startLocalNotify } from './local-relays';
+import type { NotifyNotification, TestNotifyServer } from './notify-server';
 import { CARD_LINES, spawnVirtualCard, type VirtualCardProcess } from './virtual-card-process';
 import { ensureRendererBuilt as buildIfStale } from '../../scripts/renderer-build';
 import { freePort } from '../../scripts/free-port';
@@ -75,13 +75,6 @@ export interface TestClock {
   now(): Date;
   advance(seconds: number): void;
 }
-
-/** The text message templates the stack's server is given, as Notify knows them. */
-const SMS_TEMPLATES = {
-  code: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a41',
-  unlockedNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a42',
-  registeredNotice: '0b6c4c4e-3f6a-4c55-9a4e-7f0e1c2d3a43',
-} as const;
 
 /** How a stack's server checks holders: the original service unless told otherwise. */
 export interface E2eStackOptions {
@@ -207,11 +200,7 @@ export async function startE2eStack(
   try {
     const smtp = await startSmtpServer();
     cleanups.push(() => smtp.stop());
-    const notify = await startNotifyServer({
-      templates: Object.fromEntries(
-        Object.values(SMS_TEMPLATES).map((id) => [id, { type: 'sms' as const, body: '((body))' }]),
-      ),
-    });
+    const notify = await startLocalNotify();
     cleanups.push(() => notify.dispose());
     let databaseUrl: string | undefined;
     if (database === 'postgres') {
@@ -233,36 +222,24 @@ export async function startE2eStack(
     writeFileSync(
       configFile,
       JSON.stringify({
-        mail: {
-          kind: 'smtp',
-          host: '127.0.0.1',
-          port: smtp.port,
-          requireStartTls: false,
-          from: 'smartcard-unlock@nhs.test',
+        ...localDeliverySettings({
+          smtpPort: smtp.port,
+          notifyBaseUrl: notify.baseUrl,
           timeoutMs: 3000,
-        },
-        delivery: { channels: options.channels ?? ['email', 'sms'] },
-        notify: { baseUrl: notify.baseUrl, timeoutMs: 3000, templates: { sms: SMS_TEMPLATES } },
+          ...(options.channels === undefined ? {} : { channels: options.channels }),
+        }),
         verification: { model: options.model ?? 'questions-and-code' },
       }),
     );
-    const loaded = loadConfig({
-      env: {
-        DATA_DIR: dir,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        SCU_NOTIFY_API_KEY: notify.apiKey,
-        ...consoleProvider?.env,
-        ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-      },
-      cwd: dir,
-      configFile,
-      development: true,
-      purpose: 'server',
+    const settings = devServerSettings(dir, configFile, {
+      DATA_DIR: dir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SCU_NOTIFY_API_KEY: notify.apiKey,
+      ...consoleProvider?.env,
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     });
-    if (!loaded.ok) throw new Error(`server settings: ${loaded.error.message}`);
-    const settings = loaded.value;
     let offsetMs = 0;
     const clock: TestClock = {
       now: () => new Date(Date.now() + offsetMs),

@@ -69,6 +69,17 @@ async function startInstance(
   return { url: running.url, core, running };
 }
 
+/** The per-address counts in the shared table, by limiter then client. */
+async function countsIn(core: ServerRuntime) {
+  const rows = await core.database.db
+    .selectFrom('rate_limits')
+    .select(['limiter', 'client', 'hits'])
+    .orderBy('limiter')
+    .orderBy('client')
+    .execute();
+  return rows.map((r) => ({ ...r, hits: Number(r.hits) }));
+}
+
 async function send(method: string, url: string, client: string, body?: unknown): Promise<number> {
   const res = await fetch(url, {
     method,
@@ -168,13 +179,7 @@ describe.each(engines)('the database rate-limit store on %s', (_engine, fresh) =
       expect([await cancel(a.url, client), await cancel(b.url, client)]).toEqual([429, 429]);
       // Another client behind the same balancer has its own budget.
       expect(await start(b.url, '203.0.113.8')).toBe(201);
-      const rows = await a.core.database.db
-        .selectFrom('rate_limits')
-        .select(['limiter', 'client', 'hits'])
-        .orderBy('limiter')
-        .orderBy('client')
-        .execute();
-      expect(rows.map((r) => ({ ...r, hits: Number(r.hits) }))).toEqual([
+      expect(await countsIn(a.core)).toEqual([
         { limiter: 'attempt-starts', client: '203.0.113.7', hits: 4 },
         { limiter: 'attempt-starts', client: '203.0.113.8', hits: 1 },
         { limiter: 'requests', client: '203.0.113.7', hits: 8 },
@@ -211,13 +216,7 @@ describe.each(engines)(
           expect(await start(instance.url, client)).toBe(429);
           expect(await cancel(instance.url, client)).toBe(429);
           expect(await cancel(instance.url, '203.0.113.10')).toBe(404);
-          const rows = await instance.core.database.db
-            .selectFrom('rate_limits')
-            .select(['limiter', 'client', 'hits'])
-            .orderBy('limiter')
-            .orderBy('client')
-            .execute();
-          expect(rows.map((r) => ({ ...r, hits: Number(r.hits) }))).toEqual(
+          expect(await countsIn(instance.core)).toEqual(
             storage.kind === 'postgres'
               ? [
                   { limiter: 'attempt-starts', client: '203.0.113.9', hits: 3 },
