@@ -109,8 +109,10 @@ async function startServer(dir: string, smtpPort: number) {
     configFile,
     JSON.stringify({
       ...localDeliverySettings({ smtpPort, notifyBaseUrl: notify.baseUrl, timeoutMs: 5000 }),
-      // One card unlocked every round: the release cap raised to its maximum.
+      // One card unlocked every round: the release cap raised to its maximum, and the per-address
+      // limits above what 18 rounds from one address send in a minute (they cost the same).
       security: { puk: { maxReleasesPerDay: 20 } },
+      http: { rateLimit: { maxRequests: 1000, maxAttemptStarts: 100 } },
     }),
   );
   const settings = devServerSettings(dir, configFile, {
