@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../server/storage/audit-repository';
 import {
   accessibleConsolePage,
-  chromiumPresent,
   startConsoleStack,
   type ConsoleStack,
 } from '../support/console-browser';
+import { chromiumPresent } from '../support/chromium';
 import { focused, press } from '../support/e2e-keys';
 import { makeTestCard, type RealServer } from '../integration/server/support/real-server';
 

@@ -2,10 +2,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibleConsolePage,
-  chromiumPresent,
   startConsoleStack,
   type ConsoleStack,
 } from '../support/console-browser';
+import { chromiumPresent } from '../support/chromium';
 import { focused, focusIsVisible, press } from '../support/e2e-keys';
 import type { LocalOidcProvider } from '../../scripts/local-oidc-provider';
 

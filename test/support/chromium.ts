@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+
 /** Debian's Chromium, which the browser tests and benchmarks drive with playwright-core. */
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -11,3 +14,16 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** Whether Debian's Chromium is here; in CI it must be, elsewhere its absence is printed once. */
+export function chromiumPresent(suite: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`Chromium is required in CI at ${CHROMIUM}.`);
+  console.warn(`[${suite}] skipping the Chromium tests: ${CHROMIUM} is missing.`);
+  return false;
+}
+
+/** Debian's Chromium with the flags above, and any `options` besides. */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({ ...options, executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+}

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { LocalOidcProvider } from '../../scripts/local-oidc-provider';
 import { startConsoleProvider } from './e2e-console';
 import { startRealServer, type RealServer } from '../integration/server/support/real-server';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import { launchChromium } from './chromium';
 import { captureScreen } from './e2e-screens';
 
 /** Where a browser signs in to the console: the operator listener's URL and the provider's issuer. */
@@ -41,14 +40,6 @@ export async function signInToConsole(
   }
 }
 
-/** Whether Debian's Chromium is here; in CI it must be, elsewhere its absence is printed once. */
-export function chromiumPresent(suite: string): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI) throw new Error(`Chromium is required in CI at ${CHROMIUM}.`);
-  console.warn(`[${suite}] skipping the Chromium tests: ${CHROMIUM} is missing.`);
-  return false;
-}
-
 /** The console's browser tests' chain: a local OpenID provider, the real server with the console on, Chromium. */
 export interface ConsoleStack {
   readonly provider: LocalOidcProvider;
@@ -71,7 +62,7 @@ export async function startConsoleStack(
     env: consoleProvider.env,
     ...(options.consoleClock === undefined ? {} : { consoleClock: options.consoleClock }),
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+  const browser = await launchChromium();
   return {
     provider,
     server,

@@ -1,17 +1,12 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/chromium';
+import { chromiumPresent, launchChromium } from '../../support/chromium';
 import { captureScreen } from '../../support/e2e-screens';
 
 // The browser tests' accessibility check (axe-core injected once per document, run at full width
 // and at 320 px with forced colours) must see what a screen gets wrong, on every document it meets.
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env['CI']) throw new Error(`Chromium is required in CI at ${CHROMIUM}.`);
-  console.warn(`[axe] skipping the Chromium test: ${CHROMIUM} is missing.`);
-}
+const haveChromium = chromiumPresent('axe');
 
 const FLAWED = `<!doctype html><html lang="en"><head><title>Flawed</title></head><body><main>
   <h1>A screen with faults</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button>
@@ -22,7 +17,7 @@ const SOUND = `<!doctype html><html lang="en"><head><title>Sound</title></head><
 describe.skipIf(!haveChromium)('the accessibility check of the browser tests', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

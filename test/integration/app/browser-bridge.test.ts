@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startBrowserBridge,
@@ -16,7 +16,7 @@ import { appError } from '../../../src/shared/errors';
 import { IPC_EVENTS, IPC_INVOKE } from '../../../src/shared/ipc-contract';
 import { wording } from '../../../src/shared/wording';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../support/sample-diagnostics-report';
-import { CHROMIUM_ARGS } from '../../support/chromium';
+import { chromiumPresent, launchChromium } from '../../support/chromium';
 
 const info = {
   version: '0.1.0',
@@ -289,23 +289,12 @@ describe('browser bridge over real HTTP', () => {
   });
 });
 
-const chromiumPath = '/usr/bin/chromium';
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium) {
-  if (process.env['CI'])
-    throw new Error(`Chromium is required in CI at ${chromiumPath} (apt-get install chromium).`);
-  console.warn(
-    `[bridge] skipping the Chromium test: ${chromiumPath} is missing (apt-get install chromium).`,
-  );
-}
+const haveChromium = chromiumPresent('bridge');
 
 describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [...CHROMIUM_ARGS],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

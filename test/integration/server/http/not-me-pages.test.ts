@@ -1,10 +1,9 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../../src/main/card/virtual/certificate';
 import { errorResponseSchema, startAttemptResponseSchema } from '../../../../src/shared/http-api';
-import { CHROMIUM_ARGS } from '../../../support/chromium';
+import { chromiumPresent, launchChromium } from '../../../support/chromium';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../support/smtp';
 import { runAxe } from '../../../support/e2e-screens';
 import {
@@ -217,13 +216,7 @@ describe('the "This wasn\'t me" pages over real HTTP', () => {
   });
 });
 
-const chromiumPath = '/usr/bin/chromium';
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium) {
-  if (process.env['CI'])
-    throw new Error(`Chromium is required in CI at ${chromiumPath} (apt-get install chromium).`);
-  console.warn(`[not-me] skipping the Chromium test: ${chromiumPath} is missing.`);
-}
+const haveChromium = chromiumPresent('not-me');
 
 /** axe's WCAG 2.2 AA findings on the page, one line each. */
 async function axeViolations(page: Page): Promise<string[]> {
@@ -236,7 +229,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe.skipIf(!haveChromium)('the "This wasn\'t me" pages in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
