@@ -156,9 +156,23 @@ async function startServer(dir: string, smtpPort: number) {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-unlock-server-'));
+  // Undone in reverse whatever happens: the folder holds the server's development keys.
+  const cleanups: (() => unknown)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  try {
+    await serve(dir, cleanups);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+/** Starts the server side in `dir`, then answers commands until the input ends. */
+async function serve(dir: string, cleanups: (() => unknown)[]): Promise<void> {
   const smtp = await startSmtpServer();
+  cleanups.push(() => smtp.stop());
   const server = await startServer(dir, smtp.port);
+  cleanups.push(() => server.close());
   const relay = await bareSmtp(smtp.port);
+  cleanups.push(() => relay.close());
   const hasher = new AnswerHasher(
     server.settings.core.keys.answerPepper,
     server.settings.core.security.answers.argon2,
@@ -210,16 +224,9 @@ async function main(): Promise<void> {
     }
   };
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-  try {
-    for await (const line of createInterface({ input: process.stdin })) {
-      const reply = await answer(commandSchema.parse(JSON.parse(line)));
-      process.stdout.write(`${JSON.stringify(reply)}\n`);
-    }
-  } finally {
-    relay.close();
-    await server.close();
-    await smtp.stop();
-    rmSync(dir, { recursive: true, force: true });
+  for await (const line of createInterface({ input: process.stdin })) {
+    const reply = await answer(commandSchema.parse(JSON.parse(line)));
+    process.stdout.write(`${JSON.stringify(reply)}\n`);
   }
 }
 
