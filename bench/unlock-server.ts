@@ -3,7 +3,6 @@ import { connect } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp } from '../server/app';
@@ -13,18 +12,16 @@ import { rateLimitStoresFor } from '../server/http/rate-limit-store';
 import { listen } from '../server/http/server';
 import { createLogger } from '../server/logging';
 import { AnswerHasher } from '../server/security/answer-hasher';
-import {
-  devServerSettings,
-  localDeliverySettings,
-  startLocalNotify,
-} from '../test/support/local-relays';
-import { carriesCode, codeInMail, startSmtpServer } from '../test/support/smtp';
+import { devServerSettings, localDeliverySettings } from '../test/support/local-relays';
+import { answerLines, lineChild } from './line-child';
 
 /**
- * bench/unlock's server side, in a process of its own as on the server's machine: the server, its
- * SMTP relay and the local Notify. It prints `{"url"}` once ready, then answers one JSON line per
- * command line (`Command` below) until its input ends.
+ * bench/unlock's server side, in a process of its own as on the server's machine; its SMTP relay
+ * and the local Notify in another (bench/unlock-relays.ts). It prints `{"url"}` once ready, then
+ * answers one JSON line per command line (`Command` below) until its input ends.
  */
+
+const RELAYS_ENTRY = join(import.meta.dirname, 'unlock-relays.ts');
 
 const base64 = z.string().min(1);
 /** What bench/unlock asks for. */
@@ -101,14 +98,21 @@ async function bareSmtp(port: number) {
   };
 }
 
+/** Where the relays process listens. */
+interface Relays {
+  readonly smtpPort: number;
+  readonly notifyBaseUrl: string;
+  readonly notifyApiKey: string;
+}
+
 /** The real server: SQLite, SMTP, the local Notify, as production wires it. */
-async function startServer(dir: string, smtpPort: number) {
-  const notify = await startLocalNotify();
+async function startServer(dir: string, relays: Relays) {
+  const { smtpPort, notifyBaseUrl } = relays;
   const configFile = join(dir, 'server.json');
   writeFileSync(
     configFile,
     JSON.stringify({
-      ...localDeliverySettings({ smtpPort, notifyBaseUrl: notify.baseUrl, timeoutMs: 5000 }),
+      ...localDeliverySettings({ smtpPort, notifyBaseUrl, timeoutMs: 5000 }),
       // One card unlocked every round: the release cap raised to its maximum, and the per-address
       // limits above what 18 rounds from one address send in a minute (they cost the same).
       security: { puk: { maxReleasesPerDay: 20 } },
@@ -117,7 +121,7 @@ async function startServer(dir: string, smtpPort: number) {
   );
   const settings = devServerSettings(dir, configFile, {
     DATA_DIR: dir,
-    SCU_NOTIFY_API_KEY: notify.apiKey,
+    SCU_NOTIFY_API_KEY: relays.notifyApiKey,
   });
   // Production logs every /v1 request at info; the bench pays the same cost, into /dev/null.
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
@@ -149,7 +153,6 @@ async function startServer(dir: string, smtpPort: number) {
     close: async () => {
       await running.close(100);
       await services.close();
-      await notify.dispose();
     },
   };
 }
@@ -167,11 +170,12 @@ async function main(): Promise<void> {
 
 /** Starts the server side in `dir`, then answers commands until the input ends. */
 async function serve(dir: string, cleanups: (() => unknown)[]): Promise<void> {
-  const smtp = await startSmtpServer();
-  cleanups.push(() => smtp.stop());
-  const server = await startServer(dir, smtp.port);
+  const relays = lineChild(RELAYS_ENTRY);
+  cleanups.push(() => relays.stop());
+  const where = JSON.parse(await relays.read()) as Relays;
+  const server = await startServer(dir, where);
   cleanups.push(() => server.close());
-  const relay = await bareSmtp(smtp.port);
+  const relay = await bareSmtp(where.smtpPort);
   cleanups.push(() => relay.close());
   const hasher = new AnswerHasher(
     server.settings.core.keys.answerPepper,
@@ -200,10 +204,10 @@ async function serve(dir: string, cleanups: (() => unknown)[]): Promise<void> {
         return {
           requests: server.requests(),
           serverMs: server.serverMs(),
-          mails: smtp.received.length,
+          mails: ((await relays.askJson({ op: 'count' })) as { mails: number }).mails,
         };
       case 'code':
-        return { code: codeInMail(await smtp.nextCodeMail(command.after)) };
+        return await relays.askJson(command);
       case 'hash':
         stored = await Promise.all(
           command.answers.map(async (a) => ({ hash: await hasher.hash(a), answer: a })),
@@ -215,19 +219,13 @@ async function serve(dir: string, cleanups: (() => unknown)[]): Promise<void> {
         return { ms: performance.now() - start, verifications: stored.length };
       }
       case 'relay': {
-        const raws = smtp.received
-          .slice(command.from, command.to)
-          .filter(carriesCode)
-          .map((m) => m.raw);
+        const { raws } = (await relays.askJson({ ...command, op: 'raws' })) as { raws: string[] };
         return { ms: await relay.time(raws), mails: raws.length };
       }
     }
   };
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-  for await (const line of createInterface({ input: process.stdin })) {
-    const reply = await answer(commandSchema.parse(JSON.parse(line)));
-    process.stdout.write(`${JSON.stringify(reply)}\n`);
-  }
+  await answerLines((line) => answer(commandSchema.parse(line)));
 }
 
 main().catch((error: unknown) => {

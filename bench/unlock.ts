@@ -1,9 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createAppServices, type AppRuntime } from '../src/main/app-services';
 import { createPcscBackend } from '../src/main/card/pcsc/pcsc-backend';
 import type { CardChannel, ReaderBackend } from '../src/main/card/types';
@@ -17,6 +16,7 @@ import { VIRTUAL_CARD_CLI } from '../test/support/card-stack';
 import { lockWithWrongPasscodes } from '../test/support/e2e-pcsc-check';
 import { pcscStackMissing, startPcscd } from '../test/support/pcscd';
 import { CARD_LINES, spawnVirtualCard } from '../test/support/virtual-card-process';
+import { lineChild } from './line-child';
 
 /**
  * bench/unlock: a whole unlock through the app's services (real PC/SC backend, virtual card over
@@ -82,53 +82,11 @@ const median = (xs: readonly number[]): number => {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
-/** A child process answering one line per line sent (a line it writes unasked is read first). */
-function lineChild(entry: string, args: readonly string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const unread: string[] = [];
-  const waiting: ((line: string | undefined) => void)[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const reader = waiting.shift();
-    if (reader === undefined) unread.push(line);
-    else reader(line);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => {
-    for (const resolve of waiting.splice(0)) resolve(undefined);
-  });
-  const read = async (): Promise<string> => {
-    const got =
-      unread.shift() ??
-      (child.exitCode === null
-        ? await new Promise<string | undefined>((resolve) => waiting.push(resolve))
-        : undefined);
-    if (got === undefined) throw new Error(`${entry} stopped: ${stderr}`);
-    return got;
-  };
-  return {
-    read,
-    ask: (line: string): Promise<string> => {
-      child.stdin.write(`${line}\n`);
-      return read();
-    },
-    /** Ends its input and waits for it to exit. */
-    stop: async () => {
-      child.stdin.end();
-      await exited;
-    },
-  };
-}
-
 /** bench/unlock-server.ts, in a process of its own as the server runs on a machine of its own. */
 async function startServerProcess() {
-  const child = lineChild(SERVER_ENTRY, []);
+  const child = lineChild(SERVER_ENTRY);
   const { url } = JSON.parse(await child.read()) as { url: string };
-  const ask = async (command: object): Promise<unknown> =>
-    JSON.parse(await child.ask(JSON.stringify(command))) as unknown;
+  const ask = child.askJson;
   return {
     url,
     ask,
