@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -52,6 +53,7 @@ interface StepSample {
   readonly returnedMs: number;
   /** Of which inside the server's request handling. */
   readonly serverMs: number;
+  /** The requests the app sent before the screen (the outcome report goes after it). */
   readonly requests: number;
   readonly apdus: readonly string[];
   /** The card connections the step opened, and their time (in `ms`, not in the irreducible). */
@@ -280,6 +282,11 @@ export async function benchUnlock(): Promise<void> {
     for (const c of cards) await c.waitForLine(CARD_LINES.inserted);
 
     const card: CardLog = { sent: [], connects: 0, connectMs: 0, capture: true };
+    // The app's requests to the server, counted as they start (the bench sends none meanwhile).
+    let appRequests = 0;
+    const countRequest = () => (appRequests += 1);
+    subscribe('http.client.request.start', countRequest);
+    cleanups.push(() => unsubscribe('http.client.request.start', countRequest));
     const runtime = await createAppServices({
       settings: loadSettings({
         machineFile: join(dir, 'no-machine-settings.json'),
@@ -360,11 +367,13 @@ export async function benchUnlock(): Promise<void> {
       const step = async (name: StepName, run: () => Promise<FlowView>) => {
         Object.assign(card, { connects: 0, connectMs: 0 }).sent.length = 0;
         const before = await server.counters();
-        const shown: { kind: string; at: number }[] = [];
+        const shown: { kind: string; at: number; requests: number }[] = [];
         const stopWatching = runtime.events.subscribe((channel, payload) => {
           if (channel !== 'flow:view-changed') return;
-          shown.push({ kind: (payload as FlowView).kind, at: performance.now() });
+          const { kind } = payload as FlowView;
+          shown.push({ kind, at: performance.now(), requests: appRequests });
         });
+        const fromRequest = appRequests;
         const start = performance.now();
         const view = await run();
         const returnedMs = performance.now() - start;
@@ -379,7 +388,7 @@ export async function benchUnlock(): Promise<void> {
           ms,
           returnedMs,
           serverMs: after.serverMs - before.serverMs,
-          requests: after.requests - before.requests,
+          requests: screen.requests - fromRequest,
           apdus: captured[name] ?? [],
           connects: card.connects,
           connectMs: card.connectMs,

@@ -113,15 +113,18 @@ defineE2eSuite(
           .waitFor();
         await screen(late, prefix, 'console-approval-used');
 
-        expect(await trail(stack(), card.guid)).toEqual(
-          expect.arrayContaining([
-            'unlock.desk-approval ok console:desk.operator reference=1;reason=INC-E2E-7 called back',
-            expect.stringMatching(
-              /^unlock\.outcome ok \S+ pukOnCard=next;rotation=committed;via=desk$/,
-            ),
-            'unlock.desk-approval REFERENCE_USED console:desk.operator reason=INC-E2E-8',
-          ]),
-        );
+        // The outcome is reported after the done screen: wait for its row.
+        await expect
+          .poll(() => trail(stack(), card.guid), { timeout: SCREEN_WAIT_MS })
+          .toEqual(
+            expect.arrayContaining([
+              'unlock.desk-approval ok console:desk.operator reference=1;reason=INC-E2E-7 called back',
+              expect.stringMatching(
+                /^unlock\.outcome ok \S+ pukOnCard=next;rotation=committed;via=desk$/,
+              ),
+              'unlock.desk-approval REFERENCE_USED console:desk.operator reason=INC-E2E-8',
+            ]),
+          );
         for (const secret of [newPasscode, card.puk, card.chip().puk]) {
           expect(logs()).not.toContain(secret);
         }

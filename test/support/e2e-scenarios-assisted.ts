@@ -10,7 +10,7 @@ import {
 } from './e2e-flow';
 import { lockWithWrongPasscodes, verifyPasscode } from './e2e-pcsc-check';
 import type { E2eScenarioGroup } from './e2e-scenarios';
-import type { E2eStack } from './e2e-stack';
+import { SCREEN_WAIT_MS, type E2eStack } from './e2e-stack';
 
 /**
  * The assisted unlock end to end (docs/decisions/0025-assisted-unlock.md): the holder asks the
@@ -81,16 +81,19 @@ export const assistedScenarios: E2eScenarioGroup = ({ prefix, stack, openApp }) 
 
     const again = await approve(stack(), reference);
     expect(again.ok ? 'approved twice' : again.error.code).toBe('REFERENCE_USED');
-    expect(await trail(stack(), card.guid)).toEqual(
-      expect.arrayContaining([
-        'unlock.answers SELF_SERVICE_LOCKED locked=now',
-        'unlock.approval ok reference=1',
-        'unlock.desk-approval ok reference=1;reason=INC-E2E-1',
-        expect.stringMatching(/^unlock\.puk-release ok releasesToday=1;rotation=new;via=desk$/),
-        expect.stringMatching(/^unlock\.outcome ok pukOnCard=next;rotation=committed;via=desk$/),
-        'unlock.desk-approval REFERENCE_USED reason=INC-E2E-1',
-      ]),
-    );
+    // The outcome is reported after the done screen: wait for its row.
+    await expect
+      .poll(() => trail(stack(), card.guid), { timeout: SCREEN_WAIT_MS })
+      .toEqual(
+        expect.arrayContaining([
+          'unlock.answers SELF_SERVICE_LOCKED locked=now',
+          'unlock.approval ok reference=1',
+          'unlock.desk-approval ok reference=1;reason=INC-E2E-1',
+          expect.stringMatching(/^unlock\.puk-release ok releasesToday=1;rotation=new;via=desk$/),
+          expect.stringMatching(/^unlock\.outcome ok pukOnCard=next;rotation=committed;via=desk$/),
+          'unlock.desk-approval REFERENCE_USED reason=INC-E2E-1',
+        ]),
+      );
     for (const secret of [newPasscode, card.puk, card.chip().puk]) {
       expect(logs()).not.toContain(secret);
     }

@@ -67,7 +67,8 @@ export function newPasscodeStep(routes: UnblockRoutes): Step<UnlockEvent> {
 /**
  * The card is read first, so a card that was swapped or pulled costs no PUK release; then the
  * server releases the authorisation; the PUK is rotated (trying the unconfirmed PUK if the server
- * still has one pending), the passcode reset and verified, and the outcome reported.
+ * still has one pending), the passcode reset and verified, and the outcome reported (a success
+ * after the done screen is shown and the card released).
  */
 async function unblock(context: Context, routes: UnblockRoutes, passcode: string): Promise<void> {
   const { logger, server, attempt } = context;
@@ -141,9 +142,11 @@ async function unblock(context: Context, routes: UnblockRoutes, passcode: string
       return await failWith(appError('PASSCODE_REJECTED'), `verify:${unblocked.error.code}`);
     }
     // Pulled after a successful reset, the card is unlocked all the same.
-    await report('unlocked');
     context.emit({ type: 'unlocked' });
   } finally {
     await opened.value.close();
   }
+  // Only the unlocked card gets here. The done screen does not wait for the report: a lost one
+  // costs at most one PUK try at the next visit (docs/decisions/0006-crash-safe-puk-rotation.md).
+  await report('unlocked');
 }

@@ -128,6 +128,25 @@ describe('flow runner: a complete unlock', () => {
     ]);
   });
 
+  it('when the card is unlocked, then the done screen is shown before the outcome is reported, and a report the server does not take leaves it shown', async () => {
+    for (const answer of [() => ok(undefined), refuse(appError('SERVICE_UNAVAILABLE'))]) {
+      const t = setup();
+      let shownAtReport: string | undefined;
+      t.server.override('unlockOutcome', () => {
+        shownAtReport = t.views.at(-1)?.kind;
+        return answer();
+      });
+      await toNewPasscode(t);
+      expect(value(await t.runner.unlockSetPasscode(secrets.newPin, secrets.newPin)).kind).toBe(
+        'unlock-done',
+      );
+      expect(shownAtReport).toBe('unlock-done');
+      const logged = t.records.find((r) => r.event === 'unlock outcome');
+      expect(logged?.fields).toMatchObject({ outcome: 'unlocked', reported: answer().ok });
+      expect(t.views.at(-1)?.kind).toBe('unlock-done');
+    }
+  });
+
   it('proves the card with 9E over the SHA-256 of the attempt-bound message', async () => {
     const t = setup();
     await t.runner.unlockStart();
