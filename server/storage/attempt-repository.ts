@@ -66,6 +66,64 @@ const START_LOCK_SLOTS = 256;
 export const startLockSlot = (cardId: string): number =>
   createHash('sha256').update(cardId).digest().readUInt32BE(0) % START_LOCK_SLOTS;
 
+/** A card's attempts that are live at `createdAt`. */
+const live = (
+  eb: ExpressionBuilder<Database, 'attempts'>,
+  v: { readonly cardId: string; readonly createdAt: string },
+) =>
+  eb.and([
+    eb('card_id', '=', v.cardId),
+    eb('state', 'in', OPEN_STATES),
+    eb('expires_at', '>', v.createdAt),
+  ]);
+
+const takeStartSlot = preparedQuery((db, v: { slot: number; at: string }) =>
+  db.updateTable('attempt_start_locks').set({ last_start_at: v.at }).where('slot', '=', v.slot),
+);
+
+/** A new attempt's values, as a prepared query binds them. */
+type NewAttemptValues = { readonly [K in keyof NewAttempt]: NewAttempt[K] };
+
+const insertNew = preparedQuery((db, v: NewAttemptValues) =>
+  db.insertInto('attempts').values({
+    attempt_id: v.attemptId,
+    kind: v.kind,
+    card_id: v.cardId,
+    state: 'started',
+    created_at: v.createdAt,
+    expires_at: v.expiresAt,
+    nonce: v.nonce,
+    nonce_expires_at: v.nonceExpiresAt,
+    nonce_used_at: null,
+    pending_answers: null,
+    sends: 0,
+    last_sent_at: null,
+    prev_sent_at: null,
+    code_hash: null,
+    code_expires_at: null,
+    code_tries: 0,
+    code_used_at: null,
+    puk_released_at: null,
+    rotation_ref: null,
+    ended_at: null,
+    end_reason: null,
+  }),
+);
+
+/** The live attempts a new one keeps beside it: the `limit` newest, proved ones first. */
+const keptLive = preparedQuery(
+  (db, v: { cardId: string; attemptId: string; createdAt: string; limit: number }) =>
+    db
+      .selectFrom('attempts')
+      .select('attempt_id')
+      .where((eb) => live(eb, v))
+      .where('attempt_id', '!=', v.attemptId)
+      .orderBy(sql`case when state = 'started' then 0 else 1 end`, 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('attempt_id', 'desc')
+      .limit(v.limit),
+);
+
 /**
  * Stores a new attempt and, in one transaction, ends the card's oldest live attempts beyond
  * `maxOpenPerCard` as `superseded`, unproved ones first (a prober's starts end each other, not the
@@ -79,57 +137,16 @@ export async function insertAttempt(
   const run = async (trx: Kysely<Database>): Promise<readonly string[]> => {
     // Written first: on PostgreSQL the slot's row lock makes starts for this card take turns
     // until commit; on SQLite a first write takes the database's write lock before any read.
-    await trx
-      .updateTable('attempt_start_locks')
-      .set({ last_start_at: a.createdAt })
-      .where('slot', '=', startLockSlot(a.cardId))
-      .execute();
-    await trx
-      .insertInto('attempts')
-      .values({
-        attempt_id: a.attemptId,
-        kind: a.kind,
-        card_id: a.cardId,
-        state: 'started',
-        created_at: a.createdAt,
-        expires_at: a.expiresAt,
-        nonce: a.nonce,
-        nonce_expires_at: a.nonceExpiresAt,
-        nonce_used_at: null,
-        pending_answers: null,
-        sends: 0,
-        last_sent_at: null,
-        prev_sent_at: null,
-        code_hash: null,
-        code_expires_at: null,
-        code_tries: 0,
-        code_used_at: null,
-        puk_released_at: null,
-        rotation_ref: null,
-        ended_at: null,
-        end_reason: null,
-      })
-      .execute();
-    const live = (eb: ExpressionBuilder<Database, 'attempts'>) =>
-      eb.and([
-        eb('card_id', '=', a.cardId),
-        eb('state', 'in', OPEN_STATES),
-        eb('expires_at', '>', a.createdAt),
-      ]);
-    const kept = await trx
-      .selectFrom('attempts')
-      .select('attempt_id')
-      .where(live)
-      .where('attempt_id', '!=', a.attemptId)
-      .orderBy(sql`case when state = 'started' then 0 else 1 end`, 'desc')
-      .orderBy('created_at', 'desc')
-      .orderBy('attempt_id', 'desc')
-      .limit(Math.max(0, maxOpenPerCard - 1))
-      .execute();
+    await takeStartSlot(trx, { slot: startLockSlot(a.cardId), at: a.createdAt });
+    await insertNew(trx, { ...a });
+    const { cardId, attemptId, createdAt } = a;
+    const limit = Math.max(0, maxOpenPerCard - 1);
+    const kept = (await keptLive(trx, { cardId, attemptId, createdAt, limit })).rows;
+    // Built each time: its list has one id per attempt kept.
     const ended = await trx
       .updateTable('attempts')
       .set({ state: 'ended', ended_at: a.createdAt, end_reason: 'superseded' })
-      .where(live)
+      .where((eb) => live(eb, a))
       .where('attempt_id', 'not in', [a.attemptId, ...kept.map((k) => k.attempt_id)])
       .returning('attempt_id')
       .execute();
@@ -167,21 +184,31 @@ export async function spendNonce(
   proved: boolean,
   now: string,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('attempts')
-    .set(
-      proved
-        ? { nonce_used_at: now, state: 'proved' }
-        : { nonce_used_at: now, state: 'ended', ended_at: now, end_reason: 'proof-invalid' },
-    )
-    .where('attempt_id', '=', attemptId)
-    .where('state', '=', 'started')
-    .where('nonce_used_at', 'is', null)
-    .where('nonce_expires_at', '>', now)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  const r = await (proved ? proveNonce : refuseNonce)(db, { attemptId, now });
+  return (r.numAffectedRows ?? 0n) > 0n;
 }
+
+/** Spends a fresh nonce of a started attempt, setting `set`: one prepared query per outcome. */
+const spendFreshNonce = (
+  set: (now: string) => { nonce_used_at: string } & Partial<Selectable<AttemptsTable>>,
+) =>
+  preparedQuery((db, v: { attemptId: string; now: string }) =>
+    db
+      .updateTable('attempts')
+      .set(set(v.now))
+      .where('attempt_id', '=', v.attemptId)
+      .where('state', '=', 'started')
+      .where('nonce_used_at', 'is', null)
+      .where('nonce_expires_at', '>', v.now)
+      .where('expires_at', '>', v.now),
+  );
+const proveNonce = spendFreshNonce((now) => ({ nonce_used_at: now, state: 'proved' }));
+const refuseNonce = spendFreshNonce((now) => ({
+  nonce_used_at: now,
+  state: 'ended',
+  ended_at: now,
+  end_reason: 'proof-invalid',
+}));
 
 /**
  * Moves a proved attempt to `answered` (optionally keeping registration answers). With
@@ -194,16 +221,29 @@ export async function markAnswered(
   now: string,
   maxFailures?: number,
 ): Promise<boolean> {
-  let q = db
-    .updateTable('attempts')
-    .set({ state: 'answered', pending_answers: pendingAnswers })
-    .where('attempt_id', '=', attemptId)
-    .where('state', '=', 'proved')
-    .where('expires_at', '>', now);
-  if (maxFailures !== undefined) q = q.where(cardNotLocked(maxFailures));
-  const r = await q.executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  const r =
+    maxFailures === undefined
+      ? await answered(db, { attemptId, pendingAnswers, now })
+      : await answeredUnlocked(db, { attemptId, pendingAnswers, now, maxFailures });
+  return (r.numAffectedRows ?? 0n) > 0n;
 }
+
+/** A proved attempt moved to answered. */
+const toAnswered = (
+  db: Kysely<Database>,
+  v: { attemptId: string; pendingAnswers: string | null; now: string },
+) =>
+  db
+    .updateTable('attempts')
+    .set({ state: 'answered', pending_answers: v.pendingAnswers })
+    .where('attempt_id', '=', v.attemptId)
+    .where('state', '=', 'proved')
+    .where('expires_at', '>', v.now);
+const answered = preparedQuery(toAnswered);
+const answeredUnlocked = preparedQuery(
+  (db, v: { attemptId: string; pendingAnswers: string | null; now: string; maxFailures: number }) =>
+    toAnswered(db, v).where(cardNotLocked(v.maxFailures)),
+);
 /**
  * Marks the PUK of a verified unlock attempt released, moving it to `authorised`: once per
  * attempt, while the attempt is live and the card's self-service is not locked, or, for an
@@ -215,22 +255,25 @@ export async function releasePuk(
   now: string,
   maxFailures: number,
 ): Promise<boolean> {
-  const r = await db
+  const r = await authorise(db, { attemptId, now, maxFailures });
+  return (r.numAffectedRows ?? 0n) > 0n;
+}
+
+const authorise = preparedQuery((db, v: { attemptId: string; now: string; maxFailures: number }) =>
+  db
     .updateTable('attempts')
-    .set({ state: 'authorised', puk_released_at: now })
-    .where('attempt_id', '=', attemptId)
+    .set({ state: 'authorised', puk_released_at: v.now })
+    .where('attempt_id', '=', v.attemptId)
     .where('state', '=', 'verified')
     .where('puk_released_at', 'is', null)
-    .where('expires_at', '>', now)
+    .where('expires_at', '>', v.now)
     .where((eb) =>
       eb.or([
-        cardNotLocked(maxFailures)(eb),
+        cardNotLocked(v.maxFailures)(eb),
         eb.and([eb('approved_at', 'is not', null), cardNotFrozen(eb)]),
       ]),
-    )
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
+    ),
+);
 
 /** Ends the attempt unless it has ended already. True when this call ended it. */
 export async function endAttempt(
@@ -240,13 +283,29 @@ export async function endAttempt(
   now: string,
   fromStates: readonly AttemptState[] = ['started', 'proved', 'answered', 'verified', 'authorised'],
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('attempts')
-    .set({ state: 'ended', ended_at: now, end_reason: reason })
-    .where('attempt_id', '=', attemptId)
-    .where('state', 'in', fromStates)
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  const r = await endFrom(fromStates)(db, { attemptId, now, reason });
+  return (r.numAffectedRows ?? 0n) > 0n;
+}
+
+type EndQuery = ReturnType<typeof endQuery>;
+const endQuery = (fromStates: readonly AttemptState[]) =>
+  preparedQuery((db, v: { attemptId: string; now: string; reason: string }) =>
+    db
+      .updateTable('attempts')
+      .set({ state: 'ended', ended_at: v.now, end_reason: v.reason })
+      .where('attempt_id', '=', v.attemptId)
+      .where('state', 'in', fromStates),
+  );
+/** One prepared query per list of states: the callers' lists are constants, a handful in all. */
+const endQueries = new Map<string, EndQuery>();
+function endFrom(fromStates: readonly AttemptState[]): EndQuery {
+  const key = fromStates.join(',');
+  let query = endQueries.get(key);
+  if (query === undefined) {
+    query = endQuery([...fromStates]);
+    endQueries.set(key, query);
+  }
+  return query;
 }
 
 /** Points the attempts that hold one rotation's fingerprint at its new one (after a re-seal). */
@@ -276,17 +335,24 @@ export async function recordRotation(
   rotationRef: string,
   now: string,
 ): Promise<void> {
-  await db
-    .updateTable('attempts')
-    .set({ rotation_ref: rotationRef })
-    .where('attempt_id', '=', attemptId)
-    .execute();
-  await db
-    .updateTable('attempts')
-    .set({ state: 'ended', ended_at: now, end_reason: 'superseded' })
-    .where('card_id', '=', cardId)
-    .where('kind', '=', 'unlock')
-    .where('state', '=', 'authorised')
-    .where('attempt_id', '!=', attemptId)
-    .execute();
+  await setRotation(db, { attemptId, rotationRef });
+  await supersedeAuthorised(db, { attemptId, cardId, now });
 }
+
+const setRotation = preparedQuery((db, v: { attemptId: string; rotationRef: string }) =>
+  db
+    .updateTable('attempts')
+    .set({ rotation_ref: v.rotationRef })
+    .where('attempt_id', '=', v.attemptId),
+);
+
+const supersedeAuthorised = preparedQuery(
+  (db, v: { attemptId: string; cardId: string; now: string }) =>
+    db
+      .updateTable('attempts')
+      .set({ state: 'ended', ended_at: v.now, end_reason: 'superseded' })
+      .where('card_id', '=', v.cardId)
+      .where('kind', '=', 'unlock')
+      .where('state', '=', 'authorised')
+      .where('attempt_id', '!=', v.attemptId),
+);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cardNotLocked } from './card-conditions';
+import { preparedQuery } from './prepared-query';
 import type { DeliveryChannel } from '../domain/delivery-port';
 import type { Database } from './schema';
 
@@ -20,22 +21,26 @@ export async function reserveSend(
   notAfter: string,
   now: string,
 ): Promise<number | undefined> {
-  const row = await db
-    .updateTable('attempts')
-    .set((eb) => ({
-      sends: eb('sends', '+', 1),
-      prev_sent_at: eb.ref('last_sent_at'),
-      last_sent_at: now,
-    }))
-    .where('attempt_id', '=', attemptId)
-    .where('state', '=', 'answered')
-    .where('expires_at', '>', now)
-    .where('sends', '<', maxSends)
-    .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', notAfter)]))
-    .returning('sends')
-    .executeTakeFirst();
+  const [row] = (await reserve(db, { attemptId, maxSends, notAfter, now })).rows;
   return row?.sends;
 }
+
+const reserve = preparedQuery(
+  (db, v: { attemptId: string; maxSends: number; notAfter: string; now: string }) =>
+    db
+      .updateTable('attempts')
+      .set((eb) => ({
+        sends: eb('sends', '+', 1),
+        prev_sent_at: eb.ref('last_sent_at'),
+        last_sent_at: v.now,
+      }))
+      .where('attempt_id', '=', v.attemptId)
+      .where('state', '=', 'answered')
+      .where('expires_at', '>', v.now)
+      .where('sends', '<', v.maxSends)
+      .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', v.notAfter)]))
+      .returning('sends'),
+);
 
 /**
  * Makes the code about to be sent the attempt's only valid code, with fresh tries, and keeps the
@@ -49,25 +54,38 @@ export async function storeCode(
   expiresAt: string,
   channel: DeliveryChannel,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('attempts')
-    .set((eb) => ({
-      code_channel: channel,
-      prev_code_hash: eb.ref('code_hash'),
-      prev_code_expires_at: eb.ref('code_expires_at'),
-      prev_code_tries: eb.ref('code_tries'),
-      prev_code_used_at: eb.ref('code_used_at'),
-      code_hash: codeHash,
-      code_expires_at: expiresAt,
-      code_tries: 0,
-      code_used_at: null,
-    }))
-    .where('attempt_id', '=', attemptId)
-    .where('sends', '=', reserved)
-    .where('state', '=', 'answered')
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  const r = await store(db, { attemptId, reserved, codeHash, expiresAt, channel });
+  return (r.numAffectedRows ?? 0n) > 0n;
 }
+
+const store = preparedQuery(
+  (
+    db,
+    v: {
+      attemptId: string;
+      reserved: number;
+      codeHash: string;
+      expiresAt: string;
+      channel: DeliveryChannel;
+    },
+  ) =>
+    db
+      .updateTable('attempts')
+      .set((eb) => ({
+        code_channel: v.channel,
+        prev_code_hash: eb.ref('code_hash'),
+        prev_code_expires_at: eb.ref('code_expires_at'),
+        prev_code_tries: eb.ref('code_tries'),
+        prev_code_used_at: eb.ref('code_used_at'),
+        code_hash: v.codeHash,
+        code_expires_at: v.expiresAt,
+        code_tries: 0,
+        code_used_at: null,
+      }))
+      .where('attempt_id', '=', v.attemptId)
+      .where('sends', '=', v.reserved)
+      .where('state', '=', 'answered'),
+);
 
 /**
  * Undoes a send whose mail was certainly not sent, in one step: the send is not counted and the
@@ -165,17 +183,37 @@ export async function spendCode(
   now: string,
   maxFailures?: number,
 ): Promise<boolean> {
-  let q = db
-    .updateTable('attempts')
-    .set({ code_used_at: now, state: next })
-    .where('attempt_id', '=', attemptId)
-    .where('state', '=', 'answered')
-    .where('code_hash', '=', codeHash)
-    .where('code_used_at', 'is', null)
-    .where('code_tries', '<', maxTries)
-    .where('code_expires_at', '>', now)
-    .where('expires_at', '>', now);
-  if (maxFailures !== undefined) q = q.where(cardNotLocked(maxFailures));
-  const r = await q.executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  const values = { attemptId, codeHash, maxTries, next, now };
+  const r =
+    maxFailures === undefined
+      ? await spend(db, values)
+      : await spendUnlocked(db, { ...values, maxFailures });
+  return (r.numAffectedRows ?? 0n) > 0n;
 }
+
+/** The spend of a fresh code with tries left, moving the attempt to `next`. */
+const spendFresh = (
+  db: Kysely<Database>,
+  v: {
+    attemptId: string;
+    codeHash: string;
+    maxTries: number;
+    next: 'verified' | 'authorised';
+    now: string;
+  },
+) =>
+  db
+    .updateTable('attempts')
+    .set({ code_used_at: v.now, state: v.next })
+    .where('attempt_id', '=', v.attemptId)
+    .where('state', '=', 'answered')
+    .where('code_hash', '=', v.codeHash)
+    .where('code_used_at', 'is', null)
+    .where('code_tries', '<', v.maxTries)
+    .where('code_expires_at', '>', v.now)
+    .where('expires_at', '>', v.now);
+const spend = preparedQuery(spendFresh);
+const spendUnlocked = preparedQuery(
+  (db, v: Parameters<typeof spendFresh>[1] & { maxFailures: number }) =>
+    spendFresh(db, v).where(cardNotLocked(v.maxFailures)),
+);

@@ -16,17 +16,17 @@ class Placeholder {
 }
 
 /** A query's values by name, as plain SQL parameters (no lists: `in (...)` needs one per item). */
-type QueryValues = Readonly<Record<string, string | number | bigint | null>>;
+type QueryValues = Readonly<Record<string, string | number | bigint | Uint8Array | null>>;
 
 /**
- * A query built and compiled once per `Kysely` instance (a transaction compiles afresh), then run
- * with new values. `build` gets placeholders it may only bind, never decide from or pass as a list
- * (docs/decisions/0005-storage-kysely-conditional-updates.md).
+ * A query built and compiled once per database, then run with new values, on the database or in
+ * any of its transactions. `build` gets placeholders it may only bind, never decide from or pass
+ * as a list (docs/decisions/0005-storage-kysely-conditional-updates.md).
  */
 export function preparedQuery<V extends QueryValues, Row>(
   build: (db: Kysely<Database>, values: V) => Compilable<Row>,
 ): (db: Kysely<Database>, values: V) => Promise<QueryResult<Row>> {
-  const compiled = new WeakMap<Kysely<Database>, CompiledQuery<Row>>();
+  const compiled = new WeakMap<object, CompiledQuery<Row>>();
 
   function compile(db: Kysely<Database>): CompiledQuery<Row> {
     const read = new Set<string>();
@@ -59,10 +59,14 @@ export function preparedQuery<V extends QueryValues, Row>(
   }
 
   return async (db, values) => {
-    let query = compiled.get(db);
+    // A database and its transactions share one adapter, made by their dialect with its compiler;
+    // a plugin could change the SQL, so with one a query is compiled for its own instance.
+    const executor = db.getExecutor();
+    const key: object = executor.plugins.length === 0 ? executor.adapter : db;
+    let query = compiled.get(key);
     if (query === undefined) {
       query = compile(db);
-      compiled.set(db, query);
+      compiled.set(key, query);
     }
     const parameters = query.parameters.map((p) =>
       p instanceof Placeholder ? valueOf(values, p.name) : p,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CardRecord, SealedSecret } from '../domain/repository-ports';
 import { buf, toCardRecord } from './card-repository';
+import { preparedQuery } from './prepared-query';
 import type { Database } from './schema';
 
 /**
@@ -49,18 +50,23 @@ export async function setPendingPuk(
   sealed: SealedSecret,
   now: string,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('cards')
-    .set({
-      pending_puk_key_id: sealed.keyId,
-      pending_puk_ciphertext: buf(sealed.ciphertext),
-      updated_at: now,
-    })
-    .where('card_id', '=', cardId)
-    .where('pending_puk_ciphertext', 'is', null)
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  const r = await setPending(db, {
+    cardId,
+    keyId: sealed.keyId,
+    ciphertext: buf(sealed.ciphertext),
+    now,
+  });
+  return (r.numAffectedRows ?? 0n) > 0n;
 }
+
+const setPending = preparedQuery(
+  (db, v: { cardId: string; keyId: string; ciphertext: Buffer; now: string }) =>
+    db
+      .updateTable('cards')
+      .set({ pending_puk_key_id: v.keyId, pending_puk_ciphertext: v.ciphertext, updated_at: v.now })
+      .where('card_id', '=', v.cardId)
+      .where('pending_puk_ciphertext', 'is', null),
+);
 
 /**
  * Makes the pending PUK current (the card confirmed the rotation) if it is still the one the
@@ -72,7 +78,12 @@ export async function commitPendingPuk(
   expected: SealedSecret,
   now: string,
 ): Promise<boolean> {
-  const r = await db
+  const r = await commitPending(db, { cardId, expected: buf(expected.ciphertext), now });
+  return (r.numAffectedRows ?? 0n) > 0n;
+}
+
+const commitPending = preparedQuery((db, v: { cardId: string; expected: Buffer; now: string }) =>
+  db
     .updateTable('cards')
     .set((eb) => ({
       puk_key_id: eb.ref('pending_puk_key_id').$notNull(),
@@ -80,14 +91,12 @@ export async function commitPendingPuk(
       pending_puk_key_id: null,
       pending_puk_ciphertext: null,
       failures: 0,
-      last_unlock_at: now,
-      updated_at: now,
+      last_unlock_at: v.now,
+      updated_at: v.now,
     }))
-    .where('card_id', '=', cardId)
-    .where('pending_puk_ciphertext', '=', buf(expected.ciphertext))
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
+    .where('card_id', '=', v.cardId)
+    .where('pending_puk_ciphertext', '=', v.expected),
+);
 
 /** Drops the pending PUK (the card kept its old one) if it is still the one released. */
 export async function discardPendingPuk(
@@ -111,12 +120,15 @@ export async function recordUnlock(
   cardId: string,
   now: string,
 ): Promise<void> {
-  await db
-    .updateTable('cards')
-    .set({ failures: 0, last_unlock_at: now, updated_at: now })
-    .where('card_id', '=', cardId)
-    .execute();
+  await stampUnlock(db, { cardId, now });
 }
+
+const stampUnlock = preparedQuery((db, v: { cardId: string; now: string }) =>
+  db
+    .updateTable('cards')
+    .set({ failures: 0, last_unlock_at: v.now, updated_at: v.now })
+    .where('card_id', '=', v.cardId),
+);
 
 /** Replaces one sealed PUK with its re-encryption, if it has not changed meanwhile. */
 export async function resealPuk(
@@ -156,19 +168,22 @@ export async function reservePukRelease(
   day: string,
   max: number,
 ): Promise<number | undefined> {
-  const row = await db
+  const [row] = (await countRelease(db, { cardId, day, max })).rows;
+  return row?.releases;
+}
+
+const countRelease = preparedQuery((db, v: { cardId: string; day: string; max: number }) =>
+  db
     .insertInto('puk_releases')
-    .values({ card_id: cardId, day, releases: 1 })
+    .values({ card_id: v.cardId, day: v.day, releases: 1 })
     .onConflict((oc) =>
       oc
         .columns(['card_id', 'day'])
         .doUpdateSet((eb) => ({ releases: eb('puk_releases.releases', '+', 1) }))
-        .where('puk_releases.releases', '<', max),
+        .where('puk_releases.releases', '<', v.max),
     )
-    .returning('releases')
-    .executeTakeFirst();
-  return row?.releases;
-}
+    .returning('releases'),
+);
 
 /** How many times the card's PUK was released on `day`. */
 export async function pukReleasesOn(
@@ -176,14 +191,17 @@ export async function pukReleasesOn(
   cardId: string,
   day: string,
 ): Promise<number> {
-  const row = await db
-    .selectFrom('puk_releases')
-    .select('releases')
-    .where('card_id', '=', cardId)
-    .where('day', '=', day)
-    .executeTakeFirst();
+  const [row] = (await releasesOn(db, { cardId, day })).rows;
   return row?.releases ?? 0;
 }
+
+const releasesOn = preparedQuery((db, v: { cardId: string; day: string }) =>
+  db
+    .selectFrom('puk_releases')
+    .select('releases')
+    .where('card_id', '=', v.cardId)
+    .where('day', '=', v.day),
+);
 
 /**
  * The first statements of a PUK release's transaction: counts the release for `day` (undefined at
@@ -202,6 +220,10 @@ export async function reserveRelease(
   // The card's row next: on PostgreSQL a key rotation re-sealing this card's PUKs then either
   // committed before the release's reads or waits for its commit, and then moves the rotation
   // fingerprint the release records along with the PUK.
-  await db.updateTable('cards').set({ updated_at: now }).where('card_id', '=', cardId).execute();
+  await holdCard(db, { cardId, now });
   return count;
 }
+
+const holdCard = preparedQuery((db, v: { cardId: string; now: string }) =>
+  db.updateTable('cards').set({ updated_at: v.now }).where('card_id', '=', v.cardId),
+);

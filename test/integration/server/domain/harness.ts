@@ -1,4 +1,4 @@
-import type { KyselyPlugin, QueryId, RootOperationNode } from 'kysely';
+import { ColumnNode, type KyselyPlugin, type QueryId, type RootOperationNode } from 'kysely';
 import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { cardProofMessage, type ProofPurpose } from '../../../../src/shared/card-identity';
 import {
@@ -235,6 +235,13 @@ export function build(
     ...(events === undefined ? {} : { events }),
   });
 }
+
+/** An UPDATE that sets each of `columns` (its values may be bound, so they are not looked at). */
+export const setsColumns = (node: RootOperationNode, columns: readonly string[]): boolean =>
+  node.kind === 'UpdateQueryNode' &&
+  columns.every((name) =>
+    (node.updates ?? []).some((u) => ColumnNode.is(u.column) && u.column.column.name === name),
+  );
 
 /** Whether a query updates a card's pending PUK (setting, re-sealing or clearing it). */
 export const updatesPendingPuk = (node: RootOperationNode): boolean =>

@@ -45,6 +45,30 @@ describe.each(engines)('prepared queries on %s', (_, fresh) => {
     expect(builds).toBe(1);
   });
 
+  it('when a prepared query runs in transactions of its database, then it is built once for all of them and each run is part of its transaction', async () => {
+    const db = await open();
+    let builds = 0;
+    const bump = preparedQuery((kysely, v: { client: string }) => {
+      builds += 1;
+      return kysely
+        .updateTable('rate_limits')
+        .set((eb) => ({ hits: eb('hits', '+', 1) }))
+        .where('client', '=', v.client)
+        .returning('hits');
+    });
+    await db.db.insertInto('rate_limits').values(window('a')).execute();
+    await bump(db.db, { client: 'a' });
+    await db.db.transaction().execute((trx) => bump(trx, { client: 'a' }));
+    // Rolled back with its transaction: the run was inside it, not on another connection.
+    const rolledBack = db.db.transaction().execute(async (trx) => {
+      await bump(trx, { client: 'a' });
+      throw new Error('rolled back');
+    });
+    await expect(rolledBack).rejects.toThrow('rolled back');
+    expect((await bump(db.db, { client: 'a' })).rows).toEqual([{ hits: 3 }]);
+    expect(builds).toBe(1);
+  });
+
   it('when a value holds SQL text, then it is bound as a value and changes nothing else', async () => {
     const db = await open();
     const find = preparedQuery((kysely, v: { client: string }) =>
