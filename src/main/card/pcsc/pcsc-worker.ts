@@ -91,6 +91,8 @@ type Outcome = WorkerMessage | { ok: false; error: CardError };
 class PcscService {
   private monitorContext: PcscContext | undefined;
   private opsContext: PcscContext | undefined;
+  /** The operations context's readers as last listed: a connect reuses them (see `connect`). */
+  private opsReaders = new Map<string, PcscReader>();
   private serviceUp: boolean | undefined;
   private snapshot: ReaderSnapshot[] = [];
   private readonly cards = new Map<number, OpenCard>();
@@ -113,7 +115,7 @@ class PcscService {
     switch (request.type) {
       case 'list':
         return this.reply(request.id, () => {
-          const readers = this.withOps((context) => context.listReaders());
+          const readers = this.listOps();
           return readers.ok
             ? { type: 'readers', id: request.id, readers: toReaderInfo(readers.value.map(snap)) }
             : readers;
@@ -205,12 +207,39 @@ class PcscService {
     };
   }
 
-  private async connect(id: number, name: string): Promise<Outcome> {
+  /** Lists the readers on the operations context, keeping them for the next connects. */
+  private listOps() {
     const readers = this.withOps((context) => context.listReaders());
+    if (readers.ok) this.opsReaders = new Map(readers.value.map((r) => [r.name, r]));
+    return readers;
+  }
+
+  /**
+   * Connects to the card in `name`. When the monitor's last view shows it there, the reader as last
+   * listed is reused with that view's insertion count (a listing costs pcscd round trips); anything
+   * else, or a failed try, lists the readers again and answers from what that shows.
+   */
+  private async connect(id: number, name: string): Promise<Outcome> {
+    const seen = this.snapshot.find((r) => r.name === name);
+    const known = this.opsReaders.get(name);
+    if (seen !== undefined && known !== undefined && cardPresent(seen.state)) {
+      const reused = await this.connectTo(id, known, eventCount(seen.state), seen.atr ?? null);
+      if (!('ok' in reused)) return reused;
+    }
+    const readers = this.listOps();
     if (!readers.ok) return readers;
     const reader = readers.value.find((r) => r.name === name);
     if (reader === undefined) return { ok: false, error: cardError('reader-missing', name) };
     if (!cardPresent(reader.state)) return { ok: false, error: cardError('card-absent', name) };
+    return this.connectTo(id, reader, eventCount(reader.state), reader.atr);
+  }
+
+  private async connectTo(
+    id: number,
+    reader: PcscReader,
+    insertion: number,
+    atr: Uint8Array | null,
+  ): Promise<Outcome> {
     try {
       const card = await reader.connect(
         this.binding.SCARD_SHARE_SHARED,
@@ -219,14 +248,13 @@ class PcscService {
       const handle = this.nextHandle++;
       const open: OpenCard = {
         card,
-        reader: name,
-        insertion: eventCount(reader.state),
+        reader: reader.name,
+        insertion,
         queue: Promise.resolve(),
         closed: false,
       };
       this.cards.set(handle, open);
-      const atr = reader.atr ?? card.atr ?? new Uint8Array(0);
-      return { type: 'connected', id, handle, atr: new Uint8Array(atr) };
+      return { type: 'connected', id, handle, atr: new Uint8Array(atr ?? card.atr ?? []) };
     } catch (error) {
       return { ok: false, error: connectError(classifyFailure(error), failureDetail(error)) };
     }
@@ -393,6 +421,7 @@ class PcscService {
   private dropOps(): void {
     const context = this.opsContext;
     this.opsContext = undefined;
+    this.opsReaders = new Map();
     if (context !== undefined) closeQuietly(context);
   }
 

@@ -2,7 +2,8 @@
 // backend without pcscd. The card echoes a command's data with 90 00; INS EE ends the worker thread
 // mid-command (as a native crash would), INS DD never answers; VERIFY, CHANGE REFERENCE DATA 81
 // and RESET RETRY COUNTER follow PIV (passcode 123456, PUK 12345678), and a reset to the passcode
-// "crash!" ends the worker thread, to "hang!" never answers.
+// "crash!" ends the worker thread, to "hang!" never answers. INS 4C answers how many times the
+// context the card was connected through has listed its readers.
 const PRESENT = (1 << 16) | 0x20;
 const ATR = Uint8Array.of(0x3b, 0x00);
 export const READER = 'Fake Reader 00 00';
@@ -11,6 +12,9 @@ const padded = (text) => Buffer.concat([Buffer.from(text), Buffer.alloc(8 - text
 const sw = (value) => Buffer.of(value >> 8, value & 0xff);
 
 class Card {
+  constructor(context) {
+    this.context = context;
+  }
   atr = ATR;
   pin = padded('123456');
   puk = padded('12345678');
@@ -25,6 +29,8 @@ class Card {
           return setImmediate(() => process.exit(4));
         case 0xdd:
           return undefined;
+        case 0x4c:
+          return answer(Buffer.concat([Buffer.of(this.context.lists), sw(0x9000)]));
         case 0x20:
           if (command.length === 4) return answer(sw(0x63c0 + this.tries));
           if (!data.equals(this.pin)) return answer(sw(0x63c0 + --this.tries));
@@ -50,8 +56,10 @@ class Card {
 }
 
 export class Context {
+  lists = 0;
   listReaders() {
-    return [{ name: READER, state: PRESENT, atr: ATR, connect: async () => new Card() }];
+    this.lists += 1;
+    return [{ name: READER, state: PRESENT, atr: ATR, connect: async () => new Card(this) }];
   }
   waitForChange(_readers, timeout) {
     return new Promise((resolve) => {

@@ -69,6 +69,27 @@ describe('the PC/SC backend transmit path (a stand-in binding, no pcscd)', WORKE
     await backend?.close();
   });
 
+  it('when the monitor has seen the card, then a connect reuses the readers listed before instead of listing them again', async () => {
+    const lists = async (channel: CardChannel): Promise<number> => {
+      const reply = await channel.transmit(Uint8Array.of(0x00, 0x4c, 0, 0));
+      if (!reply.ok) throw new Error(JSON.stringify(reply.error));
+      return reply.value[0]!;
+    };
+    const fresh = await start();
+    try {
+      // The app lists the readers first; the monitor (on a context of its own) has seen the card.
+      expect(await fresh.listReaders()).toMatchObject({ ok: true, value: [{ hasCard: true }] });
+      const first = await connect(fresh);
+      const second = await connect(fresh);
+      const third = await connect(fresh);
+      expect(await lists(first)).toBe(1);
+      expect(await lists(third)).toBe(1);
+      await Promise.all([first.close(), second.close(), third.close()]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('answers commands sent together one by one, each with its own response', async () => {
     const channel = await connect(backend);
     const replies = await Promise.all([1, 2, 3].map((n) => channel.transmit(echo(n, n))));
