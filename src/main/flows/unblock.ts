@@ -65,10 +65,9 @@ export function newPasscodeStep(routes: UnblockRoutes): Step<UnlockEvent> {
 }
 
 /**
- * The card is read first, so a card that was swapped or pulled costs no PUK release; then the
- * server releases the authorisation; the PUK is rotated (trying the unconfirmed PUK if the server
- * still has one pending), the passcode reset and verified, and the outcome reported (a success
- * after the done screen is shown and the card released).
+ * The card is read first (a swapped or pulled card costs no PUK release); the server releases
+ * the authorisation; the PUK is rotated (the unconfirmed one tried if pending), the passcode reset
+ * and verified, and the outcome reported (a success after the done screen and the card's release).
  */
 async function unblock(context: Context, routes: UnblockRoutes, passcode: string): Promise<void> {
   const { logger, server, attempt } = context;
