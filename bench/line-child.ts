@@ -31,15 +31,16 @@ export function lineChild(entry: string, args: readonly string[] = []) {
     if (got === undefined) throw new Error(`${entry} stopped: ${stderr}`);
     return got;
   };
+  const ask = (line: string): Promise<string> => {
+    child.stdin.write(`${line}\n`);
+    return read();
+  };
   return {
     read,
-    ask: (line: string): Promise<string> => {
-      child.stdin.write(`${line}\n`);
-      return read();
-    },
+    ask,
     /** Sends one JSON command and parses the JSON line it answers. */
     askJson: async (command: object): Promise<unknown> =>
-      JSON.parse(await (child.stdin.write(`${JSON.stringify(command)}\n`), read())) as unknown,
+      JSON.parse(await ask(JSON.stringify(command))) as unknown,
     stop: async () => {
       child.stdin.end();
       await exited;
