@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium, which the browser tests and benchmarks drive with playwright-core. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -26,4 +27,19 @@ export function chromiumPresent(suite: string): boolean {
 /** Debian's Chromium with the flags above, and any `options` besides. */
 export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({ ...options, executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+}
+
+/** Chromium for the enclosing describe block: launched before its tests, closed after them. */
+export function chromiumForSuite(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error('Chromium is launched in beforeAll.');
+    return browser;
+  };
 }

@@ -1,6 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPresent, launchChromium } from '../../support/chromium';
+import { describe, expect, it } from 'vitest';
+import { chromiumForSuite, chromiumPresent } from '../../support/chromium';
 import { captureScreen } from '../../support/e2e-screens';
 
 // The browser tests' accessibility check (axe-core injected once per document, run at full width
@@ -15,16 +14,10 @@ const SOUND = `<!doctype html><html lang="en"><head><title>Sound</title></head><
   <h1>A sound screen</h1><p>Nothing wrong here.</p><button>Start</button></main></body></html>`;
 
 describe.skipIf(!haveChromium)('the accessibility check of the browser tests', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = chromiumForSuite();
 
   it('when a screen has faults, then each is named at both widths, and a sound screen after it (a new document) has none', async () => {
-    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    const page = await browser().newPage({ viewport: { width: 1024, height: 768 } });
     await page.setContent(FLAWED);
     const flawed = await captureScreen(page, 'axe-runner-flawed');
     for (const where of ['as shown', 'at 320 px with forced colours']) {

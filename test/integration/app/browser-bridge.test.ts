@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startBrowserBridge,
@@ -16,7 +15,7 @@ import { appError } from '../../../src/shared/errors';
 import { IPC_EVENTS, IPC_INVOKE } from '../../../src/shared/ipc-contract';
 import { wording } from '../../../src/shared/wording';
 import { SAMPLE_DIAGNOSTICS_REPORT } from '../../support/sample-diagnostics-report';
-import { chromiumPresent, launchChromium } from '../../support/chromium';
+import { chromiumForSuite, chromiumPresent } from '../../support/chromium';
 
 const info = {
   version: '0.1.0',
@@ -292,16 +291,10 @@ describe('browser bridge over real HTTP', () => {
 const haveChromium = chromiumPresent('bridge');
 
 describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = chromiumForSuite();
 
   it('gives the page the same window.api: calls work under the strict CSP, events arrive, and the token leaves the address bar', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(bridge.url);
     await expect.poll(() => page.textContent('#out')).toBe('info:0.1.0');
     expect(page.url()).not.toContain('token');
@@ -319,7 +312,7 @@ describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
   });
 
   it('when the address has no token (a new tab, a bookmark), then a page says what to do instead of the app', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(bridge.origin + '/');
     await page.waitForURL(`${bridge.origin}/bridge/connect`);
     const words = wording().bridgeConnect;
@@ -330,7 +323,7 @@ describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
   });
 
   it('when the token is from an earlier run, then the page goes to the same explanation', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(`${bridge.origin}/#token=${'x'.repeat(43)}`);
     await page.waitForURL(`${bridge.origin}/bridge/connect`);
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
@@ -338,7 +331,7 @@ describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
   });
 
   it('when Back is pressed after the page was used, then the app stays, as it was', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(bridge.url);
     await expect.poll(() => page.textContent('#out')).toBe('info:0.1.0');
     await page.locator('#answer').click();
@@ -353,7 +346,7 @@ describe.skipIf(!haveChromium)('browser bridge in Chromium', () => {
   });
 
   it('when a reload would lose what was typed, then the browser asks first, and staying keeps it', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(bridge.url);
     await expect.poll(() => page.textContent('#out')).toBe('info:0.1.0');
     await page.locator('#answer').fill('Ford Escort');

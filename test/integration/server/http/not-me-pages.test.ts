@@ -1,9 +1,9 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../../src/main/card/virtual/certificate';
 import { errorResponseSchema, startAttemptResponseSchema } from '../../../../src/shared/http-api';
-import { chromiumPresent, launchChromium } from '../../../support/chromium';
+import { chromiumForSuite, chromiumPresent } from '../../../support/chromium';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../support/smtp';
 import { runAxe } from '../../../support/e2e-screens';
 import {
@@ -227,17 +227,11 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!haveChromium)('the "This wasn\'t me" pages in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = chromiumForSuite();
 
   it('when a holder opens the link at 320 px, by keyboard, then both pages pass axe, reflow, keep their style under the policy and freeze on Enter', async () => {
     const { link, card } = await unlockedCardAndLink();
-    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const context = await browser().newContext({ viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
     const blocked: string[] = [];
     page.on('console', (m) => {
@@ -273,7 +267,7 @@ describe.skipIf(!haveChromium)('the "This wasn\'t me" pages in Chromium', () => 
 
   it('when forced colours are on, then the page and its refusal pass axe', async () => {
     const { link } = await unlockedCardAndLink();
-    const context = await browser.newContext({ forcedColors: 'active' });
+    const context = await browser().newContext({ forcedColors: 'active' });
     const page = await context.newPage();
     await page.goto(onServer(link));
     expect(await axeViolations(page)).toEqual([]);
