@@ -22,6 +22,7 @@ import {
 } from '../../shared/http-api';
 import { err, ok, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
+import { directTransport, proxyInEnvironment } from './direct-transport';
 import { isTransient, statusError, transportError } from './server-errors';
 
 /** A server call's outcome: the parsed response, or an error value worded for the screen. */
@@ -99,17 +100,36 @@ const REPEATABLE: ReadonlySet<RouteName> = new Set([
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
+/**
+ * Far above the largest answer (a proof's questions and contacts: a few kB), so a wrong server
+ * cannot fill the app's memory.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 /** Builds the server client on axios. */
 export function createServerClient(options: ServerClientOptions): ServerClient {
   const https = new HttpsAgent({
     keepAlive: true,
     ...(options.caCertificateFile ? { ca: readFileSync(options.caCertificateFile) } : {}),
   });
+  const plain = new HttpAgent({ keepAlive: true });
+  const base = new URL(options.baseUrl);
   const http: AxiosInstance = axios.create({
     baseURL: options.baseUrl.replace(/\/+$/, ''),
     timeout: options.timeoutMs,
-    httpAgent: new HttpAgent({ keepAlive: true }),
+    httpAgent: plain,
     httpsAgent: https,
+    // A proxy named in the environment is axios's to reach, as it always was.
+    ...(proxyInEnvironment()
+      ? {}
+      : {
+          adapter: directTransport({
+            base,
+            agent: base.protocol === 'https:' ? https : plain,
+            maxResponseBytes: MAX_ANSWER_BYTES,
+          }),
+        }),
+    maxContentLength: MAX_ANSWER_BYTES,
     maxRedirects: 0,
     responseType: 'json',
     headers: { Accept: 'application/json' },

@@ -9,10 +9,14 @@ import { errorResponseSchema } from '../../shared/http-api';
 /** Node and OpenSSL error codes that mean the TLS handshake or the certificate failed. */
 const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_OSSL/;
 
-/** The error for a request that got no HTTP response: unreachable, timed out, or refused by TLS. */
+/**
+ * The error for a request that got no usable HTTP response: unreachable, timed out, refused by
+ * TLS, or an answer the client refused to read (too large, or encoded), which is the server's.
+ */
 export function transportError(code: string | undefined, causeCode?: string): AppError {
   const codes = [code, causeCode].filter((c): c is string => c !== undefined);
   if (codes.some((c) => TLS_CODE.test(c))) return appError('TLS_ERROR');
+  if (code === 'ERR_BAD_RESPONSE') return appError('SERVER_ERROR');
   return appError('SERVER_UNREACHABLE');
 }
 

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../../src/main/logging/logger';
+import { proxyInEnvironment } from '../../../../src/main/server-client/direct-transport';
 import {
   createServerClient,
   type ServerClientOptions,
@@ -284,6 +286,54 @@ describe('server client: retries only where repeating is harmless', () => {
     );
     await client(server.url).client.unlockCancel(attemptId);
     expect(server.seen).toHaveLength(1);
+  });
+});
+
+describe('server client: its transport', () => {
+  it('reaches a server under a path prefix', async () => {
+    const server = await serve((_req, res) => json(res, 201, startResponse));
+    const result = await client(`${server.url}/smartcard-unlock/`).client.unlockStart(cardId);
+    expect(result.ok).toBe(true);
+    expect(server.seen.map((seen) => seen.url)).toEqual(['/smartcard-unlock/v1/unlock/attempts']);
+  });
+
+  it('when an answer is larger than a client ever needs, then SERVER_ERROR', async () => {
+    const huge = { ...startResponse, attemptId: 'a'.repeat(2 * 1024 * 1024) };
+    const server = await serve((_req, res) => json(res, 201, huge));
+    const result = await client(server.url).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: false, error: appError('SERVER_ERROR') });
+  });
+
+  it('when an answer comes encoded though identity was asked, then SERVER_ERROR', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify(startResponse)));
+    });
+    const result = await client(server.url).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: false, error: appError('SERVER_ERROR') });
+  });
+
+  it('when the environment names a proxy, then the request goes through it', async () => {
+    const proxy = await serve((_req, res) => json(res, 201, startResponse));
+    const saved = process.env['HTTP_PROXY'];
+    process.env['HTTP_PROXY'] = proxy.url;
+    try {
+      const result = await client('http://unlock.invalid:8080').client.unlockStart(cardId);
+      expect(result).toEqual({ ok: true, value: startResponse });
+    } finally {
+      if (saved === undefined) delete process.env['HTTP_PROXY'];
+      else process.env['HTTP_PROXY'] = saved;
+    }
+    expect(proxy.seen.map((seen) => seen.url)).toEqual([
+      'http://unlock.invalid:8080/v1/unlock/attempts',
+    ]);
+  });
+
+  it('takes a proxy from any of the variables axios reads, and only a named one', () => {
+    expect(proxyInEnvironment({})).toBe(false);
+    expect(proxyInEnvironment({ http_proxy: '', NO_PROXY: '*' })).toBe(false);
+    expect(proxyInEnvironment({ HTTPS_PROXY: 'http://proxy.example:3128' })).toBe(true);
+    expect(proxyInEnvironment({ all_proxy: 'socks5://proxy.example:1080' })).toBe(true);
   });
 });
 
