@@ -1,5 +1,6 @@
 import { request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import {
   AxiosError,
   AxiosHeaders,
@@ -37,6 +38,8 @@ export interface DirectTransportOptions {
 export function directTransport(options: DirectTransportOptions): AxiosAdapter {
   const { base, agent, maxResponseBytes } = options;
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Node's own reading of the URL (an IPv6 host without its brackets, the default port).
+  const { protocol, hostname, port } = urlToHttpOptions(base);
   const prefix = base.pathname.replace(/\/+$/, '');
   return (config) =>
     new Promise<AxiosResponse>((resolve, reject) => {
@@ -56,7 +59,7 @@ export function directTransport(options: DirectTransportOptions): AxiosAdapter {
       const request: ClientRequest = send(
         {
           protocol: base.protocol,
-          hostname: base.hostname,
+          hostname,
           port: base.port,
           path: prefix + (config.url ?? ''),
           method: (config.method ?? 'get').toUpperCase(),

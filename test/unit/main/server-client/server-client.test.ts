@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -295,6 +297,22 @@ describe('server client: its transport', () => {
     const result = await client(`${server.url}/smartcard-unlock/`).client.unlockStart(cardId);
     expect(result.ok).toBe(true);
     expect(server.seen.map((seen) => seen.url)).toEqual(['/smartcard-unlock/v1/unlock/attempts']);
+  });
+
+  it('reaches a server named by an IPv6 address', async (context) => {
+    const server = createServer((_req, res) => json(res, 201, startResponse));
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) {
+      console.log('skipped: this machine has no IPv6 loopback');
+      return context.skip();
+    }
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const result = await client(`http://[::1]:${port}`).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: true, value: startResponse });
   });
 
   it('when an answer is larger than a client ever needs, then SERVER_ERROR', async () => {
