@@ -58,9 +58,9 @@ export function directTransport(options: DirectTransportOptions): AxiosAdapter {
       };
       const request: ClientRequest = send(
         {
-          protocol: base.protocol,
+          protocol,
           hostname,
-          port: base.port,
+          port,
           path: prefix + (config.url ?? ''),
           method: (config.method ?? 'get').toUpperCase(),
           headers,
