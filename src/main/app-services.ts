@@ -117,6 +117,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       timeoutMs: settings.requestTimeoutSeconds * 1000,
       caCertificateFile: settings.caCertificateFile,
       logger,
+      userAgent: `smartcard-unlock/${options.version}`,
     });
 
   // The runner and the monitor need each other (removal ends the attempt): the monitor calls

@@ -79,6 +79,8 @@ export interface ServerClientOptions {
   /** A PEM file: when set, only this certificate authority is trusted for the server (pinning). */
   readonly caCertificateFile?: string | null;
   readonly logger: Logger;
+  /** How requests name the app to the server's and proxies' logs: `smartcard-unlock/<version>`. */
+  readonly userAgent?: string;
   /** Tries for routes that are harmless to repeat (default 3), and the pause before each retry. */
   readonly retries?: number;
   readonly retryDelayMs?: (attempt: number) => number;
@@ -132,7 +134,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     maxContentLength: MAX_ANSWER_BYTES,
     maxRedirects: 0,
     responseType: 'json',
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'smartcard-unlock' },
     // Every status is handled below, as a value.
     validateStatus: () => true,
   });

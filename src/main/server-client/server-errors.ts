@@ -1,5 +1,6 @@
 import { appError, type AppError } from '../../shared/errors';
 import { errorResponseSchema } from '../../shared/http-api';
+import { ANSWER_REFUSED, REQUEST_UNSUPPORTED } from './direct-transport';
 
 /**
  * How transport failures and HTTP statuses become the app's error values. Pure, so every mapping
@@ -11,12 +12,14 @@ const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET
 
 /**
  * The error for a request that got no usable HTTP response: unreachable, timed out, refused by
- * TLS, or an answer the client refused to read (too large, or encoded), which is the server's.
+ * TLS, an answer the transport refused to read (the server's fault), or a request it could not send
+ * as asked (ours).
  */
 export function transportError(code: string | undefined, causeCode?: string): AppError {
   const codes = [code, causeCode].filter((c): c is string => c !== undefined);
   if (codes.some((c) => TLS_CODE.test(c))) return appError('TLS_ERROR');
-  if (code === 'ERR_BAD_RESPONSE') return appError('SERVER_ERROR');
+  if (code === ANSWER_REFUSED) return appError('SERVER_ERROR');
+  if (code === REQUEST_UNSUPPORTED) return appError('INTERNAL');
   return appError('SERVER_UNREACHABLE');
 }
 

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryLogger } from '../../../../src/main/logging/logger';
 import { proxyInEnvironment } from '../../../../src/main/server-client/direct-transport';
 import {
@@ -25,7 +25,15 @@ const startResponse = {
 };
 
 const closers: (() => Promise<void>)[] = [];
+// A proxy in the machine's environment would send these requests through axios's own adapter.
+beforeEach(() => {
+  for (const name of ['http_proxy', 'https_proxy', 'all_proxy']) {
+    vi.stubEnv(name, '');
+    vi.stubEnv(name.toUpperCase(), '');
+  }
+});
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
@@ -315,6 +323,58 @@ describe('server client: its transport', () => {
     expect(result).toEqual({ ok: true, value: startResponse });
   });
 
+  it('names the app and asks for an unencoded answer', async () => {
+    const heard: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      heard.push(req.headers);
+      json(res, 201, startResponse);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const { client: c } = client(`http://127.0.0.1:${port}`, {
+      userAgent: 'smartcard-unlock/9.8.7',
+    });
+    expect((await c.unlockStart(cardId)).ok).toBe(true);
+    expect(heard[0]).toMatchObject({
+      'user-agent': 'smartcard-unlock/9.8.7',
+      'accept-encoding': 'identity',
+      accept: 'application/json',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('reads a JSON answer that begins with a byte-order mark', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(`\uFEFF${JSON.stringify(startResponse)}`);
+    });
+    const result = await client(server.url).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: true, value: startResponse });
+  });
+
+  it('when a refusal comes encoded, then its status still speaks (429: RATE_LIMITED)', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ error: appError('RATE_LIMITED') })));
+    });
+    const result = await client(server.url).client.unlockStart(cardId);
+    expect(result).toEqual({ ok: false, error: appError('RATE_LIMITED') });
+  });
+
+  it('when the connection drops in the middle of an answer, then a read is asked again', async () => {
+    const service = { verification: 'code-only', channels: ['sms', 'email'] };
+    const server = await serve((_req, res) => {
+      if (server.seen.length > 1) return json(res, 200, service);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+      res.write('{"verification":');
+      setImmediate(() => res.socket?.destroy());
+    });
+    const result = await client(server.url).client.unlockService();
+    expect(result).toEqual({ ok: true, value: service });
+    expect(server.seen).toHaveLength(2);
+  });
+
   it('when an answer is larger than a client ever needs, then SERVER_ERROR', async () => {
     const huge = { ...startResponse, attemptId: 'a'.repeat(2 * 1024 * 1024) };
     const server = await serve((_req, res) => json(res, 201, huge));
@@ -333,15 +393,9 @@ describe('server client: its transport', () => {
 
   it('when the environment names a proxy, then the request goes through it', async () => {
     const proxy = await serve((_req, res) => json(res, 201, startResponse));
-    const saved = process.env['HTTP_PROXY'];
-    process.env['HTTP_PROXY'] = proxy.url;
-    try {
-      const result = await client('http://unlock.invalid:8080').client.unlockStart(cardId);
-      expect(result).toEqual({ ok: true, value: startResponse });
-    } finally {
-      if (saved === undefined) delete process.env['HTTP_PROXY'];
-      else process.env['HTTP_PROXY'] = saved;
-    }
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    const result = await client('http://unlock.invalid:8080').client.unlockStart(cardId);
+    expect(result).toEqual({ ok: true, value: startResponse });
     expect(proxy.seen.map((seen) => seen.url)).toEqual([
       'http://unlock.invalid:8080/v1/unlock/attempts',
     ]);
