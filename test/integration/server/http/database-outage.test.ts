@@ -192,7 +192,8 @@ if (pg.available) {
         for (const server of servers) {
           await until(503, readyz(server));
           await expectUnavailable(await until(503, () => startAttempt(server.url)));
-          expect(server.process.lines.join('\n')).toContain('the database is read-only');
+          // The log line comes through the process's pipe, after the answer or before it.
+          await server.process.line('the database is read-only');
         }
       } finally {
         await setReadOnly(false);
@@ -220,6 +221,7 @@ if (pg.available) {
       await expectRecovered();
       await expectNothingLost(answers, holders.acknowledged);
       for (const server of servers) {
+        await server.process.line('"msg":"ready again: the database answers"');
         const log = server.process.lines.join('\n');
         expect(log).toContain('"msg":"database unavailable"');
         // Readiness changes are logged once each, with the database's error; probes are not.

@@ -29,6 +29,8 @@ export interface Started {
   readonly listening: Promise<string | undefined>;
   /** The operator listener's URL from the same line (undefined when it is turned off). */
   readonly operatorUrl: Promise<string | undefined>;
+  /** The first line containing `text`, as soon as it is written (see `spawnServer`). */
+  line(text: string): Promise<string>;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -44,6 +46,7 @@ export function startServerProcess(env: Record<string, string>, args?: string[])
     lines: server.lines,
     listening: server.listening.then((l) => l?.url),
     operatorUrl: server.listening.then((l) => l?.operatorUrl),
+    line: (text) => server.line(text),
     kill: (signal) => server.kill(signal),
   };
 }
