@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -12,13 +18,24 @@ export interface SeenRequest {
 /** How the test server answers one request. */
 export type Reply = (req: SeenRequest, res: ServerResponse) => void;
 
-/** A real HTTP(S) server on 127.0.0.1 and a free port, recording what it receives. */
+/**
+ * A real HTTP(S) server on `host` (127.0.0.1 by default) and a free port, recording what it
+ * receives; the headers apart, so `seen` compares as method, path and body.
+ */
 export async function startTestServer(
   reply: Reply,
   tls?: { readonly key: string; readonly cert: string },
-): Promise<{ url: string; seen: SeenRequest[]; close: () => Promise<void> }> {
+  host = '127.0.0.1',
+): Promise<{
+  url: string;
+  seen: SeenRequest[];
+  headers: IncomingHttpHeaders[];
+  close: () => Promise<void>;
+}> {
   const seen: SeenRequest[] = [];
+  const headers: IncomingHttpHeaders[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    headers.push(req.headers);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -33,11 +50,15 @@ export async function startTestServer(
     });
   };
   const server: Server = tls ? createHttpsServer(tls, handler) : createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     seen,
+    headers,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -28,22 +28,13 @@ const instance = (agent: HttpAgent) =>
     adapter: directTransport({ base: new URL(base), agent, maxResponseBytes: 1024 }),
   });
 
-async function failureOf(request: Promise<unknown>): Promise<AxiosError> {
-  try {
-    await request;
-  } catch (error) {
-    if (error instanceof AxiosError) return error;
-    throw error;
-  }
-  throw new Error('the request succeeded');
-}
-
 describe('the direct transport', () => {
   it('when the connection is never made, then the request times out as axios times out', async () => {
     const agent = new NeverConnects();
-    const error = await failureOf(instance(agent).get('/v1/unlock/service'));
-    expect(error.code).toBe(AxiosError.ECONNABORTED);
-    expect(transportError(error.code)).toEqual(appError('SERVER_UNREACHABLE'));
+    await expect(instance(agent).get('/v1/unlock/service')).rejects.toMatchObject({
+      code: AxiosError.ECONNABORTED,
+    });
+    expect(transportError(AxiosError.ECONNABORTED)).toEqual(appError('SERVER_UNREACHABLE'));
     agent.destroy();
   });
 
@@ -57,10 +48,9 @@ describe('the direct transport', () => {
       http.get('https://elsewhere.example/v1/unlock/service'),
       http.post('/v1/unlock/attempts', Buffer.from('not JSON text')),
     ]) {
-      const error = await failureOf(request);
-      expect(error.code).toBe(REQUEST_UNSUPPORTED);
-      expect(transportError(error.code)).toEqual(appError('INTERNAL'));
+      await expect(request).rejects.toMatchObject({ code: REQUEST_UNSUPPORTED });
     }
+    expect(transportError(REQUEST_UNSUPPORTED)).toEqual(appError('INTERNAL'));
     agent.destroy();
   });
 });

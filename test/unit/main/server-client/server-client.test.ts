@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -37,8 +35,8 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-async function serve(reply: Reply, tls?: { key: string; cert: string }) {
-  const server = await startTestServer(reply, tls);
+async function serve(reply: Reply, tls?: { key: string; cert: string }, host?: string) {
+  const server = await startTestServer(reply, tls, host);
   closers.push(server.close);
   return server;
 }
@@ -308,35 +306,21 @@ describe('server client: its transport', () => {
   });
 
   it('reaches a server named by an IPv6 address', async (context) => {
-    const server = createServer((_req, res) => json(res, 201, startResponse));
-    const listening = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(0, '::1', () => resolve(true));
-    });
-    if (!listening) {
+    const reply: Reply = (_req, res) => json(res, 201, startResponse);
+    const server = await serve(reply, undefined, '::1').catch(() => undefined);
+    if (server === undefined) {
       console.log('skipped: this machine has no IPv6 loopback');
       return context.skip();
     }
-    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-    const { port } = server.address() as AddressInfo;
-    const result = await client(`http://[::1]:${port}`).client.unlockStart(cardId);
+    const result = await client(server.url).client.unlockStart(cardId);
     expect(result).toEqual({ ok: true, value: startResponse });
   });
 
   it('names the app and asks for an unencoded answer', async () => {
-    const heard: IncomingHttpHeaders[] = [];
-    const server = createServer((req, res) => {
-      heard.push(req.headers);
-      json(res, 201, startResponse);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-    const { port } = server.address() as AddressInfo;
-    const { client: c } = client(`http://127.0.0.1:${port}`, {
-      userAgent: 'smartcard-unlock/9.8.7',
-    });
+    const server = await serve((_req, res) => json(res, 201, startResponse));
+    const { client: c } = client(server.url, { userAgent: 'smartcard-unlock/9.8.7' });
     expect((await c.unlockStart(cardId)).ok).toBe(true);
-    expect(heard[0]).toMatchObject({
+    expect(server.headers[0]).toMatchObject({
       'user-agent': 'smartcard-unlock/9.8.7',
       'accept-encoding': 'identity',
       accept: 'application/json',
