@@ -57,8 +57,14 @@ export function defineE2eSuite(
     beforeAll(async () => {
       stack = await startE2eStack(database, options);
     });
-    afterEach(async () => {
-      for (const app of open.splice(0)) await app.close();
+    afterEach(async ({ task }) => {
+      for (const app of open.splice(0)) {
+        const report = await app.close();
+        // CI keeps only the output: a failed test's screens and app log are printed there.
+        if (task.result?.state === 'fail' && report !== '') {
+          console.error(`[e2e] ${task.name}: what the app showed and logged\n${report}`);
+        }
+      }
     });
     afterAll(async () => {
       await stack?.dispose();

@@ -18,7 +18,7 @@ import {
 } from '../../src/main/browser-bridge/bridge-server';
 import { createPcscBackend } from '../../src/main/card/pcsc/pcsc-backend';
 import { openVirtualCardFile } from '../../src/main/card/virtual/virtual-piv-card';
-import { createMemoryLogger } from '../../src/main/logging/logger';
+import { createLogger } from '../../src/main/logging/logger';
 import { loadSettings } from '../../src/main/settings/load-settings';
 import { appError } from '../../src/shared/errors';
 import { err, ok } from '../../src/shared/result';
@@ -136,7 +136,8 @@ export interface OpenApp {
   readonly bridge: BrowserBridge;
   /** Everything the app's main-process services logged, for secret checks. */
   readonly logs: () => string;
-  close(): Promise<void>;
+  /** Closes the app; the report kept for reading a failure (page log, last screen, app log). */
+  close(): Promise<string>;
 }
 
 /** Why the end-to-end suite cannot run here, or undefined when it can (throws under CI). */
@@ -249,7 +250,10 @@ export async function startE2eStack(
     };
     const services = await createServices(settings.core, { now: clock.now });
     cleanups.push(() => services.close());
-    const app = createApp({ services, logger: createServerLogger('silent'), http: settings.http });
+    // The server's log kept in memory: a failed test prints what it wrote during that test.
+    const serverLog: string[] = [];
+    const serverLogger = createServerLogger('info', { write: (line) => serverLog.push(line) });
+    const app = createApp({ services, logger: serverLogger, http: settings.http });
     let running: RunningServer | null = await listen(app, settings);
     const serverUrl = running.url;
     cleanups.push(async () => {
@@ -385,7 +389,11 @@ export async function startE2eStack(
       name: string,
       options: { readonly fakeBrowserClock?: boolean } = {},
     ): Promise<OpenApp> => {
-      const { logger, records } = createMemoryLogger();
+      // Each record with its time, to read a failure's timeline beside the server's log.
+      const stamp = () => new Date().toISOString();
+      const records: object[] = [];
+      const logger = createLogger((r) => records.push({ time: stamp(), ...r }), 'debug');
+      const serverFrom = serverLog.length;
       const appSettings = loadSettings({
         machineFile: join(dir, 'no-machine-settings.json'),
         userFile: join(dir, 'no-user-settings.json'),
@@ -416,8 +424,12 @@ export async function startE2eStack(
       const page = await context.newPage();
       page.setDefaultTimeout(SCREEN_WAIT_MS);
       const pageLog: string[] = [];
-      page.on('console', (m) => pageLog.push(`[${m.type()}] ${m.text()}`));
-      page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
+      page.on('console', (m) => {
+        // Chromium's verbose DOM hints (a type Playwright's own list leaves out) say nothing.
+        const type: string = m.type();
+        if (type !== 'verbose') pageLog.push(`${stamp()} [${type}] ${m.text()}`);
+      });
+      page.on('pageerror', (e) => pageLog.push(`${stamp()} [pageerror] ${e.message}`));
       // The resend countdown runs on the page's clock: a fake one is moved on instead of waited
       // for.
       // From the server's time: earlier tests may have moved the server's clock on.
@@ -431,7 +443,7 @@ export async function startE2eStack(
         logs: () => JSON.stringify(records),
         async close() {
           // A test may close its app itself; the suite closes every app again after each test.
-          if (closed) return;
+          if (closed) return '';
           closed = true;
           mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
           // The last screen and its text, for reading a failure.
@@ -439,16 +451,24 @@ export async function startE2eStack(
             .locator('body')
             .innerText()
             .catch((e: Error) => e.message);
-          writeFileSync(
-            join(E2E_OUTPUT_DIR, `${name}.page.log`),
-            `${pageLog.join('\n')}\n--- last screen ---\n${text}\n`,
-          );
+          const appLog = records.map((r) => JSON.stringify(r)).join('\n');
+          const report = [
+            ...pageLog,
+            '--- last screen ---',
+            text,
+            '--- app log ---',
+            appLog,
+            '--- server log meanwhile ---',
+            serverLog.slice(serverFrom).join(''),
+          ].join('\n');
+          writeFileSync(join(E2E_OUTPUT_DIR, `${name}.page.log`), report);
           await page
             .screenshot({ path: join(E2E_OUTPUT_DIR, `${name}-last.png`) })
             .catch(() => undefined);
           await context.close();
           await bridge.close();
           await runtime.close();
+          return report;
         },
       };
     };

@@ -28,6 +28,7 @@ export async function startTestServer(
   host = '127.0.0.1',
 ): Promise<{
   url: string;
+  server: Server;
   seen: SeenRequest[];
   headers: IncomingHttpHeaders[];
   close: () => Promise<void>;
@@ -57,6 +58,7 @@ export async function startTestServer(
   const { port } = server.address() as AddressInfo;
   return {
     url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    server,
     seen,
     headers,
     close: () =>

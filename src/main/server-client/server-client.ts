@@ -108,13 +108,20 @@ const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('bas
  */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
+/**
+ * The longest a kept-alive connection idles. With a timeout, Node's agent also closes an idle
+ * connection a second before the server's announced `Keep-Alive: timeout` (without, it ignores it).
+ */
+const IDLE_CONNECTION_MS = 15_000;
+
 /** Builds the server client on axios. */
 export function createServerClient(options: ServerClientOptions): ServerClient {
   const https = new HttpsAgent({
     keepAlive: true,
+    timeout: IDLE_CONNECTION_MS,
     ...(options.caCertificateFile ? { ca: readFileSync(options.caCertificateFile) } : {}),
   });
-  const plain = new HttpAgent({ keepAlive: true });
+  const plain = new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
   const base = new URL(options.baseUrl);
   const http: AxiosInstance = axios.create({
     baseURL: options.baseUrl.replace(/\/+$/, ''),

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -356,6 +358,67 @@ describe('server client: its transport', () => {
     });
     const result = await client(server.url).client.unlockService();
     expect(result).toEqual({ ok: true, value: service });
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it('when the server closes a kept-alive connection as the answers go out, then they go again on a new connection', async () => {
+    const used = new WeakSet<object>();
+    const server = await serve((req, res) => {
+      const socket = res.socket;
+      if (socket === null) return;
+      // The second request on a connection finds it closed, as when the server's idle timer won.
+      if (used.has(socket)) return socket.destroy();
+      used.add(socket);
+      if (req.url.endsWith('/answers')) return json(res, 200, { next: 'channel' });
+      json(res, 201, startResponse);
+    });
+    const { client: app } = client(server.url);
+    expect((await app.unlockStart(cardId)).ok).toBe(true);
+    const result = await app.unlockAnswers(attemptId, [{ questionId: 'first-car', answer: 'a' }]);
+    expect(result).toEqual({ ok: true, value: { next: 'channel' } });
+    expect(server.seen.map((seen) => seen.url)).toEqual([
+      '/v1/unlock/attempts',
+      `/v1/unlock/attempts/${attemptId}/answers`,
+      `/v1/unlock/attempts/${attemptId}/answers`,
+    ]);
+  });
+
+  it('when a new connection is dropped as the answers go out, then they are not sent again', async () => {
+    const server = await serve((_req, res) => res.socket?.destroy());
+    const result = await client(server.url).client.unlockAnswers(attemptId, [
+      { questionId: 'first-car', answer: 'a' },
+    ]);
+    expect(result).toEqual({ ok: false, error: appError('SERVER_UNREACHABLE') });
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("closes an idle connection before the server's announced keep-alive ends", async () => {
+    let socket: Socket | null = null;
+    const server = await serve((_req, res) => {
+      socket = res.socket;
+      res.setHeader('Keep-Alive', 'timeout=2');
+      json(res, 201, startResponse);
+    });
+    // This server never closes an idle connection itself: only the client can end this one.
+    server.server.keepAliveTimeout = 0;
+    expect((await client(server.url).client.unlockStart(cardId)).ok).toBe(true);
+    if (socket === null) throw new Error('no connection');
+    await once(socket, 'close');
+  });
+
+  it('waits for an answer slower than the idle limit on a kept-alive connection', async () => {
+    const server = await serve((req, res) => {
+      res.setHeader('Keep-Alive', 'timeout=2');
+      // The answers take longer than the second the connection may idle between requests.
+      if (req.url.endsWith('/answers')) {
+        setTimeout(() => json(res, 200, { next: 'channel' }), 1500);
+      } else json(res, 201, startResponse);
+    });
+    server.server.keepAliveTimeout = 0;
+    const { client: app } = client(server.url, { timeoutMs: 20_000 });
+    expect((await app.unlockStart(cardId)).ok).toBe(true);
+    const result = await app.unlockAnswers(attemptId, [{ questionId: 'first-car', answer: 'a' }]);
+    expect(result).toEqual({ ok: true, value: { next: 'channel' } });
     expect(server.seen).toHaveLength(2);
   });
 
