@@ -134,7 +134,7 @@ export interface OpenApp {
   readonly page: Page;
   readonly runtime: AppRuntime;
   readonly bridge: BrowserBridge;
-  /** Everything the app's main-process services logged, for secret checks. */
+  /** Everything the app's main-process services and the server logged meanwhile, for secret checks. */
   readonly logs: () => string;
   /** Closes the app; the report kept for reading a failure (page log, last screen, app log). */
   close(): Promise<string>;
@@ -248,11 +248,12 @@ export async function startE2eStack(
         offsetMs += seconds * 1000;
       },
     };
-    const services = await createServices(settings.core, { now: clock.now });
-    cleanups.push(() => services.close());
-    // The server's log kept in memory: a failed test prints what it wrote during that test.
+    // The server's log (HTTP and domain) kept in memory: a failed test prints what it wrote then,
+    // and each app's secret checks read it too.
     const serverLog: string[] = [];
-    const serverLogger = createServerLogger('info', { write: (line) => serverLog.push(line) });
+    const serverLogger = createServerLogger('debug', { write: (line) => serverLog.push(line) });
+    const services = await createServices(settings.core, { now: clock.now, logger: serverLogger });
+    cleanups.push(() => services.close());
     const app = createApp({ services, logger: serverLogger, http: settings.http });
     let running: RunningServer | null = await listen(app, settings);
     const serverUrl = running.url;
@@ -440,7 +441,7 @@ export async function startE2eStack(
         page,
         runtime,
         bridge,
-        logs: () => JSON.stringify(records),
+        logs: () => JSON.stringify(records) + serverLog.slice(serverFrom).join(''),
         async close() {
           // A test may close its app itself; the suite closes every app again after each test.
           if (closed) return '';
