@@ -26,11 +26,6 @@ export const ANSWER_REFUSED = 'ERR_ANSWER_REFUSED';
 /** The code of a request using an axios option this transport does not carry out (a bug). */
 export const REQUEST_UNSUPPORTED = 'ERR_REQUEST_UNSUPPORTED';
 
-/** Errors of a kept-alive connection found closed when a request was written on it. */
-const STALE: ReadonlySet<string | undefined> = new Set(['ECONNRESET', 'EPIPE']);
-/** How many closed kept-alive connections one request goes past (the agent may hold several). */
-const MAX_STALE_TRIES = 4;
-
 /** Where the transport sends its requests, and the most it reads of an answer. */
 interface DirectTransportOptions {
   /** The server's base URL: a request's path is appended to its path. */
@@ -60,7 +55,6 @@ export function directTransport(options: DirectTransportOptions): AxiosAdapter {
       headers['Accept-Encoding'] = 'identity';
       if (body !== undefined) headers['Content-Length'] = String(body.length);
       let settled = false;
-      let request: ClientRequest | undefined;
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
@@ -69,79 +63,60 @@ export function directTransport(options: DirectTransportOptions): AxiosAdapter {
       };
       const fail = (error: AxiosError): void => {
         if (!settle()) return;
-        request?.destroy();
+        request.destroy();
         reject(error);
       };
+      const request: ClientRequest = send(
+        {
+          protocol,
+          hostname,
+          port,
+          path: prefix + (config.url ?? ''),
+          method: (config.method ?? 'get').toUpperCase(),
+          headers,
+          agent,
+        },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          const encoding = response.headers['content-encoding'];
+          // Only a success's body is needed; a failure's unreadable body leaves its status.
+          const unreadable = encoding !== undefined && encoding !== 'identity';
+          if (unreadable && status >= 200 && status < 300 && status !== 204) {
+            return fail(refused(`an answer encoded as ${encoding}`, config, request));
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxResponseBytes) {
+              fail(refused(`an answer over ${maxResponseBytes} bytes`, config, request));
+            } else if (!unreadable) chunks.push(chunk);
+          });
+          response.on('error', (error) => fail(AxiosError.from(error, undefined, config, request)));
+          response.on('end', () => {
+            if (!settle()) return;
+            resolve({
+              // A byte-order mark is not JSON; axios's own adapter dropped it too.
+              data: Buffer.concat(chunks)
+                .toString('utf8')
+                .replace(/^\uFEFF/, ''),
+              status,
+              statusText: response.statusMessage ?? '',
+              headers: new AxiosHeaders(response.headers as Record<string, string>),
+              config,
+              request,
+            });
+          });
+        },
+      );
+      request.on('error', (error) => fail(AxiosError.from(error, undefined, config, request)));
       const timer = config.timeout
         ? setTimeout(() => {
             const message = `timeout of ${config.timeout}ms exceeded`;
             fail(new AxiosError(message, AxiosError.ECONNABORTED, config, request));
           }, config.timeout)
         : undefined;
-      const open = (staleTries: number): void => {
-        let answered = false;
-        const sent: ClientRequest = send(
-          {
-            protocol,
-            hostname,
-            port,
-            path: prefix + (config.url ?? ''),
-            method: (config.method ?? 'get').toUpperCase(),
-            headers,
-            agent,
-          },
-          (response) => {
-            answered = true;
-            const status = response.statusCode ?? 0;
-            const encoding = response.headers['content-encoding'];
-            // Only a success's body is needed; a failure's unreadable body leaves its status.
-            const unreadable = encoding !== undefined && encoding !== 'identity';
-            if (unreadable && status >= 200 && status < 300 && status !== 204) {
-              return fail(refused(`an answer encoded as ${encoding}`, config, sent));
-            }
-            const chunks: Buffer[] = [];
-            let size = 0;
-            response.on('data', (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > maxResponseBytes) {
-                fail(refused(`an answer over ${maxResponseBytes} bytes`, config, sent));
-              } else if (!unreadable) chunks.push(chunk);
-            });
-            response.on('error', (error) => fail(AxiosError.from(error, undefined, config, sent)));
-            response.on('end', () => {
-              if (!settle()) return;
-              resolve({
-                // A byte-order mark is not JSON; axios's own adapter dropped it too.
-                data: Buffer.concat(chunks)
-                  .toString('utf8')
-                  .replace(/^\uFEFF/, ''),
-                status,
-                statusText: response.statusMessage ?? '',
-                headers: new AxiosHeaders(response.headers as Record<string, string>),
-                config,
-                request: sent,
-              });
-            });
-          },
-        );
-        sent.on('error', (error: NodeJS.ErrnoException) => {
-          // A kept-alive connection the server closed as the request went out: sent again on a new
-          // one, as browsers do, since no answer began (the server's idle timer beat our request).
-          if (
-            !settled &&
-            !answered &&
-            sent.reusedSocket &&
-            staleTries > 0 &&
-            STALE.has(error.code)
-          ) {
-            return open(staleTries - 1);
-          }
-          fail(AxiosError.from(error, undefined, config, sent));
-        });
-        request = sent;
-        sent.end(body);
-      };
-      open(MAX_STALE_TRIES);
+      request.end(body);
     });
 }
 

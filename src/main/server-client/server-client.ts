@@ -110,18 +110,23 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * The longest a kept-alive connection idles. With a timeout, Node's agent also closes an idle
- * connection a second before the server's announced `Keep-Alive: timeout` (without, it ignores it).
+ * connection a second before the server's announced `Keep-Alive: timeout` (without, it ignores it),
+ * so a request is not written on a connection the server is closing.
  */
 const IDLE_CONNECTION_MS = 15_000;
 
 /** Builds the server client on axios. */
 export function createServerClient(options: ServerClientOptions): ServerClient {
+  const direct = !proxyInEnvironment();
+  // Through a proxy, axios hands the agent's options to its proxy agent, where a timeout means
+  // another thing (the tunnel's set-up): that path keeps its agents as they always were.
+  const idle = direct ? { timeout: IDLE_CONNECTION_MS } : {};
   const https = new HttpsAgent({
     keepAlive: true,
-    timeout: IDLE_CONNECTION_MS,
+    ...idle,
     ...(options.caCertificateFile ? { ca: readFileSync(options.caCertificateFile) } : {}),
   });
-  const plain = new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
+  const plain = new HttpAgent({ keepAlive: true, ...idle });
   const base = new URL(options.baseUrl);
   const http: AxiosInstance = axios.create({
     baseURL: options.baseUrl.replace(/\/+$/, ''),
@@ -129,15 +134,15 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     httpAgent: plain,
     httpsAgent: https,
     // A proxy named in the environment is axios's to reach, as it always was.
-    ...(proxyInEnvironment()
-      ? {}
-      : {
+    ...(direct
+      ? {
           adapter: directTransport({
             base,
             agent: base.protocol === 'https:' ? https : plain,
             maxResponseBytes: MAX_ANSWER_BYTES,
           }),
-        }),
+        }
+      : {}),
     maxContentLength: MAX_ANSWER_BYTES,
     maxRedirects: 0,
     responseType: 'json',
