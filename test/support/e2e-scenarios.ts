@@ -60,7 +60,7 @@ export function defineE2eSuite(
     afterEach(async ({ task }) => {
       for (const app of open.splice(0)) {
         const report = await app.close();
-        // CI keeps only the output: a failed test's screens and app log are printed there.
+        // CI keeps only the output: a failed test's last screen and logs are printed there.
         if (task.result?.state === 'fail' && report !== '') {
           console.error(`[e2e] ${task.name}: what the app showed and logged\n${report}`);
         }

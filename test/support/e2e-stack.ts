@@ -134,9 +134,9 @@ export interface OpenApp {
   readonly page: Page;
   readonly runtime: AppRuntime;
   readonly bridge: BrowserBridge;
-  /** Everything the app's main-process services and the server logged meanwhile, for secret checks. */
+  /** What the app's main process and the server logged while it was open, for secret checks. */
   readonly logs: () => string;
-  /** Closes the app; the report kept for reading a failure (page log, last screen, app log). */
+  /** Closes the app; returns the report for a failure (page, last screen, app and server logs). */
   close(): Promise<string>;
 }
 

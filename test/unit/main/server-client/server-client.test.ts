@@ -398,8 +398,8 @@ describe('server client: its transport', () => {
     server.server.keepAliveTimeout = 0;
     expect((await client(server.url).client.unlockStart(cardId)).ok).toBe(true);
     if (socket === null) throw new Error('no connection');
+    // Within the test's ten seconds: the hint closes it after one, the idle limit after fifteen.
     await once(socket, 'close');
-    // Ten seconds: the hint closes it after one, the client's own idle limit only after fifteen.
   }, 10_000);
 
   it('waits for an answer slower than the idle limit on a kept-alive connection', async () => {
