@@ -61,7 +61,7 @@ export function defineE2eSuite(
       for (const app of open.splice(0)) {
         const report = await app.close();
         // CI keeps only the output: a failed test's last screen and logs are printed there.
-        if (task.result?.state === 'fail' && report !== '') {
+        if (task.result?.state === 'fail') {
           console.error(`[e2e] ${task.name}: what the app showed and logged\n${report}`);
         }
       }

@@ -436,40 +436,43 @@ export async function startE2eStack(
       // From the server's time: earlier tests may have moved the server's clock on.
       if (options.fakeBrowserClock === true) await page.clock.install({ time: clock.now() });
       await page.goto(bridge.url);
-      let closed = false;
+      const finish = async (): Promise<string> => {
+        mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
+        // The last screen and its text, for reading a failure.
+        const text = await page
+          .locator('body')
+          .innerText()
+          .catch((e: Error) => e.message);
+        const appLog = records.map((r) => JSON.stringify(r)).join('\n');
+        const report = [
+          ...pageLog,
+          '--- last screen ---',
+          text,
+          '--- app log ---',
+          appLog,
+          '--- server log meanwhile ---',
+          serverLog.slice(serverFrom).join(''),
+        ].join('\n');
+        writeFileSync(join(E2E_OUTPUT_DIR, `${name}.page.log`), report);
+        await page
+          .screenshot({ path: join(E2E_OUTPUT_DIR, `${name}-last.png`) })
+          .catch(() => undefined);
+        await context.close();
+        await bridge.close();
+        await runtime.close();
+        return report;
+      };
+      let closing: Promise<string> | undefined;
       return {
         page,
         runtime,
         bridge,
         logs: () => JSON.stringify(records) + serverLog.slice(serverFrom).join(''),
-        async close() {
-          // A test may close its app itself; the suite closes every app again after each test.
-          if (closed) return '';
-          closed = true;
-          mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
-          // The last screen and its text, for reading a failure.
-          const text = await page
-            .locator('body')
-            .innerText()
-            .catch((e: Error) => e.message);
-          const appLog = records.map((r) => JSON.stringify(r)).join('\n');
-          const report = [
-            ...pageLog,
-            '--- last screen ---',
-            text,
-            '--- app log ---',
-            appLog,
-            '--- server log meanwhile ---',
-            serverLog.slice(serverFrom).join(''),
-          ].join('\n');
-          writeFileSync(join(E2E_OUTPUT_DIR, `${name}.page.log`), report);
-          await page
-            .screenshot({ path: join(E2E_OUTPUT_DIR, `${name}-last.png`) })
-            .catch(() => undefined);
-          await context.close();
-          await bridge.close();
-          await runtime.close();
-          return report;
+        close() {
+          // A test may close its app itself; the suite closes every app again after each test and
+          // then gets the same report.
+          closing ??= finish();
+          return closing;
         },
       };
     };
